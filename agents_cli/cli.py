@@ -1,0 +1,300 @@
+"""Composition root: parses arguments and dispatches to ``agents_cli.commands.<name>.run``.
+
+Nothing here does real work. Command modules are imported inside each command so that ``agents --help``
+loads no heavy library. ``_dispatch`` is the one error boundary: it turns exceptions into exit codes
+(0 ok, 1 error, 2 changes present with --detailed-exitcode, 3 bug, 130 interrupted) and one-line messages.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from agents_cli import __version__
+from agents_cli.context import AppContext
+from agents_cli.errors import AgentsError, ExitCode
+from agents_cli.output import Output
+
+app = typer.Typer(
+    name="agents",
+    help="Manage ElevenLabs Conversational AI agents as code: validate, plan, sync and test per environment.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+templates_app = typer.Typer(help="List and show the built-in config templates.", no_args_is_help=True)
+emulator_app = typer.Typer(help="Run the embedded emulator of the ElevenLabs convai API.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+app.add_typer(emulator_app, name="emulator")
+
+
+class Kind(str, Enum):
+    agent = "agent"
+    tool = "tool"
+    test = "test"
+
+
+class FileFormat(str, Enum):
+    yaml = "yaml"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"agents {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and log HTTP requests (keys redacted).")] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="Disable colour (also NO_COLOR=1).")] = False,
+    chdir: Annotated[
+        Path | None, typer.Option("--chdir", "-C", help="Run as if started in this folder.", show_default=False)
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = AppContext(out=Output(no_color=no_color), debug=debug, cwd=(chdir or Path.cwd()).resolve())
+    if debug:
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s", stream=sys.stderr)
+
+
+def _dispatch(ctx: typer.Context, command: str, **options: Any) -> None:
+    """Run ``agents_cli.commands.<command>.run(app_ctx, **options)`` inside the error boundary."""
+    app_ctx: AppContext = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
+    out = app_ctx.out
+    try:
+        module = importlib.import_module(f"agents_cli.commands.{command}")
+        code = int(module.run(app_ctx, **options))
+    except AgentsError as exc:
+        if app_ctx.debug:
+            traceback.print_exc(file=out.stderr)
+        out.error(exc.message, hint=exc.hint)
+        code = int(exc.exit_code)
+    except KeyboardInterrupt:
+        out.error("interrupted")
+        code = int(ExitCode.INTERRUPTED)
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a bug: say so in one line, traceback only with --debug
+        if app_ctx.debug:
+            traceback.print_exc(file=out.stderr)
+        out.error(
+            f"internal error: {type(exc).__name__}: {exc}",
+            hint="run again with --debug for the traceback and report it",
+        )
+        code = int(ExitCode.BUG)
+    raise typer.Exit(code)
+
+
+# Shared option declarations -----------------------------------------------------------------------
+EnvOption = Annotated[str | None, typer.Option("--env", "-e", help="Environment name from agents.json.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+OnlyOption = Annotated[
+    list[str] | None, typer.Option("--only", help="Limit to these local resource names (repeatable).")
+]
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option("--base-url", help="Override the API base URL (also ELEVENLABS_BASE_URL).", show_default=False),
+]
+ConcurrencyOption = Annotated[
+    int | None, typer.Option("--concurrency", min=1, max=64, help="Parallel requests (default 8).")
+]
+
+
+# Project and config commands --------------------------------------------------------------------
+@app.command()
+def init(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Folder to create the project in.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files (and say which).")] = False,
+) -> None:
+    """Scaffold a project: agents.json with local/dev/prod environments, folders, .gitignore, .env.example."""
+    _dispatch(ctx, "init", path=path, force=force)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    kind: Annotated[Kind, typer.Argument(help="What to add.")],
+    name: Annotated[str, typer.Argument(help="Local name, e.g. 'Support Bot'.")],
+    template: Annotated[str | None, typer.Option("--template", "-t", help="Template name (agents templates list).")] = None,
+    env: Annotated[str | None, typer.Option("--env", "-e", help="Also create an overlay file for this environment.")] = None,
+    file_format: Annotated[FileFormat, typer.Option("--format", help="Config file format.")] = FileFormat.yaml,
+) -> None:
+    """Create a config file from a template and register it in agents.json (offline)."""
+    _dispatch(ctx, "add", kind=kind.value, name=name, template=template, env=env, file_format=file_format.value)
+
+
+@templates_app.command("list")
+def templates_list(
+    ctx: typer.Context,
+    kind: Annotated[Kind | None, typer.Argument(help="Only this kind.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the built-in templates."""
+    _dispatch(ctx, "templates", action="list", kind=kind.value if kind else None, name=None, as_json=as_json)
+
+
+@templates_app.command("show")
+def templates_show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Template name.")],
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Disambiguate by kind.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print a template."""
+    _dispatch(ctx, "templates", action="show", kind=kind.value if kind else None, name=name, as_json=as_json)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    env: EnvOption = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat catalog warnings (unknown LLM ids…) as errors.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the manifest and every config offline against the API schemas; report all problems at once."""
+    _dispatch(ctx, "validate", env=env, strict=strict, as_json=as_json)
+
+
+# Remote commands ------------------------------------------------------------------------------
+def _plan(
+    ctx: typer.Context,
+    env: EnvOption = None,
+    as_json: JsonOption = False,
+    detailed_exitcode: Annotated[
+        bool, typer.Option("--detailed-exitcode", help="Exit 2 when there are changes, 0 when none.")
+    ] = False,
+    only: OnlyOption = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Also show remote resources that would be deleted.")] = False,
+    base_url: BaseUrlOption = None,
+    concurrency: ConcurrencyOption = None,
+) -> None:
+    """Show what sync would change, field by field, against the deployed state."""
+    _dispatch(
+        ctx,
+        "plan",
+        env=env,
+        as_json=as_json,
+        detailed_exitcode=detailed_exitcode,
+        only=only or [],
+        prune=prune,
+        base_url=base_url,
+        concurrency=concurrency,
+    )
+
+
+app.command("plan")(_plan)
+app.command("diff", help="Alias of 'plan'.")(_plan)
+
+
+@app.command()
+def sync(
+    ctx: typer.Context,
+    env: EnvOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan, change nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Delete remote resources removed locally.")] = False,
+    only: OnlyOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite remote drift.")] = False,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
+    concurrency: ConcurrencyOption = None,
+) -> None:
+    """Apply the plan: create, update (and with --prune delete) remote resources, in dependency order."""
+    _dispatch(
+        ctx,
+        "sync",
+        env=env,
+        dry_run=dry_run,
+        yes=yes,
+        prune=prune,
+        only=only or [],
+        force=force,
+        as_json=as_json,
+        base_url=base_url,
+        concurrency=concurrency,
+    )
+
+
+@emulator_app.command("serve")
+def emulator_serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Bind address (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port; 0 picks a free one.")] = 8765,
+    data: Annotated[Path | None, typer.Option("--data", help="SQLite file (default: in memory).")] = None,
+    latency_ms: Annotated[float, typer.Option("--latency-ms", help="Fixed latency per request.")] = 0.0,
+    jitter_ms: Annotated[float, typer.Option("--jitter-ms", help="Random extra latency, up to this.")] = 0.0,
+    fault_rate: Annotated[float, typer.Option("--fault-rate", help="Share of requests that fail (0..1).")] = 0.0,
+    faults: Annotated[
+        str | None, typer.Option("--faults", help="Fault kinds, e.g. '429,500,502,503,drop,slow'.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for reproducible faults.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Reject unknown keys instead of dropping them.")] = False,
+    api_key: Annotated[
+        list[str] | None, typer.Option("--api-key", help="Accepted xi-api-key values (default: any non-empty).")
+    ] = None,
+    completion_polls: Annotated[
+        int | None, typer.Option("--completion-polls", help="Test runs complete after this many polls.")
+    ] = None,
+    completion_delay: Annotated[
+        float | None, typer.Option("--completion-delay", help="Test runs complete after this many seconds.")
+    ] = None,
+) -> None:
+    """Serve the emulator over HTTP until SIGINT/SIGTERM."""
+    _dispatch(
+        ctx,
+        "emulator",
+        host=host,
+        port=port,
+        data=data,
+        latency_ms=latency_ms,
+        jitter_ms=jitter_ms,
+        fault_rate=fault_rate,
+        faults=faults,
+        seed=seed,
+        strict=strict,
+        api_keys=api_key or [],
+        completion_polls=completion_polls,
+        completion_delay=completion_delay,
+    )
+
+
+def _click_exceptions() -> Any:
+    # typer >= 0.29 vendors click as typer._click; older releases use the click package.
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - older typer
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions
+
+
+def main() -> None:
+    """Console-script entry point. Usage errors exit 1 (2 is reserved for 'changes present')."""
+    exceptions = _click_exceptions()
+    try:
+        # In non-standalone mode click returns the code of a typer.Exit instead of raising it.
+        result = app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(int(ExitCode.ERROR))
+    except (typer.Abort, KeyboardInterrupt):
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    sys.exit(result if isinstance(result, int) else 0)

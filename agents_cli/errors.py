@@ -1,0 +1,84 @@
+"""The one exception hierarchy. Commands raise these; ``cli.error_boundary`` maps them to exit codes.
+
+Every message is one line that says what went wrong; ``hint`` names the next step for the user.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1
+    CHANGES_PRESENT = 2  # only with --detailed-exitcode
+    BUG = 3
+    INTERRUPTED = 130
+
+
+class AgentsError(Exception):
+    """An expected failure: bad input, bad config, remote refusal. Never shown with a traceback."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(AgentsError):
+    """Wrong flags or arguments (beyond what typer already checks)."""
+
+
+class ConfigError(AgentsError):
+    """The manifest or a config file cannot be read or used."""
+
+
+class ValidationFailed(AgentsError):
+    """Validation found errors; they have already been reported."""
+
+
+class UnknownEnvironment(ConfigError):
+    def __init__(self, name: str, known: list[str]) -> None:
+        choices = ", ".join(known) if known else "none defined"
+        super().__init__(
+            f"unknown environment {name!r} (known: {choices})",
+            hint="add it under 'environments' in agents.json",
+        )
+
+
+class ProjectNotFound(ConfigError):
+    def __init__(self, start: str) -> None:
+        super().__init__(
+            f"no agents.json found in {start} or any parent folder", hint="run 'agents init' to create a project"
+        )
+
+
+class CredentialsMissing(AgentsError):
+    """No API key for an environment."""
+
+
+class RemoteError(AgentsError):
+    """The API answered with an error, or could not be reached."""
+
+    def __init__(
+        self, message: str, *, status: int | None = None, hint: str | None = None, body: object = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+        self.body = body
+
+
+class ConfirmationRequired(AgentsError):
+    """A destructive action needs confirmation and there is no terminal to ask on."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"{action} needs confirmation and stdin is not a terminal", hint="use --yes")
+
+
+class Aborted(AgentsError):
+    """The user declined a confirmation."""

@@ -1,0 +1,127 @@
+"""One output object for every command: rich text for people, JSON for machines.
+
+Data goes to stdout, diagnostics (warnings, errors, progress) to stderr. Colour only on a TTY and never
+when ``NO_COLOR`` is set. Rich is imported lazily so ``agents --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def _wants_colour(stream: IO[str], no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class Output:
+    def __init__(
+        self,
+        *,
+        json_mode: bool = False,
+        no_color: bool = False,
+        stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None,
+    ) -> None:
+        self.json_mode = json_mode
+        self.no_color = no_color
+        self._stdout = stdout
+        self._stderr = stderr
+        self._out_console: Console | None = None
+        self._err_console: Console | None = None
+
+    # Streams are looked up late so CliRunner's swapped sys.stdout/sys.stderr are honoured.
+    @property
+    def stdout(self) -> IO[str]:
+        return self._stdout or sys.stdout
+
+    @property
+    def stderr(self) -> IO[str]:
+        return self._stderr or sys.stderr
+
+    @property
+    def is_tty(self) -> bool:
+        isatty = getattr(self.stdout, "isatty", None)
+        return bool(isatty and isatty())
+
+    @property
+    def stdin_is_tty(self) -> bool:
+        return sys.stdin.isatty() if hasattr(sys.stdin, "isatty") else False
+
+    def _console(self, err: bool) -> Console:
+        from rich.console import Console
+
+        stream = self.stderr if err else self.stdout
+        colour = _wants_colour(stream, self.no_color)
+        cached = self._err_console if err else self._out_console
+        if cached is None or cached.file is not stream:
+            cached = Console(
+                file=stream,
+                no_color=not colour,
+                color_system="auto" if colour else None,
+                force_terminal=colour,
+                highlight=False,
+                soft_wrap=True,
+                width=None if colour else 10_000,
+            )
+            if err:
+                self._err_console = cached
+            else:
+                self._out_console = cached
+        return cached
+
+    @property
+    def console(self) -> Console:
+        """The stdout console, for commands that render rich objects (tables, diffs)."""
+        return self._console(err=False)
+
+    @property
+    def err_console(self) -> Console:
+        return self._console(err=True)
+
+    # -- data ---------------------------------------------------------------------------------------
+    def json(self, payload: Any) -> None:
+        self.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+        self.stdout.flush()
+
+    def line(self, text: str = "", *, style: str | None = None) -> None:
+        """A line of human output on stdout (rich markup is not interpreted)."""
+        self.console.print(text, style=style, markup=False)
+
+    def markup(self, text: str) -> None:
+        """A line with rich markup, e.g. ``[green]+[/] create``."""
+        self.console.print(text)
+
+    def table(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None) -> None:
+        from rich.table import Table
+
+        table = Table(title=title, show_edge=False, pad_edge=False, box=None if not self.is_tty else None)
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*("" if cell is None else str(cell) for cell in row))
+        self.console.print(table)
+
+    # -- diagnostics (stderr) -------------------------------------------------------------------------
+    def info(self, text: str) -> None:
+        self.err_console.print(text, markup=False, highlight=False)
+
+    def warn(self, text: str) -> None:
+        self.err_console.print(f"warning: {text}", style="yellow", markup=False)
+
+    def error(self, text: str, *, hint: str | None = None) -> None:
+        self.err_console.print(f"error: {text}", style="bold red", markup=False)
+        if hint:
+            self.err_console.print(f"hint: {hint}", style="cyan", markup=False)
+
+    def success(self, text: str) -> None:
+        self.err_console.print(text, style="green", markup=False)

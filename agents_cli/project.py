@@ -1,0 +1,147 @@
+"""The project manifest (``agents.json``): environments and resources by local name.
+
+This module turns an already-validated manifest dict into typed objects and finds the project root.
+Schema checks with file positions live in ``commands/validate.py`` (via ``loader`` and ``schema_check``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from agents_cli.errors import ConfigError, ProjectNotFound, UnknownEnvironment
+
+MANIFEST_NAME = "agents.json"
+ResourceKind = Literal["agent", "tool", "test"]
+RESOURCE_KINDS: tuple[ResourceKind, ...] = ("tool", "test", "agent")  # dependency order
+MANIFEST_SECTIONS: dict[ResourceKind, str] = {"agent": "agents", "tool": "tools", "test": "tests"}
+DEFAULT_API_KEY_ENV = "ELEVENLABS_API_KEY"
+RESIDENCY_BASE_URLS: dict[str, str] = {
+    "global": "https://api.elevenlabs.io",
+    "us": "https://api.us.elevenlabs.io",
+    "eu-residency": "https://api.eu.residency.elevenlabs.io",
+    "in-residency": "https://api.in.residency.elevenlabs.io",
+    "sg-residency": "https://api.sg.residency.elevenlabs.io",
+}
+LOCAL_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    api_key_env: str = DEFAULT_API_KEY_ENV
+    residency: str | None = None
+    base_url: str | None = None
+    emulator: bool = False
+
+    def resolved_base_url(self) -> str:
+        """Explicit base URL, else the residency's, else global. Emulator environments have no URL."""
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        return RESIDENCY_BASE_URLS[self.residency or "global"]
+
+
+@dataclass(frozen=True)
+class Resource:
+    kind: ResourceKind
+    name: str
+    config: Path  # relative to the project root, as written in the manifest
+    overlays: dict[str, Path] = field(default_factory=dict)
+
+    def files_for(self, env: str | None) -> list[Path]:
+        """The base config, then the overlay for ``env`` if there is one."""
+        files = [self.config]
+        if env is not None and env in self.overlays:
+            files.append(self.overlays[env])
+        return files
+
+
+@dataclass
+class Project:
+    root: Path
+    manifest: dict[str, Any]
+    environments: dict[str, Environment]
+    resources: dict[ResourceKind, dict[str, Resource]]
+    default_environment: str | None = None
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST_NAME
+
+    def environment(self, name: str | None) -> Environment:
+        """The named environment, else the default one; unknown names list the valid ones."""
+        chosen = name or self.default_environment
+        if chosen is None:
+            if len(self.environments) == 1:
+                return next(iter(self.environments.values()))
+            raise ConfigError(
+                "no environment given and agents.json has no default_environment",
+                hint=f"pass --env (one of: {', '.join(self.environments)})",
+            )
+        if chosen not in self.environments:
+            raise UnknownEnvironment(chosen, sorted(self.environments))
+        return self.environments[chosen]
+
+    def all(self, kind: ResourceKind | None = None) -> list[Resource]:
+        kinds = RESOURCE_KINDS if kind is None else (kind,)
+        return [res for k in kinds for res in self.resources[k].values()]
+
+    def get(self, kind: ResourceKind, name: str) -> Resource | None:
+        return self.resources[kind].get(name)
+
+    def path(self, relative: Path) -> Path:
+        return self.root / relative
+
+
+def find_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        if (folder / MANIFEST_NAME).is_file():
+            return folder
+    raise ProjectNotFound(str(start))
+
+
+def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
+    """Typed view of a manifest dict (assumed schema-valid; raises ConfigError on what it cannot use)."""
+    environments = {
+        name: Environment(
+            name=name,
+            api_key_env=str(spec.get("api_key_env", DEFAULT_API_KEY_ENV)),
+            residency=spec.get("residency"),
+            base_url=spec.get("base_url"),
+            emulator=bool(spec.get("emulator", False)),
+        )
+        for name, spec in (data.get("environments") or {}).items()
+    }
+    resources: dict[ResourceKind, dict[str, Resource]] = {}
+    for kind, section in MANIFEST_SECTIONS.items():
+        entries = data.get(section) or {}
+        resources[kind] = {
+            name: Resource(
+                kind=kind,
+                name=name,
+                config=Path(entry["config"]),
+                overlays={env: Path(p) for env, p in (entry.get("overlays") or {}).items()},
+            )
+            for name, entry in entries.items()
+            if isinstance(entry, dict) and "config" in entry
+        }
+    default = data.get("default_environment")
+    return Project(
+        root=root, manifest=data, environments=environments, resources=resources, default_environment=default
+    )
+
+
+def load_project(cwd: Path) -> Project:
+    """Find ``agents.json`` upwards from ``cwd`` and parse it (JSON syntax errors carry line:col)."""
+    root = find_root(cwd)
+    path = root / MANIFEST_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1:1: the manifest must be a JSON object")
+    return parse_manifest(root, data)
