@@ -231,6 +231,52 @@ def sync(
     )
 
 
+class Against(str, Enum):
+    local = "local"
+    deployed = "deployed"
+
+
+@app.command("test")
+def test_command(
+    ctx: typer.Context,
+    agents: Annotated[list[str] | None, typer.Argument(help="Agents to test (default: all with tests).")] = None,
+    env: EnvOption = None,
+    test: Annotated[list[str] | None, typer.Option("--test", help="Only these tests/scenarios (repeatable).")] = None,
+    against: Annotated[
+        Against, typer.Option("--against", help="Test the local config (before deploy) or the deployed agent.")
+    ] = Against.local,
+    repeat: Annotated[int, typer.Option("--repeat", min=1, max=50, help="Run each test N times.")] = 1,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Write a JUnit XML report here.")] = None,
+    json_report: Annotated[Path | None, typer.Option("--json", help="Write a JSON report here.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Give up waiting after this many seconds.")] = 300.0,
+    show_transcript: Annotated[
+        bool, typer.Option("--show-transcript", help="Print every transcript turn, not only failures'.")
+    ] = False,
+    sync_agents: Annotated[
+        bool, typer.Option("--sync-agents", help="With --against deployed: sync the agents first.")
+    ] = False,
+    base_url: BaseUrlOption = None,
+    concurrency: ConcurrencyOption = None,
+) -> None:
+    """Run the tests attached to agents and simulated-conversation scenarios; write JUnit/JSON reports."""
+    _dispatch(
+        ctx,
+        "test",
+        agents=agents or [],
+        env=env,
+        tests=test or [],
+        against=against.value,
+        repeat=repeat,
+        junit=junit,
+        json_report=json_report,
+        timeout=timeout,
+        show_transcript=show_transcript,
+        sync_agents=sync_agents,
+        base_url=base_url,
+        concurrency=concurrency,
+    )
+
+
 @emulator_app.command("serve")
 def emulator_serve(
     ctx: typer.Context,
