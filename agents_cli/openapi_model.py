@@ -1,0 +1,626 @@
+"""Apply a JSON body to an OpenAPI component schema the way FastAPI/Pydantic v2 would.
+
+The ElevenLabs API is a FastAPI server: each request body is parsed into a Pydantic model, which fills
+defaults, silently drops unknown keys, coerces a few types (lax mode) and reports every problem as
+``{"loc": [...], "msg": ..., "type": ...}``. ``OpenAPIModels.apply`` reproduces that from the vendored spec,
+so the emulator answers like the real server and normalisation can fill defaults on both sides of a diff.
+
+Deliberate choices (see docs/emulator.md):
+- A missing optional field gets its ``default``; a missing field whose schema is a plain model ``$ref``
+  without a default is materialised as that model's defaults (Pydantic ``default_factory=Model``); a
+  missing list/dict without a default becomes ``[]``/``{}``; a missing nullable field without a default
+  becomes ``None``. Other missing optional fields stay absent.
+- Catalog enums (LLM ids, TTS models, ASR providers...) accept any string unless ``strict_catalog``: the
+  real catalog is newer than any pinned spec.
+- Output keys follow the schema's property order, so the result is deterministic.
+- Errors inside a discriminated union carry the tag in ``loc`` as Pydantic does; errors of a plain union
+  report the closest member without a member label.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from agents_cli.resources import openapi_spec_path
+
+Loc = tuple[str | int, ...]
+ErrorList = list[dict[str, Any]]
+
+# Enums whose values come from a catalog that changes faster than the spec (see notes/api.md).
+CATALOG_ENUMS: frozenset[str] = frozenset(
+    {
+        "LLM",
+        "TTSConversationalModel",
+        "TTSModelFamily",
+        "ASRProvider",
+        "ASRQuality",
+        "ClientEvent",
+        "TTSOutputFormat",
+        "ASRInputFormat",
+        "BackgroundSoundPresetId",
+    }
+)
+_REF_PREFIX = "#/components/schemas/"
+_MISSING = object()
+_TRUE_STRINGS = frozenset({"true", "t", "yes", "y", "on", "1"})
+_FALSE_STRINGS = frozenset({"false", "f", "no", "n", "off", "0"})
+_TYPE_NAMES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
+
+
+def _error(
+    loc: Loc, type_: str, msg: str, value: object, ctx: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"type": type_, "loc": list(loc), "msg": msg, "input": value}
+    if ctx:
+        error["ctx"] = ctx
+    return error
+
+
+def _quote_choices(values: list[Any]) -> str:
+    quoted = [repr(v) if not isinstance(v, str) else f"'{v}'" for v in values]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+class _Options:
+    __slots__ = ("fill_defaults", "strict", "strict_catalog")
+
+    def __init__(self, strict: bool, strict_catalog: bool, fill_defaults: bool) -> None:
+        self.strict = strict
+        self.strict_catalog = strict_catalog
+        self.fill_defaults = fill_defaults
+
+
+class OpenAPIModels:
+    """The component schemas of one OpenAPI document, applied as Pydantic models."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.schemas: dict[str, dict[str, Any]] = spec.get("components", {}).get("schemas", {})
+        self._patterns: dict[str, re.Pattern[str]] = {}
+        self._defaults_cache: dict[str, Any] = {}
+        self._defaults_in_progress: set[str] = set()
+
+    # -- lookups -------------------------------------------------------------------------------------
+    def schema(self, name: str) -> dict[str, Any]:
+        return self.schemas[name]
+
+    def _operation(self, method: str, path_template: str) -> dict[str, Any] | None:
+        item = self.spec.get("paths", {}).get(path_template)
+        if not isinstance(item, dict):
+            return None
+        operation = item.get(method.lower())
+        return operation if isinstance(operation, dict) else None
+
+    @staticmethod
+    def _ref_name(schema: object) -> str | None:
+        if isinstance(schema, dict):
+            ref = schema.get("$ref")
+            if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
+                return ref[len(_REF_PREFIX) :]
+        return None
+
+    def request_schema(self, method: str, path_template: str) -> str | None:
+        """Component name of the JSON request body of an operation, if it has one."""
+        operation = self._operation(method, path_template)
+        if operation is None:
+            return None
+        content = operation.get("requestBody", {}).get("content", {})
+        media = content.get("application/json")
+        return self._ref_name(media.get("schema")) if isinstance(media, dict) else None
+
+    def response_schema(self, method: str, path_template: str, status: int = 200) -> str | None:
+        """Component name of the JSON response body of an operation for a status code, if any."""
+        operation = self._operation(method, path_template)
+        if operation is None:
+            return None
+        response = operation.get("responses", {}).get(str(status))
+        if not isinstance(response, dict):
+            return None
+        media = response.get("content", {}).get("application/json")
+        return self._ref_name(media.get("schema")) if isinstance(media, dict) else None
+
+    # -- applying ------------------------------------------------------------------------------------
+    def apply(
+        self,
+        schema_name: str,
+        value: object,
+        *,
+        strict: bool = False,
+        loc: Loc = ("body",),
+        strict_catalog: bool = False,
+        fill_defaults: bool = True,
+    ) -> tuple[object, ErrorList]:
+        """Coerce ``value`` as FastAPI would for the component ``schema_name``: ``(coerced, errors)``.
+
+        ``strict`` reports unknown keys as ``extra_forbidden`` instead of dropping them; ``strict_catalog``
+        checks catalog enums (LLM ids...) against the spec's list; ``fill_defaults=False`` only checks and
+        coerces what is present (used for partial updates). The input is never modified.
+        """
+        errors: ErrorList = []
+        options = _Options(strict, strict_catalog, fill_defaults)
+        result = self._apply_ref(schema_name, value, loc, errors, options)
+        return result, errors
+
+    def defaults(self, schema_name: str) -> object:
+        """What a model looks like when built from ``{}`` (a fresh copy each call)."""
+        return self.apply(schema_name, {})[0]
+
+    def _apply_ref(self, name: str, value: object, loc: Loc, errors: ErrorList, options: _Options) -> object:
+        schema = self.schemas.get(name)
+        if schema is None:
+            raise KeyError(f"unknown component schema {name!r}")
+        if "enum" in schema:
+            return self._apply_enum(
+                schema, value, loc, errors, catalog=name in CATALOG_ENUMS, options=options
+            )
+        return self._apply(schema, value, loc, errors, options, model_name=name)
+
+    def _apply(
+        self,
+        schema: dict[str, Any],
+        value: object,
+        loc: Loc,
+        errors: ErrorList,
+        options: _Options,
+        model_name: str | None = None,
+    ) -> object:
+        ref = self._ref_name(schema)
+        if ref is not None:
+            # `$ref` next to `anyOf: [object, null]` (PATCH bodies): the model, but null is allowed.
+            if value is None and any(alt.get("type") == "null" for alt in schema.get("anyOf", ())):
+                return None
+            return self._apply_ref(ref, value, loc, errors, options)
+        if "oneOf" in schema:
+            return self._apply_one_of(schema, value, loc, errors, options)
+        if "anyOf" in schema:
+            return self._apply_any_of(schema["anyOf"], value, loc, errors, options)
+        if "const" in schema:
+            if value != schema["const"] or type(value) is not type(schema["const"]):
+                errors.append(
+                    _error(
+                        loc, "literal_error", f"Input should be {_quote_choices([schema['const']])}", value
+                    )
+                )
+            return value
+        if "enum" in schema:
+            return self._apply_enum(schema, value, loc, errors, catalog=False, options=options, literal=True)
+        type_ = schema.get("type")
+        if type_ == "object" or "properties" in schema:
+            if "properties" in schema:
+                return self._apply_model(schema, value, loc, errors, options, model_name)
+            return self._apply_dict(schema, value, loc, errors, options)
+        if type_ == "array":
+            return self._apply_list(schema, value, loc, errors, options)
+        if type_ == "string":
+            return self._apply_string(schema, value, loc, errors)
+        if type_ == "integer":
+            return self._apply_number(schema, value, loc, errors, integer=True)
+        if type_ == "number":
+            return self._apply_number(schema, value, loc, errors, integer=False)
+        if type_ == "boolean":
+            return self._apply_bool(value, loc, errors)
+        if type_ == "null":
+            if value is not None:
+                errors.append(_error(loc, "none_required", "Input should be None", value))
+            return value
+        return _fast_copy(value)  # `{}` or unknown: Any
+
+    # -- containers ----------------------------------------------------------------------------------
+    def _apply_model(
+        self,
+        schema: dict[str, Any],
+        value: object,
+        loc: Loc,
+        errors: ErrorList,
+        options: _Options,
+        model_name: str | None,
+    ) -> object:
+        if not isinstance(value, dict):
+            title = model_name or schema.get("title") or "model"
+            errors.append(
+                _error(
+                    loc,
+                    "model_attributes_type",
+                    f"Input should be a valid dictionary or object to extract fields from (model {title})",
+                    value,
+                )
+            )
+            return value
+        properties: dict[str, Any] = schema["properties"]
+        required = schema.get("required", ())
+        result: dict[str, Any] = {}
+        for key, prop in properties.items():
+            if key in value:
+                result[key] = self._apply(prop, value[key], (*loc, key), errors, options)
+            elif key in required:
+                if options.fill_defaults:
+                    errors.append(_error((*loc, key), "missing", "Field required", value))
+            elif options.fill_defaults:
+                default = self._missing_default(prop)
+                if default is not _MISSING:
+                    result[key] = default
+        extra = schema.get("additionalProperties", False)
+        for key, item in value.items():
+            if key in properties:
+                continue
+            if extra is True or (isinstance(extra, dict) and not extra):
+                result[key] = _fast_copy(item)
+            elif isinstance(extra, dict):
+                result[key] = self._apply(extra, item, (*loc, key), errors, options)
+            elif options.strict:
+                errors.append(_error((*loc, key), "extra_forbidden", "Extra inputs are not permitted", item))
+        return result
+
+    def _missing_default(self, prop: dict[str, Any]) -> object:
+        """What Pydantic puts in a missing optional field (see the module docstring)."""
+        if "default" in prop:
+            default = prop["default"]
+            if isinstance(default, int) and not isinstance(default, bool) and _is_float_field(prop):
+                return float(default)  # the stored value was validated once: a float field reads back as 0.0
+            return _fast_copy(default)
+        ref = self._ref_name(prop)
+        if ref is not None:
+            target = self.schemas.get(ref, {})
+            if (
+                "properties" in target
+                and not target.get("required")
+                and ref not in self._defaults_in_progress
+            ):
+                return self._model_defaults(ref)
+            return _MISSING
+        alternatives = prop.get("anyOf")
+        if isinstance(alternatives, list) and any(alt.get("type") == "null" for alt in alternatives):
+            return None
+        if prop.get("type") == "array":
+            return []
+        if prop.get("type") == "object" and "properties" not in prop:
+            return {}
+        return _MISSING
+
+    def _model_defaults(self, name: str) -> object:
+        cached = self._defaults_cache.get(name, _MISSING)
+        if cached is _MISSING:
+            # A model that (indirectly) defaults to itself stops materialising at the repeat.
+            self._defaults_in_progress.add(name)
+            try:
+                cached = self._apply_ref(name, {}, (), [], _Options(False, False, True))
+            finally:
+                self._defaults_in_progress.discard(name)
+            self._defaults_cache[name] = cached
+        return _fast_copy(cached)
+
+    def _apply_dict(
+        self, schema: dict[str, Any], value: object, loc: Loc, errors: ErrorList, options: _Options
+    ) -> object:
+        if not isinstance(value, dict):
+            errors.append(_error(loc, "dict_type", "Input should be a valid dictionary", value))
+            return value
+        items_schema = schema.get("additionalProperties", True)
+        key_schema = schema.get("propertyNames")
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            if isinstance(key_schema, dict):
+                self._apply(key_schema, key, (*loc, key, "[key]"), errors, options)
+            if isinstance(items_schema, dict) and items_schema:
+                result[key] = self._apply(items_schema, item, (*loc, key), errors, options)
+            else:
+                result[key] = _fast_copy(item)
+        return result
+
+    def _apply_list(
+        self, schema: dict[str, Any], value: object, loc: Loc, errors: ErrorList, options: _Options
+    ) -> object:
+        if not isinstance(value, list):
+            errors.append(_error(loc, "list_type", "Input should be a valid list", value))
+            return value
+        items = schema.get("items")
+        if isinstance(items, dict) and items:
+            result = [
+                self._apply(items, item, (*loc, index), errors, options) for index, item in enumerate(value)
+            ]
+        else:
+            result = _fast_copy(value)
+        count = len(value)
+        if "minItems" in schema and count < schema["minItems"]:
+            minimum = schema["minItems"]
+            errors.append(
+                _error(
+                    loc,
+                    "too_short",
+                    f"List should have at least {minimum} item{'s' * (minimum != 1)} "
+                    f"after validation, not {count}",
+                    value,
+                    {"field_type": "List", "min_length": minimum, "actual_length": count},
+                )
+            )
+        if "maxItems" in schema and count > schema["maxItems"]:
+            maximum = schema["maxItems"]
+            errors.append(
+                _error(
+                    loc,
+                    "too_long",
+                    f"List should have at most {maximum} item{'s' * (maximum != 1)} "
+                    f"after validation, not {count}",
+                    value,
+                    {"field_type": "List", "max_length": maximum, "actual_length": count},
+                )
+            )
+        return result
+
+    # -- unions --------------------------------------------------------------------------------------
+    def _apply_one_of(
+        self, schema: dict[str, Any], value: object, loc: Loc, errors: ErrorList, options: _Options
+    ) -> object:
+        discriminator = schema.get("discriminator")
+        if not isinstance(discriminator, dict):
+            return self._apply_any_of(schema["oneOf"], value, loc, errors, options)
+        prop = discriminator["propertyName"]
+        mapping: dict[str, str] = discriminator.get("mapping", {})
+        if not isinstance(value, dict):
+            errors.append(
+                _error(
+                    loc,
+                    "model_attributes_type",
+                    "Input should be a valid dictionary or object to extract fields from",
+                    value,
+                )
+            )
+            return value
+        if prop not in value:
+            errors.append(
+                _error(
+                    loc,
+                    "union_tag_not_found",
+                    f"Unable to extract tag using discriminator '{prop}'",
+                    value,
+                    {"discriminator": f"'{prop}'"},
+                )
+            )
+            return value
+        tag = value[prop]
+        target = mapping.get(tag) if isinstance(tag, str) else None
+        if target is None:
+            expected = ", ".join(f"'{t}'" for t in mapping)
+            errors.append(
+                _error(
+                    loc,
+                    "union_tag_invalid",
+                    f"Input tag '{tag}' found using '{prop}' does not match any of "
+                    f"the expected tags: {expected}",
+                    value,
+                    {"discriminator": f"'{prop}'", "tag": str(tag), "expected_tags": expected},
+                )
+            )
+            return value
+        return self._apply_ref(target[len(_REF_PREFIX) :], value, (*loc, tag), errors, options)
+
+    def _apply_any_of(
+        self,
+        alternatives: list[dict[str, Any]],
+        value: object,
+        loc: Loc,
+        errors: ErrorList,
+        options: _Options,
+    ) -> object:
+        non_null = [alt for alt in alternatives if alt.get("type") != "null"]
+        if value is None and len(non_null) < len(alternatives):
+            return None
+        if len(non_null) == 1:
+            return self._apply(non_null[0], value, loc, errors, options)
+        # Pydantic "smart" union: an exact type match first, then the first member that validates.
+        ordered = sorted(non_null, key=lambda alt: 0 if _exact_type_match(alt, value) else 1)
+        best: tuple[object, ErrorList] | None = None
+        for alternative in ordered:
+            attempt: ErrorList = []
+            result = self._apply(alternative, value, loc, attempt, options)
+            if not attempt:
+                return result
+            if best is None or len(attempt) < len(best[1]):
+                best = (result, attempt)
+        if best is None:
+            return _fast_copy(value)
+        errors.extend(best[1])
+        return best[0]
+
+    # -- scalars -------------------------------------------------------------------------------------
+    def _apply_enum(
+        self,
+        schema: dict[str, Any],
+        value: object,
+        loc: Loc,
+        errors: ErrorList,
+        *,
+        catalog: bool,
+        options: _Options,
+        literal: bool = False,
+    ) -> object:
+        choices: list[Any] = schema["enum"]
+        if value in choices and (not isinstance(value, bool) or any(isinstance(c, bool) for c in choices)):
+            return value
+        if catalog and not options.strict_catalog and isinstance(value, str):
+            return value
+        kind = "literal_error" if literal else "enum"
+        expected = _quote_choices(choices)
+        errors.append(_error(loc, kind, f"Input should be {expected}", value, {"expected": expected}))
+        return value
+
+    def _apply_string(self, schema: dict[str, Any], value: object, loc: Loc, errors: ErrorList) -> object:
+        if not isinstance(value, str):
+            errors.append(_error(loc, "string_type", "Input should be a valid string", value))
+            return value
+        if "minLength" in schema and len(value) < schema["minLength"]:
+            n = schema["minLength"]
+            errors.append(
+                _error(
+                    loc,
+                    "string_too_short",
+                    f"String should have at least {n} character{'s' * (n != 1)}",
+                    value,
+                    {"min_length": n},
+                )
+            )
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            n = schema["maxLength"]
+            errors.append(
+                _error(
+                    loc,
+                    "string_too_long",
+                    f"String should have at most {n} character{'s' * (n != 1)}",
+                    value,
+                    {"max_length": n},
+                )
+            )
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str) and not self._pattern(pattern).search(value):
+            errors.append(
+                _error(
+                    loc,
+                    "string_pattern_mismatch",
+                    f"String should match pattern '{pattern}'",
+                    value,
+                    {"pattern": pattern},
+                )
+            )
+        return value
+
+    def _pattern(self, pattern: str) -> re.Pattern[str]:
+        compiled = self._patterns.get(pattern)
+        if compiled is None:
+            try:
+                compiled = re.compile(pattern)
+            except re.error:  # a pattern Python cannot read: accept everything rather than crash
+                compiled = re.compile("")
+            self._patterns[pattern] = compiled
+        return compiled
+
+    def _apply_number(
+        self, schema: dict[str, Any], value: object, loc: Loc, errors: ErrorList, *, integer: bool
+    ) -> object:
+        kind = "int" if integer else "float"
+        label = "integer" if integer else "number"
+        number: int | float
+        if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+            errors.append(_error(loc, f"{kind}_type", f"Input should be a valid {label}", value))
+            return value
+        if isinstance(value, str):
+            try:
+                number = int(value.strip()) if integer else float(value.strip())
+            except ValueError:
+                errors.append(
+                    _error(
+                        loc,
+                        f"{kind}_parsing",
+                        f"Input should be a valid {label}, unable to parse "
+                        f"string as {'an integer' if integer else 'a number'}",
+                        value,
+                    )
+                )
+                return value
+        elif isinstance(value, int | float):
+            number = value
+        else:
+            errors.append(_error(loc, f"{kind}_type", f"Input should be a valid {label}", value))
+            return value
+        if integer:
+            if isinstance(number, float):
+                if not number.is_integer():
+                    errors.append(
+                        _error(
+                            loc,
+                            "int_from_float",
+                            "Input should be a valid integer, got a number with a fractional part",
+                            value,
+                        )
+                    )
+                    return value
+                number = int(number)
+        else:
+            number = float(number)
+        self._check_bounds(schema, number, value, loc, errors)
+        return number
+
+    @staticmethod
+    def _check_bounds(
+        schema: dict[str, Any], number: float, value: object, loc: Loc, errors: ErrorList
+    ) -> None:
+        checks: list[tuple[str, str, str, Callable[[float, float], bool]]] = [
+            ("minimum", "greater_than_equal", "greater than or equal to", lambda n, b: n >= b),
+            ("maximum", "less_than_equal", "less than or equal to", lambda n, b: n <= b),
+            ("exclusiveMinimum", "greater_than", "greater than", lambda n, b: n > b),
+            ("exclusiveMaximum", "less_than", "less than", lambda n, b: n < b),
+        ]
+        for keyword, type_, words, holds in checks:
+            bound = schema.get(keyword)
+            if isinstance(bound, int | float) and not isinstance(bound, bool) and not holds(number, bound):
+                ctx_key = {
+                    "minimum": "ge",
+                    "maximum": "le",
+                    "exclusiveMinimum": "gt",
+                    "exclusiveMaximum": "lt",
+                }
+                errors.append(
+                    _error(loc, type_, f"Input should be {words} {bound}", value, {ctx_key[keyword]: bound})
+                )
+
+    @staticmethod
+    def _apply_bool(value: object, loc: Loc, errors: ErrorList) -> object:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            if lowered in _TRUE_STRINGS:
+                return True
+            if lowered in _FALSE_STRINGS:
+                return False
+            errors.append(
+                _error(
+                    loc, "bool_parsing", "Input should be a valid boolean, unable to interpret input", value
+                )
+            )
+            return value
+        errors.append(_error(loc, "bool_type", "Input should be a valid boolean", value))
+        return value
+
+
+def _exact_type_match(schema: dict[str, Any], value: object) -> bool:
+    type_ = schema.get("type")
+    if type_ == "string":
+        return isinstance(value, str)
+    if type_ == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if type_ == "number":
+        return isinstance(value, float)
+    if type_ == "boolean":
+        return isinstance(value, bool)
+    if type_ == "array":
+        return isinstance(value, list)
+    return False
+
+
+def _is_float_field(schema: dict[str, Any]) -> bool:
+    types = [alt.get("type") for alt in schema.get("anyOf", ())] or [schema.get("type")]
+    return "number" in types and "integer" not in types
+
+
+def _fast_copy(value: Any) -> Any:
+    """Deep copy of plain JSON data, several times faster than ``copy.deepcopy``."""
+    if isinstance(value, dict):
+        return {key: _fast_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fast_copy(item) for item in value]
+    return value
+
+
+@cache
+def models() -> OpenAPIModels:
+    """The process-wide models of the vendored convai spec."""
+    with openapi_spec_path().open(encoding="utf-8") as handle:
+        return OpenAPIModels(json.load(handle))
