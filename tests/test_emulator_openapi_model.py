@@ -44,7 +44,8 @@ def test_unknown_keys_are_dropped_by_default_and_rejected_in_strict_mode() -> No
 
 
 def test_wrong_types_report_the_field_location_and_pydantic_type() -> None:
-    body = {"conversation_config": {"agent": {"first_message": 5, "prompt": {"max_tokens": 1.5}}}, "tags": "x"}
+    agent = {"first_message": 5, "prompt": {"max_tokens": 1.5}}
+    body = {"conversation_config": {"agent": agent}, "tags": "x"}
     _, errors = _apply(CREATE_AGENT, body)
     by_loc = {tuple(e["loc"]): e["type"] for e in errors}
     assert by_loc == {
@@ -66,7 +67,8 @@ def test_lax_coercion_like_pydantic() -> None:
     result, errors = _apply(CREATE_AGENT, body)
     assert errors == []
     prompt = result["conversation_config"]["agent"]["prompt"]
-    assert prompt["max_tokens"] == 12 and prompt["temperature"] == 1.0 and isinstance(prompt["temperature"], float)
+    assert prompt["max_tokens"] == 12
+    assert prompt["temperature"] == 1.0 and isinstance(prompt["temperature"], float)
 
 
 def test_discriminated_union_tag_errors_and_tag_in_loc() -> None:
@@ -76,7 +78,9 @@ def test_discriminated_union_tag_errors_and_tag_in_loc() -> None:
     _, errors = _apply("ToolRequestModel", {"tool_config": {"name": "x"}})
     assert [e["type"] for e in errors] == ["union_tag_not_found"]
     _, errors = _apply("ToolRequestModel", {"tool_config": {"type": "client", "name": 3, "description": "d"}})
-    assert [(e["loc"], e["type"]) for e in errors] == [(["body", "tool_config", "client", "name"], "string_type")]
+    assert [(e["loc"], e["type"]) for e in errors] == [
+        (["body", "tool_config", "client", "name"], "string_type")
+    ]
 
 
 def test_enums_catalog_and_literal() -> None:
@@ -107,7 +111,7 @@ def test_apply_is_deterministic_and_outputs_schema_order() -> None:
     second, _ = _apply(CREATE_AGENT, dict(reversed(list(body.items()))))
     assert first == second
     assert list(first) == ["conversation_config", "platform_settings", "workflow", "name", "tags"]
-    assert list(first["conversation_config"]["agent"])[0] == "first_message"
+    assert next(iter(first["conversation_config"]["agent"])) == "first_message"
 
 
 def test_request_and_response_schema_lookup() -> None:
