@@ -320,6 +320,107 @@ def emulator_serve(
     )
 
 
+# Everyday commands: auth, list, delete, widget (issue 6) -------------------------------------------
+auth_app = typer.Typer(help="Store, check and forget API keys per environment.", no_args_is_help=True)
+app.add_typer(auth_app, name="auth")
+
+
+@auth_app.command("login")
+def auth_login(
+    ctx: typer.Context,
+    env: EnvOption = None,
+    key_stdin: Annotated[
+        bool, typer.Option("--key-stdin", help="Read the key from stdin instead of a hidden prompt.")
+    ] = False,
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="Store the key without checking it.")
+    ] = False,
+    base_url: BaseUrlOption = None,
+) -> None:
+    """Store an API key for an environment in the OS keyring (or a 0600 file), after checking it."""
+    _dispatch(
+        ctx, "auth", action="login", env=env, key_stdin=key_stdin, verify=not no_verify, base_url=base_url
+    )
+
+
+@auth_app.command("logout")
+def auth_logout(ctx: typer.Context, env: EnvOption = None) -> None:
+    """Forget the stored API key of an environment (environment variables and .env are left alone)."""
+    _dispatch(ctx, "auth", action="logout", env=env, key_stdin=False, verify=False, base_url=None)
+
+
+@auth_app.command("whoami")
+def auth_whoami(
+    ctx: typer.Context, env: EnvOption = None, as_json: JsonOption = False, base_url: BaseUrlOption = None
+) -> None:
+    """Show the user behind an environment's key, the masked key, where it came from and the base URL."""
+    _dispatch(ctx, "auth", action="whoami", env=env, as_json=as_json, base_url=base_url)
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    env: EnvOption = None,
+    remote: Annotated[
+        bool, typer.Option("--remote", help="List the remote agents, tools and tests instead (all pages).")
+    ] = False,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
+) -> None:
+    """List local resources (kind, name, file, remote id) or, with --remote, what the environment holds."""
+    _dispatch(
+        ctx,
+        "list_resources",
+        env=env,
+        remote=remote,
+        kind=kind.value if kind else None,
+        as_json=as_json,
+        base_url=base_url,
+    )
+
+
+@app.command("delete")
+def delete_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Local name of the agent, tool or test.")],
+    env: EnvOption = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", help="Disambiguate when several kinds share the name.")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    keep_local: Annotated[
+        bool,
+        typer.Option("--keep-local", help="Delete only remotely; keep the files and the manifest entry."),
+    ] = False,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
+) -> None:
+    """Delete a resource remotely (in one environment) and locally (manifest entry and files)."""
+    _dispatch(
+        ctx,
+        "delete",
+        name=name,
+        env=env,
+        kind=kind.value if kind else None,
+        yes=yes,
+        keep_local=keep_local,
+        as_json=as_json,
+        base_url=base_url,
+    )
+
+
+@app.command("widget")
+def widget_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Local name of the agent.")],
+    env: EnvOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the HTML embed snippet of a synced agent (with server-location for residency environments)."""
+    _dispatch(ctx, "widget", name=name, env=env, as_json=as_json)
+
+
 def _click_exceptions() -> Any:
     # typer >= 0.29 vendors click as typer._click; older releases use the click package.
     try:
