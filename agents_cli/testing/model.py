@@ -1,0 +1,105 @@
+"""Plain data passed between preparation, the runner, the renderer and the report writers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# passed/failed come from the API; unknown is an inconclusive evaluation; timed_out is still pending at the
+# deadline; error means the run could not be started or read (the API refused it).
+RunStatus = Literal["passed", "failed", "unknown", "timed_out", "error"]
+RUN_STATUSES: tuple[RunStatus, ...] = ("passed", "failed", "unknown", "timed_out", "error")
+CaseKind = Literal["test", "scenario"]
+
+
+@dataclass(frozen=True)
+class TestCase:
+    """One attached test (run through run-tests) as the runner needs it."""
+
+    name: str  # local name
+    remote_id: str
+    type: str  # llm | tool | simulation
+
+
+@dataclass(frozen=True)
+class ScenarioCase:
+    """One scenario (run through simulate-conversation) with its request body already built."""
+
+    name: str
+    body: dict[str, Any]
+
+
+@dataclass
+class AgentTarget:
+    """Everything needed to test one agent in one environment."""
+
+    agent: str  # local name
+    remote_id: str
+    tests: list[TestCase] = field(default_factory=list)
+    scenarios: list[ScenarioCase] = field(default_factory=list)
+    # {conversation_config, platform_settings} for --against local; None runs against the deployed agent.
+    config_override: dict[str, Any] | None = None
+
+    @property
+    def case_count(self) -> int:
+        return len(self.tests) + len(self.scenarios)
+
+
+@dataclass
+class Turn:
+    """A transcript turn reduced to what people read: who, what, and which tools were called."""
+
+    role: str
+    message: str
+    tool_calls: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"role": self.role, "message": self.message, "tool_calls": list(self.tool_calls)}
+
+
+@dataclass
+class CaseResult:
+    agent: str
+    name: str
+    kind: CaseKind
+    type: str  # llm | tool | simulation | scenario
+    repetition: int  # 1-based
+    repeat: int  # total repetitions requested
+    status: RunStatus
+    duration_s: float
+    rationale_summary: str = ""
+    rationale_messages: list[str] = field(default_factory=list)
+    transcript: list[Turn] = field(default_factory=list)
+    # Indexes into ``transcript`` worth showing for a failure (all turns with --show-transcript).
+    relevant_turns: list[int] = field(default_factory=list)
+    remote_id: str | None = None
+    invocation_id: str | None = None
+
+    @property
+    def display_name(self) -> str:
+        """The name in tables and JUnit; repetitions are suffixed so every testcase is distinct."""
+        return f"{self.name} [{self.repetition}/{self.repeat}]" if self.repeat > 1 else self.name
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "passed"
+
+
+@dataclass
+class RunReport:
+    environment: str
+    against: str
+    started_at: str  # ISO 8601, UTC
+    duration_s: float
+    timeout_s: float
+    results: list[CaseResult]
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {status: 0 for status in RUN_STATUSES}
+        for result in self.results:
+            counts[result.status] += 1
+        return {"total": len(self.results), **counts}
+
+    @property
+    def all_passed(self) -> bool:
+        return bool(self.results) and all(result.ok for result in self.results)

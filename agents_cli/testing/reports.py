@@ -1,0 +1,133 @@
+"""Report files: JUnit XML (one testsuite per agent, one testcase per run) and JSON (test-report.schema.json).
+
+Failed and inconclusive runs are JUnit ``<failure>``s; timed-out runs and runs the API refused are
+``<error>``s.
+The failure message is the rationale summary, so CI shows why without opening the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from agents_cli.errors import ConfigError
+from agents_cli.testing.model import CaseResult, RunReport
+
+REPORT_VERSION = 1
+_FAILURE_STATUSES = {"failed", "unknown"}
+_ERROR_STATUSES = {"timed_out", "error"}
+
+
+def report_json(report: RunReport) -> dict[str, Any]:
+    return {
+        "version": REPORT_VERSION,
+        "environment": report.environment,
+        "against": report.against,
+        "started_at": report.started_at,
+        "duration_s": round(report.duration_s, 3),
+        "timeout_s": report.timeout_s,
+        "summary": report.counts(),
+        "results": [_result_json(result) for result in report.results],
+    }
+
+
+def _result_json(result: CaseResult) -> dict[str, Any]:
+    return {
+        "agent": result.agent,
+        "name": result.name,
+        "kind": result.kind,
+        "type": result.type,
+        "repetition": result.repetition,
+        "repeat": result.repeat,
+        "status": result.status,
+        "duration_s": round(result.duration_s, 3),
+        "test_id": result.remote_id,
+        "invocation_id": result.invocation_id,
+        "rationale": {"summary": result.rationale_summary, "messages": list(result.rationale_messages)},
+        "transcript": [turn.to_json() for turn in result.transcript],
+    }
+
+
+def _failure_text(result: CaseResult) -> str:
+    lines = [f"status: {result.status}", f"rationale: {result.rationale_summary}"]
+    lines += [f"  - {message}" for message in result.rationale_messages]
+    if result.transcript:
+        lines.append("transcript:")
+        for turn in result.transcript:
+            calls = f" [tool calls: {', '.join(turn.tool_calls)}]" if turn.tool_calls else ""
+            lines.append(f"  {turn.role}: {turn.message}{calls}")
+    return "\n".join(lines)
+
+
+def junit_tree(report: RunReport) -> ET.ElementTree[ET.Element[str]]:
+    suites = ET.Element("testsuites", name="agents test")
+    by_agent: dict[str, list[CaseResult]] = {}
+    for result in report.results:
+        by_agent.setdefault(result.agent, []).append(result)
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for agent, results in by_agent.items():
+        failures = sum(1 for r in results if r.status in _FAILURE_STATUSES)
+        errors = sum(1 for r in results if r.status in _ERROR_STATUSES)
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=agent,
+            tests=str(len(results)),
+            failures=str(failures),
+            errors=str(errors),
+            skipped="0",
+            time=f"{max((r.duration_s for r in results), default=0.0):.3f}",
+        )
+        ET.SubElement(
+            ET.SubElement(suite, "properties"),
+            "property",
+            name="environment",
+            value=report.environment,
+        )
+        for result in results:
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"{agent}.{result.kind}s",
+                name=result.display_name,
+                time=f"{result.duration_s:.3f}",
+            )
+            if result.status in _FAILURE_STATUSES or result.status in _ERROR_STATUSES:
+                tag = "failure" if result.status in _FAILURE_STATUSES else "error"
+                element = ET.SubElement(case, tag, message=result.rationale_summary, type=result.status)
+                element.text = _failure_text(result)
+        totals["tests"] += len(results)
+        totals["failures"] += failures
+        totals["errors"] += errors
+    for key, value in totals.items():
+        suites.set(key, str(value))
+    suites.set("time", f"{report.duration_s:.3f}")
+    return ET.ElementTree(suites)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write report {path}: {exc.strerror or exc}", hint="choose a writable path"
+        ) from exc
+
+
+def write_junit(report: RunReport, path: Path) -> None:
+    tree = junit_tree(report)
+    ET.indent(tree)
+    _write_atomically(path, ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True) + b"\n")
+
+
+def write_json(report: RunReport, path: Path) -> None:
+    text = json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+    _write_atomically(path, text.encode("utf-8"))
