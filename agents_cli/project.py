@@ -1,18 +1,20 @@
 """The project manifest (``agents.json``): environments and resources by local name.
 
-This module turns an already-validated manifest dict into typed objects and finds the project root.
+This module turns an already-validated manifest dict into typed objects, finds the project root, makes
+local names from what users type, and edits the manifest (``register_resource``) deterministically.
 Schema checks with file positions live in ``commands/validate.py`` (via ``loader`` and ``schema_check``).
 """
 
 from __future__ import annotations
 
-import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from agents_cli.errors import ConfigError, ProjectNotFound, UnknownEnvironment
+from agents_cli.loader import Document, dump_json, load_file, write_atomic
 
 MANIFEST_NAME = "agents.json"
 ResourceKind = Literal["agent", "tool", "test"]
@@ -27,6 +29,8 @@ RESIDENCY_BASE_URLS: dict[str, str] = {
     "sg-residency": "https://api.sg.residency.elevenlabs.io",
 }
 LOCAL_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+MANIFEST_SCHEMA_HINT = ".agents/schemas/manifest.schema.json"
+KIND_FOLDERS: dict[ResourceKind, str] = {"agent": "agents", "tool": "tools", "test": "tests"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Project:
     environments: dict[str, Environment]
     resources: dict[ResourceKind, dict[str, Resource]]
     default_environment: str | None = None
+    manifest_document: Document | None = None  # positions of every manifest key, when loaded from a file
 
     @property
     def manifest_path(self) -> Path:
@@ -134,14 +139,76 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
     )
 
 
+def load_manifest_document(root: Path) -> Document:
+    """``agents.json`` with positions; JSON syntax errors and duplicate keys carry file:line:col."""
+    document = load_file(root / MANIFEST_NAME)
+    if not isinstance(document.data, dict):
+        raise ConfigError(f"{document.path}:1:1: the manifest must be a JSON object")
+    return document
+
+
 def load_project(cwd: Path) -> Project:
     """Find ``agents.json`` upwards from ``cwd`` and parse it (JSON syntax errors carry line:col)."""
     root = find_root(cwd)
+    document = load_manifest_document(root)
+    project = parse_manifest(root, document.data)
+    project.manifest_document = document
+    return project
+
+
+def slugify(name: str) -> str:
+    """The local name for what a user typed: ``Support Bot`` → ``support-bot``, ``Café Menu`` → ``cafe-menu``.
+
+    Only ``[a-z0-9._-]`` survive, so the result is always a safe single file name (no ``/``, no ``..``
+    prefix); an empty result means the name had nothing usable.
+    """
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9._]+", "-", ascii_text)
+    slug = re.sub(r"-{2,}", "-", slug)
+    slug = slug.strip("-._")[:64].rstrip("-._")
+    return slug
+
+
+def config_path_for(kind: ResourceKind, slug: str, file_format: str, environment: str | None = None) -> Path:
+    """Where ``agents add`` puts a config: ``agents/<slug>.yaml``, overlays ``agents/<slug>.<env>.yaml``."""
+    suffix = "json" if file_format == "json" else "yaml"
+    stem = slug if environment is None else f"{slug}.{environment}"
+    return Path(KIND_FOLDERS[kind]) / f"{stem}.{suffix}"
+
+
+def scaffold_manifest() -> dict[str, Any]:
+    """The manifest ``agents init`` writes: an emulator environment plus dev/prod examples."""
+    return {
+        "$schema": MANIFEST_SCHEMA_HINT,
+        "version": 1,
+        "default_environment": "local",
+        "environments": {
+            "local": {"emulator": True},
+            "dev": {"api_key_env": "ELEVENLABS_API_KEY_DEV", "residency": "global"},
+            "prod": {"api_key_env": "ELEVENLABS_API_KEY_PROD", "residency": "global"},
+        },
+        "agents": {},
+        "tools": {},
+        "tests": {},
+    }
+
+
+def register_resource(
+    root: Path, kind: ResourceKind, name: str, config: Path, overlays: dict[str, Path] | None = None
+) -> None:
+    """Add ``name`` to its manifest section (appended: existing key order is kept) with an atomic write."""
     path = root / MANIFEST_NAME
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1:1: the manifest must be a JSON object")
-    return parse_manifest(root, data)
+    data = load_manifest_document(root).data
+    section_name = MANIFEST_SECTIONS[kind]
+    section = data.get(section_name)
+    if section is None:
+        section = data[section_name] = {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: '{section_name}' must be an object", hint="fix agents.json by hand")
+    if name in section:
+        raise ConfigError(f"{kind} {name!r} is already registered in {MANIFEST_NAME}")
+    entry: dict[str, Any] = {"config": config.as_posix()}
+    if overlays:
+        entry["overlays"] = {env: overlay.as_posix() for env, overlay in overlays.items()}
+    section[name] = entry
+    write_atomic(path, dump_json(data))
