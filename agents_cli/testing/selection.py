@@ -1,0 +1,150 @@
+"""Which agents, tests and scenarios ``agents test`` runs, read from the project's local configs.
+
+Tests are attached to agents through ``platform_settings.testing.attached_tests[].test_id: "@test:<name>"``
+(an API field, so agent configs stay API-pure); scenarios name their agents in their own ``agents`` list and
+are registered under ``scenarios`` in agents.json. An empty selection is an error that says how to attach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents_cli.configs import EDITOR_ONLY_KEYS, deep_merge, load_document, load_resource
+from agents_cli.errors import ConfigError, UsageError
+from agents_cli.loader import Document
+from agents_cli.project import Project
+from agents_cli.references import parse_reference
+from agents_cli.testing.scenarios import MANIFEST_SECTION, Scenario, parse_scenario
+
+ATTACH_HINT = (
+    "attach a test in the agent's config under platform_settings.testing.attached_tests as "
+    "{test_id: '@test:<name>'}, or list the agent in a scenario's 'agents' (see docs/testing.md)"
+)
+
+
+@dataclass
+class SelectedAgent:
+    name: str
+    config: dict[str, Any]  # the merged local config for the environment
+    tests: list[str] = field(default_factory=list)  # local test names, in attachment order
+    raw_test_ids: list[str] = field(default_factory=list)  # attached by remote id instead of @test:
+    scenarios: list[Scenario] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.tests or self.raw_test_ids or self.scenarios)
+
+
+@dataclass
+class Selection:
+    agents: list[SelectedAgent]
+    test_configs: dict[str, dict[str, Any]]  # local test name -> merged config, for every selected test
+
+    @property
+    def test_names(self) -> list[str]:
+        return sorted({name for agent in self.agents for name in agent.tests})
+
+
+def attached_tests(config: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(local names from ``@test:`` references, raw remote ids) attached in an agent config."""
+    testing = (config.get("platform_settings") or {}).get("testing") or {}
+    names: list[str] = []
+    raw: list[str] = []
+    for entry in testing.get("attached_tests") or []:
+        test_id = entry.get("test_id") if isinstance(entry, dict) else None
+        if not isinstance(test_id, str):
+            continue
+        reference = parse_reference(test_id)
+        if reference is not None and reference[0] == "test":
+            names.append(reference[1])
+        elif reference is None:
+            raw.append(test_id)
+    return names, raw
+
+
+def load_scenarios(project: Project, env: str) -> list[Scenario]:
+    """Every scenario in the manifest, with its overlay for ``env`` merged in."""
+    section = project.manifest.get(MANIFEST_SECTION) or {}
+    cache: dict[Path, Document] = {}
+    scenarios = []
+    for name, entry in section.items():
+        if not isinstance(entry, dict) or "config" not in entry:
+            raise ConfigError(f"agents.json: scenarios.{name} needs a 'config' path", hint=ATTACH_HINT)
+        files = [Path(entry["config"])]
+        overlay = (entry.get("overlays") or {}).get(env)
+        if overlay:
+            files.append(Path(overlay))
+        data: Any = {}
+        for relative in files:
+            document = load_document(project.path(relative), cache)
+            content = document.data if isinstance(document.data, dict) else {}
+            data = deep_merge(data, {k: v for k, v in content.items() if k not in EDITOR_ONLY_KEYS})
+        scenarios.append(parse_scenario(name, data, source=" + ".join(str(f) for f in files)))
+    return scenarios
+
+
+def _unknown(kind: str, names: list[str], known: list[str]) -> UsageError:
+    choices = ", ".join(sorted(known)) or "none"
+    return UsageError(f"unknown {kind} {', '.join(repr(n) for n in names)} (known: {choices})")
+
+
+def select(project: Project, env: str, agent_names: list[str], test_names: list[str]) -> Selection:
+    """The agents to test (all with tests or scenarios when ``agent_names`` is empty), by test name."""
+    declared_agents = project.resources["agent"]
+    unknown_agents = [name for name in agent_names if name not in declared_agents]
+    if unknown_agents:
+        raise _unknown("agent", unknown_agents, list(declared_agents))
+    scenarios = load_scenarios(project, env)
+    for scenario in scenarios:
+        missing = [agent for agent in scenario.agents if agent not in declared_agents]
+        if missing:
+            raise ConfigError(
+                f"scenario {scenario.name!r} names undeclared agent(s): {', '.join(missing)}",
+                hint="fix the scenario's 'agents' list or add the agent to agents.json",
+            )
+    chosen = agent_names or list(declared_agents)
+    selected: list[SelectedAgent] = []
+    for name in dict.fromkeys(chosen):
+        config = load_resource(project, declared_agents[name], env).data
+        tests, raw = attached_tests(config)
+        agent = SelectedAgent(
+            name=name,
+            config=config,
+            tests=list(dict.fromkeys(tests)),
+            raw_test_ids=raw,
+            scenarios=[s for s in scenarios if name in s.agents],
+        )
+        selected.append(agent)
+
+    if test_names:
+        known = {n for agent in selected for n in agent.tests}
+        known |= {scenario.name for agent in selected for scenario in agent.scenarios}
+        unknown_tests = [name for name in test_names if name not in known]
+        if unknown_tests:
+            raise _unknown("test or scenario", unknown_tests, sorted(known))
+        wanted = set(test_names)
+        for agent in selected:
+            agent.tests = [name for name in agent.tests if name in wanted]
+            agent.raw_test_ids = []
+            agent.scenarios = [s for s in agent.scenarios if s.name in wanted]
+
+    selected = [agent for agent in selected if not agent.empty]
+    if not selected:
+        scope = ", ".join(agent_names) if agent_names else "any agent"
+        message = f"no tests or scenarios selected for {scope} in environment {env!r}"
+        raise UsageError(message, hint=ATTACH_HINT)
+
+    declared_tests = project.resources["test"]
+    test_configs: dict[str, dict[str, Any]] = {}
+    for agent in selected:
+        for test in agent.tests:
+            if test not in declared_tests:
+                raise ConfigError(
+                    f"agent {agent.name!r} attaches @test:{test}, which is not declared in agents.json",
+                    hint=f"add it with 'agents add test {test}' or fix the reference",
+                )
+            if test not in test_configs:
+                test_configs[test] = load_resource(project, declared_tests[test], env).data
+    return Selection(agents=selected, test_configs=test_configs)
