@@ -1,0 +1,166 @@
+"""Turn a selection into runnable targets: remote ids, prerequisites synced, local config overrides built.
+
+``--against local`` tests the local config before deploy: the test definitions (and the tools they and the
+agent reference) are synced first, then every run carries ``agent_config_override`` built from the local,
+normalised, reference-resolved config. run-tests still needs *some* remote agent id: when the agent has never
+been synced to this environment a placeholder agent (empty config, tagged ``agents-cli:placeholder``) is
+created and recorded in state, so the next ``agents sync`` fills that same agent instead of creating another.
+``--against deployed`` runs against the remote agent as deployed and requires it to exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from agents_cli.errors import ConfigError, RemoteError
+from agents_cli.normalise import MANAGED_TAG_PREFIX, env_tag, name_tag, remote_name, send_body
+from agents_cli.state import ResourceState, load_state, save_state, state_lock
+from agents_cli.testing.model import AgentTarget, ScenarioCase, TestCase
+from agents_cli.testing.selection import Selection
+
+if TYPE_CHECKING:
+    from agents_cli.api import ApiClient
+    from agents_cli.desired import DesiredSet
+    from agents_cli.output import Output
+    from agents_cli.project import Project
+
+PLACEHOLDER_TAG = f"{MANAGED_TAG_PREFIX}placeholder"
+AGENTS_PATH = "/v1/convai/agents"
+
+
+class ApiTestClient:
+    """``runner.TestApi`` over the project's one HTTP client (``api.ApiClient``)."""
+
+    def __init__(self, api: ApiClient) -> None:
+        self.api = api
+
+    async def _object(self, call: Awaitable[Any], what: str) -> dict[str, Any]:
+        answer = await call
+        if not isinstance(answer, dict):
+            raise RemoteError(f"{what}: expected a JSON object in the response")
+        return answer
+
+    async def run_tests(self, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        # Retried like a read: a duplicate invocation after a dropped connection costs runs, not correctness,
+        # because only the invocation we got back is polled.
+        path = f"{AGENTS_PATH}/{agent_id}/run-tests"
+        return await self._object(self.api.request("POST", path, json=body), f"POST {path}")
+
+    async def get_test_invocation(self, invocation_id: str) -> dict[str, Any]:
+        path = f"/v1/convai/test-invocations/{invocation_id}"
+        return await self._object(self.api.get(path), f"GET {path}")
+
+    async def simulate_conversation(self, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        path = f"{AGENTS_PATH}/{agent_id}/simulate-conversation"
+        return await self._object(self.api.request("POST", path, json=body), f"POST {path}")
+
+
+def test_type(config: dict[str, Any]) -> str:
+    return str(config.get("type") or "llm")
+
+
+def config_override(desired: DesiredSet, agent: str, ids: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """``agent_config_override``: the local config normalised and resolved to this environment's ids."""
+    normalised = desired.normalise(("agent", agent), ids)
+    missing = sorted(f"@{kind}:{name}" for kind, name in normalised.pending if kind != "agent")
+    if missing:
+        raise ConfigError(
+            f"agent {agent!r} references {', '.join(missing)}, not yet created in {desired.environment!r}",
+            hint="run 'agents sync' for them first",
+        )
+    body = normalised.body
+    override: dict[str, Any] = {
+        "conversation_config": body.get("conversation_config") or {},
+        "platform_settings": body.get("platform_settings") or {},
+    }
+    if body.get("workflow"):
+        override["workflow"] = body["workflow"]
+    return override
+
+
+async def create_placeholder_agent(
+    api: ApiClient, project: Project, env: str, agent: str, display_name: str
+) -> str:
+    """Create an empty agent to run tests against, record it in state, return its id."""
+    body = send_body("agent", agent, env, {"name": display_name, "conversation_config": {}})
+    body["tags"] = [*body["tags"], PLACEHOLDER_TAG]
+
+    async def find_existing() -> Any | None:
+        found = await api.list_all(AGENTS_PATH, "agents", params={"search": display_name})
+        for item in found:
+            tags = set(item.get("tags") or [])
+            if {env_tag(env), name_tag(agent)} <= tags:
+                return item
+        return None
+
+    created, _adopted = await api.create(f"{AGENTS_PATH}/create", body, find_existing=find_existing)
+    agent_id = created.get("agent_id") if isinstance(created, dict) else None
+    if not isinstance(agent_id, str):
+        raise RemoteError(f"POST {AGENTS_PATH}/create: no agent_id in the response")
+    with state_lock(project.root, env):
+        state = load_state(project.root, env)
+        if state.get("agent", agent) is None:
+            # No fingerprint: the next plan compares the real config with this empty agent and updates it.
+            state.set("agent", agent, ResourceState(id=agent_id))
+            save_state(project.root, state)
+    return agent_id
+
+
+SyncPrerequisites = Callable[[list[str]], Awaitable[None]]
+
+
+async def build_targets(
+    api: ApiClient,
+    project: Project,
+    env: str,
+    selection: Selection,
+    desired: DesiredSet,
+    *,
+    against: str,
+    out: Output,
+) -> list[AgentTarget]:
+    """Targets with remote ids (after prerequisites were synced) and, for ``local``, config overrides."""
+    state = load_state(project.root, env)
+    ids = {kind: state.ids(kind) for kind in ("tool", "test", "agent")}
+    targets = []
+    for agent in selection.agents:
+        entry = state.get("agent", agent.name)
+        if entry is None:
+            if against == "deployed":
+                raise ConfigError(
+                    f"agent {agent.name!r} is not deployed in environment {env!r}",
+                    hint=f"run 'agents sync --env {env}' first, or test the local config (--against local)",
+                )
+            display = remote_name("agent", agent.config) or agent.name
+            agent_id = await create_placeholder_agent(api, project, env, agent.name, display)
+            out.info(
+                f"{agent.name}: not deployed in {env!r}; created placeholder agent {agent_id} to run tests "
+                "against (your config is sent with each run; 'agents sync' will fill it)"
+            )
+            ids["agent"][agent.name] = agent_id
+        else:
+            agent_id = entry.id
+        tests = []
+        for name in agent.tests:
+            remote_id = ids["test"].get(name)
+            if remote_id is None:
+                raise ConfigError(
+                    f"test {name!r} has no id in environment {env!r}", hint=f"run 'agents sync --env {env}'"
+                )
+            tests.append(
+                TestCase(name=name, remote_id=remote_id, type=test_type(selection.test_configs[name]))
+            )
+        tests += [TestCase(name=raw, remote_id=raw, type="?") for raw in agent.raw_test_ids]
+        scenarios = [ScenarioCase(name=s.name, body=s.body) for s in agent.scenarios]
+        override = config_override(desired, agent.name, ids) if against == "local" else None
+        targets.append(
+            AgentTarget(
+                agent=agent.name,
+                remote_id=agent_id,
+                tests=tests,
+                scenarios=scenarios,
+                config_override=override,
+            )
+        )
+    return targets
