@@ -1,0 +1,237 @@
+"""``agents auth login|logout|whoami``: keep an API key per environment and check who it belongs to.
+
+The key itself is never printed, logged or put in an error message: only ``credentials.mask`` of it.
+A refusal from the API is explained by its own ``detail.status``: ``invalid_api_key`` means the key is wrong,
+``missing_permissions`` means it is real but restricted (and the message names the permission).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from typing import Any
+
+from agents_cli import credentials
+from agents_cli.commands import _everyday
+from agents_cli.context import AppContext
+from agents_cli.credentials import ResolvedKey
+from agents_cli.errors import CredentialsMissing, ProjectNotFound, RemoteError, UsageError
+from agents_cli.project import Environment, Project
+
+USER_PATH = "/v1/user"
+AGENTS_PATH = "/v1/convai/agents"
+# What whoami shows of GET /v1/user: enough to recognise the account, nothing key-like.
+USER_FIELDS = ("user_id", "first_name", "seat_type", "created_at")
+_PERMISSION_IN_MESSAGE = re.compile(r"missing the permission[s]? ([A-Za-z0-9_.:-]+)")
+
+
+def run(
+    app: AppContext,
+    *,
+    action: str,
+    env: str | None,
+    as_json: bool = False,
+    key_stdin: bool = False,
+    verify: bool = True,
+    base_url: str | None = None,
+) -> int:
+    if action == "login":
+        return login(app, env=env, key_stdin=key_stdin, verify=verify, base_url=base_url)
+    if action == "logout":
+        return logout(app, env=env)
+    if action == "whoami":
+        return whoami(app, env=env, as_json=as_json, base_url=base_url)
+    raise UsageError(f"unknown auth action {action!r}")
+
+
+# -- refusals --------------------------------------------------------------------------------------
+def missing_permission(exc: RemoteError) -> str | None:
+    """The permission a restricted key lacks if the refusal says so (``""``: lacks one, unnamed)."""
+    body: Any = exc.body
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if not isinstance(detail, dict):
+        return None
+    status = str(detail.get("status") or "")
+    listed = detail.get("missing_permissions") or detail.get("permissions")
+    if isinstance(listed, list) and listed:
+        return ", ".join(str(item) for item in listed)
+    if status != "missing_permissions" and exc.status != 403:
+        return None
+    match = _PERMISSION_IN_MESSAGE.search(str(detail.get("message") or ""))
+    if match:
+        return match.group(1)
+    return "" if status == "missing_permissions" else None
+
+
+def explain_refusal(
+    exc: RemoteError, environment: Environment, key: ResolvedKey, request: str
+) -> RemoteError:
+    """A plain-words error for a 401/403: rejected key vs key lacking a (named) permission."""
+    where = f"{key.masked} from {key.source}"
+    permission = missing_permission(exc)
+    if permission is not None:
+        what = f"the permission {permission!r}" if permission else "a permission"
+        return RemoteError(
+            f"the key for environment {environment.name!r} ({where}) lacks {what} needed for {request}",
+            status=exc.status,
+            hint=f"grant {permission or 'it'} to this key in the ElevenLabs dashboard (Settings → API keys)",
+            body=exc.body,
+        )
+    if exc.status in (401, 403):
+        return RemoteError(
+            f"the API rejected the key for environment {environment.name!r} ({where}): invalid or revoked",
+            status=exc.status,
+            hint=f"check {environment.api_key_env}, or run 'agents auth login --env {environment.name}' "
+            "with a current key",
+            body=exc.body,
+        )
+    return exc
+
+
+# -- environment lookup ----------------------------------------------------------------------------
+def _project_and_environment(app: AppContext, env: str | None) -> tuple[Project | None, Environment]:
+    """The project's environment; outside a project ``--env NAME`` still works (global API)."""
+    try:
+        project = _everyday.load(app)
+    except ProjectNotFound:
+        if env is None:
+            raise
+        return None, Environment(name=env)
+    return project, project.environment(env)
+
+
+def _refuse_emulator(environment: Environment, base_url: str | None) -> None:
+    if environment.emulator and not base_url:
+        raise UsageError(
+            f"environment {environment.name!r} is the embedded emulator and needs no API key",
+            hint="pick another environment with --env",
+        )
+
+
+# -- login -----------------------------------------------------------------------------------------
+def _read_key(app: AppContext, environment: Environment, key_stdin: bool) -> str:
+    if key_stdin or not app.out.stdin_is_tty:
+        text = sys.stdin.read()
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if not lines:
+            raise UsageError("no API key on stdin", hint="pipe it in: 'pass show el | agents auth login'")
+        return lines[0]
+    import typer
+
+    value = typer.prompt(f"API key for {environment.name!r}", hide_input=True, err=True)
+    return str(value).strip()
+
+
+async def _fetch_user(app: AppContext, chosen: _everyday.Target) -> dict[str, Any]:
+    async with _everyday.client(chosen) as api:
+        user = await api.get(USER_PATH)
+    return user if isinstance(user, dict) else {}
+
+
+async def _verify(app: AppContext, chosen: _everyday.Target) -> tuple[dict[str, Any] | None, str | None]:
+    """(user, None) if the key reads the user; (None, "user_read") if it is real but lacks that permission.
+
+    A key without ``user_read`` can still be exactly what this tool needs, so it is checked once more against
+    the agents list (``convai_read``) before being accepted.
+    """
+    assert chosen.key is not None
+    async with _everyday.client(chosen) as api:
+        try:
+            user = await api.get(USER_PATH)
+            return (user if isinstance(user, dict) else {}), None
+        except RemoteError as exc:
+            permission = missing_permission(exc)
+            if permission is None:
+                raise explain_refusal(exc, chosen.environment, chosen.key, f"GET {USER_PATH}") from None
+        try:
+            await api.get(AGENTS_PATH, params={"page_size": 1})
+        except RemoteError as exc:
+            raise explain_refusal(exc, chosen.environment, chosen.key, f"GET {AGENTS_PATH}") from None
+        return None, permission or "user_read"
+
+
+def login(app: AppContext, *, env: str | None, key_stdin: bool, verify: bool, base_url: str | None) -> int:
+    project, environment = _project_and_environment(app, env)
+    _refuse_emulator(environment, base_url)
+    key = ResolvedKey(_read_key(app, environment, key_stdin), "input")
+    if not key.value:
+        raise CredentialsMissing("no API key entered", hint="paste the key from the ElevenLabs dashboard")
+    out = app.out
+    if verify:
+        chosen = _everyday.Target(
+            project=project,
+            environment=environment,
+            base_url=_everyday.effective_base_url(environment, base_url),
+            key=key,
+        )
+        user, lacking = asyncio.run(_verify(app, chosen))
+        if user is not None:
+            name = user.get("first_name") or user.get("user_id") or "unknown user"
+            out.info(f"key {key.masked} accepted by {chosen.base_url} (user: {name})")
+        else:
+            out.warn(f"key {key.masked} can read agents but lacks {lacking!r} (whoami needs it)")
+    stored = credentials.store_key(environment.name, key.value)
+    where = "the OS keyring" if stored.location == credentials.SOURCE_KEYRING else stored.location[5:]
+    out.success(f"stored the key for environment {environment.name!r} in {where}")
+    effective = credentials.find_api_key(environment, project.root if project else None)
+    if effective is not None and effective.source != stored.location:
+        out.warn(f"{effective.source} also provides a key for {environment.name!r} and takes precedence")
+    return 0
+
+
+# -- logout ----------------------------------------------------------------------------------------
+def logout(app: AppContext, *, env: str | None) -> int:
+    project, environment = _project_and_environment(app, env)
+    removed = credentials.delete_key(environment.name)
+    out = app.out
+    if removed:
+        places = ", ".join("the OS keyring" if item == "keyring" else item[5:] for item in removed)
+        out.success(f"removed the stored key of environment {environment.name!r} from {places}")
+    else:
+        out.info(f"no stored key for environment {environment.name!r}")
+    remaining = credentials.find_api_key(environment, project.root if project else None)
+    if remaining is not None:
+        out.warn(f"{remaining.source} still provides a key for {environment.name!r}; remove it there")
+    return 0
+
+
+# -- whoami ----------------------------------------------------------------------------------------
+def _user_summary(user: dict[str, Any]) -> dict[str, Any]:
+    summary = {name: user[name] for name in USER_FIELDS if user.get(name) is not None}
+    subscription = user.get("subscription")
+    if isinstance(subscription, dict) and subscription.get("tier"):
+        summary["tier"] = subscription["tier"]
+    return summary
+
+
+def whoami(app: AppContext, *, env: str | None, as_json: bool, base_url: str | None) -> int:
+    project, environment = _project_and_environment(app, env)
+    chosen = _everyday.target(project, environment, base_url)
+    try:
+        user = asyncio.run(_fetch_user(app, chosen))
+    except RemoteError as exc:
+        if chosen.key is None or exc.status not in (401, 403):
+            raise
+        raise explain_refusal(exc, environment, chosen.key, f"GET {USER_PATH}") from None
+    payload: dict[str, Any] = {
+        "environment": environment.name,
+        "base_url": "emulator (in-process)" if chosen.key is None else chosen.base_url,
+        "key": chosen.key.masked if chosen.key else None,
+        "key_source": chosen.key.source if chosen.key else None,
+        "user": _user_summary(user),
+    }
+    out = app.out
+    if as_json:
+        out.json(payload)
+        return 0
+    rows = [
+        ("environment", environment.name),
+        ("base URL", payload["base_url"]),
+        ("key", f"{payload['key']} (from {payload['key_source']})" if chosen.key else "none needed"),
+        *((name.replace("_", " "), str(value)) for name, value in payload["user"].items()),
+    ]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        out.line(f"{label.ljust(width)}  {value}")
+    return 0

@@ -1,0 +1,171 @@
+"""``agents delete NAME``: delete a resource in one environment, then (unless kept) locally.
+
+Remote first, then state, then the manifest entry and the files, so an interruption leaves something the next
+run can finish. A resource still deployed in another environment is kept locally (its config is what manages
+it there); delete it in that environment too, and the last delete removes the files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents_cli.commands import _everyday
+from agents_cli.context import AppContext
+from agents_cli.errors import Aborted, ConfigError, UsageError
+from agents_cli.project import MANIFEST_NAME, MANIFEST_SECTIONS, RESOURCE_KINDS, Project, Resource
+
+
+@dataclass
+class Outcome:
+    kind: str
+    name: str
+    environment: str
+    remote_id: str | None
+    remote_deleted: bool = False
+    local_removed: bool = False
+    files_removed: list[str] = field(default_factory=list)
+    kept_locally_because: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def find_resource(project: Project, name: str, kind: str | None) -> Resource:
+    matches = [
+        resource
+        for resource_kind in RESOURCE_KINDS
+        if kind is None or resource_kind == kind
+        if (resource := project.get(resource_kind, name)) is not None
+    ]
+    if not matches:
+        known = sorted({res.name for res in project.all()})
+        raise ConfigError(
+            f"no {kind or 'resource'} named {name!r} in agents.json",
+            hint=f"known: {', '.join(known)}" if known else "see 'agents list'",
+        )
+    if len(matches) > 1:
+        kinds = ", ".join(res.kind for res in matches)
+        raise UsageError(f"{name!r} names several resources ({kinds})", hint="pass --kind")
+    return matches[0]
+
+
+def referencing_files(project: Project, resource: Resource) -> list[str]:
+    """Config files of other resources that still reference ``@kind:name`` (they will fail validation)."""
+    needle = f"@{resource.kind}:{resource.name}"
+    found: list[str] = []
+    for other in project.all():
+        if other.kind == resource.kind and other.name == resource.name:
+            continue
+        for relative in [other.config, *other.overlays.values()]:
+            try:
+                text = project.path(relative).read_text(encoding="utf-8")
+            except OSError:
+                continue
+            if needle in text:
+                found.append(relative.as_posix())
+    return found
+
+
+def unregister(project: Project, resource: Resource) -> None:
+    """Remove the manifest entry (atomic rewrite; other entries keep their order)."""
+    from agents_cli.loader import dump_json, write_atomic
+    from agents_cli.project import load_manifest_document
+
+    data = load_manifest_document(project.root).data
+    section = data.get(MANIFEST_SECTIONS[resource.kind])
+    if isinstance(section, dict) and resource.name in section:
+        del section[resource.name]
+        write_atomic(project.root / MANIFEST_NAME, dump_json(data))
+
+
+def remove_files(project: Project, resource: Resource) -> list[str]:
+    removed: list[str] = []
+    for relative in [resource.config, *resource.overlays.values()]:
+        path = project.path(relative)
+        if _inside(project.root, path) and path.is_file():
+            path.unlink()
+            removed.append(relative.as_posix())
+    return removed
+
+
+def _inside(root: Path, path: Path) -> bool:
+    # A manifest entry pointing outside the project is never ours to delete.
+    return path.resolve().is_relative_to(root.resolve())
+
+
+async def _delete_remote(chosen: _everyday.Target, kind: str, remote_id: str) -> None:
+    from agents_cli.remote import item_path
+
+    async with _everyday.client(chosen) as api:
+        await api.delete(item_path(kind, remote_id))
+
+
+def run(
+    app: AppContext,
+    *,
+    name: str,
+    env: str | None,
+    kind: str | None,
+    yes: bool,
+    keep_local: bool,
+    as_json: bool,
+    base_url: str | None,
+) -> int:
+    from agents_cli.state import load_other_states, load_state, save_state, state_lock
+
+    out = app.out
+    project = _everyday.load(app)
+    resource = find_resource(project, name, kind)
+    environment = project.environment(env)
+    entry = load_state(project.root, environment.name).get(resource.kind, resource.name)
+    outcome = Outcome(resource.kind, resource.name, environment.name, entry.id if entry else None)
+    elsewhere = [
+        other.environment
+        for other in load_other_states(project.root, environment.name)
+        if other.get(resource.kind, resource.name) is not None
+    ]
+    if keep_local:
+        outcome.kept_locally_because = "--keep-local"
+    elif elsewhere:
+        outcome.kept_locally_because = f"still deployed in {', '.join(sorted(elsewhere))}"
+
+    label = f"{resource.kind} {resource.name!r}"
+    steps = [
+        f"delete {label} ({entry.id}) in environment {environment.name!r}"
+        if entry
+        else f"{label} is not deployed in {environment.name!r}: nothing to delete remotely"
+    ]
+    if outcome.kept_locally_because is None:
+        files = ", ".join(p.as_posix() for p in [resource.config, *resource.overlays.values()])
+        steps.append(f"remove it from {MANIFEST_NAME} and delete {files}")
+    for step in steps:
+        out.info(step)
+    for path in referencing_files(project, resource):
+        out.warn(f"{path} references @{resource.kind}:{resource.name}; update it before the next sync")
+    if not _everyday.confirm(app, f"Delete {label}?", action=f"deleting {label}", yes=yes):
+        raise Aborted("nothing deleted")
+
+    if entry is not None:
+        chosen = _everyday.target(project, environment, base_url)
+        with state_lock(project.root, environment.name):
+            asyncio.run(_delete_remote(chosen, resource.kind, entry.id))
+            state = load_state(project.root, environment.name)
+            state.remove(resource.kind, resource.name)
+            save_state(project.root, state)
+        outcome.remote_deleted = True
+        out.success(f"deleted {label} in {environment.name!r}")
+
+    if outcome.kept_locally_because is None:
+        unregister(project, resource)
+        outcome.files_removed = remove_files(project, resource)
+        outcome.local_removed = True
+        out.success(f"removed {label} from {MANIFEST_NAME} ({len(outcome.files_removed)} files deleted)")
+    elif not keep_local:
+        out.warn(f"kept {label} locally: {outcome.kept_locally_because}")
+
+    if as_json:
+        out.json(outcome.as_dict())
+    return 0

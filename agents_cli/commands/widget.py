@@ -1,0 +1,75 @@
+"""``agents widget NAME --env ENV``: the HTML embed snippet of a synced agent.
+
+Offline: the agent id comes from ``state/<env>.json``. Residency environments need the widget's
+``server-location`` attribute, or the widget would talk to the global API where the agent does not exist.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from agents_cli.commands import _everyday
+from agents_cli.context import AppContext
+from agents_cli.errors import ConfigError
+from agents_cli.project import RESIDENCY_BASE_URLS, Environment
+
+EMBED_SCRIPT = (
+    '<script src="https://unpkg.com/@elevenlabs/convai-widget-embed" async type="text/javascript"></script>'
+)
+
+
+def server_location(environment: Environment) -> str | None:
+    """The widget's ``server-location`` for this environment; None for the global API (the widget default).
+
+    An explicit ``base_url`` that is one of the residency URLs counts as that residency; any other URL
+    (a proxy, the emulator) has no widget location.
+    """
+    residency = environment.residency
+    if environment.base_url:
+        url = environment.base_url.rstrip("/")
+        residency = next((name for name, known in RESIDENCY_BASE_URLS.items() if known == url), None)
+    if residency is None or residency == "global":
+        return None
+    return residency
+
+
+def snippet(agent_id: str, location: str | None) -> str:
+    attributes = f'agent-id="{escape(agent_id)}"'
+    if location:
+        attributes += f' server-location="{escape(location)}"'
+    return f"<elevenlabs-convai {attributes}></elevenlabs-convai>{EMBED_SCRIPT}"
+
+
+def run(app: AppContext, *, name: str, env: str | None, as_json: bool) -> int:
+    from agents_cli.state import load_state
+
+    project = _everyday.load(app)
+    environment = project.environment(env)
+    if project.get("agent", name) is None:
+        known = ", ".join(sorted(project.resources["agent"])) or "none"
+        raise ConfigError(
+            f"no agent named {name!r} in agents.json (agents: {known})", hint="see 'agents list'"
+        )
+    entry = load_state(project.root, environment.name).get("agent", name)
+    if entry is None:
+        raise ConfigError(
+            f"agent {name!r} has no remote id in environment {environment.name!r} yet",
+            hint=f"run 'agents sync --env {environment.name}' first",
+        )
+    location = server_location(environment)
+    html = snippet(entry.id, location)
+    if environment.emulator:
+        app.out.warn(f"{environment.name!r} is the local emulator: this agent id only exists on this machine")
+    if as_json:
+        payload: dict[str, Any] = {
+            "agent": name,
+            "environment": environment.name,
+            "agent_id": entry.id,
+            "server_location": location,
+            "html": html,
+        }
+        app.out.json(payload)
+    else:
+        app.out.line(html)
+    return 0
