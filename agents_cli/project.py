@@ -212,3 +212,32 @@ def register_resource(
         entry["overlays"] = {env: overlay.as_posix() for env, overlay in overlays.items()}
     section[name] = entry
     write_atomic(path, dump_json(data))
+
+
+EDITOR_SCHEMA_KINDS = ("manifest", "agent", "tool", "test")
+
+
+def editor_schema_path(root: Path, kind: str) -> Path:
+    return root / ".agents" / "schemas" / f"{kind}.schema.json"
+
+
+def refresh_editor_schemas(root: Path) -> list[Path]:
+    """Copy the bundled JSON Schemas to ``.agents/schemas/`` (git-ignored) so editors validate and complete
+    configs; only files whose content differs are written. Returns the paths written."""
+    from agents_cli.resources import schemas_dir
+
+    written: list[Path] = []
+    for kind in EDITOR_SCHEMA_KINDS:
+        source = schemas_dir() / f"{kind}.schema.json"
+        if not source.is_file():
+            continue
+        target = editor_schema_path(root, kind)
+        content = source.read_bytes()
+        try:
+            if target.read_bytes() == content:
+                continue
+        except OSError:
+            pass
+        write_atomic(target, content.decode("utf-8"))
+        written.append(target)
+    return written

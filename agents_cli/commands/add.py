@@ -1,0 +1,105 @@
+"""``agents add agent|tool|test NAME``: create a config file from a template and register it (offline)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, cast
+
+from agents_cli.context import AppContext
+from agents_cli.errors import ConfigError, UsageError
+from agents_cli.loader import dump_json, dump_yaml, write_atomic
+from agents_cli.project import (
+    LOCAL_NAME_PATTERN,
+    MANIFEST_NAME,
+    MANIFEST_SECTIONS,
+    Project,
+    ResourceKind,
+    config_path_for,
+    editor_schema_path,
+    load_project,
+    refresh_editor_schemas,
+    register_resource,
+    slugify,
+)
+from agents_cli.template_catalog import DEFAULT_TEMPLATES, get_template
+
+
+def _schema_hint(project: Project, kind: ResourceKind, config: Path) -> str:
+    """The schema path relative to the config file, for the YAML modeline or ``$schema``."""
+    schema = editor_schema_path(project.root, kind)
+    return Path(os.path.relpath(schema, (project.root / config).parent)).as_posix()
+
+
+def _named(kind: ResourceKind, data: Any, name: str, slug: str) -> Any:
+    """The template's content with the user's name put where each kind keeps it."""
+    if not isinstance(data, dict):
+        return data
+    named = dict(data)
+    if kind == "tool":
+        # The tool name is what the LLM sees as a function name: letters, digits, _ and - only.
+        named["name"] = re.sub(r"[^a-zA-Z0-9_-]", "_", slug)[:64]
+    else:
+        named["name"] = name.strip()
+    return named
+
+
+def _render(project: Project, kind: ResourceKind, config: Path, data: Any, comment: str | None = None) -> str:
+    hint = _schema_hint(project, kind, config)
+    if config.suffix == ".json":
+        return dump_json({"$schema": hint, **(data if isinstance(data, dict) else {})})
+    header = f"# yaml-language-server: $schema={hint}"
+    if comment:
+        header += f"\n# {comment}"
+    return dump_yaml(data, header=header)
+
+
+def run(
+    app: AppContext, *, kind: str, name: str, template: str | None, env: str | None, file_format: str
+) -> int:
+    resource_kind = cast("ResourceKind", kind)
+    project = load_project(app.cwd)
+    slug = slugify(name)
+    if not slug or not LOCAL_NAME_PATTERN.match(slug):
+        raise UsageError(
+            f"{name!r} does not make a usable local name", hint="use letters or digits, e.g. 'Support Bot'"
+        )
+    if project.get(resource_kind, slug) is not None:
+        raise ConfigError(
+            f"{kind} {slug!r} is already registered in {MANIFEST_NAME}",
+            hint=f"pick another name, or edit {project.resources[resource_kind][slug].config.as_posix()}",
+        )
+    if env is not None:
+        project.environment(env)  # unknown environments list the valid ones
+    chosen = get_template(template or DEFAULT_TEMPLATES[resource_kind], resource_kind)
+
+    config = config_path_for(resource_kind, slug, file_format)
+    overlay = config_path_for(resource_kind, slug, file_format, env) if env is not None else None
+    for relative in (config, overlay):
+        if relative is not None and (project.root / relative).exists():
+            raise ConfigError(
+                f"{relative.as_posix()} already exists",
+                hint=f"register it by hand in {MANIFEST_NAME}, or pick another name",
+            )
+    section = MANIFEST_SECTIONS[resource_kind]
+
+    data = _named(resource_kind, chosen.data(), name, slug)
+    write_atomic(project.root / config, _render(project, resource_kind, config, data))
+    overlays: dict[str, Path] = {}
+    if env is not None and overlay is not None:
+        comment = (
+            f"Overrides for '{env}', deep-merged over {config.name} (dicts merge; lists and values replace)."
+        )
+        write_atomic(project.root / overlay, _render(project, resource_kind, overlay, {}, comment))
+        overlays[env] = overlay
+    register_resource(project.root, resource_kind, slug, config, overlays)
+    refresh_editor_schemas(project.root)
+
+    out = app.out
+    out.success(f"added {kind} {slug!r} from template {chosen.name!r}")
+    out.info(f"  created  {config.as_posix()}")
+    if overlay is not None:
+        out.info(f"  created  {overlay.as_posix()} (overlay for {env})")
+    out.info(f"  updated  {MANIFEST_NAME} ({section}.{slug})")
+    return 0

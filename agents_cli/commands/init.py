@@ -1,0 +1,86 @@
+"""``agents init [PATH] [--force]``: scaffold a project without ever clobbering files silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agents_cli.context import AppContext
+from agents_cli.errors import ConfigError
+from agents_cli.loader import LoadError, dump_json, write_atomic
+from agents_cli.project import (
+    KIND_FOLDERS,
+    MANIFEST_NAME,
+    load_manifest_document,
+    refresh_editor_schemas,
+    scaffold_manifest,
+)
+
+GITIGNORE = """\
+# Local-only files of the agents CLI: emulator data and cached editor schemas.
+.agents/
+# API keys.
+.env
+"""
+
+ENV_EXAMPLE = """\
+# Copy to .env (git-ignored) and fill in. One key per environment in agents.json (its api_key_env).
+ELEVENLABS_API_KEY_DEV=
+ELEVENLABS_API_KEY_PROD=
+"""
+
+
+def scaffold_files() -> dict[str, str]:
+    """Relative path → content of every file ``init`` writes (folders are created separately)."""
+    return {
+        MANIFEST_NAME: dump_json(scaffold_manifest()),
+        ".gitignore": GITIGNORE,
+        ".env.example": ENV_EXAMPLE,
+    }
+
+
+def run(app: AppContext, *, path: Path, force: bool) -> int:
+    root = (app.cwd / path).resolve()
+    if root.exists() and not root.is_dir():
+        raise ConfigError(f"{root} exists and is not a folder", hint="pick another PATH")
+    created: list[str] = []
+    replaced: list[str] = []
+    skipped: list[str] = []
+    for relative, content in scaffold_files().items():
+        target = root / relative
+        if target.exists():
+            if not force:
+                skipped.append(relative)
+                continue
+            replaced.append(relative)
+        else:
+            created.append(relative)
+        write_atomic(target, content)
+    for folder in KIND_FOLDERS.values():
+        if not (root / folder).is_dir():
+            (root / folder).mkdir(parents=True)
+            created.append(folder + "/")
+    refresh_editor_schemas(root)
+
+    if MANIFEST_NAME in skipped:
+        # Kept as it was: make sure it is usable, or say how to recover.
+        try:
+            load_manifest_document(root)
+        except LoadError as error:
+            raise ConfigError(
+                f"kept the existing {MANIFEST_NAME}, but it cannot be read: {error.detail} "
+                f"({MANIFEST_NAME}:{error.line}:{error.column})",
+                hint="fix it, or run 'agents init --force' to replace it",
+            ) from None
+
+    out = app.out
+    where = str(path) if str(path) not in ("", ".") else "the current folder"
+    out.success(f"initialised an agents project in {where}")
+    for relative in created:
+        out.info(f"  created  {relative}")
+    for relative in replaced:
+        out.info(f"  replaced {relative}")
+    for relative in skipped:
+        out.info(f"  skipped  {relative} (exists; --force replaces it)")
+    out.info("  schemas  .agents/schemas/ (for editor validation; refreshed by 'agents validate')")
+    out.info('next: agents add agent "My Agent" --template default, then agents validate')
+    return 0
