@@ -81,6 +81,8 @@ async def sync_prerequisites(
         ids = {kind: state.ids(kind) for kind in ("tool", "test", "agent")}
         for (kind, name), (remote_id, _document, _adopted) in snapshot.found.items():
             ids[kind][name] = remote_id
+        for kind, name in snapshot.stale - set(snapshot.found):
+            ids[kind].pop(name, None)  # recorded but deleted remotely: recreated below
         remote = {
             key: RemoteResource(remote_id, normalise_remote(key[0], document), adopted)
             for key, (remote_id, document, adopted) in snapshot.found.items()
