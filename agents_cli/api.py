@@ -1,0 +1,316 @@
+"""The only module that speaks HTTP to the convai API.
+
+One ``httpx.AsyncClient`` per run (keep-alive), an ``asyncio.Semaphore`` bounding concurrent requests, retries
+with exponential backoff and full jitter that honour ``Retry-After``, cursor pagination written once, and
+errors mapped to ``RemoteError`` with the API's message and a hint. Creates are never blindly retried:
+after an ambiguous failure the caller-supplied lookup is asked whether the resource exists before retrying.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from agents_cli.errors import RemoteError
+
+log = logging.getLogger("agents_cli.api")
+
+DEFAULT_CONCURRENCY = 8
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+# The API caps page_size at 100 for every convai list.
+PAGE_SIZE = 100
+
+
+@dataclass
+class RetryPolicy:
+    max_attempts: int = 8
+    base_delay: float = 0.2
+    max_delay: float = 10.0
+    # A Retry-After larger than this is treated as a refusal, not something to sleep through.
+    max_retry_after: float = 60.0
+
+
+@dataclass
+class RequestStats:
+    """Counts of requests actually sent (including retries), for summaries and benchmarks."""
+
+    by_method: Counter[str] = field(default_factory=Counter)
+    retries: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_method.values())
+
+    @property
+    def writes(self) -> int:
+        return sum(count for method, count in self.by_method.items() if method in WRITE_METHODS)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "requests": self.total,
+            "writes": self.writes,
+            "retries": self.retries,
+            **dict(self.by_method),
+        }
+
+
+class _Ambiguous(Exception):
+    """A write may or may not have been applied (connection dropped after sending, 5xx, timeout)."""
+
+    def __init__(self, cause: BaseException | RemoteError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+def _error_message(response: httpx.Response) -> tuple[str, list[str], Any]:
+    """The API's own message (FastAPI ``detail``) and, for 422, one line per ``loc: msg``."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return (text[:200] or response.reason_phrase), [], None
+    detail = body.get("detail") if isinstance(body, dict) else body
+    if isinstance(detail, list):
+        lines = []
+        for item in detail:
+            if isinstance(item, dict):
+                loc = ".".join(str(part) for part in item.get("loc", []) if part != "body")
+                lines.append(f"{loc}: {item.get('msg', '')}" if loc else str(item.get("msg", "")))
+        return "invalid request", lines, body
+    if isinstance(detail, dict):
+        message = detail.get("message") or detail.get("status") or str(detail)
+        return str(message), [], body
+    if detail is not None:
+        return str(detail), [], body
+    return response.reason_phrase, [], body
+
+
+class ApiClient:
+    """Async client for one environment. Use as ``async with ApiClient(...) as api``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        api_key_env: str = "ELEVENLABS_API_KEY",
+        transport: httpx.AsyncBaseTransport | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key_env = api_key_env
+        self.concurrency = concurrency
+        self.retry = retry or RetryPolicy()
+        self.stats = RequestStats()
+        self._api_key = api_key
+        self._transport = transport
+        self._timeout = timeout
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> ApiClient:
+        limits = httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency)
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={"xi-api-key": self._api_key, "accept": "application/json"},
+            timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 10.0)),
+            limits=limits,
+            transport=self._transport,
+        )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    # -- low level -------------------------------------------------------------------------------
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        """Full jitter: uniform(0, min(cap, base * 2**attempt)), but never less than the server asked."""
+        ceiling = min(self.retry.max_delay, self.retry.base_delay * (2**attempt))
+        delay = self._rng.uniform(0, ceiling)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return delay
+
+    async def _send_once(
+        self, method: str, path: str, params: dict[str, Any] | None, body: Any
+    ) -> httpx.Response:
+        if self._client is None:
+            raise RuntimeError("ApiClient used outside 'async with'")
+        async with self._semaphore:
+            self.stats.by_method[method] += 1
+            started = time.perf_counter()
+            try:
+                response = await self._client.request(method, path, params=params, json=body)
+            except httpx.HTTPError as exc:
+                elapsed = (time.perf_counter() - started) * 1000
+                log.debug("%s %s -> %s (%.0f ms)", method, path, type(exc).__name__, elapsed)
+                raise
+            elapsed = (time.perf_counter() - started) * 1000
+            # Only method, path, status and time: headers (the key) are never logged.
+            log.debug("%s %s -> %d (%.0f ms)", method, path, response.status_code, elapsed)
+            return response
+
+    def _remote_error(self, method: str, path: str, response: httpx.Response) -> RemoteError:
+        message, lines, body = _error_message(response)
+        status = response.status_code
+        hint: str | None = None
+        if status == 401:
+            hint = f"check {self.api_key_env} (environment variable or .env) or run 'agents auth'"
+        elif status == 403:
+            hint = f"the key in {self.api_key_env} lacks a permission for {method} {path}"
+        elif status == 422 and lines:
+            hint = "; ".join(lines)
+        elif status == 404:
+            hint = "the remote resource no longer exists; 'agents plan' will look it up again"
+        elif status == 429:
+            hint = "rate limited; lower --concurrency or try again later"
+        return RemoteError(f"{method} {path}: {status} {message}", status=status, hint=hint, body=body)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool = True,
+    ) -> Any:
+        """Send with retries; return the decoded JSON (``None`` for an empty body).
+
+        ``idempotent=False`` (creates) retries only when the request certainly did not take effect (429,
+        connection refused); an ambiguous failure raises ``_Ambiguous`` for ``create`` to resolve.
+        """
+        attempt = 0
+        while True:
+            retry_after: float | None = None
+            try:
+                response = await self._send_once(method, path, params, json)
+            except httpx.ConnectError as exc:
+                # Never reached the server: safe to retry even a create.
+                failure: BaseException | RemoteError = exc
+            except httpx.TransportError as exc:  # dropped mid-request, read timeout, protocol error
+                if not idempotent:
+                    raise _Ambiguous(exc) from exc
+                failure = exc
+            else:
+                status = response.status_code
+                if status < 400:
+                    if not response.content:
+                        return None
+                    try:
+                        return response.json()
+                    except ValueError as exc:
+                        raise RemoteError(f"{method} {path}: response is not JSON", status=status) from exc
+                error = self._remote_error(method, path, response)
+                if status not in RETRY_STATUSES and not (status >= 500 and idempotent):
+                    if status >= 500 and not idempotent:
+                        raise _Ambiguous(error)
+                    raise error
+                if status != 429 and not idempotent:
+                    raise _Ambiguous(error)
+                retry_after = _retry_after_seconds(response)
+                if retry_after is not None and retry_after > self.retry.max_retry_after:
+                    raise error
+                failure = error
+            attempt += 1
+            if attempt >= self.retry.max_attempts:
+                if isinstance(failure, RemoteError):
+                    raise failure
+                raise RemoteError(
+                    f"{method} {path}: {type(failure).__name__}: {failure}",
+                    hint=f"could not reach {self.base_url}; check the network or --base-url",
+                ) from failure
+            self.stats.retries += 1
+            await self._sleep(self._backoff(attempt, retry_after))
+
+    async def get(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
+        return await self.request("GET", path, params=params)
+
+    async def patch(self, path: str, body: Any) -> Any:
+        return await self.request("PATCH", path, json=body)
+
+    async def put(self, path: str, body: Any) -> Any:
+        return await self.request("PUT", path, json=body)
+
+    async def delete(self, path: str) -> None:
+        """Delete; a 404 (already gone, e.g. a retried delete that had succeeded) counts as success."""
+        try:
+            await self.request("DELETE", path)
+        except RemoteError as exc:
+            if exc.status != 404:
+                raise
+
+    async def create(
+        self, path: str, body: Any, *, find_existing: Callable[[], Awaitable[Any | None]]
+    ) -> tuple[Any, bool]:
+        """POST a new resource exactly once. Returns (response or found resource, adopted?).
+
+        After an ambiguous failure ``find_existing`` looks the resource up (by name + environment tag);
+        if it is there it is returned instead of posting a duplicate.
+        """
+        attempt = 0
+        while True:
+            try:
+                return await self.request("POST", path, json=body, idempotent=False), False
+            except _Ambiguous as ambiguous:
+                found = await find_existing()
+                if found is not None:
+                    log.debug("POST %s was applied despite %s; adopting", path, ambiguous)
+                    return found, True
+                attempt += 1
+                if attempt >= self.retry.max_attempts:
+                    cause = ambiguous.cause
+                    if isinstance(cause, RemoteError):
+                        raise cause from None
+                    raise RemoteError(f"POST {path}: {type(cause).__name__}: {cause}") from None
+                self.stats.retries += 1
+                await self._sleep(self._backoff(attempt, None))
+
+    async def list_all(
+        self, path: str, item_key: str, *, params: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every item of a cursor-paginated list (``{item_key: [...], next_cursor, has_more}``)."""
+        items: list[dict[str, Any]] = []
+        query: dict[str, Any] = {"page_size": PAGE_SIZE, **(params or {})}
+        seen_cursors: set[str] = set()
+        while True:
+            page = await self.get(path, params=query)
+            if not isinstance(page, dict):
+                raise RemoteError(f"GET {path}: expected an object with {item_key!r}")
+            items.extend(item for item in page.get(item_key) or [] if isinstance(item, dict))
+            cursor = page.get("next_cursor")
+            if not page.get("has_more") or not cursor or cursor in seen_cursors:
+                return items
+            seen_cursors.add(cursor)
+            query = {**query, "cursor": cursor}

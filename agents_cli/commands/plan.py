@@ -1,0 +1,41 @@
+"""``agents plan`` (alias ``diff``): what sync would change, field by field, against the deployed state."""
+
+from __future__ import annotations
+
+import asyncio
+
+from agents_cli.context import AppContext
+from agents_cli.errors import ExitCode
+from agents_cli.plan_render import plan_json, render_plan
+from agents_cli.plan_session import PlanResult, compute_plan, open_session
+from agents_cli.remote import build_client
+
+
+def run(
+    app: AppContext,
+    *,
+    env: str | None = None,
+    as_json: bool = False,
+    detailed_exitcode: bool = False,
+    only: list[str] | None = None,
+    prune: bool = False,
+    base_url: str | None = None,
+    concurrency: int | None = None,
+) -> int:
+    session = open_session(app.cwd, env, only)
+    client = build_client(session.project, session.environment, base_url=base_url, concurrency=concurrency)
+
+    async def read_and_plan() -> PlanResult:
+        async with client as api:
+            return await compute_plan(api, session, prune=prune)
+
+    result = asyncio.run(read_and_plan())
+    for warning in result.warnings:
+        app.out.warn(warning)
+    if as_json:
+        app.out.json(plan_json(result.plan))
+    else:
+        render_plan(app.out, result.plan)
+    if detailed_exitcode and result.plan.has_changes:
+        return int(ExitCode.CHANGES_PRESENT)
+    return int(ExitCode.OK)

@@ -1,0 +1,117 @@
+"""``agents sync``: apply the plan (create, update, and with --prune delete) in dependency order.
+
+The state lock is held from before the remote is read until the last state write, so two syncs of one
+environment never interleave. Deletions need confirmation: a prompt on a terminal, ``--yes`` otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from agents_cli.context import AppContext
+from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode
+from agents_cli.plan_render import render_plan, render_sync, sync_json
+from agents_cli.plan_session import Session, compute_plan, open_session
+from agents_cli.remote import build_client
+from agents_cli.state import state_lock
+from agents_cli.sync_engine import Outcome, SyncEngine
+
+PROGRESS = {
+    "created": "+ created",
+    "adopted": "+ adopted",
+    "updated": "~ updated",
+    "deleted": "- deleted",
+    "recorded": "= recorded",
+    "failed": "✗ failed",
+    "skipped": "✗ skipped",
+}
+
+
+def _confirm_deletes(app: AppContext, count: int, yes: bool) -> None:
+    if yes or count == 0:
+        return
+    if not app.out.stdin_is_tty:
+        raise ConfirmationRequired(f"deleting {count} remote resource(s)")
+    import typer
+
+    if not typer.confirm(f"Delete {count} remote resource(s)?", default=False, err=True):
+        raise Aborted("nothing was deleted", hint="rerun without --prune to apply only creates and updates")
+
+
+def run(
+    app: AppContext,
+    *,
+    env: str | None = None,
+    dry_run: bool = False,
+    yes: bool = False,
+    prune: bool = False,
+    only: list[str] | None = None,
+    force: bool = False,
+    as_json: bool = False,
+    base_url: str | None = None,
+    concurrency: int | None = None,
+) -> int:
+    session = open_session(app.cwd, env, only)
+    if dry_run:
+        from agents_cli.commands import plan
+
+        return plan.run(
+            app, env=env, as_json=as_json, only=only, prune=prune, base_url=base_url, concurrency=concurrency
+        )
+    with state_lock(session.root, session.environment.name):
+        session.reload_state()
+        return _sync_locked(
+            app,
+            session,
+            yes=yes,
+            prune=prune,
+            force=force,
+            as_json=as_json,
+            base_url=base_url,
+            concurrency=concurrency,
+        )
+
+
+def _sync_locked(
+    app: AppContext,
+    session: Session,
+    *,
+    yes: bool,
+    prune: bool,
+    force: bool,
+    as_json: bool,
+    base_url: str | None,
+    concurrency: int | None,
+) -> int:
+    client = build_client(session.project, session.environment, base_url=base_url, concurrency=concurrency)
+
+    def progress(outcome: Outcome) -> None:
+        if not as_json:
+            app.out.info(f"{PROGRESS.get(outcome.action, outcome.action)} {outcome.kind} {outcome.name}")
+
+    async def plan_and_apply() -> int:
+        async with client as api:
+            computed = await compute_plan(api, session, prune=prune)
+            for warning in computed.warnings:
+                app.out.warn(warning)
+            the_plan = computed.plan
+            if not as_json:
+                render_plan(app.out, the_plan)
+            _confirm_deletes(app, the_plan.count("delete"), yes)
+            engine = SyncEngine(
+                api=api,
+                directory=computed.directory,
+                desired=session.desired,
+                state=session.state,
+                root=session.root,
+                force=force,
+                on_outcome=progress,
+            )
+            result = await engine.run(the_plan, drop_from_state=computed.snapshot.stale)
+            if as_json:
+                app.out.json(sync_json(the_plan, result, api.stats.as_dict()))
+            else:
+                render_sync(app.out, the_plan, result)
+            return int(ExitCode.ERROR) if result.failures else int(ExitCode.OK)
+
+    return asyncio.run(plan_and_apply())

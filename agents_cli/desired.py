@@ -1,0 +1,95 @@
+"""What the project wants in one environment: every resource's merged config, ready to normalise.
+
+Raw configs (base file + the environment's overlay) are loaded once; ``DesiredSet.normalise`` is called again
+whenever ids change (after tools are created, agents that reference them resolve to the new ids).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents_cli.configs import load_resource
+from agents_cli.errors import ConfigError, UsageError
+from agents_cli.normalise import Desired, Ids, normalise_desired, references_in, remote_name, request_shape
+from agents_cli.project import RESOURCE_KINDS, Project
+
+Key = tuple[str, str]  # (kind, local name)
+
+
+@dataclass
+class DesiredSet:
+    environment: str
+    configs: dict[Key, dict[str, Any]]
+    declared: dict[str, set[str]]
+    environ: Mapping[str, str] = field(default_factory=dict)
+
+    def keys(self) -> list[Key]:
+        return sorted(self.configs, key=lambda key: (RESOURCE_KINDS.index(key[0]), key[1]))
+
+    def normalise(self, key: Key, ids: Ids) -> Desired:
+        kind, name = key
+        return normalise_desired(
+            kind, name, self.configs[key], ids=ids, declared=self.declared, environ=self.environ
+        )
+
+    def remote_name(self, key: Key) -> str | None:
+        return remote_name(key[0], request_shape(key[0], self.configs[key]))
+
+    def dependencies(self, key: Key) -> set[Key]:
+        return {ref for ref in references_in(self.configs[key]) if ref != key}
+
+
+def environ_with_dotenv(root: Path) -> dict[str, str]:
+    """Process environment over the project's ``.env`` (a variable always wins over the file)."""
+    from agents_cli.credentials import read_dotenv
+
+    values = dict(read_dotenv(root / ".env")) if (root / ".env").is_file() else {}
+    values.update(os.environ)
+    return values
+
+
+def load_desired(project: Project, env: str, only: list[str] | None = None) -> DesiredSet:
+    """Load every declared resource (or those named in ``only``) merged for ``env``."""
+    declared: dict[str, set[str]] = {kind: set(project.resources[kind]) for kind in RESOURCE_KINDS}
+    all_names = {name for names in declared.values() for name in names}
+    unknown = sorted(set(only or []) - all_names)
+    if unknown:
+        raise UsageError(
+            f"--only names no declared resource: {', '.join(unknown)}",
+            hint=f"choose from: {', '.join(sorted(all_names)) or '(none declared)'}",
+        )
+    cache: dict[Path, Any] = {}
+    configs: dict[Key, dict[str, Any]] = {}
+    for resource in project.all():
+        if only and resource.name not in only:
+            continue
+        loaded = load_resource(project, resource, env, cache=cache)
+        configs[(resource.kind, resource.name)] = loaded.data
+    desired = DesiredSet(
+        environment=env, configs=configs, declared=declared, environ=environ_with_dotenv(project.root)
+    )
+    _check_unique_remote_names(desired)
+    return desired
+
+
+def _check_unique_remote_names(desired: DesiredSet) -> None:
+    """Tools and tests are adopted by their API name, so two local resources must not share one."""
+    seen: dict[tuple[str, str], str] = {}
+    for key in desired.keys():  # noqa: SIM118 - DesiredSet.keys() is ordered, not a dict view
+        kind, name = key
+        if kind == "agent":
+            continue
+        api_name = desired.remote_name(key)
+        if api_name is None:
+            continue
+        other = seen.get((kind, api_name))
+        if other is not None:
+            raise ConfigError(
+                f"{kind}s {other!r} and {name!r} both have the name {api_name!r}",
+                hint=f"give each {kind} a unique name: {kind}s are found again by name after a crash",
+            )
+        seen[(kind, api_name)] = name

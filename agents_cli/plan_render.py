@@ -1,0 +1,132 @@
+"""A plan (and a sync's outcome) for people and for machines. No IO except through ``Output``.
+
+Human form, one block per resource that changes::
+
+    + tool lookup-order (create)
+        tool_config.name: "lookup-order"
+    ~ agent support-bot (update, id agent_123)
+        conversation_config.agent.prompt.temperature: 0.3 → 0.1
+    ! agent faq-bot (drift: changed remotely since the last sync, id agent_456)
+        conversation_config.agent.prompt.llm: remote "gpt-4o" · local "gemini-2.5-flash"
+    - tool old-tool (delete, id tool_789)
+
+    Plan: 1 to create, 1 to update, 1 to delete.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from agents_cli.output import Output
+from agents_cli.planner import FieldChange, Plan, ResourcePlan
+from agents_cli.sync_engine import SyncResult
+
+LONG_STRING = 80
+MAX_INLINE = 160
+SYMBOLS = {
+    "create": ("+", "green"),
+    "update": ("~", "yellow"),
+    "drift": ("!", "magenta"),
+    "delete": ("-", "red"),
+}
+
+
+def format_value(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=False)
+    if len(text) > MAX_INLINE:
+        text = text[: MAX_INLINE - 1] + "…"
+    return text
+
+
+def _is_long_string(value: Any) -> bool:
+    return isinstance(value, str) and (len(value) > LONG_STRING or "\n" in value)
+
+
+def change_lines(change: FieldChange, *, drift: bool = False) -> list[str]:
+    """The lines for one field; long strings on both sides become a unified line diff."""
+    if change.change == "added" and not drift:
+        return [f"{change.path}: {format_value(change.after)}"]
+    if change.change == "removed":
+        return [f"{change.path}: {format_value(change.before)} → (removed)"]
+    if (_is_long_string(change.before) and _is_long_string(change.after)) or (
+        isinstance(change.before, str)
+        and isinstance(change.after, str)
+        and "\n" in change.before + change.after
+    ):
+        diff = difflib.unified_diff(
+            str(change.before).splitlines(),
+            str(change.after).splitlines(),
+            fromfile="remote",
+            tofile="local",
+            lineterm="",
+            n=2,
+        )
+        return [f"{change.path}:", *(f"  {line}" for line in diff)]
+    if drift:
+        return [f"{change.path}: remote {format_value(change.before)} · local {format_value(change.after)}"]
+    return [f"{change.path}: {format_value(change.before)} → {format_value(change.after)}"]
+
+
+def _header(item: ResourcePlan) -> str:
+    details = []
+    if item.action == "drift":
+        details.append("drift: changed remotely since the last sync")
+    else:
+        details.append(item.action)
+    if item.adopted:
+        details.append("adopted by name")
+    if item.remote_id:
+        details.append(f"id {item.remote_id}")
+    return f"{item.kind} {item.name} ({', '.join(details)})"
+
+
+def render_plan(out: Output, plan: Plan) -> None:
+    """Every resource with something to do, then the summary line (all on stdout)."""
+    shown = [item for item in plan.resources if item.action != "no-op"]
+    if not shown:
+        out.line(f"No changes. Environment {plan.environment!r} matches the configuration.")
+    for item in shown:
+        symbol, style = SYMBOLS[item.action]
+        out.line(f"{symbol} {_header(item)}", style=style)
+        for change in item.changes:
+            for line in change_lines(change, drift=item.action == "drift"):
+                out.line(f"    {line}")
+        if item.pending:
+            out.line(f"    (known after apply: {', '.join(item.pending)})")
+        out.line()
+    out.line(plan.summary(), style="bold")
+
+
+def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
+    """The outcome of a sync: counts, then one line per failure with its reason."""
+    parts = [
+        f"{result.count('created')} created",
+        f"{result.count('updated')} updated",
+        f"{result.count('deleted')} deleted",
+    ]
+    adopted = result.count("adopted")
+    if adopted:
+        parts.append(f"{adopted} adopted")
+    failures = result.failures
+    parts.append(f"{len(failures)} failed")
+    out.line(f"Sync {plan.environment}: {', '.join(parts)}.", style="bold red" if failures else "bold green")
+    for failure in failures:
+        out.line(f"  ✗ {failure.kind} {failure.name}: {failure.message}", style="red")
+        if failure.hint:
+            out.line(f"      hint: {failure.hint}")
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return plan.as_dict()
+
+
+def sync_json(plan: Plan, result: SyncResult, stats: dict[str, int]) -> dict[str, Any]:
+    return {
+        "environment": plan.environment,
+        "plan": plan.as_dict(),
+        "results": [outcome.as_dict() for outcome in result.outcomes],
+        "failed": len(result.failures),
+        "requests": stats,
+    }

@@ -1,0 +1,227 @@
+"""Per-environment state: ``state/<env>.json`` at the project root, committed to git.
+
+For each kind and local name: the remote id, the fingerprint of the normalised desired config last applied,
+and the fingerprint of the normalised remote right after that apply. Local change = desired fingerprint
+differs from ``fingerprint``; remote drift = remote fingerprint differs from ``remote_fingerprint``.
+
+Written atomically (temp file + fsync + ``os.replace``) after each remote operation, with deterministic
+formatting, and guarded by ``state/<env>.lock`` (exclusive create + pid; a lock whose pid is dead is stale).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents_cli.errors import AgentsError, ConfigError
+
+STATE_DIR = "state"
+STATE_VERSION = 1
+KIND_SECTIONS = {"tool": "tools", "test": "tests", "agent": "agents"}
+
+
+class StateLocked(AgentsError):
+    """Another sync holds the environment's lock."""
+
+
+def fingerprint(document: Any) -> str:
+    """sha256 of the canonical JSON of a normalised document (secrets only ever enter as this hash)."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ResourceState:
+    id: str
+    fingerprint: str | None = None
+    remote_fingerprint: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        data = {"id": self.id}
+        if self.fingerprint:
+            data["fingerprint"] = self.fingerprint
+        if self.remote_fingerprint:
+            data["remote_fingerprint"] = self.remote_fingerprint
+        return data
+
+
+@dataclass
+class State:
+    environment: str
+    resources: dict[str, dict[str, ResourceState]] = field(
+        default_factory=lambda: {kind: {} for kind in KIND_SECTIONS}
+    )
+
+    def get(self, kind: str, name: str) -> ResourceState | None:
+        return self.resources[kind].get(name)
+
+    def set(self, kind: str, name: str, entry: ResourceState) -> None:
+        self.resources[kind][name] = entry
+
+    def remove(self, kind: str, name: str) -> None:
+        self.resources[kind].pop(name, None)
+
+    def ids(self, kind: str) -> dict[str, str]:
+        """Local name → remote id for one kind."""
+        return {name: entry.id for name, entry in self.resources[kind].items()}
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"version": STATE_VERSION, "environment": self.environment}
+        for kind, section in KIND_SECTIONS.items():
+            data[section] = {name: entry.as_dict() for name, entry in sorted(self.resources[kind].items())}
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def state_path(root: Path, env: str) -> Path:
+    return root / STATE_DIR / f"{env}.json"
+
+
+def lock_path(root: Path, env: str) -> Path:
+    return root / STATE_DIR / f"{env}.lock"
+
+
+def parse_state(env: str, data: Any, source: str) -> State:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: state must be a JSON object", hint="restore it from git or delete it")
+    state = State(environment=env)
+    for kind, section in KIND_SECTIONS.items():
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            raise ConfigError(
+                f"{source}: {section!r} must be an object", hint="restore it from git or delete it"
+            )
+        for name, entry in entries.items():
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+                raise ConfigError(
+                    f"{source}: {section}.{name} has no 'id'", hint="restore it from git or delete the entry"
+                )
+            state.set(
+                kind,
+                name,
+                ResourceState(
+                    id=entry["id"],
+                    fingerprint=entry.get("fingerprint"),
+                    remote_fingerprint=entry.get("remote_fingerprint"),
+                ),
+            )
+    return state
+
+
+def load_state(root: Path, env: str) -> State:
+    """The environment's state, or an empty one when the file does not exist yet."""
+    path = state_path(root, env)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return State(environment=env)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}",
+            hint="restore it from git; resources are found again by name if you delete it",
+        ) from exc
+    return parse_state(env, data, str(path))
+
+
+def load_other_states(root: Path, env: str) -> list[State]:
+    """States of the project's other environments (their ids must never be adopted by this one)."""
+    folder = root / STATE_DIR
+    states = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        if path.stem == env:
+            continue
+        with contextlib.suppress(ConfigError):
+            states.append(load_state(root, path.stem))
+    return states
+
+
+def save_state(root: Path, state: State) -> None:
+    """Atomic replace: readers (and a SIGKILL at any moment) see the old or the new file, never a mix."""
+    path = state_path(root, state.environment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(state.to_json())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text(encoding="utf-8").strip() or "0")
+    except (OSError, ValueError):
+        return None
+
+
+def _create_with_pid(path: Path) -> None:
+    """Create ``path`` holding our pid, atomically: a hard link never exposes an empty lock file."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+        os.link(tmp_name, path)  # FileExistsError when held: the O_EXCL of links
+    finally:
+        os.unlink(tmp_name)
+
+
+@contextlib.contextmanager
+def state_lock(root: Path, env: str) -> Iterator[Path]:
+    """Hold ``state/<env>.lock`` for the duration; a lock left by a dead process is taken over."""
+    path = lock_path(root, env)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(3):
+        try:
+            _create_with_pid(path)
+        except FileExistsError:
+            pid = _read_pid(path)
+            if pid is not None and _pid_alive(pid) and pid != os.getpid():
+                raise StateLocked(
+                    f"state for environment {env!r} is locked by process {pid} ({path})",
+                    hint="wait for the other 'agents sync' to finish, or delete the lock if it is gone",
+                ) from None
+            if pid == os.getpid():
+                raise StateLocked(
+                    f"state for environment {env!r} is already locked by this process ({path})"
+                ) from None
+            # Stale (dead pid, or an empty file from a kill between create and write): take it over.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+            continue
+        break
+    else:
+        raise StateLocked(f"could not take the lock {path}", hint="delete it if no 'agents sync' is running")
+    try:
+        yield path
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            if _read_pid(path) == os.getpid():
+                os.unlink(path)

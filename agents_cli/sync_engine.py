@@ -1,0 +1,254 @@
+"""Execute a plan: creates and updates in dependency order (a resource waits for the resources it references
+to be created, so tools and tests come before the agents that use them), concurrently within the client's
+bound; then, with prune, deletes in reverse order (agents, tests, tools).
+
+State is saved after each remote operation. One failing resource does not stop the others: it is recorded
+as a failed outcome, and whatever depends on it is skipped with a message naming it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents_cli.api import ApiClient
+from agents_cli.desired import DesiredSet, Key
+from agents_cli.errors import AgentsError
+from agents_cli.normalise import normalise_remote, send_body
+from agents_cli.planner import Plan, ResourcePlan
+from agents_cli.remote import CREATE_PATHS, Directory, item_path, remote_id_of
+from agents_cli.state import ResourceState, State, fingerprint, save_state
+
+DELETE_ORDER = ("agent", "test", "tool")
+DRIFT_MESSAGE = (
+    "remote was changed since the last sync (drift); not overwritten — "
+    "rerun with --force to overwrite it, or 'agents pull' to take the remote version"
+)
+
+
+@dataclass
+class Outcome:
+    kind: str
+    name: str
+    action: str  # created | updated | adopted | deleted | recorded | failed | skipped
+    remote_id: str | None = None
+    message: str | None = None
+    hint: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.action not in ("failed", "skipped")
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "name": self.name,
+            "result": self.action,
+            "id": self.remote_id,
+        }
+        if self.message:
+            data["error"] = self.message
+        if self.hint:
+            data["hint"] = self.hint
+        return data
+
+
+@dataclass
+class SyncResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if not outcome.ok]
+
+    def count(self, action: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.action == action)
+
+
+class _Skip(Exception):
+    """A resource cannot be applied because something it references failed."""
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        *,
+        api: ApiClient,
+        directory: Directory,
+        desired: DesiredSet,
+        state: State,
+        root: Path,
+        force: bool = False,
+        on_outcome: Callable[[Outcome], None] | None = None,
+    ) -> None:
+        self.api = api
+        self.directory = directory
+        self.desired = desired
+        self.state = state
+        self.root = root
+        self.force = force
+        self.on_outcome = on_outcome
+        self.result = SyncResult()
+        self._done: dict[Key, asyncio.Event] = {}
+        self._failed: set[Key] = set()
+
+    # -- bookkeeping ---------------------------------------------------------------------------------
+    def _record(self, outcome: Outcome) -> None:
+        self.result.outcomes.append(outcome)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+
+    def _save(self) -> None:
+        save_state(self.root, self.state)
+
+    def _ids(self) -> dict[str, dict[str, str]]:
+        return {kind: self.state.ids(kind) for kind in ("tool", "test", "agent")}
+
+    # -- running -------------------------------------------------------------------------------------
+    async def run(self, plan: Plan, *, drop_from_state: set[Key] | None = None) -> SyncResult:
+        """Apply ``plan``; ``drop_from_state`` are entries whose remote resource is already gone."""
+        if drop_from_state:
+            for kind, name in sorted(drop_from_state):
+                self.state.remove(kind, name)
+            self._save()
+        applies = [item for item in plan.resources if item.action != "delete" and self._needs_work(item)]
+        for item in applies:
+            self._done[(item.kind, item.name)] = asyncio.Event()
+        cyclic = self._cyclic(applies)
+        await asyncio.gather(*(self._apply_guarded(item, cyclic) for item in applies))
+        for kind in DELETE_ORDER:
+            deletes = [item for item in plan.resources if item.action == "delete" and item.kind == kind]
+            await asyncio.gather(*(self._delete_guarded(item) for item in deletes))
+        return self.result
+
+    @staticmethod
+    def _needs_work(item: ResourcePlan) -> bool:
+        return item.action in ("create", "update", "drift") or item.refresh_state
+
+    def _pending_deps(self, item: ResourcePlan) -> set[Key]:
+        """References to resources created in this run (their ids are not known yet)."""
+        return {dep for dep in self.desired.dependencies((item.kind, item.name)) if dep in self._done}
+
+    def _cyclic(self, applies: list[ResourcePlan]) -> set[Key]:
+        graph = {(item.kind, item.name): self._pending_deps(item) for item in applies}
+        cyclic: set[Key] = set()
+
+        for start in graph:
+            stack, seen = list(graph[start]), set()
+            while stack:
+                node = stack.pop()
+                if node == start:
+                    cyclic.add(start)
+                    break
+                if node not in seen:
+                    seen.add(node)
+                    stack.extend(graph.get(node, ()))
+        return cyclic
+
+    async def _apply_guarded(self, item: ResourcePlan, cyclic: set[Key]) -> None:
+        key = (item.kind, item.name)
+        try:
+            if key in cyclic:
+                raise AgentsError(
+                    f"{item.kind} {item.name!r} is in a reference cycle between resources not created yet",
+                    hint="create one side without the reference first, then add it back and sync again",
+                )
+            for dep in sorted(self._pending_deps(item)):
+                await self._done[dep].wait()
+                if dep in self._failed:
+                    raise _Skip(f"skipped: depends on {dep[0]} {dep[1]!r}, which failed")
+            self._record(await self._apply(item))
+        except _Skip as skip:
+            self._failed.add(key)
+            self._record(Outcome(item.kind, item.name, "skipped", item.remote_id, str(skip)))
+        except AgentsError as exc:
+            self._failed.add(key)
+            self._record(Outcome(item.kind, item.name, "failed", item.remote_id, exc.message, exc.hint))
+        except Exception as exc:  # one resource's bug must not stop the others; reported and non-zero exit
+            self._failed.add(key)
+            self._record(
+                Outcome(item.kind, item.name, "failed", item.remote_id, f"{type(exc).__name__}: {exc}")
+            )
+        finally:
+            self._done[key].set()
+
+    async def _apply(self, item: ResourcePlan) -> Outcome:
+        key = (item.kind, item.name)
+        if item.action == "drift" and not self.force:
+            raise AgentsError(DRIFT_MESSAGE, hint=f"agents sync --force --only {item.name}")
+        desired = self.desired.normalise(key, self._ids())
+        if desired.pending:
+            missing = ", ".join(f"@{kind}:{name}" for kind, name in sorted(desired.pending))
+            raise _Skip(
+                f"skipped: {missing} has no id in this environment yet (include it, or sync it first)"
+            )
+        desired_fp = fingerprint(desired.body)
+        body = send_body(item.kind, item.name, self.desired.environment, desired.body)
+        if item.action == "create":
+            return await self._create(item, body, desired.body, desired_fp)
+        if item.remote_id is None:  # pragma: no cover - the planner always sets it for non-creates
+            raise AgentsError(f"{item.kind} {item.name!r} has no remote id")
+        if (
+            item.action == "no-op"
+            and item.refresh_state
+            and item.remote_fingerprint
+            and desired_fp == item.desired_fingerprint
+        ):
+            self.state.set(
+                item.kind, item.name, ResourceState(item.remote_id, desired_fp, item.remote_fingerprint)
+            )
+            self._save()
+            return Outcome(item.kind, item.name, "recorded", item.remote_id)
+        remote_fp = await self._write(item.kind, item.remote_id, body)
+        self.state.set(item.kind, item.name, ResourceState(item.remote_id, desired_fp, remote_fp))
+        self._save()
+        return Outcome(item.kind, item.name, "updated", item.remote_id)
+
+    async def _write(self, kind: str, remote_id: str, body: dict[str, Any]) -> str:
+        """Update (agents/tools PATCH, tests PUT: a full replace); fingerprint of the normalised result."""
+        path = item_path(kind, remote_id)
+        response = await (self.api.put(path, body) if kind == "test" else self.api.patch(path, body))
+        if not isinstance(response, dict) or remote_id_of(kind, response) is None:
+            response = await self.directory.get(kind, remote_id)
+        return fingerprint(normalise_remote(kind, response or {}))
+
+    async def _create(
+        self, item: ResourcePlan, body: dict[str, Any], desired_body: dict[str, Any], desired_fp: str
+    ) -> Outcome:
+        kind, name = item.kind, item.name
+        api_name = self.desired.remote_name((kind, name))
+        others = {rid for other, rid in self.state.ids(kind).items() if other != name}
+
+        async def find_existing() -> dict[str, Any] | None:
+            return await self.directory.find(kind, name, api_name, fresh=True, exclude=others)
+
+        response, adopted = await self.api.create(CREATE_PATHS[kind], body, find_existing=find_existing)
+        remote_id = remote_id_of(kind, response)
+        if remote_id is None:
+            raise AgentsError(f"create {kind} {name!r}: the response carries no id")
+        # Record the id at once: a crash from here on must find it in state, not create it again.
+        self.state.set(kind, name, ResourceState(remote_id))
+        self._save()
+        document = response if adopted or kind == "tool" else await self.directory.get(kind, remote_id)
+        remote_body = normalise_remote(kind, document or {})
+        if adopted and remote_body != desired_body:
+            remote_fp = await self._write(kind, remote_id, body)
+        else:
+            remote_fp = fingerprint(remote_body)
+        self.state.set(kind, name, ResourceState(remote_id, desired_fp, remote_fp))
+        self._save()
+        return Outcome(kind, name, "adopted" if adopted else "created", remote_id)
+
+    async def _delete_guarded(self, item: ResourcePlan) -> None:
+        try:
+            if item.remote_id is None:  # pragma: no cover - orphans always have ids
+                raise AgentsError(f"{item.kind} {item.name!r} has no remote id")
+            await self.api.delete(item_path(item.kind, item.remote_id))
+            self.state.remove(item.kind, item.name)
+            self._save()
+            self._record(Outcome(item.kind, item.name, "deleted", item.remote_id))
+        except AgentsError as exc:
+            self._record(Outcome(item.kind, item.name, "failed", item.remote_id, exc.message, exc.hint))

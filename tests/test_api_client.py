@@ -1,0 +1,165 @@
+"""The API client's retry, create-safety, pagination and error mapping, over an httpx transport stub.
+
+The stub replaces the network only (httpx.MockTransport); every line of our client runs for real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from agents_cli.api import ApiClient, RetryPolicy
+from agents_cli.errors import RemoteError
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def run_client(handler: Handler, body: Callable[[ApiClient], Any], **kwargs: Any) -> tuple[Any, list[float]]:
+    sleeps: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async def main() -> Any:
+        client = ApiClient(
+            "http://api.test",
+            "sk_secret_key",
+            api_key_env="ELEVENLABS_API_KEY_DEV",
+            transport=httpx.MockTransport(handler),
+            sleep=fake_sleep,
+            retry=RetryPolicy(max_attempts=5, base_delay=0.01, max_delay=0.05),
+            **kwargs,
+        )
+        async with client as api:
+            return await body(api), api
+
+    result, api = asyncio.run(main())
+    return (result, api), sleeps
+
+
+def test_retry_after_is_honoured_on_429_and_503() -> None:
+    answers = iter(
+        [
+            httpx.Response(429, headers={"retry-after": "2"}, json={"detail": "slow down"}),
+            httpx.Response(503, headers={"retry-after": "1"}),
+            httpx.Response(200, json={"ok": True}),
+        ]
+    )
+    (result, api), sleeps = run_client(lambda request: next(answers), lambda api: api.get("/v1/x"))
+    assert result == {"ok": True}
+    assert sleeps[0] >= 2 and sleeps[1] >= 1
+    assert api.stats.by_method["GET"] == 3 and api.stats.retries == 2
+
+
+def test_client_errors_are_not_retried_and_422_lists_locations() -> None:
+    detail = [{"loc": ["body", "conversation_config", "agent"], "msg": "field required", "type": "missing"}]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(422, json={"detail": detail})
+
+    with pytest.raises(RemoteError) as info:
+        run_client(handler, lambda api: api.patch("/v1/convai/agents/a", {}))
+    assert info.value.status == 422
+    assert info.value.hint == "conversation_config.agent: field required"
+
+
+def test_401_hint_names_the_key_variable() -> None:
+    with pytest.raises(RemoteError) as info:
+        run_client(lambda r: httpx.Response(401, json={"detail": "bad key"}), lambda api: api.get("/v1/user"))
+    assert "ELEVENLABS_API_KEY_DEV" in (info.value.hint or "")
+    assert "bad key" in info.value.message
+
+
+def test_create_is_not_retried_blindly_after_an_ambiguous_failure() -> None:
+    posts: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        posts.append(request)
+        return httpx.Response(500, json={"detail": "committed, then failed"})
+
+    async def found() -> dict[str, str]:
+        return {"agent_id": "agent_1"}
+
+    (result, _api), _ = run_client(
+        handler, lambda api: api.create("/v1/convai/agents/create", {}, find_existing=found)
+    )
+    assert result == ({"agent_id": "agent_1"}, True)
+    assert len(posts) == 1
+
+
+def test_create_retries_after_lookup_finds_nothing_and_on_429() -> None:
+    answers = iter(
+        [
+            httpx.Response(502),
+            httpx.Response(429, headers={"retry-after": "0"}),
+            httpx.Response(200, json={"agent_id": "agent_2"}),
+        ]
+    )
+    lookups: list[int] = []
+
+    async def nothing() -> None:
+        lookups.append(1)
+
+    (result, api), _ = run_client(
+        lambda r: next(answers), lambda api: api.create("/v1/convai/agents/create", {}, find_existing=nothing)
+    )
+    assert result == ({"agent_id": "agent_2"}, False)
+    assert lookups == [1]  # only the 502 is ambiguous; a 429 was certainly not applied
+    assert api.stats.writes == 3
+
+
+def test_dropped_connection_on_create_triggers_lookup() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.RemoteProtocolError("server disconnected", request=request)
+
+    async def found() -> dict[str, str]:
+        return {"id": "tool_1"}
+
+    (result, _api), _ = run_client(
+        handler, lambda api: api.create("/v1/convai/tools", {}, find_existing=found)
+    )
+    assert result == ({"id": "tool_1"}, True)
+
+
+def test_list_all_follows_cursors() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        cursor = request.url.params.get("cursor")
+        assert request.url.params["page_size"] == "100"
+        if cursor is None:
+            return httpx.Response(200, json={"tools": [{"id": "1"}], "has_more": True, "next_cursor": "c2"})
+        return httpx.Response(200, json={"tools": [{"id": "2"}], "has_more": False, "next_cursor": None})
+
+    (result, api), _ = run_client(handler, lambda api: api.list_all("/v1/convai/tools", "tools"))
+    assert [item["id"] for item in result] == ["1", "2"]
+    assert api.stats.writes == 0
+
+
+def test_debug_log_has_method_path_status_and_never_the_key(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="agents_cli.api")
+    run_client(lambda r: httpx.Response(200, json={}), lambda api: api.get("/v1/user"))
+    assert "GET /v1/user -> 200" in caplog.text
+    assert "sk_secret_key" not in caplog.text
+
+
+def test_concurrency_is_bounded() -> None:
+    in_flight = 0
+    peak = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        return httpx.Response(200, json={})
+
+    async def many(api: ApiClient) -> None:
+        await asyncio.gather(*(api.get(f"/v1/x/{i}") for i in range(20)))
+
+    run_client(handler, many, concurrency=3)  # type: ignore[arg-type]
+    assert peak == 3
