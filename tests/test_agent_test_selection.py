@@ -1,0 +1,82 @@
+"""Selection of what `agents test` runs, on real project folders (offline)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agents_cli.errors import ConfigError, UsageError
+from agents_cli.project import load_project
+from agents_cli.testing.selection import select
+
+
+def _write_project(root: Path, *, attached: list[str], scenarios: dict[str, Any] | None = None) -> Path:
+    (root / "agents").mkdir(parents=True)
+    (root / "tests").mkdir()
+    attached_yaml = "".join(f'      - test_id: "@test:{name}"\n' for name in attached)
+    (root / "agents" / "bot.yaml").write_text(
+        "name: Bot\nconversation_config:\n  agent:\n    first_message: Hi\nplatform_settings:\n  testing:\n"
+        + ("    attached_tests:\n" + attached_yaml if attached else "    attached_tests: []\n"),
+        encoding="utf-8",
+    )
+    (root / "agents" / "other.yaml").write_text("name: Other\nconversation_config: {}\n", encoding="utf-8")
+    for name in ("greets", "polite"):
+        (root / "tests" / f"{name}.yaml").write_text(
+            f"type: llm\nname: {name}\nsuccess_condition: The agent says 'hi'.\n", encoding="utf-8"
+        )
+    manifest: dict[str, Any] = {
+        "version": 1,
+        "default_environment": "local",
+        "environments": {"local": {"emulator": True}},
+        "agents": {"bot": {"config": "agents/bot.yaml"}, "other": {"config": "agents/other.yaml"}},
+        "tests": {"greets": {"config": "tests/greets.yaml"}, "polite": {"config": "tests/polite.yaml"}},
+    }
+    if scenarios:
+        (root / "scenarios").mkdir()
+        manifest["scenarios"] = {}
+        for name, document in scenarios.items():
+            (root / "scenarios" / f"{name}.json").write_text(json.dumps(document), encoding="utf-8")
+            manifest["scenarios"][name] = {"config": f"scenarios/{name}.json"}
+    (root / "agents.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return root
+
+
+def test_attached_tests_and_scenarios_are_selected_per_agent(tmp_path: Path) -> None:
+    scenario = {"agents": ["other"], "persona": "You say 'hello'.", "turn_limit": 2}
+    project = load_project(
+        _write_project(tmp_path, attached=["greets", "polite"], scenarios={"chat": scenario})
+    )
+    selection = select(project, "local", [], [])
+    assert [(a.name, a.tests, [s.name for s in a.scenarios]) for a in selection.agents] == [
+        ("bot", ["greets", "polite"], []),
+        ("other", [], ["chat"]),
+    ]
+    assert selection.test_configs["greets"]["type"] == "llm"
+    only = select(project, "local", [], ["polite"])
+    assert [(a.name, a.tests) for a in only.agents] == [("bot", ["polite"])]
+
+
+def test_empty_selection_is_an_error_naming_how_to_attach(tmp_path: Path) -> None:
+    project = load_project(_write_project(tmp_path, attached=[]))
+    with pytest.raises(UsageError) as caught:
+        select(project, "local", [], [])
+    assert "no tests or scenarios selected" in caught.value.message
+    assert caught.value.hint is not None and "attached_tests" in caught.value.hint
+
+
+def test_unknown_agent_and_test_names_list_the_known_ones(tmp_path: Path) -> None:
+    project = load_project(_write_project(tmp_path, attached=["greets"]))
+    with pytest.raises(UsageError, match=r"unknown agent 'nope' \(known: bot, other\)"):
+        select(project, "local", ["nope"], [])
+    with pytest.raises(UsageError, match=r"unknown test or scenario 'polite' \(known: greets\)"):
+        select(project, "local", [], ["polite"])
+
+
+def test_scenario_naming_an_undeclared_agent_is_a_config_error(tmp_path: Path) -> None:
+    scenario = {"agents": ["ghost"], "persona": "x"}
+    project = load_project(_write_project(tmp_path, attached=["greets"], scenarios={"chat": scenario}))
+    with pytest.raises(ConfigError, match="undeclared agent"):
+        select(project, "local", [], [])
