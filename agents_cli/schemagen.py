@@ -8,9 +8,8 @@ quirks is documented in ``docs/schemas.md``; the short version:
   maps (an ``additionalProperties`` schema, or no ``properties``) keep accepting user keys.
 * ``anyOf: [X, {type: null}]`` becomes ``type: [T, "null"]`` or ``if: {type: null}, else: X`` so errors
   inside ``X`` keep their precise path instead of disappearing into an ``anyOf`` context.
-* ``$ref`` siblings are annotations in the spec subsets we derive from; they are kept next to the ``$ref``
-  (2020-12 applies both). An ``anyOf`` sibling that re-lists the same ``$ref`` plus null (Pydantic's
-  ``Optional``) wins over the bare ``$ref``.
+* ``$ref`` siblings are kept next to the ``$ref`` (2020-12 applies both); a nullable ``anyOf`` sibling
+  makes the ``$ref`` nullable instead of forbidding null.
 * ``oneOf``/``anyOf`` + ``discriminator`` become an enum check on the tag plus one ``if/then`` per tag.
 * Vendor catalogs (LLM ids, TTS models…) become ``x-catalog-enum``: the engine warns, or errors when strict.
 """
@@ -87,7 +86,11 @@ class _Converter:
 
     def ref(self, name: str) -> Schema:
         if name not in self.components:
-            raise SpecError(f"spec refers to missing component {name!r}")
+            # The published spec refers to some ``X-Input``/``X-Output`` models it only defines as ``X``.
+            base = name.removesuffix("-Input").removesuffix("-Output")
+            if base == name or base not in self.components:
+                raise SpecError(f"spec refers to missing component {name!r}")
+            name = base
         if name not in self.defs and name not in self._pending:
             self._pending.append(name)
         return {"$ref": DEFS_REF_PREFIX + name}
@@ -121,6 +124,8 @@ class _Converter:
             variants = node[variants_key]
             non_null = [variant for variant in variants if variant != _NULL_SCHEMA]
             if len(non_null) < len(variants):
+                if "$ref" in node:
+                    return self._nullable_ref(node, variants_key, non_null)
                 return self._nullable(node, variants_key, non_null)
             if "discriminator" in node:
                 return {**self._annotations(node), **self.discriminated(node["discriminator"], variants)}
@@ -165,6 +170,18 @@ class _Converter:
                 continue
             out[key] = copy.deepcopy(value)
         return {**out, **target}
+
+    def _nullable_ref(self, node: Schema, variants_key: str, non_null: list[Any]) -> Schema:
+        """``$ref: X`` next to ``anyOf: [..., null]``: X, or null; other alternatives apply with X.
+
+        Applying both literally (2020-12) would forbid the null the ``anyOf`` allows, and dropping the
+        ``$ref`` would lose X's structure (the PATCH body writes ``conversation_config`` like this).
+        """
+        others = [variant for variant in non_null if variant.get("$ref") != node["$ref"]]
+        inner = self.ref(_ref_name(node["$ref"]))
+        if others:
+            inner[variants_key] = [self.convert(variant) for variant in others]
+        return {**self._annotations(node), "if": {"type": "null"}, "else": inner}
 
     def _nullable(self, node: Schema, variants_key: str, non_null: list[Any]) -> Schema:
         """``anyOf: [X, null]`` → X that also accepts null, without hiding X's error paths."""

@@ -20,7 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agents_cli.schemagen import generate, render  # noqa: E402
+from agents_cli.schemagen import SpecError, generate, render  # noqa: E402
 
 DEFAULT_SPEC = ROOT / "openapi" / "convai-openapi.json"
 DEFAULT_OUT = ROOT / "schemas"
@@ -46,7 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out = Path(args.out)
     stale: list[str] = []
-    for name, schema in generate(load_spec(args.source)).items():
+    try:
+        schemas = generate(load_spec(args.source))
+    except (OSError, ValueError, KeyError) as exc:  # unreadable source, bad JSON, unexpected spec shape
+        reason = exc if isinstance(exc, SpecError) else f"{type(exc).__name__}: {exc}"
+        print(f"error: cannot generate schemas from {args.source}: {reason}", file=sys.stderr)
+        return 1
+    for name, schema in schemas.items():
         path = out / name
         text = render(schema)
         current = path.read_text(encoding="utf-8") if path.is_file() else None

@@ -154,6 +154,10 @@ def tiny_spec() -> dict[str, Any]:
                     "$ref": "#/components/schemas/Config",
                     "anyOf": [{"$ref": "#/components/schemas/Config"}, {"type": "null"}],
                 },
+                "patch_style": {
+                    "$ref": "#/components/schemas/Config",
+                    "anyOf": [{"type": "object", "additionalProperties": True}, {"type": "null"}],
+                },
                 "llm": {"description": "which model", "default": "a", "$ref": "#/components/schemas/LLM"},
                 "vars": {"type": "object", "additionalProperties": True},
             },
@@ -195,6 +199,11 @@ def test_quirks_on_a_tiny_spec() -> None:
     assert props["config"] == {"if": {"type": "null"}, "else": {"$ref": "#/$defs/Config"}}
     # $ref next to anyOf [same $ref, null]: Pydantic's Optional wins over the bare $ref.
     assert props["patched"] == props["config"]
+    # $ref next to anyOf [free-form object, null] (the PATCH body's style): the model, or null.
+    assert props["patch_style"] == {
+        "if": {"type": "null"},
+        "else": {"$ref": "#/$defs/Config", "anyOf": [{"type": "object", "additionalProperties": True}]},
+    }
     # Annotation siblings of $ref stay next to it.
     assert props["llm"] == {"description": "which model", "default": "a", "$ref": "#/$defs/LLM"}
     assert props["vars"] == {"type": "object", "additionalProperties": True}
