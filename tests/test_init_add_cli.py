@@ -1,0 +1,153 @@
+"""``agents init``, ``agents add`` and ``agents templates``: scaffolding that never clobbers silently."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agents_cli.loader import load_file
+from tests.helpers import run_cli
+
+
+def test_init_add_validate_round_trip(tmp_path: Path) -> None:
+    run_cli(["init"], cwd=tmp_path)
+    manifest = json.loads((tmp_path / "agents.json").read_text(encoding="utf-8"))
+    assert manifest["$schema"] == ".agents/schemas/manifest.schema.json"
+    assert manifest["default_environment"] == "local"
+    assert manifest["environments"]["local"] == {"emulator": True}
+    assert set(manifest["environments"]) == {"local", "dev", "prod"}
+    assert ".agents/" in (tmp_path / ".gitignore").read_text(encoding="utf-8")
+    assert (tmp_path / ".env.example").is_file()
+    assert all((tmp_path / folder).is_dir() for folder in ("agents", "tools", "tests"))
+    assert (tmp_path / ".agents/schemas/agent.schema.json").is_file()
+
+    result = run_cli(["add", "agent", "Support Bot", "--template", "customer-service"], cwd=tmp_path)
+    assert "agents/support-bot.yaml" in result.stderr
+    config = tmp_path / "agents/support-bot.yaml"
+    assert config.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=../.agents/schemas/agent.schema.json\n"
+    )
+    assert load_file(config).data["name"] == "Support Bot"
+    manifest = json.loads((tmp_path / "agents.json").read_text(encoding="utf-8"))
+    assert manifest["agents"] == {"support-bot": {"config": "agents/support-bot.yaml"}}
+    assert run_cli(["validate"], cwd=tmp_path).stdout == "no problems in 2 files\n"
+
+
+def test_add_each_kind_with_overlay_and_json(tmp_path: Path) -> None:
+    run_cli(["init"], cwd=tmp_path)
+    run_cli(["add", "tool", "Lookup Order", "--template", "webhook", "--format", "json"], cwd=tmp_path)
+    run_cli(["add", "test", "Looks up the order", "--template", "tool"], cwd=tmp_path)
+    run_cli(["add", "agent", "Desk", "--env", "prod"], cwd=tmp_path)
+    tool = json.loads((tmp_path / "tools/lookup-order.json").read_text(encoding="utf-8"))
+    assert tool["$schema"] == "../.agents/schemas/tool.schema.json"
+    assert tool["name"] == "lookup-order"
+    assert load_file(tmp_path / "tests/looks-up-the-order.yaml").data["name"] == "Looks up the order"
+    overlay = tmp_path / "agents/desk.prod.yaml"
+    assert load_file(overlay).data == {}
+    manifest = json.loads((tmp_path / "agents.json").read_text(encoding="utf-8"))
+    assert manifest["agents"]["desk"] == {
+        "config": "agents/desk.yaml",
+        "overlays": {"prod": "agents/desk.prod.yaml"},
+    }
+    assert list(manifest) == [
+        "$schema",
+        "version",
+        "default_environment",
+        "environments",
+        "agents",
+        "tools",
+        "tests",
+    ]
+    # The tool test template references @tool:lookup-order, which now exists.
+    run_cli(["validate"], cwd=tmp_path)
+
+
+def test_add_refuses_collisions_and_bad_names(tmp_path: Path) -> None:
+    run_cli(["init"], cwd=tmp_path)
+    run_cli(["add", "agent", "Bot"], cwd=tmp_path)
+    again = run_cli(["add", "agent", "bot"], cwd=tmp_path, expect=1)
+    assert "agent 'bot' is already registered" in again.stderr
+    (tmp_path / "agents/other.yaml").write_text("name: x\n", encoding="utf-8")
+    exists = run_cli(["add", "agent", "Other"], cwd=tmp_path, expect=1)
+    assert "agents/other.yaml already exists" in exists.stderr
+    assert (tmp_path / "agents/other.yaml").read_text(encoding="utf-8") == "name: x\n"
+    empty = run_cli(["add", "agent", "../.."], cwd=tmp_path, expect=1)
+    assert "does not make a usable local name" in empty.stderr
+    unknown = run_cli(["add", "agent", "X", "--template", "custmer-service"], cwd=tmp_path, expect=1)
+    assert "did you mean 'customer-service'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr + unknown.stdout
+    bad_env = run_cli(["add", "agent", "Y", "--env", "qa"], cwd=tmp_path, expect=1)
+    assert "unknown environment 'qa'" in bad_env.stderr
+    assert not (tmp_path / "agents/y.yaml").exists()
+
+
+def test_add_path_traversal_is_neutralised(tmp_path: Path) -> None:
+    run_cli(["init", "project"], cwd=tmp_path)
+    root = tmp_path / "project"
+    run_cli(["add", "agent", "../evil"], cwd=root)
+    assert (root / "agents/evil.yaml").is_file()
+    assert not (tmp_path / "evil.yaml").exists() and not (root / "evil.yaml").exists()
+    assert sorted(path.name for path in (root / "agents").iterdir()) == ["evil.yaml"]
+
+
+def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("mine\n", encoding="utf-8")
+    result = run_cli(["init"], cwd=tmp_path)
+    assert "skipped  .gitignore" in result.stderr
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "mine\n"
+    run_cli(["add", "agent", "Keep Me"], cwd=tmp_path)
+    again = run_cli(["init"], cwd=tmp_path)
+    assert "skipped  agents.json" in again.stderr
+    assert "keep-me" in (tmp_path / "agents.json").read_text(encoding="utf-8")
+    forced = run_cli(["init", "--force"], cwd=tmp_path)
+    assert "replaced agents.json" in forced.stderr and "replaced .gitignore" in forced.stderr
+    assert "keep-me" not in (tmp_path / "agents.json").read_text(encoding="utf-8")
+
+
+def test_init_with_an_unreadable_manifest_says_how_to_recover(tmp_path: Path) -> None:
+    (tmp_path / "agents.json").write_text("{broken", encoding="utf-8")
+    result = run_cli(["init"], cwd=tmp_path, expect=1)
+    assert "cannot be read" in result.stderr and "--force" in result.stderr
+    assert (tmp_path / "agents.json").read_text(encoding="utf-8") == "{broken"
+
+
+def test_templates_list_and_show(tmp_path: Path) -> None:
+    listed = json.loads(run_cli(["templates", "list", "--json"], cwd=tmp_path).stdout)
+    names = {(item["kind"], item["name"]) for item in listed}
+    assert names == {
+        ("agent", "default"),
+        ("agent", "minimal"),
+        ("agent", "voice-only"),
+        ("agent", "text-only"),
+        ("agent", "customer-service"),
+        ("agent", "assistant"),
+        ("tool", "webhook"),
+        ("tool", "client"),
+        ("test", "llm"),
+        ("test", "tool"),
+        ("test", "simulation"),
+    }
+    assert all(item["description"] for item in listed)
+    tools_only = run_cli(["templates", "list", "tool"], cwd=tmp_path).stdout.splitlines()
+    assert [line.split()[1] for line in tools_only] == ["client", "webhook"]
+    shown = run_cli(["templates", "show", "webhook"], cwd=tmp_path).stdout
+    assert shown.startswith("# description:") and "type: webhook" in shown
+    as_json = json.loads(
+        run_cli(["templates", "show", "llm", "--kind", "test", "--json"], cwd=tmp_path).stdout
+    )
+    assert as_json["content"]["type"] == "llm"
+    missing = run_cli(["templates", "show", "webhok"], cwd=tmp_path, expect=1)
+    assert "did you mean 'webhook'" in missing.stderr
+
+
+@pytest.mark.parametrize("kind", ["agent", "tool", "test"])
+def test_every_template_can_be_added_and_validates(tmp_path: Path, kind: str) -> None:
+    run_cli(["init"], cwd=tmp_path)
+    if kind == "test":
+        run_cli(["add", "tool", "lookup-order"], cwd=tmp_path)  # what the tool-test template references
+    listed = json.loads(run_cli(["templates", "list", kind, "--json"], cwd=tmp_path).stdout)
+    for item in listed:
+        run_cli(["add", kind, f"from {item['name']}", "--template", item["name"]], cwd=tmp_path)
+    assert run_cli(["validate"], cwd=tmp_path).stdout.startswith("no problems in ")
