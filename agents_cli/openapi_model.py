@@ -98,24 +98,27 @@ class OpenAPIModels:
         return operation if isinstance(operation, dict) else None
 
     @staticmethod
-    def _ref_name(schema: object) -> str | None:
+    def ref_name(schema: object) -> str | None:
+        """``Foo`` for ``{"$ref": "#/components/schemas/Foo"}``, else None."""
         if isinstance(schema, dict):
             ref = schema.get("$ref")
             if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
                 return ref[len(_REF_PREFIX) :]
         return None
 
-    def request_schema(self, method: str, path_template: str) -> str | None:
-        """Component name of the JSON request body of an operation, if it has one."""
+    def request_body_schema(self, method: str, path_template: str) -> dict[str, Any] | None:
+        """The JSON request body schema of an operation as written (a ``$ref`` or inline), if any."""
         operation = self._operation(method, path_template)
         if operation is None:
             return None
-        content = operation.get("requestBody", {}).get("content", {})
-        media = content.get("application/json")
-        return self._ref_name(media.get("schema")) if isinstance(media, dict) else None
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        schema = media.get("schema") if isinstance(media, dict) else None
+        return schema if isinstance(schema, dict) else None
 
-    def response_schema(self, method: str, path_template: str, status: int = 200) -> str | None:
-        """Component name of the JSON response body of an operation for a status code, if any."""
+    def response_body_schema(
+        self, method: str, path_template: str, status: int = 200
+    ) -> dict[str, Any] | None:
+        """The JSON response body schema of an operation for a status code as written, if any."""
         operation = self._operation(method, path_template)
         if operation is None:
             return None
@@ -123,7 +126,16 @@ class OpenAPIModels:
         if not isinstance(response, dict):
             return None
         media = response.get("content", {}).get("application/json")
-        return self._ref_name(media.get("schema")) if isinstance(media, dict) else None
+        schema = media.get("schema") if isinstance(media, dict) else None
+        return schema if isinstance(schema, dict) else None
+
+    def request_schema(self, method: str, path_template: str) -> str | None:
+        """Component name of the JSON request body of an operation, if it is a named component."""
+        return self.ref_name(self.request_body_schema(method, path_template))
+
+    def response_schema(self, method: str, path_template: str, status: int = 200) -> str | None:
+        """Component name of the JSON response body of an operation for a status code, if named."""
+        return self.ref_name(self.response_body_schema(method, path_template, status))
 
     # -- applying ------------------------------------------------------------------------------------
     def apply(
@@ -146,6 +158,21 @@ class OpenAPIModels:
         options = _Options(strict, strict_catalog, fill_defaults)
         result = self._apply_ref(schema_name, value, loc, errors, options)
         return result, errors
+
+    def apply_schema(
+        self,
+        schema: dict[str, Any],
+        value: object,
+        *,
+        strict: bool = False,
+        loc: Loc = ("body",),
+        strict_catalog: bool = False,
+        fill_defaults: bool = True,
+    ) -> tuple[object, ErrorList]:
+        """``apply`` for an inline schema (e.g. a request body written as ``anyOf`` of components)."""
+        errors: ErrorList = []
+        options = _Options(strict, strict_catalog, fill_defaults)
+        return self._apply(schema, value, loc, errors, options), errors
 
     def defaults(self, schema_name: str) -> object:
         """What a model looks like when built from ``{}`` (a fresh copy each call)."""
@@ -170,7 +197,7 @@ class OpenAPIModels:
         options: _Options,
         model_name: str | None = None,
     ) -> object:
-        ref = self._ref_name(schema)
+        ref = self.ref_name(schema)
         if ref is not None:
             # `$ref` next to `anyOf: [object, null]` (PATCH bodies): the model, but null is allowed.
             if value is None and any(alt.get("type") == "null" for alt in schema.get("anyOf", ())):
@@ -245,9 +272,17 @@ class OpenAPIModels:
                 default = self._missing_default(prop)
                 if default is not _MISSING:
                     result[key] = default
+        for key in required:
+            if key in properties:
+                continue
+            # A spec quirk: a required key without a property schema (any value, but it must be there).
+            if key in value:
+                result[key] = _fast_copy(value[key])
+            elif options.fill_defaults:
+                errors.append(_error((*loc, key), "missing", "Field required", value))
         extra = schema.get("additionalProperties", False)
         for key, item in value.items():
-            if key in properties:
+            if key in properties or key in required:
                 continue
             if extra is True or (isinstance(extra, dict) and not extra):
                 result[key] = _fast_copy(item)
@@ -264,7 +299,7 @@ class OpenAPIModels:
             if isinstance(default, int) and not isinstance(default, bool) and _is_float_field(prop):
                 return float(default)  # the stored value was validated once: a float field reads back as 0.0
             return _fast_copy(default)
-        ref = self._ref_name(prop)
+        ref = self.ref_name(prop)
         if ref is not None:
             target = self.schemas.get(ref, {})
             if (

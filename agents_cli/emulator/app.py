@@ -1,0 +1,329 @@
+"""The Starlette application of the emulator: auth, body validation, error shapes, routes.
+
+``create_app(settings, store)`` builds one app over one store. Every route module contributes routes via
+``routes(ctx)``, sharing ``EmulatorContext`` (store, settings, models) and the helpers here:
+``ctx.body(request, method, path)`` validates a JSON body against the spec's request schema (422 in FastAPI's
+shape) and ``ctx.respond(method, path, data)`` shapes a response through the spec's response schema.
+
+Error shapes (see docs/emulator.md): validation errors are ``{"detail": [{"type", "loc", "msg", "input"}]}``
+like FastAPI; every other error is ``{"detail": {"status": "<code>", "message": "<text>"}}`` like the
+API's documented 401/404 examples.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from agents_cli.emulator.settings import EmulatorSettings
+from agents_cli.emulator.store import Store
+from agents_cli.openapi_model import OpenAPIModels, models
+
+log = logging.getLogger("agents_cli.emulator")
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 30
+
+
+class ApiError(Exception):
+    """An error answer: ``{"detail": detail}`` with ``status``."""
+
+    def __init__(self, status: int, detail: object, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(str(detail))
+        self.status = status
+        self.detail = detail
+        self.headers = dict(headers or {})
+
+    @classmethod
+    def of(cls, status: int, code: str, message: str) -> ApiError:
+        return cls(status, {"status": code, "message": message})
+
+    @classmethod
+    def not_found(cls, what: str, ident: str) -> ApiError:
+        return cls.of(
+            404, f"{what}_not_found", f"{what.replace('_', ' ').capitalize()} with id {ident} not found."
+        )
+
+    @classmethod
+    def validation(cls, errors: list[dict[str, Any]]) -> ApiError:
+        return cls(422, errors)
+
+
+def json_response(data: object, status: int = 200) -> Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(body, status_code=status, media_type="application/json")
+
+
+class EmulatorContext:
+    """What every route handler needs: the store, the settings and the spec's models."""
+
+    def __init__(self, settings: EmulatorSettings, store: Store, spec_models: OpenAPIModels) -> None:
+        self.settings = settings
+        self.store = store
+        self.models = spec_models
+
+    # -- requests ------------------------------------------------------------------------------------
+    async def raw_body(self, request: Request, *, required: bool = True) -> object:
+        raw = await request.body()
+        if not raw.strip():
+            if required:
+                raise ApiError.validation(
+                    [{"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}]
+                )
+            return None
+        try:
+            return json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            position = exc.pos if isinstance(exc, json.JSONDecodeError) else 0
+            raise ApiError.validation(
+                [
+                    {
+                        "type": "json_invalid",
+                        "loc": ["body", position],
+                        "msg": "JSON decode error",
+                        "input": {},
+                        "ctx": {"error": str(exc)},
+                    }
+                ]
+            ) from None
+
+    def validate(self, schema: str | dict[str, Any], value: object, *, fill_defaults: bool = True) -> Any:
+        """Apply a component (by name) or an inline schema to a body; 422 on errors."""
+        if isinstance(schema, str):
+            result, errors = self.models.apply(
+                schema,
+                value,
+                strict=self.settings.strict,
+                strict_catalog=self.settings.strict_catalog,
+                fill_defaults=fill_defaults,
+            )
+        else:
+            result, errors = self.models.apply_schema(
+                schema,
+                value,
+                strict=self.settings.strict,
+                strict_catalog=self.settings.strict_catalog,
+                fill_defaults=fill_defaults,
+            )
+        if errors:
+            raise ApiError.validation(errors)
+        return result
+
+    async def body(self, request: Request, method: str, path: str, *, fill_defaults: bool = True) -> Any:
+        """The JSON body validated against the operation's request schema (named or inline)."""
+        schema = self.models.request_body_schema(method, path)
+        if schema is None:
+            raise RuntimeError(f"no JSON request body in the spec for {method.upper()} {path}")
+        value = await self.raw_body(request)
+        name = self.models.ref_name(schema)
+        return self.validate(name if name is not None else schema, value, fill_defaults=fill_defaults)
+
+    # -- responses -----------------------------------------------------------------------------------
+    def shape(self, schema_name: str, data: object) -> Any:
+        """``data`` through a response model: defaults filled, internal keys dropped."""
+        result, errors = self.models.apply(schema_name, data, loc=("response",))
+        if errors:
+            # Our bug, not the client's: say so loudly instead of sending a body the spec would reject.
+            log.error("response does not fit %s: %s", schema_name, errors[:3])
+            raise ApiError.of(
+                500, "emulator_response_invalid", f"response does not fit {schema_name}: {errors[0]}"
+            )
+        return result
+
+    @staticmethod
+    def json(data: object, status: int = 200) -> Response:
+        return json_response(data, status)
+
+    def respond(self, method: str, path: str, data: object, status: int = 200) -> Response:
+        schema = self.models.response_body_schema(method, path, status)
+        if schema is None:
+            return json_response(data, status)
+        name = self.models.ref_name(schema)
+        if name is not None:
+            return json_response(self.shape(name, data), status)
+        mapping = schema.get("discriminator", {}).get("mapping", {})
+        tag = (
+            data.get(schema.get("discriminator", {}).get("propertyName", ""))
+            if isinstance(data, dict)
+            else None
+        )
+        if isinstance(tag, str) and tag in mapping:
+            return json_response(self.shape(self.models.ref_name({"$ref": mapping[tag]}) or "", data), status)
+        return json_response(data, status)
+
+    # -- pagination ----------------------------------------------------------------------------------
+    @staticmethod
+    def query_int(request: Request, name: str, default: int, minimum: int, maximum: int) -> int:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        loc = ["query", name]
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ApiError.validation(
+                [
+                    {
+                        "type": "int_parsing",
+                        "loc": loc,
+                        "msg": "Input should be a valid integer, unable to parse string as an integer",
+                        "input": raw,
+                    }
+                ]
+            ) from None
+        if value < minimum:
+            raise ApiError.validation(
+                [
+                    {
+                        "type": "greater_than_equal",
+                        "loc": loc,
+                        "msg": f"Input should be greater than or equal to {minimum}",
+                        "input": raw,
+                        "ctx": {"ge": minimum},
+                    }
+                ]
+            )
+        if value > maximum:
+            raise ApiError.validation(
+                [
+                    {
+                        "type": "less_than_equal",
+                        "loc": loc,
+                        "msg": f"Input should be less than or equal to {maximum}",
+                        "input": raw,
+                        "ctx": {"le": maximum},
+                    }
+                ]
+            )
+        return value
+
+    def page(
+        self,
+        request: Request,
+        items: list[tuple[int, str, dict[str, Any]]],
+        *,
+        default_size: int = DEFAULT_PAGE_SIZE,
+        max_size: int = MAX_PAGE_SIZE,
+    ) -> tuple[list[tuple[str, dict[str, Any]]], str | None, bool]:
+        """One page of ``(seq, id, data)`` items (already filtered, newest first) by ``cursor``/``page_size``.
+
+        The cursor names the sequence number of the last item served, so deletions between pages neither
+        skip nor repeat items.
+        """
+        size = self.query_int(request, "page_size", default_size, 1, max_size)
+        cursor = request.query_params.get("cursor")
+        if cursor:
+            after = _decode_cursor(cursor)
+            items = [item for item in items if item[0] < after]
+        chunk = items[:size]
+        has_more = len(items) > size
+        next_cursor = _encode_cursor(chunk[-1][0]) if has_more and chunk else None
+        return [(ident, data) for _, ident, data in chunk], next_cursor, has_more
+
+
+def _encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"s": seq}).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))["s"]
+        if not isinstance(value, int):
+            raise ValueError(cursor)
+        return value
+    except (ValueError, KeyError, TypeError):
+        raise ApiError.of(400, "invalid_cursor", f"Invalid cursor {cursor!r}.") from None
+
+
+class ApiKeyMiddleware:
+    """401 in the API's shape unless ``xi-api-key`` is accepted (pure ASGI, before routing)."""
+
+    def __init__(self, app: ASGIApp, settings: EmulatorSettings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        key: str | None = None
+        for name, value in scope.get("headers", ()):
+            if name == b"xi-api-key":
+                key = value.decode("latin-1")
+                break
+        if not self.settings.key_accepted(key):
+            status, message = (
+                ("needs_authorization", "Missing xi-api-key header.")
+                if not key
+                else ("invalid_api_key", "Invalid API key.")
+            )
+            response = json_response({"detail": {"status": status, "message": message}}, 401)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    response = json_response({"detail": exc.detail}, exc.status)
+    response.headers.update(exc.headers)
+    return response
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
+    message = f"{exc.detail}: {request.method} {request.url.path}"
+    response = json_response({"detail": {"status": code, "message": message}}, exc.status_code)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.exception("emulator bug while serving %s %s", request.method, request.url.path)
+    return json_response(
+        {"detail": {"status": "internal_error", "message": f"{type(exc).__name__}: {exc}"}}, 500
+    )
+
+
+def create_app(settings: EmulatorSettings | None = None, store: Store | None = None) -> Starlette:
+    """The emulator as an ASGI app over ``store`` (in memory when omitted)."""
+    from agents_cli.emulator import routes_agents, routes_misc, routes_runs, routes_tests, routes_tools
+
+    settings = settings or EmulatorSettings()
+    store = store if store is not None else Store(None)
+    ctx = EmulatorContext(settings, store, models())
+    route_factories: list[Callable[[EmulatorContext], list[BaseRoute]]] = [
+        routes_agents.routes,
+        routes_tools.routes,
+        routes_tests.routes,
+        routes_runs.routes,
+        routes_misc.routes,
+    ]
+    routes: list[BaseRoute] = [route for factory in route_factories for route in factory(ctx)]
+    middleware = [Middleware(ApiKeyMiddleware, settings=settings)]
+    if settings.faults is not None:
+        from agents_cli.emulator.faults import FaultMiddleware
+
+        # Outermost, so faults hit every request (unauthorised and unknown routes included), like a proxy.
+        middleware.insert(0, Middleware(FaultMiddleware, settings.faults))
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _server_error},
+    )
+    app.state.emulator = ctx
+    return app

@@ -1,0 +1,250 @@
+"""Agents: create, get (``branch_id``/``version_id``), list, patch, delete, duplicate, widget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from agents_cli.emulator import records
+from agents_cli.emulator.app import ApiError, EmulatorContext
+from agents_cli.emulator.ids import new_id
+from agents_cli.emulator.records import AGENT, AGENT_VERSION, TEST, TOOL
+
+CREATE = "/v1/convai/agents/create"
+ONE = "/v1/convai/agents/{agent_id}"
+LIST = "/v1/convai/agents"
+DUPLICATE = "/v1/convai/agents/{agent_id}/duplicate"
+WIDGET = "/v1/convai/agents/{agent_id}/widget"
+CREATE_BODY = "Body_Create_Agent_v1_convai_agents_create_post"
+PATCH_BODY = "Body_Patches_an_Agent_settings_v1_convai_agents__agent_id__patch"
+PLATFORM_SETTINGS = "AgentPlatformSettingsRequestModel"
+
+
+def _raw_prompt(raw: object) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        return {}
+    config = raw.get("conversation_config")
+    return records.prompt_of(config) if isinstance(config, dict) else {}
+
+
+def _reject_tools_with_tool_ids(raw: object) -> None:
+    """The deprecated ``prompt.tools`` and ``prompt.tool_ids`` are exclusive (a model validator upstream)."""
+    prompt = _raw_prompt(raw)
+    if prompt.get("tools") and prompt.get("tool_ids"):
+        raise ApiError.validation(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["body", "conversation_config", "agent", "prompt"],
+                    "msg": "Value error, Both 'tools' and 'tool_ids' were given: send only 'tool_ids' "
+                    "('tools' is deprecated and echoed back from 'tool_ids').",
+                    "input": prompt,
+                    "ctx": {"error": "tools and tool_ids are mutually exclusive"},
+                }
+            ]
+        )
+
+
+def _settle_config(ctx: EmulatorContext, config: dict[str, Any], platform_settings: dict[str, Any]) -> None:
+    """Turn inline deprecated ``tools`` into tool records, drop the echo, and check references exist."""
+    prompt = records.prompt_of(config)
+    inline_tools = prompt.pop("tools", None) or []
+    if inline_tools and not prompt.get("tool_ids"):
+        created: list[str] = []
+        for tool_config in inline_tools:
+            tool_id = new_id("tool")
+            ctx.store.put(TOOL, tool_id, _tool_record(ctx, tool_id, tool_config))
+            created.append(tool_id)
+        prompt["tool_ids"] = created
+    for tool_id in prompt.get("tool_ids", []):
+        if ctx.store.get(TOOL, tool_id) is None:
+            raise ApiError.of(400, "tool_not_found", f"Tool {tool_id} referenced in tool_ids does not exist.")
+    for document in prompt.get("knowledge_base", []):
+        if ctx.store.get(records.KNOWLEDGE, document.get("id", "")) is None:
+            raise ApiError.of(
+                400, "document_not_found", f"Knowledge base document {document.get('id')} does not exist."
+            )
+    testing = platform_settings.get("testing") or {}
+    for attached in testing.get("attached_tests", []):
+        if ctx.store.get(TEST, attached.get("test_id", "")) is None:
+            raise ApiError.of(
+                400, "test_not_found", f"Test {attached.get('test_id')} attached to the agent does not exist."
+            )
+
+
+def _tool_record(ctx: EmulatorContext, tool_id: str, tool_config: dict[str, Any]) -> dict[str, Any]:
+    stamp = records.now()
+    return {
+        "id": tool_id,
+        "tool_config": tool_config,
+        "access_info": records.access_info(ctx),
+        "usage_stats": {"total_calls": 0, "avg_latency_secs": 0.0},
+        "response_mocks": None,
+        "created_at_unix_secs": stamp,
+        "updated_at_unix_secs": stamp,
+    }
+
+
+def _save_version(ctx: EmulatorContext, record: dict[str, Any], description: str | None) -> None:
+    record["version_id"] = new_id("version")
+    ctx.store.put(
+        AGENT_VERSION,
+        record["version_id"],
+        {"agent_id": record["agent_id"], "version_description": description, "record": record},
+    )
+    ctx.store.put(AGENT, record["agent_id"], record)
+
+
+def _build_record(ctx: EmulatorContext, body: dict[str, Any], agent_id: str) -> dict[str, Any]:
+    platform_settings = body.get("platform_settings")
+    if platform_settings is None:
+        platform_settings = ctx.validate(PLATFORM_SETTINGS, {})
+    config = body["conversation_config"]
+    _settle_config(ctx, config, platform_settings)
+    stamp = records.now()
+    return {
+        "agent_id": agent_id,
+        "name": body.get("name") or "",
+        "conversation_config": config,
+        "platform_settings": platform_settings,
+        "workflow": body.get("workflow") or {},
+        "tags": body.get("tags") or [],
+        "created_at_unix_secs": stamp,
+        "updated_at_unix_secs": stamp,
+        "main_branch_id": new_id("branch"),
+        "version_id": None,
+    }
+
+
+def routes(ctx: EmulatorContext) -> list[BaseRoute]:
+    async def create(request: Request) -> Response:
+        raw = await ctx.raw_body(request)
+        body = ctx.validate(CREATE_BODY, raw)
+        _reject_tools_with_tool_ids(raw)
+        with ctx.store.transaction():
+            record = _build_record(ctx, body, new_id("agent"))
+            _save_version(ctx, record, None)
+        return ctx.respond("post", CREATE, {"agent_id": record["agent_id"]})
+
+    async def get(request: Request) -> Response:
+        agent_id = request.path_params["agent_id"]
+        record = records.get_agent(ctx, agent_id)
+        branch_id = request.query_params.get("branch_id")
+        if branch_id and branch_id != record.get("main_branch_id"):
+            raise ApiError.not_found("branch", branch_id)
+        version_id = request.query_params.get("version_id")
+        if version_id:
+            version = ctx.store.get(AGENT_VERSION, version_id)
+            if version is None or version.get("agent_id") != agent_id:
+                raise ApiError.not_found("version", version_id)
+            record = version["record"]
+        return ctx.respond("get", ONE, records.agent_view(ctx, record))
+
+    async def list_agents(request: Request) -> Response:
+        search = (request.query_params.get("search") or "").lower()
+        tags = set(request.query_params.getlist("tags"))
+        archived = request.query_params.get("archived")
+        items = []
+        for seq, ident, record in ctx.store.list(AGENT):
+            if search and search not in (record.get("name") or "").lower():
+                continue
+            if tags and not tags.intersection(record.get("tags") or []):
+                continue
+            is_archived = bool((record.get("platform_settings") or {}).get("archived"))
+            if archived is not None and is_archived != (archived.lower() == "true"):
+                continue
+            items.append((seq, ident, record))
+        page, next_cursor, has_more = ctx.page(request, items)
+        summaries = [
+            {
+                "agent_id": ident,
+                "name": record.get("name") or "",
+                "voice_id": (record["conversation_config"].get("tts") or {}).get("voice_id", ""),
+                "tags": record.get("tags") or [],
+                "created_at_unix_secs": record["created_at_unix_secs"],
+                "access_info": records.access_info(ctx),
+                "last_call_time_unix_secs": None,
+                "archived": bool((record.get("platform_settings") or {}).get("archived")),
+            }
+            for ident, record in page
+        ]
+        return ctx.respond(
+            "get", LIST, {"agents": summaries, "next_cursor": next_cursor, "has_more": has_more}
+        )
+
+    async def patch(request: Request) -> Response:
+        agent_id = request.path_params["agent_id"]
+        raw = await ctx.raw_body(request, required=False)
+        patch_body = ctx.validate(PATCH_BODY, raw if raw is not None else {}, fill_defaults=False)
+        _reject_tools_with_tool_ids(raw)
+        with ctx.store.transaction():
+            record = records.get_agent(ctx, agent_id)
+            branch_id = request.query_params.get("branch_id")
+            if branch_id and branch_id != record.get("main_branch_id"):
+                raise ApiError.not_found("branch", branch_id)
+            merged: dict[str, Any] = {
+                "conversation_config": record["conversation_config"],
+                "platform_settings": record.get("platform_settings"),
+                "workflow": record.get("workflow"),
+                "name": record.get("name"),
+                "tags": record.get("tags"),
+            }
+            for key in merged:
+                if key in patch_body and patch_body[key] is not None:
+                    merged[key] = records.deep_merge(merged[key], patch_body[key])
+            raw_prompt = _raw_prompt(raw)
+            if "tools" in raw_prompt and "tool_ids" not in raw_prompt:
+                # Deprecated inline tools replace the attached ones (they become tool records below).
+                records.prompt_of(merged["conversation_config"])["tool_ids"] = []
+            full = ctx.validate(CREATE_BODY, merged)
+            updated = _build_record(ctx, full, agent_id)
+            updated["created_at_unix_secs"] = record["created_at_unix_secs"]
+            updated["main_branch_id"] = record["main_branch_id"]
+            _save_version(ctx, updated, patch_body.get("version_description"))
+        return ctx.respond("patch", ONE, records.agent_view(ctx, updated))
+
+    async def delete(request: Request) -> Response:
+        agent_id = request.path_params["agent_id"]
+        with ctx.store.transaction():
+            records.get_agent(ctx, agent_id)
+            ctx.store.delete(AGENT, agent_id)
+            for _, version_id, version in ctx.store.list(AGENT_VERSION):
+                if version.get("agent_id") == agent_id:
+                    ctx.store.delete(AGENT_VERSION, version_id)
+        return Response(status_code=204)
+
+    async def duplicate(request: Request) -> Response:
+        agent_id = request.path_params["agent_id"]
+        raw = await ctx.raw_body(request, required=False)
+        body = ctx.validate("Body_Duplicate_Agent_v1_convai_agents__agent_id__duplicate_post", raw or {})
+        with ctx.store.transaction():
+            source = records.get_agent(ctx, agent_id)
+            copy = dict(source)
+            copy["agent_id"] = new_id("agent")
+            copy["name"] = body.get("name") or f"{source.get('name') or 'Agent'} (copy)"
+            copy["created_at_unix_secs"] = copy["updated_at_unix_secs"] = records.now()
+            copy["main_branch_id"] = new_id("branch")
+            _save_version(ctx, copy, None)
+        return ctx.respond("post", DUPLICATE, {"agent_id": copy["agent_id"]})
+
+    async def widget(request: Request) -> Response:
+        record = records.get_agent(ctx, request.path_params["agent_id"])
+        widget_config = dict((record.get("platform_settings") or {}).get("widget") or {})
+        widget_config.setdefault(
+            "language", (record["conversation_config"].get("agent") or {}).get("language", "en")
+        )
+        body = {"agent_id": record["agent_id"], "widget_config": widget_config}
+        return ctx.respond("get", WIDGET, body)
+
+    return [
+        Route(CREATE, create, methods=["POST"]),
+        Route(LIST, list_agents, methods=["GET"]),
+        Route(ONE, get, methods=["GET"]),
+        Route(ONE, patch, methods=["PATCH"]),
+        Route(ONE, delete, methods=["DELETE"]),
+        Route(DUPLICATE, duplicate, methods=["POST"]),
+        Route(WIDGET, widget, methods=["GET"]),
+    ]

@@ -1,0 +1,284 @@
+"""Knowledge base (text/url), workspace secrets, workspace environment variables and ``GET /v1/user``.
+
+- A URL document is never fetched (the emulator is offline): its content is a placeholder naming the URL.
+- Deleting a document an agent uses is refused with 409 ``document_in_use`` unless ``?force=true``, as for
+  tools. Secret values are write-only: no response contains them.
+- Environment variables: ``values`` must contain ``production`` (400 otherwise), labels are unique (409);
+  a PATCH merges ``values`` and ``null`` removes an environment. The spec has no DELETE for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from agents_cli.emulator import records
+from agents_cli.emulator.app import ApiError, EmulatorContext
+from agents_cli.emulator.ids import new_id
+from agents_cli.emulator.records import AGENT, ENV_VAR, KNOWLEDGE, SECRET
+
+KB_TEXT = "/v1/convai/knowledge-base/text"
+KB_URL = "/v1/convai/knowledge-base/url"
+KB_ONE = "/v1/convai/knowledge-base/{documentation_id}"
+KB_LIST = "/v1/convai/knowledge-base"
+SECRETS = "/v1/convai/secrets"
+SECRET_ONE = "/v1/convai/secrets/{secret_id}"
+USER = "/v1/user"
+ENV_VARS = "/v1/convai/environment-variables"
+ENV_VAR_ONE = "/v1/convai/environment-variables/{env_var_id}"
+
+
+def _kb_summary(ctx: EmulatorContext, record: dict[str, Any]) -> dict[str, Any]:
+    dependents = records.agents_referencing(ctx, "kb", record["id"])
+    return {**record, "dependent_agents": [records.dependent_agent(agent) for agent in dependents]}
+
+
+def _user(ctx: EmulatorContext) -> dict[str, Any]:
+    settings = ctx.settings
+    return {
+        "user_id": settings.user_id,
+        "subscription": {
+            "tier": "emulator",
+            "character_count": 0,
+            "character_limit": 1_000_000,
+            "max_character_limit_extension": None,
+            "max_credit_limit_extension": 0,
+            "can_extend_character_limit": False,
+            "allowed_to_extend_character_limit": False,
+            "next_character_count_reset_unix": None,
+            "voice_slots_used": 0,
+            "professional_voice_slots_used": 0,
+            "professional_voice_slots_used_in_workspace": 0,
+            "voice_limit": 10,
+            "max_voice_add_edits": None,
+            "voice_add_edit_counter": 0,
+            "professional_voice_limit": 0,
+            "can_extend_voice_limit": False,
+            "can_use_instant_voice_cloning": False,
+            "can_use_professional_voice_cloning": False,
+            "currency": None,
+            "current_overage": {"amount": "0", "currency": "usd"},
+            "status": "free",
+            "billing_period": None,
+            "character_refresh_period": None,
+        },
+        "is_new_user": False,
+        "can_use_delayed_payment_methods": False,
+        "is_onboarding_completed": True,
+        "is_onboarding_checklist_completed": True,
+        "first_name": settings.user_name.split(" ")[0],
+        "xi_api_key_preview": None,
+        "created_at": 0,
+        "seat_type": "workspace_admin",
+    }
+
+
+def _check_env_values(values: dict[str, Any], *, creating: bool) -> None:
+    if creating and not values.get("production"):
+        raise ApiError.of(400, "invalid_parameters", "values must include a 'production' value.")
+    if "production" in values and values["production"] is None:
+        raise ApiError.of(400, "invalid_parameters", "the 'production' value cannot be removed.")
+
+
+def routes(ctx: EmulatorContext) -> list[BaseRoute]:
+    async def create_document(request: Request) -> Response:
+        is_url = request.url.path.endswith("/url")
+        path = KB_URL if is_url else KB_TEXT
+        body = await ctx.body(request, "post", path)
+        doc_id = new_id("document")
+        stamp = records.now()
+        content = f"<p>Content of {body['url']} (not fetched by the emulator)</p>" if is_url else body["text"]
+        name = body.get("name") or (body["url"] if is_url else (body["text"].strip()[:40] or "Untitled"))
+        record: dict[str, Any] = {
+            "id": doc_id,
+            "name": name,
+            "type": "url" if is_url else "text",
+            "metadata": {
+                "created_at_unix_secs": stamp,
+                "last_updated_at_unix_secs": stamp,
+                "size_bytes": len(content.encode("utf-8")),
+            },
+            "supported_usages": ["prompt", "auto"],
+            "access_info": records.access_info(ctx),
+            "folder_parent_id": body.get("parent_folder_id"),
+            "folder_path": [],
+            "extracted_inner_html": content,
+            "content_format": "html",
+        }
+        if is_url:
+            record["url"] = body["url"]
+            record["auto_sync_info"] = None
+        ctx.store.put(KNOWLEDGE, doc_id, record)
+        return ctx.respond("post", path, {"id": doc_id, "name": name, "folder_path": []})
+
+    async def get_document(request: Request) -> Response:
+        doc_id = request.path_params["documentation_id"]
+        record = ctx.store.get(KNOWLEDGE, doc_id)
+        if record is None:
+            raise ApiError.not_found("document", doc_id)
+        return ctx.respond("get", KB_ONE, record)
+
+    async def delete_document(request: Request) -> Response:
+        doc_id = request.path_params["documentation_id"]
+        with ctx.store.transaction():
+            if ctx.store.get(KNOWLEDGE, doc_id) is None:
+                raise ApiError.not_found("document", doc_id)
+            dependents = records.agents_referencing(ctx, "kb", doc_id)
+            force = (request.query_params.get("force") or "").lower() == "true"
+            if dependents and not force:
+                raise ApiError.of(
+                    409,
+                    "document_in_use",
+                    f"Document {doc_id} is used by {len(dependents)} agent(s); detach it first or use "
+                    "force=true.",
+                )
+            for agent in dependents:
+                prompt = records.prompt_of(agent["conversation_config"])
+                prompt["knowledge_base"] = [
+                    d for d in prompt.get("knowledge_base", []) if d.get("id") != doc_id
+                ]
+                ctx.store.put(AGENT, agent["agent_id"], agent)
+            ctx.store.delete(KNOWLEDGE, doc_id)
+        return ctx.respond("delete", KB_ONE, {})
+
+    async def list_documents(request: Request) -> Response:
+        search = (request.query_params.get("search") or "").lower()
+        types = set(request.query_params.getlist("types"))
+        items = [
+            (seq, ident, record)
+            for seq, ident, record in ctx.store.list(KNOWLEDGE)
+            if (not search or str(record.get("name", "")).lower().startswith(search))
+            and (not types or record.get("type") in types)
+        ]
+        page, next_cursor, has_more = ctx.page(request, items)
+        body = {
+            "documents": [_kb_summary(ctx, record) for _, record in page],
+            "next_cursor": next_cursor,
+            "has_more": has_more,
+        }
+        return ctx.respond("get", KB_LIST, body)
+
+    async def create_secret(request: Request) -> Response:
+        body = await ctx.body(request, "post", SECRETS)
+        secret_id = new_id("secret")
+        record = {"secret_id": secret_id, "name": body["name"], "value": body["value"], "type": "stored"}
+        ctx.store.put(SECRET, secret_id, record)
+        return ctx.respond("post", SECRETS, record)
+
+    async def list_secrets(request: Request) -> Response:
+        items = ctx.store.list(SECRET)
+        page, next_cursor, _ = ctx.page(request, items)
+        used_by: dict[str, list[Any]] = {"tools": [], "agents": [], "others": [], "phone_numbers": []}
+        secrets = [{**record, "used_by": used_by} for _, record in page]
+        return ctx.respond("get", SECRETS, {"secrets": secrets, "next_cursor": next_cursor})
+
+    async def patch_secret(request: Request) -> Response:
+        secret_id = request.path_params["secret_id"]
+        body = await ctx.body(request, "patch", SECRET_ONE)
+        with ctx.store.transaction():
+            record = ctx.store.get(SECRET, secret_id)
+            if record is None:
+                raise ApiError.not_found("secret", secret_id)
+            record.update(name=body["name"], value=body["value"])
+            ctx.store.put(SECRET, secret_id, record)
+        return ctx.respond("patch", SECRET_ONE, record)
+
+    async def delete_secret(request: Request) -> Response:
+        secret_id = request.path_params["secret_id"]
+        if not ctx.store.delete(SECRET, secret_id):
+            raise ApiError.not_found("secret", secret_id)
+        return Response(status_code=204)
+
+    async def user(request: Request) -> Response:
+        return ctx.respond("get", USER, _user(ctx))
+
+    async def create_env_var(request: Request) -> Response:
+        body = await ctx.body(request, "post", ENV_VARS)
+        _check_env_values(body["values"], creating=True)
+        with ctx.store.transaction():
+            if any(record["label"] == body["label"] for _, _, record in ctx.store.list(ENV_VAR)):
+                raise ApiError.of(
+                    409, "already_exists", f"Environment variable {body['label']!r} already exists."
+                )
+            stamp = records.now()
+            record = {
+                "id": new_id("env_var"),
+                "label": body["label"],
+                "type": body["type"],
+                "values": body["values"],
+                "created_at_unix_secs": stamp,
+                "updated_at_unix_secs": stamp,
+                "created_by_user_id": ctx.settings.user_id,
+                "workspace_id": ctx.settings.workspace_id,
+            }
+            ctx.store.put(ENV_VAR, record["id"], record)
+        return ctx.respond("post", ENV_VARS, record)
+
+    async def list_env_vars(request: Request) -> Response:
+        label = request.query_params.get("label")
+        environment = request.query_params.get("environment")
+        kind = request.query_params.get("type")
+        items = [
+            (seq, ident, record)
+            for seq, ident, record in ctx.store.list(ENV_VAR)
+            if (not label or record["label"] == label)
+            and (not environment or environment in record["values"])
+            and (not kind or record["type"] == kind)
+        ]
+        page, next_cursor, has_more = ctx.page(request, items)
+        body = {
+            "environment_variables": [r for _, r in page],
+            "next_cursor": next_cursor,
+            "has_more": has_more,
+        }
+        return ctx.respond("get", ENV_VARS, body)
+
+    async def get_env_var(request: Request) -> Response:
+        env_var_id = request.path_params["env_var_id"]
+        record = ctx.store.get(ENV_VAR, env_var_id)
+        if record is None:
+            raise ApiError.not_found("environment_variable", env_var_id)
+        return ctx.respond("get", ENV_VAR_ONE, record)
+
+    async def patch_env_var(request: Request) -> Response:
+        env_var_id = request.path_params["env_var_id"]
+        body = await ctx.body(request, "patch", ENV_VAR_ONE)
+        _check_env_values(body["values"], creating=False)
+        with ctx.store.transaction():
+            record = ctx.store.get(ENV_VAR, env_var_id)
+            if record is None:
+                raise ApiError.not_found("environment_variable", env_var_id)
+            for environment, value in body["values"].items():
+                if value is None:
+                    record["values"].pop(environment, None)
+                    continue
+                if isinstance(value, str) != (record["type"] == "string"):
+                    raise ApiError.of(
+                        400,
+                        "type_mismatch",
+                        f"Value for {environment!r} does not fit a {record['type']} variable.",
+                    )
+                record["values"][environment] = value
+            record["updated_at_unix_secs"] = records.now()
+            ctx.store.put(ENV_VAR, env_var_id, record)
+        return ctx.respond("patch", ENV_VAR_ONE, record)
+
+    return [
+        Route(KB_TEXT, create_document, methods=["POST"]),
+        Route(KB_URL, create_document, methods=["POST"]),
+        Route(KB_LIST, list_documents, methods=["GET"]),
+        Route(KB_ONE, get_document, methods=["GET"]),
+        Route(KB_ONE, delete_document, methods=["DELETE"]),
+        Route(SECRETS, create_secret, methods=["POST"]),
+        Route(SECRETS, list_secrets, methods=["GET"]),
+        Route(SECRET_ONE, patch_secret, methods=["PATCH"]),
+        Route(SECRET_ONE, delete_secret, methods=["DELETE"]),
+        Route(USER, user, methods=["GET"]),
+        Route(ENV_VARS, create_env_var, methods=["POST"]),
+        Route(ENV_VARS, list_env_vars, methods=["GET"]),
+        Route(ENV_VAR_ONE, get_env_var, methods=["GET"]),
+        Route(ENV_VAR_ONE, patch_env_var, methods=["PATCH"]),
+    ]

@@ -1,0 +1,267 @@
+"""Test runs: run-tests, test invocations (get, list, resubmit) and simulate-conversation.
+
+run-tests answers at once with every run ``pending``. A run completes when its invocation has been read
+``completion_polls`` times and ``completion_delay`` seconds have passed since it was (re)submitted; it is
+then judged by ``agents_cli.emulator.evaluation.evaluate_test`` against the agent *as it was when the run
+was submitted*, with ``agent_config_override`` deep-merged over it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from agents_cli.emulator import records
+from agents_cli.emulator.app import ApiError, EmulatorContext
+from agents_cli.emulator.ids import new_id
+from agents_cli.emulator.records import INVOCATION, TEST, TOOL
+
+RUN = "/v1/convai/agents/{agent_id}/run-tests"
+ONE = "/v1/convai/test-invocations/{test_invocation_id}"
+LIST = "/v1/convai/test-invocations"
+RESUBMIT = "/v1/convai/test-invocations/{test_invocation_id}/resubmit"
+SIMULATE = "/v1/convai/agents/{agent_id}/simulate-conversation"
+OVERRIDE_MODEL = "AdhocAgentConfigOverrideForTestRequestModel"
+
+log = logging.getLogger("agents_cli.emulator")
+
+
+def _override(ctx: EmulatorContext, raw: object) -> dict[str, Any] | None:
+    """The override as sent (validated, but without defaults, so that it only changes what it names)."""
+    if not isinstance(raw, dict) or raw.get("agent_config_override") is None:
+        return None
+    value, errors = ctx.models.apply(
+        OVERRIDE_MODEL,
+        raw["agent_config_override"],
+        loc=("body", "agent_config_override"),
+        strict=ctx.settings.strict,
+        fill_defaults=False,
+    )
+    if errors:
+        raise ApiError.validation(errors)
+    return value if isinstance(value, dict) else None
+
+
+def effective_agent(
+    ctx: EmulatorContext, agent_id: str, override: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The agent as GET shows it, with the test override's ``conversation_config``/``platform_settings``."""
+    view = records.agent_view(ctx, records.get_agent(ctx, agent_id))
+    if override:
+        for key in ("conversation_config", "platform_settings", "workflow"):
+            if override.get(key) is not None:
+                view[key] = records.deep_merge(view.get(key) or {}, override[key])
+    return view
+
+
+def _tools_for(ctx: EmulatorContext, agent: Mapping[str, Any], tests: list[dict[str, Any]]) -> dict[str, Any]:
+    """Tool records the agent attaches or the tests reference, by id."""
+    wanted = list(records.prompt_of(agent.get("conversation_config") or {}).get("tool_ids", []))
+    for test in tests:
+        referenced = ((test.get("tool_call_parameters") or {}).get("referenced_tool") or {}).get("id")
+        if isinstance(referenced, str):
+            wanted.append(referenced)
+    return {tool_id: record for tool_id in wanted if (record := ctx.store.get(TOOL, tool_id)) is not None}
+
+
+def _evaluate(test: dict[str, Any], agent: dict[str, Any], tools: Mapping[str, Any]) -> dict[str, Any]:
+    """One run's verdict from the evaluation module; its failures become failed runs, not 500s."""
+    try:
+        from agents_cli.emulator import evaluation
+
+        outcome = evaluation.evaluate_test(test, agent, tools)
+        return {
+            "status": outcome.status,
+            "condition_result": outcome.condition_result,
+            "agent_responses": outcome.agent_responses,
+        }
+    except Exception as exc:  # an evaluation bug must not wedge the invocation in `pending`
+        log.exception("evaluation of test %s failed", test.get("id"))
+        return {
+            "status": "failed",
+            "condition_result": {
+                "result": "unknown",
+                "rationale": {
+                    "messages": [f"emulator evaluation error: {type(exc).__name__}: {exc}"],
+                    "summary": "The emulator could not evaluate this test.",
+                },
+            },
+            "agent_responses": [],
+        }
+
+
+def _complete_if_due(ctx: EmulatorContext, invocation: dict[str, Any]) -> None:
+    settings = ctx.settings
+    state = invocation["_emulator"]
+    state["polls"] += 1
+    due = (
+        state["polls"] >= settings.completion_polls
+        and time.time() - state["started"] >= settings.completion_delay
+    )
+    if not due:
+        return
+    for run in invocation["test_runs"]:
+        if run["status"] != "pending":
+            continue
+        run.update(_evaluate(run["test_info"], state["agent"], state["tools"]))
+        run["last_updated_at_unix"] = records.now()
+
+
+def _summary(ctx: EmulatorContext, invocation: dict[str, Any]) -> dict[str, Any]:
+    runs = invocation["test_runs"]
+    counts = {
+        status: sum(1 for run in runs if run["status"] == status)
+        for status in ("passed", "failed", "pending")
+    }
+    return {
+        "id": invocation["id"],
+        "agent_id": invocation.get("agent_id"),
+        "branch_id": invocation.get("branch_id"),
+        "version_id": invocation.get("version_id"),
+        "created_at_unix_secs": invocation["created_at"],
+        "test_run_count": len(runs),
+        "passed_count": counts["passed"],
+        "failed_count": counts["failed"],
+        "pending_count": counts["pending"],
+        "access_info": records.access_info(ctx),
+        "repeat_count": invocation.get("repeat_count", 1),
+        # Required by the spec's summary model although it declares no such property.
+        "title": f"{len(runs)} test run(s)",
+    }
+
+
+def routes(ctx: EmulatorContext) -> list[BaseRoute]:
+    async def run_tests(request: Request) -> Response:
+        agent_id = request.path_params["agent_id"]
+        raw = await ctx.raw_body(request)
+        body = ctx.validate(ctx.models.request_schema("post", RUN) or "", raw)
+        override = _override(ctx, raw)
+        with ctx.store.transaction():
+            agent_record = records.get_agent(ctx, agent_id)
+            tests = []
+            for item in body["tests"]:
+                test = ctx.store.get(TEST, item["test_id"])
+                if test is None:
+                    raise ApiError.of(400, "test_not_found", f"Test {item['test_id']} does not exist.")
+                tests.append((item, test))
+            agent = effective_agent(ctx, agent_id, override)
+            invocation_id = new_id("invocation")
+            stamp = records.now()
+            runs = [
+                {
+                    "test_run_id": new_id("run"),
+                    "test_info": test,
+                    "test_invocation_id": invocation_id,
+                    "agent_id": agent_id,
+                    "branch_id": body.get("branch_id") or agent_record.get("main_branch_id"),
+                    "version_id": agent_record.get("version_id"),
+                    "workflow_node_id": item.get("workflow_node_id"),
+                    "status": "pending",
+                    "agent_responses": None,
+                    "test_id": test["id"],
+                    "test_name": test.get("name", ""),
+                    "condition_result": None,
+                    "last_updated_at_unix": stamp,
+                }
+                for item, test in tests
+                for _ in range(body["repeat_count"])
+            ]
+            invocation = {
+                "id": invocation_id,
+                "agent_id": agent_id,
+                "branch_id": body.get("branch_id") or agent_record.get("main_branch_id"),
+                "version_id": agent_record.get("version_id"),
+                "created_at": stamp,
+                "repeat_count": body["repeat_count"],
+                "test_runs": runs,
+                "_emulator": {
+                    "polls": 0,
+                    "started": time.time(),
+                    "agent": agent,
+                    "tools": _tools_for(ctx, agent, [test for _, test in tests]),
+                },
+            }
+            ctx.store.put(INVOCATION, invocation_id, invocation)
+        return ctx.respond("post", RUN, invocation)
+
+    async def get(request: Request) -> Response:
+        invocation_id = request.path_params["test_invocation_id"]
+        with ctx.store.transaction():
+            invocation = ctx.store.get(INVOCATION, invocation_id)
+            if invocation is None:
+                raise ApiError.not_found("test_invocation", invocation_id)
+            _complete_if_due(ctx, invocation)
+            ctx.store.put(INVOCATION, invocation_id, invocation)
+        return ctx.respond("get", ONE, invocation)
+
+    async def list_invocations(request: Request) -> Response:
+        agent_id = request.query_params.get("agent_id")
+        items = [
+            (seq, ident, invocation)
+            for seq, ident, invocation in ctx.store.list(INVOCATION)
+            if not agent_id or invocation.get("agent_id") == agent_id
+        ]
+        page, next_cursor, has_more = ctx.page(request, items)
+        body: dict[str, Any] = {
+            "meta": {},
+            "results": [_summary(ctx, invocation) for _, invocation in page],
+            "next_cursor": next_cursor,
+            "has_more": has_more,
+        }
+        return ctx.respond("get", LIST, body)
+
+    async def resubmit(request: Request) -> Response:
+        invocation_id = request.path_params["test_invocation_id"]
+        raw = await ctx.raw_body(request)
+        body = ctx.validate(ctx.models.request_schema("post", RESUBMIT) or "", raw)
+        override = _override(ctx, raw)
+        with ctx.store.transaction():
+            invocation = ctx.store.get(INVOCATION, invocation_id)
+            if invocation is None:
+                raise ApiError.not_found("test_invocation", invocation_id)
+            by_id = {run["test_run_id"]: run for run in invocation["test_runs"]}
+            unknown = [run_id for run_id in body["test_run_ids"] if run_id not in by_id]
+            if unknown:
+                raise ApiError.of(
+                    400, "test_run_not_found", f"Test runs not in this invocation: {', '.join(unknown)}"
+                )
+            agent = effective_agent(ctx, body["agent_id"], override)
+            tests = []
+            for run_id in body["test_run_ids"]:
+                run = by_id[run_id]
+                run["test_info"] = ctx.store.get(TEST, run["test_id"]) or run["test_info"]
+                run.update(status="pending", condition_result=None, agent_responses=None)
+                run["last_updated_at_unix"] = records.now()
+                tests.append(run["test_info"])
+            invocation["_emulator"] = {
+                "polls": 0,
+                "started": time.time(),
+                "agent": agent,
+                "tools": _tools_for(ctx, agent, tests),
+            }
+            ctx.store.put(INVOCATION, invocation_id, invocation)
+        return ctx.json({})
+
+    async def simulate(request: Request) -> Response:
+        agent_id = request.path_params["agent_id"]
+        body = await ctx.body(request, "post", SIMULATE)
+        agent = effective_agent(ctx, agent_id, None)
+        tools = _tools_for(ctx, agent, [])
+        from agents_cli.emulator import evaluation
+
+        result = evaluation.simulate_conversation(agent, tools, body)
+        return ctx.respond("post", SIMULATE, result)
+
+    return [
+        Route(RUN, run_tests, methods=["POST"]),
+        Route(LIST, list_invocations, methods=["GET"]),
+        Route(ONE, get, methods=["GET"]),
+        Route(RESUBMIT, resubmit, methods=["POST"]),
+        Route(SIMULATE, simulate, methods=["POST"]),
+    ]
