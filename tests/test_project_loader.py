@@ -37,7 +37,10 @@ def test_yaml_11_booleans_and_dates_stay_strings() -> None:
 
 
 def test_yaml_12_core_scalars() -> None:
-    text = "a: true\nb: False\nc: null\nd: ~\ne:\nf: 42\ng: -3\nh: 0x1F\ni: 0o17\nj: 1.5\nk: 1e3\nl: .inf\nm: '42'\n"
+    text = (
+        "a: true\nb: False\nc: null\nd: ~\ne:\nf: 42\ng: -3\nh: 0x1F\ni: 0o17\nj: 1.5\nk: 1e3\nl: .inf\n"
+        "m: '42'\n"
+    )
     data, _ = parse_yaml(text, YAML_PATH)
     assert data == {
         "a": True,

@@ -48,7 +48,7 @@ def test_resolve_references_is_pure() -> None:
         "raw-id",
     ]
     assert resolved["platform_settings"]["testing"]["attached_tests"][0]["test_id"] == "test_greets_id"
-    assert CONFIG == before
+    assert before == CONFIG
 
 
 def test_expected_kind_by_slot() -> None:

@@ -1,4 +1,4 @@
-"""``agents --help`` must stay light: none of the heavy libraries may be imported (speed: benchmarks/startup.py)."""
+"""``agents --help`` must stay light: no heavy library may be imported (its speed: benchmarks/startup.py)."""
 
 from __future__ import annotations
 
