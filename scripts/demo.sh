@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `make demo`: a fresh project in a temp folder, against the embedded emulator (environment `local`):
+# init → add → validate → plan → sync → plan (no changes), then one edit → plan shows the field → sync.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="${ROOT}/.venv/bin"
+export PATH="${BIN}:${PATH}"
+export NO_COLOR="${NO_COLOR:-}"
+DEMO_DIR="$(mktemp -d "${TMPDIR:-/tmp}/agents-demo.XXXXXX")"
+if [[ "${KEEP_DEMO:-0}" != "1" ]]; then
+  trap 'rm -rf "${DEMO_DIR}"' EXIT
+fi
+
+step() {
+  printf '\n\033[1m$ %s\033[0m\n' "$*"
+  "$@"
+}
+
+cd "${DEMO_DIR}"
+echo "demo project: ${DEMO_DIR} (KEEP_DEMO=1 keeps it)"
+step agents init .
+step agents add tool "Lookup Order" --template webhook
+step agents add agent "Support Bot" --template minimal
+step agents validate
+step agents plan --env local
+step agents sync --env local --yes
+step agents plan --env local --detailed-exitcode
+
+# One change: the plan names exactly that field, and sync applies only it.
+config="$(ls agents/support-bot.* | head -n 1)"
+printf '\n# edit %s: set the prompt temperature to 0.2\n' "${config}"
+"${BIN}/python" - "${config}" <<'PY'
+import sys
+from pathlib import Path
+
+path = Path(sys.argv[1])
+text = path.read_text()
+marker = "      prompt: "
+if "temperature:" not in text and marker in text:
+    text = text.replace(marker, "      temperature: 0.2\n" + marker, 1)
+path.write_text(text)
+PY
+set +e
+step agents plan --env local --detailed-exitcode
+code=$?
+set -e
+echo "(exit code ${code}: 2 means changes are present)"
+step agents sync --env local --yes
+step agents plan --env local

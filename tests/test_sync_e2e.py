@@ -1,0 +1,201 @@
+"""plan and sync end to end: the CLI in-process, the emulator served on loopback HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_cli
+from tests.sync_support import (
+    KEYS,
+    SECRET,
+    remote_get,
+    remote_list,
+    remote_patch,
+    serve_emulator,
+    state,
+    write_project,
+)
+
+
+@pytest.fixture
+def emulator_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
+    with serve_emulator() as url:
+        yield url
+
+
+@pytest.fixture
+def project(tmp_path: Path, emulator_url: str) -> Path:
+    return write_project(tmp_path / "proj", emulator_url)
+
+
+def cli(project: Path, *args: str, expect: int = 0) -> tuple[str, str]:
+    result = run_cli(list(args), cwd=project, expect=expect, env=KEYS)
+    return result.stdout, result.stderr
+
+
+def sync_json(project: Path, *args: str, expect: int = 0) -> dict[str, object]:
+    stdout, _ = cli(project, "sync", "--json", *args, expect=expect)
+    data: dict[str, object] = json.loads(stdout)
+    return data
+
+
+def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str) -> None:
+    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
+    assert "Plan: 3 to create, 0 to update, 0 to delete." in stdout
+    assert "(known after apply: @test:greets, @tool:lookup)" in stdout
+
+    first = sync_json(project)
+    assert sorted(r["result"] for r in first["results"]) == ["created", "created", "created"]  # type: ignore[index, union-attr]
+    ids = state(project, "staging")
+    agent_id = ids["agents"]["bot"]["id"]
+    remote_agent = remote_get(emulator_url, f"/v1/convai/agents/{agent_id}").json()
+    assert remote_agent["conversation_config"]["agent"]["prompt"]["tool_ids"] == [
+        ids["tools"]["lookup"]["id"]
+    ]
+    attached = remote_agent["platform_settings"]["testing"]["attached_tests"]
+    assert [item["test_id"] for item in attached] == [ids["tests"]["greets"]["id"]]
+    assert "agents-cli:env=staging" in remote_agent["tags"] and "support" in remote_agent["tags"]
+
+    stdout, _ = cli(project, "plan", "--detailed-exitcode")
+    assert "No changes." in stdout and "Plan: 0 to create, 0 to update, 0 to delete." in stdout
+    second = sync_json(project)
+    assert second["requests"]["writes"] == 0  # type: ignore[index]
+    assert second["results"] == []
+
+    config = project / "agents" / "bot.yaml"
+    config.write_text(config.read_text().replace("temperature: 0.3", "temperature: 0.1"))
+    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
+    assert "~ agent bot (update, id " in stdout
+    assert "conversation_config.agent.prompt.temperature: 0.3 → 0.1" in stdout
+    assert "Plan: 0 to create, 1 to update, 0 to delete." in stdout
+    plan = json.loads(cli(project, "plan", "--json")[0])
+    assert plan["resources"] == [
+        {
+            "kind": "agent",
+            "name": "bot",
+            "action": "update",
+            "id": agent_id,
+            "changes": [
+                {
+                    "path": "conversation_config.agent.prompt.temperature",
+                    "change": "changed",
+                    "remote": 0.3,
+                    "local": 0.1,
+                }
+            ],
+        }
+    ]
+    third = sync_json(project)
+    assert [r["result"] for r in third["results"]] == ["updated"]  # type: ignore[union-attr, index]
+    assert third["requests"]["writes"] == 1  # type: ignore[index]
+    assert (
+        remote_get(emulator_url, f"/v1/convai/agents/{agent_id}").json()["conversation_config"]["agent"][
+            "prompt"
+        ]["temperature"]
+        == 0.1
+    )
+    cli(project, "plan", "--detailed-exitcode")
+
+
+def test_long_strings_render_as_line_diffs_and_deleted_key_resets(project: Path) -> None:
+    cli(project, "sync")
+    config = project / "agents" / "bot.yaml"
+    text = config.read_text().replace("Be brief.", "Be thorough.").replace("      temperature: 0.3\n", "")
+    config.write_text(text)
+    stdout, _ = cli(project, "plan")
+    assert "conversation_config.agent.prompt.prompt:" in stdout
+    assert "-Be brief." in stdout and "+Be thorough." in stdout
+    # The key is gone locally: the plan resets it to the API default instead of ignoring it.
+    assert "conversation_config.agent.prompt.temperature: 0.3 → 0" in stdout
+
+
+def test_drift_is_shown_and_refused_without_force(project: Path, emulator_url: str) -> None:
+    cli(project, "sync")
+    agent_id = state(project, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"first_message": "Hi from the dashboard"}}}
+    assert remote_patch(emulator_url, f"/v1/convai/agents/{agent_id}", edit).status_code == 200
+
+    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
+    assert "! agent bot (drift: changed remotely since the last sync" in stdout
+    assert (
+        'conversation_config.agent.first_message: remote "Hi from the dashboard" · local "Hello!"' in stdout
+    )
+
+    stdout, _ = cli(project, "sync", expect=1)
+    assert "--force" in stdout and "agents pull" in stdout and "1 failed" in stdout
+    remote = remote_get(emulator_url, f"/v1/convai/agents/{agent_id}").json()
+    assert remote["conversation_config"]["agent"]["first_message"] == "Hi from the dashboard"
+
+    cli(project, "sync", "--force")
+    remote = remote_get(emulator_url, f"/v1/convai/agents/{agent_id}").json()
+    assert remote["conversation_config"]["agent"]["first_message"] == "Hello!"
+    cli(project, "plan", "--detailed-exitcode")
+
+
+def test_prune_needs_yes_and_deletes(project: Path, emulator_url: str) -> None:
+    cli(project, "sync")
+    old_id = state(project, "staging")["agents"]["bot"]["id"]
+    manifest = json.loads((project / "agents.json").read_text())
+    del manifest["agents"]["bot"]
+    (project / "agents.json").write_text(json.dumps(manifest))
+
+    stdout, _ = cli(project, "plan", "--detailed-exitcode")  # without --prune deletions are not planned
+    assert "Plan: 0 to create, 0 to update, 0 to delete." in stdout
+    stdout, _ = cli(project, "plan", "--prune", "--detailed-exitcode", expect=2)
+    assert f"- agent bot (delete, id {old_id})" in stdout
+
+    _, stderr = cli(project, "sync", "--prune", expect=1)
+    assert "use --yes" in stderr
+    assert remote_get(emulator_url, f"/v1/convai/agents/{old_id}").status_code == 200
+
+    result = sync_json(project, "--prune", "--yes")
+    assert [r["result"] for r in result["results"]] == ["deleted"]  # type: ignore[union-attr, index]
+    assert remote_get(emulator_url, f"/v1/convai/agents/{old_id}").status_code == 404
+    assert "bot" not in state(project, "staging")["agents"]
+    cli(project, "plan", "--prune", "--detailed-exitcode")
+
+
+def test_same_config_in_two_environments_gets_its_own_ids(project: Path, emulator_url: str) -> None:
+    cli(project, "sync", "--env", "staging")
+    cli(project, "sync", "--env", "prod")
+    staging, prod = state(project, "staging"), state(project, "prod")
+    for section, name in (("tools", "lookup"), ("tests", "greets"), ("agents", "bot")):
+        assert staging[section][name]["id"] != prod[section][name]["id"]
+    prod_agent = remote_get(emulator_url, f"/v1/convai/agents/{prod['agents']['bot']['id']}").json()
+    assert prod_agent["conversation_config"]["agent"]["prompt"]["tool_ids"] == [prod["tools"]["lookup"]["id"]]
+    assert len(remote_list(emulator_url, "/v1/convai/tools", "tools")) == 2
+    cli(project, "plan", "--env", "prod", "--detailed-exitcode")
+    cli(project, "plan", "--env", "staging", "--detailed-exitcode")
+
+
+def test_secrets_are_never_written_or_printed(project: Path, emulator_url: str) -> None:
+    plan_out, plan_err = cli(project, "plan")
+    sync_out, sync_err = cli(project, "sync", "--json")
+    later_out, _ = cli(project, "plan", "--json")
+    for text in (plan_out, plan_err, sync_out, sync_err, later_out):
+        assert SECRET not in text
+    assert "(sensitive)" in plan_out
+    for path in project.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+    tool_id = state(project, "staging")["tools"]["lookup"]["id"]
+    remote_tool = remote_get(emulator_url, f"/v1/convai/tools/{tool_id}").json()
+    assert remote_tool["tool_config"]["api_schema"]["request_headers"]["Authorization"] == f"Bearer {SECRET}"
+
+
+def test_lost_state_adopts_instead_of_duplicating(project: Path, emulator_url: str) -> None:
+    cli(project, "sync")
+    before = state(project, "staging")
+    (project / "state" / "staging.json").unlink()
+    stdout, _ = cli(project, "plan", "--detailed-exitcode")
+    assert "No changes." in stdout
+    result = sync_json(project)
+    assert result["requests"]["writes"] == 0  # type: ignore[index]
+    assert state(project, "staging") == before
+    assert len(remote_list(emulator_url, "/v1/convai/agents", "agents")) == 1
+    assert len(remote_list(emulator_url, "/v1/convai/tools", "tools")) == 1
