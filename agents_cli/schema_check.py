@@ -74,7 +74,7 @@ def check(kind: Kind, document: object, *, strict: bool = False) -> list[SchemaI
     issues: set[SchemaIssue] = set()
     instance: Any = document
     for error in validator.iter_errors(instance):
-        issues.update(_issues(error, strict))
+        issues.update(_issues(error, strict, validator))
     return sorted(issues, key=_sort_key)
 
 
@@ -112,13 +112,15 @@ def _validator(kind: Kind) -> Validator:
 # -- turning jsonschema errors into issues --------------------------------------------------------------
 
 
-def _issues(error: ValidationError, strict: bool) -> list[SchemaIssue]:
+def _issues(error: ValidationError, strict: bool, validator: Validator) -> list[SchemaIssue]:
     keyword = error.validator
+    path = tuple(error.absolute_path)
     if keyword in ("anyOf", "oneOf"):
         branch = _best_branch(error, strict)
         if branch is not None:
-            return [issue for sub in branch for issue in _issues(sub, strict)]
-    path = tuple(error.absolute_path)
+            return [issue for sub in branch for issue in _issues(sub, strict, validator)]
+        if keyword == "oneOf":
+            return [SchemaIssue(path, _ambiguous_message(error, validator), "error")]
     if keyword == "additionalProperties":
         return [
             SchemaIssue((*path, key), _unknown_key_message(key, allowed), "error")
@@ -132,6 +134,28 @@ def _issues(error: ValidationError, strict: bool) -> list[SchemaIssue]:
     if len(schema_path) >= 2 and schema_path[-2] == "propertyNames":
         return [SchemaIssue((*path, str(error.instance)), _name_message(error), "error")]
     return [SchemaIssue(path, _message(error), "error")]
+
+
+def _ambiguous_message(error: ValidationError, validator: Validator) -> str:
+    """A ``oneOf`` that several alternatives match: name them and the constant key that would decide."""
+    branches: Any = error.validator_value
+    instance: Any = error.instance
+    defs = validator.schema.get("$defs", {}) if isinstance(validator.schema, dict) else {}
+    matched = [branch for branch in branches if validator.evolve(schema=branch).is_valid(instance)]
+    resolved = [defs.get(str(branch.get("$ref", "")).rsplit("/", 1)[-1], branch) for branch in matched]
+    names = [str(branch.get("title") or "an alternative") for branch in resolved]
+    message = f"ambiguous: matches {' and '.join(names) if names else 'more than one alternative'}"
+    if not isinstance(instance, dict) or len(resolved) < 2:
+        return message
+    tag_values: dict[str, list[Any]] = {}
+    for branch in resolved:
+        for key, prop in branch.get("properties", {}).items():
+            if isinstance(prop, dict) and "const" in prop and key not in instance:
+                tag_values.setdefault(key, []).append(prop["const"])
+    for key, values in tag_values.items():
+        if len(values) == len(resolved):
+            return f"{message} (set {key!r} to one of: {_listing(values)})"
+    return message
 
 
 def _branch_index(error: ValidationError) -> int:

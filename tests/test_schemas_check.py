@@ -374,3 +374,14 @@ TEMPLATE_KINDS: dict[str, Kind] = {"agents": "agent", "tools": "tool", "tests": 
 def test_every_template_validates_strictly(path: Path) -> None:
     document = load_file(path)
     assert check(TEMPLATE_KINDS[path.parent.name], document.data, strict=True) == []
+
+
+def test_ambiguous_one_of_names_the_alternatives_and_the_deciding_key() -> None:
+    document = edited(CLIENT_TOOL, ("parameters", "properties", "Page URL"), {"description": "no type"})
+    assert errors("tool", document) == [
+        (
+            ("parameters", "properties", "Page URL"),
+            "ambiguous: matches ObjectJsonSchemaProperty and ArrayJsonSchemaProperty "
+            "(set 'type' to one of: 'object', 'array')",
+        )
+    ]
