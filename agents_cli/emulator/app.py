@@ -13,6 +13,7 @@ API's documented 401/404 examples.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -72,6 +73,19 @@ class EmulatorContext:
         self.settings = settings
         self.store = store
         self.models = spec_models
+        self.fault_middleware: Any = None  # the app's FaultMiddleware, set when the app is built
+
+    def configure(self, **changes: Any) -> None:
+        """Replace settings fields live (``faults``, ``api_keys``, ``strict``, ``completion_polls``...).
+
+        New ``faults`` also restart the fault sequence at request 0, so a seeded run replays exactly.
+        """
+        self.settings = dataclasses.replace(self.settings, **changes)
+        if "faults" in changes and self.fault_middleware is not None:
+            from agents_cli.emulator.faults import FaultSettings
+
+            self.fault_middleware.settings = changes["faults"] or FaultSettings()
+            self.fault_middleware.reset()
 
     # -- requests ------------------------------------------------------------------------------------
     async def raw_body(self, request: Request, *, required: bool = True) -> object:
@@ -248,11 +262,11 @@ def _decode_cursor(cursor: str) -> int:
 
 
 class ApiKeyMiddleware:
-    """401 in the API's shape unless ``xi-api-key`` is accepted (pure ASGI, before routing)."""
+    """401 in the API's shape unless ``xi-api-key`` is accepted (pure ASGI, before routing; live settings)."""
 
-    def __init__(self, app: ASGIApp, settings: EmulatorSettings) -> None:
+    def __init__(self, app: ASGIApp, ctx: EmulatorContext) -> None:
         self.app = app
-        self.settings = settings
+        self.ctx = ctx
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -263,7 +277,7 @@ class ApiKeyMiddleware:
             if name == b"xi-api-key":
                 key = value.decode("latin-1")
                 break
-        if not self.settings.key_accepted(key):
+        if not self.ctx.settings.key_accepted(key):
             status, message = (
                 ("needs_authorization", "Missing xi-api-key header.")
                 if not key
@@ -273,6 +287,19 @@ class ApiKeyMiddleware:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+class FaultLayer:
+    """Holds the one ``FaultMiddleware`` of an app (outermost), so faults can be changed while serving."""
+
+    def __init__(self, app: ASGIApp, ctx: EmulatorContext) -> None:
+        from agents_cli.emulator.faults import FaultMiddleware, FaultSettings
+
+        self.middleware = FaultMiddleware(app, ctx.settings.faults or FaultSettings())
+        ctx.fault_middleware = self.middleware
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.middleware(scope, receive, send)
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -314,16 +341,13 @@ def create_app(settings: EmulatorSettings | None = None, store: Store | None = N
         routes_misc.routes,
     ]
     routes: list[BaseRoute] = [route for factory in route_factories for route in factory(ctx)]
-    middleware = [Middleware(ApiKeyMiddleware, settings=settings)]
-    if settings.faults is not None:
-        from agents_cli.emulator.faults import FaultMiddleware
-
-        # Outermost, so faults hit every request (unauthorised and unknown routes included), like a proxy.
-        middleware.insert(0, Middleware(FaultMiddleware, settings.faults))
+    # Faults outermost, so they hit every request (unauthorised and unknown routes too), like a proxy would.
+    middleware = [Middleware(FaultLayer, ctx), Middleware(ApiKeyMiddleware, ctx)]
     app = Starlette(
         routes=routes,
         middleware=middleware,
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _server_error},
     )
+    app.middleware_stack = app.build_middleware_stack()  # now, so that ctx.fault_middleware exists
     app.state.emulator = ctx
     return app

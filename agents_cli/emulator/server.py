@@ -1,0 +1,138 @@
+"""Serving the emulator over HTTP with uvicorn: in the foreground (``agents emulator serve``) or in a
+background thread on a free loopback port (tests, benchmarks).
+
+``serve`` binds the socket itself so that it can print the real URL (``--port 0``) before uvicorn starts;
+the socket already listens, so a client that connects right after reading the line is queued, not refused.
+SIGINT and SIGTERM shut uvicorn down gracefully and ``serve`` returns normally.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.types import ASGIApp
+
+from agents_cli.emulator.app import EmulatorContext, create_app
+from agents_cli.emulator.settings import EmulatorSettings
+from agents_cli.emulator.store import Store
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(sock: socket.socket, host: str) -> str:
+    port = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def _uvicorn_server(app: ASGIApp) -> Any:
+    import uvicorn
+
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
+    )
+    return uvicorn.Server(config)
+
+
+def serve(
+    host: str,
+    port: int,
+    settings: EmulatorSettings,
+    data_path: Path | None,
+    *,
+    announce: Callable[[str], None] = print,
+) -> None:
+    """Serve until SIGINT/SIGTERM; ``announce`` gets ``emulator listening on http://HOST:PORT`` once bound."""
+    store = Store(data_path)
+    try:
+        sock = bind_socket(host, port)
+        server = _uvicorn_server(create_app(settings, store))
+        received: list[int] = []
+
+        def remember(signum: int, frame: FrameType | None) -> None:
+            received.append(signum)
+
+        # uvicorn re-raises the signal it caught after shutting down; with these handlers in place that
+        # re-raise is harmless, so a requested shutdown ends the command normally (exit 0).
+        previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            announce(f"emulator listening on {_url(sock, host)}")
+            server.run(sockets=[sock])
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            sock.close()
+    finally:
+        store.close()
+
+
+@dataclasses.dataclass
+class RunningEmulator:
+    """A served emulator: its base URL and the app's shared state (to reconfigure it while it runs)."""
+
+    url: str
+    app: Starlette
+    store: Store
+
+    @property
+    def context(self) -> EmulatorContext:
+        ctx: EmulatorContext = self.app.state.emulator
+        return ctx
+
+    @property
+    def settings(self) -> EmulatorSettings:
+        return self.context.settings
+
+    def configure(self, **changes: Any) -> None:
+        """Replace settings fields (``faults``, ``api_keys``, ``strict``, ``completion_polls``...) live."""
+        self.context.configure(**changes)
+
+
+@contextmanager
+def running_emulator(
+    settings: EmulatorSettings | None = None,
+    data_path: Path | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    wrap: Callable[[ASGIApp], ASGIApp] | None = None,
+    start_timeout: float = 10.0,
+) -> Iterator[RunningEmulator]:
+    """Serve in a background thread (a free port by default); stop and release everything on exit."""
+    store = Store(data_path)
+    app = create_app(settings or EmulatorSettings(), store)
+    server = _uvicorn_server(wrap(app) if wrap else app)
+    sock = bind_socket(host, port)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="emulator", daemon=True)
+    thread.start()
+    try:
+        started = threading.Event()
+        while not server.started and thread.is_alive() and not started.wait(0.01):
+            if start_timeout <= 0:
+                raise RuntimeError("the emulator did not start in time")
+            start_timeout -= 0.01
+        if not server.started:
+            raise RuntimeError("the emulator server thread stopped before serving")
+        yield RunningEmulator(url=_url(sock, host), app=app, store=store)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        store.close()
