@@ -27,6 +27,8 @@ class ScenarioCase:
 
     name: str
     body: dict[str, Any]
+    # Why the scenario cannot run (reported as an error without calling the API), e.g. agent not deployed.
+    blocked: str | None = None
 
 
 @dataclass

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from agents_cli.project import Project
 
 PLACEHOLDER_TAG = f"{MANAGED_TAG_PREFIX}placeholder"
+SCENARIO_NEEDS_DEPLOYED = (
+    "agent {agent!r} is not deployed in {env!r}: scenarios run against the deployed agent "
+    "(simulate-conversation takes no config override); run 'agents sync --env {env}' first, "
+    "or express the scenario as a simulation test"
+)
 AGENTS_PATH = "/v1/convai/agents"
 
 
@@ -126,6 +131,8 @@ async def build_targets(
     targets = []
     for agent in selection.agents:
         entry = state.get("agent", agent.name)
+        # A placeholder (see module doc) is recorded without fingerprint until 'agents sync' fills it.
+        deployed = entry is not None and entry.fingerprint is not None
         if entry is None:
             if against == "deployed":
                 raise ConfigError(
@@ -152,7 +159,8 @@ async def build_targets(
                 TestCase(name=name, remote_id=remote_id, type=test_type(selection.test_configs[name]))
             )
         tests += [TestCase(name=raw, remote_id=raw, type="?") for raw in agent.raw_test_ids]
-        scenarios = [ScenarioCase(name=s.name, body=s.body) for s in agent.scenarios]
+        blocked = None if deployed else SCENARIO_NEEDS_DEPLOYED.format(agent=agent.name, env=env)
+        scenarios = [ScenarioCase(name=s.name, body=s.body, blocked=blocked) for s in agent.scenarios]
         override = config_override(desired, agent.name, ids) if against == "local" else None
         targets.append(
             AgentTarget(
