@@ -309,6 +309,7 @@ def manifest_schema() -> Schema:
     overlays = {
         "type": "object",
         "description": "Environment name -> overlay file deep-merged over the config for that environment.",
+        "propertyNames": {"pattern": ENVIRONMENT_NAME_PATTERN},
         "additionalProperties": {"type": "string", "minLength": 1},
     }
     resource = {
