@@ -1,0 +1,183 @@
+"""``agents auth`` end to end over loopback HTTP against the emulator: login verifies with GET /v1/user,
+whoami shows masked key / source / base URL, a rejected key and a key lacking a permission are told apart,
+and no key ever shows up in any output, debug log or file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from everyday_support import Cli, MemoryKeyring, all_text_under, isolated_home, memory_keyring, write_project
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from agents_cli.emulator.server import RunningEmulator, running_emulator
+from agents_cli.emulator.settings import EmulatorSettings
+
+__all__ = ["isolated_home", "memory_keyring"]
+
+GOOD = "sk_good0123456789abcdefGOODKEY1"
+OTHER = "sk_other0123456789abcdefOTHER22"
+NO_USER_READ = "sk_nouser0123456789abcdefNOUSR3"
+NO_CONVAI = "sk_noconv0123456789abcdefNOCNV4"
+WRONG = "sk_wrong0123456789abcdefWRONGK5"
+ALL_KEYS = (GOOD, OTHER, NO_USER_READ, NO_CONVAI, WRONG)
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class RestrictedKeys:
+    """Answers like the real API does for scoped keys: 401 ``missing_permissions`` naming the permission."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            key = dict(scope["headers"]).get(b"xi-api-key", b"").decode()
+            path = scope["path"]
+            lacking = None
+            if key == NO_USER_READ and path == "/v1/user":
+                lacking = "user_read"
+            elif key == NO_CONVAI:
+                lacking = "user_read" if path == "/v1/user" else "convai_read"
+            if lacking:
+                message = (
+                    f"The API key you used is missing the permission {lacking} to execute this operation."
+                )
+                body = json.dumps({"detail": {"status": "missing_permissions", "message": message}}).encode()
+                headers = [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ]
+                await send({"type": "http.response.start", "status": 401, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[RunningEmulator]:
+    settings = EmulatorSettings(api_keys=(GOOD, OTHER, NO_USER_READ, NO_CONVAI))
+    with running_emulator(settings, wrap=RestrictedKeys) as running:
+        yield running
+
+
+@pytest.fixture
+def project(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> Path:
+    return write_project(
+        tmp_path / "proj",
+        environments={
+            "local": {"emulator": True},
+            "dev": {"api_key_env": "KEY_DEV", "base_url": emulator.url},
+        },
+    )
+
+
+def _all_output(*results: Any) -> str:
+    return "\n".join(r.stdout + r.stderr for r in results)
+
+
+def test_login_verifies_stores_and_whoami_reports(
+    project: Path, emulator: RunningEmulator, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    cli = Cli(project)
+    login = cli.ok("--debug", "auth", "login", "--env", "dev", input=GOOD + "\n")
+    assert f"key sk_g…KEY1 accepted by {emulator.url} (user: Emulator)" in login.stderr
+    assert memory_keyring.passwords == {("agents-cli", "dev"): GOOD}
+
+    whoami = cli.ok("--debug", "auth", "whoami", "--env", "dev", "--json")
+    report = json.loads(whoami.stdout)
+    assert report == {
+        "environment": "dev",
+        "base_url": emulator.url,
+        "key": "sk_g…KEY1",
+        "key_source": "keyring",
+        "user": {
+            "user_id": "emulator-user",
+            "first_name": "Emulator",
+            "seat_type": "workspace_admin",
+            "created_at": 0,
+            "tier": "emulator",
+        },
+    }
+    table = cli.ok("auth", "whoami", "--env", "dev")
+    assert "sk_g…KEY1 (from keyring)" in table.stdout and f"base URL     {emulator.url}" in table.stdout
+
+    # The variable wins over the keyring, and whoami says so.
+    from_env = cli.ok("auth", "whoami", "--env", "dev", "--json", env={"KEY_DEV": OTHER})
+    assert json.loads(from_env.stdout)["key_source"] == "env:KEY_DEV"
+    assert json.loads(from_env.stdout)["key"] == "sk_o…ER22"
+
+    outputs = _all_output(login, whoami, table, from_env)
+    for key in ALL_KEYS:
+        assert key not in outputs
+        assert key not in all_text_under(tmp_path)
+
+
+def test_rejected_key_is_said_plainly_and_not_stored(
+    project: Path, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    cli = Cli(project)
+    refused = cli.fails("--debug", "auth", "login", "--env", "dev", input=WRONG)
+    assert "the API rejected the key for environment 'dev' (sk_w…NGK5 from input): invalid or revoked" in (
+        refused.stderr
+    )
+    assert memory_keyring.passwords == {}
+    whoami = cli.fails("--debug", "auth", "whoami", "--env", "dev", env={"KEY_DEV": WRONG})
+    assert "rejected the key for environment 'dev' (sk_w…NGK5 from env:KEY_DEV)" in whoami.stderr
+    assert "Traceback" in whoami.stderr  # --debug shows where it came from...
+    for key in ALL_KEYS:
+        assert key not in _all_output(refused, whoami)  # ...but never the key itself
+        assert key not in all_text_under(tmp_path)
+
+
+def test_key_lacking_a_permission_names_it(project: Path, memory_keyring: MemoryKeyring) -> None:
+    cli = Cli(project)
+    # Real but without user_read: good enough for agents, stored with a warning; whoami names the permission.
+    login = cli.ok("auth", "login", "--env", "dev", input=NO_USER_READ)
+    assert "can read agents but lacks 'user_read'" in login.stderr
+    assert memory_keyring.passwords == {("agents-cli", "dev"): NO_USER_READ}
+    whoami = cli.fails("auth", "whoami", "--env", "dev")
+    assert "lacks the permission 'user_read' needed for GET /v1/user" in whoami.stderr
+    assert "grant user_read to this key" in whoami.stderr
+    # Without the agents permission the key is useless to this tool: refused, naming convai_read.
+    refused = cli.fails("auth", "login", "--env", "dev", input=NO_CONVAI)
+    assert "lacks the permission 'convai_read' needed for GET /v1/convai/agents" in refused.stderr
+    assert memory_keyring.passwords == {("agents-cli", "dev"): NO_USER_READ}
+    no_verify = cli.ok("auth", "login", "--env", "dev", "--no-verify", input=NO_CONVAI)
+    assert "stored the key" in no_verify.stderr
+    for key in ALL_KEYS:
+        assert key not in _all_output(login, whoami, refused, no_verify)
+
+
+def test_missing_key_and_emulator_environment(project: Path, memory_keyring: MemoryKeyring) -> None:
+    cli = Cli(project)
+    missing = cli.fails("auth", "whoami", "--env", "dev")
+    assert "no API key for environment 'dev'" in missing.stderr
+    assert "set KEY_DEV" in missing.stderr and "agents auth login --env dev" in missing.stderr
+    local = json.loads(cli.ok("auth", "whoami", "--env", "local", "--json").stdout)
+    assert local["base_url"] == "emulator (in-process)" and local["key"] is None
+    assert local["user"]["user_id"] == "emulator-user"
+
+
+def test_debug_log_of_a_real_process_never_carries_the_key(project: Path, emulator: RunningEmulator) -> None:
+    """In a subprocess --debug really logs (in-process, pytest owns logging): HTTP lines yes, key no."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "KEY_DEV": GOOD, "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "agents_cli", "--debug", "auth", "whoami", "--env", "dev", "--json"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "GET /v1/user -> 200" in done.stderr
+    assert json.loads(done.stdout)["key_source"] == "env:KEY_DEV"
+    assert GOOD not in done.stdout + done.stderr
+    assert GOOD not in all_text_under(project)
