@@ -204,6 +204,7 @@ _TAG_PREFIX = "tag:yaml.org,2002:"
 _YAML12_RESOLVERS: list[tuple[str, str, str]] = [
     # (tag, regexp, first characters) — the YAML 1.2 core schema.
     ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("merge", r"^<<$", "<"),  # YAML merge keys, which PyYAML users expect to keep working
     ("null", r"^(?:~|null|Null|NULL|)$", "~nN"),
     ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
     (
@@ -295,6 +296,7 @@ def parse_yaml(
     positions[()] = _mark_position(root)
     mapping_tag = _TAG_PREFIX + "map"
     sequence_tag = _TAG_PREFIX + "seq"
+    merge_tag = _TAG_PREFIX + "merge"
     mapping_node = yaml.MappingNode
     sequence_node = yaml.SequenceNode
     active: set[int] = set()  # node ids on the current path: an alias cycle would recurse forever
@@ -315,11 +317,16 @@ def parse_yaml(
             if node.tag != mapping_tag:
                 raise _tag_error(node, path)
             result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
+            explicit: set[str] = set()
+            entries = node.value
+            if any(key_node.tag == merge_tag for key_node, _ in entries):
+                entries = _apply_merge_keys(node, key_path, result)
+            for key_node, value_node in entries:
                 key = _mapping_key(key_node, path)
                 here = _mark_position(key_node)
-                if key in result:
+                if key in explicit:
                     _duplicate(LoadError(path, *here, f"duplicate key {key!r}"), duplicates)
+                explicit.add(key)
                 child = (*key_path, key)
                 positions[child] = here
                 result[key] = build(value_node, child)
@@ -332,6 +339,28 @@ def parse_yaml(
             positions[child] = _mark_position(item_node)
             items.append(build(item_node, child))
         return items
+
+    def _apply_merge_keys(node: yaml.MappingNode, key_path: KeyPath, result: dict[str, Any]) -> list[Any]:
+        """YAML merge keys (``<<: *defaults``): merged mappings go into ``result`` first (earlier sources
+        win over later ones), so the explicit keys that follow override them. Returns the explicit entries."""
+        sources: list[yaml.Node] = []
+        explicit_entries = []
+        for key_node, value_node in node.value:
+            if key_node.tag != merge_tag:
+                explicit_entries.append((key_node, value_node))
+                continue
+            listed = value_node.value if isinstance(value_node, sequence_node) else [value_node]
+            for source in listed:
+                if not isinstance(source, mapping_node):
+                    raise LoadError(
+                        path,
+                        *_mark_position(source),
+                        "a merge key (<<) takes a mapping or a list of mappings",
+                    )
+                sources.append(source)
+        for source in reversed(sources):
+            result.update(build(source, key_path))
+        return explicit_entries
 
     return build(root, ()), positions
 
@@ -400,7 +429,7 @@ def dump_yaml(data: Any, *, header: str | None = None) -> str:
         allow_unicode=True,
         default_flow_style=False,
         indent=2,
-        width=100,
+        width=4096,  # never fold long values: one value per line keeps git diffs readable
     )
     if header:
         text = header.rstrip("\n") + "\n" + text

@@ -180,3 +180,13 @@ def test_write_atomic_replaces_and_leaves_no_temp_files(tmp_path: Path) -> None:
     write_atomic(target, "two\n")
     assert target.read_text(encoding="utf-8") == "two\n"
     assert sorted(path.name for path in target.parent.iterdir()) == ["file.json"]
+
+
+def test_yaml_merge_keys_work_and_explicit_keys_win() -> None:
+    text = "base: &b\n  x: 1\n  y: 2\nmore: &m\n  y: 9\n  z: 3\nagent:\n  <<: [*b, *m]\n  x: 5\n"
+    data, positions = parse_yaml(text, YAML_PATH)
+    assert data["agent"] == {"y": 2, "z": 3, "x": 5}
+    assert positions[("agent", "x")] == (9, 3)
+    assert positions[("agent", "z")] == (6, 3)  # where the merged value really is
+    with pytest.raises(LoadError, match="merge key"):
+        parse_yaml("a:\n  <<: 1\n", YAML_PATH)
