@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 
 from agents_cli.emulator.evaluation import TestRunOutcome, evaluate_test, simulate_conversation
@@ -15,6 +18,7 @@ from agents_cli.emulator.evaluation_rules import condition_rules, phrase_occurs
 from agents_cli.resources import openapi_spec_path
 
 ORDER_TOOL_ID = "tool_4501k0abcd"
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @cache
@@ -404,3 +408,65 @@ def test_partial_history_is_kept_and_the_first_message_only_opens_a_fresh_conver
     else:
         assert turns[0]["message"] == "Hi there, how can I help?"
     assert [t["message"] for t in turns if t["role"] == "user"] == ["Hello."]
+
+
+def test_prompt_prohibitions_are_not_speech() -> None:
+    agent = _agent("Never discuss competitors. Do not promise refunds. Help customers with their orders.")
+    guardrail = evaluate_test(_llm_test("The agent must never mention 'competitors'."), agent, {})
+    assert guardrail.status == "passed"
+    message = guardrail.condition_result["rationale"]["messages"][0]
+    assert "only appears in sentences that negate it" in message
+    required = evaluate_test(_llm_test("The agent says 'refunds'."), agent, {})
+    assert required.status == "failed"
+    test = _llm_test("x", chat_history=[{"role": "user", "message": "Do competitors offer refunds?"}])
+    assert evaluate_test(test, agent, {}).agent_responses[0]["message"] == "Help customers with their orders."
+
+
+def test_client_tool_nested_parameters_and_check_any_tool_matches() -> None:
+    client_tool = {
+        "id": "tool_client",
+        "tool_config": {
+            "type": "client",
+            "name": "show_profile",
+            "description": "Show the profile",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "customer": {
+                        "type": "object",
+                        "properties": {"email": {"type": "string", "description": "The email"}},
+                    }
+                },
+            },
+        },
+    }
+    tools = {**TOOLS, "tool_client": client_tool}
+    agent = _agent("Help.", tool_ids=[ORDER_TOOL_ID, "tool_client"])
+    test = _tool_test(
+        [{"path": "customer.email", "eval": {"type": "regex", "pattern": "^[^@]+@example\\.com$"}}],
+        check_any_tool_matches=True,
+        chat_history=[{"role": "user", "message": 'My email is "ada@example.com" please'}],
+    )
+    del test["tool_call_parameters"]["referenced_tool"]
+    outcome = evaluate_test(test, agent, tools)
+    assert outcome.status == "passed", outcome.condition_result
+    assert "'show_profile'" in outcome.condition_result["rationale"]["summary"]
+    test["check_any_tool_matches"] = False  # only the first attached tool (lookup_order) is called
+    assert evaluate_test(test, agent, tools).status == "failed"
+    _assert_outcome_matches_spec(outcome, test)
+
+
+def _doc_examples() -> dict[str, Any]:
+    text = (REPO_ROOT / "docs" / "emulator-evaluation.md").read_text()
+    blocks = re.findall(r"<!-- example: (\w+) -->\s*```yaml\n(.*?)```", text, re.DOTALL)
+    return {name: yaml.safe_load(block) for name, block in blocks} | {"_text": " ".join(text.split())}
+
+
+@pytest.mark.parametrize(("name", "status"), [("passes", "passed"), ("fails", "failed")])
+def test_the_documented_examples_behave_as_documented(name: str, status: str) -> None:
+    examples = _doc_examples()
+    test = {"id": f"doc_{name}", **examples[name]}
+    outcome = evaluate_test(test, examples["agent"], {})
+    assert outcome.status == status
+    assert outcome.condition_result["rationale"]["summary"] in examples["_text"]
+    _assert_outcome_matches_spec(outcome, test)

@@ -126,8 +126,14 @@ def _evaluate_tool_test(
         for tool in candidates
         if tool is not None
     ]
+    per_plan = [
+        [_presence_check(plan.tool), *(_parameter_check(p, plan) for p in parameters)] for plan in plans
+    ]
+    # The call shown and judged: the first candidate whose checks all pass, else the first candidate.
+    chosen = next((i for i, checks in enumerate(per_plan) if all(c.passed for c in checks)), 0)
     if plans:
-        transcript.call(plans[0], None)
+        transcript.call(plans[chosen], None)
+        called = called if reference else plans[chosen].tool
     else:
         transcript.say("agent", view.reply_to(_last_user_message(history) or ""))
 
@@ -139,10 +145,7 @@ def _evaluate_tool_test(
     elif not plans:
         checks = [_missing_tool_check(reference, wanted)]
     else:
-        per_plan = [
-            [_presence_check(plan.tool), *(_parameter_check(p, plan) for p in parameters)] for plan in plans
-        ]
-        checks = next((c for c in per_plan if all(check.passed for check in c)), per_plan[0])
+        checks = per_plan[chosen]
     if evaluation.get("workflow_node_transition"):
         checks.append(Check(True, "SKIP: workflow node transitions are not emulated.", ""))
         if all(check.passed for check in checks):
@@ -218,6 +221,7 @@ def parameter_matches(evaluation: Mapping[str, Any], found: bool, value: Any) ->
             [("value", actual)],
             subject="the description",
             owner="The",
+            affirmative=False,  # a value is data, not sentences of the agent
         )
         if not checks:
             return bool(

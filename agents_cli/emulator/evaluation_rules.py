@@ -30,6 +30,7 @@ _NEGATION = re.compile(
     r"\b(?:not|never|avoid|avoids|avoiding|without|cannot|nor)\b|n't\b|n’t\b", re.IGNORECASE
 )
 _CLAUSE_END = re.compile(r"[.;!?\n]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _LIST_JOINERS = frozenset({"", "or", "and", "nor", "and not", "or not"})
 _NEGATED_VERB_RULE = re.compile(
     r"\b(?:must not|mustn't|should not|shouldn't|does not|doesn't|do not|don't|will not|won't|cannot|can't"
@@ -88,6 +89,8 @@ _STOPWORDS = frozenset(
     ]
 )
 EXAMPLE_THRESHOLD = 0.5
+# Sources that are instructions to the agent: their negated sentences are prohibitions, not speech.
+INSTRUCTION_SOURCES = frozenset({"system prompt"})
 
 
 @dataclass(frozen=True)
@@ -177,21 +180,47 @@ def describe_sources(labels: Sequence[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def _found_in(phrase: str, sources: Sequence[TextSource]) -> list[str]:
-    return [label for label, text in sources if text and phrase_occurs(phrase, text)]
+def sentences(text: str) -> list[str]:
+    return [sentence.strip() for sentence in _SENTENCE_END.split(text) if sentence.strip()]
 
 
-def phrase_checks(condition: str, sources: Sequence[TextSource], *, subject: str, owner: str) -> list[Check]:
+def is_negated(sentence: str) -> bool:
+    return _NEGATION.search(sentence) is not None
+
+
+def affirmative_text(text: str) -> str:
+    """``text`` without its negated sentences: "Never discuss competitors." is not the agent saying it."""
+    return "\n".join(sentence for sentence in sentences(text) if not is_negated(sentence))
+
+
+def _found_in(phrase: str, sources: Sequence[TextSource], affirmative: bool) -> list[str]:
+    found: list[str] = []
+    for label, text in sources:
+        checked = affirmative_text(text) if affirmative and label in INSTRUCTION_SOURCES else text
+        if checked and phrase_occurs(phrase, checked):
+            found.append(label)
+    return found
+
+
+def _only_negated(phrase: str, sources: Sequence[TextSource], affirmative: bool) -> str:
+    if affirmative and _found_in(phrase, sources, affirmative=False):
+        return " (it only appears in sentences that negate it, which do not count)"
+    return ""
+
+
+def phrase_checks(
+    condition: str, sources: Sequence[TextSource], *, subject: str, owner: str, affirmative: bool = True
+) -> list[Check]:
     """Checks for the quoted / "must not mention" rules of ``condition`` against ``sources``.
 
     ``subject`` names the condition in sentences ("the success condition"); ``owner`` names whose text is
-    checked ("The agent's").
+    checked ("The agent's"). With ``affirmative``, negated sentences of instruction sources are ignored.
     """
     required, forbidden = condition_rules(condition)
     where = describe_sources([label for label, text in sources if text])
     checks: list[Check] = []
     for phrase in required:
-        found = _found_in(phrase, sources)
+        found = _found_in(phrase, sources, affirmative)
         if found:
             checks.append(
                 Check(True, f"PASS: required phrase '{phrase}' found in the {describe_sources(found)}.", "")
@@ -200,12 +229,13 @@ def phrase_checks(condition: str, sources: Sequence[TextSource], *, subject: str
             checks.append(
                 Check(
                     False,
-                    f"FAIL: required phrase '{phrase}' not found in the {where}.",
+                    f"FAIL: required phrase '{phrase}' not found in the {where}"
+                    f"{_only_negated(phrase, sources, affirmative)}.",
                     f"{owner} {where} do not contain '{phrase}' required by {subject}.",
                 )
             )
     for phrase in forbidden:
-        found = _found_in(phrase, sources)
+        found = _found_in(phrase, sources, affirmative)
         if found:
             checks.append(
                 Check(
@@ -216,7 +246,12 @@ def phrase_checks(condition: str, sources: Sequence[TextSource], *, subject: str
             )
         else:
             checks.append(
-                Check(True, f"PASS: forbidden phrase '{phrase}' does not appear in the {where}.", "")
+                Check(
+                    True,
+                    f"PASS: forbidden phrase '{phrase}' does not appear in the {where}"
+                    f"{_only_negated(phrase, sources, affirmative)}.",
+                    "",
+                )
             )
     return checks
 

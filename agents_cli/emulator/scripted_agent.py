@@ -20,10 +20,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents_cli.emulator.evaluation_rules import TextSource, content_words
+from agents_cli.emulator.evaluation_rules import TextSource, content_words, is_negated, sentences
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _MENTION_VALUE = r"\s*(?:is|are|was|=|:|of)?\s*(?:\"(?P<dq>[^\"]+)\"|'(?P<sq>[^']+)'|(?P<word>[^\s,;!?\"']+))"
 
 
@@ -112,12 +111,13 @@ class AgentView:
 
     def reply_to(self, user_message: str) -> str:
         """The prompt sentence sharing most words with the user message; the first message if no prompt."""
-        sentences = [s.strip() for s in _SENTENCE_END.split(self.prompt) if s.strip()]
-        if not sentences:
+        # The agent says what its prompt tells it to do, never its prohibitions ("Never discuss X.").
+        candidates = [sentence for sentence in sentences(self.prompt) if not is_negated(sentence)]
+        if not candidates:
             return self.first_message or "How can I help you?"
         wanted = content_words(user_message)
-        scores = [len(wanted & content_words(sentence)) for sentence in sentences]
-        return sentences[scores.index(max(scores))]
+        scores = [len(wanted & content_words(sentence)) for sentence in candidates]
+        return candidates[scores.index(max(scores))]
 
 
 def _tool_type(config: Mapping[str, Any]) -> str:
@@ -135,7 +135,7 @@ def substitute(text: str, variables: Mapping[str, Any]) -> str:
 
 
 def first_sentence(text: str) -> str:
-    return next((s.strip() for s in _SENTENCE_END.split(text) if s.strip()), "")
+    return next(iter(sentences(text)), "")
 
 
 def _schema_leaves(schema: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -212,10 +212,15 @@ def plan_call(
     variables: Mapping[str, Any],
     extra_paths: Sequence[str] = (),
 ) -> PlannedCall:
+    """The call the scripted agent makes: a value for each declared parameter it can derive.
+
+    ``extra_paths`` (paths a test asks about) are derived too when the tool declares no parameters at all
+    (system and MCP tools); a path the tool's schema does not declare gets no value.
+    """
     schemas = tool_parameter_schemas(tool)
     params: dict[str, Any] = {}
-    origins: dict[str, str] = {}
-    for path in [*schemas, *(p for p in extra_paths if p not in schemas)]:
+    origins = {path: "nowhere (the tool's schema does not declare it)" for path in extra_paths}
+    for path in list(schemas) if schemas else list(dict.fromkeys(extra_paths)):
         found, value, origin = derive_parameter(path, schemas.get(path, {}), history, variables)
         origins[path] = origin
         if found:
