@@ -208,3 +208,42 @@ def test_colour_on_a_tty_and_never_with_no_color(project: Path) -> None:
     assert code == 1 and "\x1b[" not in plain and "error: no agent named 'nope'" in plain
     code, flag = _run_on_a_tty(["--no-color", "list"], project, {})
     assert code == 0 and "\x1b[" not in flag and "support-bot" in flag
+
+
+def _answer_on_a_tty(args: list[str], cwd: Path, answer: str) -> tuple[int, str]:
+    """Run the CLI with stdin, stdout and stderr on one pseudo-terminal and type ``answer`` at the prompt."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agents_cli", *args],
+        cwd=cwd,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks: list[bytes] = []
+    answered = False
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+        if not answered and b"[y/N]" in b"".join(chunks):
+            os.write(leader, answer.encode() + b"\n")
+            answered = True
+    os.close(leader)
+    return process.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_delete_asks_on_a_terminal(project: Path) -> None:
+    code, declined = _answer_on_a_tty(["delete", "lookup", "--env", "prod"], project, "n")
+    assert code == 1 and "Delete tool 'lookup'? [y/N]" in declined and "nothing deleted" in declined
+    assert (project / "tools" / "lookup.yaml").exists()
+    code, accepted = _answer_on_a_tty(["delete", "lookup", "--env", "prod"], project, "y")
+    assert code == 0 and "removed tool 'lookup' from agents.json and deleted tools/lookup.yaml" in accepted
+    assert not (project / "tools" / "lookup.yaml").exists()

@@ -162,7 +162,8 @@ def run(
         unregister(project, resource)
         outcome.files_removed = remove_files(project, resource)
         outcome.local_removed = True
-        out.success(f"removed {label} from {MANIFEST_NAME} ({len(outcome.files_removed)} files deleted)")
+        deleted = ", ".join(outcome.files_removed) or "no files"
+        out.success(f"removed {label} from {MANIFEST_NAME} and deleted {deleted}")
     elif not keep_local:
         out.warn(f"kept {label} locally: {outcome.kept_locally_because}")
 
