@@ -296,3 +296,22 @@ def test_slow_outlasts_a_client_timeout_without_blocking_shutdown() -> None:
         client.post("/items", content=json.dumps({"n": 1}), headers={"content-type": "application/json"})
     assert time.monotonic() - started < 5  # the abandoned slow request did not hold the server for 30 s
     assert items.created == []
+
+
+def test_real_http_sees_the_same_fault_sequence_as_in_process() -> None:
+    settings: dict[str, Any] = {"seed": 9, "fault_rate": 0.5, "kinds": ("429", "503", "500-after", "slow")}
+    settings["slow_s"] = 0.01
+    in_process, _ = _middleware(**settings)
+    expected = _run(in_process, 30)
+    served, items = _middleware(**settings)
+    outcomes: list[object] = []
+    with _served(served) as base_url, httpx.Client(base_url=base_url, timeout=5) as client:
+        for index in range(30):  # one keep-alive connection: faulted answers leave it usable
+            if index % 2:
+                outcomes.append(client.post("/items", json={"n": index}).status_code)
+            else:
+                outcomes.append(client.get(f"/items/{index}").status_code)
+    assert outcomes == expected
+    assert {429, 503, 500, 200, 201} <= set(outcomes)
+    created = [d.n for d in served.history if d.method == "POST" and d.kind in (None, "slow", "500-after")]
+    assert [body["n"] for body in items.created] == created
