@@ -44,6 +44,14 @@ CATALOG_ENUMS: frozenset[str] = frozenset(
         "BackgroundSoundPresetId",
     }
 )
+# Defaults the spec cannot express (a Pydantic default_factory whose value is not empty): a workflow always
+# has a start node. Keyed by (model, field); the value is applied through the field's schema.
+FACTORY_DEFAULTS: dict[tuple[str, str], Any] = {
+    ("AgentWorkflowRequestModel", "nodes"): {"start_node": {"type": "start"}},
+    ("AgentWorkflowResponseModel", "nodes"): {
+        "start_node": {"type": "start", "position": {"x": 0.0, "y": 0.0}, "edge_order": []}
+    },
+}
 _REF_PREFIX = "#/components/schemas/"
 _MISSING = object()
 _TRUE_STRINGS = frozenset({"true", "t", "yes", "y", "on", "1"})
@@ -269,6 +277,10 @@ class OpenAPIModels:
                 if options.fill_defaults:
                     errors.append(_error((*loc, key), "missing", "Field required", value))
             elif options.fill_defaults:
+                factory = FACTORY_DEFAULTS.get((model_name, key)) if model_name else None
+                if factory is not None:
+                    result[key] = self._apply(prop, factory, (*loc, key), errors, options)
+                    continue
                 default = self._missing_default(prop)
                 if default is not _MISSING:
                     result[key] = default
@@ -346,6 +358,31 @@ class OpenAPIModels:
                 result[key] = self._apply(items_schema, item, (*loc, key), errors, options)
             else:
                 result[key] = _fast_copy(item)
+        count = len(value)
+        if "minProperties" in schema and count < schema["minProperties"]:
+            minimum = schema["minProperties"]
+            errors.append(
+                _error(
+                    loc,
+                    "too_short",
+                    f"Dictionary should have at least {minimum} item{'s' * (minimum != 1)} "
+                    f"after validation, not {count}",
+                    value,
+                    {"field_type": "Dictionary", "min_length": minimum, "actual_length": count},
+                )
+            )
+        if "maxProperties" in schema and count > schema["maxProperties"]:
+            maximum = schema["maxProperties"]
+            errors.append(
+                _error(
+                    loc,
+                    "too_long",
+                    f"Dictionary should have at most {maximum} item{'s' * (maximum != 1)} "
+                    f"after validation, not {count}",
+                    value,
+                    {"field_type": "Dictionary", "max_length": maximum, "actual_length": count},
+                )
+            )
         return result
 
     def _apply_list(

@@ -1,0 +1,250 @@
+"""Every implemented route is exercised over loopback HTTP and each response body fits the spec's schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from conftest import ServedEmulator
+from emulator_contract import contract_violations, route_of
+
+IMPLEMENTED_ROUTES = {
+    ("POST", "/v1/convai/agents/create"),
+    ("GET", "/v1/convai/agents/{agent_id}"),
+    ("GET", "/v1/convai/agents"),
+    ("PATCH", "/v1/convai/agents/{agent_id}"),
+    ("DELETE", "/v1/convai/agents/{agent_id}"),
+    ("POST", "/v1/convai/agents/{agent_id}/duplicate"),
+    ("GET", "/v1/convai/agents/{agent_id}/widget"),
+    ("POST", "/v1/convai/tools"),
+    ("GET", "/v1/convai/tools"),
+    ("GET", "/v1/convai/tools/{tool_id}"),
+    ("PATCH", "/v1/convai/tools/{tool_id}"),
+    ("DELETE", "/v1/convai/tools/{tool_id}"),
+    ("GET", "/v1/convai/tools/{tool_id}/dependent-agents"),
+    ("POST", "/v1/convai/agent-testing/create"),
+    ("GET", "/v1/convai/agent-testing/{test_id}"),
+    ("PUT", "/v1/convai/agent-testing/{test_id}"),
+    ("DELETE", "/v1/convai/agent-testing/{test_id}"),
+    ("GET", "/v1/convai/agent-testing"),
+    ("POST", "/v1/convai/agent-testing/summaries"),
+    ("POST", "/v1/convai/agents/{agent_id}/run-tests"),
+    ("GET", "/v1/convai/test-invocations/{test_invocation_id}"),
+    ("GET", "/v1/convai/test-invocations"),
+    ("POST", "/v1/convai/test-invocations/{test_invocation_id}/resubmit"),
+    ("POST", "/v1/convai/agents/{agent_id}/simulate-conversation"),
+    ("POST", "/v1/convai/knowledge-base/text"),
+    ("POST", "/v1/convai/knowledge-base/url"),
+    ("GET", "/v1/convai/knowledge-base/{documentation_id}"),
+    ("DELETE", "/v1/convai/knowledge-base/{documentation_id}"),
+    ("GET", "/v1/convai/knowledge-base"),
+    ("POST", "/v1/convai/secrets"),
+    ("GET", "/v1/convai/secrets"),
+    ("PATCH", "/v1/convai/secrets/{secret_id}"),
+    ("DELETE", "/v1/convai/secrets/{secret_id}"),
+    ("GET", "/v1/user"),
+    ("GET", "/v1/convai/environment-variables"),
+    ("POST", "/v1/convai/environment-variables"),
+    ("GET", "/v1/convai/environment-variables/{env_var_id}"),
+    ("PATCH", "/v1/convai/environment-variables/{env_var_id}"),
+}
+
+WEBHOOK_TOOL = {
+    "tool_config": {
+        "type": "webhook",
+        "name": "lookup_order",
+        "description": "Look up an order by id",
+        "api_schema": {
+            "url": "https://example.com/orders/{order_id}",
+            "method": "GET",
+            "path_params_schema": {"order_id": {"type": "string", "description": "The order id"}},
+        },
+    }
+}
+
+
+def _ok(response: httpx.Response) -> Any:
+    assert response.is_success, f"{response.request.method} {response.request.url}: {response.text[:500]}"
+    return response.json() if response.content else None
+
+
+def _exercise_every_route(client: httpx.Client) -> None:
+    doc = _ok(
+        client.post("/v1/convai/knowledge-base/text", json={"text": "Opening hours: 9-17", "name": "Hours"})
+    )
+    url_doc = _ok(client.post("/v1/convai/knowledge-base/url", json={"url": "https://example.com/faq"}))
+    _ok(client.get(f"/v1/convai/knowledge-base/{doc['id']}"))
+    _ok(client.get(f"/v1/convai/knowledge-base/{url_doc['id']}"))
+    tool = _ok(client.post("/v1/convai/tools", json=WEBHOOK_TOOL))
+    client_tool = _ok(
+        client.post(
+            "/v1/convai/tools", json={"tool_config": {"type": "client", "name": "show", "description": "d"}}
+        )
+    )
+    llm_test = _ok(
+        client.post(
+            "/v1/convai/agent-testing/create",
+            json={
+                "name": "greets",
+                "type": "llm",
+                "success_condition": "The agent greets the user",
+                "chat_history": [{"role": "user", "message": "Hello", "time_in_call_secs": 0}],
+            },
+        )
+    )
+    tool_test = _ok(
+        client.post(
+            "/v1/convai/agent-testing/create",
+            json={
+                "name": "looks up",
+                "type": "tool",
+                "chat_history": [{"role": "user", "message": "Where is order 42?", "time_in_call_secs": 0}],
+                "tool_call_parameters": {
+                    "referenced_tool": {"id": tool["id"], "type": "webhook"},
+                    "parameters": [{"path": "order_id", "eval": {"type": "anything"}}],
+                },
+            },
+        )
+    )
+    simulation_test = _ok(
+        client.post(
+            "/v1/convai/agent-testing/create",
+            json={
+                "name": "simulated",
+                "type": "simulation",
+                "simulation_scenario": "A customer asks about opening hours",
+                "success_conditions": ["The agent greets the user"],
+            },
+        )
+    )
+    agent = _ok(
+        client.post(
+            "/v1/convai/agents/create",
+            json={
+                "name": "Support",
+                "tags": ["support"],
+                "conversation_config": {
+                    "agent": {
+                        "first_message": "Hello! How can I help?",
+                        "prompt": {
+                            "prompt": "You help customers with orders.",
+                            "tool_ids": [tool["id"], client_tool["id"]],
+                            "knowledge_base": [{"type": "text", "name": "Hours", "id": doc["id"]}],
+                        },
+                    }
+                },
+                "platform_settings": {"testing": {"attached_tests": [{"test_id": llm_test["id"]}]}},
+            },
+        )
+    )
+    agent_id = agent["agent_id"]
+    fetched = _ok(client.get(f"/v1/convai/agents/{agent_id}"))
+    _ok(client.get(f"/v1/convai/agents/{agent_id}", params={"version_id": fetched["version_id"]}))
+    _ok(client.get(f"/v1/convai/agents/{agent_id}", params={"branch_id": fetched["main_branch_id"]}))
+    _ok(
+        client.patch(
+            f"/v1/convai/agents/{agent_id}", json={"conversation_config": {"agent": {"language": "de"}}}
+        )
+    )
+    _ok(client.get("/v1/convai/agents", params={"search": "supp", "tags": "support"}))
+    copy = _ok(client.post(f"/v1/convai/agents/{agent_id}/duplicate", json={"name": "Support copy"}))
+    _ok(client.get(f"/v1/convai/agents/{agent_id}/widget"))
+    _ok(client.get("/v1/convai/tools", params={"types": "webhook"}))
+    _ok(client.get(f"/v1/convai/tools/{tool['id']}"))
+    _ok(client.patch(f"/v1/convai/tools/{tool['id']}", json=WEBHOOK_TOOL))
+    _ok(client.get(f"/v1/convai/tools/{tool['id']}/dependent-agents"))
+    _ok(client.get(f"/v1/convai/agent-testing/{llm_test['id']}"))
+    _ok(client.get(f"/v1/convai/agent-testing/{tool_test['id']}"))
+    _ok(client.get(f"/v1/convai/agent-testing/{simulation_test['id']}"))
+    _ok(
+        client.put(
+            f"/v1/convai/agent-testing/{llm_test['id']}", json={"name": "greets", "success_condition": "Hi"}
+        )
+    )
+    _ok(client.get("/v1/convai/agent-testing", params={"page_size": 2}))
+    _ok(
+        client.post(
+            "/v1/convai/agent-testing/summaries", json={"test_ids": [llm_test["id"], tool_test["id"]]}
+        )
+    )
+    run = _ok(
+        client.post(
+            f"/v1/convai/agents/{agent_id}/run-tests",
+            json={"tests": [{"test_id": t["id"]} for t in (llm_test, tool_test, simulation_test)]},
+        )
+    )
+    invocation = _ok(client.get(f"/v1/convai/test-invocations/{run['id']}"))
+    _ok(client.get("/v1/convai/test-invocations", params={"agent_id": agent_id}))
+    _ok(
+        client.post(
+            f"/v1/convai/test-invocations/{run['id']}/resubmit",
+            json={"test_run_ids": [invocation["test_runs"][0]["test_run_id"]], "agent_id": agent_id},
+        )
+    )
+    _ok(client.get(f"/v1/convai/test-invocations/{run['id']}"))
+    _ok(
+        client.post(
+            f"/v1/convai/agents/{agent_id}/simulate-conversation",
+            json={
+                "simulation_specification": {"simulated_user_config": {"first_message": "Hi"}},
+                "extra_evaluation_criteria": [
+                    {"id": "greet", "name": "Greets", "conversation_goal_prompt": "The agent greets the user"}
+                ],
+                "new_turns_limit": 4,
+            },
+        )
+    )
+    _ok(client.get("/v1/convai/knowledge-base"))
+    secret = _ok(client.post("/v1/convai/secrets", json={"type": "new", "name": "token", "value": "s3cret"}))
+    _ok(client.get("/v1/convai/secrets"))
+    _ok(
+        client.patch(
+            f"/v1/convai/secrets/{secret['secret_id']}", json={"type": "update", "name": "t", "value": "v"}
+        )
+    )
+    _ok(client.delete(f"/v1/convai/secrets/{secret['secret_id']}"))
+    _ok(client.get("/v1/user"))
+    variable = _ok(
+        client.post(
+            "/v1/convai/environment-variables",
+            json={
+                "type": "string",
+                "label": "API_BASE",
+                "values": {"production": "https://api", "staging": "x"},
+            },
+        )
+    )
+    _ok(client.get("/v1/convai/environment-variables", params={"environment": "staging"}))
+    _ok(client.get(f"/v1/convai/environment-variables/{variable['id']}"))
+    _ok(
+        client.patch(f"/v1/convai/environment-variables/{variable['id']}", json={"values": {"staging": None}})
+    )
+    _ok(client.delete(f"/v1/convai/agent-testing/{tool_test['id']}"))
+    _ok(client.delete(f"/v1/convai/agents/{copy['agent_id']}"))
+    _ok(client.delete(f"/v1/convai/agents/{agent_id}"))
+    _ok(client.delete(f"/v1/convai/tools/{tool['id']}"))
+    _ok(client.delete(f"/v1/convai/knowledge-base/{doc['id']}"))
+    # A validation error has a documented body too (HTTPValidationError).
+    assert client.post("/v1/convai/agents/create", json={"name": 1}).status_code == 422
+
+
+def test_every_implemented_route_answers_within_the_spec(served_emulator: ServedEmulator) -> None:
+    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as client:
+        _exercise_every_route(client)
+    exchanges = served_emulator.exchanges
+    covered = {
+        (e.method, route)
+        for e in exchanges
+        if 200 <= e.status < 300 and (route := route_of(e.method, e.path)) is not None
+    }
+    assert covered >= IMPLEMENTED_ROUTES, f"not exercised: {sorted(IMPLEMENTED_ROUTES - covered)}"
+    assert contract_violations(exchanges) == []
+    assert any(e.status == 422 for e in exchanges)
+
+
+def test_contract_check_catches_a_response_that_does_not_fit() -> None:
+    from conftest import Exchange
+
+    bad = Exchange("GET", "/v1/convai/agents/agent_x", 200, "application/json", b'{"agent_id": 5}')
+    violations = contract_violations([bad])
+    assert violations and "agent_id" in " ".join(violations)
