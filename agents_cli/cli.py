@@ -421,6 +421,19 @@ def widget_command(
     _dispatch(ctx, "widget", name=name, env=env, as_json=as_json)
 
 
+@app.command("status")
+def status_command(
+    ctx: typer.Context,
+    env: EnvOption = None,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
+    concurrency: ConcurrencyOption = None,
+) -> None:
+    """Where every resource stands: in sync, local changes, remote drift, not yet created, missing remotely,
+    untracked remote."""
+    _dispatch(ctx, "status", env=env, as_json=as_json, base_url=base_url, concurrency=concurrency)
+
+
 def _click_exceptions() -> Any:
     # typer >= 0.29 vendors click as typer._click; older releases use the click package.
     try:

@@ -1,0 +1,85 @@
+"""``agents status``: where every resource of one environment stands, read from the remote concurrently.
+
+One of: in sync, local changes, remote drift, not yet created, missing remotely (deleted in the dashboard),
+untracked remote (carries this environment's tag, or is in its state, but is not in the manifest). It is the
+plan (``plan_session.compute_plan`` with prune) read as a state per resource instead of a list of changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+from agents_cli.context import AppContext
+
+IN_SYNC = "in sync"
+LOCAL_CHANGES = "local changes"
+REMOTE_DRIFT = "remote drift"
+NOT_CREATED = "not yet created"
+MISSING_REMOTELY = "missing remotely"
+UNTRACKED_REMOTE = "untracked remote"
+STATUSES = (IN_SYNC, LOCAL_CHANGES, REMOTE_DRIFT, NOT_CREATED, MISSING_REMOTELY, UNTRACKED_REMOTE)
+_BY_ACTION = {"no-op": IN_SYNC, "update": LOCAL_CHANGES, "drift": REMOTE_DRIFT, "delete": UNTRACKED_REMOTE}
+_STYLES = {
+    IN_SYNC: "green",
+    LOCAL_CHANGES: "yellow",
+    REMOTE_DRIFT: "magenta",
+    NOT_CREATED: "cyan",
+    MISSING_REMOTELY: "red",
+    UNTRACKED_REMOTE: "red",
+}
+
+
+def run(
+    app: AppContext,
+    *,
+    env: str | None,
+    as_json: bool,
+    base_url: str | None = None,
+    concurrency: int | None = None,
+) -> int:
+    from agents_cli.plan_session import PlanResult, compute_plan, open_session
+    from agents_cli.remote import build_client
+
+    session = open_session(app.cwd, env, None)
+    client = build_client(session.project, session.environment, base_url=base_url, concurrency=concurrency)
+
+    async def read() -> PlanResult:
+        async with client as api:
+            return await compute_plan(api, session, prune=True)
+
+    result = asyncio.run(read())
+    for warning in result.warnings:
+        app.out.warn(warning)
+    stale = result.snapshot.stale
+    rows: list[dict[str, Any]] = []
+    for item in result.plan.resources:
+        key = (item.kind, item.name)
+        if item.action == "create":
+            status = MISSING_REMOTELY if key in stale else NOT_CREATED
+        else:
+            status = _BY_ACTION[item.action]
+        remote_id = item.remote_id
+        if status == MISSING_REMOTELY:
+            entry = session.state.get(item.kind, item.name)
+            remote_id = entry.id if entry else None
+        rows.append({"kind": item.kind, "name": item.name, "status": status, "remote_id": remote_id})
+    counts = Counter(row["status"] for row in rows)
+    summary = {status: counts.get(status, 0) for status in STATUSES}
+    out = app.out
+    if as_json:
+        out.json({"environment": session.environment.name, "summary": summary, "resources": rows})
+        return 0
+    if not rows:
+        out.info(f"nothing declared or tracked in environment {session.environment.name!r}")
+        return 0
+    width = max(len(f"{row['kind']} {row['name']}") for row in rows)
+    for row in rows:
+        label = f"{row['kind']} {row['name']}".ljust(width)
+        status = row["status"]
+        suffix = f"  ({row['remote_id']})" if row["remote_id"] else ""
+        out.console.print(f"{label}  [{_STYLES[status]}]{status}[/]{suffix}", highlight=False, markup=True)
+    shown = ", ".join(f"{count} {status}" for status, count in summary.items() if count)
+    out.info(f"{session.environment.name}: {shown}")
+    return 0
