@@ -73,7 +73,10 @@ class LiveProgress:
             f"({result.type}, {result.duration_s:.1f}s)"
         )
         if self._bars is not None:
-            self._bars.console.print(line, style=STATUS_STYLES[result.status], markup=False, highlight=False)
+            from rich.text import Text
+
+            # A styled Text, not print(style=...): that style would also paint the redrawn progress bars.
+            self._bars.console.print(Text(line, style=STATUS_STYLES[result.status]), highlight=False)
             task = self._tasks.get(result.agent)
             if task is not None:
                 self._bars.advance(task)
