@@ -12,7 +12,9 @@ Faults are decided BEFORE the request reaches the app, so a faulted create creat
 
 * ``500-after``: the request goes through (the create happens) and the client still gets a 500 — what a
   real network does when a response is lost; the sync engine must survive it (adopt, don't duplicate).
-* ``slow``: waits ``slow_s`` (or until the client disconnects), then serves the request normally.
+* ``slow``: waits ``slow_s`` (or until the client disconnects), then serves the request normally. Over
+  HTTP a client timeout disconnects and ends the wait, so shutdown is not held up; in process
+  (``httpx.ASGITransport``) there is no socket timeout, so keep ``slow_s`` small there or bound the call.
 
 ``drop`` starts a response with a Content-Length, sends part of the body and raises
 :class:`ConnectionDropped`. Served by uvicorn this closes the connection mid-body and the client's httpx
