@@ -240,7 +240,8 @@ def test_scenarios_run_through_simulate_conversation(tmp_path: Path, emulator: R
     agents(project, "sync", "--yes", expect=0)
 
     report = tmp_path / "report.json"
-    stdout, _ = agents(project, "test", "--json", str(report), expect=1)
+    stdout, stderr = agents(project, "test", "--json", str(report), expect=1)
+    assert "note: scenarios run against the deployed agent" in stderr
     assert "FAILED  bot / offers-voucher (scenario)" in stdout
     assert "voucher:" in stdout and "'refund voucher'" in stdout
     data = json.loads(report.read_text())

@@ -171,4 +171,10 @@ async def build_targets(
                 config_override=override,
             )
         )
+    if against == "local" and any(
+        scenario.blocked is None for target in targets for scenario in target.scenarios
+    ):
+        out.info(
+            "note: scenarios run against the deployed agent (simulate-conversation takes no config override)"
+        )
     return targets

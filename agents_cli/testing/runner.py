@@ -55,9 +55,6 @@ class _Clock:
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
 
-    def elapsed(self) -> float:
-        return time.monotonic() - self.start
-
 
 async def _before_deadline(
     clock: _Clock, call: Callable[P, Awaitable[T]], *args: P.args, **kw: P.kwargs
@@ -116,6 +113,7 @@ class _Invocation:
         self.results: dict[str, CaseResult] = {}  # test_run_id -> final result
         self.slots: dict[str, tuple[TestCase, int]] = {}  # test_run_id -> (test, repetition)
         self.invocation_id: str | None = None
+        self.started = time.monotonic()
 
     def _slot(self, run: dict[str, Any]) -> tuple[TestCase, int]:
         run_id = str(run.get("test_run_id"))
@@ -137,7 +135,7 @@ class _Invocation:
             repetition=repetition,
             repeat=self.repeat,
             status=status,
-            duration_s=round(self.clock.elapsed(), 3),
+            duration_s=round(time.monotonic() - self.started, 3),
             rationale_summary=summary,
             remote_id=test.remote_id,
             invocation_id=self.invocation_id,
