@@ -46,47 +46,11 @@ _LEADING_FILLER = re.compile(
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOPWORDS = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "you",
-        "your",
-        "are",
-        "with",
-        "that",
-        "this",
-        "have",
-        "has",
-        "was",
-        "were",
-        "will",
-        "can",
-        "our",
-        "its",
-        "their",
-        "they",
-        "them",
-        "from",
-        "but",
-        "not",
-        "all",
-        "any",
-        "can't",
-        "don't",
-        "i'm",
-        "it's",
-        "what",
-        "when",
-        "how",
-        "who",
-        "which",
-        "would",
-        "could",
-        "should",
-        "about",
-        "into",
-    ]
+    re.findall(
+        r"\S+",
+        "the and for you your are with that this have has was were will can our its their they them from but "
+        "not all any can't don't i'm it's what when how who which would could should about into",
+    )
 )
 EXAMPLE_THRESHOLD = 0.5
 # Sources that are instructions to the agent: their negated sentences are prohibitions, not speech.
