@@ -208,6 +208,22 @@ class _Validator:
                         )
                     self._check_file(manifest, where, overlay)
 
+    def scenarios(self, manifest: Document, project: Project) -> None:
+        """Scenario files of ``agents test`` (base files): their schema and the agents they name."""
+        from agents_cli.testing.scenarios import scenario_issues
+
+        for name, entry in (project.manifest.get("scenarios") or {}).items():
+            if not isinstance(entry, dict) or not isinstance(entry.get("config"), str):
+                continue  # the manifest schema reports it
+            self._check_file(manifest, ("scenarios", name, "config"), Path(entry["config"]))
+            target = self.root / entry["config"]
+            loaded = self.load(target) if target.is_file() else None
+            if isinstance(loaded, LoadError):
+                self.collector.add_load_error(loaded)
+            elif loaded is not None:
+                for path, message in scenario_issues(loaded.data, set(project.resources["agent"])):
+                    self.collector.add(loaded.path, loaded.locate(path), path, message)
+
     def _check_file(self, manifest: Document, where: KeyPath, relative: Path) -> None:
         target = self.root / relative
         if relative.is_absolute() or ".." in relative.parts:
@@ -305,6 +321,7 @@ def validate_project(root: Path, *, env: str | None = None, strict: bool = False
         validator.manifest_file_checks(manifest, project)
         for resource in project.all():
             validator.resource(project, resource, environments)
+        validator.scenarios(manifest, project)
     report.environments = environments
     report.problems = sorted(
         validator.collector.problems(environments),

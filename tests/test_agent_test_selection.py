@@ -80,3 +80,20 @@ def test_scenario_naming_an_undeclared_agent_is_a_config_error(tmp_path: Path) -
     project = load_project(_write_project(tmp_path, attached=["greets"], scenarios={"chat": scenario}))
     with pytest.raises(ConfigError, match="undeclared agent"):
         select(project, "local", [], [])
+
+
+def test_validate_reports_scenario_typos_and_unknown_agents_at_their_line(tmp_path: Path) -> None:
+    from tests.helpers import run_cli
+
+    root = _write_project(
+        tmp_path, attached=["greets"], scenarios={"chat": {"agents": ["bot"], "persona": "x"}}
+    )
+    (root / "scenarios" / "chat.json").write_text(
+        '{\n  "agents": ["bott"],\n  "persona": "x",\n  "turn_limt": 3\n}\n', encoding="utf-8"
+    )
+    result = run_cli(["validate"], cwd=root, expect=1)
+    assert "scenarios/chat.json:2:14: agents[0]: unknown agent 'bott'" in result.stdout
+    assert (
+        "scenarios/chat.json:4:3: turn_limt: unknown key 'turn_limt' (did you mean 'turn_limit'?)"
+        in result.stdout
+    )

@@ -8,6 +8,7 @@ to the simulate-conversation request body, and judges the response (every criter
 from __future__ import annotations
 
 import copy
+import difflib
 import importlib
 import json
 from dataclasses import dataclass, field
@@ -43,16 +44,37 @@ def _schema() -> dict[str, Any]:
     return loaded
 
 
-def scenario_problems(document: Any) -> list[str]:
-    """Every schema problem of a scenario document as ``key.path: message`` (empty when valid)."""
+def scenario_issues(document: Any, agents: set[str] | None = None) -> list[tuple[tuple[str | int, ...], str]]:
+    """(key path, message) for every schema problem and, given the declared ``agents``, unknown agent."""
     # Imported by name so this module type-checks with or without jsonschema's stubs installed.
     jsonschema: Any = importlib.import_module("jsonschema")
     validator = jsonschema.Draft202012Validator(_schema())
-    problems = []
+    issues: list[tuple[tuple[str | int, ...], str]] = []
     for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path]):
-        where = ".".join(str(part) for part in error.absolute_path) or "(top level)"
-        problems.append(f"{where}: {error.message}")
-    return problems
+        path = tuple(error.absolute_path)
+        known = error.schema.get("properties") if error.validator == "additionalProperties" else None
+        if isinstance(known, dict) and isinstance(error.instance, dict):
+            # Point at each unknown key (a typo the API would never see) with the closest known one.
+            for key in error.instance:
+                if key not in known:
+                    close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+                    hint = f" (did you mean {close[0]!r}?)" if close else ""
+                    issues.append(((*path, key), f"unknown key {key!r}{hint}"))
+            continue
+        issues.append((path, str(error.message)))
+    if agents is not None and isinstance(document, dict) and isinstance(document.get("agents"), list):
+        for index, name in enumerate(document["agents"]):
+            if isinstance(name, str) and name not in agents:
+                issues.append((("agents", index), f"unknown agent {name!r} (not in agents.json 'agents')"))
+    return issues
+
+
+def scenario_problems(document: Any) -> list[str]:
+    """Every schema problem of a scenario document as ``key.path: message`` (empty when valid)."""
+    return [
+        f"{'.'.join(str(part) for part in path) or '(top level)'}: {message}"
+        for path, message in scenario_issues(document)
+    ]
 
 
 def simulation_body(document: dict[str, Any]) -> dict[str, Any]:
