@@ -65,6 +65,11 @@ async def _before_deadline(
     return await asyncio.wait_for(call(*args, **kw), timeout=remaining)
 
 
+def _error_text(exc: AgentsError) -> str:
+    """The API's refusal with its detail (e.g. the 422 field errors), as one line."""
+    return f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+
+
 def start_body(target: AgentTarget, repeat: int) -> dict[str, Any]:
     """The run-tests request body for all of a target's attached tests."""
     body: dict[str, Any] = {"tests": [{"test_id": test.remote_id} for test in target.tests]}
@@ -200,7 +205,7 @@ async def _run_attached(
     except TimeoutError:
         return tracker.close("timed_out", f"still pending after the {clock.timeout_s:g}s timeout")
     except AgentsError as exc:
-        return tracker.close("error", exc.message)
+        return tracker.close("error", _error_text(exc))
     return tracker.close("error", "the invocation did not report this run")
 
 
@@ -232,7 +237,7 @@ async def _run_scenario(
         result.status = "timed_out"
         result.rationale_summary = f"no answer within the {clock.timeout_s:g}s timeout"
     except AgentsError as exc:
-        result.rationale_summary = exc.message
+        result.rationale_summary = _error_text(exc)
     else:
         verdict = judge_simulation(response)
         result.status = verdict.status
