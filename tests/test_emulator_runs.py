@@ -1,0 +1,134 @@
+"""Test runs over loopback HTTP: pending first, completion by polls or delay, overrides, repeats, resubmit,
+invocation listing and simulate-conversation."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from conftest import ServedEmulator
+
+WELCOME_TEST = {"type": "llm", "name": "welcomes", "success_condition": "The agent says 'welcome'"}
+
+
+@pytest.fixture
+def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
+        yield http
+
+
+def _setup(client: httpx.Client, first_message: str = "Hello there.") -> tuple[str, str]:
+    test_id = client.post("/v1/convai/agent-testing/create", json=WELCOME_TEST).json()["id"]
+    body = {"name": "greeter", "conversation_config": {"agent": {"first_message": first_message}}}
+    agent_id = client.post("/v1/convai/agents/create", json=body).json()["agent_id"]
+    return agent_id, test_id
+
+
+def _run(client: httpx.Client, agent_id: str, test_id: str, **extra: Any) -> dict[str, Any]:
+    response = client.post(
+        f"/v1/convai/agents/{agent_id}/run-tests", json={"tests": [{"test_id": test_id}], **extra}
+    )
+    assert response.status_code == 200, response.text
+    invocation: dict[str, Any] = response.json()
+    assert all(run["status"] == "pending" for run in invocation["test_runs"])
+    return invocation
+
+
+def _poll(client: httpx.Client, invocation_id: str) -> dict[str, Any]:
+    for _ in range(50):
+        invocation: dict[str, Any] = client.get(f"/v1/convai/test-invocations/{invocation_id}").json()
+        if all(run["status"] != "pending" for run in invocation["test_runs"]):
+            return invocation
+    raise AssertionError("runs never completed")
+
+
+def test_verdict_follows_the_agent_and_the_override(client: httpx.Client) -> None:
+    agent_id, test_id = _setup(client)
+    failed = _poll(client, _run(client, agent_id, test_id)["id"])["test_runs"][0]
+    assert failed["status"] == "failed"
+    assert failed["condition_result"]["result"] == "failure"
+    assert "welcome" in failed["condition_result"]["rationale"]["summary"]
+
+    override = {
+        "conversation_config": {"agent": {"first_message": "Welcome aboard!"}},
+        "platform_settings": {},
+    }
+    passed = _poll(client, _run(client, agent_id, test_id, agent_config_override=override)["id"])[
+        "test_runs"
+    ][0]
+    assert passed["status"] == "passed" and passed["condition_result"]["result"] == "success"
+    # The override ran the test only: the stored agent is unchanged.
+    stored = client.get(f"/v1/convai/agents/{agent_id}").json()
+    assert stored["conversation_config"]["agent"]["first_message"] == "Hello there."
+
+
+def test_runs_complete_after_the_configured_delay(
+    served_emulator: ServedEmulator, client: httpx.Client
+) -> None:
+    served_emulator.configure(completion_delay=0.3)
+    agent_id, test_id = _setup(client, "Welcome!")
+    invocation_id = _run(client, agent_id, test_id)["id"]
+    early = client.get(f"/v1/convai/test-invocations/{invocation_id}").json()
+    assert early["test_runs"][0]["status"] == "pending"
+    time.sleep(0.35)
+    late = client.get(f"/v1/convai/test-invocations/{invocation_id}").json()
+    assert late["test_runs"][0]["status"] == "passed"
+
+
+def test_repeat_count_resubmit_and_listing(client: httpx.Client) -> None:
+    agent_id, test_id = _setup(client)
+    invocation = _poll(client, _run(client, agent_id, test_id, repeat_count=3)["id"])
+    assert [run["status"] for run in invocation["test_runs"]] == ["failed"] * 3
+    assert len({run["test_run_id"] for run in invocation["test_runs"]}) == 3
+
+    patch = {"conversation_config": {"agent": {"first_message": "Welcome back!"}}}
+    assert client.patch(f"/v1/convai/agents/{agent_id}", json=patch).status_code == 200
+    run_id = invocation["test_runs"][0]["test_run_id"]
+    body = {"test_run_ids": [run_id], "agent_id": agent_id}
+    assert (
+        client.post(f"/v1/convai/test-invocations/{invocation['id']}/resubmit", json=body).status_code == 200
+    )
+    statuses = {run["test_run_id"]: run["status"] for run in _poll(client, invocation["id"])["test_runs"]}
+    assert statuses[run_id] == "passed"
+    assert sorted(statuses.values()) == ["failed", "failed", "passed"]
+
+    listing = client.get("/v1/convai/test-invocations", params={"agent_id": agent_id}).json()
+    assert [(r["id"], r["passed_count"], r["failed_count"]) for r in listing["results"]] == [
+        (invocation["id"], 1, 2)
+    ]
+    unknown = client.post(
+        f"/v1/convai/test-invocations/{invocation['id']}/resubmit", json={**body, "test_run_ids": ["x"]}
+    )
+    assert unknown.status_code == 400
+
+
+def test_run_tests_needs_existing_agent_and_tests(client: httpx.Client) -> None:
+    agent_id, _ = _setup(client)
+    missing_test = client.post(
+        f"/v1/convai/agents/{agent_id}/run-tests", json={"tests": [{"test_id": "test_x"}]}
+    )
+    assert missing_test.status_code == 400
+    assert client.post(
+        "/v1/convai/agents/agent_x/run-tests", json={"tests": [{"test_id": "t"}]}
+    ).status_code in (
+        400,
+        404,
+    )
+    assert client.post(f"/v1/convai/agents/{agent_id}/run-tests", json={"tests": []}).status_code == 422
+
+
+def test_simulate_conversation_uses_the_agent(client: httpx.Client) -> None:
+    agent_id, _ = _setup(client, "Welcome to the shop!")
+    body = {
+        "simulation_specification": {"simulated_user_config": {"first_message": "Hi"}},
+        "extra_evaluation_criteria": [
+            {"id": "w", "name": "w", "conversation_goal_prompt": "The agent says 'welcome'"}
+        ],
+    }
+    result = client.post(f"/v1/convai/agents/{agent_id}/simulate-conversation", json=body).json()
+    messages = [turn.get("message") or "" for turn in result["simulated_conversation"]]
+    assert any("Welcome to the shop!" in message for message in messages)
+    assert result["analysis"]["evaluation_criteria_results"]["w"]["result"] == "success"

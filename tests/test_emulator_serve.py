@@ -1,0 +1,106 @@
+"""``agents emulator serve`` as a real process: fast start, one parseable URL line, clean SIGTERM/SIGINT
+shutdown (no process, no open port), state kept across restarts with the same ``--data`` file."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from conftest import REPO_ROOT
+
+HEADERS = {"xi-api-key": "k"}
+
+
+@contextmanager
+def _serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, float]]:
+    """Start the command; yield (process, url, seconds until the URL line appeared)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "NO_COLOR": "1"}
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agents_cli", "emulator", "serve", "--port", "0", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        selector = selectors.DefaultSelector()
+        selector.register(process.stdout, selectors.EVENT_READ)
+        assert selector.select(timeout=10), "no output from 'agents emulator serve'"
+        line = process.stdout.readline().strip()
+        elapsed = time.monotonic() - started
+        assert line.startswith("emulator listening on http://127.0.0.1:"), line
+        yield process, line.removeprefix("emulator listening on "), elapsed
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def _port_closed(url: str) -> bool:
+    port = int(url.rsplit(":", 1)[1])
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _stop(process: subprocess.Popen[str], sig: signal.Signals) -> int:
+    process.send_signal(sig)
+    return process.wait(timeout=10)
+
+
+def test_serve_starts_fast_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    with _serve("--data", str(tmp_path / "emulator.db")) as (process, url, elapsed):
+        assert elapsed < 1.0, f"started in {elapsed:.2f}s"
+        response = httpx.get(f"{url}/v1/user", headers=HEADERS)
+        assert response.status_code == 200 and response.json()["user_id"]
+        assert _stop(process, signal.SIGTERM) == 0
+        assert _port_closed(url)
+        assert process.stderr is not None and "Traceback" not in process.stderr.read()
+
+
+def test_state_survives_a_restart_with_the_same_data_file(tmp_path: Path) -> None:
+    data = tmp_path / "state" / "emulator.db"
+    body = {"name": "persisted", "conversation_config": {"agent": {"first_message": "Hi"}}}
+    with _serve("--data", str(data)) as (process, url, _):
+        agent_id = httpx.post(f"{url}/v1/convai/agents/create", json=body, headers=HEADERS).json()["agent_id"]
+        assert _stop(process, signal.SIGINT) == 0
+    with _serve("--data", str(data)) as (process, url, _):
+        agent = httpx.get(f"{url}/v1/convai/agents/{agent_id}", headers=HEADERS).json()
+        assert agent["name"] == "persisted"
+        assert agent["conversation_config"]["agent"]["first_message"] == "Hi"
+        assert _stop(process, signal.SIGTERM) == 0
+        assert _port_closed(url)
+
+
+def test_serve_flags_reach_the_server(tmp_path: Path) -> None:
+    with _serve("--api-key", "only-this", "--strict", "--completion-polls", "2") as (process, url, _):
+        assert httpx.get(f"{url}/v1/user", headers=HEADERS).status_code == 401
+        good = {"xi-api-key": "only-this"}
+        assert httpx.get(f"{url}/v1/user", headers=good).status_code == 200
+        typo = {"conversation_config": {"agent": {"first_mesage": "Hi"}}}
+        assert httpx.post(f"{url}/v1/convai/agents/create", json=typo, headers=good).status_code == 422
+        assert _stop(process, signal.SIGTERM) == 0
+
+
+def test_serve_rejects_a_bad_fault_rate() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "agents_cli", "emulator", "serve", "--fault-rate", "2"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert "--fault-rate must be between 0 and 1" in result.stderr
