@@ -411,11 +411,20 @@ def test_partial_history_is_kept_and_the_first_message_only_opens_a_fresh_conver
 
 
 def test_prompt_prohibitions_are_not_speech() -> None:
-    agent = _agent("Never discuss competitors. Do not promise refunds. Help customers with their orders.")
+    agent = _agent(
+        "Never discuss competitors. Do not promise refunds. Help customers with their orders. "
+        "Explain the returns policy and never mention vouchers; greet by name. You can't offer discounts but "
+        "you can offer a callback."
+    )
+    mixed = (
+        "The agent mentions the 'returns policy', 'greet by name' and 'callback' but never 'vouchers' or "
+        "'discounts'."
+    )
+    assert evaluate_test(_llm_test(mixed), agent, {}).status == "passed"
     guardrail = evaluate_test(_llm_test("The agent must never mention 'competitors'."), agent, {})
     assert guardrail.status == "passed"
     message = guardrail.condition_result["rationale"]["messages"][0]
-    assert "only appears in sentences that negate it" in message
+    assert "only appears after a negation" in message
     required = evaluate_test(_llm_test("The agent says 'refunds'."), agent, {})
     assert required.status == "failed"
     test = _llm_test("x", chat_history=[{"role": "user", "message": "Do competitors offer refunds?"}])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 EvaluationResult = Literal["success", "failure", "unknown"]
@@ -28,6 +29,10 @@ TextSource = tuple[str, str]
 _QUOTED = re.compile(r"(?<!\w)'([^'\n]+?)'(?!\w)|\"([^\"\n]+?)\"|‘([^’\n]+?)’|“([^”\n]+?)”")
 _NEGATION = re.compile(
     r"\b(?:not|never|avoid|avoids|avoiding|without|cannot|nor)\b|n't\b|n’t\b", re.IGNORECASE
+)
+_NEGATED_SPAN = re.compile(
+    r"(?:\b(?:not|never|avoid|avoids|avoiding|without|cannot|nor)\b|n't\b|n’t\b).*?(?=\bbut\b|;|$)",
+    re.IGNORECASE | re.DOTALL,
 )
 _CLAUSE_END = re.compile(r"[.;!?\n]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -80,6 +85,7 @@ class Verdict:
         }
 
 
+@lru_cache(maxsize=512)  # the same prompt is normalised once per phrase otherwise
 def normalise_text(text: str) -> str:
     return " ".join(text.replace("’", "'").lower().split())
 
@@ -126,10 +132,11 @@ def condition_rules(condition: str) -> tuple[list[str], list[str]]:
     return required, forbidden
 
 
-def content_words(text: str) -> set[str]:
+@lru_cache(maxsize=512)
+def content_words(text: str) -> frozenset[str]:
     """Lower-case words of 3+ letters minus stop words, with a plural "s" dropped ("orders" → "order")."""
     words = (w for w in _WORD.findall(normalise_text(text)) if len(w) >= 3 and w not in _STOPWORDS)
-    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words}
+    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 
 def word_overlap(example: str, text: str) -> float:
@@ -152,9 +159,11 @@ def is_negated(sentence: str) -> bool:
     return _NEGATION.search(sentence) is not None
 
 
+@lru_cache(maxsize=256)
 def affirmative_text(text: str) -> str:
-    """``text`` without its negated sentences: "Never discuss competitors." is not the agent saying it."""
-    return "\n".join(sentence for sentence in sentences(text) if not is_negated(sentence))
+    """``text`` without what it forbids: from each negation word to the end of its sentence, or to the next
+    "but" or ";", is cut ("Explain refunds and never discuss rivals." keeps "Explain refunds and")."""
+    return "\n".join(_NEGATED_SPAN.sub(" | ", sentence) for sentence in sentences(text))
 
 
 def _found_in(phrase: str, sources: Sequence[TextSource], affirmative: bool) -> list[str]:
@@ -168,7 +177,7 @@ def _found_in(phrase: str, sources: Sequence[TextSource], affirmative: bool) -> 
 
 def _only_negated(phrase: str, sources: Sequence[TextSource], affirmative: bool) -> str:
     if affirmative and _found_in(phrase, sources, affirmative=False):
-        return " (it only appears in sentences that negate it, which do not count)"
+        return " (it only appears after a negation, which does not count)"
     return ""
 
 
