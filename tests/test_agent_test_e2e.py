@@ -56,6 +56,13 @@ chat_history:
   - {role: user, message: My blender broke., time_in_call_secs: 0}
 success_condition: The agent offers a 'refund voucher'.
 """,
+    "vague": """\
+type: llm
+name: Vague
+chat_history:
+  - {role: user, message: Hi, time_in_call_secs: 0}
+success_condition: The agent is nice.
+""",
     "calls-lookup": """\
 type: tool
 name: Calls lookup
@@ -287,3 +294,16 @@ def test_against_deployed_needs_the_agent_deployed(tmp_path: Path, emulator: Run
     stdout, stderr = agents(project, "test", "--against", "deployed", "--sync-agents", expect=0)
     assert "created agent bot" in stderr
     assert "1 passed of 1 run(s)" in stdout
+
+
+def test_inconclusive_result_is_reported_as_unknown_and_fails_the_run(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    project = write_project(tmp_path / "p", emulator.url, attached=["greets", "vague"])
+    report = tmp_path / "report.json"
+    stdout, _ = agents(project, "test", "--json", str(report), expect=1)
+    assert "UNKNOWN  bot / vague (llm)" in stdout
+    assert "Nothing in the success condition can be checked" in stdout
+    assert "1 passed, 1 unknown of 2 run(s)" in stdout
+    data = json.loads(report.read_text())
+    assert [r["status"] for r in data["results"]] == ["passed", "unknown"]
