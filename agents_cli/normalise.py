@@ -119,6 +119,16 @@ def remote_name(kind: str, body: Mapping[str, Any]) -> str | None:
     return name if isinstance(name, str) else None
 
 
+# Nullable sections the server always fills with the model's defaults when they are omitted or null.
+SERVER_FILLED_SECTIONS: dict[str, tuple[str, ...]] = {"agent": ("platform_settings",), "tool": (), "test": ()}
+
+
+def _fill_sections(kind: str, body: dict[str, Any]) -> None:
+    for section in SERVER_FILLED_SECTIONS[kind]:
+        if body.get(section) is None:
+            body[section] = {}
+
+
 def _strip(kind: str, body: dict[str, Any]) -> None:
     for path in SERVER_OWNED[kind]:
         node: Any = body
@@ -225,6 +235,7 @@ def normalise_desired(
     resolved = _walk_resolve(body, (), resolve_ref, environ, desired.sensitive)
     _flatten(resolved, (), desired.user_keys)
     _strip(kind, resolved)
+    _fill_sections(kind, resolved)
     coerced, errors = apply(model_for(kind, resolved), resolved)
     desired.warnings = [
         f"{path_text(tuple(err.get('loc', [])[1:]))}: {err.get('msg', '')}"
@@ -243,6 +254,7 @@ def normalise_remote(
     """A GET (or write) response, in the same shape as ``normalise_desired``'s body."""
     body = copy.deepcopy(dict(remote))
     _strip(kind, body)
+    _fill_sections(kind, body)
     coerced, _errors = apply(model_for(kind, body), body)
     result = coerced if isinstance(coerced, dict) else {}
     _strip(kind, result)

@@ -15,7 +15,6 @@ import asyncio
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from agents_cli.api import DEFAULT_CONCURRENCY, ApiClient, RetryPolicy
@@ -51,10 +50,6 @@ def remote_id_of(kind: str, document: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def emulator_data_path(root: Path) -> Path:
-    return root / ".agents" / "emulator.db"
-
-
 def build_client(
     project: Project,
     environment: Environment,
@@ -66,9 +61,9 @@ def build_client(
     """The API client for ``environment`` (not yet entered: use ``async with``)."""
     limit = concurrency or DEFAULT_CONCURRENCY
     if environment.emulator:
-        from agents_cli.emulator.transport import in_process_client_transport
+        from agents_cli.emulator.transport import in_process_client_transport, project_database
 
-        data_path = emulator_data_path(project.root)
+        data_path = project_database(project.root)
         data_path.parent.mkdir(parents=True, exist_ok=True)
         transport = in_process_client_transport(data_path, None)
         return ApiClient(EMULATOR_BASE_URL, EMULATOR_KEY, transport=transport, concurrency=limit, retry=retry)

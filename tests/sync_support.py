@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -121,25 +119,8 @@ def remote_list(base_url: str, path: str, key: str) -> list[dict[str, Any]]:
 
 @contextlib.contextmanager
 def serve_emulator(settings: Any = None, data_path: Path | None = None) -> Iterator[str]:
-    """The emulator on 127.0.0.1 (a free port) in a daemon thread; stops when the block ends."""
-    import uvicorn
+    """The emulator on 127.0.0.1 (a free port) in a background thread; stops when the block ends."""
+    from agents_cli.emulator.server import running_emulator
 
-    from agents_cli.emulator.app import create_app
-    from agents_cli.emulator.store import Store
-
-    app = create_app(settings, Store(data_path))
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("emulator did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with running_emulator(settings, data_path) as served:
+        yield served.url

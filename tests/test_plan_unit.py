@@ -188,3 +188,12 @@ def test_tool_files_may_hold_only_the_tool_config() -> None:
     assert bare.body == wrapped.body
     server = {"id": "tool_1", "tool_config": bare.body["tool_config"], "access_info": {}, "usage_stats": {}}
     assert normalise_remote("tool", server) == bare.body
+
+
+def test_omitted_platform_settings_equal_the_server_filled_defaults() -> None:
+    config = agent_config()
+    item = desired(config)
+    assert item.body["platform_settings"]  # the model's defaults, as the server fills them
+    echoed = remote_echo({**item.body, "platform_settings": None})
+    echoed["platform_settings"] = item.body["platform_settings"]
+    assert normalise_remote("agent", echoed) == item.body
