@@ -10,7 +10,8 @@ created and recorded in state, so the next ``agents sync`` fills that same agent
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 from agents_cli.errors import ConfigError, RemoteError
@@ -84,10 +85,8 @@ def config_override(desired: DesiredSet, agent: str, ids: dict[str, dict[str, st
     return override
 
 
-async def create_placeholder_agent(
-    api: ApiClient, project: Project, env: str, agent: str, display_name: str
-) -> str:
-    """Create an empty agent to run tests against, record it in state, return its id."""
+async def create_placeholder_agent(api: ApiClient, env: str, agent: str, display_name: str) -> str:
+    """Create an empty agent to run tests against; its id (the caller records it in state)."""
     body = send_body("agent", agent, env, {"name": display_name, "conversation_config": {}})
     body["tags"] = [*body["tags"], PLACEHOLDER_TAG]
 
@@ -103,16 +102,42 @@ async def create_placeholder_agent(
     agent_id = created.get("agent_id") if isinstance(created, dict) else None
     if not isinstance(agent_id, str):
         raise RemoteError(f"POST {AGENTS_PATH}/create: no agent_id in the response")
-    with state_lock(project.root, env):
-        state = load_state(project.root, env)
-        if state.get("agent", agent) is None:
-            # No fingerprint: the next plan compares the real config with this empty agent and updates it.
-            state.set("agent", agent, ResourceState(id=agent_id))
-            save_state(project.root, state)
     return agent_id
 
 
-SyncPrerequisites = Callable[[list[str]], Awaitable[None]]
+async def ensure_agent_ids(
+    api: ApiClient, project: Project, env: str, selection: Selection, *, against: str, out: Output
+) -> dict[str, str]:
+    """Remote id per selected agent; never-synced agents get placeholders (``local``) or an error."""
+    state = load_state(project.root, env)
+    ids = {agent.name: entry.id for agent in selection.agents if (entry := state.get("agent", agent.name))}
+    missing = [agent for agent in selection.agents if agent.name not in ids]
+    if missing and against == "deployed":
+        raise ConfigError(
+            f"agent {missing[0].name!r} is not deployed in environment {env!r}",
+            hint=f"run 'agents sync --env {env}' first, or test the local config (--against local)",
+        )
+    created = await asyncio.gather(
+        *(
+            create_placeholder_agent(api, env, agent.name, remote_name("agent", agent.config) or agent.name)
+            for agent in missing
+        )
+    )
+    if missing:
+        with state_lock(project.root, env):
+            state = load_state(project.root, env)
+            for agent, agent_id in zip(missing, created, strict=True):
+                # No fingerprint: the next plan compares the real config with the empty agent and updates it.
+                if state.get("agent", agent.name) is None:
+                    state.set("agent", agent.name, ResourceState(id=agent_id))
+                ids[agent.name] = state.ids("agent")[agent.name]
+            save_state(project.root, state)
+    for agent in missing:
+        out.info(
+            f"{agent.name}: not deployed in {env!r}; created placeholder agent {ids[agent.name]} to run "
+            "tests against (your config is sent with each run; 'agents sync' will fill it)"
+        )
+    return ids
 
 
 async def build_targets(
@@ -127,27 +152,16 @@ async def build_targets(
 ) -> list[AgentTarget]:
     """Targets with remote ids (after prerequisites were synced) and, for ``local``, config overrides."""
     state = load_state(project.root, env)
+    # Agents first: every other lookup below reads the state these calls may have just written.
+    agent_ids = await ensure_agent_ids(api, project, env, selection, against=against, out=out)
     ids = {kind: state.ids(kind) for kind in ("tool", "test", "agent")}
+    ids["agent"].update(agent_ids)
     targets = []
     for agent in selection.agents:
         entry = state.get("agent", agent.name)
         # A placeholder (see module doc) is recorded without fingerprint until 'agents sync' fills it.
         deployed = entry is not None and entry.fingerprint is not None
-        if entry is None:
-            if against == "deployed":
-                raise ConfigError(
-                    f"agent {agent.name!r} is not deployed in environment {env!r}",
-                    hint=f"run 'agents sync --env {env}' first, or test the local config (--against local)",
-                )
-            display = remote_name("agent", agent.config) or agent.name
-            agent_id = await create_placeholder_agent(api, project, env, agent.name, display)
-            out.info(
-                f"{agent.name}: not deployed in {env!r}; created placeholder agent {agent_id} to run tests "
-                "against (your config is sent with each run; 'agents sync' will fill it)"
-            )
-            ids["agent"][agent.name] = agent_id
-        else:
-            agent_id = entry.id
+        agent_id = agent_ids[agent.name]
         tests = []
         for name in agent.tests:
             remote_id = ids["test"].get(name)
