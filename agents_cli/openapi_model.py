@@ -20,15 +20,23 @@ Deliberate choices (see docs/emulator.md):
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from agents_cli.openapi_scalars import (
+    ErrorList,
+    Loc,
+    apply_bool,
+    apply_number,
+    apply_string,
+    check_size,
+    exact_type_match,
+    fast_copy,
+    is_float_field,
+    quote_choices,
+    validation_error,
+)
 from agents_cli.resources import openapi_spec_path
-
-Loc = tuple[str | int, ...]
-ErrorList = list[dict[str, Any]]
 
 # Enums whose values come from a catalog that changes faster than the spec (see notes/api.md).
 CATALOG_ENUMS: frozenset[str] = frozenset(
@@ -54,25 +62,6 @@ FACTORY_DEFAULTS: dict[tuple[str, str], Any] = {
 }
 _REF_PREFIX = "#/components/schemas/"
 _MISSING = object()
-_TRUE_STRINGS = frozenset({"true", "t", "yes", "y", "on", "1"})
-_FALSE_STRINGS = frozenset({"false", "f", "no", "n", "off", "0"})
-_TYPE_NAMES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}
-
-
-def _error(
-    loc: Loc, type_: str, msg: str, value: object, ctx: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    error: dict[str, Any] = {"type": type_, "loc": list(loc), "msg": msg, "input": value}
-    if ctx:
-        error["ctx"] = ctx
-    return error
-
-
-def _quote_choices(values: list[Any]) -> str:
-    quoted = [repr(v) if not isinstance(v, str) else f"'{v}'" for v in values]
-    if len(quoted) <= 1:
-        return "".join(quoted)
-    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 class _Options:
@@ -90,7 +79,6 @@ class OpenAPIModels:
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
         self.schemas: dict[str, dict[str, Any]] = spec.get("components", {}).get("schemas", {})
-        self._patterns: dict[str, re.Pattern[str]] = {}
         self._defaults_cache: dict[str, Any] = {}
         self._defaults_in_progress: set[str] = set()
 
@@ -218,8 +206,8 @@ class OpenAPIModels:
         if "const" in schema:
             if value != schema["const"] or type(value) is not type(schema["const"]):
                 errors.append(
-                    _error(
-                        loc, "literal_error", f"Input should be {_quote_choices([schema['const']])}", value
+                    validation_error(
+                        loc, "literal_error", f"Input should be {quote_choices([schema['const']])}", value
                     )
                 )
             return value
@@ -233,18 +221,18 @@ class OpenAPIModels:
         if type_ == "array":
             return self._apply_list(schema, value, loc, errors, options)
         if type_ == "string":
-            return self._apply_string(schema, value, loc, errors)
+            return apply_string(schema, value, loc, errors)
         if type_ == "integer":
-            return self._apply_number(schema, value, loc, errors, integer=True)
+            return apply_number(schema, value, loc, errors, integer=True)
         if type_ == "number":
-            return self._apply_number(schema, value, loc, errors, integer=False)
+            return apply_number(schema, value, loc, errors, integer=False)
         if type_ == "boolean":
-            return self._apply_bool(value, loc, errors)
+            return apply_bool(value, loc, errors)
         if type_ == "null":
             if value is not None:
-                errors.append(_error(loc, "none_required", "Input should be None", value))
+                errors.append(validation_error(loc, "none_required", "Input should be None", value))
             return value
-        return _fast_copy(value)  # `{}` or unknown: Any
+        return fast_copy(value)  # `{}` or unknown: Any
 
     # -- containers ----------------------------------------------------------------------------------
     def _apply_model(
@@ -259,7 +247,7 @@ class OpenAPIModels:
         if not isinstance(value, dict):
             title = model_name or schema.get("title") or "model"
             errors.append(
-                _error(
+                validation_error(
                     loc,
                     "model_attributes_type",
                     f"Input should be a valid dictionary or object to extract fields from (model {title})",
@@ -275,7 +263,7 @@ class OpenAPIModels:
                 result[key] = self._apply(prop, value[key], (*loc, key), errors, options)
             elif key in required:
                 if options.fill_defaults:
-                    errors.append(_error((*loc, key), "missing", "Field required", value))
+                    errors.append(validation_error((*loc, key), "missing", "Field required", value))
             elif options.fill_defaults:
                 factory = FACTORY_DEFAULTS.get((model_name, key)) if model_name else None
                 if factory is not None:
@@ -289,28 +277,30 @@ class OpenAPIModels:
                 continue
             # A spec quirk: a required key without a property schema (any value, but it must be there).
             if key in value:
-                result[key] = _fast_copy(value[key])
+                result[key] = fast_copy(value[key])
             elif options.fill_defaults:
-                errors.append(_error((*loc, key), "missing", "Field required", value))
+                errors.append(validation_error((*loc, key), "missing", "Field required", value))
         extra = schema.get("additionalProperties", False)
         for key, item in value.items():
             if key in properties or key in required:
                 continue
             if extra is True or (isinstance(extra, dict) and not extra):
-                result[key] = _fast_copy(item)
+                result[key] = fast_copy(item)
             elif isinstance(extra, dict):
                 result[key] = self._apply(extra, item, (*loc, key), errors, options)
             elif options.strict:
-                errors.append(_error((*loc, key), "extra_forbidden", "Extra inputs are not permitted", item))
+                errors.append(
+                    validation_error((*loc, key), "extra_forbidden", "Extra inputs are not permitted", item)
+                )
         return result
 
     def _missing_default(self, prop: dict[str, Any]) -> object:
         """What Pydantic puts in a missing optional field (see the module docstring)."""
         if "default" in prop:
             default = prop["default"]
-            if isinstance(default, int) and not isinstance(default, bool) and _is_float_field(prop):
+            if isinstance(default, int) and not isinstance(default, bool) and is_float_field(prop):
                 return float(default)  # the stored value was validated once: a float field reads back as 0.0
-            return _fast_copy(default)
+            return fast_copy(default)
         ref = self.ref_name(prop)
         if ref is not None:
             target = self.schemas.get(ref, {})
@@ -340,13 +330,13 @@ class OpenAPIModels:
             finally:
                 self._defaults_in_progress.discard(name)
             self._defaults_cache[name] = cached
-        return _fast_copy(cached)
+        return fast_copy(cached)
 
     def _apply_dict(
         self, schema: dict[str, Any], value: object, loc: Loc, errors: ErrorList, options: _Options
     ) -> object:
         if not isinstance(value, dict):
-            errors.append(_error(loc, "dict_type", "Input should be a valid dictionary", value))
+            errors.append(validation_error(loc, "dict_type", "Input should be a valid dictionary", value))
             return value
         items_schema = schema.get("additionalProperties", True)
         key_schema = schema.get("propertyNames")
@@ -357,39 +347,15 @@ class OpenAPIModels:
             if isinstance(items_schema, dict) and items_schema:
                 result[key] = self._apply(items_schema, item, (*loc, key), errors, options)
             else:
-                result[key] = _fast_copy(item)
-        count = len(value)
-        if "minProperties" in schema and count < schema["minProperties"]:
-            minimum = schema["minProperties"]
-            errors.append(
-                _error(
-                    loc,
-                    "too_short",
-                    f"Dictionary should have at least {minimum} item{'s' * (minimum != 1)} "
-                    f"after validation, not {count}",
-                    value,
-                    {"field_type": "Dictionary", "min_length": minimum, "actual_length": count},
-                )
-            )
-        if "maxProperties" in schema and count > schema["maxProperties"]:
-            maximum = schema["maxProperties"]
-            errors.append(
-                _error(
-                    loc,
-                    "too_long",
-                    f"Dictionary should have at most {maximum} item{'s' * (maximum != 1)} "
-                    f"after validation, not {count}",
-                    value,
-                    {"field_type": "Dictionary", "max_length": maximum, "actual_length": count},
-                )
-            )
+                result[key] = fast_copy(item)
+        check_size(schema, len(value), value, loc, errors, what="Dictionary")
         return result
 
     def _apply_list(
         self, schema: dict[str, Any], value: object, loc: Loc, errors: ErrorList, options: _Options
     ) -> object:
         if not isinstance(value, list):
-            errors.append(_error(loc, "list_type", "Input should be a valid list", value))
+            errors.append(validation_error(loc, "list_type", "Input should be a valid list", value))
             return value
         items = schema.get("items")
         if isinstance(items, dict) and items:
@@ -397,32 +363,8 @@ class OpenAPIModels:
                 self._apply(items, item, (*loc, index), errors, options) for index, item in enumerate(value)
             ]
         else:
-            result = _fast_copy(value)
-        count = len(value)
-        if "minItems" in schema and count < schema["minItems"]:
-            minimum = schema["minItems"]
-            errors.append(
-                _error(
-                    loc,
-                    "too_short",
-                    f"List should have at least {minimum} item{'s' * (minimum != 1)} "
-                    f"after validation, not {count}",
-                    value,
-                    {"field_type": "List", "min_length": minimum, "actual_length": count},
-                )
-            )
-        if "maxItems" in schema and count > schema["maxItems"]:
-            maximum = schema["maxItems"]
-            errors.append(
-                _error(
-                    loc,
-                    "too_long",
-                    f"List should have at most {maximum} item{'s' * (maximum != 1)} "
-                    f"after validation, not {count}",
-                    value,
-                    {"field_type": "List", "max_length": maximum, "actual_length": count},
-                )
-            )
+            result = fast_copy(value)
+        check_size(schema, len(value), value, loc, errors, what="List")
         return result
 
     # -- unions --------------------------------------------------------------------------------------
@@ -436,7 +378,7 @@ class OpenAPIModels:
         mapping: dict[str, str] = discriminator.get("mapping", {})
         if not isinstance(value, dict):
             errors.append(
-                _error(
+                validation_error(
                     loc,
                     "model_attributes_type",
                     "Input should be a valid dictionary or object to extract fields from",
@@ -446,7 +388,7 @@ class OpenAPIModels:
             return value
         if prop not in value:
             errors.append(
-                _error(
+                validation_error(
                     loc,
                     "union_tag_not_found",
                     f"Unable to extract tag using discriminator '{prop}'",
@@ -460,7 +402,7 @@ class OpenAPIModels:
         if target is None:
             expected = ", ".join(f"'{t}'" for t in mapping)
             errors.append(
-                _error(
+                validation_error(
                     loc,
                     "union_tag_invalid",
                     f"Input tag '{tag}' found using '{prop}' does not match any of "
@@ -486,7 +428,7 @@ class OpenAPIModels:
         if len(non_null) == 1:
             return self._apply(non_null[0], value, loc, errors, options)
         # Pydantic "smart" union: an exact type match first, then the first member that validates.
-        ordered = sorted(non_null, key=lambda alt: 0 if _exact_type_match(alt, value) else 1)
+        ordered = sorted(non_null, key=lambda alt: 0 if exact_type_match(alt, value) else 1)
         best: tuple[object, ErrorList] | None = None
         for alternative in ordered:
             attempt: ErrorList = []
@@ -496,7 +438,7 @@ class OpenAPIModels:
             if best is None or len(attempt) < len(best[1]):
                 best = (result, attempt)
         if best is None:
-            return _fast_copy(value)
+            return fast_copy(value)
         errors.extend(best[1])
         return best[0]
 
@@ -518,177 +460,11 @@ class OpenAPIModels:
         if catalog and not options.strict_catalog and isinstance(value, str):
             return value
         kind = "literal_error" if literal else "enum"
-        expected = _quote_choices(choices)
-        errors.append(_error(loc, kind, f"Input should be {expected}", value, {"expected": expected}))
+        expected = quote_choices(choices)
+        errors.append(
+            validation_error(loc, kind, f"Input should be {expected}", value, {"expected": expected})
+        )
         return value
-
-    def _apply_string(self, schema: dict[str, Any], value: object, loc: Loc, errors: ErrorList) -> object:
-        if not isinstance(value, str):
-            errors.append(_error(loc, "string_type", "Input should be a valid string", value))
-            return value
-        if "minLength" in schema and len(value) < schema["minLength"]:
-            n = schema["minLength"]
-            errors.append(
-                _error(
-                    loc,
-                    "string_too_short",
-                    f"String should have at least {n} character{'s' * (n != 1)}",
-                    value,
-                    {"min_length": n},
-                )
-            )
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            n = schema["maxLength"]
-            errors.append(
-                _error(
-                    loc,
-                    "string_too_long",
-                    f"String should have at most {n} character{'s' * (n != 1)}",
-                    value,
-                    {"max_length": n},
-                )
-            )
-        pattern = schema.get("pattern")
-        if isinstance(pattern, str) and not self._pattern(pattern).search(value):
-            errors.append(
-                _error(
-                    loc,
-                    "string_pattern_mismatch",
-                    f"String should match pattern '{pattern}'",
-                    value,
-                    {"pattern": pattern},
-                )
-            )
-        return value
-
-    def _pattern(self, pattern: str) -> re.Pattern[str]:
-        compiled = self._patterns.get(pattern)
-        if compiled is None:
-            try:
-                compiled = re.compile(pattern)
-            except re.error:  # a pattern Python cannot read: accept everything rather than crash
-                compiled = re.compile("")
-            self._patterns[pattern] = compiled
-        return compiled
-
-    def _apply_number(
-        self, schema: dict[str, Any], value: object, loc: Loc, errors: ErrorList, *, integer: bool
-    ) -> object:
-        kind = "int" if integer else "float"
-        label = "integer" if integer else "number"
-        number: int | float
-        if isinstance(value, bool) or value is None or isinstance(value, list | dict):
-            errors.append(_error(loc, f"{kind}_type", f"Input should be a valid {label}", value))
-            return value
-        if isinstance(value, str):
-            try:
-                number = int(value.strip()) if integer else float(value.strip())
-            except ValueError:
-                errors.append(
-                    _error(
-                        loc,
-                        f"{kind}_parsing",
-                        f"Input should be a valid {label}, unable to parse "
-                        f"string as {'an integer' if integer else 'a number'}",
-                        value,
-                    )
-                )
-                return value
-        elif isinstance(value, int | float):
-            number = value
-        else:
-            errors.append(_error(loc, f"{kind}_type", f"Input should be a valid {label}", value))
-            return value
-        if integer:
-            if isinstance(number, float):
-                if not number.is_integer():
-                    errors.append(
-                        _error(
-                            loc,
-                            "int_from_float",
-                            "Input should be a valid integer, got a number with a fractional part",
-                            value,
-                        )
-                    )
-                    return value
-                number = int(number)
-        else:
-            number = float(number)
-        self._check_bounds(schema, number, value, loc, errors)
-        return number
-
-    @staticmethod
-    def _check_bounds(
-        schema: dict[str, Any], number: float, value: object, loc: Loc, errors: ErrorList
-    ) -> None:
-        checks: list[tuple[str, str, str, Callable[[float, float], bool]]] = [
-            ("minimum", "greater_than_equal", "greater than or equal to", lambda n, b: n >= b),
-            ("maximum", "less_than_equal", "less than or equal to", lambda n, b: n <= b),
-            ("exclusiveMinimum", "greater_than", "greater than", lambda n, b: n > b),
-            ("exclusiveMaximum", "less_than", "less than", lambda n, b: n < b),
-        ]
-        for keyword, type_, words, holds in checks:
-            bound = schema.get(keyword)
-            if isinstance(bound, int | float) and not isinstance(bound, bool) and not holds(number, bound):
-                ctx_key = {
-                    "minimum": "ge",
-                    "maximum": "le",
-                    "exclusiveMinimum": "gt",
-                    "exclusiveMaximum": "lt",
-                }
-                errors.append(
-                    _error(loc, type_, f"Input should be {words} {bound}", value, {ctx_key[keyword]: bound})
-                )
-
-    @staticmethod
-    def _apply_bool(value: object, loc: Loc, errors: ErrorList) -> object:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        if isinstance(value, str):
-            lowered = value.strip().lower()
-            if lowered in _TRUE_STRINGS:
-                return True
-            if lowered in _FALSE_STRINGS:
-                return False
-            errors.append(
-                _error(
-                    loc, "bool_parsing", "Input should be a valid boolean, unable to interpret input", value
-                )
-            )
-            return value
-        errors.append(_error(loc, "bool_type", "Input should be a valid boolean", value))
-        return value
-
-
-def _exact_type_match(schema: dict[str, Any], value: object) -> bool:
-    type_ = schema.get("type")
-    if type_ == "string":
-        return isinstance(value, str)
-    if type_ == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if type_ == "number":
-        return isinstance(value, float)
-    if type_ == "boolean":
-        return isinstance(value, bool)
-    if type_ == "array":
-        return isinstance(value, list)
-    return False
-
-
-def _is_float_field(schema: dict[str, Any]) -> bool:
-    types = [alt.get("type") for alt in schema.get("anyOf", ())] or [schema.get("type")]
-    return "number" in types and "integer" not in types
-
-
-def _fast_copy(value: Any) -> Any:
-    """Deep copy of plain JSON data, several times faster than ``copy.deepcopy``."""
-    if isinstance(value, dict):
-        return {key: _fast_copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_fast_copy(item) for item in value]
-    return value
 
 
 @cache
