@@ -1,0 +1,201 @@
+"""SIGKILL ``agents sync`` at a random moment, run it again: it converges, with no duplicate and a state file
+that always parses.
+
+Each trial serves a fresh emulator on loopback (with a little latency so the sync takes a while), starts
+``python -m agents_cli sync --yes`` as a subprocess, kills it with SIGKILL after a random delay, checks that
+``state/<env>.json`` (if written yet) parses, runs sync again to completion, then checks that ``agents
+plan --detailed-exitcode`` exits 0 and that the remote holds exactly one agent per local agent and one tool
+per tool. The kill moment is uniform over the duration of one uninterrupted sync (measured first).
+
+Usage: python benchmarks/kill_converge.py [--trials 20] [--agents 30] [--tools 5] [--seed 1] [--window S]
+Exit status 1 if any trial did not converge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from faults_converge import KEY_VARIABLE, REPO_ROOT, remote_counts, write_scale_project
+
+from agents_cli.emulator.settings import EmulatorSettings
+
+ENV = "bench"
+LATENCY_MS = 30  # so that one sync takes long enough to be killed at many different points
+
+
+def agents_command(root: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "agents_cli", "--chdir", str(root), *args]
+
+
+def child_environment() -> dict[str, str]:
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), KEY_VARIABLE: "sk_kill", "NO_COLOR": "1"}
+    environment.pop("ELEVENLABS_BASE_URL", None)
+    return environment
+
+
+@dataclass
+class Trial:
+    number: int
+    kill_after: float
+    killed_running: bool
+    state_parsed: bool
+    rerun_exit: int
+    plan_exit: int
+    agents: int
+    tools: int
+    duplicates: int
+
+    def converged(self, agents: int, tools: int) -> bool:
+        return (
+            self.state_parsed
+            and self.rerun_exit == 0
+            and self.plan_exit == 0
+            and self.duplicates == 0
+            and (self.agents, self.tools) == (agents, tools)
+        )
+
+    def line(self, agents: int, tools: int) -> str:
+        return (
+            f"trial {self.number:2d}: {'ok ' if self.converged(agents, tools) else 'FAIL'} "
+            f"killed after {self.kill_after:.2f} s ({'mid-run' if self.killed_running else 'already done'}), "
+            f"state {'parses' if self.state_parsed else 'BROKEN'}, rerun exit {self.rerun_exit}, "
+            f"plan exit {self.plan_exit}, remote {self.agents} agents / {self.tools} tools, "
+            f"{self.duplicates} duplicates"
+        )
+
+
+def state_parses(root: Path) -> bool:
+    path = root / "state" / f"{ENV}.json"
+    if not path.exists():
+        return True
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return True
+
+
+class _ClientGoneFilter(logging.Filter):
+    """A killed client leaves a request half-read; the emulator's report of that is expected here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return type(exc).__name__ != "ClientDisconnect"
+
+
+def quiet_killed_clients() -> None:
+    logger = logging.getLogger("agents_cli.emulator")
+    if not any(isinstance(f, _ClientGoneFilter) for f in logger.filters):
+        logger.addFilter(_ClientGoneFilter())
+
+
+def measure_sync(workdir: Path, *, agents: int, tools: int) -> float:
+    """Wall time of one complete ``agents sync`` subprocess on the same setup as the trials."""
+    from agents_cli.emulator.server import running_emulator
+
+    with running_emulator(trial_settings()) as served:
+        root = write_scale_project(workdir / "calibration", served.url, agents=agents, tools=tools, env=ENV)
+        started = time.perf_counter()
+        subprocess.run(
+            agents_command(root, "sync", "--yes"), env=child_environment(), capture_output=True, check=True
+        )
+        return time.perf_counter() - started
+
+
+def trial_settings() -> EmulatorSettings:
+    from agents_cli.emulator.faults import FaultSettings
+
+    return EmulatorSettings(faults=FaultSettings(latency_ms=LATENCY_MS))
+
+
+def kill_trial(
+    number: int, workdir: Path, rng: random.Random, *, agents: int, tools: int, window: float
+) -> Trial:
+    from agents_cli.emulator.server import running_emulator
+
+    with running_emulator(trial_settings()) as served:
+        root = write_scale_project(
+            workdir / f"trial-{number}", served.url, agents=agents, tools=tools, env=ENV
+        )
+        environment = child_environment()
+        kill_after = rng.uniform(0.0, window)
+        process = subprocess.Popen(
+            agents_command(root, "sync", "--yes"),
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(kill_after)
+        killed_running = process.poll() is None
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        parsed = state_parses(root)
+        rerun = subprocess.run(
+            agents_command(root, "sync", "--yes"),
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        plan = subprocess.run(
+            agents_command(root, "plan", "--detailed-exitcode"),
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        parsed = parsed and state_parses(root)
+        agent_tags, tool_names = remote_counts(served.url)
+    duplicates = sum(n - 1 for n in agent_tags.values() if n > 1) + sum(
+        n - 1 for n in tool_names.values() if n > 1
+    )
+    return Trial(
+        number=number,
+        kill_after=kill_after,
+        killed_running=killed_running,
+        state_parsed=parsed,
+        rerun_exit=rerun.returncode,
+        plan_exit=plan.returncode,
+        agents=sum(agent_tags.values()),
+        tools=sum(tool_names.values()),
+        duplicates=duplicates,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--agents", type=int, default=30)
+    parser.add_argument("--tools", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--window", type=float, default=None, help="Kill within this many seconds of start.")
+    options = parser.parse_args()
+    rng = random.Random(options.seed)
+    quiet_killed_clients()
+    good = 0
+    with tempfile.TemporaryDirectory(prefix="agents-kill-") as folder:
+        window = options.window or measure_sync(Path(folder), agents=options.agents, tools=options.tools)
+        print(f"one uninterrupted sync (process start included): {window:.2f} s", flush=True)
+        for number in range(1, options.trials + 1):
+            trial = kill_trial(
+                number, Path(folder), rng, agents=options.agents, tools=options.tools, window=window
+            )
+            print(trial.line(options.agents, options.tools), flush=True)
+            good += trial.converged(options.agents, options.tools)
+    print(f"converged: {good}/{options.trials} trials ({options.agents} agents + {options.tools} tools)")
+    return 0 if good == options.trials else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

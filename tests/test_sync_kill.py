@@ -1,0 +1,26 @@
+"""SIGKILL ``agents sync`` mid-run, run it again: no duplicates, state always parses (3 trials here; 20 in
+``benchmarks/kill_converge.py``)."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from kill_converge import kill_trial, measure_sync, quiet_killed_clients
+
+
+@pytest.mark.timeout(180)
+def test_killed_sync_converges_on_rerun(tmp_path: Path) -> None:
+    quiet_killed_clients()
+    agents, tools = 12, 3
+    window = 0.8 * measure_sync(tmp_path, agents=agents, tools=tools)  # kills land before the end
+    rng = random.Random(42)
+    trials = [kill_trial(n, tmp_path, rng, agents=agents, tools=tools, window=window) for n in range(1, 4)]
+    for trial in trials:
+        assert trial.converged(agents, tools), trial.line(agents, tools)
+    assert any(trial.killed_running for trial in trials), "at least one kill must land mid-run"
