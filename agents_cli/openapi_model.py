@@ -20,6 +20,7 @@ Deliberate choices (see docs/emulator.md):
 from __future__ import annotations
 
 import json
+import threading
 from functools import cache
 from typing import Any
 
@@ -79,8 +80,11 @@ class OpenAPIModels:
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
         self.schemas: dict[str, dict[str, Any]] = spec.get("components", {}).get("schemas", {})
+        # Built-from-nothing model defaults, computed once under a lock; the models being built (to stop a
+        # model that defaults to itself) are per thread, so another thread never sees them half-built.
         self._defaults_cache: dict[str, Any] = {}
-        self._defaults_in_progress: set[str] = set()
+        self._defaults_lock = threading.RLock()
+        self._building = threading.local()
 
     # -- lookups -------------------------------------------------------------------------------------
     def schema(self, name: str) -> dict[str, Any]:
@@ -304,11 +308,7 @@ class OpenAPIModels:
         ref = self.ref_name(prop)
         if ref is not None:
             target = self.schemas.get(ref, {})
-            if (
-                "properties" in target
-                and not target.get("required")
-                and ref not in self._defaults_in_progress
-            ):
+            if "properties" in target and not target.get("required") and ref not in self._in_progress():
                 return self._model_defaults(ref)
             return _MISSING
         alternatives = prop.get("anyOf")
@@ -320,16 +320,27 @@ class OpenAPIModels:
             return {}
         return _MISSING
 
+    def _in_progress(self) -> set[str]:
+        building: set[str] | None = getattr(self._building, "names", None)
+        if building is None:
+            building = self._building.names = set()
+        return building
+
     def _model_defaults(self, name: str) -> object:
         cached = self._defaults_cache.get(name, _MISSING)
         if cached is _MISSING:
-            # A model that (indirectly) defaults to itself stops materialising at the repeat.
-            self._defaults_in_progress.add(name)
-            try:
-                cached = self._apply_ref(name, {}, (), [], _Options(False, False, True))
-            finally:
-                self._defaults_in_progress.discard(name)
-            self._defaults_cache[name] = cached
+            with self._defaults_lock:
+                cached = self._defaults_cache.get(name, _MISSING)
+                if cached is _MISSING:
+                    # A model that (indirectly) defaults to itself stops materialising at the repeat
+                    # (no model of the vendored spec does).
+                    building = self._in_progress()
+                    building.add(name)
+                    try:
+                        cached = self._apply_ref(name, {}, (), [], _Options(False, False, True))
+                    finally:
+                        building.discard(name)
+                    self._defaults_cache[name] = cached
         return fast_copy(cached)
 
     def _apply_dict(

@@ -37,7 +37,7 @@ class Store:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         self.path = target
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None, timeout=30)
         if target != ":memory:":
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -73,7 +73,7 @@ class Store:
     def put(self, kind: str, doc_id: str, data: dict[str, Any]) -> None:
         """Insert or replace; a replaced document keeps its place in the listing order."""
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        with self._lock:
+        with self.transaction():
             updated = self._db.execute(
                 "UPDATE documents SET data = ? WHERE kind = ? AND id = ?", (text, kind, doc_id)
             ).rowcount
@@ -107,10 +107,8 @@ class Store:
 
     def next_value(self, name: str) -> int:
         """A persistent counter (ids' sequence numbers, listing order)."""
-        with self._lock:
-            row = self._db.execute(
-                "INSERT INTO counters (name, value) VALUES (?, 1) "
-                "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
-                (name,),
-            ).fetchone()
+        with self.transaction():
+            if not self._db.execute("UPDATE counters SET value = value + 1 WHERE name = ?", (name,)).rowcount:
+                self._db.execute("INSERT INTO counters (name, value) VALUES (?, 1)", (name,))
+            row = self._db.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
         return int(row[0])
