@@ -434,6 +434,51 @@ def status_command(
     _dispatch(ctx, "status", env=env, as_json=as_json, base_url=base_url, concurrency=concurrency)
 
 
+@app.command("pull")
+def pull_command(
+    ctx: typer.Context,
+    env: EnvOption = None,
+    pull_all: Annotated[
+        bool, typer.Option("--all", help="Import new remote resources and update the tracked ones.")
+    ] = False,
+    update: Annotated[
+        bool, typer.Option("--update", help="Only update resources this environment already tracks.")
+    ] = False,
+    only: OnlyOption = None,
+    file_format: Annotated[
+        FileFormat, typer.Option("--format", help="Format of new files.")
+    ] = FileFormat.yaml,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files with local changes that were never synced.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be written, write nothing.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before overwriting files.")] = False,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
+    concurrency: ConcurrencyOption = None,
+) -> None:
+    """Import remote agents, tools and tests into minimal config files, the manifest and state (default: only
+    what the project does not have yet)."""
+    if pull_all and update:
+        raise typer.BadParameter("--all and --update exclude each other", param_hint="--all/--update")
+    _dispatch(
+        ctx,
+        "pull",
+        env=env,
+        mode="all" if pull_all else "update" if update else "new",
+        only=only or [],
+        file_format=file_format.value,
+        force=force,
+        dry_run=dry_run,
+        yes=yes,
+        as_json=as_json,
+        base_url=base_url,
+        concurrency=concurrency,
+    )
+
+
 def _click_exceptions() -> Any:
     # typer >= 0.29 vendors click as typer._click; older releases use the click package.
     try:

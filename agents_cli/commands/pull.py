@@ -1,0 +1,406 @@
+"""``agents pull``: import remote agents, tools and tests into config files, the manifest and state.
+
+Default: import what the project does not have yet; ``--update``: refresh what it tracks in this environment;
+``--all``: both. Files are minimal (``pull_files``) and round-trip: pull → plan shows no changes. A file
+whose local edits were never synced is not overwritten without ``--force``; nothing is written if any file is
+refused.
+YAML updates keep comments and key order (``yaml_roundtrip``). Pulling a resource into a second environment
+writes an overlay holding only the differences.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents_cli.commands import _everyday
+from agents_cli.configs import deep_merge, load_resource
+from agents_cli.context import AppContext
+from agents_cli.errors import Aborted, ConfigError
+from agents_cli.normalise import normalise_desired, normalise_remote, remote_name, request_shape
+from agents_cli.project import (
+    MANIFEST_NAME,
+    MANIFEST_SECTIONS,
+    RESOURCE_KINDS,
+    Project,
+    Resource,
+    config_path_for,
+    load_project,
+)
+from agents_cli.pull_files import MISSING, minimal_config, overlay_between, repair, to_references
+from agents_cli.pull_select import Candidate, Mode, ids_by_kind, reference_map, select
+from agents_cli.state import ResourceState, fingerprint
+
+
+@dataclass
+class Written:
+    """One resource's outcome: ``import`` | ``update`` | ``overlay`` | ``up-to-date`` | ``refused``."""
+
+    candidate: Candidate
+    action: str
+    file: Path | None = None
+    text: str | None = None
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    state: ResourceState | None = None
+    new_overlay: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.candidate.kind,
+            "name": self.candidate.name,
+            "remote_id": self.candidate.remote_id,
+            "action": self.action,
+            "file": self.file.as_posix() if self.file else None,
+        }
+        if self.reason:
+            data["reason"] = self.reason
+        if self.warnings:
+            data["warnings"] = self.warnings
+        return data
+
+
+@dataclass
+class Context:
+    """What every resource's computation needs: the project, environment, ids and how plan normalises."""
+
+    project: Project
+    env: str
+    file_format: str
+    force: bool
+    references: dict[str, str]
+    ids: dict[str, dict[str, str]]
+    declared: dict[str, set[str]]
+    environ: dict[str, str]
+    tracked_elsewhere: set[tuple[str, str]]
+    entries: dict[tuple[str, str], ResourceState]
+
+    def check(self, kind: str, name: str) -> Any:
+        def normalised(config: dict[str, Any]) -> dict[str, Any]:
+            return normalise_desired(
+                kind, name, config, ids=self.ids, declared=self.declared, environ=self.environ
+            ).body
+
+        return normalised
+
+    def resolve(self, text: str) -> str | None:
+        from agents_cli.references import resolve_placeholders
+
+        try:
+            value = resolve_placeholders(text, self.environ)
+        except ConfigError:
+            return None
+        return value if isinstance(value, str) else None
+
+
+# -- reading the remote ----------------------------------------------------------------------------
+async def _read_remote(
+    chosen: _everyday.Target, project: Project, select_args: dict[str, Any], concurrency: int | None
+) -> tuple[list[Candidate], dict[tuple[str, str], dict[str, Any]], float]:
+    from agents_cli.remote import COLLECTIONS, build_client, item_path
+
+    started = time.perf_counter()
+    client = build_client(
+        project, chosen.environment, base_url=select_args.pop("base_url"), concurrency=concurrency
+    )
+    async with client as api:
+        pages = await asyncio.gather(
+            *(api.list_all(COLLECTIONS[kind][0], COLLECTIONS[kind][1]) for kind in RESOURCE_KINDS)
+        )
+        candidates = select(listed=dict(zip(RESOURCE_KINDS, pages, strict=True)), **select_args)
+        documents = await asyncio.gather(*(api.get(item_path(c.kind, c.remote_id)) for c in candidates))
+    fetched = {
+        (c.kind, c.name): doc for c, doc in zip(candidates, documents, strict=True) if isinstance(doc, dict)
+    }
+    return candidates, fetched, time.perf_counter() - started
+
+
+# -- one resource ----------------------------------------------------------------------------------
+def _render(path: Path, data: dict[str, Any], previous: str | None) -> str:
+    from agents_cli.loader import dump_for
+    from agents_cli.yaml_roundtrip import update_json_text, update_yaml_text
+
+    if previous is None:
+        return dump_for(path, data)
+    if path.suffix.lower() == ".json":
+        return update_json_text(previous, data)
+    return update_yaml_text(previous, data)
+
+
+def _local_changes(ctx: Context, resource: Resource, target: dict[str, Any]) -> str | None:
+    """Why the current files must not be overwritten, or None. Unsynced edits are what we protect."""
+    kind, name = resource.kind, resource.name
+    current = ctx.check(kind, name)(load_resource(ctx.project, resource, ctx.env).data)
+    if current == target:
+        return None
+    entry = ctx.entries.get((kind, name))
+    if entry is None or entry.fingerprint is None:
+        return f"differs from the remote and was never synced to {ctx.env!r}"
+    if fingerprint(current) != entry.fingerprint:
+        return f"has local changes not synced to {ctx.env!r} (see 'agents plan --env {ctx.env}')"
+    return None
+
+
+def _for_resource(ctx: Context, candidate: Candidate, document: dict[str, Any]) -> Written:
+    kind, name = candidate.kind, candidate.name
+    project = ctx.project
+    resource = project.get(kind, name)  # type: ignore[arg-type]
+    target = normalise_remote(kind, document)
+    check = ctx.check(kind, name)
+    state = ResourceState(candidate.remote_id, fingerprint(target), fingerprint(target))
+    if resource is None:
+        config, warnings = minimal_config(
+            kind, document, references=ctx.references, check=check, environ=ctx.environ
+        )
+        path = config_path_for(kind, name, ctx.file_format)  # type: ignore[arg-type]
+        if project.path(path).exists() and not ctx.force:
+            return Written(
+                candidate, "refused", path, reason="exists but is not in agents.json (use --force)"
+            )
+        return Written(candidate, "import", path, _render(path, config, None), warnings=warnings, state=state)
+
+    if check(load_resource(project, resource, ctx.env).data) == target:
+        return Written(candidate, "up-to-date", resource.files_for(ctx.env)[-1], state=state)
+    uses_overlay = ctx.env in resource.overlays or (kind, name) in ctx.tracked_elsewhere
+    # A new overlay file overwrites nothing; an existing file must not hold unsynced edits.
+    new_file = uses_overlay and ctx.env not in resource.overlays
+    refusal = None if ctx.force or new_file else _local_changes(ctx, resource, target)
+    if refusal is not None:
+        shown = resource.overlays.get(ctx.env, resource.config) if uses_overlay else resource.config
+        return Written(candidate, "refused", shown, reason=refusal)
+    if not uses_overlay:
+        previous = project.path(resource.config).read_text(encoding="utf-8")
+        existing = request_shape(kind, load_resource(project, resource, None).data)
+        config, warnings = minimal_config(
+            kind,
+            document,
+            references=ctx.references,
+            check=check,
+            existing=existing,
+            resolve=ctx.resolve,
+            environ=ctx.environ,
+        )
+        text = _render(resource.config, config, previous)
+        return Written(candidate, "update", resource.config, text, warnings=warnings, state=state)
+    return _overlay(ctx, candidate, resource, document, target, state)
+
+
+def _overlay(
+    ctx: Context,
+    candidate: Candidate,
+    resource: Resource,
+    document: dict[str, Any],
+    target: dict[str, Any],
+    state: ResourceState,
+) -> Written:
+    """Only the differences from the shared base file, written to ``<name>.<env>.<ext>``."""
+    kind, name = candidate.kind, candidate.name
+    base_raw = load_resource(ctx.project, resource, None).data
+    bare_tool = kind == "tool" and "tool_config" not in base_raw
+    base = request_shape(kind, base_raw)
+    existing = request_shape(kind, load_resource(ctx.project, resource, ctx.env).data)
+    wanted, warnings = minimal_config(
+        kind,
+        document,
+        references=ctx.references,
+        check=ctx.check(kind, name),
+        existing=existing,
+        resolve=ctx.resolve,
+        environ=ctx.environ,
+    )
+    overlay = overlay_between(base, request_shape(kind, wanted))
+    overlay = {} if overlay is MISSING else overlay
+
+    def merged_check(candidate_overlay: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = ctx.check(kind, name)(deep_merge(base, candidate_overlay))
+        return result
+
+    repaired = repair(overlay, target, merged_check, ctx.references, [])
+    if repaired is None:
+        repaired = to_references(dict(target), ctx.references)
+        warnings.append("overlay could not be minimised; it holds the full document")
+    if bare_tool and set(repaired) <= {"tool_config"}:
+        repaired = dict(repaired.get("tool_config") or {})
+    path = resource.overlays.get(ctx.env)
+    is_new = path is None
+    if path is None:
+        suffix = "json" if resource.config.suffix.lower() == ".json" else "yaml"
+        path = config_path_for(kind, name, suffix, environment=ctx.env)  # type: ignore[arg-type]
+    previous = None if is_new else ctx.project.path(path).read_text(encoding="utf-8")
+    text = _render(path, repaired, previous)
+    return Written(candidate, "overlay", path, text, warnings=warnings, state=state, new_overlay=is_new)
+
+
+# -- writing ---------------------------------------------------------------------------------------
+def _write_manifest(project: Project, env: str, outcomes: list[Written]) -> None:
+    """New resources appended to their section; new overlays registered under the resource (atomic write)."""
+    from agents_cli.loader import dump_json, write_atomic
+    from agents_cli.project import load_manifest_document
+
+    if not any(item.action == "import" or item.new_overlay for item in outcomes):
+        return
+    data = load_manifest_document(project.root).data
+    for item in outcomes:
+        if item.file is None or not (item.action == "import" or item.new_overlay):
+            continue
+        section = data.setdefault(MANIFEST_SECTIONS[item.candidate.kind], {})  # type: ignore[index]
+        if item.action == "import":
+            section[item.candidate.name] = {"config": item.file.as_posix()}
+        else:
+            section[item.candidate.name].setdefault("overlays", {})[env] = item.file.as_posix()
+    write_atomic(project.root / MANIFEST_NAME, dump_json(data))
+
+
+def _write(project: Project, env: str, outcomes: list[Written]) -> None:
+    from agents_cli.loader import write_atomic
+    from agents_cli.state import load_state, save_state, state_lock
+
+    for item in outcomes:
+        if item.text is not None and item.file is not None:
+            write_atomic(project.path(item.file), item.text)
+    _write_manifest(project, env, outcomes)
+    with state_lock(project.root, env):
+        state = load_state(project.root, env)
+        for item in outcomes:
+            if item.state is not None and item.action != "refused":
+                state.set(item.candidate.kind, item.candidate.name, item.state)
+        save_state(project.root, state)
+
+
+# -- the command -----------------------------------------------------------------------------------
+SYMBOLS = {"import": "+", "update": "~", "overlay": "~", "up-to-date": "=", "refused": "!"}
+
+
+def _context(project: Project, env: str, candidates: list[Candidate], args: dict[str, Any]) -> Context:
+    from agents_cli.desired import environ_with_dotenv
+    from agents_cli.state import load_other_states, load_state
+
+    state = load_state(project.root, env)
+    tracked: dict[str, dict[str, str]] = {kind: state.ids(kind) for kind in RESOURCE_KINDS}
+    declared: dict[str, set[str]] = {kind: set(project.resources[kind]) for kind in RESOURCE_KINDS}
+    for candidate in candidates:
+        declared[candidate.kind].add(candidate.name)
+    elsewhere: set[tuple[str, str]] = {
+        (kind, name)
+        for other in load_other_states(project.root, env)
+        for kind in RESOURCE_KINDS
+        for name in other.ids(kind)
+    }
+    entries: dict[tuple[str, str], ResourceState] = {
+        (kind, name): entry
+        for kind in RESOURCE_KINDS
+        for name in project.resources[kind]
+        if (entry := state.get(kind, name)) is not None
+    }
+    return Context(
+        project=project,
+        env=env,
+        file_format=args["file_format"],
+        force=args["force"],
+        references=reference_map(candidates, tracked),
+        ids=ids_by_kind(candidates, tracked),
+        declared=declared,
+        environ=environ_with_dotenv(project.root),
+        tracked_elsewhere=elsewhere,
+        entries=entries,
+    )
+
+
+def _selection_inputs(project: Project, env: str) -> dict[str, Any]:
+    from agents_cli.remote import claimed_ids
+    from agents_cli.state import load_other_states, load_state
+
+    state = load_state(project.root, env)
+    tracked = {
+        kind: {name: rid for name, rid in state.ids(kind).items() if name in project.resources[kind]}
+        for kind in RESOURCE_KINDS
+    }
+    api_names: dict[str, dict[str, str]] = {kind: {} for kind in RESOURCE_KINDS}
+    for resource in project.all():
+        if resource.name in tracked[resource.kind]:
+            continue
+        data = load_resource(project, resource, env).data
+        api_name = remote_name(resource.kind, request_shape(resource.kind, data))
+        if resource.kind == "agent" and not api_name:
+            api_name = resource.name
+        if api_name:
+            api_names[resource.kind].setdefault(api_name, resource.name)
+    return {
+        "env": env,
+        "tracked": tracked,
+        "local_api_names": api_names,
+        "claimed": claimed_ids(load_other_states(project.root, env)),
+    }
+
+
+def run(
+    app: AppContext,
+    *,
+    env: str | None,
+    mode: str,
+    only: list[str],
+    file_format: str,
+    force: bool,
+    dry_run: bool,
+    yes: bool,
+    as_json: bool,
+    base_url: str | None,
+    concurrency: int | None,
+) -> int:
+    out = app.out
+    project = load_project(app.cwd)
+    environment = project.environment(env)
+    chosen = _everyday.Target(project, environment, "", None)
+    select_args: dict[str, Any] = {**_selection_inputs(project, environment.name), "base_url": base_url}
+    select_args["mode"] = mode
+    select_args["only"] = only or None
+    mode_value: Mode = mode  # type: ignore[assignment]
+    select_args["mode"] = mode_value
+    candidates, documents, network_seconds = asyncio.run(
+        _read_remote(chosen, project, select_args, concurrency)
+    )
+    ctx = _context(project, environment.name, candidates, {"file_format": file_format, "force": force})
+    outcomes = [
+        _for_resource(ctx, candidate, documents[(candidate.kind, candidate.name)])
+        for candidate in candidates
+        if (candidate.kind, candidate.name) in documents
+    ]
+    refused = [item for item in outcomes if item.action == "refused"]
+    payload = {
+        "environment": environment.name,
+        "dry_run": dry_run,
+        "resources": [item.as_dict() for item in outcomes],
+        "network_seconds": round(network_seconds, 3),
+    }
+    if not as_json or refused:
+        for item in outcomes:
+            where = f" ({item.file.as_posix()})" if item.file else ""
+            line = f"{SYMBOLS[item.action]} {item.candidate.kind} {item.candidate.name} {item.action}{where}"
+            out.info(line + (f": {item.reason}" if item.reason else ""))
+            for warning in item.warnings:
+                out.warn(f"{item.candidate.kind} {item.candidate.name}: {warning}")
+    if refused:
+        files = ", ".join(item.file.as_posix() for item in refused if item.file)
+        raise ConfigError(
+            f"pull refused to overwrite {files}; nothing was written",
+            hint="sync or revert the local edits first, or pass --force to take the remote version",
+        )
+    changing = [item for item in outcomes if item.text is not None]
+    overwrites = [item for item in changing if item.action != "import" and not item.new_overlay]
+    if not dry_run and overwrites:
+        names = ", ".join(item.file.as_posix() for item in overwrites if item.file)
+        if not _everyday.confirm(app, f"Overwrite {names}?", action=f"overwriting {names}", yes=yes):
+            raise Aborted("nothing was written")
+    if not dry_run:
+        _write(project, environment.name, outcomes)
+    if as_json:
+        out.json(payload)
+    elif not outcomes:
+        out.info(f"nothing to pull from {environment.name!r}")
+    else:
+        verb = "would write" if dry_run else "wrote"
+        out.info(f"{verb} {len(changing)} file(s); {len(outcomes) - len(changing)} already up to date")
+    return 0
