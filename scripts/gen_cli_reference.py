@@ -65,7 +65,8 @@ def _usage(command: Any, ctx: Any, params: list[Any]) -> str:
 
 
 def _option_names(param: Any) -> str:
-    names = [*param.opts, *param.secondary_opts]
+    # Long names first, then short ones: click keeps help option names in a set, so their order is random.
+    names = sorted([*param.opts, *param.secondary_opts], key=lambda name: (not name.startswith("--"), name))
     return ", ".join(f"`{name}`" for name in names)
 
 
