@@ -14,12 +14,12 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agents_cli.commands import _everyday
 from agents_cli.configs import deep_merge, load_resource
 from agents_cli.context import AppContext
-from agents_cli.errors import Aborted, ConfigError
+from agents_cli.errors import Aborted, ConfigError, UsageError
 from agents_cli.normalise import normalise_desired, normalise_remote, remote_name, request_shape
 from agents_cli.project import (
     MANIFEST_NAME,
@@ -31,8 +31,13 @@ from agents_cli.project import (
     load_project,
 )
 from agents_cli.pull_files import MISSING, minimal_config, overlay_between, repair, to_references
-from agents_cli.pull_select import Candidate, Mode, ids_by_kind, reference_map, select
+from agents_cli.pull_select import Candidate, ids_by_kind, reference_map, select
 from agents_cli.state import ResourceState, fingerprint
+
+if TYPE_CHECKING:
+    from agents_cli.api import ApiClient
+
+MODES = ("new", "update", "all")
 
 
 @dataclass
@@ -98,14 +103,12 @@ class Context:
 
 # -- reading the remote ----------------------------------------------------------------------------
 async def _read_remote(
-    chosen: _everyday.Target, project: Project, select_args: dict[str, Any], concurrency: int | None
+    client: ApiClient, select_args: dict[str, Any]
 ) -> tuple[list[Candidate], dict[tuple[str, str], dict[str, Any]], float]:
-    from agents_cli.remote import COLLECTIONS, build_client, item_path
+    """List every kind, choose, then GET each chosen resource, all concurrently within the client's limit."""
+    from agents_cli.remote import COLLECTIONS, item_path
 
     started = time.perf_counter()
-    client = build_client(
-        project, chosen.environment, base_url=select_args.pop("base_url"), concurrency=concurrency
-    )
     async with client as api:
         pages = await asyncio.gather(
             *(api.list_all(COLLECTIONS[kind][0], COLLECTIONS[kind][1]) for kind in RESOURCE_KINDS)
@@ -353,15 +356,17 @@ def run(
     out = app.out
     project = load_project(app.cwd)
     environment = project.environment(env)
-    chosen = _everyday.Target(project, environment, "", None)
-    select_args: dict[str, Any] = {**_selection_inputs(project, environment.name), "base_url": base_url}
-    select_args["mode"] = mode
-    select_args["only"] = only or None
-    mode_value: Mode = mode  # type: ignore[assignment]
-    select_args["mode"] = mode_value
-    candidates, documents, network_seconds = asyncio.run(
-        _read_remote(chosen, project, select_args, concurrency)
-    )
+    from agents_cli.remote import build_client
+
+    if mode not in MODES:
+        raise UsageError(f"unknown pull mode {mode!r}")
+    select_args: dict[str, Any] = {
+        **_selection_inputs(project, environment.name),
+        "mode": mode,
+        "only": only or None,
+    }
+    client = build_client(project, environment, base_url=base_url, concurrency=concurrency)
+    candidates, documents, network_seconds = asyncio.run(_read_remote(client, select_args))
     ctx = _context(project, environment.name, candidates, {"file_format": file_format, "force": force})
     outcomes = [
         _for_resource(ctx, candidate, documents[(candidate.kind, candidate.name)])
