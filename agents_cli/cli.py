@@ -479,6 +479,26 @@ def pull_command(
     )
 
 
+@app.command("watch")
+def watch_command(
+    ctx: typer.Context,
+    env: EnvOption = None,
+    apply: Annotated[
+        bool, typer.Option("--sync", help="Apply the plan on every change (sync --yes).")
+    ] = False,
+    interval: Annotated[
+        float, typer.Option("--interval", min=0.05, help="Seconds between scans of the project files.")
+    ] = 0.5,
+    debounce: Annotated[
+        float,
+        typer.Option("--debounce", min=0.0, help="Wait this long after the last change before running."),
+    ] = 0.3,
+    base_url: BaseUrlOption = None,
+) -> None:
+    """Re-validate and re-plan (or sync) whenever a config file changes, until Ctrl-C."""
+    _dispatch(ctx, "watch", env=env, apply=apply, interval=interval, debounce=debounce, base_url=base_url)
+
+
 def _click_exceptions() -> Any:
     # typer >= 0.29 vendors click as typer._click; older releases use the click package.
     try:

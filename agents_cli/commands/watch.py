@@ -1,0 +1,121 @@
+"""``agents watch``: re-validate and re-plan (or, with ``--sync``, apply) whenever a project file changes.
+
+Polling, not OS notifications: a scan of the manifest, the config folders and ``.env`` every ``--interval``
+seconds costs little for a project of config files and needs no extra dependency. Changes are debounced
+(an editor's save-rename-chmod, a ``git checkout`` touching many files) into one run. Each run goes through
+the same command code as ``agents validate`` / ``plan`` / ``sync``; an error is printed and watching goes on.
+Ctrl-C stops it cleanly (exit 0).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from agents_cli.context import AppContext
+from agents_cli.errors import AgentsError
+from agents_cli.project import KIND_FOLDERS, MANIFEST_NAME, find_root
+
+Snapshot = dict[Path, tuple[int, int]]
+CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+
+
+def scan(root: Path) -> Snapshot:
+    """mtime and size of every file whose change matters: manifest, configs, overlays, ``.env``."""
+    found: Snapshot = {}
+    candidates = [root / MANIFEST_NAME, root / ".env"]
+    for folder in KIND_FOLDERS.values():
+        base = root / folder
+        if base.is_dir():
+            candidates.extend(p for p in base.rglob("*") if p.suffix.lower() in CONFIG_SUFFIXES)
+    for path in candidates:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        found[path] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+def changed_files(before: Snapshot, after: Snapshot) -> list[Path]:
+    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+
+
+def wait_for_change(
+    root: Path,
+    previous: Snapshot,
+    *,
+    interval: float,
+    debounce: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[Snapshot, list[Path]]:
+    """Block until files changed and then stayed quiet for ``debounce`` seconds."""
+    while True:
+        sleep(interval)
+        current = scan(root)
+        if current != previous:
+            break
+    changed = set(changed_files(previous, current))
+    quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < debounce:
+        sleep(min(interval, debounce))
+        latest = scan(root)
+        if latest != current:
+            changed |= set(changed_files(current, latest))
+            current = latest
+            quiet_since = time.monotonic()
+    return current, sorted(changed)
+
+
+def run_cycle(app: AppContext, *, env: str | None, apply: bool, base_url: str | None) -> int:
+    """validate, then plan or sync; the exit code the command would have had."""
+    from agents_cli.commands import plan, sync, validate
+
+    try:
+        code = validate.run(app, env=env, strict=False, as_json=False)
+        if code != 0:
+            return code
+        if apply:
+            return sync.run(app, env=env, yes=True, base_url=base_url)
+        return plan.run(app, env=env, base_url=base_url)
+    except AgentsError as exc:
+        app.out.error(exc.message, hint=exc.hint)
+        return int(exc.exit_code)
+
+
+def run(
+    app: AppContext,
+    *,
+    env: str | None,
+    apply: bool,
+    interval: float,
+    debounce: float,
+    base_url: str | None,
+) -> int:
+    root = find_root(app.cwd)
+    out = app.out
+    what = "sync" if apply else "plan"
+    try:
+        run_cycle(app, env=env, apply=apply, base_url=base_url)
+        snapshot = scan(root)
+        out.info(
+            f"watching {root} ({len(snapshot)} files): validate + {what} on every change; Ctrl-C to stop"
+        )
+        while True:
+            snapshot, changed = wait_for_change(root, snapshot, interval=interval, debounce=debounce)
+            names = ", ".join(_label(path, root) for path in changed[:5])
+            more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+            out.info(f"\nchanged: {names}{more}")
+            run_cycle(app, env=env, apply=apply, base_url=base_url)
+            out.info("watching…")
+    except KeyboardInterrupt:
+        out.info("stopped watching")
+        return 0
+
+
+def _label(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
