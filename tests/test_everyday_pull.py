@@ -227,6 +227,8 @@ def test_second_environment_gets_an_overlay_with_only_the_differences(
     prod_body["platform_settings"]["testing"] = {"attached_tests": []}
     prod_id = _call(emulator, "POST", "/v1/convai/agents/create", prod_body)["agent_id"]
 
+    unknown = Cli(source).fails("pull", "--env", "prod", "--only", "nope", env=KEYS)
+    assert "--only names nothing to pull: nope" in unknown.stderr and "candidates: bot" in unknown.stderr
     dry = _pull(source, "--env", "prod", "--only", "bot", "--dry-run")
     assert dry["dry_run"] is True and not (source / "agents" / "bot.prod.yaml").exists()
     pulled = _pull(source, "--env", "prod", "--only", "bot")

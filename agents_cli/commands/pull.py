@@ -113,7 +113,17 @@ async def _read_remote(
         pages = await asyncio.gather(
             *(api.list_all(COLLECTIONS[kind][0], COLLECTIONS[kind][1]) for kind in RESOURCE_KINDS)
         )
+        only = select_args.pop("only", None)
         candidates = select(listed=dict(zip(RESOURCE_KINDS, pages, strict=True)), **select_args)
+        if only:
+            names = {candidate.name for candidate in candidates}
+            unknown = sorted(set(only) - names)
+            if unknown:
+                raise UsageError(
+                    f"--only names nothing to pull: {', '.join(unknown)}",
+                    hint=f"candidates: {', '.join(sorted(names)) or 'none'}",
+                )
+            candidates = [candidate for candidate in candidates if candidate.name in only]
         documents = await asyncio.gather(*(api.get(item_path(c.kind, c.remote_id)) for c in candidates))
     fetched = {
         (c.kind, c.name): doc for c, doc in zip(candidates, documents, strict=True) if isinstance(doc, dict)
