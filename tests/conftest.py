@@ -65,6 +65,9 @@ class ResponseRecorder:
 
             try:
                 await app(scope, receive, capture)
+            except BaseException:
+                status = 0  # the connection broke (e.g. a `drop` fault): there is no response to check
+                raise
             finally:
                 self.exchanges.append(
                     Exchange(scope["method"], scope["path"], status, content_type, b"".join(chunks))

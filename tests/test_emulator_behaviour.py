@@ -200,3 +200,17 @@ def test_seeded_faults_repeat_for_the_same_request_sequence(served_emulator: Ser
     assert first == second
     assert 0 < sum(status != 200 for status in first) < 40
     served_emulator.configure(faults=None)
+
+
+def test_dropped_connection_over_http_is_a_protocol_error_not_an_app_error(
+    served_emulator: ServedEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    from agents_cli.emulator.faults import FaultSettings
+
+    served_emulator.configure(faults=FaultSettings(seed=3, fault_rate=1.0, kinds=("drop",)))
+    with pytest.raises(httpx.RemoteProtocolError):
+        httpx.get(served_emulator.url + "/v1/user", headers=served_emulator.headers)
+    served_emulator.configure(faults=None)
+    assert httpx.get(served_emulator.url + "/v1/user", headers=served_emulator.headers).status_code == 200
+    assert not [r for r in caplog.records if r.levelname == "ERROR" and "ASGI" in r.getMessage() + r.name]
+    assert not [r for r in caplog.records if r.name == "agents_cli.emulator"]

@@ -341,13 +341,13 @@ def create_app(settings: EmulatorSettings | None = None, store: Store | None = N
         routes_misc.routes,
     ]
     routes: list[BaseRoute] = [route for factory in route_factories for route in factory(ctx)]
-    # Faults outermost, so they hit every request (unauthorised and unknown routes too), like a proxy would.
-    middleware = [Middleware(FaultLayer, ctx), Middleware(ApiKeyMiddleware, ctx)]
     app = Starlette(
         routes=routes,
-        middleware=middleware,
+        middleware=[Middleware(ApiKeyMiddleware, ctx)],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _server_error},
     )
-    app.middleware_stack = app.build_middleware_stack()  # now, so that ctx.fault_middleware exists
+    # Faults wrap the whole stack, error handling included, like a proxy in front of the server: they hit
+    # every request (unauthorised and unknown routes too) and a dropped connection is not an app error.
+    app.middleware_stack = FaultLayer(app.build_middleware_stack(), ctx)
     app.state.emulator = ctx
     return app

@@ -9,6 +9,7 @@ SIGINT and SIGTERM shut uvicorn down gracefully and ``serve`` returns normally.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import signal
 import socket
 import threading
@@ -47,9 +48,14 @@ def _url(sock: socket.socket, host: str) -> str:
 def _uvicorn_server(app: ASGIApp) -> Any:
     import uvicorn
 
+    from agents_cli.emulator.faults import DroppedConnectionLogFilter
+
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
     )
+    error_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, DroppedConnectionLogFilter) for f in error_log.filters):
+        error_log.addFilter(DroppedConnectionLogFilter())  # an intentional `drop` fault is not an error
     return uvicorn.Server(config)
 
 
