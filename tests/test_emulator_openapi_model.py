@@ -121,3 +121,20 @@ def test_request_and_response_schema_lookup() -> None:
     assert m.response_schema("get", "/v1/convai/agents/{agent_id}") == "GetAgentResponseModel"
     assert m.response_schema("post", "/v1/convai/agents/create", 422) == "HTTPValidationError"
     assert m.response_schema("get", "/v1/nope") is None
+
+
+def test_every_model_built_from_nothing_fits_its_own_schema() -> None:
+    from emulator_contract import schema_errors
+
+    m = models()
+    checked = 0
+    for name, schema in m.schemas.items():
+        if "properties" not in schema or schema.get("required"):
+            continue
+        value, errors = m.apply(name, {})
+        assert errors == [], name
+        assert schema_errors({"$ref": f"#/components/schemas/{name}"}, value) == [], name
+        checked += 1
+    assert checked > 300
+    workflow = m.defaults("AgentWorkflowRequestModel")
+    assert isinstance(workflow, dict) and workflow["nodes"]["start_node"]["type"] == "start"
