@@ -76,16 +76,19 @@ def select(
     *,
     mode: Mode,
     only: list[str] | None = None,
+    reserved: Mapping[str, set[str]] | None = None,
 ) -> list[Candidate]:
     """Candidates in dependency order.
 
     ``tracked``: kind → local name → id (declared names only); ``local_api_names``: kind → API name → local
-    name of declared resources not tracked here; ``claimed``: ids in other environments' state files.
+    name of declared resources not tracked here; ``claimed``: ids in other environments' state files;
+    ``reserved``: kind → local names new imports must not take (every declared name).
     """
     chosen: list[Candidate] = []
     for kind in RESOURCE_KINDS:
         by_id = {remote_id: name for name, remote_id in tracked.get(kind, {}).items()}
         taken = set(tracked.get(kind, {})) | set(local_api_names.get(kind, {}).values())
+        taken |= set((reserved or {}).get(kind, set()))
         matched_names: set[str] = set()
         for item in sorted(listed.get(kind, []), key=lambda it: str(listed_id(kind, it))):
             remote_id = listed_id(kind, item)

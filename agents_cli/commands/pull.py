@@ -346,6 +346,7 @@ def _selection_inputs(project: Project, env: str) -> dict[str, Any]:
         "tracked": tracked,
         "local_api_names": api_names,
         "claimed": claimed_ids(load_other_states(project.root, env)),
+        "reserved": {kind: set(project.resources[kind]) for kind in RESOURCE_KINDS},
     }
 
 
