@@ -115,3 +115,28 @@ def test_delete_keep_local_and_a_resource_deployed_elsewhere(synced: Path, emula
     # The files still describe the agent: the next sync creates it again.
     plan = json.loads(cli.ok("plan", "--env", "prod", "--json", env=KEYS).stdout)
     assert "bot" in json.dumps(plan)
+
+
+def test_list_remote_reads_every_page(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> None:
+    project = write_synced_project(tmp_path / "paged", emulator.url)
+    before = len(
+        json.loads(Cli(project).ok("list", "--remote", "--kind", "test", "--json", env=KEYS).stdout)[
+            "resources"
+        ]
+    )
+    with httpx.Client(base_url=emulator.url, headers={"xi-api-key": "sk_bulk"}, timeout=10) as client:
+        for index in range(105):  # more than one page of 100
+            body = {
+                "type": "llm",
+                "name": f"bulk {index}",
+                "chat_history": [],
+                "success_condition": "ok",
+                "success_examples": [],
+                "failure_examples": [],
+            }
+            assert client.post("/v1/convai/agent-testing/create", json=body).status_code == 200
+    listing = json.loads(Cli(project).ok("list", "--remote", "--kind", "test", "--json", env=KEYS).stdout)
+    names = [row["name"] for row in listing["resources"]]
+    ids = [row["remote_id"] for row in listing["resources"]]
+    assert len(ids) == before + 105 and len(set(ids)) == len(ids)  # every page, no item twice
+    assert {f"bulk {index}" for index in range(105)} <= set(names)
