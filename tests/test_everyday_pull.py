@@ -243,3 +243,17 @@ def test_second_environment_gets_an_overlay_with_only_the_differences(
     prod_plan = _plan(source, "prod")
     assert [r for r in prod_plan["resources"] if r["name"] == "bot"] == []  # bot: no changes in prod
     assert _plan(source, "staging")["has_changes"] is False
+
+
+def test_json_format_and_dry_run(source: Path, tmp_path: Path, emulator: RunningEmulator) -> None:
+    target = _empty_project(tmp_path / "as-json", emulator)
+    dry = _pull(target, "--env", "staging", "--format", "json", "--dry-run")
+    assert dry["dry_run"] is True and len(dry["resources"]) == 3
+    assert not (target / "agents").exists() and not (target / "state").exists()
+    assert "agents" not in json.loads((target / "agents.json").read_text())
+    _pull(target, "--env", "staging", "--format", "json")
+    agent = json.loads((target / "agents" / "bot.json").read_text())
+    assert (
+        agent["name"] == "Support Bot" and agent["conversation_config"]["agent"]["first_message"] == "Hello!"
+    )
+    assert _plan(target, "staging", {SECRET_VARIABLE: f"Bearer {SECRET}"})["has_changes"] is False
