@@ -172,12 +172,18 @@ def login(app: AppContext, *, env: str | None, key_stdin: bool, verify: bool, ba
         else:
             out.warn(f"key {key.masked} can read agents but lacks {lacking!r} (whoami needs it)")
     stored = credentials.store_key(environment.name, key.value)
-    where = "the OS keyring" if stored.location == credentials.SOURCE_KEYRING else stored.location[5:]
-    out.success(f"stored the key for environment {environment.name!r} in {where}")
+    out.success(f"stored the key for environment {environment.name!r} in {_place(stored.location)}")
     effective = credentials.find_api_key(environment, project.root if project else None)
     if effective is not None and effective.source != stored.location:
         out.warn(f"{effective.source} also provides a key for {environment.name!r} and takes precedence")
     return 0
+
+
+def _place(location: str) -> str:
+    """``keyring`` / ``file:<path>`` in words."""
+    if location == credentials.SOURCE_KEYRING:
+        return "the OS keyring"
+    return location.removeprefix(credentials.SOURCE_FILE_PREFIX)
 
 
 # -- logout ----------------------------------------------------------------------------------------
@@ -186,7 +192,7 @@ def logout(app: AppContext, *, env: str | None) -> int:
     removed = credentials.delete_key(environment.name)
     out = app.out
     if removed:
-        places = ", ".join("the OS keyring" if item == "keyring" else item[5:] for item in removed)
+        places = ", ".join(_place(item) for item in removed)
         out.success(f"removed the stored key of environment {environment.name!r} from {places}")
     else:
         out.info(f"no stored key for environment {environment.name!r}")
