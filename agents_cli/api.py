@@ -145,6 +145,8 @@ class ApiClient:
             timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 10.0)),
             limits=limits,
             transport=self._transport,
+            # Plain-HTTP URLs (the emulator, a local proxy) never use TLS: skip loading the CA bundle.
+            verify=not self.base_url.startswith("http://"),
         )
         return self
 

@@ -26,21 +26,34 @@ class DesiredSet:
     configs: dict[Key, dict[str, Any]]
     declared: dict[str, set[str]]
     environ: Mapping[str, str] = field(default_factory=dict)
+    _normalised: dict[Key, tuple[tuple[Any, ...], Desired]] = field(default_factory=dict, repr=False)
+    _dependencies: dict[Key, set[Key]] = field(default_factory=dict, repr=False)
 
     def keys(self) -> list[Key]:
         return sorted(self.configs, key=lambda key: (RESOURCE_KINDS.index(key[0]), key[1]))
 
     def normalise(self, key: Key, ids: Ids) -> Desired:
+        """Memoised on the ids its references resolve to: plan and sync normalise each resource once
+        unless a referenced resource got a new id in between."""
         kind, name = key
-        return normalise_desired(
+        resolved = tuple(sorted((ref, ids.get(ref[0], {}).get(ref[1])) for ref in self.dependencies(key)))
+        cached = self._normalised.get(key)
+        if cached is not None and cached[0] == resolved:
+            return cached[1]
+        desired = normalise_desired(
             kind, name, self.configs[key], ids=ids, declared=self.declared, environ=self.environ
         )
+        self._normalised[key] = (resolved, desired)
+        return desired
 
     def remote_name(self, key: Key) -> str | None:
         return remote_name(key[0], request_shape(key[0], self.configs[key]))
 
     def dependencies(self, key: Key) -> set[Key]:
-        return {ref for ref in references_in(self.configs[key]) if ref != key}
+        found = self._dependencies.get(key)
+        if found is None:
+            found = self._dependencies[key] = {ref for ref in references_in(self.configs[key]) if ref != key}
+        return found
 
 
 def environ_with_dotenv(root: Path) -> dict[str, str]:

@@ -9,7 +9,6 @@ memory. Paths whose values came from placeholders are remembered as sensitive so
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -94,7 +93,8 @@ class Desired:
 
 def request_shape(kind: str, config: Mapping[str, Any]) -> dict[str, Any]:
     """The local file as a create body: tool files may hold just the ``tool_config``."""
-    body = copy.deepcopy(dict(config))
+    # Shallow: every caller either only reads it or rebuilds it (``_walk_resolve`` copies as it goes).
+    body = dict(config)
     if kind == "tool" and "tool_config" not in body:
         return {"tool_config": body}
     return body
@@ -252,8 +252,11 @@ def normalise_remote(
     kind: str, remote: Mapping[str, Any], *, apply: ApplyModel = _default_apply
 ) -> dict[str, Any]:
     """A GET (or write) response, in the same shape as ``normalise_desired``'s body."""
-    body = copy.deepcopy(dict(remote))
-    _strip(kind, body)
+    # Shallow is enough: only top-level keys change here, and ``apply`` builds a new document.
+    body = dict(remote)
+    for path in SERVER_OWNED[kind]:
+        if len(path) == 1:
+            body.pop(path[0], None)
     _fill_sections(kind, body)
     coerced, _errors = apply(model_for(kind, body), body)
     result = coerced if isinstance(coerced, dict) else {}
@@ -263,7 +266,7 @@ def normalise_remote(
 
 def send_body(kind: str, name: str, env: str, body: Mapping[str, Any]) -> dict[str, Any]:
     """The request body for create/update: the normalised body plus our environment tags on agents."""
-    out = copy.deepcopy(dict(body))
+    out = dict(body)  # only the top-level tags change
     if kind == "agent":
         user_tags = [tag for tag in out.get("tags") or [] if not str(tag).startswith(MANAGED_TAG_PREFIX)]
         out["tags"] = [*user_tags, env_tag(env), name_tag(name)]

@@ -148,12 +148,17 @@ def load_other_states(root: Path, env: str) -> list[State]:
 
 def save_state(root: Path, state: State) -> None:
     """Atomic replace: readers (and a SIGKILL at any moment) see the old or the new file, never a mix."""
-    path = state_path(root, state.environment)
+    write_state_text(root, state.environment, state.to_json())
+
+
+def write_state_text(root: Path, env: str, text: str) -> None:
+    """``save_state`` for an already serialised state (so a snapshot can be written off the event loop)."""
+    path = state_path(root, env)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(state.to_json())
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)

@@ -20,7 +20,7 @@ from agents_cli.errors import AgentsError
 from agents_cli.normalise import normalise_remote, send_body
 from agents_cli.planner import Plan, ResourcePlan
 from agents_cli.remote import CREATE_PATHS, Directory, item_path, remote_id_of
-from agents_cli.state import ResourceState, State, fingerprint, save_state
+from agents_cli.state import ResourceState, State, fingerprint, write_state_text
 
 DELETE_ORDER = ("agent", "test", "tool")
 DRIFT_MESSAGE = (
@@ -94,6 +94,7 @@ class SyncEngine:
         self.result = SyncResult()
         self._done: dict[Key, asyncio.Event] = {}
         self._failed: set[Key] = set()
+        self._save_lock = asyncio.Lock()
 
     # -- bookkeeping ---------------------------------------------------------------------------------
     def _record(self, outcome: Outcome) -> None:
@@ -101,8 +102,12 @@ class SyncEngine:
         if self.on_outcome is not None:
             self.on_outcome(outcome)
 
-    def _save(self) -> None:
-        save_state(self.root, self.state)
+    async def _save(self) -> None:
+        """Write a snapshot of the state taken now; the fsync runs in a thread so other requests go on.
+        Writes are serialised by a lock, so the file only ever moves forward."""
+        text = self.state.to_json()
+        async with self._save_lock:
+            await asyncio.to_thread(write_state_text, self.root, self.state.environment, text)
 
     def _ids(self) -> dict[str, dict[str, str]]:
         return {kind: self.state.ids(kind) for kind in ("tool", "test", "agent")}
@@ -113,7 +118,7 @@ class SyncEngine:
         if drop_from_state:
             for kind, name in sorted(drop_from_state):
                 self.state.remove(kind, name)
-            self._save()
+            await self._save()
         applies = [item for item in plan.resources if item.action != "delete" and self._needs_work(item)]
         for item in applies:
             self._done[(item.kind, item.name)] = asyncio.Event()
@@ -200,11 +205,11 @@ class SyncEngine:
             self.state.set(
                 item.kind, item.name, ResourceState(item.remote_id, desired_fp, item.remote_fingerprint)
             )
-            self._save()
+            await self._save()
             return Outcome(item.kind, item.name, "recorded", item.remote_id)
         remote_fp = await self._write(item.kind, item.remote_id, body)
         self.state.set(item.kind, item.name, ResourceState(item.remote_id, desired_fp, remote_fp))
-        self._save()
+        await self._save()
         return Outcome(item.kind, item.name, "updated", item.remote_id)
 
     async def _write(self, kind: str, remote_id: str, body: dict[str, Any]) -> str:
@@ -231,7 +236,7 @@ class SyncEngine:
             raise AgentsError(f"create {kind} {name!r}: the response carries no id")
         # Record the id at once: a crash from here on must find it in state, not create it again.
         self.state.set(kind, name, ResourceState(remote_id))
-        self._save()
+        await self._save()
         document = response if adopted or kind == "tool" else await self.directory.get(kind, remote_id)
         remote_body = normalise_remote(kind, document or {})
         if adopted and remote_body != desired_body:
@@ -239,7 +244,7 @@ class SyncEngine:
         else:
             remote_fp = fingerprint(remote_body)
         self.state.set(kind, name, ResourceState(remote_id, desired_fp, remote_fp))
-        self._save()
+        await self._save()
         return Outcome(kind, name, "adopted" if adopted else "created", remote_id)
 
     async def _delete_guarded(self, item: ResourcePlan) -> None:
@@ -248,7 +253,7 @@ class SyncEngine:
                 raise AgentsError(f"{item.kind} {item.name!r} has no remote id")
             await self.api.delete(item_path(item.kind, item.remote_id))
             self.state.remove(item.kind, item.name)
-            self._save()
+            await self._save()
             self._record(Outcome(item.kind, item.name, "deleted", item.remote_id))
         except AgentsError as exc:
             self._record(Outcome(item.kind, item.name, "failed", item.remote_id, exc.message, exc.hint))

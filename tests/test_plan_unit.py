@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from agents_cli.errors import ConfigError
@@ -38,7 +40,7 @@ def desired(config: dict[str, object], ids: dict[str, dict[str, str]] | None = N
 
 def remote_echo(body: dict[str, object], env: str = "dev") -> dict[str, object]:
     """What a server would send back: our tags, server-owned fields, the echoed prompt.tools."""
-    sent = send_body("agent", "bot", env, body)
+    sent = copy.deepcopy(send_body("agent", "bot", env, body))
     sent["agent_id"] = "agent_1"
     sent["metadata"] = {"created_at_unix_secs": 1}
     sent["conversation_config"]["agent"]["prompt"]["tools"] = [{"type": "client", "name": "lookup"}]  # type: ignore[index]
