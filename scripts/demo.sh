@@ -6,14 +6,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${ROOT}/.venv/bin"
 export PATH="${BIN}:${PATH}"
-export NO_COLOR="${NO_COLOR:-}"
 DEMO_DIR="$(mktemp -d "${TMPDIR:-/tmp}/agents-demo.XXXXXX")"
 if [[ "${KEEP_DEMO:-0}" != "1" ]]; then
   trap 'rm -rf "${DEMO_DIR}"' EXIT
 fi
 
+if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then BOLD=$'\033[1m'; PLAIN=$'\033[0m'; else BOLD=""; PLAIN=""; fi
+
 step() {
-  printf '\n\033[1m$ %s\033[0m\n' "$*"
+  printf '\n%s$ %s%s\n' "${BOLD}" "$*" "${PLAIN}"
   "$@"
 }
 

@@ -1,0 +1,32 @@
+"""``make demo`` (scripts/demo.sh) runs init → add → validate → plan → sync → plan against ``local``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(not (REPO_ROOT / ".venv" / "bin" / "agents").exists(), reason="needs the project's .venv")
+def test_demo_script_runs_end_to_end(tmp_path: Path) -> None:
+    environment = {**os.environ, "TMPDIR": str(tmp_path), "NO_COLOR": "1", "PYTHONPATH": str(REPO_ROOT)}
+    environment.pop("ELEVENLABS_BASE_URL", None)
+    result = subprocess.run(
+        ["bash", str(REPO_ROOT / "scripts" / "demo.sh")],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Plan: 2 to create, 0 to update, 0 to delete." in output
+    assert "Sync local: 2 created, 0 updated, 0 deleted, 0 failed." in output
+    assert "conversation_config.agent.prompt.temperature: 0.0 → 0.2" in output
+    assert output.count("No changes.") == 2
+    assert list(tmp_path.iterdir()) == []  # the temp project is removed
