@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,18 +31,20 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 templates_app = typer.Typer(help="List and show the built-in config templates.", no_args_is_help=True)
-emulator_app = typer.Typer(help="Run the embedded emulator of the ElevenLabs convai API.", no_args_is_help=True)
+emulator_app = typer.Typer(
+    help="Run the embedded emulator of the ElevenLabs convai API.", no_args_is_help=True
+)
 app.add_typer(templates_app, name="templates")
 app.add_typer(emulator_app, name="emulator")
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     agent = "agent"
     tool = "tool"
     test = "test"
 
 
-class FileFormat(str, Enum):
+class FileFormat(StrEnum):
     yaml = "yaml"
     json = "json"
 
@@ -56,10 +58,13 @@ def _version(value: bool) -> None:
 @app.callback()
 def _global(
     ctx: typer.Context,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and log HTTP requests (keys redacted).")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks and log HTTP requests (keys redacted).")
+    ] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="Disable colour (also NO_COLOR=1).")] = False,
     chdir: Annotated[
-        Path | None, typer.Option("--chdir", "-C", help="Run as if started in this folder.", show_default=False)
+        Path | None,
+        typer.Option("--chdir", "-C", help="Run as if started in this folder.", show_default=False),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
@@ -108,7 +113,9 @@ OnlyOption = Annotated[
 ]
 BaseUrlOption = Annotated[
     str | None,
-    typer.Option("--base-url", help="Override the API base URL (also ELEVENLABS_BASE_URL).", show_default=False),
+    typer.Option(
+        "--base-url", help="Override the API base URL (also ELEVENLABS_BASE_URL).", show_default=False
+    ),
 ]
 ConcurrencyOption = Annotated[
     int | None, typer.Option("--concurrency", min=1, max=64, help="Parallel requests (default 8).")
@@ -131,12 +138,20 @@ def add(
     ctx: typer.Context,
     kind: Annotated[Kind, typer.Argument(help="What to add.")],
     name: Annotated[str, typer.Argument(help="Local name, e.g. 'Support Bot'.")],
-    template: Annotated[str | None, typer.Option("--template", "-t", help="Template name (agents templates list).")] = None,
-    env: Annotated[str | None, typer.Option("--env", "-e", help="Also create an overlay file for this environment.")] = None,
-    file_format: Annotated[FileFormat, typer.Option("--format", help="Config file format.")] = FileFormat.yaml,
+    template: Annotated[
+        str | None, typer.Option("--template", "-t", help="Template name (agents templates list).")
+    ] = None,
+    env: Annotated[
+        str | None, typer.Option("--env", "-e", help="Also create an overlay file for this environment.")
+    ] = None,
+    file_format: Annotated[
+        FileFormat, typer.Option("--format", help="Config file format.")
+    ] = FileFormat.yaml,
 ) -> None:
     """Create a config file from a template and register it in agents.json (offline)."""
-    _dispatch(ctx, "add", kind=kind.value, name=name, template=template, env=env, file_format=file_format.value)
+    _dispatch(
+        ctx, "add", kind=kind.value, name=name, template=template, env=env, file_format=file_format.value
+    )
 
 
 @templates_app.command("list")
@@ -164,7 +179,9 @@ def templates_show(
 def validate(
     ctx: typer.Context,
     env: EnvOption = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat catalog warnings (unknown LLM ids…) as errors.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat catalog warnings (unknown LLM ids…) as errors.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Check the manifest and every config offline against the API schemas; report all problems at once."""
@@ -180,7 +197,9 @@ def _plan(
         bool, typer.Option("--detailed-exitcode", help="Exit 2 when there are changes, 0 when none.")
     ] = False,
     only: OnlyOption = None,
-    prune: Annotated[bool, typer.Option("--prune", help="Also show remote resources that would be deleted.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Also show remote resources that would be deleted.")
+    ] = False,
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
 ) -> None:
@@ -231,7 +250,7 @@ def sync(
     )
 
 
-class Against(str, Enum):
+class Against(StrEnum):
     local = "local"
     deployed = "deployed"
 
@@ -239,16 +258,23 @@ class Against(str, Enum):
 @app.command("test")
 def test_command(
     ctx: typer.Context,
-    agents: Annotated[list[str] | None, typer.Argument(help="Agents to test (default: all with tests).")] = None,
+    agents: Annotated[
+        list[str] | None, typer.Argument(help="Agents to test (default: all with tests).")
+    ] = None,
     env: EnvOption = None,
-    test: Annotated[list[str] | None, typer.Option("--test", help="Only these tests/scenarios (repeatable).")] = None,
+    test: Annotated[
+        list[str] | None, typer.Option("--test", help="Only these tests/scenarios (repeatable).")
+    ] = None,
     against: Annotated[
-        Against, typer.Option("--against", help="Test the local config (before deploy) or the deployed agent.")
+        Against,
+        typer.Option("--against", help="Test the local config (before deploy) or the deployed agent."),
     ] = Against.local,
     repeat: Annotated[int, typer.Option("--repeat", min=1, max=50, help="Run each test N times.")] = 1,
     junit: Annotated[Path | None, typer.Option("--junit", help="Write a JUnit XML report here.")] = None,
     json_report: Annotated[Path | None, typer.Option("--json", help="Write a JSON report here.")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Give up waiting after this many seconds.")] = 300.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Give up waiting after this many seconds.")
+    ] = 300.0,
     show_transcript: Annotated[
         bool, typer.Option("--show-transcript", help="Print every transcript turn, not only failures'.")
     ] = False,
@@ -285,14 +311,19 @@ def emulator_serve(
     data: Annotated[Path | None, typer.Option("--data", help="SQLite file (default: in memory).")] = None,
     latency_ms: Annotated[float, typer.Option("--latency-ms", help="Fixed latency per request.")] = 0.0,
     jitter_ms: Annotated[float, typer.Option("--jitter-ms", help="Random extra latency, up to this.")] = 0.0,
-    fault_rate: Annotated[float, typer.Option("--fault-rate", help="Share of requests that fail (0..1).")] = 0.0,
+    fault_rate: Annotated[
+        float, typer.Option("--fault-rate", help="Share of requests that fail (0..1).")
+    ] = 0.0,
     faults: Annotated[
         str | None, typer.Option("--faults", help="Fault kinds, e.g. '429,500,502,503,drop,slow'.")
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for reproducible faults.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Reject unknown keys instead of dropping them.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Reject unknown keys instead of dropping them.")
+    ] = False,
     api_key: Annotated[
-        list[str] | None, typer.Option("--api-key", help="Accepted xi-api-key values (default: any non-empty).")
+        list[str] | None,
+        typer.Option("--api-key", help="Accepted xi-api-key values (default: any non-empty)."),
     ] = None,
     completion_polls: Annotated[
         int | None, typer.Option("--completion-polls", help="Test runs complete after this many polls.")

@@ -54,7 +54,8 @@ class UnknownEnvironment(ConfigError):
 class ProjectNotFound(ConfigError):
     def __init__(self, start: str) -> None:
         super().__init__(
-            f"no agents.json found in {start} or any parent folder", hint="run 'agents init' to create a project"
+            f"no agents.json found in {start} or any parent folder",
+            hint="run 'agents init' to create a project",
         )
 
 

@@ -101,10 +101,12 @@ class Output:
         """A line with rich markup, e.g. ``[green]+[/] create``."""
         self.console.print(text)
 
-    def table(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None) -> None:
+    def table(
+        self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
+    ) -> None:
         from rich.table import Table
 
-        table = Table(title=title, show_edge=False, pad_edge=False, box=None if not self.is_tty else None)
+        table = Table(title=title, show_edge=False, pad_edge=False, box=None)
         for column in columns:
             table.add_column(column)
         for row in rows:
