@@ -199,3 +199,42 @@ def test_lost_state_adopts_instead_of_duplicating(project: Path, emulator_url: s
     assert state(project, "staging") == before
     assert len(remote_list(emulator_url, "/v1/convai/agents", "agents")) == 1
     assert len(remote_list(emulator_url, "/v1/convai/tools", "tools")) == 1
+
+
+BROKEN_AGENT = """\
+name: Broken Bot
+conversation_config:
+  agent:
+    prompt:
+      prompt: Hi.
+      temperature: very hot
+"""
+
+
+def test_one_failing_resource_does_not_stop_the_others(tmp_path: Path, emulator_url: str) -> None:
+    from tests.sync_support import AGENT
+
+    project = write_project(tmp_path / "proj", emulator_url, agents={"bot": AGENT, "broken": BROKEN_AGENT})
+    stdout, stderr = cli(project, "sync", expect=1)
+    assert "Sync staging: 3 created, 0 updated, 0 deleted, 1 failed." in stdout
+    assert "✗ agent broken:" in stdout and "temperature" in stdout
+    assert "warning: agent broken:" in stderr  # normalisation already saw the bad value
+    assert set(state(project, "staging")["agents"]) == {"bot"}
+    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
+    assert "Plan: 1 to create, 0 to update, 0 to delete." in stdout
+
+
+def test_only_limits_plan_and_sync_and_resolves_references_from_state(
+    project: Path, emulator_url: str
+) -> None:
+    stdout, _ = cli(project, "sync", "--only", "bot", expect=1)  # its tool and test do not exist yet
+    assert "skipped" in stdout and "@test:greets" in stdout and "@tool:lookup" in stdout
+    cli(project, "sync", "--only", "lookup", "--only", "greets")
+    assert set(state(project, "staging")["tools"]) == {"lookup"}
+    assert state(project, "staging")["agents"] == {}
+    stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode", expect=2)
+    assert "Plan: 1 to create, 0 to update, 0 to delete." in stdout
+    cli(project, "sync", "--only", "bot")
+    cli(project, "plan", "--detailed-exitcode")
+    _, stderr = cli(project, "plan", "--only", "nope", expect=1)
+    assert "--only names no declared resource: nope" in stderr
