@@ -92,9 +92,11 @@ class SyncEngine:
         self.force = force
         self.on_outcome = on_outcome
         self.result = SyncResult()
-        self._done: dict[Key, asyncio.Event] = {}
+        # Set when a resource created in this run has its id in state (or failed): what dependents await.
+        self._id_known: dict[Key, asyncio.Event] = {}
         self._failed: set[Key] = set()
         self._save_lock = asyncio.Lock()
+        self._placeholders: set[Key] = set()
 
     # -- bookkeeping ---------------------------------------------------------------------------------
     def _record(self, outcome: Outcome) -> None:
@@ -121,7 +123,8 @@ class SyncEngine:
             await self._save()
         applies = [item for item in plan.resources if item.action != "delete" and self._needs_work(item)]
         for item in applies:
-            self._done[(item.kind, item.name)] = asyncio.Event()
+            if item.action == "create":
+                self._id_known[(item.kind, item.name)] = asyncio.Event()
         cyclic = self._cyclic(applies)
         await asyncio.gather(*(self._apply_guarded(item, cyclic) for item in applies))
         for kind in DELETE_ORDER:
@@ -135,7 +138,7 @@ class SyncEngine:
 
     def _pending_deps(self, item: ResourcePlan) -> set[Key]:
         """References to resources created in this run (their ids are not known yet)."""
-        return {dep for dep in self.desired.dependencies((item.kind, item.name)) if dep in self._done}
+        return {dep for dep in self.desired.dependencies((item.kind, item.name)) if dep in self._id_known}
 
     def _cyclic(self, applies: list[ResourcePlan]) -> set[Key]:
         graph = {(item.kind, item.name): self._pending_deps(item) for item in applies}
@@ -157,12 +160,16 @@ class SyncEngine:
         key = (item.kind, item.name)
         try:
             if key in cyclic:
-                raise AgentsError(
-                    f"{item.kind} {item.name!r} is in a reference cycle between resources not created yet",
-                    hint="create one side without the reference first, then add it back and sync again",
-                )
+                # Agents that reference each other (mutual transfers), none existing yet: create each as a
+                # tagged placeholder to get ids, then update all of them with their full configs.
+                if item.kind != "agent":
+                    raise AgentsError(
+                        f"{item.kind} {item.name!r} is in a reference cycle of resources not created yet",
+                        hint="create one side without the reference first, then add it back and sync again",
+                    )
+                await self._create_placeholder(item)
             for dep in sorted(self._pending_deps(item)):
-                await self._done[dep].wait()
+                await self._id_known[dep].wait()
                 if dep in self._failed:
                     raise _Skip(f"skipped: depends on {dep[0]} {dep[1]!r}, which failed")
             self._record(await self._apply(item))
@@ -178,7 +185,8 @@ class SyncEngine:
                 Outcome(item.kind, item.name, "failed", item.remote_id, f"{type(exc).__name__}: {exc}")
             )
         finally:
-            self._done[key].set()
+            if key in self._id_known:
+                self._id_known[key].set()
 
     async def _apply(self, item: ResourcePlan) -> Outcome:
         key = (item.kind, item.name)
@@ -192,9 +200,11 @@ class SyncEngine:
             )
         desired_fp = fingerprint(desired.body)
         body = send_body(item.kind, item.name, self.desired.environment, desired.body)
-        if item.action == "create":
+        placeholder = self.state.get(item.kind, item.name) if key in self._placeholders else None
+        if item.action == "create" and placeholder is None:
             return await self._create(item, body, desired.body, desired_fp)
-        if item.remote_id is None:  # pragma: no cover - the planner always sets it for non-creates
+        remote_id = placeholder.id if placeholder else item.remote_id
+        if remote_id is None:  # pragma: no cover - the planner always sets it for non-creates
             raise AgentsError(f"{item.kind} {item.name!r} has no remote id")
         if (
             item.action == "no-op"
@@ -203,14 +213,14 @@ class SyncEngine:
             and desired_fp == item.desired_fingerprint
         ):
             self.state.set(
-                item.kind, item.name, ResourceState(item.remote_id, desired_fp, item.remote_fingerprint)
+                item.kind, item.name, ResourceState(remote_id, desired_fp, item.remote_fingerprint)
             )
             await self._save()
-            return Outcome(item.kind, item.name, "recorded", item.remote_id)
-        remote_fp = await self._write(item.kind, item.remote_id, body)
-        self.state.set(item.kind, item.name, ResourceState(item.remote_id, desired_fp, remote_fp))
+            return Outcome(item.kind, item.name, "recorded", remote_id)
+        remote_fp = await self._write(item.kind, remote_id, body)
+        self.state.set(item.kind, item.name, ResourceState(remote_id, desired_fp, remote_fp))
         await self._save()
-        return Outcome(item.kind, item.name, "updated", item.remote_id)
+        return Outcome(item.kind, item.name, "created" if placeholder else "updated", remote_id)
 
     async def _write(self, kind: str, remote_id: str, body: dict[str, Any]) -> str:
         """Update (agents/tools PATCH, tests PUT: a full replace); fingerprint of the normalised result."""
@@ -237,6 +247,7 @@ class SyncEngine:
         # Record the id at once: a crash from here on must find it in state, not create it again.
         self.state.set(kind, name, ResourceState(remote_id))
         await self._save()
+        self._id_known[(kind, name)].set()
         document = response if adopted or kind == "tool" else await self.directory.get(kind, remote_id)
         remote_body = normalise_remote(kind, document or {})
         if adopted and remote_body != desired_body:
@@ -246,6 +257,25 @@ class SyncEngine:
         self.state.set(kind, name, ResourceState(remote_id, desired_fp, remote_fp))
         await self._save()
         return Outcome(kind, name, "adopted" if adopted else "created", remote_id)
+
+    async def _create_placeholder(self, item: ResourcePlan) -> None:
+        """A minimal agent with our tags (adoptable after a crash), only to obtain its id."""
+        kind, name = item.kind, item.name
+        api_name = self.desired.configs[(kind, name)].get("name") or name
+        body = send_body(kind, name, self.desired.environment, {"name": api_name, "conversation_config": {}})
+        others = {rid for other, rid in self.state.ids(kind).items() if other != name}
+
+        async def find_existing() -> dict[str, Any] | None:
+            return await self.directory.find(kind, name, None, fresh=True, exclude=others)
+
+        response, _adopted = await self.api.create(CREATE_PATHS[kind], body, find_existing=find_existing)
+        remote_id = remote_id_of(kind, response)
+        if remote_id is None:
+            raise AgentsError(f"create {kind} {name!r}: the response carries no id")
+        self.state.set(kind, name, ResourceState(remote_id))
+        await self._save()
+        self._placeholders.add((kind, name))
+        self._id_known[(kind, name)].set()
 
     async def _delete_guarded(self, item: ResourcePlan) -> None:
         try:

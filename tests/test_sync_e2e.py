@@ -238,3 +238,46 @@ def test_only_limits_plan_and_sync_and_resolves_references_from_state(
     cli(project, "plan", "--detailed-exitcode")
     _, stderr = cli(project, "plan", "--only", "nope", expect=1)
     assert "--only names no declared resource: nope" in stderr
+
+
+def transfer_agent(name: str, target: str, first_message: str = "Hello!") -> str:
+    return f"""\
+name: {name}
+conversation_config:
+  agent:
+    first_message: {first_message}
+    prompt:
+      prompt: You route callers.
+      built_in_tools:
+        transfer_to_agent:
+          name: transfer_to_agent
+          description: ""
+          params:
+            system_tool_type: transfer_to_agent
+            transfers:
+              - agent_id: "@agent:{target}"
+                condition: The caller asks for {target}.
+"""
+
+
+def test_agents_that_transfer_to_each_other(tmp_path: Path, emulator_url: str) -> None:
+    agents = {"front": transfer_agent("Front", "back"), "back": transfer_agent("Back", "front")}
+    project = write_project(tmp_path / "proj", emulator_url, agents=agents)
+    result = sync_json(project)
+    assert sorted((r["name"], r["result"]) for r in result["results"] if r["kind"] == "agent") == [  # type: ignore[index, union-attr]
+        ("back", "created"),
+        ("front", "created"),
+    ]
+    ids = {name: entry["id"] for name, entry in state(project, "staging")["agents"].items()}
+    for name, target in (("front", "back"), ("back", "front")):
+        remote = remote_get(emulator_url, f"/v1/convai/agents/{ids[name]}").json()
+        transfers = remote["conversation_config"]["agent"]["prompt"]["built_in_tools"]["transfer_to_agent"]
+        assert transfers["params"]["transfers"][0]["agent_id"] == ids[target]
+    assert len(remote_list(emulator_url, "/v1/convai/agents", "agents")) == 2
+    cli(project, "plan", "--detailed-exitcode")
+    # Both change at once: existing ids need no ordering, so no cycle to break.
+    for name, target in (("front", "back"), ("back", "front")):
+        (project / "agents" / f"{name}.yaml").write_text(transfer_agent(name.title(), target, "Hi again!"))
+    result = sync_json(project)
+    assert sorted(r["result"] for r in result["results"]) == ["updated", "updated"]  # type: ignore[union-attr, index]
+    cli(project, "plan", "--detailed-exitcode")
