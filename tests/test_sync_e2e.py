@@ -281,3 +281,22 @@ def test_agents_that_transfer_to_each_other(tmp_path: Path, emulator_url: str) -
     result = sync_json(project)
     assert sorted(r["result"] for r in result["results"]) == ["updated", "updated"]  # type: ignore[union-attr, index]
     cli(project, "plan", "--detailed-exitcode")
+
+
+def test_tool_and_test_updates(project: Path, emulator_url: str) -> None:
+    cli(project, "sync")
+    tool, test = project / "tools" / "lookup.yaml", project / "tests" / "greets.yaml"
+    tool.write_text(tool.read_text().replace("Look up an order by its number.", "Find an order."))
+    test.write_text(test.read_text().replace("The agent greets the user.", "The agent says hello."))
+    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
+    assert 'tool_config.description: "Look up an order by its number." → "Find an order."' in stdout
+    assert 'success_condition: "The agent greets the user." → "The agent says hello."' in stdout
+    result = sync_json(project)
+    assert sorted((r["kind"], r["result"]) for r in result["results"]) == [  # type: ignore[union-attr, index]
+        ("test", "updated"),
+        ("tool", "updated"),
+    ]
+    ids = state(project, "staging")
+    remote_test = remote_get(emulator_url, f"/v1/convai/agent-testing/{ids['tests']['greets']['id']}").json()
+    assert remote_test["success_condition"] == "The agent says hello."
+    cli(project, "plan", "--detailed-exitcode")
