@@ -235,12 +235,10 @@ class ApiClient:
                     except ValueError as exc:
                         raise RemoteError(f"{method} {path}: response is not JSON", status=status) from exc
                 error = self._remote_error(method, path, response)
-                if status not in RETRY_STATUSES and not (status >= 500 and idempotent):
-                    if status >= 500 and not idempotent:
-                        raise _Ambiguous(error)
-                    raise error
+                if status < 500 and status not in RETRY_STATUSES:
+                    raise error  # 4xx: retrying cannot help
                 if status != 429 and not idempotent:
-                    raise _Ambiguous(error)
+                    raise _Ambiguous(error)  # a 5xx may come after the create was committed
                 retry_after = _retry_after_seconds(response)
                 if retry_after is not None and retry_after > self.retry.max_retry_after:
                     raise error

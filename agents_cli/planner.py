@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from agents_cli.normalise import KNOWN_AFTER_APPLY, SENSITIVE, Desired
+from agents_cli.normalise import SENSITIVE, Desired
 from agents_cli.state import State, fingerprint
 
 Action = Literal["create", "update", "no-op", "drift", "delete"]
@@ -239,7 +239,3 @@ def plan(
         ):
             result.resources.append(ResourcePlan(kind, name, "delete", remote_id=found.id))
     return result
-
-
-def unresolved_value(value: Any) -> bool:
-    return isinstance(value, str) and value == KNOWN_AFTER_APPLY

@@ -163,3 +163,15 @@ def test_concurrency_is_bounded() -> None:
 
     run_client(handler, many, concurrency=3)  # type: ignore[arg-type]
     assert peak == 3
+
+
+def test_reads_and_updates_retry_server_errors() -> None:
+    answers = iter([httpx.Response(500), httpx.Response(504), httpx.Response(200, json={"agent_id": "a"})])
+    (result, api), _ = run_client(lambda r: next(answers), lambda api: api.patch("/v1/convai/agents/a", {}))
+    assert result == {"agent_id": "a"} and api.stats.by_method["PATCH"] == 3
+
+
+def test_delete_of_something_already_gone_succeeds() -> None:
+    answers = iter([httpx.Response(503), httpx.Response(404, json={"detail": "not found"})])
+    (result, api), _ = run_client(lambda r: next(answers), lambda api: api.delete("/v1/convai/tools/t"))
+    assert result is None and api.stats.writes == 2
