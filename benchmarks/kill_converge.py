@@ -5,7 +5,9 @@ Each trial serves a fresh emulator on loopback (with a little latency so the syn
 ``python -m agents_cli sync --yes`` as a subprocess, kills it with SIGKILL after a random delay, checks that
 ``state/<env>.json`` (if written yet) parses, runs sync again to completion, then checks that ``agents
 plan --detailed-exitcode`` exits 0 and that the remote holds exactly one agent per local agent and one tool
-per tool. The kill moment is uniform over the duration of one uninterrupted sync (measured first).
+per tool. Odd trials kill at a moment uniform over the duration of one uninterrupted sync (measured first);
+even trials kill when a random write request reaches the server, before or after it is applied (so the
+created resource may exist remotely while the killed client never learned its id).
 
 Usage: python benchmarks/kill_converge.py [--trials 20] [--agents 30] [--tools 5] [--seed 1] [--window S]
 Exit status 1 if any trial did not converge.
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faults_converge import KEY_VARIABLE, REPO_ROOT, remote_counts, write_scale_project
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agents_cli.emulator.settings import EmulatorSettings
 
@@ -47,7 +50,7 @@ def child_environment() -> dict[str, str]:
 @dataclass
 class Trial:
     number: int
-    kill_after: float
+    how: str
     killed_running: bool
     state_parsed: bool
     rerun_exit: int
@@ -68,7 +71,7 @@ class Trial:
     def line(self, agents: int, tools: int) -> str:
         return (
             f"trial {self.number:2d}: {'ok ' if self.converged(agents, tools) else 'FAIL'} "
-            f"killed after {self.kill_after:.2f} s ({'mid-run' if self.killed_running else 'already done'}), "
+            f"killed {self.how} ({'mid-run' if self.killed_running else 'already done'}), "
             f"state {'parses' if self.state_parsed else 'BROKEN'}, rerun exit {self.rerun_exit}, "
             f"plan exit {self.plan_exit}, remote {self.agents} agents / {self.tools} tools, "
             f"{self.duplicates} duplicates"
@@ -95,9 +98,10 @@ class _ClientGoneFilter(logging.Filter):
 
 
 def quiet_killed_clients() -> None:
-    logger = logging.getLogger("agents_cli.emulator")
-    if not any(isinstance(f, _ClientGoneFilter) for f in logger.filters):
-        logger.addFilter(_ClientGoneFilter())
+    for name in ("agents_cli.emulator", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _ClientGoneFilter) for f in logger.filters):
+            logger.addFilter(_ClientGoneFilter())
 
 
 def measure_sync(workdir: Path, *, agents: int, tools: int) -> float:
@@ -119,27 +123,80 @@ def trial_settings() -> EmulatorSettings:
     return EmulatorSettings(faults=FaultSettings(latency_ms=LATENCY_MS))
 
 
+class KillSwitch:
+    """ASGI wrapper that SIGKILLs the sync process when its ``target``-th write request arrives: either before
+    the app sees it (never applied) or after the app applied it but before the response leaves (applied,
+    the client never learns the id). ``target`` 0 disables it (the time-based kill is used instead)."""
+
+    def __init__(self, target: int, after_commit: bool) -> None:
+        self.target = target
+        self.after_commit = after_commit
+        self.pid: int | None = None
+        self.writes = 0
+        self.fired = False
+
+    def wrap(self, app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http" or scope["method"] not in ("POST", "PATCH", "PUT", "DELETE"):
+                await app(scope, receive, send)
+                return
+            self.writes += 1
+            if self.target and self.writes == self.target and self.pid is not None:
+                self.fired = True
+                if self.after_commit:
+
+                    async def swallow(message: Message) -> None:
+                        return None
+
+                    await app(scope, receive, swallow)
+                os.kill(self.pid, signal.SIGKILL)
+                # Nobody is listening any more; answer anyway so the server logs no protocol error.
+                await send({"type": "http.response.start", "status": 503, "headers": []})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await app(scope, receive, send)
+
+        return middleware
+
+
 def kill_trial(
-    number: int, workdir: Path, rng: random.Random, *, agents: int, tools: int, window: float
+    number: int,
+    workdir: Path,
+    rng: random.Random,
+    *,
+    agents: int,
+    tools: int,
+    window: float,
+    at_write: bool = False,
 ) -> Trial:
+    """One trial; ``at_write`` kills at a random write request instead of after a random delay."""
     from agents_cli.emulator.server import running_emulator
 
-    with running_emulator(trial_settings()) as served:
+    switch = KillSwitch(rng.randint(1, agents + tools) if at_write else 0, rng.random() < 0.5)
+    with running_emulator(trial_settings(), wrap=switch.wrap) as served:
         root = write_scale_project(
             workdir / f"trial-{number}", served.url, agents=agents, tools=tools, env=ENV
         )
         environment = child_environment()
         kill_after = rng.uniform(0.0, window)
+        started = time.perf_counter()
         process = subprocess.Popen(
             agents_command(root, "sync", "--yes"),
             env=environment,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(kill_after)
-        killed_running = process.poll() is None
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        switch.pid = process.pid
+        if at_write:
+            process.wait(timeout=120)
+            kill_after = time.perf_counter() - started
+            killed_running = switch.fired
+        else:
+            time.sleep(kill_after)
+            killed_running = process.poll() is None
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+        kill_at, switch.target = switch.target, 0  # the rerun must not be killed
         parsed = state_parses(root)
         rerun = subprocess.run(
             agents_command(root, "sync", "--yes"),
@@ -160,9 +217,14 @@ def kill_trial(
     duplicates = sum(n - 1 for n in agent_tags.values() if n > 1) + sum(
         n - 1 for n in tool_names.values() if n > 1
     )
+    how = (
+        f"at write #{kill_at} ({'after' if switch.after_commit else 'before'} commit)"
+        if at_write
+        else f"after {kill_after:.2f} s"
+    )
     return Trial(
         number=number,
-        kill_after=kill_after,
+        how=how,
         killed_running=killed_running,
         state_parsed=parsed,
         rerun_exit=rerun.returncode,
@@ -189,7 +251,13 @@ def main() -> int:
         print(f"one uninterrupted sync (process start included): {window:.2f} s", flush=True)
         for number in range(1, options.trials + 1):
             trial = kill_trial(
-                number, Path(folder), rng, agents=options.agents, tools=options.tools, window=window
+                number,
+                Path(folder),
+                rng,
+                agents=options.agents,
+                tools=options.tools,
+                window=window,
+                at_write=number % 2 == 0,
             )
             print(trial.line(options.agents, options.tools), flush=True)
             good += trial.converged(options.agents, options.tools)
