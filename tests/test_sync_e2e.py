@@ -300,3 +300,21 @@ def test_tool_and_test_updates(project: Path, emulator_url: str) -> None:
     remote_test = remote_get(emulator_url, f"/v1/convai/agent-testing/{ids['tests']['greets']['id']}").json()
     assert remote_test["success_condition"] == "The agent says hello."
     cli(project, "plan", "--detailed-exitcode")
+
+
+def test_rotated_secret_is_an_update_shown_as_sensitive(project: Path, emulator_url: str) -> None:
+    cli(project, "sync")
+    rotated = {**KEYS, "E2E_ORDERS_TOKEN": "rotated-s3cret-77"}
+    result = run_cli(["plan", "--detailed-exitcode"], cwd=project, expect=2, env=rotated)
+    assert (
+        'tool_config.api_schema.request_headers.Authorization: "(sensitive)" → "(sensitive)"' in result.stdout
+    )
+    assert "rotated-s3cret-77" not in result.stdout + result.stderr and SECRET not in result.stdout
+    result = run_cli(["sync", "--json"], cwd=project, env=rotated)
+    assert "rotated-s3cret-77" not in result.stdout + result.stderr
+    for path in project.rglob("*"):
+        if path.is_file():
+            assert b"rotated-s3cret-77" not in path.read_bytes(), path
+    tool_id = state(project, "staging")["tools"]["lookup"]["id"]
+    headers = remote_get(emulator_url, f"/v1/convai/tools/{tool_id}").json()["tool_config"]["api_schema"]
+    assert headers["request_headers"]["Authorization"] == "Bearer rotated-s3cret-77"
