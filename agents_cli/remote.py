@@ -183,12 +183,18 @@ async def fetch_snapshot(
     """Read every desired resource (by state id, else by adoption) concurrently."""
     snapshot = Snapshot()
     own_ids = {kind: set(state.ids(kind).values()) for kind in COLLECTIONS}
+    # The tools list carries whole tools: one paginated list instead of a GET per tool.
+    known_tools = [key for key in keys if key[0] == "tool" and state.get(*key) is not None]
+    listed_tools: dict[str | None, dict[str, Any]] = {}
+    if len(known_tools) > 1:
+        listed_tools = {remote_id_of("tool", item): item for item in await directory.listing("tool")}
 
     async def one(key: Key) -> None:
         kind, name = key
         entry = state.get(kind, name)
         if entry is not None:
-            document = await directory.get(kind, entry.id)
+            listed = listed_tools.get(entry.id) if kind == "tool" else None
+            document = listed if listed is not None else await directory.get(kind, entry.id)
             if document is not None:
                 snapshot.found[key] = (entry.id, document, False)
                 return
