@@ -104,3 +104,11 @@ def test_serve_rejects_a_bad_fault_rate() -> None:
     )
     assert result.returncode == 1
     assert "--fault-rate must be between 0 and 1" in result.stderr
+
+
+def test_a_signal_right_after_the_url_line_still_stops_it() -> None:
+    # Regression: a signal that arrived before uvicorn installed its handlers used to be swallowed.
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGTERM, signal.SIGINT):
+        with _serve() as (process, url, _):
+            assert _stop(process, sig) == 0
+            assert _port_closed(url)

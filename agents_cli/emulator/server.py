@@ -72,14 +72,14 @@ def serve(
     try:
         sock = bind_socket(host, port)
         server = _uvicorn_server(create_app(settings, store))
-        received: list[int] = []
 
-        def remember(signum: int, frame: FrameType | None) -> None:
-            received.append(signum)
+        def request_exit(signum: int, frame: FrameType | None) -> None:
+            # Until uvicorn installs its own handlers (a signal right after the URL line was printed), and
+            # again when uvicorn re-raises the signal it handled after shutting down: either way, stop and
+            # end the command normally (exit 0) instead of dying from the signal.
+            server.should_exit = True
 
-        # uvicorn re-raises the signal it caught after shutting down; with these handlers in place that
-        # re-raise is harmless, so a requested shutdown ends the command normally (exit 0).
-        previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM)}
+        previous = {sig: signal.signal(sig, request_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             announce(f"emulator listening on {_url(sock, host)}")
             server.run(sockets=[sock])
