@@ -83,6 +83,7 @@ class OpenAPIModels:
         # Built-from-nothing model defaults, computed once under a lock; the models being built (to stop a
         # model that defaults to itself) are per thread, so another thread never sees them half-built.
         self._defaults_cache: dict[str, Any] = {}
+        self._kinds: dict[int, tuple[dict[str, Any], str, Any]] = {}
         self._defaults_lock = threading.RLock()
         self._building = threading.local()
 
@@ -197,17 +198,34 @@ class OpenAPIModels:
         options: _Options,
         model_name: str | None = None,
     ) -> object:
-        ref = self.ref_name(schema)
-        if ref is not None:
+        entry = self._kinds.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            # Classified once per schema object; the entry keeps the object alive so its id is never reused.
+            entry = (schema, *self._classify(schema))
+            self._kinds[id(schema)] = entry
+        kind, extra = entry[1], entry[2]
+        if kind == "ref":
             # `$ref` next to `anyOf: [object, null]` (PATCH bodies): the model, but null is allowed.
-            if value is None and any(alt.get("type") == "null" for alt in schema.get("anyOf", ())):
+            if value is None and extra[1]:
                 return None
-            return self._apply_ref(ref, value, loc, errors, options)
-        if "oneOf" in schema:
-            return self._apply_one_of(schema, value, loc, errors, options)
-        if "anyOf" in schema:
+            return self._apply_ref(extra[0], value, loc, errors, options)
+        if kind == "model":
+            return self._apply_model(schema, value, loc, errors, options, model_name)
+        if kind == "anyOf":
             return self._apply_any_of(schema["anyOf"], value, loc, errors, options)
-        if "const" in schema:
+        if kind == "string":
+            return apply_string(schema, value, loc, errors)
+        if kind == "boolean":
+            return apply_bool(value, loc, errors)
+        if kind == "integer" or kind == "number":
+            return apply_number(schema, value, loc, errors, integer=kind == "integer")
+        if kind == "array":
+            return self._apply_list(schema, value, loc, errors, options)
+        if kind == "dict":
+            return self._apply_dict(schema, value, loc, errors, options)
+        if kind == "oneOf":
+            return self._apply_one_of(schema, value, loc, errors, options)
+        if kind == "const":
             if value != schema["const"] or type(value) is not type(schema["const"]):
                 errors.append(
                     validation_error(
@@ -215,28 +233,31 @@ class OpenAPIModels:
                     )
                 )
             return value
-        if "enum" in schema:
+        if kind == "enum":
             return self._apply_enum(schema, value, loc, errors, catalog=False, options=options, literal=True)
-        type_ = schema.get("type")
-        if type_ == "object" or "properties" in schema:
-            if "properties" in schema:
-                return self._apply_model(schema, value, loc, errors, options, model_name)
-            return self._apply_dict(schema, value, loc, errors, options)
-        if type_ == "array":
-            return self._apply_list(schema, value, loc, errors, options)
-        if type_ == "string":
-            return apply_string(schema, value, loc, errors)
-        if type_ == "integer":
-            return apply_number(schema, value, loc, errors, integer=True)
-        if type_ == "number":
-            return apply_number(schema, value, loc, errors, integer=False)
-        if type_ == "boolean":
-            return apply_bool(value, loc, errors)
-        if type_ == "null":
+        if kind == "null":
             if value is not None:
                 errors.append(validation_error(loc, "none_required", "Input should be None", value))
             return value
         return fast_copy(value)  # `{}` or unknown: Any
+
+    def _classify(self, schema: dict[str, Any]) -> tuple[str, Any]:
+        """What ``_apply`` does with a schema, decided once (the order of the checks is significant)."""
+        ref = self.ref_name(schema)
+        if ref is not None:
+            nullable = any(alt.get("type") == "null" for alt in schema.get("anyOf", ()))
+            return "ref", (ref, nullable)
+        for keyword in ("oneOf", "anyOf", "const", "enum"):
+            if keyword in schema:
+                return keyword, None
+        type_ = schema.get("type")
+        if "properties" in schema:
+            return "model", None
+        if type_ == "object":
+            return "dict", None
+        if type_ in ("array", "string", "integer", "number", "boolean", "null"):
+            return str(type_), None
+        return "any", None
 
     # -- containers ----------------------------------------------------------------------------------
     def _apply_model(

@@ -150,26 +150,22 @@ def apply_number(
     return number
 
 
+_BOUNDS: tuple[tuple[str, str, str, str, Callable[[float, float], bool]], ...] = (
+    ("minimum", "greater_than_equal", "greater than or equal to", "ge", lambda n, b: n >= b),
+    ("maximum", "less_than_equal", "less than or equal to", "le", lambda n, b: n <= b),
+    ("exclusiveMinimum", "greater_than", "greater than", "gt", lambda n, b: n > b),
+    ("exclusiveMaximum", "less_than", "less than", "lt", lambda n, b: n < b),
+)
+
+
 def _check_bounds(schema: dict[str, Any], number: float, value: object, loc: Loc, errors: ErrorList) -> None:
-    checks: list[tuple[str, str, str, Callable[[float, float], bool]]] = [
-        ("minimum", "greater_than_equal", "greater than or equal to", lambda n, b: n >= b),
-        ("maximum", "less_than_equal", "less than or equal to", lambda n, b: n <= b),
-        ("exclusiveMinimum", "greater_than", "greater than", lambda n, b: n > b),
-        ("exclusiveMaximum", "less_than", "less than", lambda n, b: n < b),
-    ]
-    for keyword, type_, words, holds in checks:
+    for keyword, type_, words, ctx_key, holds in _BOUNDS:
         bound = schema.get(keyword)
-        if isinstance(bound, int | float) and not isinstance(bound, bool) and not holds(number, bound):
-            ctx_key = {
-                "minimum": "ge",
-                "maximum": "le",
-                "exclusiveMinimum": "gt",
-                "exclusiveMaximum": "lt",
-            }
+        if bound is None or isinstance(bound, bool) or not isinstance(bound, int | float):
+            continue
+        if not holds(number, bound):
             errors.append(
-                validation_error(
-                    loc, type_, f"Input should be {words} {bound}", value, {ctx_key[keyword]: bound}
-                )
+                validation_error(loc, type_, f"Input should be {words} {bound}", value, {ctx_key: bound})
             )
 
 

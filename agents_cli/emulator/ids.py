@@ -29,7 +29,7 @@ def new_id(kind: str) -> str:
     """A fresh id for ``kind`` (a key of ``PREFIXES``; other kinds get a 20-character id)."""
     prefix = PREFIXES.get(kind)
     if prefix is None:
-        return "".join(secrets.choice(_ALNUM) for _ in range(20))
+        return "".join(_ALNUM[byte % len(_ALNUM)] for byte in secrets.token_bytes(20))
     shard = f"{secrets.randbelow(100):02d}01"
-    tail = "".join(secrets.choice(_CROCKFORD) for _ in range(23))
+    tail = "".join(_CROCKFORD[byte % 32] for byte in secrets.token_bytes(23))  # 256 % 32 == 0: uniform
     return f"{prefix}_{shard}k{tail}"
