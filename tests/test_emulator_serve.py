@@ -112,3 +112,18 @@ def test_a_signal_right_after_the_url_line_still_stops_it() -> None:
         with _serve() as (process, url, _):
             assert _stop(process, sig) == 0
             assert _port_closed(url)
+
+
+def test_serve_with_faults_names_the_seed_and_replays_it() -> None:
+    def statuses(seed: str) -> tuple[list[int], str]:
+        with _serve("--fault-rate", "0.3", "--faults", "500,503", "--seed", seed) as (process, url, _):
+            with httpx.Client(base_url=url, headers=HEADERS) as client:
+                codes = [client.get("/v1/user").status_code for _ in range(20)]
+            assert _stop(process, signal.SIGTERM) == 0
+            assert process.stderr is not None
+            return codes, process.stderr.read()
+
+    first, stderr = statuses("11")
+    second, _ = statuses("11")
+    assert first == second and set(first) - {200}
+    assert "seed 11" in stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -53,6 +54,14 @@ def run(
         changes["seed"] = seed
     if changes:
         fault_settings = replace(fault_settings, **changes)  # type: ignore[arg-type]
+    if fault_settings.active:
+        if fault_settings.seed is None:
+            # Pick the seed here so that it can be shown: with it, the same request sequence replays.
+            fault_settings = replace(fault_settings, seed=random.SystemRandom().randrange(2**31))
+        app.out.info(
+            f"faults: rate {fault_settings.fault_rate:g} of {','.join(fault_settings.kinds)}, latency "
+            f"{fault_settings.latency_ms:g}+{fault_settings.jitter_ms:g} ms, seed {fault_settings.seed}"
+        )
     settings = EmulatorSettings(
         strict=strict,
         api_keys=tuple(api_keys),
