@@ -214,3 +214,28 @@ def test_dropped_connection_over_http_is_a_protocol_error_not_an_app_error(
     assert httpx.get(served_emulator.url + "/v1/user", headers=served_emulator.headers).status_code == 200
     assert not [r for r in caplog.records if r.levelname == "ERROR" and "ASGI" in r.getMessage() + r.name]
     assert not [r for r in caplog.records if r.name == "agents_cli.emulator"]
+
+
+def test_lists_sort_by_name_or_creation_in_both_directions(client: httpx.Client) -> None:
+    for name in ("bravo", "Alpha", "charlie"):
+        _create_agent(client, {**AGENT_BODY, "name": name})
+
+    def names(**params: str | int) -> list[str]:
+        collected: list[str] = []
+        cursor = None
+        while True:
+            query: dict[str, str | int] = {"page_size": 2, **params}
+            if cursor:
+                query["cursor"] = cursor
+            page = client.get("/v1/convai/agents", params=query).json()
+            collected += [agent["name"] for agent in page["agents"]]
+            if not page["has_more"]:
+                return collected
+            cursor = page["next_cursor"]
+
+    assert names() == ["charlie", "Alpha", "bravo"]
+    assert names(sort_direction="asc") == ["bravo", "Alpha", "charlie"]
+    assert names(sort_by="name", sort_direction="asc") == ["Alpha", "bravo", "charlie"]
+    assert names(sort_by="name") == ["charlie", "bravo", "Alpha"]
+    bad = client.get("/v1/convai/agents", params={"sort_by": "size"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "sort_by"]

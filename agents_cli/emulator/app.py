@@ -222,39 +222,59 @@ class EmulatorContext:
             )
         return value
 
+    def query_param(self, request: Request, method: str, path: str, name: str) -> Any:
+        """A query parameter coerced by its spec schema (422 at ``["query", name]``), or its default."""
+        operation = self.models.spec["paths"][path][method.lower()]
+        schema = next(p["schema"] for p in operation.get("parameters", ()) if p["name"] == name)
+        raw = request.query_params.get(name)
+        if raw is None:
+            return schema.get("default")
+        value, errors = self.models.apply_schema(schema, raw, loc=("query", name))
+        if errors:
+            raise ApiError.validation(errors)
+        return value
+
     def page(
         self,
         request: Request,
         items: list[tuple[int, str, dict[str, Any]]],
         *,
+        sort_key: Callable[[tuple[int, str, dict[str, Any]]], list[Any]] | None = None,
+        descending: bool = True,
         default_size: int = DEFAULT_PAGE_SIZE,
         max_size: int = MAX_PAGE_SIZE,
     ) -> tuple[list[tuple[str, dict[str, Any]]], str | None, bool]:
-        """One page of ``(seq, id, data)`` items (already filtered, newest first) by ``cursor``/``page_size``.
+        """One page of ``(seq, id, data)`` items (already filtered) by ``cursor``/``page_size``.
 
-        The cursor names the sequence number of the last item served, so deletions between pages neither
-        skip nor repeat items.
+        Items are ordered by ``sort_key`` (default: the sequence number, i.e. creation order), newest first
+        unless ``descending`` is false. The cursor holds the sort key of the last item served (keys end with
+        the unique sequence number), so deletions between pages neither skip nor repeat items.
         """
         size = self.query_int(request, "page_size", default_size, 1, max_size)
+        key_of = sort_key or (lambda item: [item[0]])
+        ordered = sorted(items, key=key_of, reverse=descending)
         cursor = request.query_params.get("cursor")
         if cursor:
             after = _decode_cursor(cursor)
-            items = [item for item in items if item[0] < after]
-        chunk = items[:size]
-        has_more = len(items) > size
-        next_cursor = _encode_cursor(chunk[-1][0]) if has_more and chunk else None
+            try:
+                ordered = [i for i in ordered if (key_of(i) < after if descending else key_of(i) > after)]
+            except TypeError:  # a cursor from another sort order
+                raise ApiError.of(400, "invalid_cursor", f"Invalid cursor {cursor!r}.") from None
+        chunk = ordered[:size]
+        has_more = len(ordered) > size
+        next_cursor = _encode_cursor(key_of(chunk[-1])) if has_more and chunk else None
         return [(ident, data) for _, ident, data in chunk], next_cursor, has_more
 
 
-def _encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"s": seq}).encode()).decode().rstrip("=")
+def _encode_cursor(key: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"k": key}).encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> int:
+def _decode_cursor(cursor: str) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))["s"]
-        if not isinstance(value, int):
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))["k"]
+        if not isinstance(value, list):
             raise ValueError(cursor)
         return value
     except (ValueError, KeyError, TypeError):

@@ -157,7 +157,17 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             if archived is not None and is_archived != (archived.lower() == "true"):
                 continue
             items.append((seq, ident, record))
-        page, next_cursor, has_more = ctx.page(request, items)
+        sort_by = ctx.query_param(request, "get", LIST, "sort_by") or "created_at"
+        direction = ctx.query_param(request, "get", LIST, "sort_direction") or "desc"
+        page, next_cursor, has_more = ctx.page(
+            request,
+            items,
+            # No calls are ever made to an emulated agent, so call_count_7d orders like created_at.
+            sort_key=(lambda item: [(item[2].get("name") or "").lower(), item[0]])
+            if sort_by == "name"
+            else None,
+            descending=direction == "desc",
+        )
         summaries = [
             {
                 "agent_id": ident,

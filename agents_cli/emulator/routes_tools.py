@@ -60,7 +60,18 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             if used_ids is not None and ident not in used_ids:
                 continue
             items.append((seq, ident, record))
-        page, next_cursor, has_more = ctx.page(request, items)
+        sort_by = ctx.query_param(request, "get", COLLECTION, "sort_by") or "created_at"
+        direction = ctx.query_param(request, "get", COLLECTION, "sort_direction") or "desc"
+        page, next_cursor, has_more = ctx.page(
+            request,
+            items,
+            sort_key=(
+                (lambda item: [str(item[2]["tool_config"].get("name", "")).lower(), item[0]])
+                if sort_by == "name"
+                else None
+            ),
+            descending=direction == "desc",
+        )
         body = {"tools": [record for _, record in page], "next_cursor": next_cursor, "has_more": has_more}
         return ctx.respond("get", COLLECTION, body)
 
