@@ -7,9 +7,9 @@ are of the real command (``agents_cli.commands.sync.run``, in-process); plan is 
 path without rendering. Checks: the nothing-changed sync makes 0 write requests; the default concurrency is
 at least 6x faster than concurrency 1 for the all-changed sync.
 
-Times are the best of 3 runs (the machine may be shared); nothing-changed syncs must make 0 writes in each.
+Times are the best of 5 runs (the machine may be shared); nothing-changed syncs must make 0 writes in each.
 
-Usage: python benchmarks/plan_sync.py [--agents 50] [--latency-ms 50] [--repeats 3]
+Usage: python benchmarks/plan_sync.py [--agents 50] [--latency-ms 50] [--repeats 5]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -81,11 +82,15 @@ def emulator_process(latency_ms: float) -> Iterator[str]:
     command = [sys.executable, "-m", "agents_cli", "emulator", "serve", "--port", "0"]
     command += ["--latency-ms", str(latency_ms)]
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     try:
         line = process.stdout.readline() if process.stdout else ""
         if "listening on " not in line:
             raise SystemExit(f"the emulator did not start: {line!r}")
+        # Keep reading whatever else it prints, so a full pipe can never block the server.
+        threading.Thread(target=lambda: process.stdout and process.stdout.read(), daemon=True).start()
         yield line.split("listening on ", 1)[1].strip()
     finally:
         process.terminate()
@@ -125,7 +130,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--agents", type=int, default=50)
     parser.add_argument("--latency-ms", type=float, default=50.0)
-    parser.add_argument("--repeats", type=int, default=3, help="Report the best of this many runs.")
+    parser.add_argument("--repeats", type=int, default=5, help="Report the best of this many runs.")
     options = parser.parse_args()
     os.environ.setdefault(KEY_VARIABLE, "sk_bench")
     print(f"{options.agents} agents, emulator latency {options.latency_ms:.0f} ms per request")
