@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from agents_cli.emulator.faults import FaultSettings
 from agents_cli.emulator.settings import EmulatorSettings
@@ -62,3 +63,13 @@ def test_validation_errors_in_process_match_the_served_ones() -> None:
     response = asyncio.run(call())
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "conversation_config", "agent", "frist_message"]
+
+
+def test_emulator_app_fixture_serves_in_process(emulator_app: Starlette) -> None:
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=emulator_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://emulator") as client:
+            return await client.get("/v1/user", headers=HEADERS)
+
+    response = asyncio.run(call())
+    assert response.status_code == 200 and response.json()["seat_type"] == "workspace_admin"
