@@ -40,6 +40,7 @@ IMPLEMENTED_ROUTES = {
     ("GET", "/v1/convai/knowledge-base"),
     ("POST", "/v1/convai/secrets"),
     ("GET", "/v1/convai/secrets"),
+    ("GET", "/v1/convai/secrets/{secret_id}"),
     ("PATCH", "/v1/convai/secrets/{secret_id}"),
     ("DELETE", "/v1/convai/secrets/{secret_id}"),
     ("GET", "/v1/user"),
@@ -197,6 +198,7 @@ def _exercise_every_route(client: httpx.Client) -> None:
     _ok(client.get("/v1/convai/knowledge-base"))
     secret = _ok(client.post("/v1/convai/secrets", json={"type": "new", "name": "token", "value": "s3cret"}))
     _ok(client.get("/v1/convai/secrets"))
+    _ok(client.get(f"/v1/convai/secrets/{secret['secret_id']}"))
     _ok(
         client.patch(
             f"/v1/convai/secrets/{secret['secret_id']}", json={"type": "update", "name": "t", "value": "v"}

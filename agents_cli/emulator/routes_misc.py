@@ -76,6 +76,11 @@ def _user(ctx: EmulatorContext) -> dict[str, Any]:
     }
 
 
+def _no_dependents() -> dict[str, list[Any]]:
+    # The emulator does not track which tools or agents use a secret (tools hold it in free-form headers).
+    return {"tools": [], "agents": [], "others": [], "phone_numbers": []}
+
+
 def _check_env_values(values: dict[str, Any], *, creating: bool) -> None:
     if creating and not values.get("production"):
         raise ApiError.of(400, "invalid_parameters", "values must include a 'production' value.")
@@ -171,9 +176,15 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
     async def list_secrets(request: Request) -> Response:
         items = ctx.store.list(SECRET)
         page, next_cursor, _ = ctx.page(request, items)
-        used_by: dict[str, list[Any]] = {"tools": [], "agents": [], "others": [], "phone_numbers": []}
-        secrets = [{**record, "used_by": used_by} for _, record in page]
+        secrets = [{**record, "used_by": _no_dependents()} for _, record in page]
         return ctx.respond("get", SECRETS, {"secrets": secrets, "next_cursor": next_cursor})
+
+    async def get_secret(request: Request) -> Response:
+        secret_id = request.path_params["secret_id"]
+        record = ctx.store.get(SECRET, secret_id)
+        if record is None:
+            raise ApiError.not_found("secret", secret_id)
+        return ctx.respond("get", SECRET_ONE, {**record, "used_by": _no_dependents()})
 
     async def patch_secret(request: Request) -> Response:
         secret_id = request.path_params["secret_id"]
@@ -274,6 +285,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         Route(KB_ONE, delete_document, methods=["DELETE"]),
         Route(SECRETS, create_secret, methods=["POST"]),
         Route(SECRETS, list_secrets, methods=["GET"]),
+        Route(SECRET_ONE, get_secret, methods=["GET"]),
         Route(SECRET_ONE, patch_secret, methods=["PATCH"]),
         Route(SECRET_ONE, delete_secret, methods=["DELETE"]),
         Route(USER, user, methods=["GET"]),
