@@ -9,6 +9,7 @@ as a failed outcome, and whatever depends on it is skipped with a message naming
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,15 @@ class SyncResult:
 
     def count(self, action: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.action == action)
+
+
+def changed_sections(item: ResourcePlan, body: dict[str, Any]) -> dict[str, Any]:
+    """An agent PATCH only needs the top-level sections that differ (each sent whole, so a key deleted
+    locally is still reset to its default); less to send and to validate than the full agent."""
+    sections = {re.split(r"[.\[]", change.path, maxsplit=1)[0] for change in item.changes}
+    if not sections or "" in sections or item.pending:
+        return body
+    return {key: value for key, value in body.items() if key in sections}
 
 
 class _Skip(Exception):
@@ -217,6 +227,8 @@ class SyncEngine:
             )
             await self._save()
             return Outcome(item.kind, item.name, "recorded", remote_id)
+        if item.kind == "agent" and not placeholder:
+            body = changed_sections(item, body)
         remote_fp = await self._write(item.kind, remote_id, body)
         self.state.set(item.kind, item.name, ResourceState(remote_id, desired_fp, remote_fp))
         await self._save()

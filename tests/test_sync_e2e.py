@@ -102,7 +102,7 @@ def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str
     cli(project, "plan", "--detailed-exitcode")
 
 
-def test_long_strings_render_as_line_diffs_and_deleted_key_resets(project: Path) -> None:
+def test_long_strings_render_as_line_diffs_and_deleted_key_resets(project: Path, emulator_url: str) -> None:
     cli(project, "sync")
     config = project / "agents" / "bot.yaml"
     text = config.read_text().replace("Be brief.", "Be thorough.").replace("      temperature: 0.3\n", "")
@@ -112,6 +112,11 @@ def test_long_strings_render_as_line_diffs_and_deleted_key_resets(project: Path)
     assert "-Be brief." in stdout and "+Be thorough." in stdout
     # The key is gone locally: the plan resets it to the API default instead of ignoring it.
     assert "conversation_config.agent.prompt.temperature: 0.3 → 0" in stdout
+    cli(project, "sync")
+    agent_id = state(project, "staging")["agents"]["bot"]["id"]
+    prompt = remote_get(emulator_url, f"/v1/convai/agents/{agent_id}").json()["conversation_config"]["agent"]
+    assert prompt["prompt"]["temperature"] == 0 and prompt["prompt"]["prompt"].endswith("Be thorough.\n")
+    cli(project, "plan", "--detailed-exitcode")
 
 
 def test_drift_is_shown_and_refused_without_force(project: Path, emulator_url: str) -> None:
