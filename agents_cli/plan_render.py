@@ -99,6 +99,17 @@ def render_plan(out: Output, plan: Plan) -> None:
     out.line(plan.summary(), style="bold")
 
 
+def undeclared_note(env: str, undeclared: list[tuple[str, str]]) -> str | None:
+    """A hint that prune would delete something, for plans made without --prune."""
+    if not undeclared:
+        return None
+    names = ", ".join(f"{kind} {name}" for kind, name in undeclared)
+    return (
+        f"note: state/{env}.json records {len(undeclared)} resource(s) no longer in agents.json ({names}); "
+        "add --prune to delete them remotely"
+    )
+
+
 def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
     """The outcome of a sync: counts, then one line per failure with its reason."""
     parts = [

@@ -28,6 +28,15 @@ class Session:
     def root(self) -> Path:
         return self.project.root
 
+    def undeclared(self) -> list[Key]:
+        """Resources recorded in state that agents.json no longer declares (deleted only with --prune)."""
+        return [
+            (kind, name)
+            for kind in ("tool", "test", "agent")
+            for name in sorted(self.state.ids(kind))
+            if name not in self.desired.declared.get(kind, set())
+        ]
+
     def reload_state(self) -> None:
         """Read state again (after taking the lock, another sync may have just written it)."""
         self.state = load_state(self.root, self.environment.name)

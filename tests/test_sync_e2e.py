@@ -149,8 +149,9 @@ def test_prune_needs_yes_and_deletes(project: Path, emulator_url: str) -> None:
     del manifest["agents"]["bot"]
     (project / "agents.json").write_text(json.dumps(manifest))
 
-    stdout, _ = cli(project, "plan", "--detailed-exitcode")  # without --prune deletions are not planned
+    stdout, stderr = cli(project, "plan", "--detailed-exitcode")  # without --prune deletions are not planned
     assert "Plan: 0 to create, 0 to update, 0 to delete." in stdout
+    assert "no longer in agents.json (agent bot); add --prune" in stderr
     stdout, _ = cli(project, "plan", "--prune", "--detailed-exitcode", expect=2)
     assert f"- agent bot (delete, id {old_id})" in stdout
 

@@ -6,7 +6,7 @@ import asyncio
 
 from agents_cli.context import AppContext
 from agents_cli.errors import ExitCode
-from agents_cli.plan_render import plan_json, render_plan
+from agents_cli.plan_render import plan_json, render_plan, undeclared_note
 from agents_cli.plan_session import PlanResult, compute_plan, open_session
 from agents_cli.remote import build_client
 
@@ -32,6 +32,9 @@ def run(
     result = asyncio.run(read_and_plan())
     for warning in result.warnings:
         app.out.warn(warning)
+    note = None if prune else undeclared_note(session.environment.name, session.undeclared())
+    if note:
+        app.out.info(note)
     if as_json:
         app.out.json(plan_json(result.plan))
     else:

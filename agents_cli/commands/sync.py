@@ -10,7 +10,7 @@ import asyncio
 
 from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode
-from agents_cli.plan_render import render_plan, render_sync, sync_json
+from agents_cli.plan_render import render_plan, render_sync, sync_json, undeclared_note
 from agents_cli.plan_session import Session, compute_plan, open_session
 from agents_cli.remote import build_client
 from agents_cli.state import state_lock
@@ -94,6 +94,9 @@ def _sync_locked(
             computed = await compute_plan(api, session, prune=prune)
             for warning in computed.warnings:
                 app.out.warn(warning)
+            note = None if prune else undeclared_note(session.environment.name, session.undeclared())
+            if note:
+                app.out.info(note)
             the_plan = computed.plan
             if not as_json:
                 render_plan(app.out, the_plan)
