@@ -1,0 +1,123 @@
+"""The typer application, the shared option types and the one error boundary (``dispatch``).
+
+Command declarations live in ``cli_project`` (offline commands) and ``cli_remote`` (commands that talk to an
+environment); ``cli`` imports both so they register, in help order. Command modules are imported inside each
+command so that ``agents --help`` loads no heavy library. ``dispatch`` turns exceptions into exit codes
+(0 ok, 1 error, 2 changes present with --detailed-exitcode, 3 bug, 130 interrupted) and one-line messages.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from agents_cli import __version__
+from agents_cli.context import AppContext
+from agents_cli.errors import AgentsError, ExitCode
+from agents_cli.output import Output
+
+app = typer.Typer(
+    name="agents",
+    help="Manage ElevenLabs Conversational AI agents as code: validate, plan, sync and test per environment.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+templates_app = typer.Typer(help="List and show the built-in config templates.", no_args_is_help=True)
+emulator_app = typer.Typer(
+    help="Run the embedded emulator of the ElevenLabs convai API.", no_args_is_help=True
+)
+app.add_typer(templates_app, name="templates")
+app.add_typer(emulator_app, name="emulator")
+
+
+class Kind(StrEnum):
+    agent = "agent"
+    tool = "tool"
+    test = "test"
+
+
+class FileFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"agents {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks and log HTTP requests (keys redacted).")
+    ] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="Disable colour (also NO_COLOR=1).")] = False,
+    chdir: Annotated[
+        Path | None,
+        typer.Option("--chdir", "-C", help="Run as if started in this folder.", show_default=False),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = AppContext(out=Output(no_color=no_color), debug=debug, cwd=(chdir or Path.cwd()).resolve())
+    if debug:
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s", stream=sys.stderr)
+
+
+def dispatch(ctx: typer.Context, command: str, **options: Any) -> None:
+    """Run ``agents_cli.commands.<command>.run(app_ctx, **options)`` inside the error boundary."""
+    app_ctx: AppContext = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
+    out = app_ctx.out
+    try:
+        module = importlib.import_module(f"agents_cli.commands.{command}")
+        code = int(module.run(app_ctx, **options))
+    except AgentsError as exc:
+        if app_ctx.debug:
+            traceback.print_exc(file=out.stderr)
+        out.error(exc.message, hint=exc.hint)
+        code = int(exc.exit_code)
+    except KeyboardInterrupt:
+        out.error("interrupted")
+        code = int(ExitCode.INTERRUPTED)
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a bug: say so in one line, traceback only with --debug
+        if app_ctx.debug:
+            traceback.print_exc(file=out.stderr)
+        out.error(
+            f"internal error: {type(exc).__name__}: {exc}",
+            hint="run again with --debug for the traceback and report it",
+        )
+        code = int(ExitCode.BUG)
+    raise typer.Exit(code)
+
+
+# Shared option declarations -----------------------------------------------------------------------
+EnvOption = Annotated[str | None, typer.Option("--env", "-e", help="Environment name from agents.json.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+OnlyOption = Annotated[
+    list[str] | None, typer.Option("--only", help="Limit to these local resource names (repeatable).")
+]
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url", help="Override the API base URL (also ELEVENLABS_BASE_URL).", show_default=False
+    ),
+]
+ConcurrencyOption = Annotated[
+    int | None, typer.Option("--concurrency", min=1, max=64, help="Parallel requests (default 8).")
+]
