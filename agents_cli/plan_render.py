@@ -7,10 +7,12 @@ Human form, one block per resource that changes::
     ~ agent support-bot (update, id agent_123)
         conversation_config.agent.prompt.temperature: 0.3 → 0.1
     ! agent faq-bot (drift: changed remotely since the last sync, id agent_456)
-        conversation_config.agent.prompt.llm: remote "gpt-4o" · local "gemini-2.5-flash"
+        conversation_config.agent.first_message: "Hi" → "Hello"
+        drifted (changed remotely since the last sync; kept unless --force):
+          conversation_config.agent.prompt.llm: remote: "gpt-4o", local: "gemini-2.5-flash"
     - tool old-tool (delete, id tool_789)
 
-    Plan: 1 to create, 1 to update, 1 to delete.
+    Plan: 1 to create, 1 to update, 1 to delete. 1 drifted (1 field changed remotely; …).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from agents_cli.output import Output
 from agents_cli.planner import FieldChange, Plan, ResourcePlan
-from agents_cli.sync_engine import SyncResult
+from agents_cli.sync_engine import KEPT_HINT, SyncResult
 
 LONG_STRING = 80
 MAX_INLINE = 160
@@ -48,7 +50,7 @@ def change_lines(change: FieldChange, *, drift: bool = False) -> list[str]:
     """The lines for one field; long strings on both sides become a unified line diff."""
     if change.change == "added" and not drift:
         return [f"{change.path}: {format_value(change.after)}"]
-    if change.change == "removed":
+    if change.change == "removed" and not drift:
         return [f"{change.path}: {format_value(change.before)} → (removed)"]
     if (_is_long_string(change.before) and _is_long_string(change.after)) or (
         isinstance(change.before, str)
@@ -65,7 +67,10 @@ def change_lines(change: FieldChange, *, drift: bool = False) -> list[str]:
         )
         return [f"{change.path}:", *(f"  {line}" for line in diff)]
     if drift:
-        return [f"{change.path}: remote {format_value(change.before)} · local {format_value(change.after)}"]
+        remote = "(absent)" if change.change == "added" else format_value(change.before)
+        local = "(absent)" if change.change == "removed" else format_value(change.after)
+        suffix = "  (conflict: changed locally too)" if change.conflict else ""
+        return [f"{change.path}: remote: {remote}, local: {local}{suffix}"]
     return [f"{change.path}: {format_value(change.before)} → {format_value(change.after)}"]
 
 
@@ -91,8 +96,13 @@ def render_plan(out: Output, plan: Plan) -> None:
         symbol, style = SYMBOLS[item.action]
         out.line(f"{symbol} {_header(item)}", style=style)
         for change in item.changes:
-            for line in change_lines(change, drift=item.action == "drift"):
+            for line in change_lines(change):
                 out.line(f"    {line}")
+        if item.drifted:
+            out.line("    drifted (changed remotely since the last sync; kept unless --force):")
+            for change in item.drifted:
+                for line in change_lines(change, drift=True):
+                    out.line(f"      {line}")
         if item.pending:
             out.line(f"    (known after apply: {', '.join(item.pending)})")
         out.line()
@@ -122,11 +132,22 @@ def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
         parts.append(f"{adopted} adopted")
     failures = result.failures
     parts.append(f"{len(failures)} failed")
-    out.line(f"Sync {plan.environment}: {', '.join(parts)}.", style="bold red" if failures else "bold green")
+    kept = result.kept_fields
+    if kept:
+        parts.append(f"{kept} drifted field{'s' if kept != 1 else ''} not overwritten")
+    style = "bold red" if failures or kept else "bold green"
+    out.line(f"Sync {plan.environment}: {', '.join(parts)}.", style=style)
     for failure in failures:
         out.line(f"  ✗ {failure.kind} {failure.name}: {failure.message}", style="red")
         if failure.hint:
             out.line(f"      hint: {failure.hint}")
+    for outcome in result.outcomes:
+        if outcome.kept:
+            out.line(f"  ! {outcome.kind} {outcome.name}: {outcome.message}", style="magenta")
+            for path in outcome.kept:
+                out.line(f"      {path}")
+    if kept:
+        out.line(f"      hint: {KEPT_HINT}")
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:
@@ -139,5 +160,6 @@ def sync_json(plan: Plan, result: SyncResult, stats: dict[str, int]) -> dict[str
         "plan": plan.as_dict(),
         "results": [outcome.as_dict() for outcome in result.outcomes],
         "failed": len(result.failures),
+        "drifted_fields_kept": result.kept_fields,
         "requests": stats,
     }

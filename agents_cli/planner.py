@@ -1,20 +1,26 @@
 """``plan(desired, remote, state) -> Plan``: a pure function over normalised documents.
 
-Per resource one action: ``create`` (nothing remote), ``update`` (local changed since the last apply),
-``no-op``, ``drift`` (the remote changed since the last apply: its fingerprint differs from the one recorded
-right after that apply) or ``delete`` (only with prune). Changes are listed field by field with dotted paths
+Per resource one action: ``create`` (nothing remote), ``update`` (local differs, the remote is what the last
+sync left), ``no-op``, ``drift`` (some differing fields were changed remotely since the last apply) or
+``delete`` (only with prune). Changes are listed field by field with dotted paths
 (``conversation_config.agent.prompt.temperature``, ``tool_ids[0]``); ``before`` is the remote value and
-``after`` the local one.
+``after`` the local one. A resource's differing fields are split in two lists: ``changes`` (local changes,
+which sync applies) and ``drifted`` (the remote changed there since the last apply; ``conflict`` when the
+local value changed too), which sync keeps unless ``--force``. Field-level drift comes from the per-field
+hashes in state (``field_drift``); an entry without them (older state) falls back to the resource-level
+remote fingerprint, and then every differing field counts as drifted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from agents_cli.field_drift import changed_leaves, field_hashes, related, salt_for
 from agents_cli.normalise import SENSITIVE, Desired
-from agents_cli.state import State, fingerprint
+from agents_cli.state import ResourceState, State, fingerprint
 
 Action = Literal["create", "update", "no-op", "drift", "delete"]
 KIND_ORDER = ("tool", "test", "agent")
@@ -27,9 +33,16 @@ class FieldChange:
     before: Any  # remote value (absent → None with ``added``)
     after: Any  # local value
     change: Literal["changed", "added", "removed"] = "changed"
+    # For drifted fields: the local value changed since the last apply too.
+    conflict: bool = False
+    # The path as keys and list indexes (``path`` is for people; this is for writing values back).
+    key: tuple[str | int, ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "change": self.change, "remote": self.before, "local": self.after}
+        data = {"path": self.path, "change": self.change, "remote": self.before, "local": self.after}
+        if self.conflict:
+            data["conflict"] = True
+        return data
 
 
 @dataclass
@@ -47,13 +60,15 @@ class ResourcePlan:
     name: str
     action: Action
     remote_id: str | None = None
-    changes: list[FieldChange] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)  # local changes: sync applies them
+    drifted: list[FieldChange] = field(default_factory=list)  # changed remotely: kept unless --force
     adopted: bool = False
     # No remote write needed, but the state file must be (re)written (adoption, missing fingerprints).
     refresh_state: bool = False
     pending: list[str] = field(default_factory=list)  # references known after apply
     desired_fingerprint: str | None = None
     remote_fingerprint: str | None = None
+    remote_body: dict[str, Any] | None = field(default=None, repr=False)  # normalised, unmasked
 
     @property
     def writes(self) -> bool:
@@ -67,6 +82,8 @@ class ResourcePlan:
             "id": self.remote_id,
             "changes": [change.as_dict() for change in self.changes],
         }
+        if self.drifted:
+            data["drifted"] = [change.as_dict() for change in self.drifted]
         if self.adopted:
             data["adopted"] = True
         if self.pending:
@@ -88,11 +105,19 @@ class Plan:
 
     def summary(self) -> str:
         create, update, delete = self.count("create"), self.count("update"), self.count("delete")
-        drift = self.count("drift")
         text = f"Plan: {create} to create, {update} to update, {delete} to delete."
+        drift = self.count("drift")
         if drift:
-            text += f" {drift} drifted (sync refuses them without --force)."
+            fields = self.drifted_fields
+            text += (
+                f" {drift} drifted ({fields} field{'s' if fields != 1 else ''} changed remotely;"
+                " sync keeps them without --force)."
+            )
         return text
+
+    @property
+    def drifted_fields(self) -> int:
+        return sum(len(item.drifted) for item in self.resources)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +127,7 @@ class Plan:
                 "update": self.count("update"),
                 "delete": self.count("delete"),
                 "drift": self.count("drift"),
+                "drifted_fields": self.drifted_fields,
                 "no_op": self.count("no-op"),
             },
             "has_changes": self.has_changes,
@@ -109,39 +135,39 @@ class Plan:
         }
 
 
-def diff(before: Any, after: Any, path: str = "") -> list[FieldChange]:
+def diff(before: Any, after: Any, path: str = "", key: tuple[str | int, ...] = ()) -> list[FieldChange]:
     """Field-level differences, depth first, in a stable order (keys of ``after`` first)."""
     if isinstance(before, dict) and isinstance(after, dict):
         changes: list[FieldChange] = []
-        keys = list(after) + [key for key in before if key not in after]
-        for key in keys:
-            child = f"{path}.{key}" if path else str(key)
-            old = before.get(key, _MISSING)
-            new = after.get(key, _MISSING)
+        names = list(after) + [name for name in before if name not in after]
+        for name in names:
+            child = f"{path}.{name}" if path else str(name)
+            old = before.get(name, _MISSING)
+            new = after.get(name, _MISSING)
             if old is _MISSING:
-                changes.append(FieldChange(child, None, new, "added"))
+                changes.append(FieldChange(child, None, new, "added", key=(*key, name)))
             elif new is _MISSING:
-                changes.append(FieldChange(child, old, None, "removed"))
+                changes.append(FieldChange(child, old, None, "removed", key=(*key, name)))
             else:
-                changes.extend(diff(old, new, child))
+                changes.extend(diff(old, new, child, (*key, name)))
         return changes
     if isinstance(before, list) and isinstance(after, list) and before != after:
         # Scalars lists with different lengths read better as one change than as index noise.
         if len(before) != len(after) and not any(isinstance(item, dict | list) for item in before + after):
-            return [FieldChange(path, before, after)]
+            return [FieldChange(path, before, after, key=key)]
         changes = []
         for index in range(max(len(before), len(after))):
             child = f"{path}[{index}]"
             if index >= len(before):
-                changes.append(FieldChange(child, None, after[index], "added"))
+                changes.append(FieldChange(child, None, after[index], "added", key=(*key, index)))
             elif index >= len(after):
-                changes.append(FieldChange(child, before[index], None, "removed"))
+                changes.append(FieldChange(child, before[index], None, "removed", key=(*key, index)))
             else:
-                changes.extend(diff(before[index], after[index], child))
+                changes.extend(diff(before[index], after[index], child, (*key, index)))
         return changes
     if before == after and type(before) is type(after):
         return []
-    return [FieldChange(path, before, after)]
+    return [FieldChange(path, before, after, key=key)]
 
 
 def _is_sensitive(path: str, sensitive: Iterable[str]) -> bool:
@@ -162,7 +188,7 @@ def mask(changes: list[FieldChange], sensitive: set[str]) -> list[FieldChange]:
         if covered:
             before = None if change.change == "added" else SENSITIVE
             after = None if change.change == "removed" else SENSITIVE
-            masked.append(FieldChange(change.path, before, after, change.change))
+            masked.append(dataclasses.replace(change, before=before, after=after))
         else:
             masked.append(change)
     return masked
@@ -174,6 +200,42 @@ def _create_changes(item: Desired) -> list[FieldChange]:
         shown = SENSITIVE if _is_sensitive(path, item.sensitive) else value
         changes.append(FieldChange(path, None, shown, "added"))
     return changes
+
+
+def _drift_split(
+    item: Desired, remote: RemoteResource, entry: ResourceState | None, environment: str, remote_fp: str
+) -> tuple[list[FieldChange], list[FieldChange]]:
+    """(local changes, drifted fields) between the remote and the desired body, both unmasked."""
+    changes = diff(remote.body, item.body)
+    if entry is None or remote.adopted or entry.id != remote.id:
+        return changes, []  # nothing recorded about this remote resource: all differences are local
+    if entry.fields is None:
+        # Older state: only a resource-level fingerprint; any remote edit makes every difference suspect.
+        if entry.remote_fingerprint is not None and entry.remote_fingerprint != remote_fp:
+            return [], changes
+        return changes, []
+    salt = salt_for(environment, item.kind, remote.id)
+    remote_moved = changed_leaves(item.kind, remote.body, entry.fields, salt)
+    if not remote_moved:
+        return changes, []
+    local_moved = changed_leaves(item.kind, item.body, entry.fields, salt)
+    local, drifted = [], []
+    for change in changes:
+        if related(change.path, remote_moved):
+            drifted.append(dataclasses.replace(change, conflict=related(change.path, local_moved)))
+        else:
+            local.append(change)
+    return local, drifted
+
+
+def _state_is_current(
+    entry: ResourceState | None, item: Desired, remote: RemoteResource, environment: str, fps: tuple[str, str]
+) -> bool:
+    if entry is None or entry.id != remote.id or entry.fields is None:
+        return False
+    if (entry.fingerprint, entry.remote_fingerprint) != fps:
+        return False
+    return entry.fields == field_hashes(item.kind, remote.body, salt_for(environment, item.kind, remote.id))
 
 
 def plan_resource(item: Desired, remote: RemoteResource | None, state: State) -> ResourcePlan:
@@ -199,23 +261,17 @@ def plan_resource(item: Desired, remote: RemoteResource | None, state: State) ->
         pending=pending,
         desired_fingerprint=desired_fp,
         remote_fingerprint=remote_fp,
+        remote_body=remote.body,
     )
     if item.body == remote.body and not item.pending:
-        result.refresh_state = (
-            entry is None
-            or entry.id != remote.id
-            or entry.fingerprint != desired_fp
-            or entry.remote_fingerprint != remote_fp
+        result.refresh_state = not _state_is_current(
+            entry, item, remote, state.environment, (desired_fp, remote_fp)
         )
         return result
-    result.changes = mask(diff(remote.body, item.body), item.sensitive)
-    drifted = (
-        entry is not None and entry.remote_fingerprint is not None and entry.remote_fingerprint != remote_fp
-    )
-    result.action = "drift" if drifted and not remote.adopted else "update"
-    if not result.changes and item.pending:
-        # Only unresolved references differ; they resolve at apply time.
-        result.action = "update"
+    local, drifted = _drift_split(item, remote, entry, state.environment, remote_fp)
+    result.changes = mask(local, item.sensitive)
+    result.drifted = mask(drifted, item.sensitive)
+    result.action = "drift" if result.drifted else "update"
     return result
 
 

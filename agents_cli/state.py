@@ -1,8 +1,9 @@
 """Per-environment state: ``state/<env>.json`` at the project root, committed to git.
 
 For each kind and local name: the remote id, the fingerprint of the normalised desired config last applied,
-and the fingerprint of the normalised remote right after that apply. Local change = desired fingerprint
-differs from ``fingerprint``; remote drift = remote fingerprint differs from ``remote_fingerprint``.
+the fingerprint of the normalised remote right after that apply, and ``fields``: per leaf path a salted short
+hash of the remote value then (see ``field_drift``), so drift is known field by field without storing values.
+Entries without ``fields`` (older files) are judged per resource: remote fingerprint ≠ ``remote_fingerprint``.
 
 Written atomically (temp file + fsync + ``os.replace``) after each remote operation, with deterministic
 formatting, and guarded by ``state/<env>.lock`` (exclusive create + pid; a lock whose pid is dead is stale).
@@ -42,13 +43,18 @@ class ResourceState:
     id: str
     fingerprint: str | None = None
     remote_fingerprint: str | None = None
+    # Leaf path → salted short hash of the remote value at the last apply (``field_drift``); None in state
+    # files written before field-level drift (those fall back to the resource-level remote fingerprint).
+    fields: dict[str, str] | None = None
 
-    def as_dict(self) -> dict[str, str]:
-        data = {"id": self.id}
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id}
         if self.fingerprint:
             data["fingerprint"] = self.fingerprint
         if self.remote_fingerprint:
             data["remote_fingerprint"] = self.remote_fingerprint
+        if self.fields is not None:
+            data["fields"] = dict(sorted(self.fields.items()))
         return data
 
 
@@ -105,6 +111,9 @@ def parse_state(env: str, data: Any, source: str) -> State:
                 raise ConfigError(
                     f"{source}: {section}.{name} has no 'id'", hint="restore it from git or delete the entry"
                 )
+            fields = entry.get("fields")
+            if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+                fields = None  # older state (or a hand edit): drift is judged per resource
             state.set(
                 kind,
                 name,
@@ -112,6 +121,7 @@ def parse_state(env: str, data: Any, source: str) -> State:
                     id=entry["id"],
                     fingerprint=entry.get("fingerprint"),
                     remote_fingerprint=entry.get("remote_fingerprint"),
+                    fields=fields,
                 ),
             )
     return state

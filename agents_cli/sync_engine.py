@@ -9,7 +9,6 @@ as a failed outcome, and whatever depends on it is skipped with a message naming
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,16 +17,21 @@ from typing import Any
 from agents_cli.api import ApiClient
 from agents_cli.desired import DesiredSet, Key
 from agents_cli.errors import AgentsError
+from agents_cli.field_drift import field_hashes, keep_remote, merge_kept, merge_patch, salt_for
 from agents_cli.normalise import normalise_remote, send_body
-from agents_cli.planner import Plan, ResourcePlan
+from agents_cli.planner import FieldChange, Plan, ResourcePlan
 from agents_cli.remote import CREATE_PATHS, Directory, item_path, remote_id_of
 from agents_cli.state import ResourceState, State, fingerprint, write_state_text
 
 DELETE_ORDER = ("agent", "test", "tool")
-DRIFT_MESSAGE = (
-    "remote was changed since the last sync (drift); not overwritten — "
-    "rerun with --force to overwrite it, or 'agents pull' to take the remote version"
-)
+KEPT_HINT = "rerun with --force to overwrite them, or run 'agents pull' to take the remote values"
+
+
+def kept_message(count: int) -> str:
+    return (
+        f"{count} drifted field{'s' if count != 1 else ''} not overwritten "
+        "(changed remotely since the last sync; remote value kept)"
+    )
 
 
 @dataclass
@@ -38,6 +42,7 @@ class Outcome:
     remote_id: str | None = None
     message: str | None = None
     hint: str | None = None
+    kept: list[str] = field(default_factory=list)  # drifted field paths whose remote value was kept
 
     @property
     def ok(self) -> bool:
@@ -54,6 +59,8 @@ class Outcome:
             data["error"] = self.message
         if self.hint:
             data["hint"] = self.hint
+        if self.kept:
+            data["kept"] = self.kept
         return data
 
 
@@ -68,14 +75,18 @@ class SyncResult:
     def count(self, action: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.action == action)
 
+    @property
+    def kept_fields(self) -> int:
+        """Drifted fields left as the remote has them (a non-zero exit: the remote and config disagree)."""
+        return sum(len(outcome.kept) for outcome in self.outcomes)
 
-def changed_sections(item: ResourcePlan, body: dict[str, Any]) -> dict[str, Any]:
-    """An agent PATCH only needs the top-level sections that differ (each sent whole, so a key deleted
-    locally is still reset to its default); less to send and to validate than the full agent."""
-    sections = {re.split(r"[.\[]", change.path, maxsplit=1)[0] for change in item.changes}
-    if not sections or "" in sections or item.pending:
+
+def agent_patch(item: ResourcePlan, body: dict[str, Any], changes: list[FieldChange]) -> dict[str, Any]:
+    """An agent PATCH (a deep merge) carries only the changed paths, each cut at its first list index
+    (lists replace whole); so fields not changed locally — drifted ones included — are not touched."""
+    if not changes or item.pending or any(not change.key for change in changes):
         return body
-    return {key: value for key, value in body.items() if key in sections}
+    return merge_patch(body, [change.key for change in changes])
 
 
 class _Skip(Exception):
@@ -200,8 +211,6 @@ class SyncEngine:
 
     async def _apply(self, item: ResourcePlan) -> Outcome:
         key = (item.kind, item.name)
-        if item.action == "drift" and not self.force:
-            raise AgentsError(DRIFT_MESSAGE, hint=f"agents sync --force --only {item.name}")
         desired = self.desired.normalise(key, self._ids())
         if desired.pending:
             missing = ", ".join(f"@{kind}:{name}" for kind, name in sorted(desired.pending))
@@ -209,7 +218,14 @@ class SyncEngine:
                 f"skipped: {missing} has no id in this environment yet (include it, or sync it first)"
             )
         desired_fp = fingerprint(desired.body)
-        body = send_body(item.kind, item.name, self.desired.environment, desired.body)
+        kept = [] if self.force or item.remote_body is None else item.drifted
+        changes = item.changes if kept else item.changes + item.drifted
+        target = desired.body
+        if kept and item.remote_body is not None:
+            # Tools (PATCH of the whole tool_config) and tests (PUT) send everything: the drifted paths
+            # carry the remote's values so the write leaves them as they are.
+            target = keep_remote(desired.body, item.remote_body, [change.key for change in kept])
+        body = send_body(item.kind, item.name, self.desired.environment, target)
         placeholder = self.state.get(item.kind, item.name) if key in self._placeholders else None
         if item.action == "create" and placeholder is None:
             return await self._create(item, body, desired.body, desired_fp)
@@ -222,25 +238,55 @@ class SyncEngine:
             and item.remote_fingerprint
             and desired_fp == item.desired_fingerprint
         ):
-            self.state.set(
-                item.kind, item.name, ResourceState(remote_id, desired_fp, item.remote_fingerprint)
-            )
+            self._record_applied(item, remote_id, desired_fp, item.remote_body or {})
             await self._save()
             return Outcome(item.kind, item.name, "recorded", remote_id)
+        kept_paths = [change.path for change in kept]
+        if kept and not changes and not item.pending and not placeholder:
+            # Nothing local to apply; the state keeps its old hashes so these fields still read as drifted.
+            return Outcome(
+                item.kind, item.name, "kept", remote_id, kept_message(len(kept)), KEPT_HINT, kept=kept_paths
+            )
         if item.kind == "agent" and not placeholder:
-            body = changed_sections(item, body)
-        remote_fp = await self._write(item.kind, remote_id, body)
-        self.state.set(item.kind, item.name, ResourceState(remote_id, desired_fp, remote_fp))
+            body = agent_patch(item, body, changes)
+        remote_body = await self._write(item.kind, remote_id, body)
+        self._record_applied(item, remote_id, desired_fp, remote_body, kept_paths)
         await self._save()
-        return Outcome(item.kind, item.name, "created" if placeholder else "updated", remote_id)
+        return Outcome(
+            item.kind,
+            item.name,
+            "created" if placeholder else "updated",
+            remote_id,
+            kept_message(len(kept)) if kept else None,
+            KEPT_HINT if kept else None,
+            kept=kept_paths,
+        )
 
-    async def _write(self, kind: str, remote_id: str, body: dict[str, Any]) -> str:
-        """Update (agents/tools PATCH, tests PUT: a full replace); fingerprint of the normalised result."""
+    def _record_applied(
+        self,
+        item: ResourcePlan,
+        remote_id: str,
+        desired_fp: str,
+        remote_body: dict[str, Any],
+        kept_paths: list[str] | None = None,
+    ) -> None:
+        """State after an apply: fingerprints plus per-field hashes of the remote as it is now — except
+        under kept (drifted) paths, whose hashes stay as they were at the previous apply."""
+        salt = salt_for(self.state.environment, item.kind, remote_id)
+        fields = field_hashes(item.kind, remote_body, salt)
+        previous = self.state.get(item.kind, item.name)
+        if kept_paths and previous is not None and previous.fields is not None and previous.id == remote_id:
+            fields = merge_kept(fields, previous.fields, kept_paths)
+        entry = ResourceState(remote_id, desired_fp, fingerprint(remote_body), fields)
+        self.state.set(item.kind, item.name, entry)
+
+    async def _write(self, kind: str, remote_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Update (agents/tools PATCH, tests PUT: a full replace); the normalised result."""
         path = item_path(kind, remote_id)
         response = await (self.api.put(path, body) if kind == "test" else self.api.patch(path, body))
         if not isinstance(response, dict) or remote_id_of(kind, response) is None:
             response = await self.directory.get(kind, remote_id)
-        return fingerprint(normalise_remote(kind, response or {}))
+        return normalise_remote(kind, response or {})
 
     async def _create(
         self, item: ResourcePlan, body: dict[str, Any], desired_body: dict[str, Any], desired_fp: str
@@ -263,10 +309,8 @@ class SyncEngine:
         document = response if adopted or kind == "tool" else await self.directory.get(kind, remote_id)
         remote_body = normalise_remote(kind, document or {})
         if adopted and remote_body != desired_body:
-            remote_fp = await self._write(kind, remote_id, body)
-        else:
-            remote_fp = fingerprint(remote_body)
-        self.state.set(kind, name, ResourceState(remote_id, desired_fp, remote_fp))
+            remote_body = await self._write(kind, remote_id, body)
+        self._record_applied(item, remote_id, desired_fp, remote_body)
         await self._save()
         return Outcome(kind, name, "adopted" if adopted else "created", remote_id)
 

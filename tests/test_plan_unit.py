@@ -137,7 +137,8 @@ def test_plan_create_update_noop_drift_delete() -> None:
     edited = normalise_remote("agent", remote_echo(desired(agent_config(temperature=0.7)).body))
     drift = plan([applied], {("agent", "bot"): RemoteResource("agent_1", edited)}, state)
     assert drift.resources[0].action == "drift"
-    assert drift.resources[0].changes[0].before == 0.7
+    assert drift.resources[0].drifted[0].before == 0.7  # legacy entry: every difference is drifted
+    assert drift.resources[0].changes == []
 
     create = plan([applied], {}, State("dev"))
     assert create.resources[0].action == "create"

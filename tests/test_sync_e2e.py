@@ -119,26 +119,126 @@ def test_long_strings_render_as_line_diffs_and_deleted_key_resets(project: Path,
     cli(project, "plan", "--detailed-exitcode")
 
 
-def test_drift_is_shown_and_refused_without_force(project: Path, emulator_url: str) -> None:
+def test_drift_is_per_field_kept_without_force_and_overwritten_with_it(
+    project: Path, emulator_url: str
+) -> None:
     cli(project, "sync")
-    agent_id = state(project, "staging")["agents"]["bot"]["id"]
-    edit = {"conversation_config": {"agent": {"first_message": "Hi from the dashboard"}}}
-    assert remote_patch(emulator_url, f"/v1/convai/agents/{agent_id}", edit).status_code == 200
+    ids = state(project, "staging")
+    agent_path = f"/v1/convai/agents/{ids['agents']['bot']['id']}"
+    tool_path = f"/v1/convai/tools/{ids['tools']['lookup']['id']}"
+    # The dashboard: the first message and the temperature of the agent, the tool's description.
+    edit = {
+        "conversation_config": {
+            "agent": {"first_message": "Hi from the dashboard", "prompt": {"temperature": 0.5}}
+        }
+    }
+    assert remote_patch(emulator_url, agent_path, edit).status_code == 200
+    tool_config = remote_get(emulator_url, tool_path).json()["tool_config"]
+    tool_config["description"] = "Edited in the dashboard."
+    assert remote_patch(emulator_url, tool_path, {"tool_config": tool_config}).status_code == 200
+    # Locally: the temperature too (a conflict), the prompt text, and the tool's timeout.
+    agent_file, tool_file = project / "agents" / "bot.yaml", project / "tools" / "lookup.yaml"
+    agent_file.write_text(
+        agent_file.read_text()
+        .replace("temperature: 0.3", "temperature: 0.1")
+        .replace("Be brief.", "Be terse.")
+    )
+    tool_file.write_text(tool_file.read_text() + "response_timeout_secs: 30\n")
 
     stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
     assert "! agent bot (drift: changed remotely since the last sync" in stdout
+    assert "-Be brief." in stdout and "+Be terse." in stdout  # a local change, shown as such
+    assert "drifted (changed remotely since the last sync; kept unless --force):" in stdout
     assert (
-        'conversation_config.agent.first_message: remote "Hi from the dashboard" · local "Hello!"' in stdout
+        'conversation_config.agent.first_message: remote: "Hi from the dashboard", local: "Hello!"' in stdout
     )
+    assert (
+        "conversation_config.agent.prompt.temperature: remote: 0.5, local: 0.1"
+        "  (conflict: changed locally too)" in stdout
+    )
+    assert "tool_config.response_timeout_secs: 20 → 30" in stdout
+    assert 'tool_config.description: remote: "Edited in the dashboard.", local: "Look up' in stdout
+    assert "2 drifted (3 fields changed remotely; sync keeps them without --force)." in stdout
+    planned = json.loads(cli(project, "plan", "--json")[0])
+    bot = next(item for item in planned["resources"] if item["name"] == "bot")
+    assert [change["path"] for change in bot["changes"]] == ["conversation_config.agent.prompt.prompt"]
+    assert [(d["path"], d.get("conflict", False)) for d in bot["drifted"]] == [
+        ("conversation_config.agent.first_message", False),
+        ("conversation_config.agent.prompt.temperature", True),
+    ]
 
     stdout, _ = cli(project, "sync", expect=1)
-    assert "--force" in stdout and "agents pull" in stdout and "1 failed" in stdout
-    remote = remote_get(emulator_url, f"/v1/convai/agents/{agent_id}").json()
-    assert remote["conversation_config"]["agent"]["first_message"] == "Hi from the dashboard"
+    assert "3 drifted fields not overwritten" in stdout
+    assert "--force" in stdout and "agents pull" in stdout and "0 failed" in stdout
+    agent = remote_get(emulator_url, agent_path).json()["conversation_config"]["agent"]
+    assert agent["first_message"] == "Hi from the dashboard" and agent["prompt"]["temperature"] == 0.5
+    assert agent["prompt"]["prompt"].endswith("Be terse.\n")  # the local change went through
+    tool = remote_get(emulator_url, tool_path).json()["tool_config"]
+    assert tool["description"] == "Edited in the dashboard." and tool["response_timeout_secs"] == 30
+    assert tool["api_schema"]["request_headers"]["Authorization"] == f"Bearer {SECRET}"
+
+    # The kept fields still read as drifted (not as local updates a later sync would push).
+    result = sync_json(project, expect=1)
+    assert result["requests"]["writes"] == 0 and result["drifted_fields_kept"] == 3  # type: ignore[index]
+    assert sorted((r["name"], r["result"]) for r in result["results"]) == [
+        ("bot", "kept"),
+        ("lookup", "kept"),
+    ]  # type: ignore[union-attr, index]
+    for path in project.rglob("*.json"):
+        assert b"dashboard" not in path.read_bytes() and SECRET.encode() not in path.read_bytes()
 
     cli(project, "sync", "--force")
-    remote = remote_get(emulator_url, f"/v1/convai/agents/{agent_id}").json()
-    assert remote["conversation_config"]["agent"]["first_message"] == "Hello!"
+    agent = remote_get(emulator_url, agent_path).json()["conversation_config"]["agent"]
+    assert agent["first_message"] == "Hello!" and agent["prompt"]["temperature"] == 0.1
+    assert remote_get(emulator_url, tool_path).json()["tool_config"]["description"].startswith("Look up")
+    cli(project, "plan", "--detailed-exitcode")
+
+
+def test_remote_edit_matching_local_is_no_conflict_and_old_state_still_loads(
+    project: Path, emulator_url: str
+) -> None:
+    cli(project, "sync")
+    path = project / "state" / "staging.json"
+    legacy = json.loads(path.read_text())
+    for section in ("agents", "tools", "tests"):
+        for entry in legacy[section].values():
+            del entry["fields"]
+    path.write_text(json.dumps(legacy, indent=2))
+    cli(project, "plan", "--detailed-exitcode")  # no field map: the resource fingerprints still say "in sync"
+    result = sync_json(project)
+    assert result["requests"]["writes"] == 0  # type: ignore[index]
+    assert sorted(r["result"] for r in result["results"]) == ["recorded"] * 3  # type: ignore[union-attr, index]
+    assert all("fields" in entry for entry in state(project, "staging")["agents"].values())
+
+    # The same edit in the dashboard and locally: nothing differs, nothing to sync.
+    agent_path = f"/v1/convai/agents/{state(project, 'staging')['agents']['bot']['id']}"
+    edit = {"conversation_config": {"agent": {"first_message": "Welcome!"}}}
+    assert remote_patch(emulator_url, agent_path, edit).status_code == 200
+    config = project / "agents" / "bot.yaml"
+    config.write_text(config.read_text().replace("first_message: Hello!", "first_message: Welcome!"))
+    stdout, _ = cli(project, "plan", "--detailed-exitcode")
+    assert "No changes." in stdout
+    assert sync_json(project)["requests"]["writes"] == 0  # type: ignore[index]
+
+
+def test_old_state_with_a_remote_edit_keeps_the_whole_resource(project: Path, emulator_url: str) -> None:
+    cli(project, "sync")
+    path = project / "state" / "staging.json"
+    legacy = json.loads(path.read_text())
+    del legacy["agents"]["bot"]["fields"]
+    path.write_text(json.dumps(legacy, indent=2))
+    agent_path = f"/v1/convai/agents/{legacy['agents']['bot']['id']}"
+    edit = {"conversation_config": {"agent": {"first_message": "Hi from the dashboard"}}}
+    assert remote_patch(emulator_url, agent_path, edit).status_code == 200
+    config = project / "agents" / "bot.yaml"
+    config.write_text(config.read_text().replace("temperature: 0.3", "temperature: 0.1"))
+    stdout, _ = cli(project, "sync", expect=1)
+    # Without per-field hashes nothing tells which side changed what: every difference is kept.
+    assert "2 drifted fields not overwritten" in stdout
+    agent = remote_get(emulator_url, agent_path).json()["conversation_config"]["agent"]
+    assert agent["first_message"] == "Hi from the dashboard" and agent["prompt"]["temperature"] == 0.3
+    cli(project, "sync", "--force")
+    assert "fields" in state(project, "staging")["agents"]["bot"]
     cli(project, "plan", "--detailed-exitcode")
 
 

@@ -24,6 +24,7 @@ PROGRESS = {
     "recorded": "= recorded",
     "failed": "✗ failed",
     "skipped": "✗ skipped",
+    "kept": "! kept remote values of",
 }
 
 
@@ -115,6 +116,7 @@ def _sync_locked(
                 app.out.json(sync_json(the_plan, result, api.stats.as_dict()))
             else:
                 render_sync(app.out, the_plan, result)
-            return int(ExitCode.ERROR) if result.failures else int(ExitCode.OK)
+            # Kept drifted fields exit 1 too: CI must notice that the remote and the config disagree.
+            return int(ExitCode.ERROR) if result.failures or result.kept_fields else int(ExitCode.OK)
 
     return asyncio.run(plan_and_apply())

@@ -1,0 +1,204 @@
+"""Field-level drift: which leaves of a remote resource changed since the last sync, without storing values.
+
+After every apply, state keeps per resource a map *leaf path → short salted hash* of the normalised remote
+value (``field_hashes``). Leaves equal to the schema default are left out (an absent path means "was the
+default", or "was absent" where the schema has no default), which keeps the map small: only what the user
+set. The next plan hashes the remote again and compares (``changed_leaves``): a differing leaf is drift.
+
+Hashes: sha256 over ``salt \\0 path \\0 canonical JSON value``, first 16 hex digits (64 bits: plenty to tell
+"changed" from "unchanged", and short). The salt is ``environment/kind/remote id``, so equal values in two
+resources hash differently and no table of precomputed hashes fits every state file. The salt is not secret:
+a low-entropy value (a boolean, a temperature) can be guessed by hashing candidates — but such values are in
+the committed config anyway. Secrets enter configs only as ``${ENV}`` placeholders, whose values (API tokens)
+are not guessable; state never holds any value in clear.
+
+Also here: how sync keeps drifted fields (``keep_remote``) and the minimal agent PATCH (``merge_patch``).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+HASH_DIGITS = 16
+_ABSENT = "-"  # the "hash" of a leaf that does not exist
+Path = tuple[str | int, ...]
+
+
+def _path_text(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def leaves(value: Any, path: Path = (), into: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Leaf path → value, with the same path spelling as ``planner.diff``: dicts recurse, lists recurse by
+    index when they hold dicts or lists, and a list of scalars (or an empty dict/list) is one leaf."""
+    found: dict[str, Any] = {} if into is None else into
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            leaves(item, (*path, key), found)
+    elif isinstance(value, list) and value and any(isinstance(item, dict | list) for item in value):
+        for index, item in enumerate(value):
+            leaves(item, (*path, index), found)
+    else:
+        found[_path_text(path)] = value
+    return found
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def salt_for(environment: str, kind: str, remote_id: str) -> str:
+    return f"{environment}/{kind}/{remote_id}"
+
+
+def _hash(salt: str, path: str, canonical_value: str) -> str:
+    digest = hashlib.sha256(f"{salt}\0{path}\0{canonical_value}".encode()).hexdigest()
+    return digest[:HASH_DIGITS]
+
+
+def _discriminator(kind: str, body: Mapping[str, Any]) -> str:
+    if kind == "tool":
+        config = body.get("tool_config")
+        return str(config.get("type")) if isinstance(config, dict) else ""
+    if kind == "test":
+        return str(body.get("type", "llm"))
+    return ""
+
+
+@functools.lru_cache(maxsize=32)
+def _default_leaves(kind: str, discriminator: str) -> dict[str, str]:
+    """Leaf path → canonical JSON of the schema default, for the smallest body of this kind and type."""
+    from agents_cli.normalise import normalise_remote
+
+    minimal: dict[str, Any]
+    if kind == "agent":
+        minimal = {"conversation_config": {}}
+    elif kind == "tool":
+        minimal = {"tool_config": {"type": discriminator}}
+    else:
+        minimal = {"type": discriminator}
+    return {path: _canonical(value) for path, value in leaves(normalise_remote(kind, minimal)).items()}
+
+
+def field_hashes(kind: str, body: Mapping[str, Any], salt: str) -> dict[str, str]:
+    """The state map for a normalised remote body: hashes of the leaves that differ from the defaults."""
+    defaults = _default_leaves(kind, _discriminator(kind, body))
+    hashes: dict[str, str] = {}
+    current = leaves(dict(body))
+    for path, value in current.items():
+        canonical = _canonical(value)
+        if defaults.get(path) != canonical:
+            hashes[path] = _hash(salt, path, canonical)
+    # A default leaf that no longer exists must not read as "still default" — unless it only grew children
+    # (an empty list or dict of the defaults that now has entries, whose leaves are listed already).
+    for path in defaults.keys() - current.keys():
+        if not any(_inside(leaf, path) for leaf in current):
+            hashes[path] = _ABSENT
+    return hashes
+
+
+def changed_leaves(kind: str, body: Mapping[str, Any], recorded: Mapping[str, str], salt: str) -> set[str]:
+    """Leaf paths where ``body`` differs from what ``recorded`` (a ``field_hashes`` map) describes; a path
+    missing from a map stands for the default value on both sides."""
+    current = field_hashes(kind, body, salt)
+    return {path for path in current.keys() | recorded.keys() if current.get(path) != recorded.get(path)}
+
+
+def related(path: str, others: Iterable[str]) -> bool:
+    """``path`` is one of ``others``, inside one of them, or contains one of them."""
+    return any(path == other or _inside(path, other) or _inside(other, path) for other in others)
+
+
+def _inside(path: str, parent: str) -> bool:
+    return path.startswith(parent + ".") or path.startswith(parent + "[")
+
+
+def merge_kept(new: Mapping[str, str], old: Mapping[str, str], kept_paths: Iterable[str]) -> dict[str, str]:
+    """The state map after a sync that kept some drifted fields: the new remote everywhere except under the
+    kept paths, where the old hashes stay — so those fields still read as drifted on the next plan."""
+    kept = list(kept_paths)
+    merged = {path: digest for path, digest in new.items() if not related(path, kept)}
+    merged.update({path: digest for path, digest in old.items() if related(path, kept)})
+    return merged
+
+
+_MISSING: Any = object()
+
+
+def _get(document: Any, path: Path) -> Any:
+    node = document
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(node, list) or part >= len(node):
+                return _MISSING
+            node = node[part]
+        else:
+            if not isinstance(node, dict) or part not in node:
+                return _MISSING
+            node = node[part]
+    return node
+
+
+def _set(document: dict[str, Any], path: Path, value: Any) -> None:
+    """Set (or with ``_MISSING`` delete) ``path`` in ``document`` in place, creating dicts on the way."""
+    node: Any = document
+    for part in path[:-1]:
+        if isinstance(part, int):
+            node = node[part]
+        else:
+            if not isinstance(node.get(part), dict | list):
+                node[part] = {}
+            node = node[part]
+    last = path[-1]
+    if value is _MISSING:
+        if isinstance(node, dict):
+            node.pop(last, None)
+        return
+    node[last] = value
+
+
+def keep_remote(
+    desired: Mapping[str, Any], remote: Mapping[str, Any], kept: Iterable[Path]
+) -> dict[str, Any]:
+    """``desired`` with the values at ``kept`` paths taken from ``remote`` (a list entry added or removed
+    on one side keeps the remote's whole list)."""
+    body = copy.deepcopy(dict(desired))
+    for path in kept:
+        target = path
+        if (
+            path
+            and isinstance(path[-1], int)
+            and (_get(body, path) is _MISSING or _get(remote, path) is _MISSING)
+        ):
+            target = path[:-1]
+        if not target:
+            continue
+        value = _get(remote, target)
+        _set(body, target, value if value is _MISSING else copy.deepcopy(value))
+    return body
+
+
+def merge_patch(body: Mapping[str, Any], paths: Iterable[Path]) -> dict[str, Any]:
+    """The smallest deep-merge PATCH that makes the remote equal ``body`` at ``paths``: each path cut at its
+    first list index (lists replace whole) and, when ``body`` lacks it, at its parent."""
+    patch: dict[str, Any] = {}
+    for path in paths:
+        cut = path
+        for index, part in enumerate(path):
+            if isinstance(part, int):
+                cut = path[:index]
+                break
+        while cut and _get(body, cut) is _MISSING:
+            cut = cut[:-1]
+        if not cut:
+            return dict(body)
+        _set(patch, cut, copy.deepcopy(_get(body, cut)))
+    return patch
