@@ -2,8 +2,23 @@
 
 One ``httpx.AsyncClient`` per run (keep-alive), an ``asyncio.Semaphore`` bounding concurrent requests, retries
 with exponential backoff and full jitter that honour ``Retry-After``, cursor pagination written once, and
-errors mapped to ``RemoteError`` with the API's message and a hint. Creates are never blindly retried:
-after an ambiguous failure the caller-supplied lookup is asked whether the resource exists before retrying.
+errors mapped to ``RemoteError`` with the API's message and a hint.
+
+Retries and idempotency. GET, PATCH, PUT and DELETE are idempotent: retried on connection errors, timeouts,
+429 and any 5xx. A POST (create, run-tests, simulate-conversation, resubmit…) is not: it is retried only
+when the server surely did not process it —
+
+* the connection was never made (``ConnectError``, ``ConnectTimeout``) or no pooled connection was free
+  (``PoolTimeout``): nothing was sent;
+* 429, or 503 *with* ``Retry-After``: the server refused the request before processing it (rate limit,
+  overload shedding), and said when to come back.
+
+Every other failure after sending is ambiguous — the connection dropped or timed out mid-request, 500, 502,
+504, a 503 without ``Retry-After`` — and raises ``AmbiguousRequest`` instead of posting again. ``create``
+resolves it by looking the resource up (``find_existing``) and posts again only when it is not there; other
+POSTs surface it to the caller (a duplicate test run is worse than a clear error). Idle keep-alive
+connections are closed by the client after ``KEEPALIVE_EXPIRY`` seconds, before a server's usual 5 s, so a
+POST is not sent on a connection the server is just closing (which would be ambiguous).
 """
 
 from __future__ import annotations
@@ -27,6 +42,14 @@ log = logging.getLogger("agents_cli.api")
 DEFAULT_CONCURRENCY = 8
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+NON_IDEMPOTENT_METHODS = frozenset({"POST"})
+# Transport errors raised before any byte of the request left: safe to retry any request.
+NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
+KEEPALIVE_EXPIRY = 4.0
 # The API caps page_size at 100 for every convai list.
 PAGE_SIZE = 100
 
@@ -64,12 +87,27 @@ class RequestStats:
         }
 
 
-class _Ambiguous(Exception):
-    """A write may or may not have been applied (connection dropped after sending, 5xx, timeout)."""
+class AmbiguousRequest(RemoteError):
+    """A non-idempotent request may or may not have been applied (connection dropped after sending, a 5xx
+    other than a 503 with Retry-After, a timeout), so it was not sent again."""
 
-    def __init__(self, cause: BaseException | RemoteError) -> None:
-        super().__init__(str(cause))
+    def __init__(self, method: str, path: str, cause: BaseException | RemoteError) -> None:
+        if isinstance(cause, RemoteError):
+            what, status, body = cause.message, cause.status, cause.body
+        else:
+            what, status, body = f"{method} {path}: {type(cause).__name__}: {cause}", None, None
+        super().__init__(
+            f"{what} (it may have been applied, so it was not sent again)",
+            status=status,
+            hint="check the remote before retrying (e.g. 'agents plan', or list recent test invocations)",
+            body=body,
+        )
         self.cause = cause
+
+
+def refused_before_processing(status: int, retry_after: float | None) -> bool:
+    """429, or 503 with Retry-After: the server turned the request away without acting on it."""
+    return status == 429 or (status == 503 and retry_after is not None)
 
 
 def _retry_after_seconds(response: httpx.Response) -> float | None:
@@ -138,7 +176,11 @@ class ApiClient:
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> ApiClient:
-        limits = httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=self.concurrency)
+        limits = httpx.Limits(
+            max_connections=self.concurrency,
+            max_keepalive_connections=self.concurrency,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
+        )
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             headers={"xi-api-key": self._api_key, "accept": "application/json"},
@@ -206,24 +248,25 @@ class ApiClient:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
-        idempotent: bool = True,
+        idempotent: bool | None = None,
     ) -> Any:
         """Send with retries; return the decoded JSON (``None`` for an empty body).
 
-        ``idempotent=False`` (creates) retries only when the request certainly did not take effect (429,
-        connection refused); an ambiguous failure raises ``_Ambiguous`` for ``create`` to resolve.
+        ``idempotent`` defaults by method (POST is not). A non-idempotent request is retried only when it
+        surely did not take effect (see the module docstring); otherwise ``AmbiguousRequest`` is raised.
         """
+        if idempotent is None:
+            idempotent = method.upper() not in NON_IDEMPOTENT_METHODS
         attempt = 0
         while True:
             retry_after: float | None = None
             try:
                 response = await self._send_once(method, path, params, json)
-            except httpx.ConnectError as exc:
-                # Never reached the server: safe to retry even a create.
-                failure: BaseException | RemoteError = exc
-            except httpx.TransportError as exc:  # dropped mid-request, read timeout, protocol error
+            except NOT_SENT_ERRORS as exc:
+                failure: BaseException | RemoteError = exc  # never reached the server
+            except httpx.TransportError as exc:  # dropped mid-request, read/write timeout, protocol error
                 if not idempotent:
-                    raise _Ambiguous(exc) from exc
+                    raise AmbiguousRequest(method, path, exc) from exc
                 failure = exc
             else:
                 status = response.status_code
@@ -237,9 +280,9 @@ class ApiClient:
                 error = self._remote_error(method, path, response)
                 if status < 500 and status not in RETRY_STATUSES:
                     raise error  # 4xx: retrying cannot help
-                if status != 429 and not idempotent:
-                    raise _Ambiguous(error)  # a 5xx may come after the create was committed
                 retry_after = _retry_after_seconds(response)
+                if not idempotent and not refused_before_processing(status, retry_after):
+                    raise AmbiguousRequest(method, path, error)  # the server may have acted before failing
                 if retry_after is not None and retry_after > self.retry.max_retry_after:
                     raise error
                 failure = error
@@ -263,6 +306,10 @@ class ApiClient:
     async def put(self, path: str, body: Any) -> Any:
         return await self.request("PUT", path, json=body)
 
+    async def post(self, path: str, body: Any) -> Any:
+        """A non-idempotent POST: never sent twice unless the first surely was not processed."""
+        return await self.request("POST", path, json=body, idempotent=False)
+
     async def delete(self, path: str) -> None:
         """Delete; a 404 (already gone, e.g. a retried delete that had succeeded) counts as success."""
         try:
@@ -283,7 +330,7 @@ class ApiClient:
         while True:
             try:
                 return await self.request("POST", path, json=body, idempotent=False), False
-            except _Ambiguous as ambiguous:
+            except AmbiguousRequest as ambiguous:
                 found = await find_existing()
                 if found is not None:
                     log.debug("POST %s was applied despite %s; adopting", path, ambiguous)

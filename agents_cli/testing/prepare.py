@@ -48,8 +48,8 @@ class ApiTestClient:
         return answer
 
     async def run_tests(self, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        # Retried like a read: a duplicate invocation after a dropped connection costs runs, not correctness,
-        # because only the invocation we got back is polled.
+        # A POST: api.py retries it only when surely not processed (429, 503 + Retry-After, no connection);
+        # after an ambiguous failure it raises AmbiguousRequest rather than start the runs twice.
         path = f"{AGENTS_PATH}/{agent_id}/run-tests"
         return await self._object(self.api.request("POST", path, json=body), f"POST {path}")
 
