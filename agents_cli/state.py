@@ -6,7 +6,8 @@ hash of the remote value then (see ``field_drift``), so drift is known field by 
 Entries without ``fields`` (older files) are judged per resource: remote fingerprint ≠ ``remote_fingerprint``.
 
 Written atomically (temp file + fsync + ``os.replace``) after each remote operation, with deterministic
-formatting, and guarded by ``state/<env>.lock`` (exclusive create + pid; a lock whose pid is dead is stale).
+formatting, and guarded by ``state/<env>.lock`` (``flock``, released by the kernel when the holder dies; the
+file holds the pid for the message).
 """
 
 from __future__ import annotations
@@ -178,65 +179,56 @@ def write_state_text(root: Path, env: str, text: str) -> None:
         raise
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
-
-
 def _read_pid(path: Path) -> int | None:
     try:
-        return int(path.read_text(encoding="utf-8").strip() or "0")
+        return int(path.read_text(encoding="utf-8").strip() or "0") or None
     except (OSError, ValueError):
         return None
 
 
-def _create_with_pid(path: Path) -> None:
-    """Create ``path`` holding our pid, atomically: a hard link never exposes an empty lock file."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(f"{os.getpid()}\n")
-        os.link(tmp_name, path)  # FileExistsError when held: the O_EXCL of links
-    finally:
-        os.unlink(tmp_name)
+def _locked_message(env: str, path: Path, pid: int | None) -> StateLocked:
+    if pid == os.getpid():
+        return StateLocked(f"state for environment {env!r} is already locked by this process ({path})")
+    holder = f"process {pid}" if pid else "another process"
+    return StateLocked(
+        f"state for environment {env!r} is locked by {holder} ({path})",
+        hint="wait for the other 'agents sync' to finish",
+    )
 
 
 @contextlib.contextmanager
 def state_lock(root: Path, env: str) -> Iterator[Path]:
-    """Hold ``state/<env>.lock`` for the duration; a lock left by a dead process is taken over."""
+    """Hold ``state/<env>.lock`` for the duration.
+
+    The lock is ``flock`` on the file, not the file's existence: the kernel releases it when its process
+    dies, so a crashed sync leaves nothing to take over and two processes starting together cannot both
+    win. The file holds the holder's pid, only for the message. It is unlinked on release while still
+    locked; a process that opened the old file just before and then locked it notices (the path no longer
+    names its file) and starts again on the new one.
+    """
+    import fcntl
+
     path = lock_path(root, env)
     path.parent.mkdir(parents=True, exist_ok=True)
-    for _ in range(3):
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            _create_with_pid(path)
-        except FileExistsError:
-            pid = _read_pid(path)
-            if pid is not None and _pid_alive(pid) and pid != os.getpid():
-                raise StateLocked(
-                    f"state for environment {env!r} is locked by process {pid} ({path})",
-                    hint="wait for the other 'agents sync' to finish, or delete the lock if it is gone",
-                ) from None
-            if pid == os.getpid():
-                raise StateLocked(
-                    f"state for environment {env!r} is already locked by this process ({path})"
-                ) from None
-            # Stale (dead pid, or an empty file from a kill between create and write): take it over.
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
-            continue
-        break
-    else:
-        raise StateLocked(f"could not take the lock {path}", hint="delete it if no 'agents sync' is running")
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise _locked_message(env, path, _read_pid(path)) from None
+        try:
+            same_file = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same_file = False
+        if same_file:
+            break
+        os.close(fd)  # the holder unlinked it as we opened it: lock the current file instead
     try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
         yield path
     finally:
         with contextlib.suppress(FileNotFoundError):
-            if _read_pid(path) == os.getpid():
-                os.unlink(path)
+            os.unlink(path)
+        os.close(fd)

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -59,18 +60,65 @@ def test_lock_is_exclusive_and_released(tmp_path: Path) -> None:
     assert not lock_path(tmp_path, "dev").exists()
 
 
-def test_lock_held_by_live_process_names_pid_and_file(tmp_path: Path) -> None:
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from agents_cli.state import StateLocked, state_lock
+
+root, start, hold = Path(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+while time.time() < start:
+    time.sleep(0.001)
+try:
+    with state_lock(root, "dev"):
+        print("acquired", flush=True)
+        time.sleep(hold)
+except StateLocked as exc:
+    print("locked:", exc.message, flush=True)
+"""
+
+
+def _contenders(root: Path, count: int, hold: float) -> list[subprocess.Popen[str]]:
+    start = time.time() + 1.0  # every interpreter is up and waiting by then
+    return [
+        subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, str(root), str(start), str(hold)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        for _ in range(count)
+    ]
+
+
+def test_processes_starting_together_on_a_stale_lock_take_it_exactly_once(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    path = lock_path(tmp_path, "dev")
+    path.parent.mkdir()
+    path.write_text(f"{dead.pid}\n")  # left by a crashed sync
+    for _round in range(2):
+        procs = _contenders(tmp_path, 8, hold=1.0)
+        outputs = [proc.communicate(timeout=30)[0].strip() for proc in procs]
+        winners = [proc.pid for proc, out in zip(procs, outputs, strict=True) if out == "acquired"]
+        assert len(winners) == 1, outputs
+        losers = [out for out in outputs if out != "acquired"]
+        assert all(f"locked by process {winners[0]}" in out and "dev.lock" in out for out in losers), outputs
+        assert not path.exists()
+
+
+def test_lock_of_a_killed_holder_is_free_at_once(tmp_path: Path) -> None:
+    holder = _contenders(tmp_path, 1, hold=60)[0]
     try:
-        path = lock_path(tmp_path, "dev")
-        path.parent.mkdir()
-        path.write_text(f"{sleeper.pid}\n")
-        with pytest.raises(StateLocked) as info, state_lock(tmp_path, "dev"):
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "acquired"
+        with pytest.raises(StateLocked, match=f"locked by process {holder.pid}"), state_lock(tmp_path, "dev"):
             pass
-        assert str(sleeper.pid) in info.value.message and "dev.lock" in info.value.message
     finally:
-        sleeper.kill()
-        sleeper.wait()
+        holder.kill()  # SIGKILL: no cleanup runs, the file stays, the kernel drops the lock
+        holder.communicate()
+    assert lock_path(tmp_path, "dev").read_text().strip() == str(holder.pid)
+    with state_lock(tmp_path, "dev") as held:
+        assert held.read_text().strip() == str(os.getpid())
+    assert not lock_path(tmp_path, "dev").exists()
 
 
 def test_stale_lock_of_dead_process_is_taken_over(tmp_path: Path) -> None:
