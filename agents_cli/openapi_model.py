@@ -24,6 +24,7 @@ import threading
 from functools import cache
 from typing import Any
 
+from agents_cli.openapi_memo import ApplyMemo
 from agents_cli.openapi_scalars import (
     ErrorList,
     Loc,
@@ -66,12 +67,15 @@ _MISSING = object()
 
 
 class _Options:
-    __slots__ = ("fill_defaults", "strict", "strict_catalog")
+    __slots__ = ("fill_defaults", "memo", "strict", "strict_catalog")
 
-    def __init__(self, strict: bool, strict_catalog: bool, fill_defaults: bool) -> None:
+    def __init__(
+        self, strict: bool, strict_catalog: bool, fill_defaults: bool, memo: ApplyMemo | None = None
+    ) -> None:
         self.strict = strict
         self.strict_catalog = strict_catalog
         self.fill_defaults = fill_defaults
+        self.memo = memo
 
 
 class OpenAPIModels:
@@ -148,15 +152,17 @@ class OpenAPIModels:
         loc: Loc = ("body",),
         strict_catalog: bool = False,
         fill_defaults: bool = True,
+        memo: ApplyMemo | None = None,
     ) -> tuple[object, ErrorList]:
         """Coerce ``value`` as FastAPI would for the component ``schema_name``: ``(coerced, errors)``.
 
         ``strict`` reports unknown keys as ``extra_forbidden`` instead of dropping them; ``strict_catalog``
         checks catalog enums (LLM ids...) against the spec's list; ``fill_defaults=False`` only checks and
-        coerces what is present (used for partial updates). The input is never modified.
+        coerces what is present (used for partial updates); ``memo`` reuses earlier results for the
+        sub-schemas it covers. The input is never modified.
         """
         errors: ErrorList = []
-        options = _Options(strict, strict_catalog, fill_defaults)
+        options = _Options(strict, strict_catalog, fill_defaults, memo)
         result = self._apply_ref(schema_name, value, loc, errors, options)
         return result, errors
 
@@ -169,10 +175,11 @@ class OpenAPIModels:
         loc: Loc = ("body",),
         strict_catalog: bool = False,
         fill_defaults: bool = True,
+        memo: ApplyMemo | None = None,
     ) -> tuple[object, ErrorList]:
         """``apply`` for an inline schema (e.g. a request body written as ``anyOf`` of components)."""
         errors: ErrorList = []
-        options = _Options(strict, strict_catalog, fill_defaults)
+        options = _Options(strict, strict_catalog, fill_defaults, memo)
         return self._apply(schema, value, loc, errors, options), errors
 
     def defaults(self, schema_name: str) -> object:
@@ -198,6 +205,12 @@ class OpenAPIModels:
         options: _Options,
         model_name: str | None = None,
     ) -> object:
+        if options.memo is not None and options.memo.covers(schema):
+            inner = _Options(options.strict, options.strict_catalog, options.fill_defaults)
+            flags = (options.strict, options.strict_catalog, options.fill_defaults)
+            return options.memo.apply(
+                schema, value, flags, errors, lambda found: self._apply(schema, value, loc, found, inner)
+            )
         entry = self._kinds.get(id(schema))
         if entry is None or entry[0] is not schema:
             # Classified once per schema object; the entry keeps the object alive so its id is never reused.

@@ -16,25 +16,40 @@ import base64
 import dataclasses
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agents_cli.emulator.settings import EmulatorSettings
 from agents_cli.emulator.store import Store
+from agents_cli.openapi_memo import ApplyMemo
 from agents_cli.openapi_model import OpenAPIModels, models
 
 log = logging.getLogger("agents_cli.emulator")
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 30
+SHAPED_CACHE_SIZE = 512
+# The large, rarely changing sections of an agent, re-applied on every PATCH (the merged config is validated
+# as a whole) and every response: applied once per distinct content (see agents_cli.openapi_memo).
+# Not conversation_config: nearly every PATCH changes it, so its key would be encoded for nothing.
+MEMOISED_SECTIONS: dict[str, tuple[str, ...]] = {
+    model: ("platform_settings", "workflow")
+    for model in (
+        "Body_Create_Agent_v1_convai_agents_create_post",
+        "Body_Patches_an_Agent_settings_v1_convai_agents__agent_id__patch",
+        "GetAgentResponseModel",
+    )
+}
 
 
 class ApiError(Exception):
@@ -61,9 +76,40 @@ class ApiError(Exception):
         return cls(422, errors)
 
 
+def encode_json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def json_response(data: object, status: int = 200) -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(body, status_code=status, media_type="application/json")
+    return Response(encode_json(data).encode("utf-8"), status_code=status, media_type="application/json")
+
+
+class ShapedBodyCache:
+    """Response bodies already shaped through a response model, keyed by the model and the unshaped JSON.
+
+    Shaping is a pure function of (model, data), so the key is the data's JSON text: whatever changed the
+    stored record (a PATCH, a new version, a tool the agent echoes) changes the text, and nothing needs
+    invalidating. Encoding the text costs a small fraction of shaping a full agent; a PATCH's response seeds
+    the entry that the next GET of the same revision finds. Least recently used entries go first.
+    """
+
+    def __init__(self, size: int = SHAPED_CACHE_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._lock = threading.Lock()  # the in-process transport may be driven from several threads
+
+    def get(self, key: tuple[str, str]) -> bytes | None:
+        with self._lock:
+            body = self._entries.get(key)
+            if body is not None:
+                self._entries.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[str, str], body: bytes) -> None:
+        with self._lock:
+            self._entries[key] = body
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
 
 
 class EmulatorContext:
@@ -74,6 +120,12 @@ class EmulatorContext:
         self.store = store
         self.models = spec_models
         self.fault_middleware: Any = None  # the app's FaultMiddleware, set when the app is built
+        self.shaped_bodies = ShapedBodyCache()
+        self.memo = ApplyMemo(
+            spec_models.schema(model)["properties"][section]
+            for model, sections in MEMOISED_SECTIONS.items()
+            for section in sections
+        )
 
     def configure(self, **changes: Any) -> None:
         """Replace settings fields live (``faults``, ``api_keys``, ``strict``, ``completion_polls``...).
@@ -121,6 +173,7 @@ class EmulatorContext:
                 strict=self.settings.strict,
                 strict_catalog=self.settings.strict_catalog,
                 fill_defaults=fill_defaults,
+                memo=self.memo,
             )
         else:
             result, errors = self.models.apply_schema(
@@ -146,7 +199,7 @@ class EmulatorContext:
     # -- responses -----------------------------------------------------------------------------------
     def shape(self, schema_name: str, data: object) -> Any:
         """``data`` through a response model: defaults filled, internal keys dropped."""
-        result, errors = self.models.apply(schema_name, data, loc=("response",))
+        result, errors = self.models.apply(schema_name, data, loc=("response",), memo=self.memo)
         if errors:
             # Our bug, not the client's: say so loudly instead of sending a body the spec would reject.
             log.error("response does not fit %s: %s", schema_name, errors[:3])
@@ -155,26 +208,39 @@ class EmulatorContext:
             )
         return result
 
+    def shaped_body(self, schema_name: str, data: object) -> bytes:
+        """The JSON body of ``data`` shaped through ``schema_name``, from the cache when seen before."""
+        key = (schema_name, encode_json(data))
+        body = self.shaped_bodies.get(key)
+        if body is None:
+            body = encode_json(self.shape(schema_name, data)).encode("utf-8")
+            self.shaped_bodies.put(key, body)
+        return body
+
     @staticmethod
     def json(data: object, status: int = 200) -> Response:
         return json_response(data, status)
 
     def respond(self, method: str, path: str, data: object, status: int = 200) -> Response:
+        name = self._response_model(method, path, status, data)
+        if name is None:
+            return json_response(data, status)
+        return Response(self.shaped_body(name, data), status_code=status, media_type="application/json")
+
+    def _response_model(self, method: str, path: str, status: int, data: object) -> str | None:
+        """The named response model for this answer (a discriminated union picks by the data's tag)."""
         schema = self.models.response_body_schema(method, path, status)
         if schema is None:
-            return json_response(data, status)
+            return None
         name = self.models.ref_name(schema)
         if name is not None:
-            return json_response(self.shape(name, data), status)
-        mapping = schema.get("discriminator", {}).get("mapping", {})
-        tag = (
-            data.get(schema.get("discriminator", {}).get("propertyName", ""))
-            if isinstance(data, dict)
-            else None
-        )
+            return name
+        discriminator = schema.get("discriminator", {})
+        tag = data.get(discriminator.get("propertyName", "")) if isinstance(data, dict) else None
+        mapping = discriminator.get("mapping", {})
         if isinstance(tag, str) and tag in mapping:
-            return json_response(self.shape(self.models.ref_name({"$ref": mapping[tag]}) or "", data), status)
-        return json_response(data, status)
+            return self.models.ref_name({"$ref": mapping[tag]})
+        return None
 
     # -- pagination ----------------------------------------------------------------------------------
     @staticmethod
@@ -339,11 +405,29 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def _client_gone(request: Request, exc: Exception) -> Response:
+    # The client went away before sending its whole body (killed, timed out): nobody reads the answer and
+    # nothing is wrong with the emulator, so no traceback. uvicorn drops a response to a closed connection.
+    log.debug("client disconnected during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("emulator bug while serving %s %s", request.method, request.url.path)
+    # Starlette re-raises the exception to the server after this answer; the traceback is already logged
+    # here, so ReportedErrorLogFilter keeps uvicorn from printing it a second time.
+    exc.__dict__["emulator_reported"] = True
     return json_response(
         {"detail": {"status": "internal_error", "message": f"{type(exc).__name__}: {exc}"}}, 500
     )
+
+
+class ReportedErrorLogFilter(logging.Filter):
+    """Hide the server's "Exception in ASGI application" record for an error the app already logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (exc is not None and getattr(exc, "__dict__", {}).get("emulator_reported"))
 
 
 def create_app(settings: EmulatorSettings | None = None, store: Store | None = None) -> Starlette:
@@ -364,7 +448,12 @@ def create_app(settings: EmulatorSettings | None = None, store: Store | None = N
     app = Starlette(
         routes=routes,
         middleware=[Middleware(ApiKeyMiddleware, ctx)],
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _server_error},
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            ClientDisconnect: _client_gone,
+            Exception: _server_error,
+        },
     )
     # Faults wrap the whole stack, error handling included, like a proxy in front of the server: they hit
     # every request (unauthorised and unknown routes too) and a dropped connection is not an app error.

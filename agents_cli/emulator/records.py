@@ -83,12 +83,18 @@ def tools_by_id(ctx: EmulatorContext, tool_ids: list[str]) -> dict[str, dict[str
 
 
 def agent_view(ctx: EmulatorContext, record: Mapping[str, Any]) -> dict[str, Any]:
-    """The agent as GET returns it, before the response model fills output defaults."""
-    config = _copy(record["conversation_config"])
-    prompt = prompt_of(config)
-    tool_ids = [t for t in prompt.get("tool_ids", []) if isinstance(t, str)]
-    tools = tools_by_id(ctx, tool_ids)
-    if prompt is not None and "agent" in config:
+    """The agent as GET returns it, before the response model fills output defaults.
+
+    The view shares the record's nested values (callers shape or merge it into new objects, never mutate
+    it); only the path to ``prompt`` is copied, because the echoed ``tools`` are added there.
+    """
+    config = dict(record["conversation_config"])
+    agent = config.get("agent")
+    if isinstance(agent, dict) and isinstance(agent.get("prompt"), dict):
+        prompt = dict(agent["prompt"])
+        config["agent"] = {**agent, "prompt": prompt}
+        tool_ids = [t for t in prompt.get("tool_ids", []) if isinstance(t, str)]
+        tools = tools_by_id(ctx, tool_ids)
         # The deprecated `tools` list is echoed, expanded from `tool_ids` (what older clients read).
         prompt["tools"] = [tools[t]["tool_config"] for t in tool_ids if t in tools]
     return {
@@ -99,24 +105,16 @@ def agent_view(ctx: EmulatorContext, record: Mapping[str, Any]) -> dict[str, Any
             "created_at_unix_secs": record["created_at_unix_secs"],
             "updated_at_unix_secs": record["updated_at_unix_secs"],
         },
-        "platform_settings": _copy(record.get("platform_settings") or {}),
+        "platform_settings": record.get("platform_settings") or {},
         "phone_numbers": [],
         "whatsapp_accounts": [],
-        "workflow": _copy(record.get("workflow") or {}),
+        "workflow": record.get("workflow") or {},
         "access_info": access_info(ctx),
         "tags": list(record.get("tags") or []),
         "version_id": record.get("version_id"),
         "branch_id": record.get("main_branch_id"),
         "main_branch_id": record.get("main_branch_id"),
     }
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
 
 
 def agents_referencing(ctx: EmulatorContext, predicate_key: str, ident: str) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from agents_cli.emulator import records
 from agents_cli.emulator.app import ApiError, EmulatorContext
 from agents_cli.emulator.ids import new_id
 from agents_cli.emulator.records import AGENT, AGENT_VERSION, TEST, TOOL
+from agents_cli.emulator.store import encode
 
 CREATE = "/v1/convai/agents/create"
 ONE = "/v1/convai/agents/{agent_id}"
@@ -90,12 +91,11 @@ def _tool_record(ctx: EmulatorContext, tool_id: str, tool_config: dict[str, Any]
 
 def _save_version(ctx: EmulatorContext, record: dict[str, Any], description: str | None) -> None:
     record["version_id"] = new_id("version")
-    ctx.store.put(
-        AGENT_VERSION,
-        record["version_id"],
-        {"agent_id": record["agent_id"], "version_description": description, "record": record},
-    )
-    ctx.store.put(AGENT, record["agent_id"], record)
+    # The record is encoded once: the version document embeds the same text.
+    record_text = encode(record)
+    header = encode({"agent_id": record["agent_id"], "version_description": description})
+    ctx.store.put_text(AGENT_VERSION, record["version_id"], f'{header[:-1]},"record":{record_text}}}')
+    ctx.store.put_text(AGENT, record["agent_id"], record_text)
 
 
 def _build_record(ctx: EmulatorContext, body: dict[str, Any], agent_id: str) -> dict[str, Any]:
@@ -221,9 +221,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         with ctx.store.transaction():
             records.get_agent(ctx, agent_id)
             ctx.store.delete(AGENT, agent_id)
-            for _, version_id, version in ctx.store.list(AGENT_VERSION):
-                if version.get("agent_id") == agent_id:
-                    ctx.store.delete(AGENT_VERSION, version_id)
+            ctx.store.delete_matching(AGENT_VERSION, "agent_id", agent_id)
         return Response(status_code=204)
 
     async def duplicate(request: Request) -> Response:

@@ -48,14 +48,17 @@ def _url(sock: socket.socket, host: str) -> str:
 def _uvicorn_server(app: ASGIApp) -> Any:
     import uvicorn
 
+    from agents_cli.emulator.app import ReportedErrorLogFilter
     from agents_cli.emulator.faults import DroppedConnectionLogFilter
 
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
     )
     error_log = logging.getLogger("uvicorn.error")
-    if not any(isinstance(f, DroppedConnectionLogFilter) for f in error_log.filters):
-        error_log.addFilter(DroppedConnectionLogFilter())  # an intentional `drop` fault is not an error
+    # An intentional `drop` fault is not an error; a bug the app logged already needs no second traceback.
+    for kind in (DroppedConnectionLogFilter, ReportedErrorLogFilter):
+        if not any(isinstance(f, kind) for f in error_log.filters):
+            error_log.addFilter(kind())
     return uvicorn.Server(config)
 
 

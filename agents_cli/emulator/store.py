@@ -28,6 +28,11 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 """
 
 
+def encode(data: object) -> str:
+    """The stored JSON text of a document."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 class Store:
     """JSON documents by kind (``agent``, ``tool``, ``test``, ``invocation``...) in insertion order."""
 
@@ -72,7 +77,10 @@ class Store:
 
     def put(self, kind: str, doc_id: str, data: dict[str, Any]) -> None:
         """Insert or replace; a replaced document keeps its place in the listing order."""
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        self.put_text(kind, doc_id, encode(data))
+
+    def put_text(self, kind: str, doc_id: str, text: str) -> None:
+        """``put`` of a document already encoded with :func:`encode` (to embed one text in another)."""
         with self.transaction():
             updated = self._db.execute(
                 "UPDATE documents SET data = ? WHERE kind = ? AND id = ?", (text, kind, doc_id)
@@ -89,6 +97,19 @@ class Store:
             return (
                 self._db.execute("DELETE FROM documents WHERE kind = ? AND id = ?", (kind, doc_id)).rowcount
                 > 0
+            )
+
+    def delete_matching(self, kind: str, field: str, value: str) -> int:
+        """Delete every document of a kind whose top-level ``field`` equals ``value`` (decoded by SQLite).
+
+        E.g. an agent's versions on delete: no document is decoded in Python, however many there are.
+        """
+        with self._lock:
+            return int(
+                self._db.execute(
+                    "DELETE FROM documents WHERE kind = ? AND json_extract(data, ?) = ?",
+                    (kind, f"$.{field}", value),
+                ).rowcount
             )
 
     def list(self, kind: str, *, newest_first: bool = True) -> list[tuple[int, str, dict[str, Any]]]:
