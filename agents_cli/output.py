@@ -104,14 +104,24 @@ class Output:
     def table(
         self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
     ) -> None:
+        from rich.measure import Measurement
         from rich.table import Table
 
         table = Table(title=title, show_edge=False, pad_edge=False, box=None)
         for column in columns:
-            table.add_column(column)
+            table.add_column(column, no_wrap=True)
         for row in rows:
             table.add_row(*("" if cell is None else str(cell) for cell in row))
-        self.console.print(table)
+        console = self.console
+        # Cells are ids and names people copy: on a narrow terminal let lines run long rather than have
+        # rich shrink columns and crop an id with "…".
+        needed = Measurement.get(console, console.options.update_width(100_000), table).maximum
+        terminal_width = console.width
+        console.width = max(terminal_width, needed)
+        try:
+            console.print(table)
+        finally:
+            console.width = terminal_width
 
     # -- diagnostics (stderr) -------------------------------------------------------------------------
     def info(self, text: str) -> None:

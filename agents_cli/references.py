@@ -80,11 +80,16 @@ def find_references(data: Any) -> list[Reference]:
 
 
 def find_malformed_references(data: Any) -> list[tuple[KeyPath, str]]:
-    """Strings that start like a reference (``@tool:``) but are not a valid one."""
+    """Strings that start like a reference (``@tool:``) but are not a valid one, and strings in a
+    reference slot (``tool_ids[]``…) that start with ``@`` but are no reference (``@tol:x``, ``@lookup``):
+    remote ids never start with ``@``, so these are typos that would reach the API as literal ids."""
     return [
         (path, value)
         for path, value in _walk_strings(data)
-        if REFERENCE_LIKE_PATTERN.match(value) and not REFERENCE_PATTERN.match(value)
+        if not REFERENCE_PATTERN.match(value)
+        and (
+            REFERENCE_LIKE_PATTERN.match(value) or (value.startswith("@") and expected_kind(path) is not None)
+        )
     ]
 
 

@@ -23,7 +23,11 @@ from agents_cli.project import (
     register_resource,
     slugify,
 )
+from agents_cli.references import find_references
 from agents_cli.template_catalog import DEFAULT_TEMPLATES, get_template
+
+# What to add for a reference the new file makes to a resource the project does not have yet.
+_SUGGESTED_TEMPLATE: dict[str, str] = {"tool": "webhook", "test": "llm", "agent": "default"}
 
 
 def _schema_hint(project: Project, kind: ResourceKind, config: Path) -> str:
@@ -53,6 +57,16 @@ def _render(project: Project, kind: ResourceKind, config: Path, data: Any, comme
     if comment:
         header += f"\n# {comment}"
     return dump_yaml(data, header=header)
+
+
+def _missing_references(project: Project, data: Any) -> list[tuple[str, str]]:
+    """(kind, name) of each resource the new config refers to that agents.json does not declare."""
+    missing: list[tuple[str, str]] = []
+    for reference in find_references(data):
+        key = (reference.kind, reference.name)
+        if project.get(reference.kind, reference.name) is None and key not in missing:
+            missing.append(key)
+    return missing
 
 
 def run(
@@ -102,4 +116,12 @@ def run(
     if overlay is not None:
         out.info(f"  created  {overlay.as_posix()} (overlay for {env})")
     out.info(f"  updated  {MANIFEST_NAME} ({section}.{slug})")
+    # A template may refer to an example resource (the tool test names @tool:lookup-order); say so now
+    # rather than let the next 'agents validate' fail on it.
+    for ref_kind, ref_name in _missing_references(project, data):
+        out.warn(
+            f"{config.as_posix()} refers to @{ref_kind}:{ref_name}, which agents.json does not declare: "
+            f"run 'agents add {ref_kind} {ref_name} --template {_SUGGESTED_TEMPLATE[ref_kind]}' "
+            "or edit the reference"
+        )
     return 0

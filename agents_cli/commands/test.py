@@ -36,10 +36,17 @@ def run(
 ) -> int:
     from agents_cli.desired import load_desired
     from agents_cli.remote import build_client
+    from agents_cli.state import load_state
     from agents_cli.testing.model import RunReport
     from agents_cli.testing.prepare import ApiTestClient, build_targets
     from agents_cli.testing.prerequisites import sync_prerequisites
-    from agents_cli.testing.render import LiveProgress, render_failures, render_table, summary_line
+    from agents_cli.testing.render import (
+        LiveProgress,
+        name_remote_ids,
+        render_failures,
+        render_table,
+        summary_line,
+    )
     from agents_cli.testing.reports import write_json, write_junit
     from agents_cli.testing.runner import run_targets
     from agents_cli.testing.selection import select
@@ -72,6 +79,15 @@ def run(
                 )
 
     results = asyncio.run(execute())
+    state = load_state(project.root, environment.name)
+    name_remote_ids(
+        results,
+        {
+            remote_id: name
+            for kind in ("tool", "test", "agent")
+            for name, remote_id in state.ids(kind).items()
+        },
+    )
     report = RunReport(
         environment=environment.name,
         against=against,

@@ -30,6 +30,25 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
+def name_remote_ids(results: list[CaseResult], local_names: dict[str, str]) -> None:
+    """Write ``lookup-order`` where a rationale names ``tool_4801…``: the server only knows remote ids,
+    the user only knows the local names in agents.json. ``local_names`` maps remote id → local name."""
+    if not local_names:
+        return
+    import re
+
+    pattern = re.compile(
+        "|".join(re.escape(remote_id) for remote_id in sorted(local_names, key=len, reverse=True))
+    )
+
+    def named(text: str) -> str:
+        return pattern.sub(lambda match: local_names[match.group(0)], text)
+
+    for result in results:
+        result.rationale_summary = named(result.rationale_summary)
+        result.rationale_messages = [named(message) for message in result.rationale_messages]
+
+
 class LiveProgress:
     """A ``runner.Progress`` that draws bars on a TTY (stderr) and prints quiet lines elsewhere."""
 

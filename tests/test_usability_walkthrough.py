@@ -1,0 +1,105 @@
+"""Problems a demanding user hit walking through the CLI, each pinned by a test that failed before the fix."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from agents_cli.output import Output
+from tests.helpers import run_cli
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _project(tmp_path: Path) -> Path:
+    run_cli(["init", str(tmp_path)], cwd=tmp_path)
+    return tmp_path
+
+
+def _attach(config: Path, *tests: str) -> None:
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    testing = data.setdefault("platform_settings", {}).setdefault("testing", {})
+    testing["attached_tests"] = [{"test_id": f"@test:{name}"} for name in tests]
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def test_table_on_a_narrow_terminal_never_crops_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: rich shrank the columns to the terminal and printed 'agent_0001k73fzpfj7p…'.
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLUMNS", "40")
+    terminal = _Terminal()
+    remote_id = "agent_0001k73fzpfj7pw5v17wv22z40a0"
+    Output(stdout=terminal).table(
+        ["KIND", "NAME", "REMOTE ID"], [["agent", "customer-service-bot", remote_id]]
+    )
+    text = terminal.getvalue()
+    assert "\x1b[" in text  # it really rendered for a colour terminal
+    assert remote_id in text
+    assert "customer-service-bot" in text
+    assert "…" not in text
+
+
+def test_add_from_a_template_that_refers_to_a_missing_tool_says_what_to_add(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    added = run_cli(["add", "test", "finds order", "--template", "tool"], cwd=root)
+    assert "refers to @tool:lookup-order" in added.stderr
+    assert "agents add tool lookup-order --template webhook" in added.stderr
+    run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
+    # Following the advice makes the project valid, and the next add has nothing to warn about.
+    run_cli(["validate"], cwd=root)
+    again = run_cli(["add", "test", "finds order 2", "--template", "tool", "--format", "json"], cwd=root)
+    assert "refers to" not in again.stderr
+
+
+def test_reference_typo_in_a_reference_slot_is_an_error(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    run_cli(["add", "agent", "bot"], cwd=root)
+    config = root / "agents" / "bot.yaml"
+    config.write_text(
+        "name: bot\nconversation_config:\n  agent:\n    prompt:\n      prompt: hi\n"
+        "      tool_ids: ['@tol:lookup']\n",
+        encoding="utf-8",
+    )
+    report = json.loads(run_cli(["validate", "--json"], cwd=root, expect=1).stdout)
+    [problem] = report["problems"]
+    assert problem["path"] == "conversation_config.agent.prompt.tool_ids[0]"
+    assert (problem["line"], problem["column"]) == (6, 18)
+    assert "'@tol:lookup' is not a valid reference" in problem["message"]
+
+
+def test_simulation_template_passes_or_fails_on_purpose_on_the_local_emulator(tmp_path: Path) -> None:
+    # Before: its success conditions were checkable by nothing, so every agent got 'unknown' (exit 1).
+    root = _project(tmp_path)
+    run_cli(["add", "test", "delivery", "--template", "simulation"], cwd=root)
+    run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
+    run_cli(["add", "agent", "plain", "--template", "default"], cwd=root)
+    _attach(root / "agents" / "support.yaml", "delivery")
+    _attach(root / "agents" / "plain.yaml", "delivery")
+    run_cli(["validate"], cwd=root)
+
+    passing = run_cli(["test", "support"], cwd=root)
+    assert "1 passed of 1 run(s)" in passing.stdout
+    failing = run_cli(["test", "plain"], cwd=root, expect=1)
+    assert "'order number'" in failing.stdout
+    assert "unknown" not in failing.stdout
+
+
+def test_failure_rationale_names_the_local_tool_not_its_remote_id(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
+    run_cli(["add", "test", "finds order", "--template", "tool"], cwd=root)
+    run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
+    _attach(root / "agents" / "support.yaml", "finds-order")
+    report_file = root / "report.json"
+    failed = run_cli(["test", "support", "--json", str(report_file)], cwd=root, expect=1)
+    assert "tool 'lookup-order' is not attached" in failed.stdout
+    assert "tool_ids or" in failed.stdout and "tool 'tool_" not in failed.stdout
+    [result] = json.loads(report_file.read_text(encoding="utf-8"))["results"]
+    assert "'lookup-order'" in result["rationale"]["summary"]
