@@ -103,3 +103,46 @@ def test_failure_rationale_names_the_local_tool_not_its_remote_id(tmp_path: Path
     assert "tool_ids or" in failed.stdout and "tool 'tool_" not in failed.stdout
     [result] = json.loads(report_file.read_text(encoding="utf-8"))["results"]
     assert "'lookup-order'" in result["rationale"]["summary"]
+
+
+def test_agent_test_refuses_configs_with_validation_errors(tmp_path: Path) -> None:
+    # Before: the typo went out in agent_config_override, the emulator dropped it like the API does, and
+    # the test "passed" for a config that was not the one in the file.
+    root = _project(tmp_path)
+    run_cli(["add", "test", "greets"], cwd=root)
+    run_cli(["add", "agent", "bot"], cwd=root)
+    config = root / "agents" / "bot.yaml"
+    _attach(config, "greets")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("temperature: 0.5", "temprature: 0.5"), encoding="utf-8"
+    )
+    refused = run_cli(["test", "bot"], cwd=root, expect=1)
+    assert "agents/bot.yaml:" in refused.stderr
+    assert "unknown key 'temprature' (did you mean 'temperature'?)" in refused.stderr
+    assert "nothing was run" in refused.stderr
+    assert refused.stdout == ""
+    assert not (root / "state" / "local.json").exists()  # nothing was synced either
+
+
+def test_rationale_keeps_request_paths_but_names_quoted_ids() -> None:
+    from agents_cli.testing.model import CaseResult
+    from agents_cli.testing.render import name_remote_ids
+
+    result = CaseResult(
+        agent="bot",
+        name="t",
+        kind="test",
+        type="tool",
+        repetition=1,
+        repeat=1,
+        status="failed",
+        duration_s=0.1,
+        rationale_summary="POST /v1/convai/agents/agent_1/run-tests: tool 'tool_2' is not attached",
+        rationale_messages=["FAIL: tool 'tool_2' (not 'tool_22')"],
+    )
+    name_remote_ids([result], {"agent_1": "bot", "tool_2": "lookup-order"})
+    assert (
+        result.rationale_summary
+        == "POST /v1/convai/agents/agent_1/run-tests: tool 'lookup-order' is not attached"
+    )
+    assert result.rationale_messages == ["FAIL: tool 'lookup-order' (not 'tool_22')"]

@@ -34,6 +34,7 @@ def run(
     base_url: str | None,
     concurrency: int | None,
 ) -> int:
+    from agents_cli.commands.validate import require_valid
     from agents_cli.desired import load_desired
     from agents_cli.remote import build_client
     from agents_cli.state import load_state
@@ -61,6 +62,7 @@ def run(
     project = load_project(app.cwd)
     environment = project.environment(env)
     selection = select(project, environment.name, agents, tests)
+    require_valid(app, project.root, environment.name, action="nothing was run")
     desired = load_desired(project, environment.name)
     started_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     started = time.monotonic()
