@@ -29,26 +29,26 @@ _ABSENT = "-"  # the "hash" of a leaf that does not exist
 Path = tuple[str | int, ...]
 
 
-def _path_text(path: Path) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def leaves(value: Any, path: Path = (), into: dict[str, Any] | None = None) -> dict[str, Any]:
+def leaves(value: Any) -> dict[str, Any]:
     """Leaf path → value, with the same path spelling as ``planner.diff``: dicts recurse, lists recurse by
     index when they hold dicts or lists, and a list of scalars (or an empty dict/list) is one leaf."""
-    found: dict[str, Any] = {} if into is None else into
+    found: dict[str, Any] = {}
+    _collect(value, "", found)
+    return found
+
+
+def _collect(value: Any, path: str, found: dict[str, Any]) -> None:
+    # The path string is extended as we descend (not rebuilt per leaf): this runs for every leaf of every
+    # resource on each plan and after each write.
     if isinstance(value, dict) and value:
+        prefix = f"{path}." if path else ""
         for key, item in value.items():
-            leaves(item, (*path, key), found)
+            _collect(item, f"{prefix}{key}", found)
     elif isinstance(value, list) and value and any(isinstance(item, dict | list) for item in value):
         for index, item in enumerate(value):
-            leaves(item, (*path, index), found)
+            _collect(item, f"{path}[{index}]", found)
     else:
-        found[_path_text(path)] = value
-    return found
+        found[path] = value
 
 
 def _canonical(value: Any) -> str:
@@ -74,8 +74,8 @@ def _discriminator(kind: str, body: Mapping[str, Any]) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _default_leaves(kind: str, discriminator: str) -> dict[str, str]:
-    """Leaf path → canonical JSON of the schema default, for the smallest body of this kind and type."""
+def _default_leaves(kind: str, discriminator: str) -> dict[str, Any]:
+    """Leaf path → schema default, for the smallest body of this kind and type."""
     from agents_cli.normalise import normalise_remote
 
     minimal: dict[str, Any]
@@ -85,7 +85,18 @@ def _default_leaves(kind: str, discriminator: str) -> dict[str, str]:
         minimal = {"tool_config": {"type": discriminator}}
     else:
         minimal = {"type": discriminator}
-    return {path: _canonical(value) for path, value in leaves(normalise_remote(kind, minimal)).items()}
+    return leaves(copy.deepcopy(normalise_remote(kind, minimal)))
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    """Equal and of the same JSON type (``1`` is not ``true``); containers compared as canonical JSON only
+    when Python already finds them equal (rare: most leaves are scalars)."""
+    if type(value) is not type(default) or value != default:
+        return False
+    return not value or not isinstance(value, dict | list) or _canonical(value) == _canonical(default)
+
+
+_NO_DEFAULT: Any = object()
 
 
 def field_hashes(kind: str, body: Mapping[str, Any], salt: str) -> dict[str, str]:
@@ -94,9 +105,8 @@ def field_hashes(kind: str, body: Mapping[str, Any], salt: str) -> dict[str, str
     hashes: dict[str, str] = {}
     current = leaves(dict(body))
     for path, value in current.items():
-        canonical = _canonical(value)
-        if defaults.get(path) != canonical:
-            hashes[path] = _hash(salt, path, canonical)
+        if not _is_default(value, defaults.get(path, _NO_DEFAULT)):
+            hashes[path] = _hash(salt, path, _canonical(value))
     # A default leaf that no longer exists must not read as "still default" — unless it only grew children
     # (an empty list or dict of the defaults that now has entries, whose leaves are listed already).
     for path in defaults.keys() - current.keys():
