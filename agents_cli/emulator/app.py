@@ -36,7 +36,6 @@ from agents_cli.openapi_model import OpenAPIModels, models
 
 log = logging.getLogger("agents_cli.emulator")
 
-MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 30
 SHAPED_CACHE_SIZE = 512
 # The large, rarely changing sections of an agent, re-applied on every PATCH (the merged config is validated
@@ -243,51 +242,6 @@ class EmulatorContext:
         return None
 
     # -- pagination ----------------------------------------------------------------------------------
-    @staticmethod
-    def query_int(request: Request, name: str, default: int, minimum: int, maximum: int) -> int:
-        raw = request.query_params.get(name)
-        if raw is None:
-            return default
-        loc = ["query", name]
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ApiError.validation(
-                [
-                    {
-                        "type": "int_parsing",
-                        "loc": loc,
-                        "msg": "Input should be a valid integer, unable to parse string as an integer",
-                        "input": raw,
-                    }
-                ]
-            ) from None
-        if value < minimum:
-            raise ApiError.validation(
-                [
-                    {
-                        "type": "greater_than_equal",
-                        "loc": loc,
-                        "msg": f"Input should be greater than or equal to {minimum}",
-                        "input": raw,
-                        "ctx": {"ge": minimum},
-                    }
-                ]
-            )
-        if value > maximum:
-            raise ApiError.validation(
-                [
-                    {
-                        "type": "less_than_equal",
-                        "loc": loc,
-                        "msg": f"Input should be less than or equal to {maximum}",
-                        "input": raw,
-                        "ctx": {"le": maximum},
-                    }
-                ]
-            )
-        return value
-
     def query_param(self, request: Request, method: str, path: str, name: str) -> Any:
         """A query parameter coerced by its spec schema (422 at ``["query", name]``), or its default."""
         operation = self.models.spec["paths"][path][method.lower()]
@@ -303,20 +257,25 @@ class EmulatorContext:
     def page(
         self,
         request: Request,
+        route: tuple[str, str],
         items: list[tuple[int, str, dict[str, Any]]],
         *,
         sort_key: Callable[[tuple[int, str, dict[str, Any]]], list[Any]] | None = None,
         descending: bool = True,
-        default_size: int = DEFAULT_PAGE_SIZE,
-        max_size: int = MAX_PAGE_SIZE,
+        unset_size: int | None = DEFAULT_PAGE_SIZE,
     ) -> tuple[list[tuple[str, dict[str, Any]]], str | None, bool]:
         """One page of ``(seq, id, data)`` items (already filtered) by ``cursor``/``page_size``.
 
-        Items are ordered by ``sort_key`` (default: the sequence number, i.e. creation order), newest first
-        unless ``descending`` is false. The cursor holds the sort key of the last item served (keys end with
-        the unique sequence number), so deletions between pages neither skip nor repeat items.
+        ``page_size`` is checked against the route's (``(method, path)``) own spec schema: 1..100 and the
+        route's default (30 for most lists, 100 for environment variables); when the spec gives no default,
+        ``unset_size`` applies (None: everything, as for secrets). Items are ordered by ``sort_key``
+        (default: the sequence number, i.e. creation order), newest first unless ``descending`` is false.
+        The cursor holds the sort key of the last item served (keys end with the unique sequence number),
+        so deletions between pages neither skip nor repeat items.
         """
-        size = self.query_int(request, "page_size", default_size, 1, max_size)
+        size = self.query_param(request, route[0], route[1], "page_size")
+        if size is None:
+            size = unset_size if unset_size is not None else max(len(items), 1)
         key_of = sort_key or (lambda item: [item[0]])
         ordered = sorted(items, key=key_of, reverse=descending)
         cursor = request.query_params.get("cursor")
@@ -432,7 +391,14 @@ class ReportedErrorLogFilter(logging.Filter):
 
 def create_app(settings: EmulatorSettings | None = None, store: Store | None = None) -> Starlette:
     """The emulator as an ASGI app over ``store`` (in memory when omitted)."""
-    from agents_cli.emulator import routes_agents, routes_misc, routes_runs, routes_tests, routes_tools
+    from agents_cli.emulator import (
+        routes_agents,
+        routes_misc,
+        routes_runs,
+        routes_secrets,
+        routes_tests,
+        routes_tools,
+    )
 
     settings = settings or EmulatorSettings()
     store = store if store is not None else Store(None)
@@ -443,6 +409,7 @@ def create_app(settings: EmulatorSettings | None = None, store: Store | None = N
         routes_tests.routes,
         routes_runs.routes,
         routes_misc.routes,
+        routes_secrets.routes,
     ]
     routes: list[BaseRoute] = [route for factory in route_factories for route in factory(ctx)]
     app = Starlette(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from starlette.requests import Request
@@ -47,6 +48,36 @@ def _reject_tools_with_tool_ids(raw: object) -> None:
                 }
             ]
         )
+
+
+def transfer_targets(value: object) -> Iterator[str]:
+    """Agent ids a config transfers to: ``transfer_to_agent`` rules and standalone-agent workflow nodes."""
+    if isinstance(value, dict):
+        if value.get("system_tool_type") == "transfer_to_agent":
+            for rule in value.get("transfers") or []:
+                if isinstance(rule, dict) and isinstance(rule.get("agent_id"), str):
+                    yield rule["agent_id"]
+        elif value.get("type") == "standalone_agent" and isinstance(value.get("agent_id"), str):
+            yield value["agent_id"]
+        for item in value.values():
+            yield from transfer_targets(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from transfer_targets(item)
+
+
+def _check_transfer_targets(ctx: EmulatorContext, sent: dict[str, Any]) -> None:
+    """The agents a request's transfer rules name must exist (the server checks access to targets).
+
+    Only what the request sends is checked: a rule left pointing at an agent deleted since (deleting an
+    agent does not touch others' configs) does not block unrelated updates of the agent that holds it.
+    """
+    for section in ("conversation_config", "workflow"):
+        for target in transfer_targets(sent.get(section)):
+            if ctx.store.get(AGENT, target) is None:
+                raise ApiError.of(
+                    400, "agent_not_found", f"Agent {target} named in a transfer rule does not exist."
+                )
 
 
 def _settle_config(ctx: EmulatorContext, config: dict[str, Any], platform_settings: dict[str, Any]) -> None:
@@ -125,6 +156,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         body = ctx.validate(CREATE_BODY, raw)
         _reject_tools_with_tool_ids(raw)
         with ctx.store.transaction():
+            _check_transfer_targets(ctx, body)
             record = _build_record(ctx, body, new_id("agent"))
             _save_version(ctx, record, None)
         return ctx.respond("post", CREATE, {"agent_id": record["agent_id"]})
@@ -161,6 +193,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         direction = ctx.query_param(request, "get", LIST, "sort_direction") or "desc"
         page, next_cursor, has_more = ctx.page(
             request,
+            ("get", LIST),
             items,
             # No calls are ever made to an emulated agent, so call_count_7d orders like created_at.
             sort_key=(lambda item: [(item[2].get("name") or "").lower(), item[0]])
@@ -195,6 +228,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             branch_id = request.query_params.get("branch_id")
             if branch_id and branch_id != record.get("main_branch_id"):
                 raise ApiError.not_found("branch", branch_id)
+            _check_transfer_targets(ctx, patch_body)
             merged: dict[str, Any] = {
                 "conversation_config": record["conversation_config"],
                 "platform_settings": record.get("platform_settings"),

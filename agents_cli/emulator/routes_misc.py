@@ -1,8 +1,8 @@
-"""Knowledge base (text/url), workspace secrets, workspace environment variables and ``GET /v1/user``.
+"""Knowledge base (text/url), workspace environment variables and ``GET /v1/user`` (secrets: routes_secrets).
 
 - A URL document is never fetched (the emulator is offline): its content is a placeholder naming the URL.
 - Deleting a document an agent uses is refused with 409 ``document_in_use`` unless ``?force=true``, as for
-  tools. Secret values are write-only: no response contains them.
+  tools.
 - Environment variables: ``values`` must contain ``production`` (400 otherwise), labels are unique (409);
   a PATCH merges ``values`` and ``null`` removes an environment. The spec has no DELETE for them.
 """
@@ -18,14 +18,12 @@ from starlette.routing import BaseRoute, Route
 from agents_cli.emulator import records
 from agents_cli.emulator.app import ApiError, EmulatorContext
 from agents_cli.emulator.ids import new_id
-from agents_cli.emulator.records import AGENT, ENV_VAR, KNOWLEDGE, SECRET
+from agents_cli.emulator.records import AGENT, ENV_VAR, KNOWLEDGE
 
 KB_TEXT = "/v1/convai/knowledge-base/text"
 KB_URL = "/v1/convai/knowledge-base/url"
 KB_ONE = "/v1/convai/knowledge-base/{documentation_id}"
 KB_LIST = "/v1/convai/knowledge-base"
-SECRETS = "/v1/convai/secrets"
-SECRET_ONE = "/v1/convai/secrets/{secret_id}"
 USER = "/v1/user"
 ENV_VARS = "/v1/convai/environment-variables"
 ENV_VAR_ONE = "/v1/convai/environment-variables/{env_var_id}"
@@ -74,11 +72,6 @@ def _user(ctx: EmulatorContext) -> dict[str, Any]:
         "created_at": 0,
         "seat_type": "workspace_admin",
     }
-
-
-def _no_dependents() -> dict[str, list[Any]]:
-    # The emulator does not track which tools or agents use a secret (tools hold it in free-form headers).
-    return {"tools": [], "agents": [], "others": [], "phone_numbers": []}
 
 
 def _check_env_values(values: dict[str, Any], *, creating: bool) -> None:
@@ -158,50 +151,13 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             if (not search or str(record.get("name", "")).lower().startswith(search))
             and (not types or record.get("type") in types)
         ]
-        page, next_cursor, has_more = ctx.page(request, items)
+        page, next_cursor, has_more = ctx.page(request, ("get", KB_LIST), items)
         body = {
             "documents": [_kb_summary(ctx, record) for _, record in page],
             "next_cursor": next_cursor,
             "has_more": has_more,
         }
         return ctx.respond("get", KB_LIST, body)
-
-    async def create_secret(request: Request) -> Response:
-        body = await ctx.body(request, "post", SECRETS)
-        secret_id = new_id("secret")
-        record = {"secret_id": secret_id, "name": body["name"], "value": body["value"], "type": "stored"}
-        ctx.store.put(SECRET, secret_id, record)
-        return ctx.respond("post", SECRETS, record)
-
-    async def list_secrets(request: Request) -> Response:
-        items = ctx.store.list(SECRET)
-        page, next_cursor, _ = ctx.page(request, items)
-        secrets = [{**record, "used_by": _no_dependents()} for _, record in page]
-        return ctx.respond("get", SECRETS, {"secrets": secrets, "next_cursor": next_cursor})
-
-    async def get_secret(request: Request) -> Response:
-        secret_id = request.path_params["secret_id"]
-        record = ctx.store.get(SECRET, secret_id)
-        if record is None:
-            raise ApiError.not_found("secret", secret_id)
-        return ctx.respond("get", SECRET_ONE, {**record, "used_by": _no_dependents()})
-
-    async def patch_secret(request: Request) -> Response:
-        secret_id = request.path_params["secret_id"]
-        body = await ctx.body(request, "patch", SECRET_ONE)
-        with ctx.store.transaction():
-            record = ctx.store.get(SECRET, secret_id)
-            if record is None:
-                raise ApiError.not_found("secret", secret_id)
-            record.update(name=body["name"], value=body["value"])
-            ctx.store.put(SECRET, secret_id, record)
-        return ctx.respond("patch", SECRET_ONE, record)
-
-    async def delete_secret(request: Request) -> Response:
-        secret_id = request.path_params["secret_id"]
-        if not ctx.store.delete(SECRET, secret_id):
-            raise ApiError.not_found("secret", secret_id)
-        return Response(status_code=204)
 
     async def user(request: Request) -> Response:
         return ctx.respond("get", USER, _user(ctx))
@@ -239,7 +195,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             and (not environment or environment in record["values"])
             and (not kind or record["type"] == kind)
         ]
-        page, next_cursor, has_more = ctx.page(request, items)
+        page, next_cursor, has_more = ctx.page(request, ("get", ENV_VARS), items)
         body = {
             "environment_variables": [r for _, r in page],
             "next_cursor": next_cursor,
@@ -283,11 +239,6 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         Route(KB_LIST, list_documents, methods=["GET"]),
         Route(KB_ONE, get_document, methods=["GET"]),
         Route(KB_ONE, delete_document, methods=["DELETE"]),
-        Route(SECRETS, create_secret, methods=["POST"]),
-        Route(SECRETS, list_secrets, methods=["GET"]),
-        Route(SECRET_ONE, get_secret, methods=["GET"]),
-        Route(SECRET_ONE, patch_secret, methods=["PATCH"]),
-        Route(SECRET_ONE, delete_secret, methods=["DELETE"]),
         Route(USER, user, methods=["GET"]),
         Route(ENV_VARS, create_env_var, methods=["POST"]),
         Route(ENV_VARS, list_env_vars, methods=["GET"]),

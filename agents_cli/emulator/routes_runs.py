@@ -28,6 +28,8 @@ LIST = "/v1/convai/test-invocations"
 RESUBMIT = "/v1/convai/test-invocations/{test_invocation_id}/resubmit"
 SIMULATE = "/v1/convai/agents/{agent_id}/simulate-conversation"
 OVERRIDE_MODEL = "AdhocAgentConfigOverrideForTestRequestModel"
+# Internal key of a run: which resubmission's agent snapshot judges it (the response model drops it).
+RESUBMIT_KEY = "_emulator_resubmit"
 
 log = logging.getLogger("agents_cli.emulator")
 
@@ -106,10 +108,14 @@ def _complete_if_due(ctx: EmulatorContext, invocation: dict[str, Any]) -> None:
     )
     if not due:
         return
+    resubmitted = state.get("resubmits", [])
     for run in invocation["test_runs"]:
         if run["status"] != "pending":
             continue
-        run.update(_evaluate(run["test_info"], state["agent"], state["tools"]))
+        # A resubmitted run is judged against the agent of its resubmission; the others keep theirs.
+        index = run.get(RESUBMIT_KEY)
+        snapshot = resubmitted[index] if isinstance(index, int) and index < len(resubmitted) else state
+        run.update(_evaluate(run["test_info"], snapshot["agent"], snapshot["tools"]))
         run["last_updated_at_unix"] = records.now()
 
 
@@ -207,7 +213,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             for seq, ident, invocation in ctx.store.list(INVOCATION)
             if not agent_id or invocation.get("agent_id") == agent_id
         ]
-        page, next_cursor, has_more = ctx.page(request, items)
+        page, next_cursor, has_more = ctx.page(request, ("get", LIST), items)
         body: dict[str, Any] = {
             "meta": {},
             "results": [_summary(ctx, invocation) for _, invocation in page],
@@ -232,19 +238,20 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
                     400, "test_run_not_found", f"Test runs not in this invocation: {', '.join(unknown)}"
                 )
             agent = effective_agent(ctx, body["agent_id"], override)
+            state = invocation["_emulator"]
+            resubmits = state.setdefault("resubmits", [])
             tests = []
             for run_id in body["test_run_ids"]:
                 run = by_id[run_id]
                 run["test_info"] = ctx.store.get(TEST, run["test_id"]) or run["test_info"]
                 run.update(status="pending", condition_result=None, agent_responses=None)
                 run["last_updated_at_unix"] = records.now()
+                run[RESUBMIT_KEY] = len(resubmits)
                 tests.append(run["test_info"])
-            invocation["_emulator"] = {
-                "polls": 0,
-                "started": time.time(),
-                "agent": agent,
-                "tools": _tools_for(ctx, agent, tests),
-            }
+            resubmits.append({"agent": agent, "tools": _tools_for(ctx, agent, tests)})
+            # Resubmitted runs are pending again for at least one poll (and the completion delay); runs
+            # still pending from before wait with them.
+            state.update(polls=0, started=time.time())
             ctx.store.put(INVOCATION, invocation_id, invocation)
         return ctx.json({})
 

@@ -89,7 +89,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             if (not search or search in str(record.get("name", "")).lower())
             and (not types or record.get("type") in types)
         ]
-        page, next_cursor, has_more = ctx.page(request, items)
+        page, next_cursor, has_more = ctx.page(request, ("get", LIST), items)
         body = {
             "tests": [test_summary(ctx, record) for _, record in page],
             "next_cursor": next_cursor,

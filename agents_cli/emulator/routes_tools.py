@@ -64,6 +64,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         direction = ctx.query_param(request, "get", COLLECTION, "sort_direction") or "desc"
         page, next_cursor, has_more = ctx.page(
             request,
+            ("get", COLLECTION),
             items,
             sort_key=(
                 (lambda item: [str(item[2]["tool_config"].get("name", "")).lower(), item[0]])
@@ -116,7 +117,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         records.get_tool(ctx, tool_id)
         oldest_first = records.agents_referencing(ctx, "tool", tool_id)
         items = [(index, agent["agent_id"], agent) for index, agent in enumerate(oldest_first)][::-1]
-        page, next_cursor, has_more = ctx.page(request, items)
+        page, next_cursor, has_more = ctx.page(request, ("get", DEPENDENTS), items)
         body = {
             "agents": [records.dependent_agent(agent) for _, agent in page],
             "branches": [],
