@@ -146,3 +146,18 @@ def test_rationale_keeps_request_paths_but_names_quoted_ids() -> None:
         == "POST /v1/convai/agents/agent_1/run-tests: tool 'lookup-order' is not attached"
     )
     assert result.rationale_messages == ["FAIL: tool 'lookup-order' (not 'tool_22')"]
+
+
+def test_init_force_over_a_project_names_the_registrations_it_drops(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    run_cli(["add", "agent", "Support Bot"], cwd=root)
+    run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
+    kept = run_cli(["init"], cwd=root)
+    assert "no longer registered" not in kept.stderr
+    replaced = run_cli(["init", "--force"], cwd=root)
+    assert "replaced agents.json" in replaced.stderr
+    assert (
+        "2 resource(s) that are no longer registered: agents.support-bot, tools.lookup-order"
+        in replaced.stderr
+    )
+    assert (root / "agents" / "support-bot.yaml").is_file()

@@ -10,6 +10,7 @@ from agents_cli.loader import LoadError, dump_json, write_atomic
 from agents_cli.project import (
     KIND_FOLDERS,
     MANIFEST_NAME,
+    MANIFEST_SECTIONS,
     load_manifest_document,
     refresh_editor_schemas,
     scaffold_manifest,
@@ -38,10 +39,29 @@ def scaffold_files() -> dict[str, str]:
     }
 
 
+def _registered_names(root: Path) -> list[str]:
+    """The resources an existing manifest declares (empty when there is none or it cannot be read)."""
+    try:
+        data = load_manifest_document(root).data
+    except (LoadError, OSError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    names: list[str] = []
+    for section in MANIFEST_SECTIONS.values():
+        declared = data.get(section)
+        if isinstance(declared, dict):
+            names.extend(f"{section}.{name}" for name in declared)
+    return names
+
+
 def run(app: AppContext, *, path: Path, force: bool) -> int:
     root = (app.cwd / path).resolve()
     if root.exists() and not root.is_dir():
         raise ConfigError(f"{root} exists and is not a folder", hint="pick another PATH")
+    # --force replaces agents.json with an empty one: say which registrations that drops, since the
+    # config files stay on disk and nothing else would tell the user they are no longer managed.
+    dropped = _registered_names(root) if force and (root / MANIFEST_NAME).is_file() else []
     created: list[str] = []
     replaced: list[str] = []
     skipped: list[str] = []
@@ -81,6 +101,13 @@ def run(app: AppContext, *, path: Path, force: bool) -> int:
         out.info(f"  replaced {relative}")
     for relative in skipped:
         out.info(f"  skipped  {relative} (exists; --force replaces it)")
+    if dropped:
+        shown = ", ".join(dropped[:10]) + (f" and {len(dropped) - 10} more" if len(dropped) > 10 else "")
+        out.warn(
+            f"the replaced {MANIFEST_NAME} declared {len(dropped)} resource(s) that are no longer "
+            f"registered: {shown} (their config files are kept; restore the old {MANIFEST_NAME} from git "
+            "to get them back)"
+        )
     out.info("  schemas  .agents/schemas/ (for editor validation; refreshed by 'agents validate')")
     out.info('next: agents add agent "My Agent" --template default, then agents validate')
     return 0
