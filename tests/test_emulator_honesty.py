@@ -266,3 +266,24 @@ def test_resubmitted_runs_use_the_new_agent_and_the_others_keep_theirs(
         f"/v1/convai/test-invocations/{invocation['id']}/resubmit", json={**again, "test_run_ids": ["run_x"]}
     )
     assert unknown.status_code == 400
+
+
+def test_a_transfer_system_tool_must_name_existing_agents(client: httpx.Client) -> None:
+    def transfer_tool(target: str) -> dict[str, Any]:
+        rule = {"agent_id": target, "condition": "The caller asks for billing."}
+        params = {"system_tool_type": "transfer_to_agent", "transfers": [rule]}
+        return {
+            "tool_config": {
+                "type": "system",
+                "name": "transfer_to_agent",
+                "description": "",
+                "params": params,
+            }
+        }
+
+    missing = client.post("/v1/convai/tools", json=transfer_tool("agent_missing"))
+    assert "agent_missing" in _error(missing, 400, "agent_not_found")
+    target = _ok(client.post("/v1/convai/agents/create", json={"name": "billing", "conversation_config": {}}))
+    tool = _ok(client.post("/v1/convai/tools", json=transfer_tool(target["agent_id"])))
+    patched = client.patch(f"/v1/convai/tools/{tool['id']}", json=transfer_tool("agent_gone"))
+    assert "agent_gone" in _error(patched, 400, "agent_not_found")

@@ -38,6 +38,7 @@ log = logging.getLogger("agents_cli.emulator")
 
 DEFAULT_PAGE_SIZE = 30
 SHAPED_CACHE_SIZE = 512
+SHAPED_CACHE_BYTES = 32 * 1024 * 1024  # keys and bodies together: agents with long prompts are large
 # The large, rarely changing sections of an agent, re-applied on every PATCH (the merged config is validated
 # as a whole) and every response: applied once per distinct content (see agents_cli.openapi_memo).
 # Not conversation_config: nearly every PATCH changes it, so its key would be encoded for nothing.
@@ -92,9 +93,11 @@ class ShapedBodyCache:
     the entry that the next GET of the same revision finds. Least recently used entries go first.
     """
 
-    def __init__(self, size: int = SHAPED_CACHE_SIZE) -> None:
+    def __init__(self, size: int = SHAPED_CACHE_SIZE, max_bytes: int = SHAPED_CACHE_BYTES) -> None:
         self.size = size
+        self.max_bytes = max_bytes
         self._entries: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()  # the in-process transport may be driven from several threads
 
     def get(self, key: tuple[str, str]) -> bytes | None:
@@ -106,9 +109,21 @@ class ShapedBodyCache:
 
     def put(self, key: tuple[str, str], body: bytes) -> None:
         with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self._bytes -= _entry_bytes(key, previous)
             self._entries[key] = body
-            if len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self._bytes += _entry_bytes(key, body)
+            while self._entries and (len(self._entries) > self.size or self._bytes > self.max_bytes):
+                old_key, old_body = self._entries.popitem(last=False)
+                self._bytes -= _entry_bytes(old_key, old_body)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _entry_bytes(key: tuple[str, str], body: bytes) -> int:
+    return len(key[1]) + len(body)
 
 
 class EmulatorContext:

@@ -66,13 +66,13 @@ def transfer_targets(value: object) -> Iterator[str]:
             yield from transfer_targets(item)
 
 
-def _check_transfer_targets(ctx: EmulatorContext, sent: dict[str, Any]) -> None:
+def check_transfer_targets(ctx: EmulatorContext, sent: dict[str, Any]) -> None:
     """The agents a request's transfer rules name must exist (the server checks access to targets).
 
     Only what the request sends is checked: a rule left pointing at an agent deleted since (deleting an
     agent does not touch others' configs) does not block unrelated updates of the agent that holds it.
     """
-    for section in ("conversation_config", "workflow"):
+    for section in ("conversation_config", "workflow", "tool_config"):
         for target in transfer_targets(sent.get(section)):
             if ctx.store.get(AGENT, target) is None:
                 raise ApiError.of(
@@ -156,7 +156,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         body = ctx.validate(CREATE_BODY, raw)
         _reject_tools_with_tool_ids(raw)
         with ctx.store.transaction():
-            _check_transfer_targets(ctx, body)
+            check_transfer_targets(ctx, body)
             record = _build_record(ctx, body, new_id("agent"))
             _save_version(ctx, record, None)
         return ctx.respond("post", CREATE, {"agent_id": record["agent_id"]})
@@ -228,7 +228,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             branch_id = request.query_params.get("branch_id")
             if branch_id and branch_id != record.get("main_branch_id"):
                 raise ApiError.not_found("branch", branch_id)
-            _check_transfer_targets(ctx, patch_body)
+            check_transfer_targets(ctx, patch_body)
             merged: dict[str, Any] = {
                 "conversation_config": record["conversation_config"],
                 "platform_settings": record.get("platform_settings"),

@@ -1,5 +1,7 @@
 """Tools: create, list, get, patch (full ``tool_config``), delete (``force``), dependent agents.
 
+A ``transfer_to_agent`` system tool's rules must name existing agents, as in an agent's config.
+
 Deleting a tool that an agent still lists in ``tool_ids`` is refused with 409 ``tool_in_use`` unless
 ``?force=true``, which also removes it from those agents: the spec's ``force`` parameter says the tool is
 "deleted regardless of whether it is used by any agents and ... removed from the dependent agents".
@@ -15,6 +17,7 @@ from agents_cli.emulator import records
 from agents_cli.emulator.app import ApiError, EmulatorContext
 from agents_cli.emulator.ids import new_id
 from agents_cli.emulator.records import AGENT, TOOL
+from agents_cli.emulator.routes_agents import check_transfer_targets
 
 COLLECTION = "/v1/convai/tools"
 ONE = "/v1/convai/tools/{tool_id}"
@@ -28,6 +31,7 @@ def _flag(request: Request, name: str) -> bool:
 def routes(ctx: EmulatorContext) -> list[BaseRoute]:
     async def create(request: Request) -> Response:
         body = await ctx.body(request, "post", COLLECTION)
+        check_transfer_targets(ctx, body)
         tool_id = new_id("tool")
         stamp = records.now()
         record = {
@@ -84,6 +88,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         body = await ctx.body(request, "patch", ONE)
         with ctx.store.transaction():
             record = records.get_tool(ctx, tool_id)
+            check_transfer_targets(ctx, body)
             record["tool_config"] = body["tool_config"]
             if "response_mocks" in body:
                 record["response_mocks"] = body["response_mocks"]
