@@ -111,3 +111,27 @@ def test_cached_agent_responses_follow_every_change(
     # An old version is still what it was.
     old = client.get(f"/v1/convai/agents/{agent_id}", params={"version_id": first.json()["version_id"]})
     assert old.json()["name"] == "cached"
+
+
+def test_injected_latency_is_waited_out_concurrently(served_emulator: ServedEmulator) -> None:
+    import asyncio
+    import time
+
+    from agents_cli.emulator.faults import FaultSettings
+
+    served_emulator.configure(faults=FaultSettings(seed=1, latency_ms=200))
+
+    async def eight_at_once() -> float:
+        limits = httpx.Limits(max_connections=8)
+        async with httpx.AsyncClient(
+            base_url=served_emulator.url, headers=served_emulator.headers, limits=limits
+        ) as http:
+            started = time.perf_counter()
+            responses = await asyncio.gather(*(http.get("/v1/user") for _ in range(8)))
+            assert [r.status_code for r in responses] == [200] * 8
+            return time.perf_counter() - started
+
+    elapsed = asyncio.run(eight_at_once())
+    served_emulator.configure(faults=None)
+    # One after the other would take 1.6 s; a lock held across the sleep would serialise them.
+    assert 0.2 <= elapsed < 0.8
