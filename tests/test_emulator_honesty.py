@@ -287,3 +287,21 @@ def test_a_transfer_system_tool_must_name_existing_agents(client: httpx.Client) 
     tool = _ok(client.post("/v1/convai/tools", json=transfer_tool(target["agent_id"])))
     patched = client.patch(f"/v1/convai/tools/{tool['id']}", json=transfer_tool("agent_gone"))
     assert "agent_gone" in _error(patched, 400, "agent_not_found")
+
+
+def test_archived_agents_are_listed_only_when_asked_for(client: httpx.Client) -> None:
+    def create(name: str, archived: bool) -> str:
+        body = {"name": name, "conversation_config": {}, "platform_settings": {"archived": archived}}
+        agent_id: str = _ok(client.post("/v1/convai/agents/create", json=body))["agent_id"]
+        return agent_id
+
+    active, archived = create("active", False), create("old", True)
+
+    def listed(**params: str) -> list[tuple[str, bool]]:
+        agents = _ok(client.get("/v1/convai/agents", params=params))["agents"]
+        return [(agent["agent_id"], agent["archived"]) for agent in agents]
+
+    assert listed() == [(active, False)]  # the spec's default is archived=false
+    assert listed(archived="false") == [(active, False)]
+    assert listed(archived="true") == [(archived, True)]
+    assert client.get("/v1/convai/agents", params={"archived": "maybe"}).status_code == 422

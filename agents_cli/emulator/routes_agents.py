@@ -23,6 +23,14 @@ WIDGET = "/v1/convai/agents/{agent_id}/widget"
 CREATE_BODY = "Body_Create_Agent_v1_convai_agents_create_post"
 PATCH_BODY = "Body_Patches_an_Agent_settings_v1_convai_agents__agent_id__patch"
 PLATFORM_SETTINGS = "AgentPlatformSettingsRequestModel"
+# What a list summary needs from a stored agent, extracted by SQLite (no whole record decoded per item).
+SUMMARY_FIELDS = {
+    "name": "$.name",
+    "tags": "$.tags",
+    "created_at_unix_secs": "$.created_at_unix_secs",
+    "archived": "$.platform_settings.archived",
+    "voice_id": "$.conversation_config.tts.voice_id",
+}
 
 
 def _raw_prompt(raw: object) -> dict[str, Any]:
@@ -178,17 +186,19 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
     async def list_agents(request: Request) -> Response:
         search = (request.query_params.get("search") or "").lower()
         tags = set(request.query_params.getlist("tags"))
-        archived = request.query_params.get("archived")
+        # The spec's default is archived=false: archived agents are listed only when asked for.
+        archived = ctx.query_param(request, "get", LIST, "archived")
         items = []
-        for seq, ident, record in ctx.store.list(AGENT):
-            if search and search not in (record.get("name") or "").lower():
+        for seq, ident, values in ctx.store.list_fields(AGENT, list(SUMMARY_FIELDS.values())):
+            summary = dict(zip(SUMMARY_FIELDS, values, strict=True))
+            summary["archived"] = bool(summary["archived"])
+            if search and search not in (summary["name"] or "").lower():
                 continue
-            if tags and not tags.intersection(record.get("tags") or []):
+            if tags and not tags.intersection(summary["tags"] or []):
                 continue
-            is_archived = bool((record.get("platform_settings") or {}).get("archived"))
-            if archived is not None and is_archived != (archived.lower() == "true"):
+            if archived is not None and summary["archived"] != archived:
                 continue
-            items.append((seq, ident, record))
+            items.append((seq, ident, summary))
         sort_by = ctx.query_param(request, "get", LIST, "sort_by") or "created_at"
         direction = ctx.query_param(request, "get", LIST, "sort_direction") or "desc"
         page, next_cursor, has_more = ctx.page(
@@ -196,23 +206,21 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             ("get", LIST),
             items,
             # No calls are ever made to an emulated agent, so call_count_7d orders like created_at.
-            sort_key=(lambda item: [(item[2].get("name") or "").lower(), item[0]])
-            if sort_by == "name"
-            else None,
+            sort_key=(lambda item: [(item[2]["name"] or "").lower(), item[0]]) if sort_by == "name" else None,
             descending=direction == "desc",
         )
         summaries = [
             {
                 "agent_id": ident,
-                "name": record.get("name") or "",
-                "voice_id": (record["conversation_config"].get("tts") or {}).get("voice_id", ""),
-                "tags": record.get("tags") or [],
-                "created_at_unix_secs": record["created_at_unix_secs"],
+                "name": summary["name"] or "",
+                "voice_id": summary["voice_id"] or "",
+                "tags": summary["tags"] or [],
+                "created_at_unix_secs": summary["created_at_unix_secs"],
                 "access_info": records.access_info(ctx),
                 "last_call_time_unix_secs": None,
-                "archived": bool((record.get("platform_settings") or {}).get("archived")),
+                "archived": summary["archived"],
             }
-            for ident, record in page
+            for ident, summary in page
         ]
         return ctx.respond(
             "get", LIST, {"agents": summaries, "next_cursor": next_cursor, "has_more": has_more}

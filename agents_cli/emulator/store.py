@@ -7,10 +7,11 @@ are committed immediately, so a server killed after answering has persisted what
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,26 @@ class Store:
         with self._lock:
             rows = self._db.execute(
                 f"SELECT seq, id, data FROM documents WHERE kind = ? ORDER BY seq {order}", (kind,)
+            ).fetchall()
+        return [(int(row[0]), row[1], json.loads(row[2])) for row in rows]
+
+    def list_fields(
+        self, kind: str, paths: Sequence[str], *, newest_first: bool = True
+    ) -> builtins.list[tuple[int, str, builtins.list[Any]]]:
+        """``(seq, id, [value at each path])`` for every document of a kind, e.g. ``["$.name", "$.tags"]``.
+
+        SQLite extracts the values, so a listing does not decode every whole document in Python. Missing
+        paths read as None; JSON booleans read as true/false.
+        """
+        if len(paths) < 2:
+            raise ValueError("list_fields needs at least two paths (json_extract then returns an array)")
+        order = "DESC" if newest_first else "ASC"
+        placeholders = ", ".join("?" for _ in paths)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT seq, id, json_extract(data, {placeholders}) FROM documents WHERE kind = ? "
+                f"ORDER BY seq {order}",
+                (*paths, kind),
             ).fetchall()
         return [(int(row[0]), row[1], json.loads(row[2])) for row in rows]
 
