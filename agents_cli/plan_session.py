@@ -4,13 +4,14 @@ read the remote, and compute the plan. No terminal code: commands render what th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from agents_cli.api import ApiClient
 from agents_cli.desired import DesiredSet, Key, load_desired
-from agents_cli.normalise import normalise_remote
-from agents_cli.planner import Plan, RemoteResource, plan
+from agents_cli.normalise import Ids, normalise_remote
+from agents_cli.planner import KIND_ORDER, Plan, RemoteResource, ResourcePlan, plan, plan_resource
 from agents_cli.project import Environment, Project, load_project
 from agents_cli.remote import Directory, Snapshot, claimed_ids, fetch_snapshot
 from agents_cli.state import State, load_other_states, load_state
@@ -63,32 +64,111 @@ class PlanResult:
     warnings: list[str]
 
 
-async def compute_plan(api: ApiClient, session: Session, *, prune: bool) -> PlanResult:
-    directory = Directory(
-        api, session.environment.name, claimed={k: set(v) for k, v in session.claimed.items()}
-    )
+def new_directory(api: ApiClient, session: Session) -> Directory:
+    claimed = {kind: set(ids) for kind, ids in session.claimed.items()}
+    return Directory(api, session.environment.name, claimed=claimed)
+
+
+def _state_ids(session: Session) -> dict[str, dict[str, str]]:
+    return {kind: dict(session.state.ids(kind)) for kind in KIND_ORDER}
+
+
+class _EarlyPlanner:
+    """Plans, while the other reads are still in flight, each resource that is surely an update or no-op:
+    found through its state id, and every resource it references already found too (their ids are
+    final). ``on_planned`` gets those with work to do, so sync can start writing them at once."""
+
+    def __init__(self, session: Session, on_planned: Callable[[ResourcePlan], None]) -> None:
+        self.session = session
+        self.on_planned = on_planned
+        self.keys = set(session.desired.keys())
+        self.planned: dict[Key, tuple[ResourcePlan, RemoteResource]] = {}
+        self.waiting: set[Key] = set()
+
+    def resolved(self, key: Key, snapshot: Snapshot) -> None:
+        self.waiting.add(key)
+        for candidate in sorted(self.waiting):
+            if self._ready(candidate, snapshot):
+                self.waiting.discard(candidate)
+                self._plan(candidate, snapshot)
+
+    def _ready(self, key: Key, snapshot: Snapshot) -> bool:
+        found = snapshot.found.get(key)
+        if found is None or found[2]:  # missing (a create) or adopted: planned with everything else
+            return False
+        for dep in self.session.desired.dependencies(key):
+            if dep in self.keys:
+                if dep not in snapshot.found:  # not read yet, or about to be created: id not final
+                    return False
+            elif dep[1] not in self.session.state.ids(dep[0]):
+                return False
+        return True
+
+    def _plan(self, key: Key, snapshot: Snapshot) -> None:
+        ids = _state_ids(self.session)
+        for (kind, name), (remote_id, _document, _adopted) in snapshot.found.items():
+            ids[kind][name] = remote_id
+        remote_id, document, _adopted = snapshot.found[key]
+        remote = RemoteResource(id=remote_id, body=normalise_remote(key[0], document))
+        item = plan_resource(self.session.desired.normalise(key, ids), remote, self.session.state)
+        self.planned[key] = (item, remote)
+        if item.writes or item.refresh_state:
+            self.on_planned(item)
+
+
+async def compute_plan(
+    api: ApiClient,
+    session: Session,
+    *,
+    prune: bool,
+    directory: Directory | None = None,
+    on_planned: Callable[[ResourcePlan], None] | None = None,
+) -> PlanResult:
+    """Read the remote and plan. With ``on_planned`` (sync), resources whose plan cannot change any more
+    are handed over while the reads go on, and the returned plan holds those same objects."""
+    directory = directory or new_directory(api, session)
     keys = session.desired.keys()
+    early = _EarlyPlanner(session, on_planned) if on_planned is not None else None
+    if early is not None:
+        # Configuration errors (an unset ${VAR}, an undeclared reference) before any write starts.
+        state_ids: Ids = _state_ids(session)
+        for key in keys:
+            session.desired.normalise(key, state_ids)
     api_names = {key: session.desired.remote_name(key) for key in keys}
     snapshot = await fetch_snapshot(
-        directory, keys, api_names, session.state, prune=prune, declared=session.desired.declared
+        directory,
+        keys,
+        api_names,
+        session.state,
+        prune=prune,
+        declared=session.desired.declared,
+        on_resolved=early.resolved if early is not None else None,
     )
     # References resolve to ids from state, or to ids just found by adoption.
-    ids = {kind: dict(session.state.ids(kind)) for kind in ("tool", "test", "agent")}
+    ids = _state_ids(session)
     for (kind, name), (remote_id, _document, _adopted) in snapshot.found.items():
         ids[kind][name] = remote_id
     for kind, name in snapshot.stale:
         if (kind, name) not in snapshot.found:
             ids[kind].pop(name, None)
+    planned = early.planned if early is not None else {}
     warnings: list[str] = []
     desired_items = []
     for key in keys:
         item = session.desired.normalise(key, ids)
         warnings.extend(f"{key[0]} {key[1]}: {warning}" for warning in item.warnings)
-        desired_items.append(item)
+        if key not in planned:
+            desired_items.append(item)
     remote: dict[Key, RemoteResource] = {
         key: RemoteResource(id=remote_id, body=normalise_remote(key[0], document), adopted=adopted)
         for key, (remote_id, document, adopted) in snapshot.found.items()
+        if key not in planned
     }
     orphans = {key: RemoteResource(id=remote_id, body={}) for key, remote_id in snapshot.orphans.items()}
     result = plan(desired_items, remote, session.state, orphans=orphans, prune=prune)
+    if planned:
+        applies = [item for item in result.resources if item.action != "delete"]
+        applies += [item for item, _remote in planned.values()]
+        applies.sort(key=lambda item: (KIND_ORDER.index(item.kind), item.name))
+        result.resources = applies + [item for item in result.resources if item.action == "delete"]
     return PlanResult(plan=result, snapshot=snapshot, directory=directory, warnings=warnings)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -179,8 +179,11 @@ async def fetch_snapshot(
     *,
     prune: bool,
     declared: dict[str, set[str]],
+    on_resolved: Callable[[Key, Snapshot], None] | None = None,
 ) -> Snapshot:
-    """Read every desired resource (by state id, else by adoption) concurrently."""
+    """Read every desired resource (by state id, else by adoption) concurrently. ``on_resolved(key,
+    snapshot)`` is called as soon as one key is settled (found, or known to be missing), so a caller can
+    start work on it while the other reads are in flight."""
     snapshot = Snapshot()
     own_ids = {kind: set(state.ids(kind).values()) for kind in COLLECTIONS}
     # The tools list carries whole tools: one paginated list instead of a GET per tool.
@@ -190,6 +193,11 @@ async def fetch_snapshot(
         listed_tools = {remote_id_of("tool", item): item for item in await directory.listing("tool")}
 
     async def one(key: Key) -> None:
+        await settle(key)
+        if on_resolved is not None:
+            on_resolved(key, snapshot)
+
+    async def settle(key: Key) -> None:
         kind, name = key
         entry = state.get(kind, name)
         if entry is not None:

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,6 +187,27 @@ def _read_pid(path: Path) -> int | None:
         return None
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _holder_pid(path: Path) -> int | None:
+    """The lock holder's pid, for the message. A holder that has only just taken the lock may not have
+    written its pid over the previous (dead) holder's yet: give it a moment rather than name a dead pid."""
+    for _ in range(40):
+        pid = _read_pid(path)
+        if pid is not None and _pid_alive(pid):
+            return pid
+        time.sleep(0.005)
+    return None
+
+
 def _locked_message(env: str, path: Path, pid: int | None) -> StateLocked:
     if pid == os.getpid():
         return StateLocked(f"state for environment {env!r} is already locked by this process ({path})")
@@ -216,7 +238,7 @@ def state_lock(root: Path, env: str) -> Iterator[Path]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise _locked_message(env, path, _read_pid(path)) from None
+            raise _locked_message(env, path, _holder_pid(path)) from None
         try:
             same_file = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:

@@ -255,12 +255,18 @@ def test_prune_needs_yes_and_deletes(project: Path, emulator_url: str) -> None:
     stdout, _ = cli(project, "plan", "--prune", "--detailed-exitcode", expect=2)
     assert f"- agent bot (delete, id {old_id})" in stdout
 
+    tool = project / "tools" / "lookup.yaml"
+    tool.write_text(tool.read_text().replace("Look up an order by its number.", "Find an order."))
+    tool_path = f"/v1/convai/tools/{state(project, 'staging')['tools']['lookup']['id']}"
     _, stderr = cli(project, "sync", "--prune", expect=1)
     assert "use --yes" in stderr
     assert remote_get(emulator_url, f"/v1/convai/agents/{old_id}").status_code == 200
+    # Deletions awaiting a "yes": no update starts early either, nothing at all is written.
+    assert remote_get(emulator_url, tool_path).json()["tool_config"]["description"].startswith("Look up")
 
     result = sync_json(project, "--prune", "--yes")
-    assert [r["result"] for r in result["results"]] == ["deleted"]  # type: ignore[union-attr, index]
+    assert [r["result"] for r in result["results"]] == ["updated", "deleted"]  # type: ignore[union-attr, index]
+    assert remote_get(emulator_url, tool_path).json()["tool_config"]["description"] == "Find an order."
     assert remote_get(emulator_url, f"/v1/convai/agents/{old_id}").status_code == 404
     assert "bot" not in state(project, "staging")["agents"]
     cli(project, "plan", "--prune", "--detailed-exitcode")

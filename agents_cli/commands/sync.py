@@ -11,7 +11,7 @@ import asyncio
 from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode
 from agents_cli.plan_render import render_plan, render_sync, sync_json, undeclared_note
-from agents_cli.plan_session import Session, compute_plan, open_session
+from agents_cli.plan_session import Session, compute_plan, new_directory, open_session
 from agents_cli.remote import build_client
 from agents_cli.state import state_lock
 from agents_cli.sync_engine import Outcome, SyncEngine
@@ -92,7 +92,30 @@ def _sync_locked(
 
     async def plan_and_apply() -> int:
         async with client as api:
-            computed = await compute_plan(api, session, prune=prune)
+            directory = new_directory(api, session)
+            engine = SyncEngine(
+                api=api,
+                directory=directory,
+                desired=session.desired,
+                state=session.state,
+                root=session.root,
+                force=force,
+                on_outcome=progress,
+            )
+            # Updates start while the remaining reads are in flight (no idle gap between reading and
+            # writing) — unless deletions still need a "yes": then nothing is written before it.
+            streaming = not prune or yes
+            try:
+                computed = await compute_plan(
+                    api,
+                    session,
+                    prune=prune,
+                    directory=directory,
+                    on_planned=engine.start if streaming else None,
+                )
+            except Exception:
+                await engine.finish_started()  # let early writes finish and record their state
+                raise
             for warning in computed.warnings:
                 app.out.warn(warning)
             note = None if prune else undeclared_note(session.environment.name, session.undeclared())
@@ -102,15 +125,6 @@ def _sync_locked(
             if not as_json:
                 render_plan(app.out, the_plan)
             _confirm_deletes(app, the_plan.count("delete"), yes)
-            engine = SyncEngine(
-                api=api,
-                directory=computed.directory,
-                desired=session.desired,
-                state=session.state,
-                root=session.root,
-                force=force,
-                on_outcome=progress,
-            )
             result = await engine.run(the_plan, drop_from_state=computed.snapshot.stale)
             if as_json:
                 app.out.json(sync_json(the_plan, result, api.stats.as_dict()))
