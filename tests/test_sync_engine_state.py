@@ -1,0 +1,79 @@
+"""The sync engine's state file under concurrency, over loopback HTTP: every outcome it reports is already on
+disk (grouped writes never lose one), and updates handed over early (while reads are in flight) are applied
+once and appear in the final plan as the same objects."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from faults_converge import KEY_VARIABLE, write_scale_agent, write_scale_project
+
+from agents_cli.plan_session import compute_plan, new_directory, open_session
+from agents_cli.planner import ResourcePlan
+from agents_cli.remote import build_client
+from agents_cli.sync_engine import Outcome, SyncEngine, SyncResult
+from tests.sync_support import serve_emulator
+
+AGENTS = 12
+
+
+def sync_with_checks(root: Path) -> tuple[SyncResult, list[ResourcePlan], list[str]]:
+    """One sync through the engine; every reported outcome is checked against the file on disk."""
+    session = open_session(root, None, None)
+    problems: list[str] = []
+    early: list[ResourcePlan] = []
+
+    def on_outcome(outcome: Outcome) -> None:
+        on_disk = json.loads((root / "state" / "bench.json").read_text())
+        entry = on_disk[f"{outcome.kind}s"].get(outcome.name)
+        if entry is None or entry["id"] != outcome.remote_id or "fields" not in entry:
+            problems.append(f"{outcome.kind} {outcome.name} reported before its state was written")
+
+    async def main() -> SyncResult:
+        async with build_client(session.project, session.environment, concurrency=4) as api:
+            directory = new_directory(api, session)
+            engine = SyncEngine(
+                api=api,
+                directory=directory,
+                desired=session.desired,
+                state=session.state,
+                root=session.root,
+                on_outcome=on_outcome,
+            )
+
+            def start(item: ResourcePlan) -> None:
+                early.append(item)
+                engine.start(item)
+
+            computed = await compute_plan(api, session, prune=False, directory=directory, on_planned=start)
+            for item in early:
+                assert any(planned is item for planned in computed.plan.resources)
+            return await engine.run(computed.plan, drop_from_state=computed.snapshot.stale)
+
+    return asyncio.run(main()), early, problems
+
+
+def test_reported_outcomes_are_on_disk_and_early_updates_apply_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_VARIABLE, "sk_engine")
+    with serve_emulator() as url:
+        root = write_scale_project(tmp_path / "proj", url, agents=AGENTS, tools=2)
+        created, early, problems = sync_with_checks(root)
+        assert not problems and not created.failures and early == []  # creates never start early
+        assert created.count("created") == AGENTS + 2
+        for index in range(AGENTS):
+            write_scale_agent(root, f"agent-{index:03d}", index, tools=2, temperature=0.9)
+        updated, early, problems = sync_with_checks(root)
+        assert not problems and not updated.failures
+        assert sorted(item.name for item in early) == [f"agent-{index:03d}" for index in range(AGENTS)]
+        assert [outcome.action for outcome in updated.outcomes] == ["updated"] * AGENTS  # each exactly once
+        again, early, _ = sync_with_checks(root)
+        assert again.outcomes == [] and early == []
