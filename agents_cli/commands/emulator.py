@@ -31,6 +31,8 @@ def run(
     from agents_cli.emulator.server import serve
     from agents_cli.emulator.settings import EmulatorSettings
 
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535 (got {port})", hint="--port 0 picks a free one")
     if not 0.0 <= fault_rate <= 1.0:
         raise UsageError(
             f"--fault-rate must be between 0 and 1 (got {fault_rate})", hint="e.g. --fault-rate 0.2"
@@ -80,7 +82,9 @@ def run(
     try:
         serve(host, port, settings, data, announce=announce)
     except OSError as exc:
-        raise UsageError(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint="pick another --port"
-        ) from exc
+        import socket
+
+        # A name that does not resolve is a --host problem; anything else (in use, no permission) --port.
+        hint = "check --host (e.g. 127.0.0.1)" if isinstance(exc, socket.gaierror) else "pick another --port"
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint=hint) from exc
     return 0
