@@ -222,8 +222,9 @@ def test_tool_test_passes_only_after_the_tool_is_attached_locally(
         f"{emulator.url}/v1/convai/agents/{saved['agents']['bot']['id']}", headers={"xi-api-key": "k"}
     ).json()
     assert not remote["conversation_config"]["agent"]["prompt"].get("tool_ids")
-    stdout, _ = agents(project, "test", "--against", "deployed", expect=1)
-    assert "FAILED  bot / calls-lookup (tool)" in stdout
+    # The placeholder is not a deployment: --against deployed refuses it instead of testing an empty agent.
+    _, stderr = agents(project, "test", "--against", "deployed", expect=1)
+    assert "agent 'bot' is not deployed" in stderr and "placeholder" in stderr
 
 
 def test_simulation_test_and_repeat_three(tmp_path: Path, emulator: RunningEmulator) -> None:

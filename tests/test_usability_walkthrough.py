@@ -168,3 +168,22 @@ def test_emulator_serve_rejects_an_impossible_port_as_a_usage_error(tmp_path: Pa
     refused = run_cli(["emulator", "serve", "--port", "99999"], cwd=tmp_path, expect=1)
     assert "--port must be between 0 and 65535 (got 99999)" in refused.stderr
     assert "internal error" not in refused.stderr
+
+
+def test_against_deployed_refuses_the_placeholder_of_a_never_synced_agent(tmp_path: Path) -> None:
+    # Before: after an '--against local' run, '--against deployed' tested the empty placeholder agent and
+    # reported made-up failures ('unknown', phrases "not found in the language") for an agent never deployed.
+    root = _project(tmp_path)
+    run_cli(["add", "test", "delivery", "--template", "simulation"], cwd=root)
+    run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
+    _attach(root / "agents" / "support.yaml", "delivery")
+    run_cli(["test", "support"], cwd=root)  # creates the placeholder
+    refused = run_cli(["test", "support", "--against", "deployed"], cwd=root, expect=1)
+    assert (
+        "agent 'support' is not deployed in environment 'local' (only the empty placeholder" in refused.stderr
+    )
+    assert "agents sync --env local" in refused.stderr
+    assert refused.stdout == ""
+    run_cli(["sync"], cwd=root)
+    deployed = run_cli(["test", "support", "--against", "deployed"], cwd=root)
+    assert "1 passed of 1 run(s)" in deployed.stdout

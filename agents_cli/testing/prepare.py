@@ -112,11 +112,23 @@ async def ensure_agent_ids(
     state = load_state(project.root, env)
     ids = {agent.name: entry.id for agent in selection.agents if (entry := state.get("agent", agent.name))}
     missing = [agent for agent in selection.agents if agent.name not in ids]
-    if missing and against == "deployed":
-        raise ConfigError(
-            f"agent {missing[0].name!r} is not deployed in environment {env!r}",
-            hint=f"run 'agents sync --env {env}' first, or test the local config (--against local)",
-        )
+    if against == "deployed":
+        # A state entry without fingerprint is a placeholder an earlier '--against local' run created (or a
+        # create that never completed): its config is empty, so testing it would judge nothing the user wrote.
+        never_synced = [
+            agent
+            for agent in selection.agents
+            if (entry := state.get("agent", agent.name)) is not None and entry.fingerprint is None
+        ]
+        if missing or never_synced:
+            agent = (missing or never_synced)[0]
+            detail = (
+                "" if missing else " (only the empty placeholder 'agents test' created to test local configs)"
+            )
+            raise ConfigError(
+                f"agent {agent.name!r} is not deployed in environment {env!r}{detail}",
+                hint=f"run 'agents sync --env {env}' first, or test the local config (--against local)",
+            )
     created = await asyncio.gather(
         *(
             create_placeholder_agent(api, env, agent.name, remote_name("agent", agent.config) or agent.name)
