@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,24 @@ def test_against_deployed_refuses_the_placeholder_of_a_never_synced_agent(tmp_pa
     run_cli(["sync"], cwd=root)
     deployed = run_cli(["test", "support", "--against", "deployed"], cwd=root)
     assert "1 passed of 1 run(s)" in deployed.stdout
+
+
+def test_agent_test_reports_to_stdout_with_a_dash(tmp_path: Path) -> None:
+    # Before: '--json -' wrote a file named '-' (mode 0600) and the table went to stdout.
+    root = _project(tmp_path)
+    run_cli(["add", "test", "delivery", "--template", "simulation"], cwd=root)
+    run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
+    _attach(root / "agents" / "support.yaml", "delivery")
+    as_json = run_cli(["test", "--json", "-"], cwd=root)
+    assert json.loads(as_json.stdout)["summary"]["passed"] == 1
+    assert "1 passed of 1 run(s)" in as_json.stderr
+    assert not (root / "-").exists()
+    as_junit = run_cli(["test", "--junit", "-"], cwd=root)
+    assert as_junit.stdout.startswith("<?xml") and 'tests="1"' in as_junit.stdout
+    both = run_cli(["test", "--junit", "-", "--json", "-"], cwd=root, expect=1)
+    assert "cannot both write to stdout" in both.stderr
+    report = root / "reports" / "tests.json"
+    run_cli(["test", "--json", str(report)], cwd=root)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert report.stat().st_mode & 0o777 == 0o666 & ~umask  # the mode any new file gets, not mkstemp's 0600

@@ -15,7 +15,10 @@ from typing import Any
 
 from agents_cli.context import AppContext
 from agents_cli.errors import ExitCode, UsageError
+from agents_cli.output import Output
 from agents_cli.project import load_project
+
+STDOUT = Path("-")  # the report file name that means "write it to stdout"
 
 
 def run(
@@ -48,12 +51,16 @@ def run(
         render_table,
         summary_line,
     )
-    from agents_cli.testing.reports import write_json, write_junit
+    from agents_cli.testing.reports import json_text, junit_text, write_json, write_junit
     from agents_cli.testing.runner import run_targets
     from agents_cli.testing.selection import select
 
     if against not in ("local", "deployed"):
         raise UsageError(f"--against must be 'local' or 'deployed', not {against!r}")
+    if junit == STDOUT and json_report == STDOUT:
+        raise UsageError(
+            "--junit - and --json - cannot both write to stdout", hint="send one of them to a file"
+        )
     if timeout <= 0:
         raise UsageError("--timeout must be more than 0 seconds")
     if sync_agents and against != "deployed":
@@ -98,14 +105,21 @@ def run(
         timeout_s=timeout,
         results=results,
     )
-    render_table(out, report)
-    render_failures(out, report, show_transcript=show_transcript)
-    if junit is not None:
+    # '-' puts that report alone on stdout (pipe it to jq or a JUnit tool); people's output moves to stderr.
+    human = Output(stdout=out.stderr, no_color=out.no_color) if STDOUT in (junit, json_report) else out
+    render_table(human, report)
+    render_failures(human, report, show_transcript=show_transcript)
+    if junit == STDOUT:
+        out.stdout.write(junit_text(report))
+    elif junit is not None:
         write_junit(report, junit)
         out.info(f"wrote JUnit report {junit}")
-    if json_report is not None:
+    if json_report == STDOUT:
+        out.stdout.write(json_text(report))
+    elif json_report is not None:
         write_json(report, json_report)
         out.info(f"wrote JSON report {json_report}")
-    out.line()
-    out.line(summary_line(report), style="green" if report.all_passed else "bold red")
+    out.stdout.flush()
+    human.line()
+    human.line(summary_line(report), style="green" if report.all_passed else "bold red")
     return int(ExitCode.OK if report.all_passed else ExitCode.ERROR)

@@ -115,6 +115,10 @@ def _write_atomically(path: Path, data: bytes) -> None:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        # mkstemp creates 0600; a report is a CI artifact, so give it the mode any new file would get.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except OSError as exc:
         raise ConfigError(
@@ -122,12 +126,21 @@ def _write_atomically(path: Path, data: bytes) -> None:
         ) from exc
 
 
-def write_junit(report: RunReport, path: Path) -> None:
+def junit_text(report: RunReport) -> str:
     tree = junit_tree(report)
     ET.indent(tree)
-    _write_atomically(path, ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True) + b"\n")
+    # Serialised as UTF-8 bytes so the declaration says utf-8 whatever the locale; written as UTF-8 too.
+    serialised: bytes = ET.tostring(tree.getroot(), encoding="utf-8", xml_declaration=True)
+    return serialised.decode("utf-8") + "\n"
+
+
+def json_text(report: RunReport) -> str:
+    return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_junit(report: RunReport, path: Path) -> None:
+    _write_atomically(path, junit_text(report).encode("utf-8"))
 
 
 def write_json(report: RunReport, path: Path) -> None:
-    text = json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
-    _write_atomically(path, text.encode("utf-8"))
+    _write_atomically(path, json_text(report).encode("utf-8"))
