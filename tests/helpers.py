@@ -18,11 +18,20 @@ from agents_cli.cli import app
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(args: Sequence[str], *, cwd: Path, expect: int = 0, env: dict[str, str] | None = None) -> Result:
+def run_cli(
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    expect: int = 0,
+    env: dict[str, str] | None = None,
+    input: str | None = None,
+) -> Result:
     """Invoke ``agents --chdir CWD ARGS…`` in-process (no os.chdir, so tests stay independent)."""
     runner = CliRunner()
     environment = {"NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
-    result = runner.invoke(app, ["--chdir", str(cwd), *args], env=environment, catch_exceptions=False)
+    result = runner.invoke(
+        app, ["--chdir", str(cwd), *args], env=environment, input=input, catch_exceptions=False
+    )
     if result.exit_code != expect:
         raise AssertionError(
             f"`agents {' '.join(args)}` exited {result.exit_code}, expected {expect}\n"

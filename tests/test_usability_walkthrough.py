@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ServedEmulator
 
 from agents_cli.output import Output
 from tests.helpers import run_cli
@@ -209,3 +210,22 @@ def test_agent_test_reports_to_stdout_with_a_dash(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert report.stat().st_mode & 0o777 == 0o666 & ~umask  # the mode any new file gets, not mkstemp's 0600
+
+
+def test_login_with_a_rejected_typed_key_points_at_the_key_not_a_variable(
+    tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: the hint said "check ELEVENLABS_API_KEY_DEV", a variable the user never set or used here.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    root = _project(tmp_path / "p")
+    manifest = json.loads((root / "agents.json").read_text(encoding="utf-8"))
+    manifest["environments"]["dev"] = {"api_key_env": "UNSET_KEY_DEV", "base_url": served_emulator.url}
+    (root / "agents.json").write_text(json.dumps(manifest), encoding="utf-8")
+    served_emulator.configure(api_keys=(served_emulator.api_key,))
+    wrong = "sk_wrong_key_0123456789"
+    refused = run_cli(["auth", "login", "--env", "dev", "--key-stdin"], cwd=root, expect=1, input=wrong)
+    assert "the API rejected the key for environment 'dev'" in refused.stderr
+    assert "hint: check the key you entered" in refused.stderr
+    assert "UNSET_KEY_DEV" not in refused.stderr
+    assert wrong not in refused.stdout + refused.stderr

@@ -82,8 +82,12 @@ def explain_refusal(
         return RemoteError(
             f"the API rejected the key for environment {environment.name!r} ({where}): invalid or revoked",
             status=exc.status,
-            hint=f"check {environment.api_key_env}, or run 'agents auth login --env {environment.name}' "
-            "with a current key",
+            hint=(
+                "check the key you entered (copy it again from the ElevenLabs dashboard)"
+                if key.source == "input"
+                else f"check {environment.api_key_env}, or run 'agents auth login --env {environment.name}' "
+                "with a current key"
+            ),
             body=exc.body,
         )
     return exc
