@@ -1,6 +1,6 @@
 """The project manifest (``agents.json``): environments and resources by local name.
 
-This module turns an already-validated manifest dict into typed objects, finds the project root, makes
+This module checks the manifest against its schema, turns it into typed objects, finds the project root, makes
 local names from what users type, and edits the manifest (``register_resource``) deterministically.
 Schema checks with file positions live in ``commands/validate.py`` (via ``loader`` and ``schema_check``).
 """
@@ -147,10 +147,30 @@ def load_manifest_document(root: Path) -> Document:
     return document
 
 
+def check_manifest(document: Document) -> None:
+    """Refuse a manifest with schema errors. A typo is not harmless here: ``"emulatr": true`` would turn the
+    local emulator environment into one that talks to the real API with ``ELEVENLABS_API_KEY``, and a
+    misspelt section would silently declare nothing."""
+    from agents_cli.schema_check import check
+
+    errors = [issue for issue in check("manifest", document.data) if issue.severity == "error"]
+    if not errors:
+        return
+    first = errors[0]
+    line, column = document.locate(first.path)
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    raise ConfigError(
+        f"{MANIFEST_NAME}:{line}:{column}: {first.dotted_path}: {first.message}{more}",
+        hint="fix agents.json ('agents validate' lists every problem)",
+    )
+
+
 def load_project(cwd: Path) -> Project:
-    """Find ``agents.json`` upwards from ``cwd`` and parse it (JSON syntax errors carry line:col)."""
+    """Find ``agents.json`` upwards from ``cwd``, check it against the manifest schema and parse it (errors
+    carry line:col)."""
     root = find_root(cwd)
     document = load_manifest_document(root)
+    check_manifest(document)
     project = parse_manifest(root, document.data)
     project.manifest_document = document
     return project

@@ -229,3 +229,19 @@ def test_login_with_a_rejected_typed_key_points_at_the_key_not_a_variable(
     assert "hint: check the key you entered" in refused.stderr
     assert "UNSET_KEY_DEV" not in refused.stderr
     assert wrong not in refused.stdout + refused.stderr
+
+
+def test_a_manifest_typo_stops_every_command_instead_of_changing_what_it_means(tmp_path: Path) -> None:
+    # Before: "emulatr": true made 'local' a real-API environment, so plan went to api.elevenlabs.io with
+    # ELEVENLABS_API_KEY; a misspelt section silently declared nothing.
+    root = _project(tmp_path)
+    run_cli(["add", "agent", "bot"], cwd=root)
+    manifest = json.loads((root / "agents.json").read_text(encoding="utf-8"))
+    manifest["environments"]["local"] = {"emulatr": True}
+    (root / "agents.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    for command in (["plan"], ["sync"], ["status"], ["list"], ["test"], ["add", "agent", "other"]):
+        refused = run_cli(command, cwd=root, expect=1, env={"ELEVENLABS_API_KEY": "sk_must_not_be_used"})
+        assert "agents.json:7:7: environments.local.emulatr: unknown key 'emulatr'" in refused.stderr, command
+        assert "did you mean 'emulator'?" in refused.stderr
+    listed = json.loads(run_cli(["validate", "--json"], cwd=root, expect=1).stdout)
+    assert [problem["path"] for problem in listed["problems"]] == ["environments.local.emulatr"]
