@@ -285,6 +285,9 @@ def parse_yaml(
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         detail = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        if mark is not None and text[mark.index : mark.index + 1] == "\t":
+            # PyYAML only says "found character '\t' that cannot start any token".
+            detail = "a tab character: YAML indents with spaces only"
         raise LoadError(path, line, column, f"invalid YAML: {detail}") from None
     except yaml.YAMLError as exc:
         raise LoadError(path, 1, 1, f"invalid YAML: {exc}") from None

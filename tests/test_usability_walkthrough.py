@@ -245,3 +245,15 @@ def test_a_manifest_typo_stops_every_command_instead_of_changing_what_it_means(t
         assert "did you mean 'emulator'?" in refused.stderr
     listed = json.loads(run_cli(["validate", "--json"], cwd=root, expect=1).stdout)
     assert [problem["path"] for problem in listed["problems"]] == ["environments.local.emulatr"]
+
+
+def test_a_tab_indent_in_yaml_is_named_as_such(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    run_cli(["add", "agent", "bot"], cwd=root)
+    (root / "agents" / "bot.yaml").write_text(
+        "name: bot\nconversation_config:\n\tagent: {}\n", encoding="utf-8"
+    )
+    refused = run_cli(["validate"], cwd=root, expect=1)
+    assert (
+        "agents/bot.yaml:3:1: invalid YAML: a tab character: YAML indents with spaces only" in refused.stdout
+    )
