@@ -257,3 +257,16 @@ def test_a_tab_indent_in_yaml_is_named_as_such(tmp_path: Path) -> None:
     assert (
         "agents/bot.yaml:3:1: invalid YAML: a tab character: YAML indents with spaces only" in refused.stdout
     )
+
+
+def test_list_of_one_kind_that_is_empty_says_which_kind(tmp_path: Path) -> None:
+    # Before: 'list --kind tool' with agents but no tools said "no resources in agents.json yet", and with
+    # --remote "holds no agents, tools or tests" while the environment held agents.
+    root = _project(tmp_path)
+    run_cli(["add", "agent", "bot"], cwd=root)
+    run_cli(["sync"], cwd=root)
+    local = run_cli(["list", "--kind", "tool"], cwd=root)
+    assert "no tools in agents.json yet" in local.stderr
+    remote = run_cli(["list", "--remote", "--kind", "tool"], cwd=root)
+    assert "environment 'local' holds no tools" in remote.stderr
+    assert "bot" in run_cli(["list", "--remote", "--kind", "agent"], cwd=root).stdout

@@ -12,7 +12,7 @@ from typing import Any
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
 from agents_cli.errors import AgentsError
-from agents_cli.project import RESOURCE_KINDS, Environment, Project, ResourceKind
+from agents_cli.project import MANIFEST_SECTIONS, RESOURCE_KINDS, Environment, Project, ResourceKind
 
 
 def _kinds(kind: str | None) -> tuple[ResourceKind, ...]:
@@ -106,7 +106,8 @@ def run(
         if as_json:
             out.json({"environment": environment.name if environment else None, "resources": rows})
         elif not rows:
-            out.info("no resources in agents.json yet (add one with 'agents add')")
+            what = "resources" if kind is None else MANIFEST_SECTIONS[_kinds(kind)[0]]
+            out.info(f"no {what} in agents.json yet (add one with 'agents add')")
         else:
             out.table(
                 ["KIND", "NAME", "FILE", f"REMOTE ID ({environment.name})" if environment else "REMOTE ID"],
@@ -124,7 +125,8 @@ def run(
         out.json({"environment": environment.name, "resources": rows})
         return 0
     if not rows:
-        out.info(f"environment {environment.name!r} holds no agents, tools or tests")
+        what = "agents, tools or tests" if kind is None else MANIFEST_SECTIONS[_kinds(kind)[0]]
+        out.info(f"environment {environment.name!r} holds no {what}")
         return 0
     out.table(
         ["KIND", "NAME", "REMOTE ID", "MANAGED"],
