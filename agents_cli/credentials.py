@@ -197,10 +197,9 @@ def read_dotenv(path: Path) -> dict[str, str]:
         if name.startswith("export "):
             name = name[len("export ") :].strip()
         value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        else:
-            value = value.split(" #", 1)[0].rstrip()
+        closing = value.find(value[0], 1) if value[:1] in ("'", '"') else -1
+        # A quoted value ends at its closing quote: 'KEY="abc"  # note' is abc, as in dotenv tools.
+        value = value[1:closing] if closing > 0 else value.split(" #", 1)[0].rstrip()
         if name:
             values[name] = value
     return values

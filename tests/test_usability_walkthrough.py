@@ -270,3 +270,15 @@ def test_list_of_one_kind_that_is_empty_says_which_kind(tmp_path: Path) -> None:
     remote = run_cli(["list", "--remote", "--kind", "tool"], cwd=root)
     assert "environment 'local' holds no tools" in remote.stderr
     assert "bot" in run_cli(["list", "--remote", "--kind", "agent"], cwd=root).stdout
+
+
+def test_dotenv_quoted_value_with_a_trailing_comment(tmp_path: Path) -> None:
+    # Before: 'export KEY="sk_…"  # dev key' gave the key *with* its quotes, and the API rejected it.
+    from agents_cli.credentials import read_dotenv
+
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        'export KEY_A="sk_abc def"  # dev key\nKEY_B=\'sk_b\' # prod\nKEY_C=plain # note\nKEY_D="a#b"\n',
+        encoding="utf-8",
+    )
+    assert read_dotenv(dotenv) == {"KEY_A": "sk_abc def", "KEY_B": "sk_b", "KEY_C": "plain", "KEY_D": "a#b"}
