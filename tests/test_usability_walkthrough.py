@@ -282,3 +282,42 @@ def test_dotenv_quoted_value_with_a_trailing_comment(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert read_dotenv(dotenv) == {"KEY_A": "sk_abc def", "KEY_B": "sk_b", "KEY_C": "plain", "KEY_D": "a#b"}
+
+
+def test_agent_deleted_remotely_is_named_once_instead_of_a_404_per_run(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    import httpx
+
+    root = _project(tmp_path)
+    manifest = json.loads((root / "agents.json").read_text(encoding="utf-8"))
+    manifest["environments"]["dev"] = {"api_key_env": "KEY_DEV", "base_url": served_emulator.url}
+    (root / "agents.json").write_text(json.dumps(manifest), encoding="utf-8")
+    key = {"KEY_DEV": served_emulator.api_key}
+    run_cli(["add", "test", "delivery", "--template", "simulation"], cwd=root)
+    run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
+    _attach(root / "agents" / "support.yaml", "delivery")
+
+    def agent_id() -> str:
+        state = json.loads((root / "state" / "dev.json").read_text(encoding="utf-8"))
+        return str(state["agents"]["support"]["id"])
+
+    def delete_remotely(remote_id: str) -> None:
+        url = f"{served_emulator.url}/v1/convai/agents/{remote_id}"
+        httpx.delete(url, headers=served_emulator.headers).raise_for_status()
+
+    run_cli(["test", "support", "--env", "dev"], cwd=root, env=key)
+    placeholder = agent_id()
+    delete_remotely(placeholder)
+    # A lost placeholder is simply made again (before: every run was an ERROR "404 Agent … not found").
+    again = run_cli(["test", "support", "--env", "dev"], cwd=root, env=key)
+    assert "created placeholder agent" in again.stderr
+    assert agent_id() != placeholder
+
+    run_cli(["sync", "--env", "dev"], cwd=root, env=key)
+    deployed = agent_id()
+    delete_remotely(deployed)
+    refused = run_cli(["test", "support", "--env", "dev"], cwd=root, env=key, expect=1)
+    assert f"agent 'support' ({deployed}) no longer exists in environment 'dev'" in refused.stderr
+    assert "agents sync --env dev" in refused.stderr
+    assert refused.stdout == ""

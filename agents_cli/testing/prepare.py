@@ -105,6 +105,16 @@ async def create_placeholder_agent(api: ApiClient, env: str, agent: str, display
     return agent_id
 
 
+async def _agent_gone(api: ApiClient, agent_id: str) -> bool:
+    try:
+        await api.get(f"{AGENTS_PATH}/{agent_id}")
+    except RemoteError as exc:
+        if exc.status == 404:
+            return True
+        raise
+    return False
+
+
 async def ensure_agent_ids(
     api: ApiClient, project: Project, env: str, selection: Selection, *, against: str, out: Output
 ) -> dict[str, str]:
@@ -129,6 +139,24 @@ async def ensure_agent_ids(
                 f"agent {agent.name!r} is not deployed in environment {env!r}{detail}",
                 hint=f"run 'agents sync --env {env}' first, or test the local config (--against local)",
             )
+    # An id in state whose agent was deleted remotely (in the dashboard, or the environment now points at
+    # another server) would make every run fail with a bare 404: say so once, or replace a lost placeholder.
+    known = list(ids.items())
+    gone_flags = await asyncio.gather(*(_agent_gone(api, agent_id) for _, agent_id in known))
+    replaced: set[str] = set()
+    for (name, agent_id), gone in zip(known, gone_flags, strict=True):
+        if not gone:
+            continue
+        entry = state.get("agent", name)
+        if entry is not None and entry.fingerprint is not None:
+            raise ConfigError(
+                f"agent {name!r} ({agent_id}) no longer exists in environment {env!r} (deleted remotely?)",
+                hint=f"run 'agents sync --env {env}' to create it again ('agents status --env {env}' shows "
+                "it as missing remotely)",
+            )
+        del ids[name]
+        replaced.add(name)
+    missing = [agent for agent in selection.agents if agent.name not in ids]
     created = await asyncio.gather(
         *(
             create_placeholder_agent(api, env, agent.name, remote_name("agent", agent.config) or agent.name)
@@ -140,7 +168,7 @@ async def ensure_agent_ids(
             state = load_state(project.root, env)
             for agent, agent_id in zip(missing, created, strict=True):
                 # No fingerprint: the next plan compares the real config with the empty agent and updates it.
-                if state.get("agent", agent.name) is None:
+                if state.get("agent", agent.name) is None or agent.name in replaced:
                     state.set("agent", agent.name, ResourceState(id=agent_id))
                 ids[agent.name] = state.ids("agent")[agent.name]
             save_state(project.root, state)
