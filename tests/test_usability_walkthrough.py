@@ -321,3 +321,21 @@ def test_agent_deleted_remotely_is_named_once_instead_of_a_404_per_run(
     assert f"agent 'support' ({deployed}) no longer exists in environment 'dev'" in refused.stderr
     assert "agents sync --env dev" in refused.stderr
     assert refused.stdout == ""
+
+
+def test_agent_test_without_committed_state_reuses_its_placeholder(tmp_path: Path) -> None:
+    # Before: a CI job that does not commit state/<env>.json left one more empty agent per run.
+    import shutil
+
+    root = _project(tmp_path)
+    run_cli(["add", "test", "delivery", "--template", "simulation"], cwd=root)
+    run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
+    _attach(root / "agents" / "support.yaml", "delivery")
+    first = run_cli(["test"], cwd=root)
+    assert "created placeholder agent" in first.stderr
+    for _ in range(2):
+        shutil.rmtree(root / "state")
+        again = run_cli(["test"], cwd=root)
+        assert "reusing agent" in again.stderr and "1 passed of 1 run(s)" in again.stdout
+    remote = json.loads(run_cli(["list", "--remote", "--json"], cwd=root).stdout)["resources"]
+    assert [item["kind"] for item in remote].count("agent") == 1

@@ -85,18 +85,36 @@ def config_override(desired: DesiredSet, agent: str, ids: dict[str, dict[str, st
     return override
 
 
+async def find_tagged_agent(api: ApiClient, env: str, agent: str, display_name: str) -> dict[str, Any] | None:
+    """The remote agent this CLI tagged for ``env`` and local name ``agent`` (a placeholder or a synced
+    agent), found by name search; None when there is none."""
+    found = await api.list_all(AGENTS_PATH, "agents", params={"search": display_name})
+    for item in found:
+        tags = set(item.get("tags") or [])
+        if isinstance(item, dict) and {env_tag(env), name_tag(agent)} <= tags:
+            return item
+    return None
+
+
+async def adopt_or_create_placeholder(
+    api: ApiClient, env: str, agent: str, display_name: str
+) -> tuple[str, bool]:
+    """An agent id to run tests against and whether it already existed. With no state (a CI job that does
+    not commit ``state/<env>.json``) the tagged agent of an earlier run is reused, so every run does not
+    leave one more empty agent in the workspace."""
+    existing = await find_tagged_agent(api, env, agent, display_name)
+    if existing is not None and isinstance(existing.get("agent_id"), str):
+        return str(existing["agent_id"]), True
+    return await create_placeholder_agent(api, env, agent, display_name), False
+
+
 async def create_placeholder_agent(api: ApiClient, env: str, agent: str, display_name: str) -> str:
     """Create an empty agent to run tests against; its id (the caller records it in state)."""
     body = send_body("agent", agent, env, {"name": display_name, "conversation_config": {}})
     body["tags"] = [*body["tags"], PLACEHOLDER_TAG]
 
     async def find_existing() -> Any | None:
-        found = await api.list_all(AGENTS_PATH, "agents", params={"search": display_name})
-        for item in found:
-            tags = set(item.get("tags") or [])
-            if {env_tag(env), name_tag(agent)} <= tags:
-                return item
-        return None
+        return await find_tagged_agent(api, env, agent, display_name)
 
     created, _adopted = await api.create(f"{AGENTS_PATH}/create", body, find_existing=find_existing)
     agent_id = created.get("agent_id") if isinstance(created, dict) else None
@@ -157,12 +175,18 @@ async def ensure_agent_ids(
         del ids[name]
         replaced.add(name)
     missing = [agent for agent in selection.agents if agent.name not in ids]
-    created = await asyncio.gather(
-        *(
-            create_placeholder_agent(api, env, agent.name, remote_name("agent", agent.config) or agent.name)
-            for agent in missing
-        )
+
+    # A placeholder that was lost remotely is made anew; other missing agents may exist untracked.
+    async def placeholder_for(name: str, display_name: str) -> tuple[str, bool]:
+        if name in replaced:
+            return await create_placeholder_agent(api, env, name, display_name), False
+        return await adopt_or_create_placeholder(api, env, name, display_name)
+
+    outcomes = await asyncio.gather(
+        *(placeholder_for(agent.name, remote_name("agent", agent.config) or agent.name) for agent in missing)
     )
+    created = [agent_id for agent_id, _ in outcomes]
+    adopted = {agent.name for agent, (_, existed) in zip(missing, outcomes, strict=True) if existed}
     if missing:
         with state_lock(project.root, env):
             state = load_state(project.root, env)
@@ -173,6 +197,12 @@ async def ensure_agent_ids(
                 ids[agent.name] = state.ids("agent")[agent.name]
             save_state(project.root, state)
     for agent in missing:
+        if agent.name in adopted:
+            out.info(
+                f"{agent.name}: not in state/{env}.json; reusing agent {ids[agent.name]} tagged for it by an "
+                "earlier run to run tests against (your config is sent with each run)"
+            )
+            continue
         out.info(
             f"{agent.name}: not deployed in {env!r}; created placeholder agent {ids[agent.name]} to run "
             "tests against (your config is sent with each run; 'agents sync' will fill it)"
