@@ -339,3 +339,21 @@ def test_agent_test_without_committed_state_reuses_its_placeholder(tmp_path: Pat
         assert "reusing agent" in again.stderr and "1 passed of 1 run(s)" in again.stdout
     remote = json.loads(run_cli(["list", "--remote", "--json"], cwd=root).stdout)["resources"]
     assert [item["kind"] for item in remote].count("agent") == 1
+
+
+def test_status_warns_that_an_invalid_config_may_look_in_sync(tmp_path: Path) -> None:
+    # Before: a typo'd key (dropped by the API and by the comparison) showed as plain "in sync".
+    root = _project(tmp_path)
+    run_cli(["add", "agent", "bot"], cwd=root)
+    run_cli(["sync"], cwd=root)
+    config = root / "agents" / "bot.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "temperature: 0.5", "temperature: 0.5\n      temprature: 0.9"
+        ),
+        encoding="utf-8",
+    )
+    status = run_cli(["status"], cwd=root)
+    assert "agent bot" in status.stdout
+    assert "unknown key 'temprature'" in status.stderr
+    assert "1 validation error(s) in the configs of 'local'" in status.stderr

@@ -39,6 +39,7 @@ def run(
     base_url: str | None = None,
     concurrency: int | None = None,
 ) -> int:
+    from agents_cli.commands.validate import print_errors
     from agents_cli.plan_session import PlanResult, compute_plan, open_session
     from agents_cli.remote import build_client
 
@@ -52,6 +53,14 @@ def run(
     result = asyncio.run(read())
     for warning in result.warnings:
         app.out.warn(warning)
+    # Status only reads, so invalid configs do not stop it; but a typo'd key is dropped by the API and by
+    # the comparison alike, so such a resource would look "in sync" without this warning.
+    errors = print_errors(app, session.project.root, session.environment.name)
+    if errors:
+        app.out.warn(
+            f"{errors} validation error(s) in the configs of {session.environment.name!r} (listed above): "
+            "a state may not mean what the file says until they are fixed"
+        )
     stale = result.snapshot.stale
     rows: list[dict[str, Any]] = []
     for item in result.plan.resources:

@@ -45,17 +45,23 @@ def summary(report: ValidationReport) -> str:
     return f"{report.errors} {error_word}, {report.warnings} {warning_word} in {files} {file_word}"
 
 
+def print_errors(app: AppContext, root: Path, env: str) -> int:
+    """Print the validation errors of ``env`` to stderr, as ``agents validate`` shows them; their count."""
+    report = validate_project(root, env=env)
+    for problem in report.problems:
+        if problem.severity == "error":
+            app.out.info(format_problem(problem, app.cwd))
+    return report.errors
+
+
 def require_valid(app: AppContext, root: Path, env: str, *, action: str) -> None:
     """Refuse to go on when the configs of ``env`` have errors (warnings pass): an unknown key is a typo
     the API would silently drop, so running against it would test or apply something else than the file
     says. The errors go to stderr, in the same form as ``agents validate``."""
-    report = validate_project(root, env=env)
-    if report.valid:
+    errors = print_errors(app, root, env)
+    if not errors:
         return
-    for problem in report.problems:
-        if problem.severity == "error":
-            app.out.info(format_problem(problem, app.cwd))
-    count = f"{report.errors} error" + ("" if report.errors == 1 else "s")
+    count = f"{errors} error" + ("" if errors == 1 else "s")
     raise ValidationFailed(
         f"{count} in the configs of environment {env!r}; {action}",
         hint=f"fix them ('agents validate --env {env}' lists them), then run again",
