@@ -357,3 +357,26 @@ def test_status_warns_that_an_invalid_config_may_look_in_sync(tmp_path: Path) ->
     assert "agent bot" in status.stdout
     assert "unknown key 'temprature'" in status.stderr
     assert "1 validation error(s) in the configs of 'local'" in status.stderr
+
+
+def test_a_turn_with_only_a_tool_result_shows_the_result() -> None:
+    # Before: '--show-transcript' printed an empty "agent:" line where the mocked tool answered.
+    from agents_cli.testing.scenarios import transcript_turns
+
+    turns = transcript_turns(
+        [
+            {"role": "agent", "message": None, "tool_calls": [{"tool_name": "lookup_order"}]},
+            {
+                "role": "agent",
+                "message": None,
+                "tool_results": [{"tool_name": "lookup_order", "result_value": '{"eta": "tomorrow"}'}],
+            },
+            {"role": "agent", "message": None, "tool_results": [{"tool_name": "x", "is_error": True}]},
+        ]
+    )
+    assert [turn.message for turn in turns] == [
+        "",
+        '[lookup_order returned: {"eta": "tomorrow"}]',
+        "[x returned (error): ]",
+    ]
+    assert turns[0].tool_calls == ["lookup_order"]

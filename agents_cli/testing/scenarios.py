@@ -130,10 +130,21 @@ def transcript_turns(raw_turns: Any) -> list[Turn]:
             for call in raw.get("tool_calls") or []
             if isinstance(call, dict)
         ]
-        turns.append(
-            Turn(role=str(raw.get("role", "?")), message=str(raw.get("message") or ""), tool_calls=calls)
-        )
+        message = str(raw.get("message") or "") or _tool_results_text(raw.get("tool_results"))
+        turns.append(Turn(role=str(raw.get("role", "?")), message=message, tool_calls=calls))
     return turns
+
+
+def _tool_results_text(results: Any) -> str:
+    """A turn that only carries tool results (the mock's answer) read as text instead of an empty line."""
+    parts = []
+    for result in results if isinstance(results, list) else []:
+        if isinstance(result, dict):
+            value = str(result.get("result_value") or "")
+            value = value if len(value) <= 200 else value[:199] + "…"
+            error = " (error)" if result.get("is_error") else ""
+            parts.append(f"[{result.get('tool_name') or '?'} returned{error}: {value}]")
+    return " ".join(parts)
 
 
 def judge_simulation(response: dict[str, Any]) -> ScenarioVerdict:
