@@ -234,16 +234,43 @@ def register_resource(
     write_atomic(path, dump_json(data))
 
 
-EDITOR_SCHEMA_KINDS = ("manifest", "agent", "tool", "test")
+EDITOR_SCHEMA_KINDS = ("manifest", "agent", "tool", "test", "scenario")
+# Overlays are partial configs: their editor schema is the kind's schema with nothing required.
+OVERLAY_SCHEMA_KINDS = ("agent", "tool", "test", "scenario")
 
 
-def editor_schema_path(root: Path, kind: str) -> Path:
-    return root / ".agents" / "schemas" / f"{kind}.schema.json"
+def editor_schema_path(root: Path, kind: str, *, overlay: bool = False) -> Path:
+    suffix = ".overlay.schema.json" if overlay else ".schema.json"
+    return root / ".agents" / "schemas" / f"{kind}{suffix}"
+
+
+def _without_required(schema: Any) -> Any:
+    """``schema`` with every ``required`` dropped, except inside ``if`` (the discriminator tests such as
+    ``if: {properties: {type: {const: webhook}}, required: [type]}`` must keep matching only that type)."""
+    if isinstance(schema, list):
+        return [_without_required(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copied: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "required":
+            continue
+        if key == "if":
+            copied[key] = value
+        elif key in ("properties", "$defs", "patternProperties") and isinstance(value, dict):
+            # Keys of these maps are names (a property may well be called "required"), not keywords.
+            copied[key] = {name: _without_required(sub) for name, sub in value.items()}
+        else:
+            copied[key] = _without_required(value)
+    return copied
 
 
 def refresh_editor_schemas(root: Path) -> list[Path]:
     """Copy the bundled JSON Schemas to ``.agents/schemas/`` (git-ignored) so editors validate and complete
-    configs; only files whose content differs are written. Returns the paths written."""
+    configs, plus ``<kind>.overlay.schema.json`` for overlays; only files whose content differs are written.
+    Returns the paths written."""
+    import json
+
     from agents_cli.resources import schemas_dir
 
     written: list[Path] = []
@@ -251,13 +278,19 @@ def refresh_editor_schemas(root: Path) -> list[Path]:
         source = schemas_dir() / f"{kind}.schema.json"
         if not source.is_file():
             continue
-        target = editor_schema_path(root, kind)
-        content = source.read_bytes()
-        try:
-            if target.read_bytes() == content:
-                continue
-        except OSError:
-            pass
-        write_atomic(target, content.decode("utf-8"))
-        written.append(target)
+        text = source.read_text(encoding="utf-8")
+        outputs = [(editor_schema_path(root, kind), text)]
+        if kind in OVERLAY_SCHEMA_KINDS:
+            overlay = _without_required(json.loads(text))
+            if isinstance(overlay, dict):
+                overlay["title"] = f"{overlay.get('title', kind)} (overlay: every key optional)"
+            outputs.append((editor_schema_path(root, kind, overlay=True), dump_json(overlay)))
+        for target, content in outputs:
+            try:
+                if target.read_text(encoding="utf-8") == content:
+                    continue
+            except OSError:
+                pass
+            write_atomic(target, content)
+            written.append(target)
     return written

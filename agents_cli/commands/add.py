@@ -30,9 +30,9 @@ from agents_cli.template_catalog import DEFAULT_TEMPLATES, get_template
 _SUGGESTED_TEMPLATE: dict[str, str] = {"tool": "webhook", "test": "llm", "agent": "default"}
 
 
-def _schema_hint(project: Project, kind: ResourceKind, config: Path) -> str:
+def _schema_hint(project: Project, kind: ResourceKind, config: Path, *, overlay: bool = False) -> str:
     """The schema path relative to the config file, for the YAML modeline or ``$schema``."""
-    schema = editor_schema_path(project.root, kind)
+    schema = editor_schema_path(project.root, kind, overlay=overlay)
     return Path(os.path.relpath(schema, (project.root / config).parent)).as_posix()
 
 
@@ -50,7 +50,8 @@ def _named(kind: ResourceKind, data: Any, name: str, slug: str) -> Any:
 
 
 def _render(project: Project, kind: ResourceKind, config: Path, data: Any, comment: str | None = None) -> str:
-    hint = _schema_hint(project, kind, config)
+    # Overlays (written with a comment) are partial: their schema requires nothing.
+    hint = _schema_hint(project, kind, config, overlay=comment is not None)
     if config.suffix == ".json":
         return dump_json({"$schema": hint, **(data if isinstance(data, dict) else {})})
     header = f"# yaml-language-server: $schema={hint}"
