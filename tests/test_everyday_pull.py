@@ -84,12 +84,17 @@ def test_import_writes_minimal_files_and_round_trips(
         "agents/bot.yaml",
     )  # name from its tag
     agent_text = (target / "agents" / "bot.yaml").read_text()
-    assert agent_text.startswith("name: Support Bot\n")
+    assert agent_text.startswith(
+        "# yaml-language-server: $schema=../.agents/schemas/agent.schema.json\nname: Support Bot\n"
+    )
     assert "'@tool:lookup_order'" in agent_text and "'@test:greets-the-user'" in agent_text
     for default_only in ("asr:", "turn:", "llm:", "widget:", "null"):
         assert default_only not in agent_text  # server defaults are not written
     tool_text = (target / "tools" / "lookup_order.yaml").read_text()
-    assert tool_text.startswith("type: webhook\nname: lookup_order\n")
+    assert tool_text.startswith(
+        "# yaml-language-server: $schema=../.agents/schemas/tool.schema.json\n"
+        "type: webhook\nname: lookup_order\n"
+    )
     assert "Authorization: ${" + SECRET_VARIABLE + "}" in tool_text
     assert SECRET not in all_text_under(target)
     assert "looks like a credential" in json.dumps(pulled)

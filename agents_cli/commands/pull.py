@@ -132,12 +132,26 @@ async def _read_remote(
 
 
 # -- one resource ----------------------------------------------------------------------------------
-def _render(path: Path, data: dict[str, Any], previous: str | None) -> str:
+def _render(
+    path: Path, data: dict[str, Any], previous: str | None, *, kind: str = "", overlay: bool = False
+) -> str:
+    """A new file gets the same editor schema hint as 'agents add' writes (``kind`` given); an existing one
+    is updated in place, keeping what the user wrote."""
+    import os
+
     from agents_cli.loader import dump_for
+    from agents_cli.project import editor_schema_path
     from agents_cli.yaml_roundtrip import update_json_text, update_yaml_text
 
     if previous is None:
-        return dump_for(path, data)
+        if not kind:
+            return dump_for(path, data)
+        # ``path`` is relative to the project root, so is the schema folder: the hint is relative to the file.
+        schema = editor_schema_path(Path("."), kind, overlay=overlay)
+        hint = Path(os.path.relpath(schema, path.parent)).as_posix()
+        if path.suffix.lower() == ".json":
+            return dump_for(path, {"$schema": hint, **data})
+        return dump_for(path, data, yaml_header=f"# yaml-language-server: $schema={hint}")
     if path.suffix.lower() == ".json":
         return update_json_text(previous, data)
     return update_yaml_text(previous, data)
@@ -173,7 +187,8 @@ def _for_resource(ctx: Context, candidate: Candidate, document: dict[str, Any]) 
             return Written(
                 candidate, "refused", path, reason="exists but is not in agents.json (use --force)"
             )
-        return Written(candidate, "import", path, _render(path, config, None), warnings=warnings, state=state)
+        text = _render(path, config, None, kind=kind)
+        return Written(candidate, "import", path, text, warnings=warnings, state=state)
 
     if check(load_resource(project, resource, ctx.env).data) == target:
         return Written(candidate, "up-to-date", resource.files_for(ctx.env)[-1], state=state)
@@ -243,7 +258,7 @@ def _overlay(
         suffix = "json" if resource.config.suffix.lower() == ".json" else "yaml"
         path = config_path_for(kind, name, suffix, environment=ctx.env)  # type: ignore[arg-type]
     previous = None if is_new else ctx.project.path(path).read_text(encoding="utf-8")
-    text = _render(path, repaired, previous)
+    text = _render(path, repaired, previous, kind=kind, overlay=True)
     return Written(candidate, "overlay", path, text, warnings=warnings, state=state, new_overlay=is_new)
 
 
