@@ -227,8 +227,12 @@ async def _find_orphans(
         for name, remote_id in state.ids(kind).items():
             if name not in declared.get(kind, set()):
                 candidates[(kind, name)] = remote_id
+    # An agent whose name tag is stale (renamed locally) but whose id state gives a declared agent is that
+    # agent, not an orphan: pruning it would delete a live resource.
+    agent_ids = state.ids("agent")
+    declared_ids = {agent_ids[name] for name in declared.get("agent", set()) if name in agent_ids}
     for name, remote_id in (await directory.managed_agents()).items():
-        if name not in declared.get("agent", set()):
+        if name not in declared.get("agent", set()) and remote_id not in declared_ids:
             candidates.setdefault(("agent", name), remote_id)
 
     async def check(key: Key, remote_id: str) -> None:
