@@ -11,6 +11,7 @@ import pytest
 import yaml
 from conftest import ServedEmulator
 
+from agents_cli.errors import AgentsError
 from agents_cli.output import Output
 from tests.helpers import run_cli
 
@@ -435,3 +436,49 @@ def test_pulled_files_carry_the_editor_schema_hint_like_added_ones(tmp_path: Pat
         assert json.loads(text)["$schema"] == "../.agents/schemas/agent.schema.json"
     run_cli(["validate"], cwd=root)
     assert "Plan: 0 to create, 0 to update, 0 to delete." in run_cli(["plan"], cwd=root).stdout
+
+
+def test_rename_keeps_the_remote_resources_and_every_reference(tmp_path: Path) -> None:
+    # Renaming the key in agents.json by hand makes the next sync create a second remote agent (state is
+    # keyed by local name) and leave the first orphaned; 'rename' moves everything that carries the name.
+    from agents_cli.commands import rename
+    from agents_cli.context import AppContext
+
+    root = _project(tmp_path)
+    run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
+    run_cli(["add", "test", "finds", "--template", "tool"], cwd=root)
+    run_cli(["add", "agent", "bot", "--env", "prod"], cwd=root)
+    config = root / "agents" / "bot.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["conversation_config"]["agent"]["prompt"]["tool_ids"] = ["@tool:lookup-order"]
+    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    run_cli(["sync"], cwd=root)
+    ids_before = json.loads((root / "state" / "local.json").read_text(encoding="utf-8"))
+
+    quiet = Output(stdout=io.StringIO(), stderr=io.StringIO())
+    assert rename.run(AppContext(out=quiet, cwd=root), name="lookup-order", new_name="Order Lookup") == 0
+    assert rename.run(AppContext(out=quiet, cwd=root), name="bot", new_name="support-bot") == 0
+
+    manifest = json.loads((root / "agents.json").read_text(encoding="utf-8"))
+    assert manifest["tools"] == {"order-lookup": {"config": "tools/order-lookup.yaml"}}
+    assert manifest["agents"] == {
+        "support-bot": {
+            "config": "agents/support-bot.yaml",
+            "overlays": {"prod": "agents/support-bot.prod.yaml"},
+        }
+    }
+    assert "'@tool:order-lookup'" in (root / "agents" / "support-bot.yaml").read_text(encoding="utf-8")
+    assert "'@tool:order-lookup'" in (root / "tests" / "finds.yaml").read_text(encoding="utf-8")
+    assert not (root / "agents" / "bot.prod.yaml").exists()
+    state = json.loads((root / "state" / "local.json").read_text(encoding="utf-8"))
+    assert state["tools"]["order-lookup"] == ids_before["tools"]["lookup-order"]
+    assert state["agents"]["support-bot"] == ids_before["agents"]["bot"]
+
+    run_cli(["validate"], cwd=root)
+    assert "Plan: 0 to create, 0 to update, 0 to delete." in run_cli(["plan", "--prune"], cwd=root).stdout
+    remote = json.loads(run_cli(["list", "--remote", "--json"], cwd=root).stdout)["resources"]
+    assert len(remote) == 3
+
+    run_cli(["add", "agent", "other"], cwd=root)
+    with pytest.raises(AgentsError, match="agent 'other' is already registered"):
+        rename.run(AppContext(out=quiet, cwd=root), name="support-bot", new_name="other")
