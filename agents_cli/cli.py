@@ -27,12 +27,24 @@ def _click_exceptions() -> Any:
     return exceptions
 
 
+# Global flags that people also type after the command (`agents plan --debug`); click only accepts them first.
+_HOISTED_FLAGS = ("--debug", "--no-color")
+
+
+def hoist_global_flags(argv: list[str]) -> list[str]:
+    """Move global flags found after the command to the front (not past a ``--`` separator)."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    hoisted = [arg for arg in argv[:end] if arg in _HOISTED_FLAGS]
+    rest = [arg for arg in argv[:end] if arg not in _HOISTED_FLAGS]
+    return hoisted + rest + argv[end:]
+
+
 def main() -> None:
     """Console-script entry point. Usage errors exit 1 (2 is reserved for 'changes present')."""
     exceptions = _click_exceptions()
     try:
         # In non-standalone mode click returns the code of a typer.Exit instead of raising it.
-        result = app(standalone_mode=False)
+        result = app(args=hoist_global_flags(sys.argv[1:]), standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except exceptions.ClickException as exc:

@@ -73,9 +73,23 @@ def _global(
 ) -> None:
     ctx.obj = AppContext(out=Output(no_color=no_color), debug=debug, cwd=(chdir or Path.cwd()).resolve())
     if debug:
-        import logging
+        _enable_debug_logging()
 
-        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s", stream=sys.stderr)
+
+def _enable_debug_logging() -> None:
+    """Our own loggers at DEBUG (requests, retries, key sources — never key values).
+
+    Libraries stay at WARNING: httpcore/asyncio DEBUG lines would bury the few lines that matter."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    ours = logging.getLogger("agents_cli")
+    ours.setLevel(logging.DEBUG)
+    if not any(getattr(h, "_agents_debug", False) for h in ours.handlers):
+        handler._agents_debug = True  # type: ignore[attr-defined]
+        ours.addHandler(handler)
+    logging.getLogger().setLevel(logging.WARNING)
 
 
 def dispatch(ctx: typer.Context, command: str, **options: Any) -> None:

@@ -82,3 +82,14 @@ def validate(
 ) -> None:
     """Check the manifest and every config offline against the API schemas; report all problems at once."""
     dispatch(ctx, "validate", env=env, strict=strict, as_json=as_json)
+
+
+@app.command("rename")
+def rename_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The current local name.")],
+    new_name: Annotated[str, typer.Argument(help="The new local name (slugged like 'agents add').")],
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Disambiguate by kind.")] = None,
+) -> None:
+    """Change a resource's local name (manifest, files, state, references) without a new remote resource."""
+    dispatch(ctx, "rename", name=name, new_name=new_name, kind=kind.value if kind else None)

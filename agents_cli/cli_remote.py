@@ -104,8 +104,12 @@ def test_command(
         typer.Option("--against", help="Test the local config (before deploy) or the deployed agent."),
     ] = Against.local,
     repeat: Annotated[int, typer.Option("--repeat", min=1, max=50, help="Run each test N times.")] = 1,
-    junit: Annotated[Path | None, typer.Option("--junit", help="Write a JUnit XML report here.")] = None,
-    json_report: Annotated[Path | None, typer.Option("--json", help="Write a JSON report here.")] = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Write a JUnit XML report here (- for stdout).")
+    ] = None,
+    json_report: Annotated[
+        Path | None, typer.Option("--json", help="Write a JSON report here (- for stdout).")
+    ] = None,
     timeout: Annotated[
         float, typer.Option("--timeout", help="Give up waiting after this many seconds.")
     ] = 300.0,

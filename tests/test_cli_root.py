@@ -1,0 +1,50 @@
+"""The composition root: global flags after the command, --debug scope, usage errors, rename wiring."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from agents_cli.cli import hoist_global_flags
+from tests.helpers import REPO_ROOT, run_cli
+
+
+def test_global_flags_typed_after_the_command_are_hoisted() -> None:
+    assert hoist_global_flags(["plan", "--debug", "--env", "dev"]) == ["--debug", "plan", "--env", "dev"]
+    assert hoist_global_flags(["sync", "--no-color", "--yes"]) == ["--no-color", "sync", "--yes"]
+    # after `--` everything is an argument, untouched
+    assert hoist_global_flags(["test", "--", "--debug"]) == ["test", "--", "--debug"]
+
+
+def _agents(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO_ROOT)}
+    command = [sys.executable, "-m", "agents_cli", *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_debug_after_the_command_logs_our_requests_and_not_library_internals(tmp_path: Path) -> None:
+    run_cli(["init", "."], cwd=tmp_path)
+    run_cli(["add", "agent", "Bot", "--template", "minimal"], cwd=tmp_path)
+    result = _agents(["plan", "--debug"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "agents_cli.api:" in result.stderr  # our request log is on
+    assert "httpcore" not in result.stderr  # …and library DEBUG chatter is not
+    assert "asyncio:" not in result.stderr
+
+
+def test_an_unknown_option_is_a_usage_error_with_exit_1(tmp_path: Path) -> None:
+    result = _agents(["plan", "--bogus"], tmp_path)
+    assert result.returncode == 1
+    assert "No such option: --bogus" in result.stderr
+
+
+def test_rename_is_wired_into_the_cli(tmp_path: Path) -> None:
+    run_cli(["init", "."], cwd=tmp_path)
+    run_cli(["add", "agent", "Bot", "--template", "minimal"], cwd=tmp_path)
+    run_cli(["rename", "bot", "Front Desk"], cwd=tmp_path)
+    manifest = json.loads((tmp_path / "agents.json").read_text())
+    assert list(manifest["agents"]) == ["front-desk"]
+    run_cli(["validate"], cwd=tmp_path)
