@@ -12,7 +12,8 @@ a low-entropy value (a boolean, a temperature) can be guessed by hashing candida
 the committed config anyway. Secrets enter configs only as ``${ENV}`` placeholders, whose values (API tokens)
 are not guessable; state never holds any value in clear.
 
-Also here: how sync keeps drifted fields (``keep_remote``) and the minimal agent PATCH (``merge_patch``).
+Also here: how sync keeps drifted fields (``keep_remote``), the minimal agent PATCH (``merge_patch``) and
+which differences such a PATCH cannot express (``merge_cannot_remove``).
 """
 
 from __future__ import annotations
@@ -194,6 +195,22 @@ def keep_remote(
         value = _get(remote, target)
         _set(body, target, value if value is _MISSING else copy.deepcopy(value))
     return body
+
+
+# The agent PATCH is a deep merge (objects merge key by key, lists and scalars replace), like the real API's:
+# a key missing from the body means "unchanged", and ``null`` for an entry of a ``dict[str, Model]`` map is
+# a 422 (the emulator answers so too), so there is no body that removes such a key.
+MAP_KEY_REMOVAL = "the agent PATCH merges maps, so sync cannot remove this key"
+
+
+def merge_cannot_remove(change: str, path: Path) -> bool:
+    """A dict key present remotely and missing locally, outside any list: no deep-merge PATCH deletes it.
+
+    Keys of the API's models never get here (normalisation fills their defaults on both sides, so removing
+    one locally reads as a change to the default, which a PATCH can send); what is left are keys of maps
+    whose keys are user data (``data_collection``, dynamic variable placeholders, language presets, request
+    headers…). Inside a list the whole list is sent and replaces, so removals there are fine."""
+    return change == "removed" and bool(path) and not any(isinstance(part, int) for part in path)
 
 
 def merge_patch(body: Mapping[str, Any], paths: Iterable[Path]) -> dict[str, Any]:

@@ -23,8 +23,12 @@ from typing import Any
 
 from agents_cli.output import Output
 from agents_cli.planner import FieldChange, Plan, ResourcePlan
-from agents_cli.sync_engine import KEPT_HINT, SyncResult
+from agents_cli.sync_engine import KEPT_HINT, UNAPPLIED_HINT, SyncResult, kept_message
 
+CANNOT_APPLY_NOTE = (
+    "the API's agent PATCH merges maps (a key left out means 'unchanged'), so sync cannot remove the "
+    "keys marked ✗; it applies the rest and exits 1"
+)
 LONG_STRING = 80
 MAX_INLINE = 160
 SYMBOLS = {
@@ -51,7 +55,8 @@ def change_lines(change: FieldChange, *, drift: bool = False) -> list[str]:
     if change.change == "added" and not drift:
         return [f"{change.path}: {format_value(change.after)}"]
     if change.change == "removed" and not drift:
-        return [f"{change.path}: {format_value(change.before)} → (removed)"]
+        removed = "(removed — sync cannot remove this key ✗)" if change.cannot_apply else "(removed)"
+        return [f"{change.path}: {format_value(change.before)} → {removed}"]
     if (_is_long_string(change.before) and _is_long_string(change.after)) or (
         isinstance(change.before, str)
         and isinstance(change.after, str)
@@ -70,6 +75,8 @@ def change_lines(change: FieldChange, *, drift: bool = False) -> list[str]:
         remote = "(absent)" if change.change == "added" else format_value(change.before)
         local = "(absent)" if change.change == "removed" else format_value(change.after)
         suffix = "  (conflict: changed locally too)" if change.conflict else ""
+        if change.cannot_apply:
+            suffix += "  (✗ not even --force can remove it)"
         return [f"{change.path}: remote: {remote}, local: {local}{suffix}"]
     return [f"{change.path}: {format_value(change.before)} → {format_value(change.after)}"]
 
@@ -105,6 +112,9 @@ def render_plan(out: Output, plan: Plan) -> None:
                     out.line(f"      {line}")
         if item.pending:
             out.line(f"    (known after apply: {', '.join(item.pending)})")
+        if item.cannot_apply:
+            out.line(f"    ✗ {CANNOT_APPLY_NOTE}", style="red")
+            out.line(f"      hint: {UNAPPLIED_HINT}")
         out.line()
     out.line(plan.summary(), style="bold")
 
@@ -121,7 +131,8 @@ def undeclared_note(env: str, undeclared: list[tuple[str, str]]) -> str | None:
 
 
 def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
-    """The outcome of a sync: counts, then one line per failure with its reason."""
+    """The outcome of a sync: counts, then one line per failure with its reason, then the fields it left
+    different from the config (drifted fields kept, differences it could not write)."""
     parts = [
         f"{result.count('created')} created",
         f"{result.count('updated')} updated",
@@ -135,15 +146,25 @@ def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
     kept = result.kept_fields
     if kept:
         parts.append(f"{kept} drifted field{'s' if kept != 1 else ''} not overwritten")
-    style = "bold red" if failures or kept else "bold green"
+    unapplied = result.unapplied_fields
+    if unapplied:
+        parts.append(f"{unapplied} field{'s' if unapplied != 1 else ''} not applied")
+    style = "bold red" if failures or kept or unapplied else "bold green"
     out.line(f"Sync {plan.environment}: {', '.join(parts)}.", style=style)
     for failure in failures:
         out.line(f"  ✗ {failure.kind} {failure.name}: {failure.message}", style="red")
         if failure.hint:
             out.line(f"      hint: {failure.hint}")
     for outcome in result.outcomes:
+        if outcome.unapplied:
+            out.line(f"  ✗ {outcome.kind} {outcome.name}: {outcome.message}", style="red")
+            for path in outcome.unapplied:
+                out.line(f"      {path}")
+    if unapplied:
+        out.line(f"      hint: {UNAPPLIED_HINT}")
+    for outcome in result.outcomes:
         if outcome.kept:
-            out.line(f"  ! {outcome.kind} {outcome.name}: {outcome.message}", style="magenta")
+            out.line(f"  ! {outcome.kind} {outcome.name}: {kept_message(len(outcome.kept))}", style="magenta")
             for path in outcome.kept:
                 out.line(f"      {path}")
     if kept:
@@ -161,5 +182,6 @@ def sync_json(plan: Plan, result: SyncResult, stats: dict[str, int]) -> dict[str
         "results": [outcome.as_dict() for outcome in result.outcomes],
         "failed": len(result.failures),
         "drifted_fields_kept": result.kept_fields,
+        "fields_not_applied": result.unapplied_fields,
         "requests": stats,
     }

@@ -18,7 +18,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from agents_cli.field_drift import changed_leaves, field_hashes, related, salt_for
+from agents_cli.field_drift import (
+    MAP_KEY_REMOVAL,
+    changed_leaves,
+    field_hashes,
+    merge_cannot_remove,
+    related,
+    salt_for,
+)
 from agents_cli.normalise import SENSITIVE, Desired
 from agents_cli.state import ResourceState, State, fingerprint
 
@@ -37,11 +44,15 @@ class FieldChange:
     conflict: bool = False
     # The path as keys and list indexes (``path`` is for people; this is for writing values back).
     key: tuple[str | int, ...] = field(default=(), compare=False)
+    # Why sync cannot make this change (the agent PATCH is a deep merge: it cannot remove a map's key).
+    cannot_apply: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = {"path": self.path, "change": self.change, "remote": self.before, "local": self.after}
         if self.conflict:
             data["conflict"] = True
+        if self.cannot_apply:
+            data["cannot_apply"] = self.cannot_apply
         return data
 
 
@@ -73,6 +84,11 @@ class ResourcePlan:
     @property
     def writes(self) -> bool:
         return self.action in ("create", "update", "delete", "drift")
+
+    @property
+    def cannot_apply(self) -> list[FieldChange]:
+        """Local changes (and drifted fields, which ``--force`` would write) that no write can make."""
+        return [change for change in self.changes + self.drifted if change.cannot_apply]
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -113,7 +129,14 @@ class Plan:
                 f" {drift} drifted ({fields} field{'s' if fields != 1 else ''} changed remotely;"
                 " sync keeps them without --force)."
             )
+        blocked = self.cannot_apply_fields
+        if blocked:
+            text += f" {blocked} field{'s' if blocked != 1 else ''} sync cannot apply (✗)."
         return text
+
+    @property
+    def cannot_apply_fields(self) -> int:
+        return sum(len(item.cannot_apply) for item in self.resources)
 
     @property
     def drifted_fields(self) -> int:
@@ -128,6 +151,7 @@ class Plan:
                 "delete": self.count("delete"),
                 "drift": self.count("drift"),
                 "drifted_fields": self.drifted_fields,
+                "cannot_apply": self.cannot_apply_fields,
                 "no_op": self.count("no-op"),
             },
             "has_changes": self.has_changes,
@@ -228,6 +252,19 @@ def _drift_split(
     return local, drifted
 
 
+def _mark_unmergeable(kind: str, changes: list[FieldChange]) -> list[FieldChange]:
+    """Agents are updated by a deep-merge PATCH, which cannot delete a map's key (tools and tests are sent
+    whole and replace, so every difference of theirs can be written)."""
+    if kind != "agent":
+        return changes
+    return [
+        dataclasses.replace(change, cannot_apply=MAP_KEY_REMOVAL)
+        if merge_cannot_remove(change.change, change.key)
+        else change
+        for change in changes
+    ]
+
+
 def _state_is_current(
     entry: ResourceState | None, item: Desired, remote: RemoteResource, environment: str, fps: tuple[str, str]
 ) -> bool:
@@ -269,8 +306,8 @@ def plan_resource(item: Desired, remote: RemoteResource | None, state: State) ->
         )
         return result
     local, drifted = _drift_split(item, remote, entry, state.environment, remote_fp)
-    result.changes = mask(local, item.sensitive)
-    result.drifted = mask(drifted, item.sensitive)
+    result.changes = mask(_mark_unmergeable(item.kind, local), item.sensitive)
+    result.drifted = mask(_mark_unmergeable(item.kind, drifted), item.sensitive)
     result.action = "drift" if result.drifted else "update"
     return result
 

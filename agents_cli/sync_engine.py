@@ -17,14 +17,17 @@ from typing import Any
 from agents_cli.api import ApiClient
 from agents_cli.desired import DesiredSet, Key
 from agents_cli.errors import AgentsError
-from agents_cli.field_drift import field_hashes, keep_remote, merge_kept, merge_patch, salt_for
+from agents_cli.field_drift import field_hashes, keep_remote, merge_kept, merge_patch, related, salt_for
 from agents_cli.normalise import normalise_remote, send_body
-from agents_cli.planner import FieldChange, Plan, ResourcePlan
+from agents_cli.planner import FieldChange, Plan, ResourcePlan, diff
 from agents_cli.remote import CREATE_PATHS, Directory, item_path, remote_id_of
 from agents_cli.state import ResourceState, State, fingerprint, write_state_text
 
 DELETE_ORDER = ("agent", "test", "tool")
 KEPT_HINT = "rerun with --force to overwrite them, or run 'agents pull' to take the remote values"
+UNAPPLIED_HINT = (
+    "delete them in the ElevenLabs dashboard (the next sync records that), or put them back in the config"
+)
 
 
 def kept_message(count: int) -> str:
@@ -34,15 +37,31 @@ def kept_message(count: int) -> str:
     )
 
 
+def unapplied_message(item: ResourcePlan, paths: list[str]) -> str:
+    count = f"{len(paths)} field{'s' if len(paths) != 1 else ''} not applied"
+    planned = {change.path for change in item.cannot_apply}
+    if set(paths) <= planned:
+        return f"{count}: the agent PATCH merges maps, so sync cannot remove keys from them"
+    return f"{count}: the remote still differs there after the write"
+
+
+def still_differing(remote: dict[str, Any], target: dict[str, Any], kept: list[str]) -> list[str]:
+    """Paths where the remote, right after a write, is not what the write meant to make it (kept drifted
+    fields aside): a sync never reports as done a change the server did not take."""
+    return [change.path for change in diff(remote, target) if not related(change.path, kept)]
+
+
 @dataclass
 class Outcome:
     kind: str
     name: str
-    action: str  # created | updated | adopted | deleted | recorded | failed | skipped
+    # created | updated | adopted | deleted | recorded | kept | not-applied | failed | skipped
+    action: str
     remote_id: str | None = None
     message: str | None = None
     hint: str | None = None
     kept: list[str] = field(default_factory=list)  # drifted field paths whose remote value was kept
+    unapplied: list[str] = field(default_factory=list)  # differences the write could not make
 
     @property
     def ok(self) -> bool:
@@ -61,6 +80,8 @@ class Outcome:
             data["hint"] = self.hint
         if self.kept:
             data["kept"] = self.kept
+        if self.unapplied:
+            data["not_applied"] = self.unapplied
         return data
 
 
@@ -79,6 +100,11 @@ class SyncResult:
     def kept_fields(self) -> int:
         """Drifted fields left as the remote has them (a non-zero exit: the remote and config disagree)."""
         return sum(len(outcome.kept) for outcome in self.outcomes)
+
+    @property
+    def unapplied_fields(self) -> int:
+        """Differences no write could make (a non-zero exit: sync did not converge)."""
+        return sum(len(outcome.unapplied) for outcome in self.outcomes)
 
 
 def agent_patch(item: ResourcePlan, body: dict[str, Any], changes: list[FieldChange]) -> dict[str, Any]:
@@ -271,25 +297,58 @@ class SyncEngine:
             await self._save()
             return Outcome(item.kind, item.name, "recorded", remote_id)
         kept_paths = [change.path for change in kept]
-        if kept and not changes and not item.pending and not placeholder:
-            # Nothing local to apply; the state keeps its old hashes so these fields still read as drifted.
-            return Outcome(
-                item.kind, item.name, "kept", remote_id, kept_message(len(kept)), KEPT_HINT, kept=kept_paths
-            )
+        # Removals the agent PATCH cannot express are left out of the write and reported, never claimed.
+        blocked = [change.path for change in changes if change.cannot_apply]
+        changes = [change for change in changes if not change.cannot_apply]
+        if (kept or blocked) and not changes and not item.pending and not placeholder:
+            # Nothing local to apply; the state keeps its old hashes so drifted fields still read as drifted.
+            if blocked:
+                await self._record_untouched(item, remote_id, desired_fp)
+            return self._outcome(item, "not-applied" if blocked else "kept", remote_id, kept_paths, blocked)
         if item.kind == "agent" and not placeholder:
             body = agent_patch(item, body, changes)
         remote_body = await self._write(item.kind, remote_id, body)
         self._record_applied(item, remote_id, desired_fp, remote_body, kept_paths)
         await self._save()
+        unapplied = still_differing(remote_body, target, kept_paths)
+        return self._outcome(item, "created" if placeholder else "updated", remote_id, kept_paths, unapplied)
+
+    def _outcome(
+        self, item: ResourcePlan, action: str, remote_id: str, kept: list[str], unapplied: list[str]
+    ) -> Outcome:
+        """The outcome of an apply, naming what it left as it was: drifted fields kept on purpose, and
+        differences the write could not make."""
+        if unapplied:
+            return Outcome(
+                item.kind,
+                item.name,
+                action,
+                remote_id,
+                unapplied_message(item, unapplied),
+                UNAPPLIED_HINT,
+                kept=kept,
+                unapplied=unapplied,
+            )
         return Outcome(
             item.kind,
             item.name,
-            "created" if placeholder else "updated",
+            action,
             remote_id,
             kept_message(len(kept)) if kept else None,
             KEPT_HINT if kept else None,
-            kept=kept_paths,
+            kept=kept,
         )
+
+    async def _record_untouched(self, item: ResourcePlan, remote_id: str, desired_fp: str) -> None:
+        """No write, but a resource state does not know yet (adopted, or recorded before per-field hashes)
+        is recorded as the remote is, so the next plan judges its fields instead of calling them drift."""
+        entry = self.state.get(item.kind, item.name)
+        if item.remote_body is None or (
+            entry is not None and entry.id == remote_id and entry.fields is not None
+        ):
+            return
+        self._record_applied(item, remote_id, desired_fp, item.remote_body)
+        await self._save()
 
     def _record_applied(
         self,
@@ -341,7 +400,9 @@ class SyncEngine:
             remote_body = await self._write(kind, remote_id, body)
         self._record_applied(item, remote_id, desired_fp, remote_body)
         await self._save()
-        return Outcome(kind, name, "adopted" if adopted else "created", remote_id)
+        # An adopted agent may hold map keys the config lacks, which the PATCH above could not remove.
+        unapplied = still_differing(remote_body, desired_body, [])
+        return self._outcome(item, "adopted" if adopted else "created", remote_id, [], unapplied)
 
     async def _create_placeholder(self, item: ResourcePlan) -> None:
         """A minimal agent with our tags (adoptable after a crash), only to obtain its id."""

@@ -25,6 +25,7 @@ PROGRESS = {
     "failed": "✗ failed",
     "skipped": "✗ skipped",
     "kept": "! kept remote values of",
+    "not-applied": "✗ could not apply changes to",
 }
 
 
@@ -130,7 +131,9 @@ def _sync_locked(
                 app.out.json(sync_json(the_plan, result, api.stats.as_dict()))
             else:
                 render_sync(app.out, the_plan, result)
-            # Kept drifted fields exit 1 too: CI must notice that the remote and the config disagree.
-            return int(ExitCode.ERROR) if result.failures or result.kept_fields else int(ExitCode.OK)
+            # Kept drifted fields and changes no write could make exit 1 too: CI must notice that the
+            # remote and the config still disagree.
+            disagree = result.failures or result.kept_fields or result.unapplied_fields
+            return int(ExitCode.ERROR) if disagree else int(ExitCode.OK)
 
     return asyncio.run(plan_and_apply())

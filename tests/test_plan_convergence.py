@@ -1,0 +1,281 @@
+"""Removals converge or are reported, never claimed: plan and sync end to end over loopback HTTP.
+
+The agent PATCH is a deep merge (objects merge, lists and scalars replace), so a key removed locally from a
+map whose keys are user data (``data_collection``, dynamic variable placeholders…) cannot be removed by sync:
+the plan marks it, sync reports it as not applied (exit 1) and a second sync makes no write for it. Removals
+that a write can express — a tool's request header (the whole ``tool_config`` is sent), a list entry (lists
+replace), a model key (it resets to the schema default, which is sent) — converge in one sync.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ServedEmulator
+from tests.helpers import run_cli
+from tests.sync_support import KEYS, remote_get, remote_patch, state, write_project
+
+AGENT = """\
+name: Order Desk
+conversation_config:
+  agent:
+    first_message: Hello!
+    prompt:
+      prompt: You help with orders.
+      temperature: 0.3
+    dynamic_variables:
+      dynamic_variable_placeholders:
+        customer_name: Guest
+        region: EU
+platform_settings:
+  evaluation:
+    criteria:
+      - id: resolved
+        name: Resolved
+        conversation_goal_prompt: The issue was resolved.
+      - id: polite
+        name: Polite
+        conversation_goal_prompt: The agent stayed polite.
+  data_collection:
+    order_number:
+      type: string
+      description: The order number.
+    email:
+      type: string
+      description: The customer's e-mail address.
+"""
+
+ORDER_NUMBER_BLOCK = """\
+    order_number:
+      type: string
+      description: The order number.
+"""
+DATA_COLLECTION = "platform_settings.data_collection"
+
+
+@pytest.fixture
+def project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
+    root = write_project(tmp_path / "proj", served_emulator.url, agents={"desk": AGENT})
+    sync(root)
+    return root
+
+
+def cli(project: Path, *args: str, expect: int = 0) -> tuple[str, str]:
+    result = run_cli(list(args), cwd=project, expect=expect, env=KEYS)
+    return result.stdout, result.stderr
+
+
+def sync(project: Path, *args: str, expect: int = 0) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(cli(project, "sync", "--json", *args, expect=expect)[0])
+    return data
+
+
+def plan(project: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(cli(project, "plan", "--json")[0])
+    return data
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def remote_agent(project: Path, url: str) -> dict[str, Any]:
+    agent_id = state(project, "staging")["agents"]["desk"]["id"]
+    data: dict[str, Any] = remote_get(url, f"/v1/convai/agents/{agent_id}").json()
+    return data
+
+
+def test_removed_map_key_is_reported_not_claimed_and_a_rerun_writes_nothing(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    config = project / "agents" / "desk.yaml"
+    edit(config, ORDER_NUMBER_BLOCK, "")
+    path = f"{DATA_COLLECTION}.order_number"
+
+    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
+    assert f"{path}: " in stdout and "→ (removed — sync cannot remove this key ✗)" in stdout
+    assert "the API's agent PATCH merges maps" in stdout
+    assert "1 field sync cannot apply (✗)." in stdout
+    planned = plan(project)
+    assert planned["summary"]["cannot_apply"] == 1
+    [change] = planned["resources"][0]["changes"]
+    assert change["path"] == path and change["change"] == "removed" and change["cannot_apply"]
+
+    first = sync(project, expect=1)
+    assert first["requests"]["writes"] == 0  # nothing else to apply: no write at all
+    [outcome] = first["results"]
+    assert outcome["result"] == "not-applied" and outcome["not_applied"] == [path]
+    assert "dashboard" in outcome["hint"]
+    assert first["fields_not_applied"] == 1
+    collected = remote_agent(project, served_emulator.url)["platform_settings"]["data_collection"]
+    assert "order_number" in collected
+
+    # The human summary names it and what to do; the rerun writes nothing and fails the same way.
+    stdout, _ = cli(project, "sync", expect=1)
+    assert "1 field not applied" in stdout and f"      {path}" in stdout and "hint: delete them" in stdout
+    assert "0 updated" in stdout
+    again = sync(project, expect=1)
+    assert again["requests"]["writes"] == 0 and again["results"][0]["not_applied"] == [path]
+
+    # Other changes of the same agent are applied; the removal is still reported, and the rerun is quiet.
+    edit(config, "temperature: 0.3", "temperature: 0.2")
+    mixed = sync(project, expect=1)
+    assert mixed["requests"]["writes"] == 1
+    assert mixed["results"][0]["result"] == "updated" and mixed["results"][0]["not_applied"] == [path]
+    remote = remote_agent(project, served_emulator.url)
+    assert remote["conversation_config"]["agent"]["prompt"]["temperature"] == 0.2
+    assert sync(project, expect=1)["requests"]["writes"] == 0
+
+    # Putting the key back converges: nothing to write, nothing to report.
+    edit(config, "  data_collection:\n", "  data_collection:\n" + ORDER_NUMBER_BLOCK)
+    assert plan(project)["has_changes"] is False
+    final = sync(project)
+    assert final["requests"]["writes"] == 0 and final["fields_not_applied"] == 0
+
+
+def test_whole_user_maps_removed_list_each_key(project: Path, served_emulator: ServedEmulator) -> None:
+    config = project / "agents" / "desk.yaml"
+    edit(
+        config,
+        "    dynamic_variables:\n      dynamic_variable_placeholders:\n"
+        "        customer_name: Guest\n        region: EU\n",
+        "    dynamic_variables:\n      dynamic_variable_placeholders:\n        customer_name: Guest\n",
+    )
+    text = config.read_text()
+    config.write_text(text[: text.index("  data_collection:")])
+    planned = plan(project)
+    blocked = sorted(c["path"] for c in planned["resources"][0]["changes"] if c.get("cannot_apply"))
+    assert blocked == [
+        "conversation_config.agent.dynamic_variables.dynamic_variable_placeholders.region",
+        f"{DATA_COLLECTION}.email",
+        f"{DATA_COLLECTION}.order_number",
+    ]
+    result = sync(project, expect=1)
+    assert sorted(result["results"][0]["not_applied"]) == blocked
+    assert sync(project, expect=1)["requests"]["writes"] == 0
+
+
+def test_a_map_key_added_remotely_is_drift_and_not_even_force_removes_it(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    agent_id = state(project, "staging")["agents"]["desk"]["id"]
+    added = {"type": "boolean", "description": "Asked for a refund."}
+    response = remote_patch(
+        served_emulator.url,
+        f"/v1/convai/agents/{agent_id}",
+        {"platform_settings": {"data_collection": {"refund": added}}},
+    )
+    assert response.status_code == 200
+    path = f"{DATA_COLLECTION}.refund"
+    stdout, _ = cli(project, "plan")
+    assert f"{path}: remote: " in stdout and "local: (absent)  (✗ not even --force can remove it)" in stdout
+
+    kept = sync(project, expect=1)
+    assert kept["results"][0]["result"] == "kept" and kept["results"][0]["kept"] == [path]
+    forced = sync(project, "--force", expect=1)
+    assert forced["requests"]["writes"] == 0
+    assert forced["results"][0]["result"] == "not-applied" and forced["results"][0]["not_applied"] == [path]
+    assert "refund" in remote_agent(project, served_emulator.url)["platform_settings"]["data_collection"]
+
+
+def test_removed_tool_request_header_converges(project: Path, served_emulator: ServedEmulator) -> None:
+    tool = project / "tools" / "lookup.yaml"
+    edit(tool, "  request_headers:\n", "  request_headers:\n    X-Trace: on\n")
+    assert sync(project)["requests"]["writes"] == 1
+    edit(tool, "    X-Trace: on\n", "")
+    planned = plan(project)
+    [change] = planned["resources"][0]["changes"]
+    assert change["path"] == "tool_config.api_schema.request_headers.X-Trace"
+    assert change["change"] == "removed" and "cannot_apply" not in change
+    result = sync(project)
+    assert result["results"][0]["result"] == "updated" and "not_applied" not in result["results"][0]
+    tool_id = state(project, "staging")["tools"]["lookup"]["id"]
+    remote = remote_get(served_emulator.url, f"/v1/convai/tools/{tool_id}").json()
+    assert set(remote["tool_config"]["api_schema"]["request_headers"]) == {"Authorization"}
+    assert plan(project)["has_changes"] is False
+    assert sync(project)["requests"]["writes"] == 0
+
+
+def test_removed_list_entry_and_model_keys_converge(project: Path, served_emulator: ServedEmulator) -> None:
+    config = project / "agents" / "desk.yaml"
+    edit(
+        config,
+        "      - id: polite\n        name: Polite\n"
+        "        conversation_goal_prompt: The agent stayed polite.\n",
+        "",
+    )
+    # Model keys (not user data): removing them resets them to the schema default, which a PATCH can send.
+    edit(config, "      temperature: 0.3\n", "")
+    edit(config, "    first_message: Hello!\n", "")
+    planned = plan(project)
+    changes = {c["path"]: c for c in planned["resources"][0]["changes"]}
+    assert planned["summary"]["cannot_apply"] == 0
+    assert changes["platform_settings.evaluation.criteria[1]"]["change"] == "removed"
+    assert changes["conversation_config.agent.prompt.temperature"]["remote"] == 0.3
+    assert changes["conversation_config.agent.first_message"]["remote"] == "Hello!"
+    result = sync(project)
+    assert result["results"][0]["result"] == "updated" and result["fields_not_applied"] == 0
+    remote = remote_agent(project, served_emulator.url)
+    assert [c["id"] for c in remote["platform_settings"]["evaluation"]["criteria"]] == ["resolved"]
+    assert (
+        remote["conversation_config"]["agent"]["first_message"]
+        == changes["conversation_config.agent.first_message"]["local"]
+    )
+    assert plan(project)["has_changes"] is False
+    assert sync(project)["requests"]["writes"] == 0
+
+
+def test_the_emulator_refuses_null_for_a_map_entry_as_pydantic_would(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    """Why sync does not send ``{"order_number": null}`` (JSON merge-patch): a ``dict[str, Model]`` field
+    given ``None`` is a 422 on a Pydantic server, and the emulator answers the same."""
+    agent_id = state(project, "staging")["agents"]["desk"]["id"]
+    response = remote_patch(
+        served_emulator.url,
+        f"/v1/convai/agents/{agent_id}",
+        {"platform_settings": {"data_collection": {"order_number": None}}},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == [
+        "body",
+        "platform_settings",
+        "data_collection",
+        "order_number",
+    ]
+
+
+def test_planner_marks_only_removals_a_merge_cannot_express() -> None:
+    from agents_cli.normalise import normalise_desired, normalise_remote
+    from agents_cli.planner import RemoteResource, plan_resource
+    from agents_cli.state import State
+
+    declared: dict[str, set[str]] = {"tool": {"t"}, "test": set(), "agent": {"a"}}
+    local = {"name": "A", "conversation_config": {}, "platform_settings": {"evaluation": {"criteria": []}}}
+    remote = {
+        **local,
+        "platform_settings": {
+            "data_collection": {"x": {"type": "string", "description": "d"}},
+            "evaluation": {"criteria": [{"id": "c", "name": "C", "conversation_goal_prompt": "g"}]},
+        },
+    }
+    desired = normalise_desired("agent", "a", local, ids={}, declared=declared, environ={})
+    item = plan_resource(desired, RemoteResource("agent_1", normalise_remote("agent", remote)), State("dev"))
+    marked = {change.path: bool(change.cannot_apply) for change in item.changes}
+    assert marked == {f"{DATA_COLLECTION}.x": True, "platform_settings.evaluation.criteria[0]": False}
+
+    tool = {"type": "webhook", "name": "t", "description": "d", "api_schema": {"url": "https://e.x/"}}
+    with_header = {**tool, "api_schema": {**tool["api_schema"], "request_headers": {"X-Trace": "on"}}}
+    desired = normalise_desired("tool", "t", tool, ids={}, declared=declared, environ={})
+    found = RemoteResource("tool_1", normalise_remote("tool", {"tool_config": with_header}))
+    item = plan_resource(desired, found, State("dev"))
+    assert [(c.path, c.cannot_apply) for c in item.changes] == [
+        ("tool_config.api_schema.request_headers.X-Trace", None)
+    ]
