@@ -14,9 +14,22 @@ from typing import Any
 from agents_cli.loader import Document, KeyPath, LoadError, load_file
 from agents_cli.project import Project, Resource
 
-# Editors use ``$schema`` in JSON configs to find the JSON Schema; the API does not know the key, so it is
-# dropped when a config is loaded (before validation and before anything is sent).
+# Editors use ``$schema`` in JSON configs to find the JSON Schema, and top-level ``x-*`` keys hold YAML
+# anchors (``x-common: &common …``) as in docker-compose files. The API knows neither, so they are dropped
+# when a config is loaded (before anything is sent); the schemas allow them at the top level only.
 EDITOR_ONLY_KEYS = ("$schema",)
+EXTENSION_KEY_PREFIX = "x-"
+
+
+def is_editor_only_key(key: object) -> bool:
+    return isinstance(key, str) and (key in EDITOR_ONLY_KEYS or key.startswith(EXTENSION_KEY_PREFIX))
+
+
+def strip_editor_keys(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without its top-level editor-only keys (the same object when it has none)."""
+    if any(is_editor_only_key(key) for key in data):
+        return {key: value for key, value in data.items() if not is_editor_only_key(key)}
+    return data
 
 
 def deep_merge(base: Any, overlay: Any) -> Any:
@@ -77,9 +90,7 @@ def _config_mapping(document: Document) -> dict[str, Any]:
         raise LoadError(
             document.path, line, column, "a config file must contain a mapping (key: value pairs)"
         )
-    if any(key in data for key in EDITOR_ONLY_KEYS):
-        data = {key: value for key, value in data.items() if key not in EDITOR_ONLY_KEYS}
-    return data
+    return strip_editor_keys(data)
 
 
 def load_document(path: Path, cache: dict[Path, Document] | None = None) -> Document:

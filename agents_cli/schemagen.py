@@ -246,11 +246,50 @@ def _catalog(source: Schema, catalog_name: str) -> Schema:
     return out
 
 
+EDITOR_KEYS: Schema = {
+    "$schema": {"type": "string", "description": "Editor hint (JSON Schema location); ignored by agents."}
+}
+EXTENSION_KEYS: Schema = {
+    "^x-": {"description": "Extension key (e.g. a home for YAML anchors); ignored by agents, never sent."}
+}
+
+
+def _with_editor_keys(node: Schema) -> Schema:
+    """A top-level object schema that also allows ``$schema`` and ``x-*`` keys (configs.strip_editor_keys)."""
+    out = dict(node)
+    out["properties"] = {**EDITOR_KEYS, **node.get("properties", {})}
+    out["patternProperties"] = {**EXTENSION_KEYS, **node.get("patternProperties", {})}
+    return out
+
+
+FILE_VARIANT_SUFFIX = "-File"
+
+
+def _allow_editor_keys(body: Schema, defs: dict[str, Schema]) -> Schema:
+    """Top level of a config file: the object itself, or for a tagged union each branch's model as a
+    ``<Name>-File`` variant (the models forbid unknown keys and are shared with nested uses, so they are
+    copied, not changed). ``defs`` gains the variants."""
+    if "allOf" not in body:
+        return _with_editor_keys(body)
+    branches = []
+    for branch in body["allOf"]:
+        ref = branch.get("then", {}).get("$ref", "")
+        name = ref.rsplit("/", 1)[-1]
+        target = defs.get(name) if ref.startswith("#/$defs/") else None
+        if target is not None and "properties" in target:
+            defs[name + FILE_VARIANT_SUFFIX] = _with_editor_keys(target)
+            branch = {**branch, "then": {"$ref": f"#/$defs/{name}{FILE_VARIANT_SUFFIX}"}}
+        branches.append(branch)
+    return {**body, "allOf": branches, "properties": {**EDITOR_KEYS, **body.get("properties", {})}}
+
+
 def _document(title: str, description: str, body: Schema, defs: dict[str, Schema]) -> Schema:
+    defs = dict(defs)
+    body = _allow_editor_keys(body, defs)
     document: Schema = {"$schema": DIALECT, "title": title, "description": description}
     document.update(body)
     if defs:
-        document["$defs"] = defs
+        document["$defs"] = dict(sorted(defs.items()))
     return document
 
 

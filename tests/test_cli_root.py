@@ -48,3 +48,19 @@ def test_rename_is_wired_into_the_cli(tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "agents.json").read_text())
     assert list(manifest["agents"]) == ["front-desk"]
     run_cli(["validate"], cwd=tmp_path)
+
+
+def test_top_level_x_keys_hold_yaml_anchors_and_are_never_sent(tmp_path: Path) -> None:
+    run_cli(["init", "."], cwd=tmp_path)
+    run_cli(["add", "agent", "Bot", "--template", "minimal"], cwd=tmp_path)
+    config = tmp_path / "agents" / "bot.yaml"
+    config.write_text(
+        "x-shared:\n  greeting: &greeting Hello from the anchor!\n"
+        "name: Bot\nconversation_config:\n  agent:\n    first_message: *greeting\n"
+        "    prompt:\n      prompt: You help.\n"
+    )
+    run_cli(["validate"], cwd=tmp_path)
+    plan = json.loads(run_cli(["plan", "--json"], cwd=tmp_path).stdout)
+    rendered = json.dumps(plan)
+    assert "Hello from the anchor!" in rendered  # the anchored value is used…
+    assert "x-shared" not in rendered  # …and the holder key is not part of the agent

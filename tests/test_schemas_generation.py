@@ -104,8 +104,12 @@ def test_every_api_object_with_properties_is_closed_or_deliberately_open(name: s
     for node in schema_nodes(vendored_schemas()[name]):
         if "properties" in node and node.get("additionalProperties") is not False:
             open_objects.append(node)
-    # Discriminated unions only list the tag; the branch they dispatch to is closed.
-    assert all(list(node["properties"]) == [node["required"][0]] and "allOf" in node for node in open_objects)
+    # Discriminated unions only list the tag (and the top level the editor-only `$schema`); the branch they
+    # dispatch to is closed.
+    assert all(
+        [key for key in node["properties"] if key != "$schema"] == [node["required"][0]] and "allOf" in node
+        for node in open_objects
+    )
 
 
 def test_catalog_components_become_warnings_not_enums() -> None:
@@ -123,13 +127,13 @@ def test_tool_schema_is_the_tool_config_itself_discriminated_by_type() -> None:
     assert tool["required"] == ["type"]
     assert tool["properties"]["type"]["enum"] == ["client", "mcp", "system", "webhook"]
     targets = [branch["then"]["$ref"] for branch in tool["allOf"]]
-    assert "#/$defs/WebhookToolConfig-Input" in targets
+    assert "#/$defs/WebhookToolConfig-Input-File" in targets  # the model plus the top-level editor keys
 
 
 def test_test_schema_is_discriminated_by_type_over_the_three_test_kinds() -> None:
     test = vendored_schemas()["test.schema.json"]
     assert test["properties"]["type"]["enum"] == ["llm", "simulation", "tool"]
-    targets = {branch["then"]["$ref"].rsplit("/", 1)[1] for branch in test["allOf"]}
+    targets = {branch["then"]["$ref"].rsplit("/", 1)[1].removesuffix("-File") for branch in test["allOf"]}
     assert targets == {
         "CreateResponseUnitTestRequest",
         "CreateToolCallUnitTestRequest",
@@ -241,3 +245,27 @@ def test_generator_script_reads_a_spec_from_a_url(tmp_path: Path) -> None:
         server.server_close()
     agent = json.loads((out / "agent.schema.json").read_text(encoding="utf-8"))
     assert agent["$defs"]["LLM"]["x-catalog-enum"] == ["a", "b"]
+
+
+@pytest.mark.parametrize("kind", ["agent", "tool", "test"])
+def test_config_files_may_carry_editor_keys_at_the_top_level_only(kind: str) -> None:
+    from agents_cli.schema_check import check
+
+    minimal = {
+        "agent": {"conversation_config": {}},
+        "tool": {"type": "client", "name": "x", "description": "d"},
+        "test": {
+            "type": "llm",
+            "name": "t",
+            "chat_history": [],
+            "success_condition": "c",
+            "success_examples": [],
+            "failure_examples": [],
+        },
+    }[kind]
+    assert check(kind, minimal) == []
+    with_keys = {"$schema": "../.agents/schemas/x.json", "x-common": {"anchor": 1}, **minimal}
+    assert [i for i in check(kind, with_keys) if i.severity == "error"] == []
+    # …but an x- key deeper down is still an unknown key (the API would drop it)
+    nested = {**minimal, "platform_settings": {"x-note": 1}} if kind == "agent" else {**minimal, "y-typo": 1}
+    assert any(i.severity == "error" for i in check(kind, nested))

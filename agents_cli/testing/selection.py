@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agents_cli.configs import EDITOR_ONLY_KEYS, deep_merge, load_document, load_resource
+from agents_cli.configs import deep_merge, load_document, load_resource, strip_editor_keys
 from agents_cli.errors import ConfigError, UsageError
 from agents_cli.loader import Document
 from agents_cli.project import Project
@@ -80,7 +80,7 @@ def load_scenarios(project: Project, env: str) -> list[Scenario]:
         for relative in files:
             document = load_document(project.path(relative), cache)
             content = document.data if isinstance(document.data, dict) else {}
-            data = deep_merge(data, {k: v for k, v in content.items() if k not in EDITOR_ONLY_KEYS})
+            data = deep_merge(data, strip_editor_keys(content))
         scenarios.append(parse_scenario(name, data, source=" + ".join(str(f) for f in files)))
     return scenarios
 
