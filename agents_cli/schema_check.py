@@ -129,7 +129,7 @@ def _issues(error: ValidationError, strict: bool, validator: Validator) -> list[
     if keyword == "required":
         return [SchemaIssue(path, message, "error") for message in _missing_messages(error)]
     if keyword == CATALOG_KEYWORD:
-        return [SchemaIssue(path, _catalog_message(error), "error" if strict else "warning")]
+        return [SchemaIssue(path, _catalog_message(error, strict), "error" if strict else "warning")]
     schema_path = error.absolute_schema_path
     if len(schema_path) >= 2 and schema_path[-2] == "propertyNames":
         return [SchemaIssue((*path, str(error.instance)), _name_message(error), "error")]
@@ -220,11 +220,13 @@ def _missing_messages(error: ValidationError) -> list[str]:
     return messages
 
 
-def _catalog_message(error: ValidationError) -> str:
+def _catalog_message(error: ValidationError, strict: bool) -> str:
     values: Any = error.validator_value
     known = list(values)
     match = _closest(str(error.instance), [str(value) for value in known])
     hint = f"did you mean {match!r}?" if match else f"{len(known)} known values"
+    if strict:
+        return f"{error.message} ({hint}); rejected by --strict (without it this is a warning)"
     return f"{error.message} ({hint}); the server may accept it"
 
 
@@ -303,7 +305,7 @@ def _type_message(expected: object, value: object) -> str:
     elif isinstance(value, bool):
         message += f" {str(value).lower()}"
     if "boolean" in shown and isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
-        message += " (YAML 1.2: write true/false)"
+        message += " (write true/false)"
     return message
 
 
