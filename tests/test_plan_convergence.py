@@ -22,6 +22,8 @@ from tests.sync_support import KEYS, remote_get, remote_patch, state, write_proj
 AGENT = """\
 name: Order Desk
 conversation_config:
+  turn:
+    initial_wait_time: 5
   agent:
     first_message: Hello!
     prompt:
@@ -214,16 +216,20 @@ def test_removed_list_entry_and_model_keys_converge(project: Path, served_emulat
     # Model keys (not user data): removing them resets them to the schema default, which a PATCH can send.
     edit(config, "      temperature: 0.3\n", "")
     edit(config, "    first_message: Hello!\n", "")
+    edit(config, "  turn:\n    initial_wait_time: 5\n", "")  # nullable without a default: reset to null
     planned = plan(project)
     changes = {c["path"]: c for c in planned["resources"][0]["changes"]}
     assert planned["summary"]["cannot_apply"] == 0
     assert changes["platform_settings.evaluation.criteria[1]"]["change"] == "removed"
     assert changes["conversation_config.agent.prompt.temperature"]["remote"] == 0.3
     assert changes["conversation_config.agent.first_message"]["remote"] == "Hello!"
+    waited = changes["conversation_config.turn.initial_wait_time"]
+    assert (waited["change"], waited["remote"], waited["local"]) == ("changed", 5, None)
     result = sync(project)
     assert result["results"][0]["result"] == "updated" and result["fields_not_applied"] == 0
     remote = remote_agent(project, served_emulator.url)
     assert [c["id"] for c in remote["platform_settings"]["evaluation"]["criteria"]] == ["resolved"]
+    assert remote["conversation_config"]["turn"]["initial_wait_time"] is None
     assert (
         remote["conversation_config"]["agent"]["first_message"]
         == changes["conversation_config.agent.first_message"]["local"]
