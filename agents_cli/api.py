@@ -19,6 +19,18 @@ resolves it by looking the resource up (``find_existing``) and posts again only 
 POSTs surface it to the caller (a duplicate test run is worse than a clear error). Idle keep-alive
 connections are closed by the client after ``KEEPALIVE_EXPIRY`` seconds, before a server's usual 5 s, so a
 POST is not sent on a connection the server is just closing (which would be ambiguous).
+
+How many times. Statuses worth waiting for (429, 5xx) get ``RetryPolicy.max_attempts``; no connection
+(refused, DNS, TLS, connect timeout) only ``connect_attempts`` with short backoff, since a refused port does
+not open in ten seconds; a read timeout, which already waited, ``timeout_attempts``. Timeouts: 10 s to
+connect, 60 s to read, ``AGENTS_HTTP_TIMEOUT`` overrides (see ``api_failures``). The final error says how
+many attempts were made; with ``--debug`` every retry is logged (method, path, what failed, the wait),
+never a header.
+
+Shutdown. Leaving ``async with`` cancels and awaits every other task still using the client (e.g. the siblings
+of a failed ``asyncio.gather``) before the connections close, so no request or connection attempt outlives
+the client (``asyncio.run`` would otherwise close the loop under them: "coroutine … was never awaited").
+``gather_or_cancel`` is ``asyncio.gather`` with that behaviour built in.
 """
 
 from __future__ import annotations
@@ -28,14 +40,18 @@ import email.utils
 import logging
 import random
 import time
+import weakref
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
+from agents_cli.api_failures import Target, attempts_note, http_timeouts, transport_failure
 from agents_cli.errors import RemoteError
+
+T = TypeVar("T")
 
 log = logging.getLogger("agents_cli.api")
 
@@ -49,6 +65,8 @@ NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
     httpx.ConnectTimeout,
     httpx.PoolTimeout,
 )
+# No connection or no answer in time: retrying more than this rarely helps and only makes people wait.
+NO_ANSWER_ERRORS: tuple[type[httpx.TransportError], ...] = (httpx.ConnectError, httpx.TimeoutException)
 KEEPALIVE_EXPIRY = 4.0
 # The API caps page_size at 100 for every convai list.
 PAGE_SIZE = 100
@@ -61,6 +79,10 @@ class RetryPolicy:
     max_delay: float = 10.0
     # A Retry-After larger than this is treated as a refusal, not something to sleep through.
     max_retry_after: float = 60.0
+    # No connection (refused, DNS, TLS, connect timeout): a few quick tries, not eight.
+    connect_attempts: int = 3
+    # A read/write timeout already waited the whole timeout: one more try, then a clear error.
+    timeout_attempts: int = 2
 
 
 @dataclass
@@ -110,6 +132,13 @@ def refused_before_processing(status: int, retry_after: float | None) -> bool:
     return status == 429 or (status == 503 and retry_after is not None)
 
 
+def _with_note(error: RemoteError, note: str) -> RemoteError:
+    hint = error.hint
+    if hint is None and error.status is not None and error.status >= 500:
+        hint = "the API kept failing; try again in a few minutes (run with --debug to see each retry)"
+    return RemoteError(f"{error.message} ({note})", status=error.status, hint=hint, body=error.body)
+
+
 def _retry_after_seconds(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after")
     if not value:
@@ -155,25 +184,33 @@ class ApiClient:
         api_key: str,
         *,
         api_key_env: str = "ELEVENLABS_API_KEY",
+        environment: str | None = None,
+        base_url_source: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
-        timeout: float = 30.0,
+        timeout: float | None = None,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
+        """``environment`` and ``base_url_source`` (where the URL came from) only feed error hints.
+        ``timeout``: the read limit in seconds; default ``AGENTS_HTTP_TIMEOUT``, else 60 (connect 10)."""
         self.base_url = base_url.rstrip("/")
         self.api_key_env = api_key_env
+        self.environment = environment
         self.concurrency = concurrency
         self.retry = retry or RetryPolicy()
         self.stats = RequestStats()
+        self.timeouts = http_timeouts(timeout)
+        self.target = Target(self.base_url, base_url_source, self.timeouts)
         self._api_key = api_key
         self._transport = transport
-        self._timeout = timeout
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._semaphore = asyncio.Semaphore(concurrency)
         self._client: httpx.AsyncClient | None = None
+        # Tasks that sent requests through this client; cancelled on exit if still running.
+        self._users: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
 
     async def __aenter__(self) -> ApiClient:
         limits = httpx.Limits(
@@ -184,7 +221,7 @@ class ApiClient:
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             headers={"xi-api-key": self._api_key, "accept": "application/json"},
-            timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 10.0)),
+            timeout=self.timeouts.as_httpx(),
             limits=limits,
             transport=self._transport,
             # Plain-HTTP URLs (the emulator, a local proxy) never use TLS: skip loading the CA bundle.
@@ -193,6 +230,14 @@ class ApiClient:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        # A failed gather leaves its other tasks running: stop them while the client is still open, so
+        # none is cut off mid-connect when the loop closes (their connect coroutines would never be awaited).
+        current = asyncio.current_task()
+        leftovers = [task for task in self._users if task is not current and not task.done()]
+        for task in leftovers:
+            task.cancel()
+        if leftovers:
+            await asyncio.wait(leftovers)
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -211,6 +256,9 @@ class ApiClient:
     ) -> httpx.Response:
         if self._client is None:
             raise RuntimeError("ApiClient used outside 'async with'")
+        task = asyncio.current_task()
+        if task is not None:
+            self._users.add(task)
         async with self._semaphore:
             self.stats.by_method[method] += 1
             started = time.perf_counter()
@@ -230,7 +278,8 @@ class ApiClient:
         status = response.status_code
         hint: str | None = None
         if status == 401:
-            hint = f"check {self.api_key_env} (environment variable or .env) or run 'agents auth'"
+            login = f"agents auth login --env {self.environment}" if self.environment else "agents auth login"
+            hint = f"the key was refused: check {self.api_key_env} (variable or .env) or run '{login}'"
         elif status == 403:
             hint = f"the key in {self.api_key_env} lacks a permission for {method} {path}"
         elif status == 422 and lines:
@@ -259,15 +308,23 @@ class ApiClient:
             idempotent = method.upper() not in NON_IDEMPOTENT_METHODS
         attempt = 0
         while True:
+            attempt += 1
             retry_after: float | None = None
+            limit = self.retry.max_attempts
             try:
                 response = await self._send_once(method, path, params, json)
-            except NOT_SENT_ERRORS as exc:
-                failure: BaseException | RemoteError = exc  # never reached the server
-            except httpx.TransportError as exc:  # dropped mid-request, read/write timeout, protocol error
-                if not idempotent:
-                    raise AmbiguousRequest(method, path, exc) from exc
-                failure = exc
+            except httpx.TransportError as exc:
+                if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.PoolTimeout):
+                    limit = min(limit, self.retry.timeout_attempts)  # each attempt already waited
+                elif isinstance(exc, NO_ANSWER_ERRORS):
+                    limit = min(limit, self.retry.connect_attempts)
+                if not idempotent and not isinstance(exc, NOT_SENT_ERRORS):
+                    # Dropped mid-request, read/write timeout, protocol error: maybe processed.
+                    cause = transport_failure(self.target, method, path, exc, attempt)
+                    raise AmbiguousRequest(method, path, cause) from exc
+                if attempt >= limit:
+                    raise transport_failure(self.target, method, path, exc, attempt) from exc
+                what = type(exc).__name__
             else:
                 status = response.status_code
                 if status < 400:
@@ -284,18 +341,15 @@ class ApiClient:
                 if not idempotent and not refused_before_processing(status, retry_after):
                     raise AmbiguousRequest(method, path, error)  # the server may have acted before failing
                 if retry_after is not None and retry_after > self.retry.max_retry_after:
-                    raise error
-                failure = error
-            attempt += 1
-            if attempt >= self.retry.max_attempts:
-                if isinstance(failure, RemoteError):
-                    raise failure
-                raise RemoteError(
-                    f"{method} {path}: {type(failure).__name__}: {failure}",
-                    hint=f"could not reach {self.base_url}; check the network or --base-url",
-                ) from failure
+                    raise _with_note(error, f"the server asked to retry after {retry_after:.0f} s")
+                if attempt >= limit:
+                    raise _with_note(error, attempts_note(attempt))
+                what = str(status)
+            delay = self._backoff(attempt, retry_after)
+            # Method, path, what failed and the wait: never a header (the key).
+            log.debug("%s %s -> %s; retry %d of %d in %.2f s", method, path, what, attempt, limit - 1, delay)
             self.stats.retries += 1
-            await self._sleep(self._backoff(attempt, retry_after))
+            await self._sleep(delay)
 
     async def get(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
         return await self.request("GET", path, params=params)
@@ -352,7 +406,19 @@ class ApiClient:
         query: dict[str, Any] = {"page_size": PAGE_SIZE, **(params or {})}
         seen_cursors: set[str] = set()
         while True:
-            page = await self.get(path, params=query)
+            try:
+                page = await self.get(path, params=query)
+            except RemoteError as exc:
+                if exc.status != 404:
+                    raise
+                # A collection does not vanish: the base URL is wrong (a proxy without /v1/convai, a typo).
+                detail = exc.message.partition(": 404 ")[2] or "Not Found"
+                raise RemoteError(
+                    f"GET {self.base_url}{path}: 404 {detail}",
+                    status=404,
+                    hint=f"{self.base_url} does not serve the convai API: {self.target.reach_hint()}",
+                    body=exc.body,
+                ) from exc
             if not isinstance(page, dict):
                 raise RemoteError(f"GET {path}: expected an object with {item_key!r}")
             items.extend(item for item in page.get(item_key) or [] if isinstance(item, dict))
@@ -361,3 +427,20 @@ class ApiClient:
                 return items
             seen_cursors.add(cursor)
             query = {**query, "cursor": cursor}
+
+
+async def gather_or_cancel(*coroutines: Coroutine[Any, Any, T]) -> list[T]:
+    """``asyncio.gather`` that, when one fails, cancels and awaits the others before raising that first
+    error (not an ``ExceptionGroup``): nothing is left running on a client that is about to close."""
+    tasks: list[asyncio.Task[T]] = []
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(coroutine) for coroutine in coroutines]
+    except BaseExceptionGroup as failed:
+        raise _first_leaf(failed) from None
+    return [task.result() for task in tasks]
+
+
+def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents_cli.api import DEFAULT_CONCURRENCY, ApiClient, RetryPolicy
+from agents_cli.api import DEFAULT_CONCURRENCY, ApiClient, RetryPolicy, gather_or_cancel
 from agents_cli.errors import RemoteError
 from agents_cli.normalise import env_tag, name_tag, remote_name
 from agents_cli.project import Environment, Project
@@ -70,8 +70,30 @@ def build_client(
     from agents_cli.credentials import resolve_api_key
 
     key = resolve_api_key(environment, project.root)
-    url = base_url or os.environ.get("ELEVENLABS_BASE_URL") or environment.resolved_base_url()
-    return ApiClient(url, key.value, api_key_env=environment.api_key_env, concurrency=limit, retry=retry)
+    url, source = _base_url_and_source(environment, base_url)
+    return ApiClient(
+        url,
+        key.value,
+        api_key_env=environment.api_key_env,
+        environment=environment.name,
+        base_url_source=source,
+        concurrency=limit,
+        retry=retry,
+    )
+
+
+def _base_url_and_source(environment: Environment, flag: str | None) -> tuple[str, str]:
+    """The base URL and where it came from, for error hints ("cannot reach …: the URL comes from …")."""
+    if flag:
+        return flag, "--base-url"
+    from_variable = os.environ.get("ELEVENLABS_BASE_URL")
+    if from_variable:
+        return from_variable, "ELEVENLABS_BASE_URL (it overrides agents.json)"
+    name = environment.name
+    if environment.base_url or environment.residency:
+        where = "base_url" if environment.base_url else "residency"
+        return environment.resolved_base_url(), f"{where} of environment {name!r} in agents.json"
+    return environment.resolved_base_url(), f"base_url/residency of environment {name!r} in agents.json"
 
 
 @dataclass
@@ -213,7 +235,7 @@ async def fetch_snapshot(
         if document is not None and remote_id is not None:
             snapshot.found[key] = (remote_id, document, True)
 
-    await asyncio.gather(*(one(key) for key in keys))
+    await gather_or_cancel(*(one(key) for key in keys))
     if prune:
         await _find_orphans(directory, state, declared, snapshot)
     return snapshot
@@ -241,4 +263,4 @@ async def _find_orphans(
         else:
             snapshot.stale.add(key)
 
-    await asyncio.gather(*(check(key, remote_id) for key, remote_id in candidates.items()))
+    await gather_or_cancel(*(check(key, remote_id) for key, remote_id in candidates.items()))
