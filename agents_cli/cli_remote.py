@@ -21,8 +21,18 @@ from agents_cli.cli_app import (
     emulator_app,
 )
 
-
 # Remote commands ------------------------------------------------------------------------------
+ReplaceOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--replace",
+        metavar="NAME",
+        help="Create this agent again from its config (a new id), then delete the old one: applies what a "
+        "PATCH cannot, such as removed map keys (repeatable).",
+    ),
+]
+
+
 def _plan(
     ctx: typer.Context,
     env: EnvOption = None,
@@ -34,6 +44,7 @@ def _plan(
     prune: Annotated[
         bool, typer.Option("--prune", help="Also show remote resources that would be deleted.")
     ] = False,
+    replace: ReplaceOption = None,
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
 ) -> None:
@@ -46,6 +57,7 @@ def _plan(
         detailed_exitcode=detailed_exitcode,
         only=only or [],
         prune=prune,
+        replace=replace or [],
         base_url=base_url,
         concurrency=concurrency,
     )
@@ -64,6 +76,7 @@ def sync(
     prune: Annotated[bool, typer.Option("--prune", help="Delete remote resources removed locally.")] = False,
     only: OnlyOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite remote drift.")] = False,
+    replace: ReplaceOption = None,
     as_json: JsonOption = False,
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
@@ -78,6 +91,7 @@ def sync(
         prune=prune,
         only=only or [],
         force=force,
+        replace=replace or [],
         as_json=as_json,
         base_url=base_url,
         concurrency=concurrency,

@@ -36,6 +36,7 @@ SYMBOLS = {
     "update": ("~", "yellow"),
     "drift": ("!", "magenta"),
     "delete": ("-", "red"),
+    "replace": ("±", "red"),
 }
 
 
@@ -85,6 +86,9 @@ def _header(item: ResourcePlan) -> str:
     details = []
     if item.action == "drift":
         details.append("drift: changed remotely since the last sync")
+    elif item.action == "replace":
+        details.append(f"replace: a new agent from the config, then {item.remote_id} deleted")
+        return f"{item.kind} {item.name} ({', '.join(details)})"
     else:
         details.append(item.action)
     if item.adopted:
@@ -141,6 +145,9 @@ def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
     adopted = result.count("adopted")
     if adopted:
         parts.append(f"{adopted} adopted")
+    replaced = result.count("replaced")
+    if replaced:
+        parts.append(f"{replaced} replaced")
     failures = result.failures
     parts.append(f"{len(failures)} failed")
     kept = result.kept_fields

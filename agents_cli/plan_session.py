@@ -10,8 +10,17 @@ from pathlib import Path
 
 from agents_cli.api import ApiClient
 from agents_cli.desired import DesiredSet, Key, load_desired
+from agents_cli.errors import ConfigError, UsageError
 from agents_cli.normalise import Ids, normalise_remote
-from agents_cli.planner import KIND_ORDER, Plan, RemoteResource, ResourcePlan, plan, plan_resource
+from agents_cli.planner import (
+    KIND_ORDER,
+    Plan,
+    RemoteResource,
+    ResourcePlan,
+    mark_replaced,
+    plan,
+    plan_resource,
+)
 from agents_cli.project import Environment, Project, load_project
 from agents_cli.remote import Directory, Snapshot, claimed_ids, fetch_snapshot
 from agents_cli.state import State, load_other_states, load_state
@@ -172,3 +181,46 @@ async def compute_plan(
         applies.sort(key=lambda item: (KIND_ORDER.index(item.kind), item.name))
         result.resources = applies + [item for item in result.resources if item.action == "delete"]
     return PlanResult(plan=result, snapshot=snapshot, directory=directory, warnings=warnings)
+
+
+def check_replacements(session: Session, names: list[str]) -> None:
+    """``--replace NAME``: declared agents that nothing else references (a replace gives a new id, which a
+    reference resolved earlier in the same run would miss). Checked before anything is read or written."""
+    agents = session.desired.declared.get("agent", set())
+    selected: list[Key] = session.desired.keys()  # a list in dependency order, not a dict view
+    for name in names:
+        if name not in agents:
+            known = ", ".join(sorted(agents)) or "none"
+            raise UsageError(
+                f"--replace {name}: no agent of that name in agents.json (agents: {known})",
+                hint="--replace takes an agent's local name; tools and tests are always written whole",
+            )
+        if ("agent", name) not in selected:
+            raise UsageError(f"--replace {name}: the agent is not selected", hint=f"add --only {name}")
+        users = [
+            f"{kind} {other}"
+            for kind, other in selected
+            if ("agent", name) in session.desired.dependencies((kind, other))
+        ]
+        if users:
+            raise ConfigError(
+                f"--replace {name}: {', '.join(users)} reference{'s' if len(users) == 1 else ''} "
+                f"@agent:{name}, whose id a replace changes",
+                hint="remove the reference, replace and sync, then add it back (it then gets the new id)",
+            )
+
+
+def apply_replacements(the_plan: Plan, names: list[str], *, force: bool) -> None:
+    """Turn the named agents' plans into replaces; drifted fields would be lost, so they need --force."""
+    wanted = set(names)
+    for item in the_plan.resources:
+        if item.kind != "agent" or item.name not in wanted:
+            continue
+        if item.drifted and not force:
+            raise UsageError(
+                f"--replace {item.name}: {len(item.drifted)} field(s) changed remotely since the last sync, "
+                "which the new agent would not have",
+                hint=f"replace anyway with 'agents sync --replace {item.name} --force', or run 'agents pull' "
+                "to take the remote values first",
+            )
+        mark_replaced(item)

@@ -29,7 +29,7 @@ from agents_cli.field_drift import (
 from agents_cli.normalise import SENSITIVE, Desired
 from agents_cli.state import ResourceState, State, fingerprint
 
-Action = Literal["create", "update", "no-op", "drift", "delete"]
+Action = Literal["create", "update", "no-op", "drift", "delete", "replace"]
 KIND_ORDER = ("tool", "test", "agent")
 _MISSING: Any = object()
 
@@ -83,7 +83,7 @@ class ResourcePlan:
 
     @property
     def writes(self) -> bool:
-        return self.action in ("create", "update", "delete", "drift")
+        return self.action in ("create", "update", "delete", "drift", "replace")
 
     @property
     def cannot_apply(self) -> list[FieldChange]:
@@ -122,6 +122,9 @@ class Plan:
     def summary(self) -> str:
         create, update, delete = self.count("create"), self.count("update"), self.count("delete")
         text = f"Plan: {create} to create, {update} to update, {delete} to delete."
+        replace = self.count("replace")
+        if replace:
+            text = text[:-1] + f", {replace} to replace (new id{'s' if replace != 1 else ''})."
         drift = self.count("drift")
         if drift:
             fields = self.drifted_fields
@@ -153,6 +156,7 @@ class Plan:
                 "drifted_fields": self.drifted_fields,
                 "cannot_apply": self.cannot_apply_fields,
                 "no_op": self.count("no-op"),
+                "replace": self.count("replace"),
             },
             "has_changes": self.has_changes,
             "resources": [item.as_dict() for item in self.resources if item.action != "no-op"],
@@ -310,6 +314,17 @@ def plan_resource(item: Desired, remote: RemoteResource | None, state: State) ->
     result.drifted = mask(_mark_unmergeable(item.kind, drifted), item.sensitive)
     result.action = "drift" if result.drifted else "update"
     return result
+
+
+def mark_replaced(item: ResourcePlan) -> None:
+    """``sync --replace``: the agent is created again from its config and the old one deleted, so every
+    difference applies (map keys a PATCH cannot remove included) — at the price of a new id."""
+    if item.action in ("create", "delete"):
+        return
+    item.action = "replace"
+    every = item.changes + item.drifted
+    item.changes = [dataclasses.replace(change, cannot_apply=None, conflict=False) for change in every]
+    item.drifted = []
 
 
 def plan(

@@ -26,7 +26,8 @@ from agents_cli.state import ResourceState, State, fingerprint, write_state_text
 DELETE_ORDER = ("agent", "test", "tool")
 KEPT_HINT = "rerun with --force to overwrite them, or run 'agents pull' to take the remote values"
 UNAPPLIED_HINT = (
-    "delete them in the ElevenLabs dashboard (the next sync records that), or put them back in the config"
+    "delete them in the ElevenLabs dashboard (the next sync records that), put them back in the config, "
+    "or 'agents sync --replace NAME' (the agent is created again: a new id)"
 )
 
 
@@ -55,13 +56,14 @@ def still_differing(remote: dict[str, Any], target: dict[str, Any], kept: list[s
 class Outcome:
     kind: str
     name: str
-    # created | updated | adopted | deleted | recorded | kept | not-applied | failed | skipped
+    # created | updated | replaced | adopted | deleted | recorded | kept | not-applied | failed | skipped
     action: str
     remote_id: str | None = None
     message: str | None = None
     hint: str | None = None
     kept: list[str] = field(default_factory=list)  # drifted field paths whose remote value was kept
     unapplied: list[str] = field(default_factory=list)  # differences the write could not make
+    previous_id: str | None = None  # a replaced agent's old (deleted) id
 
     @property
     def ok(self) -> bool:
@@ -82,6 +84,8 @@ class Outcome:
             data["kept"] = self.kept
         if self.unapplied:
             data["not_applied"] = self.unapplied
+        if self.previous_id:
+            data["previous_id"] = self.previous_id
         return data
 
 
@@ -176,7 +180,7 @@ class SyncEngine:
     def start(self, item: ResourcePlan) -> None:
         """Apply an update (or state refresh) right away, before the rest of the plan is known: only for
         resources whose own id and referenced ids are final (``plan_session`` decides). ``run`` waits."""
-        if item.action in ("create", "delete") or (item.kind, item.name) in self._started:
+        if item.action in ("create", "delete", "replace") or (item.kind, item.name) in self._started:
             raise ValueError(f"only known updates can start early, not {item.action} {item.name!r}")
         task = asyncio.create_task(self._apply_guarded(item, set()))
         self._started[(item.kind, item.name)] = task
@@ -199,7 +203,7 @@ class SyncEngine:
             and (item.kind, item.name) not in self._started
         ]
         for item in applies:
-            if item.action == "create":
+            if item.action in ("create", "replace"):
                 self._id_known[(item.kind, item.name)] = asyncio.Event()
         cyclic = self._cyclic(applies)
         await asyncio.gather(*(self._apply_guarded(item, cyclic) for item in applies), self.finish_started())
@@ -210,7 +214,7 @@ class SyncEngine:
 
     @staticmethod
     def _needs_work(item: ResourcePlan) -> bool:
-        return item.action in ("create", "update", "drift") or item.refresh_state
+        return item.action in ("create", "update", "drift", "replace") or item.refresh_state
 
     def _pending_deps(self, item: ResourcePlan) -> set[Key]:
         """References to resources created in this run (their ids are not known yet)."""
@@ -284,6 +288,8 @@ class SyncEngine:
         placeholder = self.state.get(item.kind, item.name) if key in self._placeholders else None
         if item.action == "create" and placeholder is None:
             return await self._create(item, body, desired.body, desired_fp)
+        if item.action == "replace":
+            return await self._replace(item, body, desired.body, desired_fp)
         remote_id = placeholder.id if placeholder else item.remote_id
         if remote_id is None:  # pragma: no cover - the planner always sets it for non-creates
             raise AgentsError(f"{item.kind} {item.name!r} has no remote id")
@@ -376,12 +382,46 @@ class SyncEngine:
             response = await self.directory.get(kind, remote_id)
         return normalise_remote(kind, response or {})
 
-    async def _create(
+    async def _replace(
         self, item: ResourcePlan, body: dict[str, Any], desired_body: dict[str, Any], desired_fp: str
+    ) -> Outcome:
+        """``--replace``: create the agent again from its config, then delete the old one. Created first, so
+        a refused config leaves the old agent as it was; the new id is in state before the delete."""
+        old_id = item.remote_id
+        if old_id is None:  # pragma: no cover - only found resources are replaced
+            raise AgentsError(f"{item.kind} {item.name!r} has no remote id")
+        # The old agent carries the same tags: an ambiguous POST must not "find" it as the new one.
+        created = await self._create(item, body, desired_body, desired_fp, exclude={old_id})
+        if created.action == "adopted":
+            created.action = "created"  # a POST that had gone through: still the new agent
+        try:
+            await self.api.delete(item_path(item.kind, old_id))
+        except AgentsError as exc:
+            return Outcome(
+                item.kind,
+                item.name,
+                "failed",
+                created.remote_id,
+                f"created again as {created.remote_id}, but deleting the old agent {old_id} failed: "
+                f"{exc.message}",
+                f"delete {old_id} in the dashboard; state already names the new agent",
+            )
+        created.action = "replaced"
+        created.previous_id = old_id
+        return created
+
+    async def _create(
+        self,
+        item: ResourcePlan,
+        body: dict[str, Any],
+        desired_body: dict[str, Any],
+        desired_fp: str,
+        *,
+        exclude: set[str] | None = None,
     ) -> Outcome:
         kind, name = item.kind, item.name
         api_name = self.desired.remote_name((kind, name))
-        others = {rid for other, rid in self.state.ids(kind).items() if other != name}
+        others = {rid for other, rid in self.state.ids(kind).items() if other != name} | (exclude or set())
 
         async def find_existing() -> dict[str, Any] | None:
             return await self.directory.find(kind, name, api_name, fresh=True, exclude=others)

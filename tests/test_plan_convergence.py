@@ -285,3 +285,62 @@ def test_planner_marks_only_removals_a_merge_cannot_express() -> None:
     assert [(c.path, c.cannot_apply) for c in item.changes] == [
         ("tool_config.api_schema.request_headers.X-Trace", None)
     ]
+
+
+def test_replace_recreates_the_agent_so_removed_map_keys_converge(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    old_id = state(project, "staging")["agents"]["desk"]["id"]
+    edit(project / "agents" / "desk.yaml", ORDER_NUMBER_BLOCK, "")
+
+    stdout, _ = cli(project, "plan", "--replace", "desk")
+    assert f"± agent desk (replace: a new agent from the config, then {old_id} deleted)" in stdout
+    assert "→ (removed)" in stdout and "✗" not in stdout
+    assert "Plan: 0 to create, 0 to update, 0 to delete, 1 to replace (new id)." in stdout
+
+    result = sync(project, "--replace", "desk")
+    [outcome] = result["results"]
+    assert outcome["result"] == "replaced" and outcome["previous_id"] == old_id
+    new_id = state(project, "staging")["agents"]["desk"]["id"]
+    assert new_id == outcome["id"] != old_id
+    assert remote_get(served_emulator.url, f"/v1/convai/agents/{old_id}").status_code == 404
+    remote = remote_agent(project, served_emulator.url)
+    assert set(remote["platform_settings"]["data_collection"]) == {"email"}
+    assert "agents-cli:name=desk" in remote["tags"]
+    assert plan(project)["has_changes"] is False
+    again = sync(project)
+    assert again["requests"]["writes"] == 0 and again["fields_not_applied"] == 0
+
+
+def test_replace_refuses_what_it_would_break(project: Path, served_emulator: ServedEmulator) -> None:
+    _, stderr = cli(project, "sync", "--replace", "lookup", expect=1)
+    assert "--replace lookup: no agent of that name in agents.json (agents: desk)" in stderr
+
+    # A map key added in the dashboard is drift: a replace would drop it, so it needs --force.
+    agent_id = state(project, "staging")["agents"]["desk"]["id"]
+    added = {"platform_settings": {"data_collection": {"refund": {"type": "boolean", "description": "r"}}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{agent_id}", added).status_code == 200
+    _, stderr = cli(project, "sync", "--replace", "desk", expect=1)
+    assert "--replace desk: 1 field(s) changed remotely since the last sync" in stderr
+    assert "'agents sync --replace desk --force'" in stderr
+    assert state(project, "staging")["agents"]["desk"]["id"] == agent_id  # nothing was written
+    forced = sync(project, "--replace", "desk", "--force")
+    assert forced["results"][0]["result"] == "replaced"
+    assert "refund" not in remote_agent(project, served_emulator.url)["platform_settings"]["data_collection"]
+
+
+def test_replace_refuses_an_agent_another_one_references(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    caller = "name: Front Desk\nconversation_config:\n  agent:\n    first_message: Hi\n"
+    caller += (
+        "    prompt:\n      prompt: Transfer order questions.\n      built_in_tools:\n"
+        "        transfer_to_agent:\n          name: transfer_to_agent\n          description: ''\n"
+        "          params:\n            system_tool_type: transfer_to_agent\n            transfers:\n"
+        "              - agent_id: '@agent:desk'\n"
+        "                condition: The caller asks about an order.\n"
+    )
+    root = write_project(tmp_path / "two", served_emulator.url, agents={"desk": AGENT, "front": caller})
+    _, stderr = cli(root, "sync", "--replace", "desk", expect=1)
+    assert "--replace desk: agent front references @agent:desk, whose id a replace changes" in stderr
+    assert not (root / "state" / "staging.json").exists()  # refused before any read or write

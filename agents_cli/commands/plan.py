@@ -7,7 +7,13 @@ import asyncio
 from agents_cli.context import AppContext
 from agents_cli.errors import ExitCode
 from agents_cli.plan_render import plan_json, render_plan, undeclared_note
-from agents_cli.plan_session import PlanResult, compute_plan, open_session
+from agents_cli.plan_session import (
+    PlanResult,
+    apply_replacements,
+    check_replacements,
+    compute_plan,
+    open_session,
+)
 from agents_cli.remote import build_client
 
 
@@ -19,10 +25,14 @@ def run(
     detailed_exitcode: bool = False,
     only: list[str] | None = None,
     prune: bool = False,
+    replace: list[str] | None = None,
+    force: bool = False,
     base_url: str | None = None,
     concurrency: int | None = None,
 ) -> int:
     session = open_session(app.cwd, env, only)
+    replace = list(replace or [])
+    check_replacements(session, replace)
     client = build_client(session.project, session.environment, base_url=base_url, concurrency=concurrency)
 
     async def read_and_plan() -> PlanResult:
@@ -30,6 +40,7 @@ def run(
             return await compute_plan(api, session, prune=prune)
 
     result = asyncio.run(read_and_plan())
+    apply_replacements(result.plan, replace, force=force)
     for warning in result.warnings:
         app.out.warn(warning)
     note = None if prune else undeclared_note(session.environment.name, session.undeclared())

@@ -11,7 +11,15 @@ import asyncio
 from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode
 from agents_cli.plan_render import render_plan, render_sync, sync_json, undeclared_note
-from agents_cli.plan_session import Session, compute_plan, new_directory, open_session
+from agents_cli.plan_session import (
+    Session,
+    apply_replacements,
+    check_replacements,
+    compute_plan,
+    new_directory,
+    open_session,
+)
+from agents_cli.planner import ResourcePlan
 from agents_cli.remote import build_client
 from agents_cli.state import state_lock
 from agents_cli.sync_engine import Outcome, SyncEngine
@@ -20,6 +28,7 @@ PROGRESS = {
     "created": "+ created",
     "adopted": "+ adopted",
     "updated": "~ updated",
+    "replaced": "± replaced",
     "deleted": "- deleted",
     "recorded": "= recorded",
     "failed": "✗ failed",
@@ -49,16 +58,27 @@ def run(
     prune: bool = False,
     only: list[str] | None = None,
     force: bool = False,
+    replace: list[str] | None = None,
     as_json: bool = False,
     base_url: str | None = None,
     concurrency: int | None = None,
 ) -> int:
     session = open_session(app.cwd, env, only)
+    replace = list(replace or [])
+    check_replacements(session, replace)
     if dry_run:
         from agents_cli.commands import plan
 
         return plan.run(
-            app, env=env, as_json=as_json, only=only, prune=prune, base_url=base_url, concurrency=concurrency
+            app,
+            env=env,
+            as_json=as_json,
+            only=only,
+            prune=prune,
+            replace=replace,
+            force=force,
+            base_url=base_url,
+            concurrency=concurrency,
         )
     with state_lock(session.root, session.environment.name):
         session.reload_state()
@@ -68,6 +88,7 @@ def run(
             yes=yes,
             prune=prune,
             force=force,
+            replace=replace,
             as_json=as_json,
             base_url=base_url,
             concurrency=concurrency,
@@ -81,6 +102,7 @@ def _sync_locked(
     yes: bool,
     prune: bool,
     force: bool,
+    replace: list[str],
     as_json: bool,
     base_url: str | None,
     concurrency: int | None,
@@ -106,13 +128,19 @@ def _sync_locked(
             # Updates start while the remaining reads are in flight (no idle gap between reading and
             # writing) — unless deletions still need a "yes": then nothing is written before it.
             streaming = not prune or yes
+            replaced = {("agent", name) for name in replace}
+
+            def start_early(item: ResourcePlan) -> None:
+                if (item.kind, item.name) not in replaced:  # replaced after planning, never patched
+                    engine.start(item)
+
             try:
                 computed = await compute_plan(
                     api,
                     session,
                     prune=prune,
                     directory=directory,
-                    on_planned=engine.start if streaming else None,
+                    on_planned=start_early if streaming else None,
                 )
             except Exception:
                 await engine.finish_started()  # let early writes finish and record their state
@@ -123,6 +151,7 @@ def _sync_locked(
             if note:
                 app.out.info(note)
             the_plan = computed.plan
+            apply_replacements(the_plan, replace, force=force)
             if not as_json:
                 render_plan(app.out, the_plan)
             _confirm_deletes(app, the_plan.count("delete"), yes)
