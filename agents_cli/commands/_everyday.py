@@ -67,6 +67,7 @@ def client(chosen: Target, *, concurrency: int | None = None) -> ApiClient:
         chosen.base_url,
         chosen.key.value,
         api_key_env=chosen.environment.api_key_env,
+        environment=chosen.environment.name,
         concurrency=concurrency or DEFAULT_CONCURRENCY,
     )
 

@@ -1,0 +1,332 @@
+"""What people see when the API cannot be reached, answers slowly, refuses the key or keeps failing — over
+real loopback HTTP (the served emulator, its fault injection, or a closed port), through the client and the
+CLI. Each message is one line naming the URL, and the hint names the next step."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO_ROOT, ServedEmulator
+from helpers import run_cli
+
+from agents_cli.api import ApiClient, RetryPolicy, gather_or_cancel
+from agents_cli.api_failures import HttpTimeouts, http_timeouts
+from agents_cli.emulator.faults import FaultSettings, decide
+from agents_cli.errors import ConfigError, RemoteError
+
+KEY_VARIABLE = "UX_API_KEY"
+GOOD_KEY = "sk_ux_good"
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def call(
+    base_url: str, body: Callable[[ApiClient], Awaitable[Any]], **options: Any
+) -> tuple[Any, ApiClient, float]:
+    """Run ``body`` on a fresh client (real sleeps); return its result or the RemoteError, and seconds."""
+
+    async def main() -> tuple[Any, ApiClient]:
+        async with ApiClient(base_url, GOOD_KEY, **options) as api:
+            try:
+                return await body(api), api
+            except RemoteError as exc:
+                return exc, api
+
+    started = time.monotonic()
+    result, api = asyncio.run(main())
+    return result, api, time.monotonic() - started
+
+
+def make_project(root: Path, base_url: str, agents: int = 0) -> Path:
+    """A project whose ``dev`` environment talks to ``base_url`` with the key in ``UX_API_KEY``."""
+    run_cli(["init", str(root)], cwd=root.parent)
+    for index in range(agents):
+        run_cli(["add", "agent", f"bot{index}"], cwd=root)
+    manifest_path = root / "agents.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["environments"]["dev"] = {"api_key_env": KEY_VARIABLE, "base_url": base_url}
+    manifest_path.write_text(json.dumps(manifest, indent=2))
+    return root
+
+
+@pytest.fixture(autouse=True)
+def no_stray_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for variable in ("ELEVENLABS_BASE_URL", "AGENTS_HTTP_TIMEOUT", KEY_VARIABLE):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no stored keys from the developer
+
+
+# 1. connection refused --------------------------------------------------------------------------------
+def test_refused_connection_is_one_line_naming_the_url_and_gives_up_quickly() -> None:
+    port = closed_port()
+    error, api, seconds = call(f"http://127.0.0.1:{port}", lambda api: api.get("/v1/convai/agents"))
+    assert isinstance(error, RemoteError)
+    assert error.message == f"cannot reach http://127.0.0.1:{port}: connection refused (after 3 attempts)"
+    assert "ELEVENLABS_BASE_URL" in (error.hint or "") and "--base-url" in (error.hint or "")
+    assert api.stats.by_method["GET"] == 3 and api.stats.retries == 2
+    assert seconds < 3, f"a refused port took {seconds:.1f} s to report"
+
+
+def test_cli_hint_names_where_the_unreachable_url_came_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"http://127.0.0.1:{closed_port()}"
+    root = make_project(tmp_path / "proj", url, agents=1)
+    env = {KEY_VARIABLE: GOOD_KEY}
+    from_manifest = run_cli(["plan", "-e", "dev"], cwd=root, expect=1, env=env)
+    assert f"error: cannot reach {url}: connection refused (after 3 attempts)\n" in from_manifest.stderr
+    assert "hint: check base_url of environment 'dev' in agents.json" in from_manifest.stderr
+    assert "Traceback" not in from_manifest.stderr and "ConnectError" not in from_manifest.stderr
+
+    other = f"http://127.0.0.1:{closed_port()}"
+    from_flag = run_cli(["plan", "-e", "dev", "--base-url", other], cwd=root, expect=1, env=env)
+    assert f"cannot reach {other}: connection refused" in from_flag.stderr
+    assert "hint: check --base-url and the network" in from_flag.stderr
+    from_variable = run_cli(
+        ["plan", "-e", "dev"], cwd=root, expect=1, env={**env, "ELEVENLABS_BASE_URL": other}
+    )
+    assert "hint: check ELEVENLABS_BASE_URL (it overrides agents.json)" in from_variable.stderr
+
+
+def test_unknown_host_says_so() -> None:
+    error, _api, _ = call(
+        "http://no-such-host.invalid",
+        lambda api: api.get("/v1/convai/agents"),
+        retry=RetryPolicy(base_delay=0),
+    )
+    assert isinstance(error, RemoteError)
+    assert error.message.startswith("cannot reach http://no-such-host.invalid: host name not found")
+
+
+def test_503_with_retry_after_is_still_retried_the_full_number_of_times(
+    served_emulator: ServedEmulator,
+) -> None:
+    served_emulator.configure(
+        faults=FaultSettings(seed=3, retry_after_s=0).with_route(
+            "GET /v1/convai/agents", fault_rate=1, kinds=("503",)
+        )
+    )
+    retry = RetryPolicy(max_attempts=6, base_delay=0.001, max_delay=0.002)
+    error, api, _ = call(served_emulator.url, lambda api: api.get("/v1/convai/agents"), retry=retry)
+    assert isinstance(error, RemoteError) and error.status == 503
+    assert api.stats.by_method["GET"] == 6
+    assert error.message.endswith("(after 6 attempts)")
+
+
+# 2. a 404 on a collection is a wrong base URL ------------------------------------------------------------
+def test_list_404_points_at_the_base_url_and_item_404_does_not(served_emulator: ServedEmulator) -> None:
+    proxy_without_convai = served_emulator.url + "/proxy"
+    error, _, _ = call(proxy_without_convai, lambda api: api.list_all("/v1/convai/agents", "agents"))
+    assert isinstance(error, RemoteError) and error.status == 404
+    assert error.message.startswith(f"GET {proxy_without_convai}/v1/convai/agents: 404")
+    assert f"{proxy_without_convai} does not serve the convai API" in (error.hint or "")
+    assert "no longer exists" not in (error.hint or "")
+
+    gone, _, _ = call(served_emulator.url, lambda api: api.get("/v1/convai/agents/agent_missing"))
+    assert isinstance(gone, RemoteError) and gone.status == 404
+    assert "no longer exists" in (gone.hint or "")
+
+
+def test_cli_plan_against_a_base_url_without_the_api(served_emulator: ServedEmulator, tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", served_emulator.url + "/not-the-api")
+    run_cli(["add", "tool", "lookup"], cwd=root)
+    run_cli(["add", "tool", "orders"], cwd=root)
+    state = {"tools": {name: {"id": f"tool_{name}", "fingerprint": "x"} for name in ("lookup", "orders")}}
+    (root / "state").mkdir(exist_ok=True)
+    (root / "state" / "dev.json").write_text(json.dumps(state))
+    result = run_cli(["plan", "-e", "dev"], cwd=root, expect=1, env={KEY_VARIABLE: GOOD_KEY})
+    assert "does not serve the convai API" in result.stderr
+    assert "check base_url of environment 'dev' in agents.json" in result.stderr
+
+
+# 3. 401 names the variable and the login command for this environment ------------------------------------
+def test_cli_401_hint_names_the_variable_and_auth_login_for_the_environment(
+    served_emulator: ServedEmulator, tmp_path: Path
+) -> None:
+    served_emulator.configure(api_keys=(GOOD_KEY,))
+    root = make_project(tmp_path / "proj", served_emulator.url, agents=1)
+    result = run_cli(["plan", "-e", "dev"], cwd=root, expect=1, env={KEY_VARIABLE: "sk_wrong"})
+    assert ": 401 " in result.stderr
+    assert f"check {KEY_VARIABLE} (variable or .env) or run 'agents auth login --env dev'" in result.stderr
+    assert "sk_wrong" not in result.stderr
+
+
+# 4. a 5xx storm says it was retried, and --debug shows each retry ----------------------------------------
+def test_5xx_storm_error_counts_attempts_and_debug_logs_each_retry(
+    served_emulator: ServedEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="agents_cli.api")
+    served_emulator.configure(
+        faults=FaultSettings(seed=5, retry_after_s=0).with_route(
+            "GET /v1/convai/tools", fault_rate=1, kinds=("503",)
+        )
+    )
+    retry = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.002)
+    error, api, _ = call(
+        served_emulator.url, lambda api: api.list_all("/v1/convai/tools", "tools"), retry=retry
+    )
+    assert isinstance(error, RemoteError) and error.status == 503
+    assert error.message.startswith("GET /v1/convai/tools: 503 ")
+    assert error.message.endswith("(after 4 attempts)")
+    assert error.hint and "--debug" in error.hint
+    retries = [record.getMessage() for record in caplog.records if "; retry " in record.getMessage()]
+    assert len(retries) == 3 == api.stats.retries
+    assert retries[0].startswith("GET /v1/convai/tools -> 503; retry 1 of 3 in ")
+    assert all(
+        record.getMessage().endswith(" s") for record in caplog.records if "; retry " in record.getMessage()
+    )
+    assert GOOD_KEY not in caplog.text
+
+
+def test_cli_debug_logs_retries_without_the_key(served_emulator: ServedEmulator, tmp_path: Path) -> None:
+    route = "GET /v1/convai/agents/{agent_id}"
+
+    def faults(seed: int) -> FaultSettings:
+        return FaultSettings(seed=seed, retry_after_s=0).with_route(route, fault_rate=0.5, kinds=("429",))
+
+    def faulted(seed: int, n: int) -> bool:
+        return decide(faults(seed), seed, n, "GET", "/v1/convai/agents/agent_x").kind is not None
+
+    # A seed whose first request fails and second succeeds: one retry, without waiting through eight.
+    seed = next(seed for seed in range(1000) if faulted(seed, 0) and not faulted(seed, 1))
+    served_emulator.configure(faults=faults(seed))
+    root = make_project(tmp_path / "proj", served_emulator.url, agents=1)
+    (root / "state").mkdir(exist_ok=True)
+    state = {"agents": {"bot0": {"id": "agent_x", "fingerprint": "x"}}}
+    (root / "state" / "dev.json").write_text(json.dumps(state))
+    result = run_cli(["--debug", "plan", "-e", "dev"], cwd=root, env={KEY_VARIABLE: GOOD_KEY})
+    assert "GET /v1/convai/agents/agent_x -> 429; retry 1 of 7 in " in result.stderr
+    assert GOOD_KEY not in result.stderr and GOOD_KEY not in result.stdout
+
+
+# 5. timeouts ---------------------------------------------------------------------------------------------
+def test_timeout_defaults_and_the_environment_variable() -> None:
+    assert http_timeouts(environ={}) == HttpTimeouts(connect=10, read=60)
+    assert http_timeouts(environ={"AGENTS_HTTP_TIMEOUT": "120"}) == HttpTimeouts(connect=10, read=120)
+    assert http_timeouts(environ={"AGENTS_HTTP_TIMEOUT": "2"}) == HttpTimeouts(connect=2, read=2)
+    assert http_timeouts(environ={"AGENTS_HTTP_TIMEOUT": "5, 90"}) == HttpTimeouts(connect=5, read=90)
+    assert http_timeouts(30, environ={"AGENTS_HTTP_TIMEOUT": "5,90"}) == HttpTimeouts(connect=10, read=30)
+    for wrong in ("soon", "0", "-1", "1,2,3"):
+        with pytest.raises(ConfigError) as info:
+            http_timeouts(environ={"AGENTS_HTTP_TIMEOUT": wrong})
+        assert "AGENTS_HTTP_TIMEOUT" in info.value.message and info.value.hint
+
+
+def test_slow_response_times_out_with_the_url_and_the_limit(
+    served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served_emulator.configure(
+        faults=FaultSettings(seed=7, slow_s=5).with_route(
+            "GET /v1/convai/agents", fault_rate=1, kinds=("slow",)
+        )
+    )
+    monkeypatch.setenv("AGENTS_HTTP_TIMEOUT", "0.3")
+    retry = RetryPolicy(base_delay=0.001, max_delay=0.002)
+    error, api, seconds = call(served_emulator.url, lambda api: api.get("/v1/convai/agents"), retry=retry)
+    assert isinstance(error, RemoteError)
+    url = f"{served_emulator.url}/v1/convai/agents"
+    assert error.message == f"GET {url}: no response within 0.3 s (read timeout) (after 2 attempts)"
+    assert "AGENTS_HTTP_TIMEOUT" in (error.hint or "")
+    assert api.stats.by_method["GET"] == 2 and seconds < 3
+
+
+def test_slow_post_is_not_resent_and_names_the_timeout(served_emulator: ServedEmulator) -> None:
+    served_emulator.configure(
+        faults=FaultSettings(seed=7, slow_s=5).with_route(
+            "POST /v1/convai/tools", fault_rate=1, kinds=("slow",)
+        )
+    )
+    error, api, _ = call(served_emulator.url, lambda api: api.post("/v1/convai/tools", {}), timeout=0.3)
+    assert isinstance(error, RemoteError) and api.stats.by_method["POST"] == 1
+    assert "no response within 0.3 s (read timeout)" in error.message
+    assert "it may have been applied" in error.message
+
+
+# 6. no task or connection attempt outlives the client ----------------------------------------------------
+def test_closing_the_client_stops_the_siblings_of_a_failed_gather(served_emulator: ServedEmulator) -> None:
+    served_emulator.configure(
+        faults=FaultSettings(seed=9, slow_s=5).with_route("GET /v1/slow/*", fault_rate=1, kinds=("slow",))
+    )
+    cancelled: list[str] = []
+
+    async def slow(api: ApiClient, index: int) -> None:
+        try:
+            await api.get(f"/v1/slow/{index}")
+        except asyncio.CancelledError:
+            cancelled.append(f"slow {index}")
+            raise
+
+    async def failing(api: ApiClient) -> None:
+        await asyncio.sleep(0.05)
+        await api.get("/v1/convai/agents/agent_missing")
+
+    async def main() -> int:
+        async with ApiClient(served_emulator.url, GOOD_KEY, timeout=10) as api:
+            with pytest.raises(RemoteError):
+                await asyncio.gather(failing(api), *(slow(api, index) for index in range(3)))
+        return len([task for task in asyncio.all_tasks() if task is not asyncio.current_task()])
+
+    started = time.monotonic()
+    assert asyncio.run(main()) == 0
+    assert sorted(cancelled) == ["slow 0", "slow 1", "slow 2"]
+    assert time.monotonic() - started < 3  # the 5 s slow requests were cancelled, not waited for
+
+
+def test_gather_or_cancel_raises_the_first_error_after_cancelling_the_rest() -> None:
+    finished: list[str] = []
+
+    async def fails() -> int:
+        await asyncio.sleep(0.01)
+        raise RemoteError("boom")
+
+    async def lingers() -> int:
+        try:
+            await asyncio.sleep(5)
+        finally:
+            finished.append("lingers")
+        return 1
+
+    async def main() -> None:
+        assert await gather_or_cancel(asyncio.sleep(0, result=1), asyncio.sleep(0, result=2)) == [1, 2]
+        with pytest.raises(RemoteError, match="boom"):
+            await gather_or_cancel(lingers(), fails())
+        assert finished == ["lingers"]  # cancelled and awaited before the error surfaced
+
+    asyncio.run(main())
+
+
+def test_failed_plan_leaves_no_coroutine_never_awaited(
+    served_emulator: ServedEmulator, tmp_path: Path
+) -> None:
+    """Before the fix about 5 runs in 6 ended with "coroutine 'connect_tcp.<locals>.try_connect' was never
+    awaited": the first 401 ended a plain gather while the other reads (20 agents, 8 at a time) kept
+    starting connections on the closing client, and asyncio.run closed the loop under them."""
+    served_emulator.configure(api_keys=(GOOD_KEY,))
+    root = make_project(tmp_path / "proj", served_emulator.url, agents=20)
+    run_cli(["sync", "-e", "dev", "--yes"], cwd=root, env={KEY_VARIABLE: GOOD_KEY})
+    env = {**os.environ, KEY_VARIABLE: "sk_wrong", "PYTHONPATH": str(REPO_ROOT), "NO_COLOR": "1"}
+    command = [sys.executable, "-W", "error::RuntimeWarning", "-m", "agents_cli", "--chdir", str(root)]
+    for _ in range(3):
+        process = subprocess.run(
+            [*command, "plan", "-e", "dev"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert process.returncode == 1, process.stderr
+        assert "401" in process.stderr and "agents auth login --env dev" in process.stderr
+        assert "never awaited" not in process.stderr, process.stderr
+        assert "RuntimeWarning" not in process.stderr and "Task exception" not in process.stderr
