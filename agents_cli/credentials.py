@@ -14,12 +14,12 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from agents_cli.errors import ConfigError, CredentialsMissing
+from agents_cli.loader import write_atomic
 from agents_cli.project import Environment
 
 log = logging.getLogger("agents_cli.credentials")
@@ -106,18 +106,7 @@ def _write_file_keys(path: Path, keys: dict[str, str]) -> None:
             path.unlink()
         return
     payload = json.dumps({"version": CREDENTIALS_FILE_VERSION, "keys": dict(sorted(keys.items()))}, indent=2)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)  # mkstemp: 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, FILE_MODE)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
+    write_atomic(path, payload + "\n", mode=FILE_MODE)
 
 
 # -- the keyring -----------------------------------------------------------------------------------

@@ -446,20 +446,31 @@ def dump_for(path: Path, data: Any, *, yaml_header: str | None = None) -> str:
     return dump_yaml(data, header=yaml_header)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` so that readers see the old file or the new one, never a half-written one."""
+def write_atomic(path: Path, content: str | bytes, *, mode: int | None = None) -> None:
+    """Write ``content`` so that readers (and a SIGKILL at any moment) see the old file or the new one,
+    never a half-written one: temp file in the same folder, fsync, ``os.replace``.
+
+    The file keeps the mode of the file it replaces; a new file gets the umask's default (mkstemp's 0600
+    is not meant for configs, state or reports). ``mode`` forces one — e.g. 0o600 for credentials, set
+    before the rename so the content is never readable by others, even for an instant."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temp_name, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temp_name, 0o644)
+        if mode is None:
+            mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_current_umask()
+        os.chmod(temp_name, mode)
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def _current_umask() -> int:
+    umask = os.umask(0)  # the only way to read it is to set it; put it straight back
+    os.umask(umask)
+    return umask

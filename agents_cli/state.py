@@ -16,7 +16,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.errors import AgentsError, ConfigError
+from agents_cli.loader import write_atomic
 
 STATE_DIR = "state"
 STATE_VERSION = 1
@@ -165,19 +165,7 @@ def save_state(root: Path, state: State) -> None:
 
 def write_state_text(root: Path, env: str, text: str) -> None:
     """``save_state`` for an already serialised state (so a snapshot can be written off the event loop)."""
-    path = state_path(root, env)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
+    write_atomic(state_path(root, env), text)
 
 
 def _read_pid(path: Path) -> int | None:

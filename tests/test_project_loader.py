@@ -190,3 +190,26 @@ def test_yaml_merge_keys_work_and_explicit_keys_win() -> None:
     assert positions[("agent", "z")] == (6, 3)  # where the merged value really is
     with pytest.raises(LoadError, match="merge key"):
         parse_yaml("a:\n  <<: 1\n", YAML_PATH)
+
+
+def test_write_atomic_modes(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from agents_cli.loader import write_atomic
+
+    umask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "state" / "dev.json"
+        write_atomic(fresh, "{}\n")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # the umask's default, not mkstemp's 0600
+        fresh.chmod(0o640)
+        write_atomic(fresh, b"{ }\n")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o640  # a replaced file keeps its mode
+        assert fresh.read_bytes() == b"{ }\n"
+        secret = tmp_path / "credentials.json"
+        write_atomic(secret, "{}", mode=0o600)
+        assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+        assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    finally:
+        os.umask(umask)

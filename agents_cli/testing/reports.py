@@ -8,13 +8,12 @@ The failure message is the rationale summary, so CI shows why without opening th
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 from agents_cli.errors import ConfigError
+from agents_cli.loader import write_atomic
 from agents_cli.testing.model import CaseResult, RunReport
 
 REPORT_VERSION = 1
@@ -111,15 +110,7 @@ def junit_tree(report: RunReport) -> ET.ElementTree[ET.Element[str]]:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        # mkstemp creates 0600; a report is a CI artifact, so give it the mode any new file would get.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
+        write_atomic(path, data)
     except OSError as exc:
         raise ConfigError(
             f"cannot write report {path}: {exc.strerror or exc}", hint="choose a writable path"
