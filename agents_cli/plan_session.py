@@ -52,9 +52,19 @@ class Session:
         self.state = load_state(self.root, self.environment.name)
 
 
-def open_session(cwd: Path, env: str | None, only: list[str] | None) -> Session:
+def open_session(
+    cwd: Path,
+    env: str | None,
+    only: list[str] | None,
+    *,
+    validate: Callable[[Path, str], None] | None = None,
+) -> Session:
+    """``validate(root, environment name)`` runs before any config is loaded (plan and sync refuse invalid
+    configs there: an unknown key would be dropped by the API, so the plan would never converge)."""
     project = load_project(cwd)
     environment = project.environment(env)
+    if validate is not None:
+        validate(project.root, environment.name)
     desired = load_desired(project, environment.name, only)
     return Session(
         project=project,

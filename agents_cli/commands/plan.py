@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from collections.abc import Callable
+from pathlib import Path
+
 from agents_cli.context import AppContext
 from agents_cli.errors import ExitCode
 from agents_cli.plan_render import plan_json, render_plan, undeclared_note
@@ -15,6 +18,17 @@ from agents_cli.plan_session import (
     open_session,
 )
 from agents_cli.remote import build_client
+
+
+def validator(app: AppContext, action: str) -> Callable[[Path, str], None]:
+    """Schema and reference errors stop plan and sync before any request, listed as file:line (warnings
+    pass): a typo'd key would be sent, dropped by the API, and then compare equal forever."""
+    from agents_cli.commands.validate import require_valid
+
+    def check(root: Path, env_name: str) -> None:
+        require_valid(app, root, env_name, action=action)
+
+    return check
 
 
 def run(
@@ -30,7 +44,7 @@ def run(
     base_url: str | None = None,
     concurrency: int | None = None,
 ) -> int:
-    session = open_session(app.cwd, env, only)
+    session = open_session(app.cwd, env, only, validate=validator(app, "nothing was planned"))
     replace = list(replace or [])
     check_replacements(session, replace)
     client = build_client(session.project, session.environment, base_url=base_url, concurrency=concurrency)

@@ -63,12 +63,9 @@ def run(
     base_url: str | None = None,
     concurrency: int | None = None,
 ) -> int:
-    session = open_session(app.cwd, env, only)
-    replace = list(replace or [])
-    check_replacements(session, replace)
-    if dry_run:
-        from agents_cli.commands import plan
+    from agents_cli.commands import plan
 
+    if dry_run:  # plan validates
         return plan.run(
             app,
             env=env,
@@ -80,6 +77,9 @@ def run(
             base_url=base_url,
             concurrency=concurrency,
         )
+    session = open_session(app.cwd, env, only, validate=plan.validator(app, "nothing was synced"))
+    replace = list(replace or [])
+    check_replacements(session, replace)
     with state_lock(session.root, session.environment.name):
         session.reload_state()
         return _sync_locked(
