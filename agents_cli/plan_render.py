@@ -150,6 +150,9 @@ def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
         parts.append(f"{replaced} replaced")
     failures = result.failures
     parts.append(f"{len(failures)} failed")
+    recorded = result.count("recorded")
+    if recorded:
+        parts.append(f"{recorded} recorded in state only (no write)")
     kept = result.kept_fields
     if kept:
         parts.append(f"{kept} drifted field{'s' if kept != 1 else ''} not overwritten")

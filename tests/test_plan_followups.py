@@ -65,3 +65,62 @@ def test_a_wrong_type_stops_sync_instead_of_a_422_and_warnings_do_not(
     config.write_text(original.replace("temperature: 0.3", "temperature: 0.3\n      llm: my-new-llm-9"))
     stdout, _stderr = cli(project, "plan")
     assert "Plan: 3 to create" in stdout
+
+
+OTHER_AGENT = """\
+name: Other Bot
+conversation_config:
+  agent:
+    first_message: Hi there.
+"""
+
+
+def with_two_agents(project: Path, url: str) -> Path:
+    from tests.sync_support import AGENT
+
+    write_project(project, url, agents={"bot": AGENT, "other": OTHER_AGENT})
+    cli(project, "sync")
+    return project
+
+
+# -- 4. state-only refreshes are counted, not listed -------------------------------------------------------
+def test_state_only_refreshes_are_one_summary_count_not_a_line_each(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    with_two_agents(project, served_emulator.url)
+    # State written before per-field hashes: the next sync records every resource again (no write).
+    path = project / "state" / "staging.json"
+    old = state(project, "staging")
+    for kind in ("agents", "tools", "tests"):
+        for entry in old[kind].values():
+            entry.pop("fields")
+    path.write_text(json.dumps(old))
+    stdout, stderr = cli(project, "sync", "--prune", "--yes")
+    assert "recorded" not in stderr
+    assert (
+        "Sync staging: 0 created, 0 updated, 0 deleted, 0 failed, 4 recorded in state only (no write)."
+        in (stdout)
+    )
+    assert all("fields" in entry for entry in state(project, "staging")["agents"].values())
+    path.write_text(json.dumps(old))
+    _stdout, stderr = cli(project, "--debug", "sync")
+    assert "= recorded agent bot" in stderr and "= recorded tool lookup" in stderr
+
+
+# -- 7. plan, then progress, then summary ------------------------------------------------------------------
+def test_early_update_progress_comes_after_the_printed_plan(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    from agents_cli.emulator.faults import FaultSettings
+
+    with_two_agents(project, served_emulator.url)
+    other_id = state(project, "staging")["agents"]["other"]["id"]
+    edit(project / "agents" / "bot.yaml", "temperature: 0.3", "temperature: 0.1")
+    # bot's update starts while the read of 'other' is still in flight.
+    served_emulator.configure(
+        faults=FaultSettings(routes={f"GET /v1/convai/agents/{other_id}": FaultSettings(latency_ms=600)})
+    )
+    result = run_cli(["sync"], cwd=project, env=KEYS)
+    output = result.output
+    assert output.index("Plan: 0 to create, 1 to update") < output.index("~ updated agent bot")
+    assert output.index("~ updated agent bot") < output.index("Sync staging: 0 created, 1 updated")

@@ -109,9 +109,25 @@ def _sync_locked(
 ) -> int:
     client = build_client(session.project, session.environment, base_url=base_url, concurrency=concurrency)
 
+    # Early updates report while the plan is still being read; their lines wait for the plan, so the output
+    # reads plan → progress → summary (also when stdout and stderr go to one CI log).
+    waiting: list[str] | None = []
+
     def progress(outcome: Outcome) -> None:
-        if not as_json:
-            app.out.info(f"{PROGRESS.get(outcome.action, outcome.action)} {outcome.kind} {outcome.name}")
+        if as_json or (outcome.action == "recorded" and not app.debug):
+            return  # a state-only refresh changed nothing remotely: counted in the summary instead
+        line = f"{PROGRESS.get(outcome.action, outcome.action)} {outcome.kind} {outcome.name}"
+        if waiting is None:
+            app.out.info(line)
+        else:
+            waiting.append(line)
+
+    def release_progress() -> None:
+        nonlocal waiting
+        app.out.stdout.flush()
+        for line in waiting or []:
+            app.out.info(line)
+        waiting = None
 
     async def plan_and_apply() -> int:
         async with client as api:
@@ -144,6 +160,7 @@ def _sync_locked(
                 )
             except Exception:
                 await engine.finish_started()  # let early writes finish and record their state
+                release_progress()
                 raise
             for warning in computed.warnings:
                 app.out.warn(warning)
@@ -154,6 +171,7 @@ def _sync_locked(
             apply_replacements(the_plan, replace, force=force)
             if not as_json:
                 render_plan(app.out, the_plan)
+            release_progress()
             _confirm_deletes(app, the_plan.count("delete"), yes)
             result = await engine.run(the_plan, drop_from_state=computed.snapshot.stale)
             if as_json:
