@@ -21,8 +21,8 @@ connections are closed by the client after ``KEEPALIVE_EXPIRY`` seconds, before 
 POST is not sent on a connection the server is just closing (which would be ambiguous).
 
 How many times. Statuses worth waiting for (429, 5xx) get ``RetryPolicy.max_attempts``; no connection
-(refused, DNS, TLS, connect timeout) only ``connect_attempts`` with short backoff, since a refused port does
-not open in ten seconds; a read timeout, which already waited, ``timeout_attempts``. Timeouts: 10 s to
+(refused, DNS, TLS) only ``connect_attempts`` with short backoff, since a refused port does not open in ten
+seconds; a timeout (connect or read), which already waited, ``timeout_attempts``. Timeouts: 10 s to
 connect, 60 s to read, ``AGENTS_HTTP_TIMEOUT`` overrides (see ``api_failures``). The final error says how
 many attempts were made; with ``--debug`` every retry is logged (method, path, what failed, the wait),
 never a header.
@@ -68,6 +68,9 @@ NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
 # No connection or no answer in time: retrying more than this rarely helps and only makes people wait.
 NO_ANSWER_ERRORS: tuple[type[httpx.TransportError], ...] = (httpx.ConnectError, httpx.TimeoutException)
 KEEPALIVE_EXPIRY = 4.0
+# How long closing the client waits for cancelled leftover requests to unwind (they do at once unless a
+# caller swallows the cancellation).
+LEFTOVER_GRACE = 5.0
 # The API caps page_size at 100 for every convai list.
 PAGE_SIZE = 100
 
@@ -79,9 +82,9 @@ class RetryPolicy:
     max_delay: float = 10.0
     # A Retry-After larger than this is treated as a refusal, not something to sleep through.
     max_retry_after: float = 60.0
-    # No connection (refused, DNS, TLS, connect timeout): a few quick tries, not eight.
+    # No connection (refused, DNS, TLS): a few quick tries, not eight.
     connect_attempts: int = 3
-    # A read/write timeout already waited the whole timeout: one more try, then a clear error.
+    # A connect/read/write timeout already waited the whole limit: one more try, then a clear error.
     timeout_attempts: int = 2
 
 
@@ -237,7 +240,7 @@ class ApiClient:
         for task in leftovers:
             task.cancel()
         if leftovers:
-            await asyncio.wait(leftovers)
+            await asyncio.wait(leftovers, timeout=LEFTOVER_GRACE)
         if self._client is not None:
             await self._client.aclose()
             self._client = None
