@@ -22,7 +22,8 @@ POST is not sent on a connection the server is just closing (which would be ambi
 
 How many times. Statuses worth waiting for (429, 5xx) get ``RetryPolicy.max_attempts``; no connection
 (refused, DNS, TLS) only ``connect_attempts`` with short backoff, since a refused port does not open in ten
-seconds; a timeout (connect or read), which already waited, ``timeout_attempts``. Timeouts: 10 s to
+seconds; a connect timeout, which already waited, ``timeout_attempts``; a read timeout is not retried (it
+waited the whole limit: the error says how to wait longer). Timeouts: 10 s to
 connect, 60 s to read, ``AGENTS_HTTP_TIMEOUT`` overrides (see ``api_failures``). The final error says how
 many attempts were made; with ``--debug`` every retry is logged (method, path, what failed, the wait),
 never a header.
@@ -84,7 +85,8 @@ class RetryPolicy:
     max_retry_after: float = 60.0
     # No connection (refused, DNS, TLS): a few quick tries, not eight.
     connect_attempts: int = 3
-    # A connect/read/write timeout already waited the whole limit: one more try, then a clear error.
+    # A connect timeout already waited the whole limit: one more try, then a clear error. (Read timeouts
+    # are not retried at all: a minute of silence is already long.)
     timeout_attempts: int = 2
 
 
@@ -317,8 +319,10 @@ class ApiClient:
             try:
                 response = await self._send_once(method, path, params, json)
             except httpx.TransportError as exc:
-                if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.PoolTimeout):
+                if isinstance(exc, httpx.ConnectTimeout):
                     limit = min(limit, self.retry.timeout_attempts)  # each attempt already waited
+                elif isinstance(exc, httpx.TimeoutException):
+                    limit = 1  # waited the whole read limit: say so now rather than wait as long again
                 elif isinstance(exc, NO_ANSWER_ERRORS):
                     limit = min(limit, self.retry.connect_attempts)
                 if not idempotent and not isinstance(exc, NOT_SENT_ERRORS):

@@ -241,9 +241,9 @@ def test_slow_response_times_out_with_the_url_and_the_limit(
     error, api, seconds = call(served_emulator.url, lambda api: api.get("/v1/convai/agents"), retry=retry)
     assert isinstance(error, RemoteError)
     url = f"{served_emulator.url}/v1/convai/agents"
-    assert error.message == f"GET {url}: no response within 0.3 s (read timeout) (after 2 attempts)"
+    assert error.message == f"GET {url}: no response within 0.3 s (read timeout)"
     assert "AGENTS_HTTP_TIMEOUT" in (error.hint or "")
-    assert api.stats.by_method["GET"] == 2 and seconds < 3
+    assert api.stats.by_method["GET"] == 1 and seconds < 3  # not waited through twice
 
 
 def test_slow_post_is_not_resent_and_names_the_timeout(served_emulator: ServedEmulator) -> None:
