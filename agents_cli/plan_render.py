@@ -51,18 +51,26 @@ def _is_long_string(value: Any) -> bool:
     return isinstance(value, str) and (len(value) > LONG_STRING or "\n" in value)
 
 
-def change_lines(change: FieldChange, *, drift: bool = False) -> list[str]:
-    """The lines for one field; long strings on both sides become a unified line diff."""
+def heredoc_lines(path: str, text: str) -> list[str]:
+    """A multi-line string in full, as terraform shows one: ``path: <<EOT``, the lines indented, ``EOT``."""
+    body = [f"    {line}" if line else "" for line in text.splitlines()]
+    return [f"{path}: <<EOT", *body, "EOT"]
+
+
+def change_lines(change: FieldChange, *, drift: bool = False, full: bool = False) -> list[str]:
+    """The lines for one field: a new value in full (multi-line strings as an indented block), long
+    strings on both sides as a unified line diff. ``full``: nothing cut short (creates)."""
     if change.change == "added" and not drift:
+        if isinstance(change.after, str) and "\n" in change.after.rstrip("\n"):
+            return heredoc_lines(change.path, change.after)
+        if full or isinstance(change.after, str):  # a reviewer must see all of a new value
+            return [f"{change.path}: {json.dumps(change.after, ensure_ascii=False)}"]
         return [f"{change.path}: {format_value(change.after)}"]
     if change.change == "removed" and not drift:
         removed = "(removed — sync cannot remove this key ✗)" if change.cannot_apply else "(removed)"
         return [f"{change.path}: {format_value(change.before)} → {removed}"]
-    if (_is_long_string(change.before) and _is_long_string(change.after)) or (
-        isinstance(change.before, str)
-        and isinstance(change.after, str)
-        and "\n" in change.before + change.after
-    ):
+    both_strings = isinstance(change.before, str) and isinstance(change.after, str)
+    if both_strings and (_is_long_string(change.before) or _is_long_string(change.after)):
         diff = difflib.unified_diff(
             str(change.before).splitlines(),
             str(change.after).splitlines(),
@@ -107,7 +115,7 @@ def render_plan(out: Output, plan: Plan) -> None:
         symbol, style = SYMBOLS[item.action]
         out.line(f"{symbol} {_header(item)}", style=style)
         for change in item.changes:
-            for line in change_lines(change):
+            for line in change_lines(change, full=item.action == "create"):
                 out.line(f"    {line}")
         if item.drifted:
             out.line("    drifted (changed remotely since the last sync; kept unless --force):")

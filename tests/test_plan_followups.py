@@ -124,3 +124,43 @@ def test_early_update_progress_comes_after_the_printed_plan(
     output = result.output
     assert output.index("Plan: 0 to create, 1 to update") < output.index("~ updated agent bot")
     assert output.index("~ updated agent bot") < output.index("Sync staging: 0 created, 1 updated")
+
+
+# -- 5. creates show new values in full -------------------------------------------------------------------
+def test_create_plans_show_long_prompts_in_full_and_updates_as_line_diffs(project: Path) -> None:
+    lines = [
+        f"Rule {number}: answer questions about order {number} politely and briefly." for number in range(8)
+    ]
+    prompt_block = "".join(f"        {line}\n" for line in lines)
+    long_message = "Welcome! " * 30
+    edit(
+        project / "agents" / "bot.yaml",
+        "        You help customers.\n        Be brief.\n",
+        prompt_block,
+    )
+    edit(project / "agents" / "bot.yaml", "first_message: Hello!", f"first_message: {long_message.strip()}")
+    stdout, _ = cli(project, "plan")
+    assert "…" not in stdout
+    expected = [
+        "    conversation_config.agent.prompt.prompt: <<EOT",
+        *(f"        {line}" for line in lines),
+        "    EOT",
+    ]
+    start = stdout.splitlines().index(expected[0])
+    assert stdout.splitlines()[start : start + len(expected)] == expected
+    assert f'    conversation_config.agent.first_message: "{long_message.strip()}"' in stdout
+    # --json carries the full values too.
+    changes = {
+        change["path"]: change["local"] for change in as_json(project, "plan")["resources"][2]["changes"]
+    }
+    assert changes["conversation_config.agent.prompt.prompt"] == "\n".join(lines) + "\n"
+    assert changes["conversation_config.agent.first_message"] == long_message.strip()
+
+    cli(project, "sync")
+    edit(project / "agents" / "bot.yaml", "Rule 3: answer", "Rule 3: always answer")
+    edit(project / "agents" / "bot.yaml", long_message.strip(), "Hi!")
+    stdout, _ = cli(project, "plan")
+    assert "      -Rule 3: answer questions about order 3 politely and briefly." in stdout
+    assert "      +Rule 3: always answer questions about order 3 politely and briefly." in stdout
+    assert f"      -{long_message.strip()}" in stdout and "      +Hi!" in stdout
+    assert "…" not in stdout
