@@ -64,6 +64,20 @@ def name_tag(name: str) -> str:
     return f"{MANAGED_TAG_PREFIX}name={name}"
 
 
+def managed_tags(env: str, name: str) -> list[str]:
+    """The hidden tags an agent of local name ``name`` carries in ``env``."""
+    return [env_tag(env), name_tag(name)]
+
+
+def remote_managed_tags(document: Mapping[str, Any]) -> list[str]:
+    """Our hidden tags as a remote agent has them (normalisation hides them from the comparison)."""
+    return sorted(
+        tag
+        for tag in document.get("tags") or []
+        if isinstance(tag, str) and tag.startswith(MANAGED_TAG_PREFIX)
+    )
+
+
 def _default_apply(schema_name: str, value: object) -> tuple[object, list[dict[str, Any]]]:
     from agents_cli.openapi_model import models
 
@@ -269,7 +283,7 @@ def send_body(kind: str, name: str, env: str, body: Mapping[str, Any]) -> dict[s
     out = dict(body)  # only the top-level tags change
     if kind == "agent":
         user_tags = [tag for tag in out.get("tags") or [] if not str(tag).startswith(MANAGED_TAG_PREFIX)]
-        out["tags"] = [*user_tags, env_tag(env), name_tag(name)]
+        out["tags"] = [*user_tags, *managed_tags(env, name)]
     return out
 
 

@@ -60,6 +60,8 @@ def heredoc_lines(path: str, text: str) -> list[str]:
 def change_lines(change: FieldChange, *, drift: bool = False, full: bool = False) -> list[str]:
     """The lines for one field: a new value in full (multi-line strings as an indented block), long
     strings on both sides as a unified line diff. ``full``: nothing cut short (creates)."""
+    if change.note:
+        return [f"{change.path}: ({change.note})"]
     if change.change == "added" and not drift:
         if isinstance(change.after, str) and "\n" in change.after.rstrip("\n"):
             return heredoc_lines(change.path, change.after)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from agents_cli.api import ApiClient
 from agents_cli.desired import DesiredSet, Key, load_desired
 from agents_cli.errors import ConfigError, UsageError
-from agents_cli.normalise import Ids, normalise_remote
+from agents_cli.normalise import Ids, normalise_remote, remote_managed_tags
 from agents_cli.planner import (
     KIND_ORDER,
     Plan,
@@ -92,6 +93,16 @@ def _state_ids(session: Session) -> dict[str, dict[str, str]]:
     return {kind: dict(session.state.ids(kind)) for kind in KIND_ORDER}
 
 
+def remote_resource(
+    kind: str, remote_id: str, document: dict[str, Any], *, adopted: bool = False
+) -> RemoteResource:
+    """A remote document as the planner compares it: normalised, plus an agent's hidden tags."""
+    tags = remote_managed_tags(document) if kind == "agent" else None
+    return RemoteResource(
+        id=remote_id, body=normalise_remote(kind, document), adopted=adopted, managed_tags=tags
+    )
+
+
 class _EarlyPlanner:
     """Plans, while the other reads are still in flight, each resource that is surely an update or no-op:
     found through its state id, and every resource it references already found too (their ids are
@@ -128,7 +139,7 @@ class _EarlyPlanner:
         for (kind, name), (remote_id, _document, _adopted) in snapshot.found.items():
             ids[kind][name] = remote_id
         remote_id, document, _adopted = snapshot.found[key]
-        remote = RemoteResource(id=remote_id, body=normalise_remote(key[0], document))
+        remote = remote_resource(key[0], remote_id, document)
         item = plan_resource(self.session.desired.normalise(key, ids), remote, self.session.state)
         self.planned[key] = (item, remote)
         if item.writes or item.refresh_state:
@@ -179,7 +190,7 @@ async def compute_plan(
         if key not in planned:
             desired_items.append(item)
     remote: dict[Key, RemoteResource] = {
-        key: RemoteResource(id=remote_id, body=normalise_remote(key[0], document), adopted=adopted)
+        key: remote_resource(key[0], remote_id, document, adopted=adopted)
         for key, (remote_id, document, adopted) in snapshot.found.items()
         if key not in planned
     }

@@ -26,12 +26,13 @@ from agents_cli.field_drift import (
     related,
     salt_for,
 )
-from agents_cli.normalise import SENSITIVE, Desired
+from agents_cli.normalise import SENSITIVE, Desired, managed_tags
 from agents_cli.state import ResourceState, State, fingerprint
 
 Action = Literal["create", "update", "no-op", "drift", "delete", "replace"]
 KIND_ORDER = ("tool", "test", "agent")
 _MISSING: Any = object()
+TAGS_REFRESHED = "agents-cli tags refreshed"
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,13 @@ class FieldChange:
     key: tuple[str | int, ...] = field(default=(), compare=False)
     # Why sync cannot make this change (the agent PATCH is a deep merge: it cannot remove a map's key).
     cannot_apply: str | None = None
+    # Shown instead of the values (our hidden tags: ``tags: (agents-cli tags refreshed)``).
+    note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = {"path": self.path, "change": self.change, "remote": self.before, "local": self.after}
+        if self.note:
+            data["note"] = self.note
         if self.conflict:
             data["conflict"] = True
         if self.cannot_apply:
@@ -63,6 +68,8 @@ class RemoteResource:
     id: str
     body: dict[str, Any]
     adopted: bool = False  # found by name/tag rather than through state
+    # An agent's hidden ``agents-cli:`` tags as the remote has them (None: not known, not compared).
+    managed_tags: list[str] | None = None
 
 
 @dataclass
@@ -269,6 +276,18 @@ def _mark_unmergeable(kind: str, changes: list[FieldChange]) -> list[FieldChange
     ]
 
 
+def _tag_refresh(item: Desired, remote: RemoteResource, environment: str) -> FieldChange | None:
+    """Our hidden tags name the environment and the local name (adoption after lost state looks for them);
+    after ``agents rename`` (or on an agent tagged by hand) they are stale, and the next write refreshes
+    them. Normalisation hides them from the diff, so the refresh is a change of its own."""
+    if item.kind != "agent" or remote.managed_tags is None:
+        return None
+    expected = managed_tags(environment, item.name)
+    if sorted(remote.managed_tags) == sorted(expected):
+        return None
+    return FieldChange("tags", remote.managed_tags, expected, key=("tags",), note=TAGS_REFRESHED)
+
+
 def _state_is_current(
     entry: ResourceState | None, item: Desired, remote: RemoteResource, environment: str, fps: tuple[str, str]
 ) -> bool:
@@ -304,7 +323,8 @@ def plan_resource(item: Desired, remote: RemoteResource | None, state: State) ->
         remote_fingerprint=remote_fp,
         remote_body=remote.body,
     )
-    if item.body == remote.body and not item.pending:
+    refresh = _tag_refresh(item, remote, state.environment)
+    if item.body == remote.body and not item.pending and refresh is None:
         result.refresh_state = not _state_is_current(
             entry, item, remote, state.environment, (desired_fp, remote_fp)
         )
@@ -312,6 +332,8 @@ def plan_resource(item: Desired, remote: RemoteResource | None, state: State) ->
     local, drifted = _drift_split(item, remote, entry, state.environment, remote_fp)
     result.changes = mask(_mark_unmergeable(item.kind, local), item.sensitive)
     result.drifted = mask(_mark_unmergeable(item.kind, drifted), item.sensitive)
+    if refresh is not None and not any(_is_sensitive(change.path, ["tags"]) for change in local + drifted):
+        result.changes.append(refresh)  # a write of user tags carries ours anyway (``send_body``)
     result.action = "drift" if result.drifted else "update"
     return result
 

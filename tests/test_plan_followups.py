@@ -164,3 +164,45 @@ def test_create_plans_show_long_prompts_in_full_and_updates_as_line_diffs(projec
     assert "      +Rule 3: always answer questions about order 3 politely and briefly." in stdout
     assert f"      -{long_message.strip()}" in stdout and "      +Hi!" in stdout
     assert "…" not in stdout
+
+
+# -- 3. hidden tags refreshed after a rename --------------------------------------------------------------
+def remote_tags(url: str, agent_id: str) -> list[str]:
+    from tests.sync_support import remote_get
+
+    tags: list[str] = remote_get(url, f"/v1/convai/agents/{agent_id}").json()["tags"]
+    return tags
+
+
+def test_sync_refreshes_the_name_tag_after_a_rename_and_keeps_user_tags(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    cli(project, "sync")
+    agent_id = state(project, "staging")["agents"]["bot"]["id"]
+    cli(project, "rename", "bot", "helper")
+    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
+    assert f"~ agent helper (update, id {agent_id})\n    tags: (agents-cli tags refreshed)\n" in stdout
+    assert "Plan: 0 to create, 1 to update, 0 to delete." in stdout
+    change = as_json(project, "plan")["resources"][0]["changes"]
+    assert change == [
+        {
+            "path": "tags",
+            "change": "changed",
+            "remote": ["agents-cli:env=staging", "agents-cli:name=bot"],
+            "local": ["agents-cli:env=staging", "agents-cli:name=helper"],
+            "note": "agents-cli tags refreshed",
+        }
+    ]
+    stdout, _ = cli(project, "sync")
+    assert "Sync staging: 0 created, 1 updated" in stdout
+    assert sorted(remote_tags(served_emulator.url, agent_id)) == [
+        "agents-cli:env=staging",
+        "agents-cli:name=helper",
+        "support",
+    ]
+    stdout, _ = cli(project, "plan", "--detailed-exitcode")
+    assert "No changes." in stdout
+    # A user tag change carries our tags with it: one change, no separate refresh line.
+    edit(project / "agents" / "helper.yaml", "tags: [support]", "tags: [support, vip]")
+    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
+    assert "agents-cli tags refreshed" not in stdout and 'tags: ["support"] → ["support", "vip"]' in stdout

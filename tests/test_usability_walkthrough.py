@@ -475,7 +475,11 @@ def test_rename_keeps_the_remote_resources_and_every_reference(tmp_path: Path) -
     assert state["agents"]["support-bot"] == ids_before["agents"]["bot"]
 
     run_cli(["validate"], cwd=root)
-    assert "Plan: 0 to create, 0 to update, 0 to delete." in run_cli(["plan", "--prune"], cwd=root).stdout
+    # The one update refreshes the agent's hidden name tag (agents-cli:name=bot → support-bot); nothing is
+    # created or deleted.
+    planned = run_cli(["plan", "--prune"], cwd=root).stdout
+    assert "Plan: 0 to create, 1 to update, 0 to delete." in planned
+    assert "tags: (agents-cli tags refreshed)" in planned
     remote = json.loads(run_cli(["list", "--remote", "--json"], cwd=root).stdout)["resources"]
     assert len(remote) == 3
 
