@@ -206,3 +206,33 @@ def test_sync_refreshes_the_name_tag_after_a_rename_and_keeps_user_tags(
     edit(project / "agents" / "helper.yaml", "tags: [support]", "tags: [support, vip]")
     stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
     assert "agents-cli tags refreshed" not in stdout and 'tags: ["support"] → ["support", "vip"]' in stdout
+
+
+# -- 6. status and test with changes sync cannot apply -----------------------------------------------------
+COLLECTING = """\
+  data_collection:
+    order_number:
+      type: string
+      description: The order number.
+"""
+
+
+def test_status_marks_changes_sync_cannot_apply_and_test_against_local_still_runs(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    config = project / "agents" / "bot.yaml"
+    edit(config, "platform_settings:\n", "platform_settings:\n" + COLLECTING)
+    cli(project, "sync")
+    edit(config, COLLECTING, "")  # a map key the agent PATCH cannot remove
+    stdout, _ = cli(project, "status")
+    bot_line = next(line for line in stdout.splitlines() if line.startswith("agent bot"))
+    assert "local changes (1 cannot be applied by sync)" in bot_line
+    row = next(row for row in as_json(project, "status")["resources"] if row["name"] == "bot")
+    assert (row["status"], row["cannot_apply"], row["differences"]) == ("local changes", 1, 1)
+    edit(config, "temperature: 0.3", "temperature: 0.2")
+    stdout, _ = cli(project, "status")
+    assert "local changes (1 of 2 cannot be applied by sync)" in stdout
+
+    # The run carries the local config as an override: it runs (no sync needed), and says what it ran.
+    stdout, stderr = cli(project, "test", "--against", "local")
+    assert "1 passed" in stdout + stderr and "Traceback" not in stderr

@@ -31,6 +31,15 @@ _STYLES = {
 }
 
 
+def _blocked_note(row: dict[str, Any]) -> str:
+    """`` (1 cannot be applied by sync)`` — or ``(1 of 3 …)`` when sync can apply the others."""
+    blocked = row.get("cannot_apply")
+    if not blocked:
+        return ""
+    of = f" of {row['differences']}" if row["differences"] != blocked else ""
+    return f" ({blocked}{of} cannot be applied by sync)"
+
+
 def run(
     app: AppContext,
     *,
@@ -73,7 +82,13 @@ def run(
         if status == MISSING_REMOTELY:
             entry = session.state.get(item.kind, item.name)
             remote_id = entry.id if entry else None
-        rows.append({"kind": item.kind, "name": item.name, "status": status, "remote_id": remote_id})
+        row: dict[str, Any] = {"kind": item.kind, "name": item.name, "status": status, "remote_id": remote_id}
+        if item.cannot_apply:
+            # Differences sync cannot write (a map key the agent PATCH cannot remove): 'agents sync' would
+            # not bring this resource in sync, so say so rather than promise it.
+            row["cannot_apply"] = len(item.cannot_apply)
+            row["differences"] = len(item.changes) + len(item.drifted)
+        rows.append(row)
     counts = Counter(row["status"] for row in rows)
     summary = {status: counts.get(status, 0) for status in STATUSES}
     out = app.out
@@ -88,7 +103,11 @@ def run(
         label = f"{row['kind']} {row['name']}".ljust(width)
         status = row["status"]
         suffix = f"  ({row['remote_id']})" if row["remote_id"] else ""
-        out.console.print(f"{label}  [{_STYLES[status]}]{status}[/]{suffix}", highlight=False, markup=True)
+        out.console.print(
+            f"{label}  [{_STYLES[status]}]{status}{_blocked_note(row)}[/]{suffix}",
+            highlight=False,
+            markup=True,
+        )
     shown = ", ".join(f"{count} {status}" for status, count in summary.items() if count)
     out.info(f"{session.environment.name}: {shown}")
     return 0
