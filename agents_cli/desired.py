@@ -26,6 +26,9 @@ class DesiredSet:
     configs: dict[Key, dict[str, Any]]
     declared: dict[str, set[str]]
     environ: Mapping[str, str] = field(default_factory=dict)
+    # With --only: resources loaded only because a selected one references them (key → the referencing
+    # resource's local name). The plan keeps those that do not exist remotely yet (terraform's -target).
+    included: dict[Key, str] = field(default_factory=dict)
     _normalised: dict[Key, tuple[tuple[Any, ...], Desired]] = field(default_factory=dict, repr=False)
     _dependencies: dict[Key, set[Key]] = field(default_factory=dict, repr=False)
 
@@ -45,6 +48,10 @@ class DesiredSet:
         )
         self._normalised[key] = (resolved, desired)
         return desired
+
+    def targets(self) -> list[Key]:
+        """The resources asked for (every loaded one without --only), in dependency order."""
+        return [key for key in self.keys() if key not in self.included]
 
     def remote_name(self, key: Key) -> str | None:
         return remote_name(key[0], request_shape(key[0], self.configs[key]))
@@ -77,13 +84,30 @@ def load_desired(project: Project, env: str, only: list[str] | None = None) -> D
         )
     cache: dict[Path, Any] = {}
     configs: dict[Key, dict[str, Any]] = {}
-    for resource in project.all():
+    resources = {(resource.kind, resource.name): resource for resource in project.all()}
+    for key, resource in resources.items():
         if only and resource.name not in only:
             continue
-        loaded = load_resource(project, resource, env, cache=cache)
-        configs[(resource.kind, resource.name)] = loaded.data
+        configs[key] = load_resource(project, resource, env, cache=cache).data
+    included: dict[Key, str] = {}
+    if only:
+        # What the selected resources reference, transitively: read with them, so one that does not exist
+        # yet is created first instead of leaving its referrer "(known after apply)" and then skipped.
+        waiting = sorted(configs)
+        while waiting:
+            referrer = waiting.pop(0)
+            for dep in sorted(references_in(configs[referrer])):
+                if dep in configs or dep not in resources:  # undeclared: normalisation reports it
+                    continue
+                configs[dep] = load_resource(project, resources[dep], env, cache=cache).data
+                included[dep] = referrer[1]
+                waiting.append(dep)
     desired = DesiredSet(
-        environment=env, configs=configs, declared=declared, environ=environ_with_dotenv(project.root)
+        environment=env,
+        configs=configs,
+        declared=declared,
+        environ=environ_with_dotenv(project.root),
+        included=included,
     )
     _check_unique_remote_names(desired)
     return desired

@@ -101,6 +101,8 @@ def _header(item: ResourcePlan) -> str:
         return f"{item.kind} {item.name} ({', '.join(details)})"
     else:
         details.append(item.action)
+    if item.included_because:
+        details.append(f"included because {item.included_because} references it")
     if item.adopted:
         details.append("adopted by name")
     if item.remote_id:

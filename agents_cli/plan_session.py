@@ -126,9 +126,13 @@ class _EarlyPlanner:
         found = snapshot.found.get(key)
         if found is None or found[2]:  # missing (a create) or adopted: planned with everything else
             return False
+        if key in self.session.desired.included:  # read for --only's sake; never written unless created
+            return False
         for dep in self.session.desired.dependencies(key):
             if dep in self.keys:
-                if dep not in snapshot.found:  # not read yet, or about to be created: id not final
+                # Not read yet, or about to be created: id not final. Adopted: not in state until the
+                # sync records it, so the write would not resolve the reference yet.
+                if dep not in snapshot.found or snapshot.found[dep][2]:
                     return False
             elif dep[1] not in self.session.state.ids(dep[0]):
                 return False
@@ -196,6 +200,8 @@ async def compute_plan(
     }
     orphans = {key: RemoteResource(id=remote_id, body={}) for key, remote_id in snapshot.orphans.items()}
     result = plan(desired_items, remote, session.state, orphans=orphans, prune=prune)
+    if session.desired.included:
+        _keep_included_creates(session.desired, result, snapshot)
     if planned:
         applies = [item for item in result.resources if item.action != "delete"]
         applies += [item for item, _remote in planned.values()]
@@ -204,11 +210,35 @@ async def compute_plan(
     return PlanResult(plan=result, snapshot=snapshot, directory=directory, warnings=warnings)
 
 
+def _keep_included_creates(desired: DesiredSet, the_plan: Plan, snapshot: Snapshot) -> None:
+    """``--only`` as terraform's ``-target``: a resource read only because a selected one references it
+    stays in the plan when it does not exist remotely yet (reached from the selection through such
+    resources); one that exists only lends its id. Updates of unselected resources are never planned."""
+    needed: set[Key] = set()
+    waiting = list(desired.targets())
+    while waiting:
+        for dep in sorted(desired.dependencies(waiting.pop())):
+            if dep in desired.included and dep not in snapshot.found and dep not in needed:
+                needed.add(dep)
+                waiting.append(dep)
+    kept = []
+    for item in the_plan.resources:
+        key = (item.kind, item.name)
+        if key not in desired.included:
+            kept.append(item)
+        elif key in needed:
+            item.included_because = desired.included[key]
+            kept.append(item)
+        elif item.remote_id is not None:
+            the_plan.referenced_ids[key] = item.remote_id
+    the_plan.resources = kept
+
+
 def check_replacements(session: Session, names: list[str]) -> None:
     """``--replace NAME``: declared agents that nothing else references (a replace gives a new id, which a
     reference resolved earlier in the same run would miss). Checked before anything is read or written."""
     agents = session.desired.declared.get("agent", set())
-    selected: list[Key] = session.desired.keys()  # a list in dependency order, not a dict view
+    selected: list[Key] = session.desired.targets()
     for name in names:
         if name not in agents:
             known = ", ".join(sorted(agents)) or "none"

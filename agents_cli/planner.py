@@ -87,6 +87,8 @@ class ResourcePlan:
     desired_fingerprint: str | None = None
     remote_fingerprint: str | None = None
     remote_body: dict[str, Any] | None = field(default=None, repr=False)  # normalised, unmasked
+    # --only: not selected, but a selected resource (this local name) references it and it does not exist.
+    included_because: str | None = None
 
     @property
     def writes(self) -> bool:
@@ -111,6 +113,8 @@ class ResourcePlan:
             data["adopted"] = True
         if self.pending:
             data["known_after_apply"] = self.pending
+        if self.included_because:
+            data["included_because"] = self.included_because
         return data
 
 
@@ -118,6 +122,9 @@ class ResourcePlan:
 class Plan:
     environment: str
     resources: list[ResourcePlan] = field(default_factory=list)
+    # Ids of resources read but left out of the plan (--only: referenced ones that exist remotely), for
+    # resolving the references of those in it.
+    referenced_ids: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def count(self, action: Action) -> int:
         return sum(1 for item in self.resources if item.action == action)

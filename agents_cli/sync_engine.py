@@ -151,6 +151,7 @@ class SyncEngine:
         self._written = 0  # changes covered by the file on disk
         self._placeholders: set[Key] = set()
         self._started: dict[Key, asyncio.Task[None]] = {}
+        self._found_ids: dict[str, dict[str, str]] = {}
 
     # -- bookkeeping ---------------------------------------------------------------------------------
     def _record(self, outcome: Outcome) -> None:
@@ -174,7 +175,12 @@ class SyncEngine:
             self._written = covered
 
     def _ids(self) -> dict[str, dict[str, str]]:
-        return {kind: self.state.ids(kind) for kind in ("tool", "test", "agent")}
+        """Ids references resolve to: state, over those the plan found (adopted resources are recorded
+        concurrently; --only's referenced resources are not written at all)."""
+        ids = {kind: dict(self._found_ids.get(kind, {})) for kind in ("tool", "test", "agent")}
+        for kind in ids:
+            ids[kind].update(self.state.ids(kind))
+        return ids
 
     # -- running -------------------------------------------------------------------------------------
     def start(self, item: ResourcePlan) -> None:
@@ -191,6 +197,11 @@ class SyncEngine:
 
     async def run(self, plan: Plan, *, drop_from_state: set[Key] | None = None) -> SyncResult:
         """Apply ``plan``; ``drop_from_state`` are entries whose remote resource is already gone."""
+        for (kind, name), remote_id in plan.referenced_ids.items():
+            self._found_ids.setdefault(kind, {})[name] = remote_id
+        for item in plan.resources:
+            if item.remote_id is not None and item.action in ("update", "drift", "no-op"):
+                self._found_ids.setdefault(item.kind, {})[item.name] = item.remote_id
         if drop_from_state:
             for kind, name in sorted(drop_from_state):
                 self.state.remove(kind, name)

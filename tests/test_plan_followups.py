@@ -5,6 +5,7 @@ rename, quiet state-only refreshes, full values in create plans, status for ✗-
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 
 from tests.conftest import ServedEmulator
 from tests.helpers import run_cli
-from tests.sync_support import KEYS, state, write_project
+from tests.sync_support import KEYS, remote_get, state, write_project
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def with_two_agents(project: Path, url: str) -> Path:
 
 # -- 4. state-only refreshes are counted, not listed -------------------------------------------------------
 def test_state_only_refreshes_are_one_summary_count_not_a_line_each(
-    project: Path, served_emulator: ServedEmulator
+    project: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with_two_agents(project, served_emulator.url)
     # State written before per-field hashes: the next sync records every resource again (no write).
@@ -103,8 +104,20 @@ def test_state_only_refreshes_are_one_summary_count_not_a_line_each(
     )
     assert all("fields" in entry for entry in state(project, "staging")["agents"].values())
     path.write_text(json.dumps(old))
-    _stdout, stderr = cli(project, "--debug", "sync")
-    assert "= recorded agent bot" in stderr and "= recorded tool lookup" in stderr
+    # With --debug they are listed (called directly: the CLI's --debug would leave a log handler behind).
+    from agents_cli.commands import sync
+    from agents_cli.context import AppContext
+    from agents_cli.output import Output
+
+    for variable, value in KEYS.items():
+        monkeypatch.setenv(variable, value)
+    stderr_text = io.StringIO()
+    out = Output(stdout=io.StringIO(), stderr=stderr_text, no_color=True)
+    assert sync.run(AppContext(out=out, debug=True, cwd=project)) == 0
+    assert (
+        "= recorded agent bot" in stderr_text.getvalue()
+        and "= recorded tool lookup" in stderr_text.getvalue()
+    )
 
 
 # -- 7. plan, then progress, then summary ------------------------------------------------------------------
@@ -236,3 +249,69 @@ def test_status_marks_changes_sync_cannot_apply_and_test_against_local_still_run
     # The run carries the local config as an override: it runs (no sync needed), and says what it ran.
     stdout, stderr = cli(project, "test", "--against", "local")
     assert "1 passed" in stdout + stderr and "Traceback" not in stderr
+
+
+# -- 2. --only includes what the selection references and does not exist yet -------------------------------
+def test_only_includes_references_not_created_yet_and_nothing_unrelated(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    from tests.sync_support import AGENT
+
+    write_project(project, served_emulator.url, agents={"bot": AGENT, "other": OTHER_AGENT})
+    stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode", expect=2)
+    assert "+ tool lookup (create, included because bot references it)" in stdout
+    assert "+ test greets (create, included because bot references it)" in stdout
+    assert "+ agent bot (create)" in stdout and "agent other" not in stdout
+    assert "Plan: 3 to create, 0 to update, 0 to delete." in stdout
+    planned = as_json(project, "plan", "--only", "bot")["resources"]
+    assert [(item["name"], item.get("included_because")) for item in planned] == [
+        ("lookup", "bot"),
+        ("greets", "bot"),
+        ("bot", None),
+    ]
+    result = as_json(project, "sync", "--only", "bot")
+    assert sorted(item["result"] for item in result["results"]) == ["created"] * 3
+    ids = state(project, "staging")
+    assert (
+        set(ids["agents"]) == {"bot"} and set(ids["tools"]) == {"lookup"} and set(ids["tests"]) == {"greets"}
+    )
+    stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode")
+    assert "No changes." in stdout
+
+    # Existing referenced resources lend their ids and are not updated, even with local changes.
+    edit(project / "tools" / "lookup.yaml", "Look up an order", "Find an order")
+    edit(project / "agents" / "bot.yaml", "temperature: 0.3", "temperature: 0.2")
+    stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode", expect=2)
+    assert "tool lookup" not in stdout and "Plan: 0 to create, 1 to update, 0 to delete." in stdout
+    result = as_json(project, "sync", "--only", "bot")
+    assert [(item["name"], item["result"]) for item in result["results"]] == [("bot", "updated")]
+    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
+    assert "~ tool lookup (update" in stdout and "+ agent other (create)" in stdout
+
+
+def test_only_creates_a_reference_whose_state_id_is_stale_and_adopts_one_missing_from_state(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    cli(project, "sync", "--only", "lookup", "--only", "greets")
+    recorded = state(project, "staging")
+    httpx_delete(served_emulator.url, f"/v1/convai/tools/{recorded['tools']['lookup']['id']}")  # stale id
+    test_id = recorded["tests"].pop("greets")["id"]  # lost from state: found again by name
+    (project / "state" / "staging.json").write_text(json.dumps(recorded))
+    stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode", expect=2)
+    assert "+ tool lookup (create, included because bot references it)" in stdout
+    assert "test greets" not in stdout and "Plan: 2 to create, 0 to update, 0 to delete." in stdout
+    result = as_json(project, "sync", "--only", "bot")
+    assert sorted((item["name"], item["result"]) for item in result["results"]) == [
+        ("bot", "created"),
+        ("lookup", "created"),
+    ]
+    after = state(project, "staging")
+    agent = remote_get(served_emulator.url, f"/v1/convai/agents/{after['agents']['bot']['id']}").json()
+    assert agent["conversation_config"]["agent"]["prompt"]["tool_ids"] == [after["tools"]["lookup"]["id"]]
+    assert [item["test_id"] for item in agent["platform_settings"]["testing"]["attached_tests"]] == [test_id]
+
+
+def httpx_delete(url: str, path: str) -> None:
+    import httpx
+
+    httpx.delete(url + path, headers={"xi-api-key": "sk_dashboard"}, timeout=10).raise_for_status()

@@ -340,8 +340,7 @@ def test_one_failing_resource_does_not_stop_the_others(tmp_path: Path, emulator_
 def test_only_limits_plan_and_sync_and_resolves_references_from_state(
     project: Path, emulator_url: str
 ) -> None:
-    stdout, _ = cli(project, "sync", "--only", "bot", expect=1)  # its tool and test do not exist yet
-    assert "skipped" in stdout and "@test:greets" in stdout and "@tool:lookup" in stdout
+    # (--only with references not created yet: test_plan_followups.)
     cli(project, "sync", "--only", "lookup", "--only", "greets")
     assert set(state(project, "staging")["tools"]) == {"lookup"}
     assert state(project, "staging")["agents"] == {}
