@@ -65,6 +65,15 @@ def make_project(root: Path, base_url: str, agents: int = 0) -> Path:
     return root
 
 
+def run_agents(
+    args: list[str], root: Path, env: dict[str, str], *python_options: str
+) -> subprocess.CompletedProcess[str]:
+    """The real CLI in a subprocess (``python [options] -m agents_cli --chdir ROOT ARGS``)."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "NO_COLOR": "1", **env}
+    command = [sys.executable, *python_options, "-m", "agents_cli", "--chdir", str(root), *args]
+    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
+
+
 @pytest.fixture(autouse=True)
 def no_stray_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for variable in ("ELEVENLABS_BASE_URL", "AGENTS_HTTP_TIMEOUT", KEY_VARIABLE):
@@ -210,7 +219,9 @@ def test_cli_debug_logs_retries_without_the_key(served_emulator: ServedEmulator,
     (root / "state").mkdir(exist_ok=True)
     state = {"agents": {"bot0": {"id": "agent_x", "fingerprint": "x"}}}
     (root / "state" / "dev.json").write_text(json.dumps(state))
-    result = run_cli(["--debug", "plan", "-e", "dev"], cwd=root, env={KEY_VARIABLE: GOOD_KEY})
+    # In a subprocess: in-process, --debug would leave a logging handler on a closed stream behind.
+    result = run_agents(["--debug", "plan", "-e", "dev"], root, {KEY_VARIABLE: GOOD_KEY})
+    assert result.returncode == 0, result.stderr
     assert "GET /v1/convai/agents/agent_x -> 429; retry 1 of 7 in " in result.stderr
     assert GOOD_KEY not in result.stderr and GOOD_KEY not in result.stdout
 
@@ -320,11 +331,9 @@ def test_failed_plan_leaves_no_coroutine_never_awaited(
     served_emulator.configure(api_keys=(GOOD_KEY,))
     root = make_project(tmp_path / "proj", served_emulator.url, agents=20)
     run_cli(["sync", "-e", "dev", "--yes"], cwd=root, env={KEY_VARIABLE: GOOD_KEY})
-    env = {**os.environ, KEY_VARIABLE: "sk_wrong", "PYTHONPATH": str(REPO_ROOT), "NO_COLOR": "1"}
-    command = [sys.executable, "-W", "error::RuntimeWarning", "-m", "agents_cli", "--chdir", str(root)]
     for _ in range(3):
-        process = subprocess.run(
-            [*command, "plan", "-e", "dev"], env=env, capture_output=True, text=True, timeout=60
+        process = run_agents(
+            ["plan", "-e", "dev"], root, {KEY_VARIABLE: "sk_wrong"}, "-W", "error::RuntimeWarning"
         )
         assert process.returncode == 1, process.stderr
         assert "401" in process.stderr and "agents auth login --env dev" in process.stderr
