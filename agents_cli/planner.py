@@ -285,12 +285,14 @@ def _mark_unmergeable(kind: str, changes: list[FieldChange]) -> list[FieldChange
 
 def _tag_refresh(item: Desired, remote: RemoteResource, environment: str) -> FieldChange | None:
     """Our hidden tags name the environment and the local name (adoption after lost state looks for them);
-    after ``agents rename`` (or on an agent tagged by hand) they are stale, and the next write refreshes
-    them. Normalisation hides them from the diff, so the refresh is a change of its own."""
+    after ``agents rename`` the name tag is stale, and the next write refreshes it. Normalisation hides
+    them from the diff, so the refresh is a change of its own. Only agents tagged for this environment:
+    an untagged one (made in the dashboard, then pulled) must plan clean after pull, and one tagged for
+    another environment sharing the workspace is that environment's to tag (any real write adds ours)."""
     if item.kind != "agent" or remote.managed_tags is None:
         return None
     expected = managed_tags(environment, item.name)
-    if sorted(remote.managed_tags) == sorted(expected):
+    if expected[0] not in remote.managed_tags or sorted(remote.managed_tags) == sorted(expected):
         return None
     return FieldChange("tags", remote.managed_tags, expected, key=("tags",), note=TAGS_REFRESHED)
 

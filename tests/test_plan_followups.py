@@ -247,8 +247,8 @@ def test_status_marks_changes_sync_cannot_apply_and_test_against_local_still_run
     assert "local changes (1 of 2 cannot be applied by sync)" in stdout
 
     # The run carries the local config as an override: it runs (no sync needed), and says what it ran.
-    stdout, stderr = cli(project, "test", "--against", "local")
-    assert "1 passed" in stdout + stderr and "Traceback" not in stderr
+    stdout, _stderr = cli(project, "test", "--against", "local")
+    assert "1 passed of 1 run(s)" in stdout
 
 
 # -- 2. --only includes what the selection references and does not exist yet -------------------------------
@@ -315,3 +315,23 @@ def httpx_delete(url: str, path: str) -> None:
     import httpx
 
     httpx.delete(url + path, headers={"xi-api-key": "sk_dashboard"}, timeout=10).raise_for_status()
+
+
+def test_only_agents_tagged_for_this_environment_get_their_tags_refreshed() -> None:
+    from agents_cli.normalise import normalise_desired
+    from agents_cli.planner import RemoteResource, plan_resource
+    from agents_cli.state import State
+
+    config = {"name": "Bot", "conversation_config": {"agent": {"first_message": "Hi"}}}
+    desired = normalise_desired("agent", "bot", config, ids={}, declared={"agent": {"bot"}}, environ={})
+
+    def planned(tags: list[str]) -> tuple[str, list[str | None]]:
+        remote = RemoteResource(id="agent_1", body=desired.body, managed_tags=tags)
+        item = plan_resource(desired, remote, State(environment="dev"))
+        return item.action, [change.note for change in item.changes]
+
+    assert planned(["agents-cli:env=dev", "agents-cli:name=bot"]) == ("no-op", [])
+    assert planned(["agents-cli:env=dev", "agents-cli:name=old"]) == ("update", ["agents-cli tags refreshed"])
+    assert planned(["agents-cli:env=dev"]) == ("update", ["agents-cli tags refreshed"])
+    assert planned([]) == ("no-op", [])  # made in the dashboard and pulled: pull → plan stays clean
+    assert planned(["agents-cli:env=prod", "agents-cli:name=bot"]) == ("no-op", [])  # another env's agent
