@@ -186,11 +186,11 @@ async def compute_plan(
         if (kind, name) not in snapshot.found:
             ids[kind].pop(name, None)
     planned = early.planned if early is not None else {}
-    warnings: list[str] = []
+    warnings: dict[Key, list[str]] = {}
     desired_items = []
     for key in keys:
         item = session.desired.normalise(key, ids)
-        warnings.extend(f"{key[0]} {key[1]}: {warning}" for warning in item.warnings)
+        warnings[key] = [f"{key[0]} {key[1]}: {warning}" for warning in item.warnings]
         if key not in planned:
             desired_items.append(item)
     remote: dict[Key, RemoteResource] = {
@@ -207,7 +207,11 @@ async def compute_plan(
         applies += [item for item, _remote in planned.values()]
         applies.sort(key=lambda item: (KIND_ORDER.index(item.kind), item.name))
         result.resources = applies + [item for item in result.resources if item.action == "delete"]
-    return PlanResult(plan=result, snapshot=snapshot, directory=directory, warnings=warnings)
+    # Not about resources --only left out (a referenced one that exists is only read).
+    shown = {(item.kind, item.name) for item in result.resources}
+    shown.update(session.desired.targets())
+    messages = [message for key in keys if key in shown for message in warnings[key]]
+    return PlanResult(plan=result, snapshot=snapshot, directory=directory, warnings=messages)
 
 
 def _keep_included_creates(desired: DesiredSet, the_plan: Plan, snapshot: Snapshot) -> None:
