@@ -262,3 +262,28 @@ def test_json_format_and_dry_run(source: Path, tmp_path: Path, emulator: Running
         agent["name"] == "Support Bot" and agent["conversation_config"]["agent"]["first_message"] == "Hello!"
     )
     assert _plan(target, "staging", {SECRET_VARIABLE: f"Bearer {SECRET}"})["has_changes"] is False
+
+
+def test_after_a_pull_a_dashboard_edit_is_drift_and_a_local_edit_is_a_change(
+    tmp_path: Path, emulator: RunningEmulator, isolated_home: Path
+) -> None:
+    created = _call(
+        emulator,
+        "POST",
+        "/v1/convai/agents/create",
+        {
+            "name": "Dash",
+            "conversation_config": {"agent": {"prompt": {"prompt": "Be nice.", "temperature": 0.7}}},
+        },
+    )
+    project = _empty_project(tmp_path / "p", emulator)
+    _pull(project, "--env", "staging", "--all", "--yes")
+    config = project / "agents" / "dash.yaml"
+    config.write_text(config.read_text().replace("Be nice.", "Be very nice."))  # a local edit
+    patch = {"conversation_config": {"agent": {"prompt": {"temperature": 0.9}}}}  # a dashboard edit
+    _call(emulator, "PATCH", f"/v1/convai/agents/{created['agent_id']}", patch)
+    [agent] = [r for r in _plan(project, "staging")["resources"] if r["kind"] == "agent"]
+    drifted = {d["path"] for d in agent["drifted"]}
+    changed = {c["path"] for c in agent["changes"]}
+    assert drifted == {"conversation_config.agent.prompt.temperature"}
+    assert changed == {"conversation_config.agent.prompt.prompt"}

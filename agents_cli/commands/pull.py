@@ -20,6 +20,7 @@ from agents_cli.commands import _everyday
 from agents_cli.configs import deep_merge, load_resource
 from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, ConfigError, UsageError
+from agents_cli.field_drift import field_hashes, salt_for
 from agents_cli.normalise import normalise_desired, normalise_remote, remote_name, request_shape
 from agents_cli.project import (
     MANIFEST_NAME,
@@ -177,7 +178,10 @@ def _for_resource(ctx: Context, candidate: Candidate, document: dict[str, Any]) 
     resource = project.get(kind, name)  # type: ignore[arg-type]
     target = normalise_remote(kind, document)
     check = ctx.check(kind, name)
-    state = ResourceState(candidate.remote_id, fingerprint(target), fingerprint(target))
+    # The same record a sync leaves, per-field hashes included: without them a later remote edit would make
+    # every differing field (local edits too) read as drift.
+    fields = field_hashes(kind, target, salt_for(ctx.env, kind, candidate.remote_id))
+    state = ResourceState(candidate.remote_id, fingerprint(target), fingerprint(target), fields)
     if resource is None:
         config, warnings = minimal_config(
             kind, document, references=ctx.references, check=check, environ=ctx.environ
