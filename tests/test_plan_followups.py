@@ -335,3 +335,23 @@ def test_only_agents_tagged_for_this_environment_get_their_tags_refreshed() -> N
     assert planned(["agents-cli:env=dev"]) == ("update", ["agents-cli tags refreshed"])
     assert planned([]) == ("no-op", [])  # made in the dashboard and pulled: pull → plan stays clean
     assert planned(["agents-cli:env=prod", "agents-cli:name=bot"]) == ("no-op", [])  # another env's agent
+
+
+def test_a_refused_replace_still_reports_and_records_updates_that_had_started(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    from tests.sync_support import remote_patch
+
+    with_two_agents(project, served_emulator.url)
+    other_id = state(project, "staging")["agents"]["other"]["id"]
+    remote_patch(
+        served_emulator.url,
+        f"/v1/convai/agents/{other_id}",
+        {"conversation_config": {"agent": {"first_message": "Dashboard"}}},
+    )
+    edit(project / "agents" / "bot.yaml", "temperature: 0.3", "temperature: 0.1")
+    _stdout, stderr = cli(project, "sync", "--replace", "other", expect=1)
+    assert "--replace other: 1 field(s) changed remotely" in stderr
+    assert "~ updated agent bot" in stderr  # started while the plan was read: finished and reported
+    stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode")
+    assert "No changes." in stdout

@@ -158,6 +158,8 @@ def _sync_locked(
                     directory=directory,
                     on_planned=start_early if streaming else None,
                 )
+                the_plan = computed.plan
+                apply_replacements(the_plan, replace, force=force)  # may refuse: early writes still finish
             except Exception:
                 await engine.finish_started()  # let early writes finish and record their state
                 release_progress()
@@ -167,8 +169,6 @@ def _sync_locked(
             note = None if prune else undeclared_note(session.environment.name, session.undeclared())
             if note:
                 app.out.info(note)
-            the_plan = computed.plan
-            apply_replacements(the_plan, replace, force=force)
             if not as_json:
                 render_plan(app.out, the_plan)
             release_progress()
