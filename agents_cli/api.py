@@ -216,8 +216,10 @@ class ApiClient:
         self._client: httpx.AsyncClient | None = None
         # Tasks that sent requests through this client; cancelled on exit if still running.
         self._users: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self._closing = False
 
     async def __aenter__(self) -> ApiClient:
+        self._closing = False
         limits = httpx.Limits(
             max_connections=self.concurrency,
             max_keepalive_connections=self.concurrency,
@@ -237,15 +239,18 @@ class ApiClient:
     async def __aexit__(self, *exc_info: object) -> None:
         # A failed gather leaves its other tasks running: stop them while the client is still open, so
         # none is cut off mid-connect when the loop closes (their connect coroutines would never be awaited).
+        # From now on no new request starts (a task woken by a cancelled sibling, e.g. from a lock, would
+        # otherwise begin connecting after the list of leftovers was taken).
+        self._closing = True
         current = asyncio.current_task()
         leftovers = [task for task in self._users if task is not current and not task.done()]
         for task in leftovers:
             task.cancel()
         if leftovers:
             await asyncio.wait(leftovers, timeout=LEFTOVER_GRACE)
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
 
     # -- low level -------------------------------------------------------------------------------
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
@@ -259,7 +264,7 @@ class ApiClient:
     async def _send_once(
         self, method: str, path: str, params: dict[str, Any] | None, body: Any
     ) -> httpx.Response:
-        if self._client is None:
+        if self._client is None or self._closing:
             raise RuntimeError("ApiClient used outside 'async with'")
         task = asyncio.current_task()
         if task is not None:

@@ -299,6 +299,41 @@ def test_closing_the_client_stops_the_siblings_of_a_failed_gather(served_emulato
     assert time.monotonic() - started < 3  # the 5 s slow requests were cancelled, not waited for
 
 
+def test_a_task_woken_while_the_client_closes_sends_nothing(served_emulator: ServedEmulator) -> None:
+    served_emulator.configure(
+        faults=FaultSettings(seed=9, slow_s=5).with_route("GET /v1/slow/*", fault_rate=1, kinds=("slow",))
+    )
+    lock = asyncio.Lock()
+    late_outcome: list[str] = []
+
+    async def holds_the_lock(api: ApiClient) -> None:
+        async with lock:
+            await api.get("/v1/slow/held")
+
+    async def waits_for_the_lock(api: ApiClient) -> None:
+        await asyncio.sleep(0.01)
+        async with lock:  # granted when the holder is cancelled, after the leftovers were collected
+            try:
+                await api.get("/v1/convai/agents/late")
+            except RuntimeError as exc:
+                late_outcome.append(str(exc))
+                raise
+
+    async def failing(api: ApiClient) -> None:
+        await asyncio.sleep(0.05)
+        await api.get("/v1/convai/agents/agent_missing")
+
+    async def main() -> None:
+        async with ApiClient(served_emulator.url, GOOD_KEY, timeout=10) as api:
+            with pytest.raises(RemoteError):
+                await asyncio.gather(failing(api), holds_the_lock(api), waits_for_the_lock(api))
+        await asyncio.sleep(0.05)  # let the woken task run to its end
+
+    asyncio.run(main())
+    assert late_outcome == ["ApiClient used outside 'async with'"]
+    assert not [exchange for exchange in served_emulator.exchanges if exchange.path.endswith("/late")]
+
+
 def test_gather_or_cancel_raises_the_first_error_after_cancelling_the_rest() -> None:
     finished: list[str] = []
 
@@ -336,6 +371,7 @@ def test_failed_plan_leaves_no_coroutine_never_awaited(
             ["plan", "-e", "dev"], root, {KEY_VARIABLE: "sk_wrong"}, "-W", "error::RuntimeWarning"
         )
         assert process.returncode == 1, process.stderr
-        assert "401" in process.stderr and "agents auth login --env dev" in process.stderr
+        assert "401" in process.stderr and "agents auth login --env dev" in process.stderr, process.stderr
         assert "never awaited" not in process.stderr, process.stderr
-        assert "RuntimeWarning" not in process.stderr and "Task exception" not in process.stderr
+        assert "RuntimeWarning" not in process.stderr, process.stderr
+        assert "Task exception" not in process.stderr, process.stderr
