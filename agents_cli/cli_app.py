@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from agents_cli import __version__
+from agents_cli import __version__, completion
 from agents_cli.context import AppContext
 from agents_cli.errors import AgentsError, ExitCode
 from agents_cli.output import Output
@@ -121,10 +121,20 @@ def dispatch(ctx: typer.Context, command: str, **options: Any) -> None:
 
 
 # Shared option declarations -----------------------------------------------------------------------
-EnvOption = Annotated[str | None, typer.Option("--env", "-e", help="Environment name from agents.json.")]
+EnvOption = Annotated[
+    str | None,
+    typer.Option(
+        "--env", "-e", help="Environment name from agents.json.", autocompletion=completion.environments
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 OnlyOption = Annotated[
-    list[str] | None, typer.Option("--only", help="Limit to these local resource names (repeatable).")
+    list[str] | None,
+    typer.Option(
+        "--only",
+        help="Limit to these local resource names (repeatable).",
+        autocompletion=completion.resources,
+    ),
 ]
 BaseUrlOption = Annotated[
     str | None,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from agents_cli import completion
 from agents_cli.cli_app import (
     EnvOption,
     FileFormat,
@@ -35,10 +36,22 @@ def add(
     kind: Annotated[Kind, typer.Argument(help="What to add.")],
     name: Annotated[str, typer.Argument(help="Local name, e.g. 'Support Bot'.")],
     template: Annotated[
-        str | None, typer.Option("--template", "-t", help="Template name (agents templates list).")
+        str | None,
+        typer.Option(
+            "--template",
+            "-t",
+            help="Template name (agents templates list).",
+            autocompletion=completion.templates,
+        ),
     ] = None,
     env: Annotated[
-        str | None, typer.Option("--env", "-e", help="Also create an overlay file for this environment.")
+        str | None,
+        typer.Option(
+            "--env",
+            "-e",
+            help="Also create an overlay file for this environment.",
+            autocompletion=completion.environments,
+        ),
     ] = None,
     file_format: Annotated[
         FileFormat, typer.Option("--format", help="Config file format.")
@@ -63,7 +76,7 @@ def templates_list(
 @templates_app.command("show")
 def templates_show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Template name.")],
+    name: Annotated[str, typer.Argument(help="Template name.", autocompletion=completion.templates)],
     kind: Annotated[Kind | None, typer.Option("--kind", help="Disambiguate by kind.")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -87,7 +100,7 @@ def validate(
 @app.command("rename")
 def rename_command(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The current local name.")],
+    name: Annotated[str, typer.Argument(help="The current local name.", autocompletion=completion.resources)],
     new_name: Annotated[str, typer.Argument(help="The new local name (slugged like 'agents add').")],
     kind: Annotated[Kind | None, typer.Option("--kind", help="Disambiguate by kind.")] = None,
 ) -> None:

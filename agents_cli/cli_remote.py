@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from agents_cli import completion
 from agents_cli.cli_app import (
     BaseUrlOption,
     ConcurrencyOption,
@@ -29,6 +30,7 @@ ReplaceOption = Annotated[
         metavar="NAME",
         help="Create this agent again from its config (a new id), then delete the old one: applies what a "
         "PATCH cannot, such as removed map keys (repeatable).",
+        autocompletion=completion.agents,
     ),
 ]
 
@@ -107,11 +109,17 @@ class Against(StrEnum):
 def test_command(
     ctx: typer.Context,
     agents: Annotated[
-        list[str] | None, typer.Argument(help="Agents to test (default: all with tests).")
+        list[str] | None,
+        typer.Argument(help="Agents to test (default: all with tests).", autocompletion=completion.agents),
     ] = None,
     env: EnvOption = None,
     test: Annotated[
-        list[str] | None, typer.Option("--test", help="Only these tests/scenarios (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--test",
+            help="Only these tests/scenarios (repeatable).",
+            autocompletion=completion.tests_and_scenarios,
+        ),
     ] = None,
     against: Annotated[
         Against,
@@ -266,7 +274,10 @@ def list_command(
 @app.command("delete")
 def delete_command(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Local name of the agent, tool or test.")],
+    name: Annotated[
+        str,
+        typer.Argument(help="Local name of the agent, tool or test.", autocompletion=completion.resources),
+    ],
     env: EnvOption = None,
     kind: Annotated[
         Kind | None, typer.Option("--kind", help="Disambiguate when several kinds share the name.")
@@ -296,7 +307,7 @@ def delete_command(
 @app.command("widget")
 def widget_command(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Local name of the agent.")],
+    name: Annotated[str, typer.Argument(help="Local name of the agent.", autocompletion=completion.agents)],
     env: EnvOption = None,
     as_json: JsonOption = False,
 ) -> None:

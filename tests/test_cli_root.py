@@ -64,3 +64,33 @@ def test_top_level_x_keys_hold_yaml_anchors_and_are_never_sent(tmp_path: Path) -
     rendered = json.dumps(plan)
     assert "Hello from the anchor!" in rendered  # the anchored value is used…
     assert "x-shared" not in rendered  # …and the holder key is not part of the agent
+
+
+def _complete(cwd: Path, words: str) -> list[str]:
+    from typer.testing import CliRunner
+
+    from agents_cli.cli import app
+
+    index = len(words.split()) - (0 if words.endswith(" ") else 1)
+    env = {"_AGENTS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(index)}
+    old = Path.cwd()
+    os.chdir(cwd)  # completion reads agents.json from the shell's folder
+    try:
+        result = CliRunner().invoke(app, [], prog_name="agents", env=env)
+    finally:
+        os.chdir(old)
+    return result.stdout.split()
+
+
+def test_completion_offers_environment_resource_and_template_names(tmp_path: Path) -> None:
+    run_cli(["init", "."], cwd=tmp_path)
+    run_cli(["add", "agent", "Support Bot", "--template", "minimal"], cwd=tmp_path)
+    run_cli(["add", "tool", "Lookup", "--template", "webhook"], cwd=tmp_path)
+    assert _complete(tmp_path, "agents plan --env ") == ["dev", "local", "prod"]
+    assert _complete(tmp_path, "agents plan --env p") == ["prod"]
+    assert _complete(tmp_path, "agents sync --only ") == ["lookup", "support-bot"]
+    assert _complete(tmp_path, "agents widget ") == ["support-bot"]
+    assert _complete(tmp_path, "agents add agent x --template cu") == ["customer-service"]
+    assert _complete(tmp_path, "agents add tool x --template ") == ["client", "webhook"]
+    assert _complete(tmp_path / "agents", "agents delete l") == ["lookup"]  # found from a subfolder
+    assert _complete(tmp_path.parent, "agents plan --env ") == []  # no project: nothing, no error
