@@ -55,6 +55,8 @@ from agents_cli.errors import RemoteError
 T = TypeVar("T")
 
 log = logging.getLogger("agents_cli.api")
+# After this many failed attempts of one request, say so without --debug.
+PERSISTENT_FAILURE_ATTEMPTS = 2
 
 DEFAULT_CONCURRENCY = 8
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -360,6 +362,10 @@ class ApiClient:
             delay = self._backoff(attempt, retry_after)
             # Method, path, what failed and the wait: never a header (the key).
             log.debug("%s %s -> %s; retry %d of %d in %.2f s", method, path, what, attempt, limit - 1, delay)
+            if attempt == PERSISTENT_FAILURE_ATTEMPTS and limit > self.retry.connect_attempts:
+                # Once per request, so a long 429/5xx storm is not silent (a few quick connection attempts
+                # need no notice; every retry is logged with --debug).
+                log.warning("%s %s: %s again; still retrying (up to %d attempts)", method, path, what, limit)
             self.stats.retries += 1
             await self._sleep(delay)
 

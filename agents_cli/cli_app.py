@@ -72,24 +72,44 @@ def _global(
     ] = False,
 ) -> None:
     ctx.obj = AppContext(out=Output(no_color=no_color), debug=debug, cwd=(chdir or Path.cwd()).resolve())
-    if debug:
-        _enable_debug_logging()
+    configure_logging(debug=debug)
 
 
-def _enable_debug_logging() -> None:
-    """Our own loggers at DEBUG (requests, retries, key sources — never key values).
+def configure_logging(*, debug: bool) -> None:
+    """Our loggers (``agents_cli.*``) write to the current stderr: warnings always (e.g. a request that keeps
+    being retried), everything with --debug (requests, retries, key sources — never key values).
 
-    Libraries stay at WARNING: httpcore/asyncio DEBUG lines would bury the few lines that matter."""
+    Libraries stay at WARNING: httpcore/asyncio DEBUG lines would bury the few lines that matter. The handler
+    looks up ``sys.stderr`` on every record, so in-process runs (tests) never write to an earlier run's
+    closed stream. ``logging`` is imported here, not at module level, to keep ``agents --help`` light."""
     import logging
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    class CurrentStderrHandler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                sys.stderr.write(self.format(record) + "\n")
+            except Exception:
+                self.handleError(record)
+
+    class DiagnosticFormatter(logging.Formatter):
+        """``warning: …`` like Output's diagnostics; ``<logger>: …`` with --debug."""
+
+        def format(self, record: logging.LogRecord) -> str:
+            prefix = record.name if debug else record.levelname.lower()
+            return f"{prefix}: {record.getMessage()}"
+
     ours = logging.getLogger("agents_cli")
-    ours.setLevel(logging.DEBUG)
-    if not any(getattr(h, "_agents_debug", False) for h in ours.handlers):
-        handler._agents_debug = True  # type: ignore[attr-defined]
-        ours.addHandler(handler)
-    logging.getLogger().setLevel(logging.WARNING)
+    for previous in [h for h in ours.handlers if isinstance(h, logging.Handler) and h.name == "agents-cli"]:
+        ours.removeHandler(previous)
+    handler = CurrentStderrHandler(logging.DEBUG if debug else logging.WARNING)
+    handler.name = "agents-cli"
+    handler.setFormatter(DiagnosticFormatter())
+    ours.addHandler(handler)
+    # NOTSET without --debug: the handler filters, and the loggers' own levels stay as the process had them
+    # (in-process runs must not change what a test's log capture sees).
+    ours.setLevel(logging.DEBUG if debug else logging.NOTSET)
+    if debug:
+        logging.getLogger().setLevel(logging.WARNING)
 
 
 def dispatch(ctx: typer.Context, command: str, **options: Any) -> None:

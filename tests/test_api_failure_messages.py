@@ -375,3 +375,24 @@ def test_failed_plan_leaves_no_coroutine_never_awaited(
         assert "never awaited" not in process.stderr, process.stderr
         assert "RuntimeWarning" not in process.stderr, process.stderr
         assert "Task exception" not in process.stderr, process.stderr
+
+
+def test_a_request_that_keeps_failing_is_reported_once_without_debug(
+    served_emulator: ServedEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from agents_cli.cli_app import configure_logging
+
+    served_emulator.configure(
+        faults=FaultSettings(seed=3, retry_after_s=0).with_route(
+            "GET /v1/convai/tools", fault_rate=1, kinds=("503",)
+        )
+    )
+    configure_logging(debug=False)  # what every CLI run does (no --debug)
+    retry = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.002)
+    error, _, _ = call(served_emulator.url, lambda api: api.get("/v1/convai/tools"), retry=retry)
+    assert isinstance(error, RemoteError) and error.message.endswith("(after 4 attempts)")
+    stderr = capsys.readouterr().err
+    notices = [line for line in stderr.splitlines() if "still retrying" in line]
+    assert notices == ["warning: GET /v1/convai/tools: 503 again; still retrying (up to 4 attempts)"]
+    assert "; retry " not in stderr  # the per-retry lines are --debug only
+    assert GOOD_KEY not in stderr
