@@ -67,15 +67,15 @@ class Document:
         return key_path in self.positions
 
 
-def format_key_path(key_path: KeyPath) -> str:
-    """``("a", "tool_ids", 0, "b")`` → ``a.tool_ids[0].b`` (the root is ``<root>``)."""
+def format_key_path(key_path: KeyPath, *, root: str = "<root>") -> str:
+    """``("a", "tool_ids", 0, "b")`` → ``a.tool_ids[0].b``; the empty path is ``root``."""
     text = ""
     for part in key_path:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
             text += f".{part}" if text else str(part)
-    return text or "<root>"
+    return text or root
 
 
 # -- loading ------------------------------------------------------------------------------------------

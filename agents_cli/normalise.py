@@ -9,13 +9,13 @@ memory. Paths whose values came from placeholders are remembered as sensitive so
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from agents_cli.errors import ConfigError
-from agents_cli.references import PLACEHOLDER_PATTERN, REFERENCE_PATTERN
+from agents_cli.loader import format_key_path
+from agents_cli.references import REFERENCE_PATTERN, substitute_placeholders
 
 # Tags that mark an agent as managed by this CLI in one environment (for adoption after a crash).
 MANAGED_TAG_PREFIX = "agents-cli:"
@@ -30,7 +30,6 @@ TEST_MODELS = {
     "simulation": "CreateSimulationTestRequest",
 }
 REFERENCE = REFERENCE_PATTERN
-PLACEHOLDER = PLACEHOLDER_PATTERN  # ``$${`` is an escaped literal ``${``
 
 # Server-owned fields (notes/api.md); most are also dropped by the Input model, listed so intent is explicit.
 SERVER_OWNED: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -85,11 +84,8 @@ def _default_apply(schema_name: str, value: object) -> tuple[object, list[dict[s
 
 
 def path_text(path: tuple[str | int, ...]) -> str:
-    """``("a", "tool_ids", 0)`` → ``a.tool_ids[0]``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    """``("a", "tool_ids", 0)`` → ``a.tool_ids[0]`` (the empty path is ``""``: keys of flattened bodies)."""
+    return format_key_path(path, root="")
 
 
 @dataclass
@@ -182,22 +178,8 @@ def _walk_resolve(
     match = REFERENCE.match(value)
     if match:
         return resolve_ref(match.group("kind"), match.group("name"))
-    if "${" not in value:
-        return value
-
-    def substitute(found: re.Match[str]) -> str:
-        variable = found.group("name")
-        if variable is None:
-            return "${"
-        if variable not in environ:
-            raise ConfigError(
-                f"{path_text(path)}: environment variable {variable} is not set",
-                hint=f"export {variable}=... (or add it to .env); placeholders are resolved in memory only",
-            )
-        return environ[variable]
-
-    resolved = PLACEHOLDER.sub(substitute, value)
-    if any(found.group("name") for found in PLACEHOLDER.finditer(value)):
+    resolved, used = substitute_placeholders(value, path, environ)
+    if used:
         sensitive.add(path_text(path))
     return resolved
 

@@ -141,27 +141,35 @@ def find_placeholders(data: Any) -> list[Placeholder]:
     return found
 
 
-def resolve_placeholders(data: Any, environ: Mapping[str, str]) -> Any:
-    """A copy of ``data`` with ``${NAME}`` replaced from ``environ`` and ``$${`` turned into ``${``.
+def substitute_placeholders(value: str, path: KeyPath, environ: Mapping[str, str]) -> tuple[str, bool]:
+    """``value`` with ``${NAME}`` replaced from ``environ`` and ``$${`` turned into ``${``, and whether it
+    held a placeholder (its result is then a secret: never printed or written).
 
-    Raises ConfigError naming the first missing variable and where it is used.
-    """
+    Raises ConfigError naming the missing variable and where it is used."""
+    if "${" not in value:
+        return value, False
+    used = False
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal used
+        name = match.group("name")
+        if name is None:
+            return "${"
+        if name not in environ:
+            raise ConfigError(
+                f"{format_key_path(path)}: environment variable {name} is not set",
+                hint=f"export {name}=... (or add it to .env); placeholders are resolved in memory only",
+            )
+        used = True
+        return environ[name]
+
+    return PLACEHOLDER_PATTERN.sub(substitute, value), used
+
+
+def resolve_placeholders(data: Any, environ: Mapping[str, str]) -> Any:
+    """A copy of ``data`` with every ``${NAME}`` replaced (see ``substitute_placeholders``)."""
 
     def replace(path: KeyPath, value: str) -> Any:
-        if "${" not in value:
-            return value
-
-        def substitute(match: re.Match[str]) -> str:
-            name = match.group("name")
-            if name is None:
-                return "${"
-            if name not in environ:
-                raise ConfigError(
-                    f"environment variable {name} is not set (used at {format_key_path(path)})",
-                    hint=f"export {name}=… or add it to .env",
-                )
-            return environ[name]
-
-        return PLACEHOLDER_PATTERN.sub(substitute, value)
+        return substitute_placeholders(value, path, environ)[0]
 
     return _rebuild(data, (), replace)

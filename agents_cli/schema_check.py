@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from agents_cli.loader import format_key_path
 from agents_cli.resources import schemas_dir
 
 if TYPE_CHECKING:
@@ -45,10 +46,8 @@ class SchemaIssue:
 
 
 def format_path(path: Iterable[str | int]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "<root>"
+    """``a.tool_ids[0]``; the document itself is ``<root>`` (one spelling for every message we print)."""
+    return format_key_path(tuple(path))
 
 
 def schema_path(kind: Kind) -> str:
