@@ -299,6 +299,46 @@ def minimal_config(
     return file_shape(kind, readable_order(repaired)), warnings
 
 
+def _leaf_paths(value: Any, path: Path_ = ()) -> list[Path_]:
+    """Paths of an overlay's leaves: dict keys recursively; lists and scalars are leaves (they replace)."""
+    if isinstance(value, dict) and value:
+        return [p for key, item in value.items() for p in _leaf_paths(item, (*path, key))]
+    return [path]
+
+
+def _without(document: dict[str, Any], path: Path_) -> dict[str, Any]:
+    """A copy of ``document`` without the key at ``path``; dicts left empty by it go too."""
+    copied = copy.deepcopy(document)
+    parents = [copied]
+    for key in path[:-1]:
+        parents.append(parents[-1][key])
+    del parents[-1][path[-1]]
+    for depth in range(len(path) - 1, 0, -1):
+        if parents[depth]:
+            break
+        del parents[depth - 1][path[depth - 1]]
+    return copied
+
+
+def shrink_overlay(overlay: dict[str, Any], target: dict[str, Any], check: Check) -> dict[str, Any]:
+    """``overlay`` without every leaf the base already provides: a value the remote echoes in another form
+    (a default ``type`` added, list entries reordered) would otherwise read as a difference of this
+    environment. A leaf stays when dropping it changes what ``check`` (base merged with the overlay,
+    normalised) gives."""
+    current = overlay
+    for path in _leaf_paths(overlay):
+        if not path:
+            continue
+        candidate = _without(current, path)
+        try:
+            same = check(candidate) == target
+        except Exception:  # a candidate the normaliser rejects keeps the leaf
+            same = False
+        if same:
+            current = candidate
+    return current
+
+
 def overlay_between(base: Any, wanted: Any) -> Any:
     """The smallest overlay that turns ``base`` into ``wanted`` under ``configs.deep_merge`` (dicts merge,
     everything else replaces). Keys only in ``base`` cannot be removed by an overlay: the caller's check puts

@@ -31,7 +31,14 @@ from agents_cli.project import (
     config_path_for,
     load_project,
 )
-from agents_cli.pull_files import MISSING, minimal_config, overlay_between, repair, to_references
+from agents_cli.pull_files import (
+    MISSING,
+    minimal_config,
+    overlay_between,
+    repair,
+    shrink_overlay,
+    to_references,
+)
 from agents_cli.pull_select import Candidate, ids_by_kind, reference_map, select
 from agents_cli.state import ResourceState, fingerprint
 
@@ -254,6 +261,8 @@ def _overlay(
     if repaired is None:
         repaired = to_references(dict(target), ctx.references)
         warnings.append("overlay could not be minimised; it holds the full document")
+    else:
+        repaired = shrink_overlay(repaired, target, merged_check)
     if bare_tool and set(repaired) <= {"tool_config"}:
         repaired = dict(repaired.get("tool_config") or {})
     path = resource.overlays.get(ctx.env)

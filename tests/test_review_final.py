@@ -1,0 +1,57 @@
+"""Final review round: a production user's path through two environments of one project (served emulator over
+loopback), each test a problem found by following the commands end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import ServedEmulator
+from everyday_support import isolated_home
+from helpers import run_cli
+from sync_support import KEYS, remote_patch, state, write_project
+
+__all__ = ["isolated_home"]
+
+AGENT_WITH_DEFAULT_TYPES = """\
+name: Support Bot
+conversation_config:
+  agent:
+    first_message: Hello!
+    prompt:
+      prompt: You help customers.
+      temperature: 0.3
+      built_in_tools:
+        end_call:
+          name: end_call
+          description: ''
+          params:
+            system_tool_type: end_call
+platform_settings:
+  evaluation:
+    criteria:
+      - id: resolved
+        name: Resolved
+        conversation_goal_prompt: The issue was resolved.
+"""
+
+
+def test_pulled_overlay_holds_only_the_dashboard_edit(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    # The remote echoes defaults the base file leaves out (a built-in tool's `type: system`, a criterion's
+    # `type: prompt`); the overlay written for a dashboard edit carried them as if staging differed there.
+    root = write_project(tmp_path / "p", served_emulator.url, agents={"bot": AGENT_WITH_DEFAULT_TYPES})
+    for env in ("staging", "prod"):
+        run_cli(["sync", "--env", env, "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"prompt": {"temperature": 0.9}}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+
+    run_cli(["pull", "--env", "staging", "--update"], cwd=root, env=KEYS)
+    overlay = (root / "agents" / "bot.staging.yaml").read_text()
+    body = [line for line in overlay.splitlines() if not line.startswith("#")]
+    assert body == ["conversation_config:", "  agent:", "    prompt:", "      temperature: 0.9"]
+    for env in ("staging", "prod"):
+        plan = json.loads(run_cli(["plan", "--env", env, "--json"], cwd=root, env=KEYS).stdout)
+        assert plan["has_changes"] is False, plan
