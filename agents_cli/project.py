@@ -234,6 +234,20 @@ def register_resource(
     write_atomic(path, dump_json(data))
 
 
+def register_overlay(root: Path, kind: ResourceKind, name: str, env: str, overlay: Path) -> None:
+    """Add ``env: overlay`` to a registered resource's ``overlays`` (atomic write; key order kept)."""
+    path = root / MANIFEST_NAME
+    data = load_manifest_document(root).data
+    entry = (data.get(MANIFEST_SECTIONS[kind]) or {}).get(name)
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{kind} {name!r} is not registered in {MANIFEST_NAME}", hint="run 'agents add'")
+    overlays = entry.setdefault("overlays", {})
+    if not isinstance(overlays, dict):
+        raise ConfigError(f"{path}: {name}.overlays must be an object", hint="fix agents.json by hand")
+    overlays[env] = overlay.as_posix()
+    write_atomic(path, dump_json(data))
+
+
 EDITOR_SCHEMA_KINDS = ("manifest", "agent", "tool", "test", "scenario")
 # Overlays are partial configs: their editor schema is the kind's schema with nothing required.
 OVERLAY_SCHEMA_KINDS = ("agent", "tool", "test", "scenario")

@@ -55,3 +55,26 @@ def test_pulled_overlay_holds_only_the_dashboard_edit(
     for env in ("staging", "prod"):
         plan = json.loads(run_cli(["plan", "--env", env, "--json"], cwd=root, env=KEYS).stdout)
         assert plan["has_changes"] is False, plan
+
+
+def test_add_env_on_a_registered_agent_creates_just_its_overlay(tmp_path: Path) -> None:
+    # The docs say 'agents add agent NAME --env prod' creates the overlay; for an agent that already
+    # existed it refused with "already registered".
+    run_cli(["init", str(tmp_path)], cwd=tmp_path)
+    run_cli(["add", "agent", "Bot", "--format", "json"], cwd=tmp_path)
+    before = (tmp_path / "agents" / "bot.json").read_text()
+    added = run_cli(["add", "agent", "bot", "--env", "prod"], cwd=tmp_path)
+    assert "agents/bot.prod.json" in added.stderr
+    assert (tmp_path / "agents" / "bot.json").read_text() == before
+    overlay = json.loads((tmp_path / "agents" / "bot.prod.json").read_text())
+    assert overlay == {"$schema": "../.agents/schemas/agent.overlay.schema.json"}
+    manifest = json.loads((tmp_path / "agents.json").read_text())
+    assert manifest["agents"]["bot"] == {
+        "config": "agents/bot.json",
+        "overlays": {"prod": "agents/bot.prod.json"},
+    }
+    run_cli(["validate", "--env", "prod"], cwd=tmp_path)
+    again = run_cli(["add", "agent", "bot", "--env", "prod"], cwd=tmp_path, expect=1)
+    assert "already has an overlay for 'prod': agents/bot.prod.json" in again.stderr
+    unknown = run_cli(["add", "agent", "bot", "--env", "qa"], cwd=tmp_path, expect=1)
+    assert "unknown environment 'qa'" in unknown.stderr

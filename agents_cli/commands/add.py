@@ -20,6 +20,7 @@ from agents_cli.project import (
     editor_schema_path,
     load_project,
     refresh_editor_schemas,
+    register_overlay,
     register_resource,
     slugify,
 )
@@ -70,6 +71,36 @@ def _missing_references(project: Project, data: Any) -> list[tuple[str, str]]:
     return missing
 
 
+def _overlay_comment(env: str, config: Path) -> str:
+    return f"Overrides for '{env}', deep-merged over {config.name} (dicts merge; lists and values replace)."
+
+
+def _add_overlay(app: AppContext, project: Project, kind: ResourceKind, slug: str, env: str) -> int:
+    """An empty overlay for a resource that is already registered (``agents add agent NAME --env prod``)."""
+    project.environment(env)  # unknown environments list the valid ones
+    resource = project.resources[kind][slug]
+    if env in resource.overlays:
+        raise ConfigError(
+            f"{kind} {slug!r} already has an overlay for {env!r}: {resource.overlays[env].as_posix()}",
+            hint="edit that file",
+        )
+    file_format = "json" if resource.config.suffix.lower() == ".json" else "yaml"
+    overlay = config_path_for(kind, slug, file_format, env)
+    if (project.root / overlay).exists():
+        raise ConfigError(
+            f"{overlay.as_posix()} already exists",
+            hint=f"register it under {MANIFEST_SECTIONS[kind]}.{slug}.overlays in {MANIFEST_NAME}",
+        )
+    text = _render(project, kind, overlay, {}, _overlay_comment(env, resource.config))
+    write_atomic(project.root / overlay, text)
+    register_overlay(project.root, kind, slug, env, overlay)
+    refresh_editor_schemas(project.root)
+    app.out.success(f"added an overlay for {env!r} to {kind} {slug!r}")
+    app.out.info(f"  created  {overlay.as_posix()}")
+    app.out.info(f"  updated  {MANIFEST_NAME} ({MANIFEST_SECTIONS[kind]}.{slug}.overlays.{env})")
+    return 0
+
+
 def run(
     app: AppContext, *, kind: str, name: str, template: str | None, env: str | None, file_format: str
 ) -> int:
@@ -80,10 +111,14 @@ def run(
         raise UsageError(
             f"{name!r} does not make a usable local name", hint="use letters or digits, e.g. 'Support Bot'"
         )
-    if project.get(resource_kind, slug) is not None:
+    existing = project.get(resource_kind, slug)
+    if existing is not None and env is not None and template is None:
+        return _add_overlay(app, project, resource_kind, slug, env)
+    if existing is not None:
         raise ConfigError(
             f"{kind} {slug!r} is already registered in {MANIFEST_NAME}",
-            hint=f"pick another name, or edit {project.resources[resource_kind][slug].config.as_posix()}",
+            hint=f"pick another name, edit {project.resources[resource_kind][slug].config.as_posix()}, "
+            f"or add an overlay with 'agents add {kind} {slug} --env ENV'",
         )
     if env is not None:
         project.environment(env)  # unknown environments list the valid ones
@@ -103,9 +138,7 @@ def run(
     write_atomic(project.root / config, _render(project, resource_kind, config, data))
     overlays: dict[str, Path] = {}
     if env is not None and overlay is not None:
-        comment = (
-            f"Overrides for '{env}', deep-merged over {config.name} (dicts merge; lists and values replace)."
-        )
+        comment = _overlay_comment(env, config)
         write_atomic(project.root / overlay, _render(project, resource_kind, overlay, {}, comment))
         overlays[env] = overlay
     register_resource(project.root, resource_kind, slug, config, overlays)
