@@ -49,7 +49,7 @@ def add(
         typer.Option(
             "--env",
             "-e",
-            help="Also create an overlay file for this environment (for a registered NAME: only the overlay).",
+            help="Also create an overlay for this environment (a registered NAME gets only the overlay).",
             autocompletion=completion.environments,
         ),
     ] = None,
