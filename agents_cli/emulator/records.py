@@ -8,7 +8,7 @@ Agents are stored with their request-model (``-Input``) config, defaults filled,
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from agents_cli.emulator.app import ApiError, EmulatorContext
@@ -21,6 +21,16 @@ INVOCATION = "invocation"
 KNOWLEDGE = "knowledge_base"
 SECRET = "secret"
 ENV_VAR = "env_var"
+# What a 404 calls a missing record of each kind (``tool_not_found``, "Tool with id ... not found.").
+NOT_FOUND_NAMES = {
+    AGENT: "agent",
+    TOOL: "tool",
+    TEST: "test",
+    INVOCATION: "test_invocation",
+    KNOWLEDGE: "document",
+    SECRET: "secret",
+    ENV_VAR: "environment_variable",
+}
 
 
 def now() -> int:
@@ -52,25 +62,28 @@ def prompt_of(config: Mapping[str, Any]) -> dict[str, Any]:
     return prompt if isinstance(prompt, dict) else {}
 
 
-def get_agent(ctx: EmulatorContext, agent_id: str) -> dict[str, Any]:
-    record = ctx.store.get(AGENT, agent_id)
+def get_or_404(ctx: EmulatorContext, kind: str, ident: str) -> dict[str, Any]:
+    """The stored record, or 404 ``<what>_not_found`` in the API's shape."""
+    record = ctx.store.get(kind, ident)
     if record is None:
-        raise ApiError.not_found("agent", agent_id)
+        raise ApiError.not_found(NOT_FOUND_NAMES[kind], ident)
     return record
 
 
-def get_tool(ctx: EmulatorContext, tool_id: str) -> dict[str, Any]:
-    record = ctx.store.get(TOOL, tool_id)
-    if record is None:
-        raise ApiError.not_found("tool", tool_id)
-    return record
-
-
-def get_test(ctx: EmulatorContext, test_id: str) -> dict[str, Any]:
-    record = ctx.store.get(TEST, test_id)
-    if record is None:
-        raise ApiError.not_found("test", test_id)
-    return record
+def tool_record(
+    ctx: EmulatorContext, tool_id: str, tool_config: dict[str, Any], response_mocks: object = None
+) -> dict[str, Any]:
+    """A new tool (created by the tools route, or from an agent's deprecated inline ``tools``)."""
+    stamp = now()
+    return {
+        "id": tool_id,
+        "tool_config": tool_config,
+        "access_info": access_info(ctx),
+        "usage_stats": {"total_calls": 0, "avg_latency_secs": 0.0},
+        "response_mocks": response_mocks,
+        "created_at_unix_secs": stamp,
+        "updated_at_unix_secs": stamp,
+    }
 
 
 def tools_by_id(ctx: EmulatorContext, tool_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -117,23 +130,39 @@ def agent_view(ctx: EmulatorContext, record: Mapping[str, Any]) -> dict[str, Any
     }
 
 
-def agents_referencing(ctx: EmulatorContext, predicate_key: str, ident: str) -> list[dict[str, Any]]:
+def _references(
+    record: Mapping[str, Any], reference: str
+) -> tuple[dict[str, Any], str, Callable[[Any], object]]:
+    """Where an agent lists references of one kind: the object holding the list, its key, an entry's id."""
+    if reference == "test":
+        testing = (record.get("platform_settings") or {}).get("testing") or {}
+        return testing, "attached_tests", _entry_id("test_id")
+    prompt = prompt_of(record.get("conversation_config") or {})
+    if reference == "kb":
+        return prompt, "knowledge_base", _entry_id("id")
+    return prompt, "tool_ids", lambda entry: entry
+
+
+def _entry_id(key: str) -> Callable[[Any], object]:
+    return lambda entry: entry.get(key) if isinstance(entry, dict) else None
+
+
+def agents_referencing(ctx: EmulatorContext, reference: str, ident: str) -> list[dict[str, Any]]:
     """Agents whose config references ``ident`` as a tool (``tool``), test (``test``) or document (``kb``)."""
     found: list[dict[str, Any]] = []
     for _, _, record in ctx.store.list(AGENT, newest_first=False):
-        prompt = prompt_of(record.get("conversation_config", {}))
-        if predicate_key == "tool":
-            hit = ident in prompt.get("tool_ids", [])
-        elif predicate_key == "kb":
-            hit = any(isinstance(d, dict) and d.get("id") == ident for d in prompt.get("knowledge_base", []))
-        else:
-            testing = (record.get("platform_settings") or {}).get("testing") or {}
-            hit = any(
-                t.get("test_id") == ident for t in testing.get("attached_tests", []) if isinstance(t, dict)
-            )
-        if hit:
+        holder, key, id_of = _references(record, reference)
+        if any(id_of(entry) == ident for entry in holder.get(key, [])):
             found.append(record)
     return found
+
+
+def detach(ctx: EmulatorContext, agent: dict[str, Any], reference: str, ident: str) -> None:
+    """Remove a reference (see ``agents_referencing``) from a stored agent and save it."""
+    holder, key, id_of = _references(agent, reference)
+    holder[key] = [entry for entry in holder.get(key, []) if id_of(entry) != ident]
+    agent["updated_at_unix_secs"] = now()
+    ctx.store.put(AGENT, agent["agent_id"], agent)
 
 
 def dependent_agent(record: Mapping[str, Any]) -> dict[str, Any]:

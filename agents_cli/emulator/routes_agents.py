@@ -13,6 +13,7 @@ from agents_cli.emulator import records
 from agents_cli.emulator.app import ApiError, EmulatorContext
 from agents_cli.emulator.ids import new_id
 from agents_cli.emulator.records import AGENT, AGENT_VERSION, TEST, TOOL
+from agents_cli.emulator.routes_common import page_response, query_order
 from agents_cli.emulator.store import encode
 
 CREATE = "/v1/convai/agents/create"
@@ -96,7 +97,7 @@ def _settle_config(ctx: EmulatorContext, config: dict[str, Any], platform_settin
         created: list[str] = []
         for tool_config in inline_tools:
             tool_id = new_id("tool")
-            ctx.store.put(TOOL, tool_id, _tool_record(ctx, tool_id, tool_config))
+            ctx.store.put(TOOL, tool_id, records.tool_record(ctx, tool_id, tool_config))
             created.append(tool_id)
         prompt["tool_ids"] = created
     for tool_id in prompt.get("tool_ids", []):
@@ -113,19 +114,6 @@ def _settle_config(ctx: EmulatorContext, config: dict[str, Any], platform_settin
             raise ApiError.of(
                 400, "test_not_found", f"Test {attached.get('test_id')} attached to the agent does not exist."
             )
-
-
-def _tool_record(ctx: EmulatorContext, tool_id: str, tool_config: dict[str, Any]) -> dict[str, Any]:
-    stamp = records.now()
-    return {
-        "id": tool_id,
-        "tool_config": tool_config,
-        "access_info": records.access_info(ctx),
-        "usage_stats": {"total_calls": 0, "avg_latency_secs": 0.0},
-        "response_mocks": None,
-        "created_at_unix_secs": stamp,
-        "updated_at_unix_secs": stamp,
-    }
 
 
 def _save_version(ctx: EmulatorContext, record: dict[str, Any], description: str | None) -> None:
@@ -158,6 +146,20 @@ def _build_record(ctx: EmulatorContext, body: dict[str, Any], agent_id: str) -> 
     }
 
 
+def _summary(ctx: EmulatorContext, fields: dict[str, Any]) -> dict[str, Any]:
+    """A list entry from the ``SUMMARY_FIELDS`` of a stored agent."""
+    return {
+        "agent_id": fields["agent_id"],
+        "name": fields["name"] or "",
+        "voice_id": fields["voice_id"] or "",
+        "tags": fields["tags"] or [],
+        "created_at_unix_secs": fields["created_at_unix_secs"],
+        "access_info": records.access_info(ctx),
+        "last_call_time_unix_secs": None,
+        "archived": fields["archived"],
+    }
+
+
 def routes(ctx: EmulatorContext) -> list[BaseRoute]:
     async def create(request: Request) -> Response:
         raw = await ctx.raw_body(request)
@@ -171,7 +173,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
 
     async def get(request: Request) -> Response:
         agent_id = request.path_params["agent_id"]
-        record = records.get_agent(ctx, agent_id)
+        record = records.get_or_404(ctx, AGENT, agent_id)
         branch_id = request.query_params.get("branch_id")
         if branch_id and branch_id != record.get("main_branch_id"):
             raise ApiError.not_found("branch", branch_id)
@@ -198,32 +200,12 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
                 continue
             if archived is not None and summary["archived"] != archived:
                 continue
+            summary["agent_id"] = ident
             items.append((seq, ident, summary))
-        sort_by = ctx.query_param(request, "get", LIST, "sort_by") or "created_at"
-        direction = ctx.query_param(request, "get", LIST, "sort_direction") or "desc"
-        page, next_cursor, has_more = ctx.page(
-            request,
-            ("get", LIST),
-            items,
-            # No calls are ever made to an emulated agent, so call_count_7d orders like created_at.
-            sort_key=(lambda item: [(item[2]["name"] or "").lower(), item[0]]) if sort_by == "name" else None,
-            descending=direction == "desc",
-        )
-        summaries = [
-            {
-                "agent_id": ident,
-                "name": summary["name"] or "",
-                "voice_id": summary["voice_id"] or "",
-                "tags": summary["tags"] or [],
-                "created_at_unix_secs": summary["created_at_unix_secs"],
-                "access_info": records.access_info(ctx),
-                "last_call_time_unix_secs": None,
-                "archived": summary["archived"],
-            }
-            for ident, summary in page
-        ]
-        return ctx.respond(
-            "get", LIST, {"agents": summaries, "next_cursor": next_cursor, "has_more": has_more}
+        # No calls are ever made to an emulated agent, so call_count_7d orders like created_at.
+        order = query_order(ctx, request, LIST, lambda summary: summary["name"] or "")
+        return page_response(
+            ctx, request, LIST, "agents", items, lambda summary: _summary(ctx, summary), order=order
         )
 
     async def patch(request: Request) -> Response:
@@ -232,7 +214,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         patch_body = ctx.validate(PATCH_BODY, raw if raw is not None else {}, fill_defaults=False)
         _reject_tools_with_tool_ids(raw)
         with ctx.store.transaction():
-            record = records.get_agent(ctx, agent_id)
+            record = records.get_or_404(ctx, AGENT, agent_id)
             branch_id = request.query_params.get("branch_id")
             if branch_id and branch_id != record.get("main_branch_id"):
                 raise ApiError.not_found("branch", branch_id)
@@ -261,7 +243,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
     async def delete(request: Request) -> Response:
         agent_id = request.path_params["agent_id"]
         with ctx.store.transaction():
-            records.get_agent(ctx, agent_id)
+            records.get_or_404(ctx, AGENT, agent_id)
             ctx.store.delete(AGENT, agent_id)
             ctx.store.delete_matching(AGENT_VERSION, "agent_id", agent_id)
         return Response(status_code=204)
@@ -271,7 +253,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         raw = await ctx.raw_body(request, required=False)
         body = ctx.validate("Body_Duplicate_Agent_v1_convai_agents__agent_id__duplicate_post", raw or {})
         with ctx.store.transaction():
-            source = records.get_agent(ctx, agent_id)
+            source = records.get_or_404(ctx, AGENT, agent_id)
             copy = dict(source)
             copy["agent_id"] = new_id("agent")
             copy["name"] = body.get("name") or f"{source.get('name') or 'Agent'} (copy)"
@@ -281,7 +263,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         return ctx.respond("post", DUPLICATE, {"agent_id": copy["agent_id"]})
 
     async def widget(request: Request) -> Response:
-        record = records.get_agent(ctx, request.path_params["agent_id"])
+        record = records.get_or_404(ctx, AGENT, request.path_params["agent_id"])
         widget_config = dict((record.get("platform_settings") or {}).get("widget") or {})
         widget_config.setdefault(
             "language", (record["conversation_config"].get("agent") or {}).get("language", "en")

@@ -18,7 +18,8 @@ from starlette.routing import BaseRoute, Route
 from agents_cli.emulator import records
 from agents_cli.emulator.app import ApiError, EmulatorContext
 from agents_cli.emulator.ids import new_id
-from agents_cli.emulator.records import AGENT, ENV_VAR, KNOWLEDGE
+from agents_cli.emulator.records import ENV_VAR, KNOWLEDGE
+from agents_cli.emulator.routes_common import delete_route, get_route, page_response
 
 KB_TEXT = "/v1/convai/knowledge-base/text"
 KB_URL = "/v1/convai/knowledge-base/url"
@@ -112,36 +113,6 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         ctx.store.put(KNOWLEDGE, doc_id, record)
         return ctx.respond("post", path, {"id": doc_id, "name": name, "folder_path": []})
 
-    async def get_document(request: Request) -> Response:
-        doc_id = request.path_params["documentation_id"]
-        record = ctx.store.get(KNOWLEDGE, doc_id)
-        if record is None:
-            raise ApiError.not_found("document", doc_id)
-        return ctx.respond("get", KB_ONE, record)
-
-    async def delete_document(request: Request) -> Response:
-        doc_id = request.path_params["documentation_id"]
-        with ctx.store.transaction():
-            if ctx.store.get(KNOWLEDGE, doc_id) is None:
-                raise ApiError.not_found("document", doc_id)
-            dependents = records.agents_referencing(ctx, "kb", doc_id)
-            force = (request.query_params.get("force") or "").lower() == "true"
-            if dependents and not force:
-                raise ApiError.of(
-                    409,
-                    "document_in_use",
-                    f"Document {doc_id} is used by {len(dependents)} agent(s); detach it first or use "
-                    "force=true.",
-                )
-            for agent in dependents:
-                prompt = records.prompt_of(agent["conversation_config"])
-                prompt["knowledge_base"] = [
-                    d for d in prompt.get("knowledge_base", []) if d.get("id") != doc_id
-                ]
-                ctx.store.put(AGENT, agent["agent_id"], agent)
-            ctx.store.delete(KNOWLEDGE, doc_id)
-        return ctx.respond("delete", KB_ONE, {})
-
     async def list_documents(request: Request) -> Response:
         search = (request.query_params.get("search") or "").lower()
         types = set(request.query_params.getlist("types"))
@@ -151,13 +122,9 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             if (not search or str(record.get("name", "")).lower().startswith(search))
             and (not types or record.get("type") in types)
         ]
-        page, next_cursor, has_more = ctx.page(request, ("get", KB_LIST), items)
-        body = {
-            "documents": [_kb_summary(ctx, record) for _, record in page],
-            "next_cursor": next_cursor,
-            "has_more": has_more,
-        }
-        return ctx.respond("get", KB_LIST, body)
+        return page_response(
+            ctx, request, KB_LIST, "documents", items, lambda record: _kb_summary(ctx, record)
+        )
 
     async def user(request: Request) -> Response:
         return ctx.respond("get", USER, _user(ctx))
@@ -195,29 +162,14 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             and (not environment or environment in record["values"])
             and (not kind or record["type"] == kind)
         ]
-        page, next_cursor, has_more = ctx.page(request, ("get", ENV_VARS), items)
-        body = {
-            "environment_variables": [r for _, r in page],
-            "next_cursor": next_cursor,
-            "has_more": has_more,
-        }
-        return ctx.respond("get", ENV_VARS, body)
-
-    async def get_env_var(request: Request) -> Response:
-        env_var_id = request.path_params["env_var_id"]
-        record = ctx.store.get(ENV_VAR, env_var_id)
-        if record is None:
-            raise ApiError.not_found("environment_variable", env_var_id)
-        return ctx.respond("get", ENV_VAR_ONE, record)
+        return page_response(ctx, request, ENV_VARS, "environment_variables", items)
 
     async def patch_env_var(request: Request) -> Response:
         env_var_id = request.path_params["env_var_id"]
         body = await ctx.body(request, "patch", ENV_VAR_ONE)
         _check_env_values(body["values"], creating=False)
         with ctx.store.transaction():
-            record = ctx.store.get(ENV_VAR, env_var_id)
-            if record is None:
-                raise ApiError.not_found("environment_variable", env_var_id)
+            record = records.get_or_404(ctx, ENV_VAR, env_var_id)
             for environment, value in body["values"].items():
                 if value is None:
                     record["values"].pop(environment, None)
@@ -237,11 +189,11 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         Route(KB_TEXT, create_document, methods=["POST"]),
         Route(KB_URL, create_document, methods=["POST"]),
         Route(KB_LIST, list_documents, methods=["GET"]),
-        Route(KB_ONE, get_document, methods=["GET"]),
-        Route(KB_ONE, delete_document, methods=["DELETE"]),
+        get_route(ctx, KB_ONE, KNOWLEDGE, "documentation_id"),
+        delete_route(ctx, KB_ONE, KNOWLEDGE, "documentation_id", "kb", in_use_status="document_in_use"),
         Route(USER, user, methods=["GET"]),
         Route(ENV_VARS, create_env_var, methods=["POST"]),
         Route(ENV_VARS, list_env_vars, methods=["GET"]),
-        Route(ENV_VAR_ONE, get_env_var, methods=["GET"]),
+        get_route(ctx, ENV_VAR_ONE, ENV_VAR, "env_var_id"),
         Route(ENV_VAR_ONE, patch_env_var, methods=["PATCH"]),
     ]

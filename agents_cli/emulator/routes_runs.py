@@ -20,7 +20,8 @@ from starlette.routing import BaseRoute, Route
 from agents_cli.emulator import records
 from agents_cli.emulator.app import ApiError, EmulatorContext
 from agents_cli.emulator.ids import new_id
-from agents_cli.emulator.records import INVOCATION, TEST, TOOL
+from agents_cli.emulator.records import AGENT, INVOCATION, TEST, TOOL
+from agents_cli.emulator.routes_common import page_response
 
 RUN = "/v1/convai/agents/{agent_id}/run-tests"
 ONE = "/v1/convai/test-invocations/{test_invocation_id}"
@@ -50,11 +51,20 @@ def _override(ctx: EmulatorContext, raw: object) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+async def _body_and_override(
+    ctx: EmulatorContext, request: Request, path: str
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A run-tests or resubmit body (defaults filled) and its ``agent_config_override`` as sent."""
+    raw = await ctx.raw_body(request)
+    body = ctx.validate(ctx.models.request_schema("post", path) or "", raw)
+    return body, _override(ctx, raw)
+
+
 def effective_agent(
     ctx: EmulatorContext, agent_id: str, override: Mapping[str, Any] | None
 ) -> dict[str, Any]:
     """The agent as GET shows it, with the test override's ``conversation_config``/``platform_settings``."""
-    view = records.agent_view(ctx, records.get_agent(ctx, agent_id))
+    view = records.agent_view(ctx, records.get_or_404(ctx, AGENT, agent_id))
     if override:
         for key in ("conversation_config", "platform_settings", "workflow"):
             if override.get(key) is not None:
@@ -145,11 +155,9 @@ def _summary(ctx: EmulatorContext, invocation: dict[str, Any]) -> dict[str, Any]
 def routes(ctx: EmulatorContext) -> list[BaseRoute]:
     async def run_tests(request: Request) -> Response:
         agent_id = request.path_params["agent_id"]
-        raw = await ctx.raw_body(request)
-        body = ctx.validate(ctx.models.request_schema("post", RUN) or "", raw)
-        override = _override(ctx, raw)
+        body, override = await _body_and_override(ctx, request, RUN)
         with ctx.store.transaction():
-            agent_record = records.get_agent(ctx, agent_id)
+            agent_record = records.get_or_404(ctx, AGENT, agent_id)
             tests = []
             for item in body["tests"]:
                 test = ctx.store.get(TEST, item["test_id"])
@@ -199,9 +207,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
     async def get(request: Request) -> Response:
         invocation_id = request.path_params["test_invocation_id"]
         with ctx.store.transaction():
-            invocation = ctx.store.get(INVOCATION, invocation_id)
-            if invocation is None:
-                raise ApiError.not_found("test_invocation", invocation_id)
+            invocation = records.get_or_404(ctx, INVOCATION, invocation_id)
             _complete_if_due(ctx, invocation)
             ctx.store.put(INVOCATION, invocation_id, invocation)
         return ctx.respond("get", ONE, invocation)
@@ -213,24 +219,15 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             for seq, ident, invocation in ctx.store.list(INVOCATION)
             if not agent_id or invocation.get("agent_id") == agent_id
         ]
-        page, next_cursor, has_more = ctx.page(request, ("get", LIST), items)
-        body: dict[str, Any] = {
-            "meta": {},
-            "results": [_summary(ctx, invocation) for _, invocation in page],
-            "next_cursor": next_cursor,
-            "has_more": has_more,
-        }
-        return ctx.respond("get", LIST, body)
+        return page_response(
+            ctx, request, LIST, "results", items, lambda found: _summary(ctx, found), extra={"meta": {}}
+        )
 
     async def resubmit(request: Request) -> Response:
         invocation_id = request.path_params["test_invocation_id"]
-        raw = await ctx.raw_body(request)
-        body = ctx.validate(ctx.models.request_schema("post", RESUBMIT) or "", raw)
-        override = _override(ctx, raw)
+        body, override = await _body_and_override(ctx, request, RESUBMIT)
         with ctx.store.transaction():
-            invocation = ctx.store.get(INVOCATION, invocation_id)
-            if invocation is None:
-                raise ApiError.not_found("test_invocation", invocation_id)
+            invocation = records.get_or_404(ctx, INVOCATION, invocation_id)
             by_id = {run["test_run_id"]: run for run in invocation["test_runs"]}
             unknown = [run_id for run_id in body["test_run_ids"] if run_id not in by_id]
             if unknown:

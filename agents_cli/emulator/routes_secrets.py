@@ -114,18 +114,14 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
 
     async def get_secret(request: Request) -> Response:
         secret_id = request.path_params["secret_id"]
-        record = ctx.store.get(SECRET, secret_id)
-        if record is None:
-            raise ApiError.not_found("secret", secret_id)
+        record = records.get_or_404(ctx, SECRET, secret_id)
         return ctx.respond("get", SECRET_ONE, {**record, "used_by": SecretUsage(ctx).used_by(secret_id)})
 
     async def patch_secret(request: Request) -> Response:
         secret_id = request.path_params["secret_id"]
         body = await ctx.body(request, "patch", SECRET_ONE)
         with ctx.store.transaction():
-            record = ctx.store.get(SECRET, secret_id)
-            if record is None:
-                raise ApiError.not_found("secret", secret_id)
+            record = records.get_or_404(ctx, SECRET, secret_id)
             record.update(name=body["name"], value=body["value"])
             ctx.store.put(SECRET, secret_id, record)
         return ctx.respond("patch", SECRET_ONE, record)
@@ -133,8 +129,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
     async def delete_secret(request: Request) -> Response:
         secret_id = request.path_params["secret_id"]
         with ctx.store.transaction():
-            if ctx.store.get(SECRET, secret_id) is None:
-                raise ApiError.not_found("secret", secret_id)
+            records.get_or_404(ctx, SECRET, secret_id)
             usage = SecretUsage(ctx)
             if usage.in_use(secret_id):
                 users = [t["id"] for t in usage.tools.get(secret_id, [])]

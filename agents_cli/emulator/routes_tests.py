@@ -16,7 +16,8 @@ from starlette.routing import BaseRoute, Route
 from agents_cli.emulator import records
 from agents_cli.emulator.app import EmulatorContext
 from agents_cli.emulator.ids import new_id
-from agents_cli.emulator.records import AGENT, TEST
+from agents_cli.emulator.records import TEST
+from agents_cli.emulator.routes_common import delete_route, get_route, page_response
 
 CREATE = "/v1/convai/agent-testing/create"
 ONE = "/v1/convai/agent-testing/{test_id}"
@@ -49,14 +50,11 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         ctx.store.put(TEST, test_id, record)
         return ctx.respond("post", CREATE, {"id": test_id})
 
-    async def get(request: Request) -> Response:
-        return ctx.respond("get", ONE, records.get_test(ctx, request.path_params["test_id"]))
-
     async def put(request: Request) -> Response:
         test_id = request.path_params["test_id"]
         body = await ctx.body(request, "put", ONE)
         with ctx.store.transaction():
-            previous = records.get_test(ctx, test_id)
+            previous = records.get_or_404(ctx, TEST, test_id)
             record = {
                 **body,
                 "id": test_id,
@@ -65,20 +63,6 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             }
             ctx.store.put(TEST, test_id, record)
         return ctx.respond("put", ONE, record)
-
-    async def delete(request: Request) -> Response:
-        test_id = request.path_params["test_id"]
-        with ctx.store.transaction():
-            records.get_test(ctx, test_id)
-            for agent in records.agents_referencing(ctx, "test", test_id):
-                testing = agent["platform_settings"]["testing"]
-                testing["attached_tests"] = [
-                    t for t in testing["attached_tests"] if t.get("test_id") != test_id
-                ]
-                agent["updated_at_unix_secs"] = records.now()
-                ctx.store.put(AGENT, agent["agent_id"], agent)
-            ctx.store.delete(TEST, test_id)
-        return ctx.respond("delete", ONE, {})
 
     async def list_tests(request: Request) -> Response:
         search = (request.query_params.get("search") or "").lower()
@@ -89,13 +73,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             if (not search or search in str(record.get("name", "")).lower())
             and (not types or record.get("type") in types)
         ]
-        page, next_cursor, has_more = ctx.page(request, ("get", LIST), items)
-        body = {
-            "tests": [test_summary(ctx, record) for _, record in page],
-            "next_cursor": next_cursor,
-            "has_more": has_more,
-        }
-        return ctx.respond("get", LIST, body)
+        return page_response(ctx, request, LIST, "tests", items, lambda record: test_summary(ctx, record))
 
     async def summaries(request: Request) -> Response:
         body = await ctx.body(request, "post", SUMMARIES)
@@ -110,7 +88,8 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         Route(CREATE, create, methods=["POST"]),
         Route(SUMMARIES, summaries, methods=["POST"]),
         Route(LIST, list_tests, methods=["GET"]),
-        Route(ONE, get, methods=["GET"]),
+        get_route(ctx, ONE, TEST, "test_id"),
         Route(ONE, put, methods=["PUT"]),
-        Route(ONE, delete, methods=["DELETE"]),
+        # Detaching instead of refusing: see the module docstring.
+        delete_route(ctx, ONE, TEST, "test_id", "test", in_use_status=None),
     ]

@@ -14,18 +14,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from agents_cli.emulator import records
-from agents_cli.emulator.app import ApiError, EmulatorContext
+from agents_cli.emulator.app import EmulatorContext
 from agents_cli.emulator.ids import new_id
 from agents_cli.emulator.records import AGENT, TOOL
 from agents_cli.emulator.routes_agents import check_transfer_targets
+from agents_cli.emulator.routes_common import delete_route, get_route, page_response, query_order
 
 COLLECTION = "/v1/convai/tools"
 ONE = "/v1/convai/tools/{tool_id}"
 DEPENDENTS = "/v1/convai/tools/{tool_id}/dependent-agents"
-
-
-def _flag(request: Request, name: str) -> bool:
-    return (request.query_params.get(name) or "").lower() in {"true", "1", "yes"}
 
 
 def routes(ctx: EmulatorContext) -> list[BaseRoute]:
@@ -33,16 +30,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         body = await ctx.body(request, "post", COLLECTION)
         check_transfer_targets(ctx, body)
         tool_id = new_id("tool")
-        stamp = records.now()
-        record = {
-            "id": tool_id,
-            "tool_config": body["tool_config"],
-            "access_info": records.access_info(ctx),
-            "usage_stats": {"total_calls": 0, "avg_latency_secs": 0.0},
-            "response_mocks": body.get("response_mocks"),
-            "created_at_unix_secs": stamp,
-            "updated_at_unix_secs": stamp,
-        }
+        record = records.tool_record(ctx, tool_id, body["tool_config"], body.get("response_mocks"))
         ctx.store.put(TOOL, tool_id, record)
         return ctx.respond("post", COLLECTION, record)
 
@@ -52,7 +40,7 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
         used_by = request.query_params.get("used_by_agent_id")
         used_ids: set[str] | None = None
         if used_by:
-            agent = records.get_agent(ctx, used_by)
+            agent = records.get_or_404(ctx, AGENT, used_by)
             used_ids = set(records.prompt_of(agent["conversation_config"]).get("tool_ids", []))
         items = []
         for seq, ident, record in ctx.store.list(TOOL):
@@ -64,30 +52,16 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             if used_ids is not None and ident not in used_ids:
                 continue
             items.append((seq, ident, record))
-        sort_by = ctx.query_param(request, "get", COLLECTION, "sort_by") or "created_at"
-        direction = ctx.query_param(request, "get", COLLECTION, "sort_direction") or "desc"
-        page, next_cursor, has_more = ctx.page(
-            request,
-            ("get", COLLECTION),
-            items,
-            sort_key=(
-                (lambda item: [str(item[2]["tool_config"].get("name", "")).lower(), item[0]])
-                if sort_by == "name"
-                else None
-            ),
-            descending=direction == "desc",
+        order = query_order(
+            ctx, request, COLLECTION, lambda record: str(record["tool_config"].get("name", ""))
         )
-        body = {"tools": [record for _, record in page], "next_cursor": next_cursor, "has_more": has_more}
-        return ctx.respond("get", COLLECTION, body)
-
-    async def get(request: Request) -> Response:
-        return ctx.respond("get", ONE, records.get_tool(ctx, request.path_params["tool_id"]))
+        return page_response(ctx, request, COLLECTION, "tools", items, order=order)
 
     async def patch(request: Request) -> Response:
         tool_id = request.path_params["tool_id"]
         body = await ctx.body(request, "patch", ONE)
         with ctx.store.transaction():
-            record = records.get_tool(ctx, tool_id)
+            record = records.get_or_404(ctx, TOOL, tool_id)
             check_transfer_targets(ctx, body)
             record["tool_config"] = body["tool_config"]
             if "response_mocks" in body:
@@ -96,46 +70,20 @@ def routes(ctx: EmulatorContext) -> list[BaseRoute]:
             ctx.store.put(TOOL, tool_id, record)
         return ctx.respond("patch", ONE, record)
 
-    async def delete(request: Request) -> Response:
-        tool_id = request.path_params["tool_id"]
-        with ctx.store.transaction():
-            records.get_tool(ctx, tool_id)
-            dependents = records.agents_referencing(ctx, "tool", tool_id)
-            if dependents and not _flag(request, "force"):
-                names = ", ".join(agent["agent_id"] for agent in dependents[:5])
-                raise ApiError.of(
-                    409,
-                    "tool_in_use",
-                    f"Tool {tool_id} is used by {len(dependents)} agent(s) ({names}); detach it first or "
-                    "delete with force=true.",
-                )
-            for agent in dependents:
-                prompt = records.prompt_of(agent["conversation_config"])
-                prompt["tool_ids"] = [t for t in prompt.get("tool_ids", []) if t != tool_id]
-                agent["updated_at_unix_secs"] = records.now()
-                ctx.store.put(AGENT, agent["agent_id"], agent)
-            ctx.store.delete(TOOL, tool_id)
-        return ctx.respond("delete", ONE, {})
-
     async def dependents(request: Request) -> Response:
         tool_id = request.path_params["tool_id"]
-        records.get_tool(ctx, tool_id)
+        records.get_or_404(ctx, TOOL, tool_id)
         oldest_first = records.agents_referencing(ctx, "tool", tool_id)
         items = [(index, agent["agent_id"], agent) for index, agent in enumerate(oldest_first)][::-1]
-        page, next_cursor, has_more = ctx.page(request, ("get", DEPENDENTS), items)
-        body = {
-            "agents": [records.dependent_agent(agent) for _, agent in page],
-            "branches": [],
-            "next_cursor": next_cursor,
-            "has_more": has_more,
-        }
-        return ctx.respond("get", DEPENDENTS, body)
+        return page_response(
+            ctx, request, DEPENDENTS, "agents", items, records.dependent_agent, extra={"branches": []}
+        )
 
     return [
         Route(COLLECTION, create, methods=["POST"]),
         Route(COLLECTION, list_tools, methods=["GET"]),
-        Route(ONE, get, methods=["GET"]),
+        get_route(ctx, ONE, TOOL, "tool_id"),
         Route(ONE, patch, methods=["PATCH"]),
-        Route(ONE, delete, methods=["DELETE"]),
+        delete_route(ctx, ONE, TOOL, "tool_id", "tool", in_use_status="tool_in_use"),
         Route(DEPENDENTS, dependents, methods=["GET"]),
     ]
