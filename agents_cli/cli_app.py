@@ -122,22 +122,30 @@ def dispatch(ctx: typer.Context, command: str, **options: Any) -> None:
     except AgentsError as exc:
         if app_ctx.debug:
             traceback.print_exc(file=out.stderr)
-        out.error(exc.message, hint=exc.hint)
         code = int(exc.exit_code)
+        _report_error(out, exc.message, exc.hint, code, as_json=bool(options.get("as_json")))
     except KeyboardInterrupt:
-        out.error("interrupted")
         code = int(ExitCode.INTERRUPTED)
+        _report_error(out, "interrupted", None, code, as_json=bool(options.get("as_json")))
     except typer.Exit:
         raise
     except Exception as exc:  # a bug: say so in one line, traceback only with --debug
         if app_ctx.debug:
             traceback.print_exc(file=out.stderr)
-        out.error(
-            f"internal error: {type(exc).__name__}: {exc}",
-            hint="run again with --debug for the traceback and report it",
-        )
         code = int(ExitCode.BUG)
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        hint = "run again with --debug for the traceback and report it"
+        _report_error(out, message, hint, code, as_json=bool(options.get("as_json")))
     raise typer.Exit(code)
+
+
+def _report_error(out: Output, message: str, hint: str | None, code: int, *, as_json: bool) -> None:
+    """The error for people on stderr; with --json also ``{"error": {...}}`` on stdout, so a script reading
+    stdout always gets one JSON document (unless the command already wrote its own, e.g. a failed sync's
+    summary, which carries the failures)."""
+    out.error(message, hint=hint)
+    if as_json and not out.wrote_json:
+        out.json({"error": {"message": message, "hint": hint, "exit_code": code}})
 
 
 # Shared option declarations -----------------------------------------------------------------------

@@ -38,6 +38,7 @@ class Output:
         self._stderr = stderr
         self._out_console: Console | None = None
         self._err_console: Console | None = None
+        self.wrote_json = False  # a --json command that fails after its document needs no error document
 
     # Streams are looked up late so CliRunner's swapped sys.stdout/sys.stderr are honoured.
     @property
@@ -90,6 +91,7 @@ class Output:
 
     # -- data ---------------------------------------------------------------------------------------
     def json(self, payload: Any) -> None:
+        self.wrote_json = True
         self.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
         self.stdout.flush()
 

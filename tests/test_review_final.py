@@ -78,3 +78,32 @@ def test_add_env_on_a_registered_agent_creates_just_its_overlay(tmp_path: Path) 
     assert "already has an overlay for 'prod': agents/bot.prod.json" in again.stderr
     unknown = run_cli(["add", "agent", "bot", "--env", "qa"], cwd=tmp_path, expect=1)
     assert "unknown environment 'qa'" in unknown.stderr
+
+
+def test_json_commands_print_one_json_document_on_errors_too(tmp_path: Path) -> None:
+    # A script doing `agents status --json | jq` got an empty stdout on an error; now it gets {"error": …}
+    # (the human message stays on stderr) and never a second document after the command's own.
+    run_cli(["init", str(tmp_path)], cwd=tmp_path)
+    for args in (
+        ["plan", "--json"],
+        ["status", "--json"],
+        ["list", "--remote", "--json"],
+        ["pull", "--json"],
+    ):
+        failed = run_cli([*args, "--env", "nope"], cwd=tmp_path, expect=1)
+        assert json.loads(failed.stdout) == {
+            "error": {
+                "message": "unknown environment 'nope' (known: dev, local, prod)",
+                "hint": "add it under 'environments' in agents.json",
+                "exit_code": 1,
+            }
+        }
+        assert failed.stderr.startswith("error: unknown environment 'nope'")
+    without_json = run_cli(["plan", "--env", "nope"], cwd=tmp_path, expect=1)
+    assert without_json.stdout == ""
+    (tmp_path / "agents" / "bot.yaml").write_text("name: Bot\nconversation_config: {agent: {promt: {}}}\n")
+    registered = json.loads((tmp_path / "agents.json").read_text())
+    registered["agents"] = {"bot": {"config": "agents/bot.yaml"}}
+    (tmp_path / "agents.json").write_text(json.dumps(registered))
+    invalid = run_cli(["validate", "--json"], cwd=tmp_path, expect=1)
+    assert json.loads(invalid.stdout)["valid"] is False  # one document: the report, no error object after it
