@@ -309,7 +309,7 @@ def _leaf_paths(value: Any, path: Path_ = ()) -> list[Path_]:
 def _without(document: dict[str, Any], path: Path_) -> dict[str, Any]:
     """A copy of ``document`` without the key at ``path``; dicts left empty by it go too."""
     copied = copy.deepcopy(document)
-    parents = [copied]
+    parents: list[Any] = [copied]  # dicts only: _leaf_paths never descends into lists
     for key in path[:-1]:
         parents.append(parents[-1][key])
     del parents[-1][path[-1]]
