@@ -24,6 +24,7 @@ import threading
 from functools import cache
 from typing import Any
 
+from agents_cli.openapi_document import REF_PREFIX, OpenAPIDocument
 from agents_cli.openapi_memo import ApplyMemo
 from agents_cli.openapi_scalars import (
     ErrorList,
@@ -62,7 +63,6 @@ FACTORY_DEFAULTS: dict[tuple[str, str], Any] = {
         "start_node": {"type": "start", "position": {"x": 0.0, "y": 0.0}, "edge_order": []}
     },
 }
-_REF_PREFIX = "#/components/schemas/"
 _MISSING = object()
 
 
@@ -78,12 +78,11 @@ class _Options:
         self.memo = memo
 
 
-class OpenAPIModels:
+class OpenAPIModels(OpenAPIDocument):
     """The component schemas of one OpenAPI document, applied as Pydantic models."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
-        self.spec = spec
-        self.schemas: dict[str, dict[str, Any]] = spec.get("components", {}).get("schemas", {})
+        super().__init__(spec)
         # Built-from-nothing model defaults, computed once under a lock; the models being built (to stop a
         # model that defaults to itself) are per thread, so another thread never sees them half-built.
         self._defaults_cache: dict[str, Any] = {}
@@ -91,61 +90,10 @@ class OpenAPIModels:
         self._defaults_lock = threading.RLock()
         self._building = threading.local()
 
-    # -- lookups -------------------------------------------------------------------------------------
-    def schema(self, name: str) -> dict[str, Any]:
-        return self.schemas[name]
-
-    def _operation(self, method: str, path_template: str) -> dict[str, Any] | None:
-        item = self.spec.get("paths", {}).get(path_template)
-        if not isinstance(item, dict):
-            return None
-        operation = item.get(method.lower())
-        return operation if isinstance(operation, dict) else None
-
-    @staticmethod
-    def ref_name(schema: object) -> str | None:
-        """``Foo`` for ``{"$ref": "#/components/schemas/Foo"}``, else None."""
-        if isinstance(schema, dict):
-            ref = schema.get("$ref")
-            if isinstance(ref, str) and ref.startswith(_REF_PREFIX):
-                return ref[len(_REF_PREFIX) :]
-        return None
-
-    def request_body_schema(self, method: str, path_template: str) -> dict[str, Any] | None:
-        """The JSON request body schema of an operation as written (a ``$ref`` or inline), if any."""
-        operation = self._operation(method, path_template)
-        if operation is None:
-            return None
-        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
-        schema = media.get("schema") if isinstance(media, dict) else None
-        return schema if isinstance(schema, dict) else None
-
-    def response_body_schema(
-        self, method: str, path_template: str, status: int = 200
-    ) -> dict[str, Any] | None:
-        """The JSON response body schema of an operation for a status code as written, if any."""
-        operation = self._operation(method, path_template)
-        if operation is None:
-            return None
-        response = operation.get("responses", {}).get(str(status))
-        if not isinstance(response, dict):
-            return None
-        media = response.get("content", {}).get("application/json")
-        schema = media.get("schema") if isinstance(media, dict) else None
-        return schema if isinstance(schema, dict) else None
-
-    def request_schema(self, method: str, path_template: str) -> str | None:
-        """Component name of the JSON request body of an operation, if it is a named component."""
-        return self.ref_name(self.request_body_schema(method, path_template))
-
-    def response_schema(self, method: str, path_template: str, status: int = 200) -> str | None:
-        """Component name of the JSON response body of an operation for a status code, if named."""
-        return self.ref_name(self.response_body_schema(method, path_template, status))
-
     # -- applying ------------------------------------------------------------------------------------
     def apply(
         self,
-        schema_name: str,
+        schema: str | dict[str, Any],
         value: object,
         *,
         strict: bool = False,
@@ -154,7 +102,8 @@ class OpenAPIModels:
         fill_defaults: bool = True,
         memo: ApplyMemo | None = None,
     ) -> tuple[object, ErrorList]:
-        """Coerce ``value`` as FastAPI would for the component ``schema_name``: ``(coerced, errors)``.
+        """Coerce ``value`` as FastAPI would for a component (by name) or an inline schema (e.g. a request
+        body written as ``anyOf`` of components, a query parameter): ``(coerced, errors)``.
 
         ``strict`` reports unknown keys as ``extra_forbidden`` instead of dropping them; ``strict_catalog``
         checks catalog enums (LLM ids...) against the spec's list; ``fill_defaults=False`` only checks and
@@ -163,23 +112,8 @@ class OpenAPIModels:
         """
         errors: ErrorList = []
         options = _Options(strict, strict_catalog, fill_defaults, memo)
-        result = self._apply_ref(schema_name, value, loc, errors, options)
-        return result, errors
-
-    def apply_schema(
-        self,
-        schema: dict[str, Any],
-        value: object,
-        *,
-        strict: bool = False,
-        loc: Loc = ("body",),
-        strict_catalog: bool = False,
-        fill_defaults: bool = True,
-        memo: ApplyMemo | None = None,
-    ) -> tuple[object, ErrorList]:
-        """``apply`` for an inline schema (e.g. a request body written as ``anyOf`` of components)."""
-        errors: ErrorList = []
-        options = _Options(strict, strict_catalog, fill_defaults, memo)
+        if isinstance(schema, str):
+            return self._apply_ref(schema, value, loc, errors, options), errors
         return self._apply(schema, value, loc, errors, options), errors
 
     def defaults(self, schema_name: str) -> object:
@@ -457,7 +391,7 @@ class OpenAPIModels:
                 )
             )
             return value
-        return self._apply_ref(target[len(_REF_PREFIX) :], value, (*loc, tag), errors, options)
+        return self._apply_ref(target[len(REF_PREFIX) :], value, (*loc, tag), errors, options)
 
     def _apply_any_of(
         self,

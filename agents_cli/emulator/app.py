@@ -180,23 +180,14 @@ class EmulatorContext:
 
     def validate(self, schema: str | dict[str, Any], value: object, *, fill_defaults: bool = True) -> Any:
         """Apply a component (by name) or an inline schema to a body; 422 on errors."""
-        if isinstance(schema, str):
-            result, errors = self.models.apply(
-                schema,
-                value,
-                strict=self.settings.strict,
-                strict_catalog=self.settings.strict_catalog,
-                fill_defaults=fill_defaults,
-                memo=self.memo,
-            )
-        else:
-            result, errors = self.models.apply_schema(
-                schema,
-                value,
-                strict=self.settings.strict,
-                strict_catalog=self.settings.strict_catalog,
-                fill_defaults=fill_defaults,
-            )
+        result, errors = self.models.apply(
+            schema,
+            value,
+            strict=self.settings.strict,
+            strict_catalog=self.settings.strict_catalog,
+            fill_defaults=fill_defaults,
+            memo=self.memo,
+        )
         if errors:
             raise ApiError.validation(errors)
         return result
@@ -264,7 +255,7 @@ class EmulatorContext:
         raw = request.query_params.get(name)
         if raw is None:
             return schema.get("default")
-        value, errors = self.models.apply_schema(schema, raw, loc=("query", name))
+        value, errors = self.models.apply(schema, raw, loc=("query", name))
         if errors:
             raise ApiError.validation(errors)
         return value
