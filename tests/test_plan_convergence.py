@@ -298,7 +298,7 @@ def test_replace_recreates_the_agent_so_removed_map_keys_converge(
     assert "→ (removed)" in stdout and "✗" not in stdout
     assert "Plan: 0 to create, 0 to update, 0 to delete, 1 to replace (new id)." in stdout
 
-    result = sync(project, "--replace", "desk")
+    result = sync(project, "--replace", "desk", "--yes")
     [outcome] = result["results"]
     assert outcome["result"] == "replaced" and outcome["previous_id"] == old_id
     new_id = state(project, "staging")["agents"]["desk"]["id"]
@@ -324,7 +324,7 @@ def test_replace_refuses_what_it_would_break(project: Path, served_emulator: Ser
     assert "--replace desk: 1 field(s) changed remotely since the last sync" in stderr
     assert "'agents sync --replace desk --force'" in stderr
     assert state(project, "staging")["agents"]["desk"]["id"] == agent_id  # nothing was written
-    forced = sync(project, "--replace", "desk", "--force")
+    forced = sync(project, "--replace", "desk", "--force", "--yes")
     assert forced["results"][0]["result"] == "replaced"
     assert "refund" not in remote_agent(project, served_emulator.url)["platform_settings"]["data_collection"]
 

@@ -350,7 +350,7 @@ def test_a_refused_replace_still_reports_and_records_updates_that_had_started(
         {"conversation_config": {"agent": {"first_message": "Dashboard"}}},
     )
     edit(project / "agents" / "bot.yaml", "temperature: 0.3", "temperature: 0.1")
-    _stdout, stderr = cli(project, "sync", "--replace", "other", expect=1)
+    _stdout, stderr = cli(project, "sync", "--replace", "other", "--yes", expect=1)
     assert "--replace other: 1 field(s) changed remotely" in stderr
     assert "~ updated agent bot" in stderr  # started while the plan was read: finished and reported
     stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode")

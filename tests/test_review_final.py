@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from conftest import ServedEmulator
 from everyday_support import isolated_home
@@ -107,3 +108,34 @@ def test_json_commands_print_one_json_document_on_errors_too(tmp_path: Path) -> 
     (tmp_path / "agents.json").write_text(json.dumps(registered))
     invalid = run_cli(["validate", "--json"], cwd=tmp_path, expect=1)
     assert json.loads(invalid.stdout)["valid"] is False  # one document: the report, no error object after it
+
+
+def test_sync_replace_needs_yes_off_a_terminal(tmp_path: Path, served_emulator: ServedEmulator) -> None:
+    # --replace deletes the live agent (its id, widget embeds and phone numbers go with it); off a terminal it
+    # ran without --yes while --prune's deletions were refused.
+    root = write_project(tmp_path / "p", served_emulator.url)
+    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
+    old_id = state(root, "staging")["agents"]["bot"]["id"]
+    (root / "agents" / "bot.yaml").write_text(
+        (root / "agents" / "bot.yaml").read_text().replace("temperature: 0.3", "temperature: 0.2")
+    )
+    refused = run_cli(["sync", "--replace", "bot", "--json"], cwd=root, env=KEYS, expect=1)
+    assert "replacing 1 agent(s) (the old agent is deleted) needs confirmation" in refused.stderr
+    assert json.loads(refused.stdout)["error"]["hint"] == "use --yes"
+    assert state(root, "staging")["agents"]["bot"]["id"] == old_id
+    assert (
+        served_emulator_agent(served_emulator, old_id)["conversation_config"]["agent"]["prompt"][
+            "temperature"
+        ]
+        == 0.3
+    )  # nothing written before the yes, not even the other changes
+    replaced = json.loads(run_cli(["sync", "--replace", "bot", "--yes", "--json"], cwd=root, env=KEYS).stdout)
+    assert replaced["results"][0]["result"] == "replaced"
+    assert state(root, "staging")["agents"]["bot"]["id"] != old_id
+
+
+def served_emulator_agent(served: ServedEmulator, agent_id: str) -> dict[str, Any]:
+    from sync_support import remote_get
+
+    body: dict[str, Any] = remote_get(served.url, f"/v1/convai/agents/{agent_id}").json()
+    return body

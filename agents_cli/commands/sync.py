@@ -1,7 +1,8 @@
 """``agents sync``: apply the plan (create, update, and with --prune delete) in dependency order.
 
 The state lock is held from before the remote is read until the last state write, so two syncs of one
-environment never interleave. Deletions need confirmation: a prompt on a terminal, ``--yes`` otherwise.
+environment never interleave. Deletions and replacements need confirmation: a prompt on a terminal, ``--yes``
+otherwise.
 """
 
 from __future__ import annotations
@@ -38,15 +39,24 @@ PROGRESS = {
 }
 
 
-def _confirm_deletes(app: AppContext, count: int, yes: bool) -> None:
-    if yes or count == 0:
+def _confirm_deletes(app: AppContext, deletes: int, replaces: int, yes: bool) -> None:
+    """Deletions and replacements (which delete the old agent: its id, widget embeds and phone numbers
+    pointing at it stop working) need a yes."""
+    if yes or deletes + replaces == 0:
         return
+    doing = [f"deleting {deletes} remote resource(s)"] if deletes else []
+    doing += [f"replacing {replaces} agent(s) (the old agent is deleted)"] if replaces else []
     if not app.out.stdin_is_tty:
-        raise ConfirmationRequired(f"deleting {count} remote resource(s)")
+        raise ConfirmationRequired(" and ".join(doing))
     import typer
 
-    if not typer.confirm(f"Delete {count} remote resource(s)?", default=False, err=True):
-        raise Aborted("nothing was deleted", hint="rerun without --prune to apply only creates and updates")
+    question = " and ".join(
+        ([f"Delete {deletes} remote resource(s)"] if deletes else [])
+        + ([f"replace {replaces} agent(s) (the old agent is deleted)"] if replaces else [])
+    )
+    if not typer.confirm(f"{question[0].upper()}{question[1:]}?", default=False, err=True):
+        flags = " and ".join((["--prune"] if deletes else []) + (["--replace"] if replaces else []))
+        raise Aborted("nothing was deleted", hint=f"rerun without {flags} to apply only creates and updates")
 
 
 def run(
@@ -142,8 +152,8 @@ def _sync_locked(
                 on_outcome=progress,
             )
             # Updates start while the remaining reads are in flight (no idle gap between reading and
-            # writing) — unless deletions still need a "yes": then nothing is written before it.
-            streaming = not prune or yes
+            # writing) — unless deletions or replacements still need a "yes": then nothing is written first.
+            streaming = not (prune or replace) or yes
             replaced = {("agent", name) for name in replace}
 
             def start_early(item: ResourcePlan) -> None:
@@ -172,7 +182,7 @@ def _sync_locked(
             if not as_json:
                 render_plan(app.out, the_plan)
             release_progress()
-            _confirm_deletes(app, the_plan.count("delete"), yes)
+            _confirm_deletes(app, the_plan.count("delete"), the_plan.count("replace"), yes)
             result = await engine.run(the_plan, drop_from_state=computed.snapshot.stale)
             if as_json:
                 app.out.json(sync_json(the_plan, result, api.stats.as_dict()))
