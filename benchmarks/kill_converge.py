@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import random
 import signal
@@ -87,21 +86,6 @@ def state_parses(root: Path) -> bool:
     except ValueError:
         return False
     return True
-
-
-class _ClientGoneFilter(logging.Filter):
-    """A killed client leaves a request half-read; the emulator's report of that is expected here."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        return type(exc).__name__ != "ClientDisconnect"
-
-
-def quiet_killed_clients() -> None:
-    for name in ("agents_cli.emulator", "uvicorn.error"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _ClientGoneFilter) for f in logger.filters):
-            logger.addFilter(_ClientGoneFilter())
 
 
 def measure_sync(workdir: Path, *, agents: int, tools: int) -> float:
@@ -244,7 +228,6 @@ def main() -> int:
     parser.add_argument("--window", type=float, default=None, help="Kill within this many seconds of start.")
     options = parser.parse_args()
     rng = random.Random(options.seed)
-    quiet_killed_clients()
     good = 0
     with tempfile.TemporaryDirectory(prefix="agents-kill-") as folder:
         window = options.window or measure_sync(Path(folder), agents=options.agents, tools=options.tools)
