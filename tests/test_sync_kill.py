@@ -11,12 +11,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from kill_converge import kill_trial, measure_sync, quiet_killed_clients
+from kill_converge import kill_trial, measure_sync
 
 
 @pytest.mark.timeout(180)
 def test_killed_sync_converges_on_rerun(tmp_path: Path) -> None:
-    quiet_killed_clients()
     agents, tools = 12, 3
     window = 0.8 * measure_sync(tmp_path, agents=agents, tools=tools)  # kills land before the end
     rng = random.Random(42)
