@@ -296,6 +296,8 @@ def minimal_config(
         if environ is not None:
             extract_secret_headers(kind, name_of(repaired), repaired, environ)
         warnings.append("could not be minimised; the full normalised document was written")
+    elif isinstance(existing, dict):
+        repaired = settle_on_existing(repaired, existing, target, check)
     return file_shape(kind, readable_order(repaired)), warnings
 
 
@@ -320,23 +322,62 @@ def _without(document: dict[str, Any], path: Path_) -> dict[str, Any]:
     return copied
 
 
+def _no_worse(target: dict[str, Any], check: Check, baseline: set[Path_]) -> Callable[[dict[str, Any]], bool]:
+    """Whether a candidate round-trips at least as well as the baseline (differences only where the
+    baseline already had them: placeholders whose remote value differs)."""
+
+    def acceptable(candidate: dict[str, Any]) -> bool:
+        try:
+            return set(differing_paths(target, check(candidate))) <= baseline
+        except Exception:  # a candidate the normaliser rejects is simply not good enough
+            return False
+
+    return acceptable
+
+
+def _drop_redundant_leaves(
+    config: dict[str, Any], acceptable: Callable[[dict[str, Any]], bool], keep: Any = MISSING
+) -> dict[str, Any]:
+    """``config`` without each leaf whose removal keeps it acceptable; leaves present in ``keep`` (what the
+    user wrote) stay."""
+    current = config
+    for path in _leaf_paths(config):
+        if not path or (keep is not MISSING and get_path(keep, path) is not MISSING):
+            continue
+        candidate = _without(current, path)
+        if acceptable(candidate):
+            current = candidate
+    return current
+
+
 def shrink_overlay(overlay: dict[str, Any], target: dict[str, Any], check: Check) -> dict[str, Any]:
     """``overlay`` without every leaf the base already provides: a value the remote echoes in another form
     (a default ``type`` added, list entries reordered) would otherwise read as a difference of this
     environment. A leaf stays when dropping it changes what ``check`` (base merged with the overlay,
     normalised) gives."""
-    current = overlay
-    for path in _leaf_paths(overlay):
+    return _drop_redundant_leaves(overlay, _no_worse(target, check, set()))
+
+
+def settle_on_existing(
+    config: dict[str, Any], existing: dict[str, Any], target: dict[str, Any], check: Check
+) -> dict[str, Any]:
+    """An updated config as close to the user's file as the remote allows: values the user wrote that
+    still mean the same (an explicit default such as ``language: en``) are kept, and values the remote
+    merely echoes (a default ``type`` the file left out) are not added. Without this every pull --update
+    rewrote untouched parts of the file."""
+    acceptable = _no_worse(target, check, set(differing_paths(target, check(config))))
+    current = copy.deepcopy(config)
+    for path in _leaf_paths(existing):
         if not path:
             continue
-        candidate = _without(current, path)
-        try:
-            same = check(candidate) == target
-        except Exception:  # a candidate the normaliser rejects keeps the leaf
-            same = False
-        if same:
+        wanted = get_path(existing, path)
+        if get_path(current, path) == wanted:
+            continue
+        candidate = copy.deepcopy(current)
+        set_path(candidate, path, copy.deepcopy(wanted))
+        if acceptable(candidate):
             current = candidate
-    return current
+    return _drop_redundant_leaves(current, acceptable, keep=existing)
 
 
 def overlay_between(base: Any, wanted: Any) -> Any:

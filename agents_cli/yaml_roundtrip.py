@@ -62,12 +62,21 @@ def merge_into(old: Any, new: Any) -> Any:
     return _fresh(new)
 
 
+def _with_file_only_keys(old: Any, new_data: dict[str, Any]) -> dict[str, Any]:
+    """``new_data`` plus the old document's top-level ``$schema`` (the editor hint) and ``x-*`` keys (YAML
+    anchors): they live only in the file, never remotely, so an update must not drop them."""
+    if not isinstance(old, dict):
+        return new_data
+    kept = {key: old[key] for key in old if key == "$schema" or str(key).startswith("x-")}
+    return {**kept, **new_data} if kept else new_data
+
+
 def update_yaml_text(old_text: str, new_data: dict[str, Any]) -> str:
     yaml = _yaml()
     document = yaml.load(old_text)
     if not isinstance(document, dict):
         document = {}
-    merged = merge_into(document, new_data)
+    merged = merge_into(document, _with_file_only_keys(document, new_data))
     stream = io.StringIO()
     yaml.dump(merged, stream)
     return stream.getvalue()
@@ -81,4 +90,5 @@ def update_json_text(old_text: str, new_data: dict[str, Any]) -> str:
         old = json.loads(old_text)
     except ValueError:
         old = {}
-    return dump_json(merge_into(old if isinstance(old, dict) else {}, new_data))
+    old = old if isinstance(old, dict) else {}
+    return dump_json(merge_into(old, _with_file_only_keys(old, new_data)))

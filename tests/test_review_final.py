@@ -139,3 +139,56 @@ def served_emulator_agent(served: ServedEmulator, agent_id: str) -> dict[str, An
 
     body: dict[str, Any] = remote_get(served.url, f"/v1/convai/agents/{agent_id}").json()
     return body
+
+
+AGENT_WITH_EXPLICIT_DEFAULTS = AGENT_WITH_DEFAULT_TYPES.replace(
+    "    first_message: Hello!\n", "    first_message: Hello!\n    language: en\n"
+)
+
+
+def test_pull_update_of_a_json_file_changes_only_what_the_dashboard_changed(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    # pull --update rewrote untouched parts of the file: dropped "$schema", an explicit default the user wrote
+    # ("language": "en", "description": "") and added echoed defaults ("type": "system", "type": "prompt").
+    import yaml
+
+    root = write_project(tmp_path / "p", served_emulator.url, agents={"bot": AGENT_WITH_EXPLICIT_DEFAULTS})
+    original = {
+        "$schema": "../.agents/schemas/agent.schema.json",
+        **yaml.safe_load(AGENT_WITH_EXPLICIT_DEFAULTS),
+    }
+    (root / "agents" / "bot.yaml").unlink()
+    (root / "agents" / "bot.json").write_text(json.dumps(original, indent=2) + "\n")
+    manifest = json.loads((root / "agents.json").read_text())
+    manifest["agents"]["bot"]["config"] = "agents/bot.json"
+    (root / "agents.json").write_text(json.dumps(manifest))
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"first_message": "Hi from the dashboard"}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+
+    run_cli(["pull", "--env", "staging", "--update", "--yes"], cwd=root, env=KEYS)
+    expected = json.loads(json.dumps(original))
+    expected["conversation_config"]["agent"]["first_message"] = "Hi from the dashboard"
+    assert json.loads((root / "agents" / "bot.json").read_text()) == expected
+    plan = json.loads(run_cli(["plan", "--env", "staging", "--json"], cwd=root, env=KEYS).stdout)
+    assert plan["has_changes"] is False
+
+
+def test_pull_update_of_a_yaml_file_keeps_anchor_keys_and_explicit_defaults(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    text = "x-greeting: &greeting Hello!\n" + AGENT_WITH_EXPLICIT_DEFAULTS.replace(
+        "first_message: Hello!", "first_message: *greeting"
+    )
+    root = write_project(tmp_path / "p", served_emulator.url, agents={"bot": text})
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"prompt": {"temperature": 0.7}}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+
+    run_cli(["pull", "--env", "staging", "--update", "--yes"], cwd=root, env=KEYS)
+    assert (root / "agents" / "bot.yaml").read_text() == text.replace("temperature: 0.3", "temperature: 0.7")
+    plan = json.loads(run_cli(["plan", "--env", "staging", "--json"], cwd=root, env=KEYS).stdout)
+    assert plan["has_changes"] is False
