@@ -192,3 +192,26 @@ def test_pull_update_of_a_yaml_file_keeps_anchor_keys_and_explicit_defaults(
     assert (root / "agents" / "bot.yaml").read_text() == text.replace("temperature: 0.3", "temperature: 0.7")
     plan = json.loads(run_cli(["plan", "--env", "staging", "--json"], cwd=root, env=KEYS).stdout)
     assert plan["has_changes"] is False
+
+
+def test_readme_quick_start_runs_as_written_and_its_test_passes(tmp_path: Path) -> None:
+    # Followed literally, the quick start's 'agents test support-bot' failed: no test was attached, and the
+    # llm template's condition was one the local emulator could not judge (unknown = exit 1).
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    attach = '#   testing: {attached_tests: [{test_id: "@test:greets-user"}]}'
+    assert attach in readme
+    root = tmp_path / "my-agents"
+    root.mkdir()
+    run_cli(["init"], cwd=root)
+    run_cli(["add", "tool", "Lookup Order", "--template", "webhook"], cwd=root)
+    run_cli(["add", "agent", "Support Bot", "--template", "customer-service"], cwd=root)
+    added = run_cli(["add", "test", "Greets User", "--template", "llm"], cwd=root)
+    assert "attached_tests: [{test_id: '@test:greets-user'}]" in added.stderr
+    config = root / "agents" / "support-bot.yaml"
+    snippet = "  " + attach.removeprefix("#").strip()  # under platform_settings:
+    config.write_text(config.read_text().replace("platform_settings:\n", f"platform_settings:\n{snippet}\n"))
+    run_cli(["validate"], cwd=root)
+    run_cli(["plan"], cwd=root)
+    run_cli(["sync"], cwd=root)
+    tested = run_cli(["test", "support-bot"], cwd=root)
+    assert "1 passed of 1 run(s)" in tested.stdout

@@ -150,6 +150,11 @@ def run(
     if overlay is not None:
         out.info(f"  created  {overlay.as_posix()} (overlay for {env})")
     out.info(f"  updated  {MANIFEST_NAME} ({section}.{slug})")
+    if resource_kind == "test":
+        out.info(
+            f"attach it to an agent: platform_settings.testing.attached_tests: [{{test_id: '@test:{slug}'}}] "
+            "in the agent's config, then 'agents test AGENT'"
+        )
     # A template may refer to an example resource (the tool test names @tool:lookup-order); say so now
     # rather than let the next 'agents validate' fail on it.
     for ref_kind, ref_name in _missing_references(project, data):
