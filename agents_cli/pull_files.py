@@ -298,6 +298,18 @@ def minimal_config(
         warnings.append("could not be minimised; the full normalised document was written")
     elif isinstance(existing, dict):
         repaired = settle_on_existing(repaired, existing, target, check)
+    else:
+        round_trips = _no_worse(target, check, set(differing_paths(target, check(repaired))))
+
+        def still_valid(candidate: dict[str, Any]) -> bool:  # the schema may require what the model infers
+            from agents_cli import schema_check
+
+            if not round_trips(candidate):
+                return False
+            issues = schema_check.check(kind, file_shape(kind, candidate))  # type: ignore[arg-type]
+            return not any(issue.severity == "error" for issue in issues)
+
+        repaired = drop_implied_discriminators(repaired, still_valid)
     return file_shape(kind, readable_order(repaired)), warnings
 
 
@@ -356,6 +368,34 @@ def shrink_overlay(overlay: dict[str, Any], target: dict[str, Any], check: Check
     environment. A leaf stays when dropping it changes what ``check`` (base merged with the overlay,
     normalised) gives."""
     return _drop_redundant_leaves(overlay, _no_worse(target, check, set()))
+
+
+def _nested_discriminator_paths(value: Any, path: Path_ = ()) -> list[Path_]:
+    found: list[Path_] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in DISCRIMINATORS and path:  # a top-level type (tool, test) always stays
+                found.append((*path, key))
+            found.extend(_nested_discriminator_paths(item, (*path, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_nested_discriminator_paths(item, (*path, index)))
+    return found
+
+
+def drop_implied_discriminators(config: dict[str, Any], acceptable: Callable[[dict[str, Any]], bool]) -> Any:
+    """``config`` without nested discriminators the model infers anyway (a built-in tool's ``type: system``,
+    an evaluation criterion's ``type: prompt``): the templates leave them out, so a pulled file should too."""
+    current = config
+    for path in reversed(_nested_discriminator_paths(config)):  # deepest and last first: indexes stay valid
+        candidate = copy.deepcopy(current)
+        parent = get_path(candidate, path[:-1])
+        if not isinstance(parent, dict) or path[-1] not in parent:
+            continue
+        del parent[path[-1]]
+        if acceptable(candidate):
+            current = candidate
+    return current
 
 
 def settle_on_existing(

@@ -215,3 +215,27 @@ def test_readme_quick_start_runs_as_written_and_its_test_passes(tmp_path: Path) 
     run_cli(["sync"], cwd=root)
     tested = run_cli(["test", "support-bot"], cwd=root)
     assert "1 passed of 1 run(s)" in tested.stdout
+
+
+def test_pull_import_leaves_out_discriminators_the_model_infers(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    # An imported agent carried `type: system` per built-in tool and `type: prompt` per criterion, which no
+    # template writes; files are meant to be minimal.
+    source = write_project(tmp_path / "source", served_emulator.url, agents={"bot": AGENT_WITH_DEFAULT_TYPES})
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=source, env=KEYS)
+    target = tmp_path / "target"
+    target.mkdir()
+    environments = json.loads((source / "agents.json").read_text())["environments"]
+    manifest = {"version": 1, "default_environment": "staging", "environments": environments}
+    (target / "agents.json").write_text(json.dumps(manifest))
+    run_cli(["pull", "--env", "staging"], cwd=target, env=KEYS)
+    pulled = (target / "agents" / "bot.yaml").read_text()  # its name tag gives the local name back
+    assert "type: system" not in pulled and "type: prompt" not in pulled, pulled
+    assert "system_tool_type: end_call" in pulled  # what the API needs stays
+    run_cli(["validate"], cwd=target, env=KEYS)
+    header = {
+        "LOOKUP_ORDER_AUTHORIZATION": f"Bearer {KEYS['E2E_ORDERS_TOKEN']}"
+    }  # the imported tool's secret
+    planned = run_cli(["plan", "--env", "staging", "--json"], cwd=target, env={**KEYS, **header})
+    assert json.loads(planned.stdout)["has_changes"] is False
