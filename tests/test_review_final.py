@@ -239,3 +239,24 @@ def test_pull_import_leaves_out_discriminators_the_model_infers(
     }  # the imported tool's secret
     planned = run_cli(["plan", "--env", "staging", "--json"], cwd=target, env={**KEYS, **header})
     assert json.loads(planned.stdout)["has_changes"] is False
+
+
+def test_pull_json_refusal_names_each_refused_file(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    # With --json a refused pull printed only {"error": …}: which files and why was on stderr alone.
+    root = write_project(tmp_path / "p", served_emulator.url)
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+    config = root / "agents" / "bot.yaml"
+    config.write_text(config.read_text().replace("temperature: 0.3", "temperature: 0.5"))  # not synced
+    refused = run_cli(
+        ["pull", "--env", "staging", "--update", "--yes", "--json"], cwd=root, env=KEYS, expect=1
+    )
+    rows = {row["name"]: row for row in json.loads(refused.stdout)["resources"]}
+    assert rows["bot"]["action"] == "refused" and rows["bot"]["file"] == "agents/bot.yaml"
+    assert "local changes not synced to 'staging'" in rows["bot"]["reason"]
+    assert "error: pull refused to overwrite agents/bot.yaml" in refused.stderr
+    assert "temperature: 0.5" in config.read_text()

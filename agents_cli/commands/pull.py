@@ -428,6 +428,8 @@ def run(
                 out.warn(f"{item.candidate.kind} {item.candidate.name}: {warning}")
     if refused:
         files = ", ".join(item.file.as_posix() for item in refused if item.file)
+        if as_json:  # the rows say which files and why; the error follows on stderr
+            out.json(payload)
         raise ConfigError(
             f"pull refused to overwrite {files}; nothing was written",
             hint="sync or revert the local edits first, or pass --force to take the remote version",
