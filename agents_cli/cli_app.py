@@ -123,10 +123,10 @@ def dispatch(ctx: typer.Context, command: str, **options: Any) -> None:
         if app_ctx.debug:
             traceback.print_exc(file=out.stderr)
         code = int(exc.exit_code)
-        _report_error(out, exc.message, exc.hint, code, as_json=bool(options.get("as_json")))
+        _report_error(out, exc.message, exc.hint, code, as_json=_wants_json(options))
     except KeyboardInterrupt:
         code = int(ExitCode.INTERRUPTED)
-        _report_error(out, "interrupted", None, code, as_json=bool(options.get("as_json")))
+        _report_error(out, "interrupted", None, code, as_json=_wants_json(options))
     except typer.Exit:
         raise
     except Exception as exc:  # a bug: say so in one line, traceback only with --debug
@@ -135,8 +135,13 @@ def dispatch(ctx: typer.Context, command: str, **options: Any) -> None:
         code = int(ExitCode.BUG)
         message = f"internal error: {type(exc).__name__}: {exc}"
         hint = "run again with --debug for the traceback and report it"
-        _report_error(out, message, hint, code, as_json=bool(options.get("as_json")))
+        _report_error(out, message, hint, code, as_json=_wants_json(options))
     raise typer.Exit(code)
+
+
+def _wants_json(options: dict[str, Any]) -> bool:
+    """--json, or 'agents test --json -' (the JSON report on stdout)."""
+    return bool(options.get("as_json")) or str(options.get("json_report")) == "-"
 
 
 def _report_error(out: Output, message: str, hint: str | None, code: int, *, as_json: bool) -> None:

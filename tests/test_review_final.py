@@ -260,3 +260,10 @@ def test_pull_json_refusal_names_each_refused_file(
     assert "local changes not synced to 'staging'" in rows["bot"]["reason"]
     assert "error: pull refused to overwrite agents/bot.yaml" in refused.stderr
     assert "temperature: 0.5" in config.read_text()
+
+
+def test_test_json_report_on_stdout_is_an_error_document_when_nothing_ran(tmp_path: Path) -> None:
+    run_cli(["init", str(tmp_path)], cwd=tmp_path)
+    run_cli(["add", "agent", "Bot"], cwd=tmp_path)
+    failed = run_cli(["test", "bot", "--json", "-"], cwd=tmp_path, expect=1)
+    assert json.loads(failed.stdout)["error"]["message"].startswith("no tests or scenarios selected for bot")

@@ -116,6 +116,7 @@ def run(
         out.info(f"wrote JUnit report {junit}")
     if json_report == STDOUT:
         out.stdout.write(json_text(report))
+        out.wrote_json = True
     elif json_report is not None:
         write_json(report, json_report)
         out.info(f"wrote JSON report {json_report}")
