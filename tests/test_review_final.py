@@ -267,3 +267,29 @@ def test_test_json_report_on_stdout_is_an_error_document_when_nothing_ran(tmp_pa
     run_cli(["add", "agent", "Bot"], cwd=tmp_path)
     failed = run_cli(["test", "bot", "--json", "-"], cwd=tmp_path, expect=1)
     assert json.loads(failed.stdout)["error"]["message"].startswith("no tests or scenarios selected for bot")
+
+
+def test_watch_sees_configs_the_manifest_keeps_outside_the_default_folders(tmp_path: Path) -> None:
+    # This repository's own example keeps configs under configs/: watch never noticed an edit there.
+    from agents_cli.commands.watch import changed_files, scan
+
+    (tmp_path / "configs" / "agents").mkdir(parents=True)
+    (tmp_path / "configs" / "scenarios").mkdir()
+    bot, prod, scenario = (
+        tmp_path / "configs" / "agents" / "bot.yaml",
+        tmp_path / "configs" / "agents" / "bot.prod.yaml",
+        tmp_path / "configs" / "scenarios" / "late.yaml",
+    )
+    for path in (bot, prod, scenario):
+        path.write_text("name: a\n")
+    manifest = {
+        "agents": {
+            "bot": {"config": "configs/agents/bot.yaml", "overlays": {"prod": "configs/agents/bot.prod.yaml"}}
+        },
+        "scenarios": {"late": {"config": "configs/scenarios/late.yaml"}},
+    }
+    (tmp_path / "agents.json").write_text(json.dumps(manifest))
+    before = scan(tmp_path)
+    for path in (bot, prod, scenario):
+        path.write_text("name: changed\n")
+    assert changed_files(before, scan(tmp_path)) == sorted([bot, prod, scenario])

@@ -21,10 +21,32 @@ Snapshot = dict[Path, tuple[int, int]]
 CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
 
 
+def manifest_files(root: Path) -> list[Path]:
+    """Every config, overlay and scenario file ``agents.json`` names, wherever it lives (a project may keep
+    them under ``configs/`` rather than the default folders). Read as plain JSON on every scan: cheap, and a
+    manifest that does not parse yet (mid-edit) simply names nothing."""
+    import json
+
+    try:
+        manifest = json.loads((root / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    found: list[Path] = []
+    sections = [manifest.get(name) for name in (*KIND_FOLDERS.values(), "scenarios")]
+    for section in sections if isinstance(manifest, dict) else []:
+        for entry in section.values() if isinstance(section, dict) else []:
+            if not isinstance(entry, dict):
+                continue
+            overlays = entry.get("overlays")
+            paths = [entry.get("config"), *(overlays.values() if isinstance(overlays, dict) else [])]
+            found.extend(root / path for path in paths if isinstance(path, str))
+    return found
+
+
 def scan(root: Path) -> Snapshot:
-    """mtime and size of every file whose change matters: manifest, configs, overlays, ``.env``."""
+    """mtime and size of every file whose change matters: manifest, configs, overlays, scenarios, ``.env``."""
     found: Snapshot = {}
-    candidates = [root / MANIFEST_NAME, root / ".env"]
+    candidates = [root / MANIFEST_NAME, root / ".env", *manifest_files(root)]
     for folder in KIND_FOLDERS.values():
         base = root / folder
         if base.is_dir():
