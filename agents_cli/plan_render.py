@@ -122,7 +122,8 @@ def render_plan(out: Output, plan: Plan) -> None:
             for line in change_lines(change, full=item.action == "create"):
                 out.line(f"    {line}")
         if item.drifted:
-            out.line("    drifted (changed remotely since the last sync; kept unless --force):")
+            fate = "--force overwrites them with the local values" if plan.force else "kept unless --force"
+            out.line(f"    drifted (changed remotely since the last sync; {fate}):")
             for change in item.drifted:
                 for line in change_lines(change, drift=True):
                     out.line(f"      {line}")

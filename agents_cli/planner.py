@@ -125,6 +125,8 @@ class Plan:
     # Ids of resources read but left out of the plan (--only: referenced ones that exist remotely), for
     # resolving the references of those in it.
     referenced_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    # --force (plan --force, sync --force): drifted fields are overwritten with the local values.
+    force: bool = False
 
     def count(self, action: Action) -> int:
         return sum(1 for item in self.resources if item.action == action)
@@ -142,10 +144,8 @@ class Plan:
         drift = self.count("drift")
         if drift:
             fields = self.drifted_fields
-            text += (
-                f" {drift} drifted ({fields} field{'s' if fields != 1 else ''} changed remotely;"
-                " sync keeps them without --force)."
-            )
+            fate = "--force overwrites them" if self.force else "sync keeps them without --force"
+            text += f" {drift} drifted ({fields} field{'s' if fields != 1 else ''} changed remotely; {fate})."
         blocked = self.cannot_apply_fields
         if blocked:
             text += f" {blocked} field{'s' if blocked != 1 else ''} sync cannot apply (✗)."

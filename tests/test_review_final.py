@@ -293,3 +293,25 @@ def test_watch_sees_configs_the_manifest_keeps_outside_the_default_folders(tmp_p
     for path in (bot, prod, scenario):
         path.write_text("name: changed\n")
     assert changed_files(before, scan(tmp_path)) == sorted([bot, prod, scenario])
+
+
+def test_sync_force_says_drift_is_overwritten_not_kept(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    # 'sync --force' printed "kept unless --force" / "sync keeps them without --force" for the very fields it
+    # then overwrote.
+    root = write_project(tmp_path / "p", served_emulator.url)
+    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+    planned = run_cli(["sync", "--dry-run", "--force"], cwd=root, env=KEYS).stdout
+    forced = run_cli(["sync", "--force", "--yes"], cwd=root, env=KEYS).stdout
+    for output in (planned, forced):
+        assert (
+            "drifted (changed remotely since the last sync; --force overwrites them with the local values):"
+            in (output)
+        )
+        assert "1 drifted (1 field changed remotely; --force overwrites them)." in output
+        assert "kept unless --force" not in output and "keeps them" not in output
+    assert "Sync staging: 0 created, 1 updated" in forced

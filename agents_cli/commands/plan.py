@@ -54,6 +54,7 @@ def run(
 
     result = asyncio.run(read_and_plan())
     apply_replacements(result.plan, replace, force=force)
+    result.plan.force = force
     for warning in result.warnings:
         app.out.warn(warning)
     note = None if prune else undeclared_note(session.environment.name, session.undeclared())

@@ -170,6 +170,7 @@ def _sync_locked(
                 )
                 the_plan = computed.plan
                 apply_replacements(the_plan, replace, force=force)  # may refuse: early writes still finish
+                the_plan.force = force
             except Exception:
                 await engine.finish_started()  # let early writes finish and record their state
                 release_progress()
