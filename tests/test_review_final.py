@@ -315,3 +315,21 @@ def test_sync_force_says_drift_is_overwritten_not_kept(
         assert "1 drifted (1 field changed remotely; --force overwrites them)." in output
         assert "kept unless --force" not in output and "keeps them" not in output
     assert "Sync staging: 0 created, 1 updated" in forced
+
+
+def test_status_of_a_drifted_resource_also_edited_locally_says_both(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    # It said only 'remote drift', hiding the local edit that the next sync would write.
+    root = write_project(tmp_path / "p", served_emulator.url)
+    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+    config = root / "agents" / "bot.yaml"
+    config.write_text(config.read_text().replace("temperature: 0.3", "temperature: 0.5"))
+    shown = run_cli(["status"], cwd=root, env=KEYS).stdout
+    assert f"agent bot    remote drift + 1 local change  ({bot})" in shown
+    rows = json.loads(run_cli(["status", "--json"], cwd=root, env=KEYS).stdout)["resources"]
+    [row] = [row for row in rows if row["name"] == "bot"]
+    assert row["status"] == "remote drift" and row["local_changes"] == 1

@@ -40,6 +40,12 @@ def _blocked_note(row: dict[str, Any]) -> str:
     return f" ({blocked}{of} cannot be applied by sync)"
 
 
+def _also_local(row: dict[str, Any]) -> str:
+    """`` + 2 local changes`` for a drifted resource that was edited locally too."""
+    count = row.get("local_changes")
+    return f" + {count} local change{'s' if count != 1 else ''}" if count else ""
+
+
 def run(
     app: AppContext,
     *,
@@ -83,6 +89,9 @@ def run(
             entry = session.state.get(item.kind, item.name)
             remote_id = entry.id if entry else None
         row: dict[str, Any] = {"kind": item.kind, "name": item.name, "status": status, "remote_id": remote_id}
+        if item.action == "drift" and item.changes:
+            # Both sides moved: the state is drift, but sync would also write these local edits.
+            row["local_changes"] = len(item.changes)
         if item.cannot_apply:
             # Differences sync cannot write (a map key the agent PATCH cannot remove): 'agents sync' would
             # not bring this resource in sync, so say so rather than promise it.
@@ -104,7 +113,7 @@ def run(
         status = row["status"]
         suffix = f"  ({row['remote_id']})" if row["remote_id"] else ""
         out.console.print(
-            f"{label}  [{_STYLES[status]}]{status}{_blocked_note(row)}[/]{suffix}",
+            f"{label}  [{_STYLES[status]}]{status}{_also_local(row)}{_blocked_note(row)}[/]{suffix}",
             highlight=False,
             markup=True,
         )
