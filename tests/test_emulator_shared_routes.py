@@ -91,3 +91,14 @@ def test_lists_page_alike_with_their_own_extra_fields(client: httpx.Client) -> N
     }
     invocations = client.get("/v1/convai/test-invocations").json()
     assert invocations["results"] == [] and "meta" in invocations and invocations["has_more"] is False
+
+
+def test_an_unreadable_force_is_a_422_even_when_nothing_uses_the_tool(client: httpx.Client) -> None:
+    tool = client.post(
+        "/v1/convai/tools", json={"tool_config": {"type": "client", "name": "t", "description": "d"}}
+    )
+    tool_id = tool.json()["id"]
+    unreadable = client.delete(f"/v1/convai/tools/{tool_id}", params={"force": "maybe"})
+    assert unreadable.status_code == 422 and unreadable.json()["detail"][0]["loc"] == ["query", "force"]
+    assert client.get(f"/v1/convai/tools/{tool_id}").status_code == 200  # still there
+    assert client.delete(f"/v1/convai/tools/{tool_id}").status_code == 200

@@ -96,10 +96,13 @@ def delete_route(
 
     async def delete(request: Request) -> Response:
         ident = request.path_params[id_param]
+        # Query parameters are validated before the handler runs, as FastAPI does: a bad `force` is a 422
+        # even when nothing uses the record.
+        force = bool(in_use_status) and ctx.query_param(request, "delete", path, "force")
         with ctx.store.transaction():
             records.get_or_404(ctx, kind, ident)
             dependents = records.agents_referencing(ctx, reference, ident)
-            if dependents and in_use_status and not ctx.query_param(request, "delete", path, "force"):
+            if dependents and in_use_status and not force:
                 what = records.NOT_FOUND_NAMES[kind].capitalize()
                 names = ", ".join(agent["agent_id"] for agent in dependents[:5])
                 raise ApiError.of(
