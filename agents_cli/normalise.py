@@ -228,7 +228,14 @@ def normalise_desired(
     if kind == "agent" and not body.get("name"):
         # Without a name the server invents one, which would show as a change on every plan.
         body["name"] = name
-    resolved = _walk_resolve(body, (), resolve_ref, environ, desired.sensitive)
+    try:
+        resolved = _walk_resolve(body, (), resolve_ref, environ, desired.sensitive)
+    except ConfigError as exc:
+        owner = f"{kind} {name!r}"
+        if exc.message.startswith(owner):
+            raise
+        # A missing ${VAR} names only the key path: say whose config it is (a project has many).
+        raise ConfigError(f"{owner}: {exc.message}", hint=exc.hint) from exc
     _flatten(resolved, (), desired.user_keys)
     _strip(kind, resolved)
     _fill_sections(kind, resolved)

@@ -333,3 +333,15 @@ def test_status_of_a_drifted_resource_also_edited_locally_says_both(
     rows = json.loads(run_cli(["status", "--json"], cwd=root, env=KEYS).stdout)["resources"]
     [row] = [row for row in rows if row["name"] == "bot"]
     assert row["status"] == "remote drift" and row["local_changes"] == 1
+
+
+def test_a_missing_secret_variable_names_the_resource_that_uses_it(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    root = write_project(tmp_path / "p", served_emulator.url)
+    without_token = {key: value for key, value in KEYS.items() if key != "E2E_ORDERS_TOKEN"}
+    failed = run_cli(["status", "--json"], cwd=root, env=without_token, expect=1)
+    assert json.loads(failed.stdout)["error"]["message"] == (
+        "tool 'lookup': tool_config.api_schema.request_headers.Authorization: "
+        "environment variable E2E_ORDERS_TOKEN is not set"
+    )
