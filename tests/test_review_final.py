@@ -345,3 +345,17 @@ def test_a_missing_secret_variable_names_the_resource_that_uses_it(
         "tool 'lookup': tool_config.api_schema.request_headers.Authorization: "
         "environment variable E2E_ORDERS_TOKEN is not set"
     )
+
+
+def test_plain_pull_after_a_dashboard_edit_points_at_update(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    # 'agents pull' only imports what is new; after a dashboard edit it said "nothing to pull" as if the
+    # remote matched the files.
+    root = write_project(tmp_path / "p", served_emulator.url)
+    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+    pulled = run_cli(["pull"], cwd=root, env=KEYS)
+    assert "'agents pull --env staging --update' takes remote edits of the 3 resource(s)" in pulled.stderr

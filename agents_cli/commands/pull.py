@@ -445,7 +445,14 @@ def run(
     if as_json:
         out.json(payload)
     elif not outcomes:
-        out.info(f"nothing to pull from {environment.name!r}")
+        tracked = sum(len(names) for names in select_args["tracked"].values())
+        if mode == "new" and tracked:  # the default imports only: a dashboard edit needs --update
+            out.info(
+                f"nothing new to pull from {environment.name!r}; 'agents pull --env {environment.name} "
+                f"--update' takes remote edits of the {tracked} resource(s) it already tracks"
+            )
+        else:
+            out.info(f"nothing to pull from {environment.name!r}")
     else:
         verb = "would write" if dry_run else "wrote"
         out.info(f"{verb} {len(changing)} file(s); {len(outcomes) - len(changing)} already up to date")
