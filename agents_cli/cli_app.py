@@ -112,6 +112,13 @@ def configure_logging(*, debug: bool) -> None:
         logging.getLogger().setLevel(logging.WARNING)
 
 
+# Ctrl-C in the middle of remote writes: what the user most needs to know is that rerunning is safe.
+INTERRUPTED_HINTS = {
+    "sync": "every finished operation is recorded in state/<env>.json; run the same 'agents sync' again "
+    "to finish (nothing is created twice)",
+}
+
+
 def dispatch(ctx: typer.Context, command: str, **options: Any) -> None:
     """Run ``agents_cli.commands.<command>.run(app_ctx, **options)`` inside the error boundary."""
     app_ctx: AppContext = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
@@ -126,7 +133,8 @@ def dispatch(ctx: typer.Context, command: str, **options: Any) -> None:
         _report_error(out, exc.message, exc.hint, code, as_json=_wants_json(options))
     except KeyboardInterrupt:
         code = int(ExitCode.INTERRUPTED)
-        _report_error(out, "interrupted", None, code, as_json=_wants_json(options))
+        hint = INTERRUPTED_HINTS.get(command)
+        _report_error(out, "interrupted", hint, code, as_json=_wants_json(options))
     except typer.Exit:
         raise
     except Exception as exc:  # a bug: say so in one line, traceback only with --debug

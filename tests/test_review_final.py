@@ -359,3 +359,36 @@ def test_plain_pull_after_a_dashboard_edit_points_at_update(
     assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
     pulled = run_cli(["pull"], cwd=root, env=KEYS)
     assert "'agents pull --env staging --update' takes remote edits of the 3 resource(s)" in pulled.stderr
+
+
+def test_ctrl_c_during_sync_exits_130_and_says_rerunning_is_safe(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from agents_cli.emulator.faults import FaultSettings
+
+    root = write_project(tmp_path / "p", served_emulator.url)
+    served_emulator.configure(faults=FaultSettings(latency_ms=300))
+    command = [sys.executable, "-m", "agents_cli", "-C", str(root), "sync", "--yes"]
+    environ = {**os.environ, **KEYS, "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 20
+    while not served_emulator.exchanges and time.monotonic() < deadline:  # sync has started reading
+        time.sleep(0.05)
+    time.sleep(0.5)  # the first writes are in flight (300 ms per request)
+    process.send_signal(signal.SIGINT)
+    _stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert "error: interrupted" in stderr
+    assert "run the same 'agents sync' again to finish (nothing is created twice)" in stderr
+    served_emulator.configure(faults=FaultSettings())
+    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
+    plan = json.loads(run_cli(["plan", "--json"], cwd=root, env=KEYS).stdout)
+    assert plan["has_changes"] is False
