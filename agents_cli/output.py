@@ -121,9 +121,13 @@ class Output:
         terminal_width = console.width
         console.width = max(terminal_width, needed)
         try:
-            console.print(table)
+            with console.capture() as captured:
+                console.print(table)
         finally:
             console.width = terminal_width
+        # Cells are padded to the column width: without the trailing blanks, lines diff and grep cleanly.
+        self.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+        self.stdout.flush()
 
     # -- diagnostics (stderr) -------------------------------------------------------------------------
     def info(self, text: str) -> None:

@@ -392,3 +392,12 @@ def test_ctrl_c_during_sync_exits_130_and_says_rerunning_is_safe(
     run_cli(["sync", "--yes"], cwd=root, env=KEYS)
     plan = json.loads(run_cli(["plan", "--json"], cwd=root, env=KEYS).stdout)
     assert plan["has_changes"] is False
+
+
+def test_tables_have_no_trailing_blanks(tmp_path: Path) -> None:
+    run_cli(["init", str(tmp_path)], cwd=tmp_path)
+    run_cli(["add", "agent", "A Rather Long Agent Name"], cwd=tmp_path)
+    run_cli(["add", "tool", "T"], cwd=tmp_path)
+    listed = run_cli(["list"], cwd=tmp_path).stdout
+    assert "a-rather-long-agent-name" in listed
+    assert all(line == line.rstrip() for line in listed.splitlines()), listed
