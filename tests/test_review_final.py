@@ -401,3 +401,15 @@ def test_tables_have_no_trailing_blanks(tmp_path: Path) -> None:
     listed = run_cli(["list"], cwd=tmp_path).stdout
     assert "a-rather-long-agent-name" in listed
     assert all(line == line.rstrip() for line in listed.splitlines()), listed
+
+
+def test_deleting_a_tool_an_agent_uses_says_how_to_detach_it(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    root = write_project(tmp_path / "p", served_emulator.url)
+    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
+    refused = run_cli(["delete", "lookup", "--yes", "--keep-local"], cwd=root, env=KEYS, expect=1)
+    assert "409" in refused.stderr
+    hint = "hint: remove @tool:lookup from agents/bot.yaml, run 'agents sync --env staging', then delete it"
+    assert hint in refused.stderr
+    assert "lookup" in state(root, "staging")["tools"]

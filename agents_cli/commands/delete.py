@@ -14,7 +14,7 @@ from typing import Any
 
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
-from agents_cli.errors import Aborted, ConfigError, UsageError
+from agents_cli.errors import Aborted, ConfigError, RemoteError, UsageError
 from agents_cli.project import MANIFEST_NAME, MANIFEST_SECTIONS, RESOURCE_KINDS, Project, Resource
 
 
@@ -143,7 +143,8 @@ def run(
         steps.append(f"remove it from {MANIFEST_NAME} and delete {files}")
     for step in steps:
         out.info(step)
-    for path in referencing_files(project, resource):
+    referencing = referencing_files(project, resource)
+    for path in referencing:
         out.warn(f"{path} references @{resource.kind}:{resource.name}; update it before the next sync")
     if not _everyday.confirm(app, f"Delete {label}?", action=f"deleting {label}", yes=yes):
         raise Aborted("nothing deleted")
@@ -151,7 +152,19 @@ def run(
     if entry is not None:
         chosen = _everyday.target(project, environment, base_url)
         with state_lock(project.root, environment.name):
-            asyncio.run(_delete_remote(chosen, resource.kind, entry.id))
+            try:
+                asyncio.run(_delete_remote(chosen, resource.kind, entry.id))
+            except RemoteError as exc:
+                if exc.status != 409:
+                    raise
+                # In use remotely (a tool attached to an agent, a test attached to one): detach first.
+                where = ", ".join(referencing) or "the configs that reference it"
+                raise RemoteError(
+                    exc.message,
+                    status=exc.status,
+                    hint=f"remove @{resource.kind}:{resource.name} from {where}, run 'agents sync --env "
+                    f"{environment.name}', then delete it again",
+                ) from exc
             state = load_state(project.root, environment.name)
             state.remove(resource.kind, resource.name)
             save_state(project.root, state)
