@@ -15,7 +15,7 @@ from typing import Any
 from agents_cli.configs import load_resource
 from agents_cli.errors import ConfigError, UsageError
 from agents_cli.normalise import Desired, Ids, normalise_desired, references_in, remote_name, request_shape
-from agents_cli.project import RESOURCE_KINDS, Project
+from agents_cli.project import RESOURCE_KINDS, Project, unknown_names
 
 Key = tuple[str, str]  # (kind, local name)
 
@@ -78,10 +78,7 @@ def load_desired(project: Project, env: str, only: list[str] | None = None) -> D
     all_names = {name for names in declared.values() for name in names}
     unknown = sorted(set(only or []) - all_names)
     if unknown:
-        raise UsageError(
-            f"--only names no declared resource: {', '.join(unknown)}",
-            hint=f"choose from: {', '.join(sorted(all_names)) or '(none declared)'}",
-        )
+        raise unknown_names("resource", unknown, sorted(all_names), prefix="--only: ", error=UsageError)
     cache: dict[Path, Any] = {}
     configs: dict[Key, dict[str, Any]] = {}
     resources = {(resource.kind, resource.name): resource for resource in project.all()}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from agents_cli.errors import ConfigError, ProjectNotFound, UnknownEnvironment
+from agents_cli.errors import AgentsError, ConfigError, ProjectNotFound, UnknownEnvironment
 from agents_cli.loader import Document, dump_json, load_file, write_atomic
 
 MANIFEST_NAME = "agents.json"
@@ -232,6 +232,26 @@ def register_resource(
         entry["overlays"] = {env: overlay.as_posix() for env, overlay in overlays.items()}
     section[name] = entry
     write_atomic(path, dump_json(data))
+
+
+def unknown_names(
+    what: str,
+    names: list[str],
+    known: list[str],
+    *,
+    prefix: str = "",
+    error: type[AgentsError] = ConfigError,
+) -> AgentsError:
+    """One wording for a name that agents.json does not declare, wherever it was typed (a command's NAME,
+    --only, --test): ``no agent named 'suport-bot' in agents.json (did you mean 'support-bot'?)``."""
+    import difflib
+
+    choices = sorted(set(known))
+    quoted = ", ".join(repr(name) for name in names)
+    guesses = [m for name in names for m in difflib.get_close_matches(name, choices, n=1, cutoff=0.6)]
+    suggestion = f" (did you mean {', '.join(repr(g) for g in guesses)}?)" if guesses else ""
+    hint = f"declared: {', '.join(choices)}" if choices else "nothing declared yet: add one with 'agents add'"
+    return error(f"{prefix}no {what} named {quoted} in {MANIFEST_NAME}{suggestion}", hint=hint)
 
 
 def register_overlay(root: Path, kind: ResourceKind, name: str, env: str, overlay: Path) -> None:

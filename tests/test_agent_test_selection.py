@@ -69,10 +69,14 @@ def test_empty_selection_is_an_error_naming_how_to_attach(tmp_path: Path) -> Non
 
 def test_unknown_agent_and_test_names_list_the_known_ones(tmp_path: Path) -> None:
     project = load_project(_write_project(tmp_path, attached=["greets"]))
-    with pytest.raises(UsageError, match=r"unknown agent 'nope' \(known: bot, other\)"):
+    with pytest.raises(UsageError, match=r"no agent named 'nope' in agents.json") as unknown_agent:
         select(project, "local", ["nope"], [])
-    with pytest.raises(UsageError, match=r"unknown test or scenario 'polite' \(known: greets\)"):
+    assert unknown_agent.value.hint == "declared: bot, other"
+    with pytest.raises(
+        UsageError, match=r"no test or scenario named 'polite' in agents.json"
+    ) as unknown_test:
         select(project, "local", [], ["polite"])
+    assert unknown_test.value.hint == "declared: greets"
 
 
 def test_scenario_naming_an_undeclared_agent_is_a_config_error(tmp_path: Path) -> None:

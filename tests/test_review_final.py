@@ -413,3 +413,22 @@ def test_deleting_a_tool_an_agent_uses_says_how_to_detach_it(
     hint = "hint: remove @tool:lookup from agents/bot.yaml, run 'agents sync --env staging', then delete it"
     assert hint in refused.stderr
     assert "lookup" in state(root, "staging")["tools"]
+
+
+def test_a_mistyped_name_gets_one_wording_and_a_suggestion_everywhere(tmp_path: Path) -> None:
+    # plan --only, test, widget, delete and rename each said it differently, none suggested the near name.
+    run_cli(["init", str(tmp_path)], cwd=tmp_path)
+    run_cli(["add", "agent", "Support Bot"], cwd=tmp_path)
+    run_cli(["add", "tool", "Lookup"], cwd=tmp_path)
+    for args, what in (
+        (["plan", "--only", "suport-bot"], "--only: no resource"),
+        (["test", "suport-bot"], "no agent"),
+        (["widget", "suport-bot"], "no agent"),
+        (["delete", "suport-bot", "--yes"], "no resource"),
+        (["rename", "suport-bot", "x"], "no resource"),
+    ):
+        failed = run_cli(args, cwd=tmp_path, expect=1)
+        assert (
+            f"error: {what} named 'suport-bot' in agents.json (did you mean 'support-bot'?)" in failed.stderr
+        )
+        assert "hint: declared: " in failed.stderr

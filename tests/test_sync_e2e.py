@@ -349,7 +349,7 @@ def test_only_limits_plan_and_sync_and_resolves_references_from_state(
     cli(project, "sync", "--only", "bot")
     cli(project, "plan", "--detailed-exitcode")
     _, stderr = cli(project, "plan", "--only", "nope", expect=1)
-    assert "--only names no declared resource: nope" in stderr
+    assert "--only: no resource named 'nope' in agents.json" in stderr
 
 
 def transfer_agent(name: str, target: str, first_message: str = "Hello!") -> str:

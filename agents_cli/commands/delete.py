@@ -14,8 +14,15 @@ from typing import Any
 
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
-from agents_cli.errors import Aborted, ConfigError, RemoteError, UsageError
-from agents_cli.project import MANIFEST_NAME, MANIFEST_SECTIONS, RESOURCE_KINDS, Project, Resource
+from agents_cli.errors import Aborted, RemoteError, UsageError
+from agents_cli.project import (
+    MANIFEST_NAME,
+    MANIFEST_SECTIONS,
+    RESOURCE_KINDS,
+    Project,
+    Resource,
+    unknown_names,
+)
 
 
 @dataclass
@@ -41,11 +48,8 @@ def find_resource(project: Project, name: str, kind: str | None) -> Resource:
         if (resource := project.get(resource_kind, name)) is not None
     ]
     if not matches:
-        known = sorted({res.name for res in project.all()})
-        raise ConfigError(
-            f"no {kind or 'resource'} named {name!r} in agents.json",
-            hint=f"known: {', '.join(known)}" if known else "see 'agents list'",
-        )
+        known = [res.name for res in project.all() if kind is None or res.kind == kind]
+        raise unknown_names(kind or "resource", [name], known)
     if len(matches) > 1:
         kinds = ", ".join(res.kind for res in matches)
         raise UsageError(f"{name!r} names several resources ({kinds})", hint="pass --kind")

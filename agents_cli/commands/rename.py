@@ -29,6 +29,7 @@ from agents_cli.project import (
     load_manifest_document,
     load_project,
     slugify,
+    unknown_names,
 )
 
 
@@ -36,8 +37,8 @@ def _find(project: Project, name: str, kind: str | None) -> Resource:
     kinds = RESOURCE_KINDS if kind is None else (cast("ResourceKind", kind),)
     found = [resource for k in kinds if (resource := project.get(k, name)) is not None]
     if not found:
-        known = ", ".join(sorted(r.name for r in project.all())) or "none"
-        raise ConfigError(f"no resource named {name!r} in {MANIFEST_NAME}", hint=f"known: {known}")
+        known = [r.name for r in project.all() if r.kind in kinds]
+        raise unknown_names(kind or "resource", [name], known)
     if len(found) > 1:
         raise UsageError(
             f"{name!r} names more than one resource ({', '.join(r.kind for r in found)})",

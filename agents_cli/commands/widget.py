@@ -12,7 +12,7 @@ from typing import Any
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError
-from agents_cli.project import RESIDENCY_BASE_URLS, Environment
+from agents_cli.project import RESIDENCY_BASE_URLS, Environment, unknown_names
 
 EMBED_SCRIPT = (
     '<script src="https://unpkg.com/@elevenlabs/convai-widget-embed" async type="text/javascript"></script>'
@@ -47,10 +47,7 @@ def run(app: AppContext, *, name: str, env: str | None, as_json: bool) -> int:
     project = _everyday.load(app)
     environment = project.environment(env)
     if project.get("agent", name) is None:
-        known = ", ".join(sorted(project.resources["agent"])) or "none"
-        raise ConfigError(
-            f"no agent named {name!r} in agents.json (agents: {known})", hint="see 'agents list'"
-        )
+        raise unknown_names("agent", [name], list(project.resources["agent"]))
     entry = load_state(project.root, environment.name).get("agent", name)
     if entry is None:
         raise ConfigError(

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.configs import deep_merge, load_document, load_resource, strip_editor_keys
-from agents_cli.errors import ConfigError, UsageError
+from agents_cli.errors import AgentsError, ConfigError, UsageError
 from agents_cli.loader import Document
-from agents_cli.project import Project
+from agents_cli.project import Project, unknown_names
 from agents_cli.references import parse_reference
 from agents_cli.testing.scenarios import MANIFEST_SECTION, Scenario, parse_scenario
 
@@ -85,9 +85,8 @@ def load_scenarios(project: Project, env: str) -> list[Scenario]:
     return scenarios
 
 
-def _unknown(kind: str, names: list[str], known: list[str]) -> UsageError:
-    choices = ", ".join(sorted(known)) or "none"
-    return UsageError(f"unknown {kind} {', '.join(repr(n) for n in names)} (known: {choices})")
+def _unknown(kind: str, names: list[str], known: list[str]) -> AgentsError:
+    return unknown_names(kind, names, known, error=UsageError)
 
 
 def select(project: Project, env: str, agent_names: list[str], test_names: list[str]) -> Selection:
