@@ -173,6 +173,7 @@ OnlyOption = Annotated[
     list[str] | None,
     typer.Option(
         "--only",
+        metavar="NAME",
         help="Limit to these local resource names (repeatable).",
         autocompletion=completion.resources,
     ),
