@@ -432,3 +432,18 @@ def test_a_mistyped_name_gets_one_wording_and_a_suggestion_everywhere(tmp_path: 
             f"error: {what} named 'suport-bot' in agents.json (did you mean 'support-bot'?)" in failed.stderr
         )
         assert "hint: declared: " in failed.stderr
+
+
+def test_delete_in_one_environment_says_the_next_sync_recreates_it(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    root = write_project(tmp_path / "p", served_emulator.url)
+    for env in ("staging", "prod"):
+        run_cli(["sync", "--env", env, "--yes"], cwd=root, env=KEYS)
+    deleted = run_cli(["delete", "bot", "--env", "staging", "--yes"], cwd=root, env=KEYS)
+    assert "kept agent 'bot' locally: still deployed in prod" in deleted.stderr
+    assert "the next 'agents sync --env staging' creates it again" in deleted.stderr
+    plan = json.loads(run_cli(["plan", "--env", "staging", "--json"], cwd=root, env=KEYS).stdout)
+    assert [(r["name"], r["action"]) for r in plan["resources"] if r["kind"] == "agent"] == [
+        ("bot", "create")
+    ]

@@ -183,6 +183,12 @@ def run(
         out.success(f"removed {label} from {MANIFEST_NAME} and deleted {deleted}")
     elif not keep_local:
         out.warn(f"kept {label} locally: {outcome.kept_locally_because}")
+    if outcome.kept_locally_because is not None and outcome.remote_deleted:
+        # Still declared for every environment: say so before a routine sync quietly brings it back.
+        out.info(
+            f"note: {label} is still declared in {MANIFEST_NAME}, so the next 'agents sync --env "
+            f"{environment.name}' creates it again"
+        )
 
     if as_json:
         out.json(outcome.as_dict())
