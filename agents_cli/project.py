@@ -240,6 +240,7 @@ def unknown_names(
     known: list[str],
     *,
     prefix: str = "",
+    where: str = f"in {MANIFEST_NAME}",
     error: type[AgentsError] = ConfigError,
 ) -> AgentsError:
     """One wording for a name that agents.json does not declare, wherever it was typed (a command's NAME,
@@ -250,8 +251,15 @@ def unknown_names(
     quoted = ", ".join(repr(name) for name in names)
     guesses = [m for name in names for m in difflib.get_close_matches(name, choices, n=1, cutoff=0.6)]
     suggestion = f" (did you mean {', '.join(repr(g) for g in guesses)}?)" if guesses else ""
-    hint = f"declared: {', '.join(choices)}" if choices else "nothing declared yet: add one with 'agents add'"
-    return error(f"{prefix}no {what} named {quoted} in {MANIFEST_NAME}{suggestion}", hint=hint)
+    if where == f"in {MANIFEST_NAME}":
+        hint = (
+            f"declared: {', '.join(choices)}"
+            if choices
+            else "nothing declared yet: add one with 'agents add'"
+        )
+    else:
+        hint = f"{where}: {', '.join(choices)}" if choices else f"none {where}"
+    return error(f"{prefix}no {what} named {quoted} {where}{suggestion}", hint=hint)
 
 
 def register_overlay(root: Path, kind: ResourceKind, name: str, env: str, overlay: Path) -> None:

@@ -284,7 +284,7 @@ def test_empty_selection_is_an_error_not_a_pass(tmp_path: Path, emulator: Runnin
     assert "error: no tests or scenarios selected for any agent in environment 'emu'" in stderr
     assert "attached_tests" in stderr
     _, stderr = agents(project, "test", "bot", "--test", "greets", expect=1)
-    assert "unknown test or scenario 'greets'" in stderr
+    assert "no test or scenario named 'greets' attached to bot" in stderr
 
 
 def test_against_deployed_needs_the_agent_deployed(tmp_path: Path, emulator: RunningEmulator) -> None:

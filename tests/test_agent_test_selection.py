@@ -73,10 +73,10 @@ def test_unknown_agent_and_test_names_list_the_known_ones(tmp_path: Path) -> Non
         select(project, "local", ["nope"], [])
     assert unknown_agent.value.hint == "declared: bot, other"
     with pytest.raises(
-        UsageError, match=r"no test or scenario named 'polite' in agents.json"
+        UsageError, match=r"no test or scenario named 'polite' attached to bot, other"
     ) as unknown_test:
         select(project, "local", [], ["polite"])
-    assert unknown_test.value.hint == "declared: greets"
+    assert unknown_test.value.hint == "attached to bot, other: greets"
 
 
 def test_scenario_naming_an_undeclared_agent_is_a_config_error(tmp_path: Path) -> None:

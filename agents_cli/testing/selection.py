@@ -85,8 +85,8 @@ def load_scenarios(project: Project, env: str) -> list[Scenario]:
     return scenarios
 
 
-def _unknown(kind: str, names: list[str], known: list[str]) -> AgentsError:
-    return unknown_names(kind, names, known, error=UsageError)
+def _unknown(kind: str, names: list[str], known: list[str], where: str = "in agents.json") -> AgentsError:
+    return unknown_names(kind, names, known, where=where, error=UsageError)
 
 
 def select(project: Project, env: str, agent_names: list[str], test_names: list[str]) -> Selection:
@@ -122,7 +122,8 @@ def select(project: Project, env: str, agent_names: list[str], test_names: list[
         known |= {scenario.name for agent in selected for scenario in agent.scenarios}
         unknown_tests = [name for name in test_names if name not in known]
         if unknown_tests:
-            raise _unknown("test or scenario", unknown_tests, sorted(known))
+            agents = ", ".join(agent.name for agent in selected)
+            raise _unknown("test or scenario", unknown_tests, sorted(known), f"attached to {agents}")
         wanted = set(test_names)
         for agent in selected:
             agent.tests = [name for name in agent.tests if name in wanted]
