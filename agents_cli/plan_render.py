@@ -178,20 +178,31 @@ def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
         out.line(f"  ✗ {failure.kind} {failure.name}: {failure.message}", style="red")
         if failure.hint:
             out.line(f"      hint: {failure.hint}")
-    for outcome in result.outcomes:
-        if outcome.unapplied:
-            out.line(f"  ✗ {outcome.kind} {outcome.name}: {outcome.message}", style="red")
-            for path in outcome.unapplied:
+    _field_listing(
+        out,
+        [(o.unapplied, f"✗ {o.kind} {o.name}: {o.message}") for o in result.outcomes],
+        UNAPPLIED_HINT,
+        "red",
+    )
+    _field_listing(
+        out,
+        [(o.kept, f"! {o.kind} {o.name}: {kept_message(len(o.kept))}") for o in result.outcomes],
+        KEPT_HINT,
+        "magenta",
+    )
+
+
+def _field_listing(out: Output, rows: list[tuple[list[str], str]], hint: str, style: str) -> None:
+    """One heading per resource with fields left different from the config, its paths, then the hint once."""
+    listed = False
+    for paths, heading in rows:
+        if paths:
+            listed = True
+            out.line(f"  {heading}", style=style)
+            for path in paths:
                 out.line(f"      {path}")
-    if unapplied:
-        out.line(f"      hint: {UNAPPLIED_HINT}")
-    for outcome in result.outcomes:
-        if outcome.kept:
-            out.line(f"  ! {outcome.kind} {outcome.name}: {kept_message(len(outcome.kept))}", style="magenta")
-            for path in outcome.kept:
-                out.line(f"      {path}")
-    if kept:
-        out.line(f"      hint: {KEPT_HINT}")
+    if listed:
+        out.line(f"      hint: {hint}")
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:
