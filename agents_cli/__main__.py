@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from agents_cli.cli import main
+from agents_cli.cli.main import main
 
 main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agents_cli.output import Output
+from agents_cli.cli.output import Output
 
 
 @dataclass

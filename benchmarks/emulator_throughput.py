@@ -21,7 +21,7 @@ import httpx
 
 from agents_cli.emulator.server import running_emulator
 from agents_cli.emulator.transport import in_process_client_transport
-from agents_cli.openapi_model import models
+from agents_cli.spec.model import models
 
 CREATE_BODY: dict[str, Any] = {
     "name": "Support agent",

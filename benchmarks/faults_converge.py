@@ -27,8 +27,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from agents_cli.cli.output import Output  # noqa: E402
 from agents_cli.context import AppContext  # noqa: E402
-from agents_cli.output import Output  # noqa: E402
 
 KEY_VARIABLE = "AGENTS_BENCH_KEY"
 FAULT_KINDS = ("429", "500", "502", "503", "drop", "500-after")

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from faults_converge import KEY_VARIABLE, REPO_ROOT, run_command, write_scale_agent, write_scale_project
 
-from agents_cli.api import DEFAULT_CONCURRENCY
+from agents_cli.remote.client import DEFAULT_CONCURRENCY
 
 
 @dataclass
@@ -48,8 +48,8 @@ class Measure:
 
 
 def measure_plan(root: Path, concurrency: int) -> Measure:
-    from agents_cli.plan_session import compute_plan, open_session
-    from agents_cli.remote import build_client
+    from agents_cli.engine.workspace import compute_plan, open_session
+    from agents_cli.remote.directory import build_client
 
     started = time.perf_counter()
     session = open_session(root, None, None)

@@ -24,8 +24,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from agents_cli.cli.output import Output  # noqa: E402
 from agents_cli.context import AppContext  # noqa: E402
-from agents_cli.output import Output  # noqa: E402
 
 KEY_VARIABLE = "AGENTS_BENCH_KEY"
 
@@ -81,9 +81,9 @@ def main() -> int:
     parser.add_argument("--budget-s", type=float, default=1.0)
     args = parser.parse_args()
 
-    from agents_cli.api import DEFAULT_CONCURRENCY
     from agents_cli.emulator.faults import FaultSettings
     from agents_cli.emulator.server import running_emulator
+    from agents_cli.remote.client import DEFAULT_CONCURRENCY
 
     with tempfile.TemporaryDirectory() as folder, running_emulator() as emulator:
         create_agents(emulator.url, args.agents)

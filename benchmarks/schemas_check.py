@@ -20,9 +20,9 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from agents_cli.loader import load_file  # noqa: E402
-from agents_cli.resources import templates_dir  # noqa: E402
-from agents_cli.schema_check import check  # noqa: E402
+from agents_cli.bundled import templates_dir  # noqa: E402
+from agents_cli.project.loader import load_file  # noqa: E402
+from agents_cli.spec.schema_check import check  # noqa: E402
 
 
 def build_configs(count: int) -> list[Any]:

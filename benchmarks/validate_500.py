@@ -22,7 +22,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from agents_cli.loader import dump_json, dump_yaml, load_file  # noqa: E402
+from agents_cli.project.loader import dump_json, dump_yaml, load_file  # noqa: E402
 
 TEMPLATES = ["default", "minimal", "voice-only", "text-only", "customer-service", "assistant"]
 

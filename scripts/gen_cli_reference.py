@@ -120,7 +120,7 @@ def render() -> str:
         sys.path.insert(0, str(REPO_ROOT))
     import typer
 
-    from agents_cli.cli import app
+    from agents_cli.cli.main import app
 
     root = typer.main.get_command(app)
     context_class: Any = root.context_class

@@ -4,8 +4,9 @@ Usage::
 
     python scripts/gen_schemas.py [SPEC_PATH_OR_URL] [--out schemas] [--check]
 
-The default spec is the vendored ``openapi/convai-openapi.json``; a path or URL to a newer full spec works
-too. ``--check`` writes nothing and exits 1 when a file in ``--out`` differs from what would be generated.
+The default spec is the vendored ``agents_cli/spec/convai-openapi.json``; a path or URL to a newer full spec
+works too. ``--check`` writes nothing and exits 1 when a file in ``--out`` differs from what would be
+generated.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from agents_cli.schemagen import SpecError, generate, render  # noqa: E402
+from agents_cli.spec.schemagen import SpecError, generate, render  # noqa: E402
 
-DEFAULT_SPEC = ROOT / "openapi" / "convai-openapi.json"
+DEFAULT_SPEC = ROOT / "agents_cli" / "spec" / "convai-openapi.json"
 DEFAULT_OUT = ROOT / "schemas"
 
 

@@ -3,7 +3,7 @@
 Keeps every path under ``/v1/convai`` plus ``/v1/user`` and every component they reach, so schema
 generation and the emulator work without the full 2 MB spec. Usage::
 
-    python scripts/vendor_spec.py [SPEC_PATH_OR_URL] [--out openapi/convai-openapi.json]
+    python scripts/vendor_spec.py [SPEC_PATH_OR_URL] [--out agents_cli/spec/convai-openapi.json]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "openapi" / "elevenlabs-openapi.json"
-DEFAULT_OUT = ROOT / "openapi" / "convai-openapi.json"
+DEFAULT_OUT = ROOT / "agents_cli" / "spec" / "convai-openapi.json"
 KEPT_PATH_PREFIXES = ("/v1/convai/",)
 KEPT_PATHS = ("/v1/user",)
 

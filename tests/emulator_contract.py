@@ -12,7 +12,7 @@ import re
 from functools import cache
 from typing import Any, Protocol
 
-from agents_cli.openapi_model import models
+from agents_cli.spec.model import models
 
 SPEC_URI = "urn:convai-spec"
 

@@ -16,7 +16,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from typer.testing import CliRunner
 
-from agents_cli.cli import app
+from agents_cli.cli.main import app
 
 KEY_VARIABLES = (
     "ELEVENLABS_API_KEY",

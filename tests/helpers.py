@@ -13,7 +13,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner, Result
 
-from agents_cli.cli import app
+from agents_cli.cli.main import app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 from junitparser import Error, Failure, JUnitXml
 
+from agents_cli.bundled import schemas_dir
 from agents_cli.errors import ConfigError
-from agents_cli.resources import schemas_dir
 from agents_cli.testing.model import CaseResult, RunReport, Turn
 from agents_cli.testing.reports import report_json, write_json, write_junit
 from agents_cli.testing.scenarios import judge_simulation, parse_scenario, simulation_body

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from agents_cli.errors import ConfigError, UsageError
-from agents_cli.project import load_project
+from agents_cli.project.manifest import load_project
 from agents_cli.testing.selection import select
 
 

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from agents_cli.api import ApiClient, RetryPolicy
 from agents_cli.errors import RemoteError
+from agents_cli.remote.client import ApiClient, RetryPolicy
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -140,7 +140,7 @@ def test_list_all_follows_cursors() -> None:
 
 
 def test_debug_log_has_method_path_status_and_never_the_key(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="agents_cli.api")
+    caplog.set_level(logging.DEBUG, logger="agents_cli.remote.client")
     run_client(lambda r: httpx.Response(200, json={}), lambda api: api.get("/v1/user"))
     assert "GET /v1/user -> 200" in caplog.text
     assert "sk_secret_key" not in caplog.text

@@ -20,10 +20,10 @@ import pytest
 from conftest import REPO_ROOT, ServedEmulator
 from helpers import run_cli
 
-from agents_cli.api import ApiClient, RetryPolicy, gather_or_cancel
-from agents_cli.api_failures import HttpTimeouts, http_timeouts
 from agents_cli.emulator.faults import FaultSettings, decide
 from agents_cli.errors import ConfigError, RemoteError
+from agents_cli.remote.client import ApiClient, RetryPolicy, gather_or_cancel
+from agents_cli.remote.failures import HttpTimeouts, http_timeouts
 
 KEY_VARIABLE = "UX_API_KEY"
 GOOD_KEY = "sk_ux_good"
@@ -180,7 +180,7 @@ def test_cli_401_hint_names_the_variable_and_auth_login_for_the_environment(
 def test_5xx_storm_error_counts_attempts_and_debug_logs_each_retry(
     served_emulator: ServedEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="agents_cli.api")
+    caplog.set_level(logging.DEBUG, logger="agents_cli.remote.client")
     served_emulator.configure(
         faults=FaultSettings(seed=5, retry_after_s=0).with_route(
             "GET /v1/convai/tools", fault_rate=1, kinds=("503",)
@@ -380,7 +380,7 @@ def test_failed_plan_leaves_no_coroutine_never_awaited(
 def test_a_request_that_keeps_failing_is_reported_once_without_debug(
     served_emulator: ServedEmulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from agents_cli.cli_app import configure_logging
+    from agents_cli.cli.app import configure_logging
 
     served_emulator.configure(
         faults=FaultSettings(seed=3, retry_after_s=0).with_route(

@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from agents_cli.api import AmbiguousRequest, ApiClient, RetryPolicy
 from agents_cli.emulator.faults import DroppedConnectionLogFilter, FaultSettings
 from agents_cli.emulator.server import RunningEmulator, running_emulator
 from agents_cli.errors import RemoteError
+from agents_cli.remote.client import AmbiguousRequest, ApiClient, RetryPolicy
 
 RUN_TESTS = "POST /v1/convai/agents/{agent_id}/run-tests"
 SIMULATE = "POST /v1/convai/agents/{agent_id}/simulate-conversation"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from agents_cli.errors import CredentialsMissing
-from agents_cli.project import load_project
-from agents_cli.remote import EMULATOR_BASE_URL, build_client
+from agents_cli.project.manifest import load_project
+from agents_cli.remote.directory import EMULATOR_BASE_URL, build_client
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from everyday_support import Cli, MemoryKeyring, isolated_home, memory_keyring, no_keyring, write_project
 
-from agents_cli import credentials
 from agents_cli.errors import CredentialsMissing
-from agents_cli.project import Environment
+from agents_cli.project.manifest import Environment
+from agents_cli.remote import credentials
 
 __all__ = ["isolated_home", "memory_keyring", "no_keyring"]  # fixtures used by name below
 

@@ -32,7 +32,7 @@ def test_cli_reference_is_up_to_date() -> None:
 def test_cli_reference_covers_every_command_and_option() -> None:
     import typer
 
-    from agents_cli.cli import app
+    from agents_cli.cli.main import app
 
     text = _generator().render()
     root = typer.main.get_command(app)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agents_cli.cli import hoist_global_flags
+from agents_cli.cli.main import hoist_global_flags
 from tests.helpers import REPO_ROOT, run_cli
 
 
@@ -30,7 +30,7 @@ def test_debug_after_the_command_logs_our_requests_and_not_library_internals(tmp
     run_cli(["add", "agent", "Bot", "--template", "minimal"], cwd=tmp_path)
     result = _agents(["plan", "--debug"], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "agents_cli.api:" in result.stderr  # our request log is on
+    assert "agents_cli.remote.client:" in result.stderr  # our request log is on
     assert "httpcore" not in result.stderr  # …and library DEBUG chatter is not
     assert "asyncio:" not in result.stderr
 
@@ -69,7 +69,7 @@ def test_top_level_x_keys_hold_yaml_anchors_and_are_never_sent(tmp_path: Path) -
 def _complete(cwd: Path, words: str) -> list[str]:
     from typer.testing import CliRunner
 
-    from agents_cli.cli import app
+    from agents_cli.cli.main import app
 
     index = len(words.split()) - (0 if words.endswith(" ") else 1)
     env = {"_AGENTS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(index)}

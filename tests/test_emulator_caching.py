@@ -12,8 +12,8 @@ import pytest
 from conftest import ServedEmulator
 
 from agents_cli.emulator.app import ShapedBodyCache
-from agents_cli.openapi_memo import ApplyMemo
-from agents_cli.openapi_model import models
+from agents_cli.spec.memo import ApplyMemo
+from agents_cli.spec.model import models
 
 CREATE_BODY = "Body_Create_Agent_v1_convai_agents_create_post"
 WEBHOOK = {

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from agents_cli.bundled import openapi_spec_path
 from agents_cli.emulator.evaluation import TestRunOutcome, evaluate_test, simulate_conversation
 from agents_cli.emulator.evaluation_rules import condition_rules, phrase_occurs
-from agents_cli.resources import openapi_spec_path
 
 ORDER_TOOL_ID = "tool_4501k0abcd"
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents_cli.openapi_model import models
+from agents_cli.spec.model import models
 
 CREATE_AGENT = "Body_Create_Agent_v1_convai_agents_create_post"
 

@@ -11,7 +11,7 @@ from typing import Any
 import typer
 import yaml
 
-from agents_cli.cli import app
+from agents_cli.cli.main import app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHELL_BREAKS = re.compile(r"\s(?:>|\|\||\||&&|;|2>)")

@@ -14,7 +14,7 @@ import pytest
 from everyday_support import Cli, isolated_home, memory_keyring, write_project
 
 from agents_cli.commands.widget import server_location, snippet
-from agents_cli.project import Environment
+from agents_cli.project.manifest import Environment
 
 __all__ = ["isolated_home", "memory_keyring"]
 
@@ -169,7 +169,7 @@ def test_bash_completion_script_and_completions(project: Path) -> None:
 
 
 def cli_app() -> object:
-    from agents_cli.cli import app
+    from agents_cli.cli.main import app
 
     return app
 

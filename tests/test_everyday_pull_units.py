@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents_cli.normalise import env_tag, name_tag
-from agents_cli.pull_files import (
+from agents_cli.engine.normalise import env_tag, name_tag
+from agents_cli.pull.files import (
     MISSING,
     extract_secret_headers,
     overlay_between,
@@ -13,7 +13,7 @@ from agents_cli.pull_files import (
     readable_order,
     to_references,
 )
-from agents_cli.pull_select import reference_map, select, unique_name
+from agents_cli.pull.selection import reference_map, select, unique_name
 
 LISTED: dict[str, list[dict[str, Any]]] = {
     "tool": [

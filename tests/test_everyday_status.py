@@ -13,7 +13,7 @@ from sync_support import AGENT, KEYS
 from sync_support import write_project as write_synced_project
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
-from agents_cli.normalise import env_tag, name_tag
+from agents_cli.engine.normalise import env_tag, name_tag
 
 __all__ = ["isolated_home"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agents_cli.loader import load_file
+from agents_cli.project.loader import load_file
 from tests.helpers import run_cli
 
 

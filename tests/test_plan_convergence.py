@@ -259,9 +259,9 @@ def test_the_emulator_refuses_null_for_a_map_entry_as_pydantic_would(
 
 
 def test_planner_marks_only_removals_a_merge_cannot_express() -> None:
-    from agents_cli.normalise import normalise_desired, normalise_remote
-    from agents_cli.planner import RemoteResource, plan_resource
-    from agents_cli.state import State
+    from agents_cli.engine.normalise import normalise_desired, normalise_remote
+    from agents_cli.engine.planner import RemoteResource, plan_resource
+    from agents_cli.project.state import State
 
     declared: dict[str, set[str]] = {"tool": {"t"}, "test": set(), "agent": {"a"}}
     local = {"name": "A", "conversation_config": {}, "platform_settings": {"evaluation": {"criteria": []}}}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agents_cli.field_drift import (
+from agents_cli.engine.drift import (
     changed_leaves,
     field_hashes,
     keep_remote,
@@ -15,9 +15,9 @@ from agents_cli.field_drift import (
     merge_patch,
     salt_for,
 )
-from agents_cli.normalise import normalise_desired, normalise_remote
-from agents_cli.planner import RemoteResource, plan
-from agents_cli.state import ResourceState, State, fingerprint, parse_state
+from agents_cli.engine.normalise import normalise_desired, normalise_remote
+from agents_cli.engine.planner import RemoteResource, plan
+from agents_cli.project.state import ResourceState, State, fingerprint, parse_state
 
 DECLARED: dict[str, set[str]] = {"tool": set(), "test": set(), "agent": {"bot"}}
 SALT = salt_for("dev", "agent", "agent_1")

@@ -105,9 +105,9 @@ def test_state_only_refreshes_are_one_summary_count_not_a_line_each(
     assert all("fields" in entry for entry in state(project, "staging")["agents"].values())
     path.write_text(json.dumps(old))
     # With --debug they are listed (called directly: the CLI's --debug would leave a log handler behind).
+    from agents_cli.cli.output import Output
     from agents_cli.commands import sync
     from agents_cli.context import AppContext
-    from agents_cli.output import Output
 
     for variable, value in KEYS.items():
         monkeypatch.setenv(variable, value)
@@ -318,9 +318,9 @@ def httpx_delete(url: str, path: str) -> None:
 
 
 def test_only_agents_tagged_for_this_environment_get_their_tags_refreshed() -> None:
-    from agents_cli.normalise import normalise_desired
-    from agents_cli.planner import RemoteResource, plan_resource
-    from agents_cli.state import State
+    from agents_cli.engine.normalise import normalise_desired
+    from agents_cli.engine.planner import RemoteResource, plan_resource
+    from agents_cli.project.state import State
 
     config = {"name": "Bot", "conversation_config": {"agent": {"first_message": "Hi"}}}
     desired = normalise_desired("agent", "bot", config, ids={}, declared={"agent": {"bot"}}, environ={})

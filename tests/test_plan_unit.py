@@ -6,8 +6,7 @@ import copy
 
 import pytest
 
-from agents_cli.errors import ConfigError
-from agents_cli.normalise import (
+from agents_cli.engine.normalise import (
     KNOWN_AFTER_APPLY,
     SENSITIVE,
     env_tag,
@@ -16,8 +15,9 @@ from agents_cli.normalise import (
     normalise_remote,
     send_body,
 )
-from agents_cli.planner import FieldChange, RemoteResource, diff, plan
-from agents_cli.state import ResourceState, State, fingerprint
+from agents_cli.engine.planner import FieldChange, RemoteResource, diff, plan
+from agents_cli.errors import ConfigError
+from agents_cli.project.state import ResourceState, State, fingerprint
 
 DECLARED = {"tool": {"lookup"}, "test": set(), "agent": {"bot"}}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agents_cli.loader import (
+from agents_cli.project.loader import (
     Document,
     LoadError,
     dump_json,
@@ -196,7 +196,7 @@ def test_write_atomic_modes(tmp_path: Path) -> None:
     import os
     import stat
 
-    from agents_cli.loader import write_atomic
+    from agents_cli.project.loader import write_atomic
 
     umask = os.umask(0o022)
     try:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from agents_cli.configs import deep_merge, load_resource
 from agents_cli.errors import ConfigError
-from agents_cli.loader import write_atomic
-from agents_cli.project import load_project, register_resource, scaffold_manifest, slugify
-from agents_cli.references import (
+from agents_cli.project.configs import deep_merge, load_resource
+from agents_cli.project.loader import write_atomic
+from agents_cli.project.manifest import load_project, register_resource, scaffold_manifest, slugify
+from agents_cli.project.references import (
     Placeholder,
     Reference,
     expected_kind,

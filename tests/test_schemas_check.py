@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from agents_cli.loader import load_file
-from agents_cli.resources import templates_dir
-from agents_cli.schema_check import Kind, SchemaIssue, check, format_path, load_schema
+from agents_cli.bundled import templates_dir
+from agents_cli.project.loader import load_file
+from agents_cli.spec.schema_check import Kind, SchemaIssue, check, format_path, load_schema
 
 AGENT: dict[str, Any] = {
     "name": "Support bot",

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from agents_cli.resources import openapi_spec_path, schemas_dir
-from agents_cli.schemagen import generate, render
+from agents_cli.bundled import openapi_spec_path, schemas_dir
+from agents_cli.spec.schemagen import generate, render
 
 GENERATED = ("agent.schema.json", "tool.schema.json", "test.schema.json", "manifest.schema.json")
 OUR_KEYWORDS = {"x-catalog", "x-catalog-enum"}
@@ -249,7 +249,7 @@ def test_generator_script_reads_a_spec_from_a_url(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["agent", "tool", "test"])
 def test_config_files_may_carry_editor_keys_at_the_top_level_only(kind: str) -> None:
-    from agents_cli.schema_check import check
+    from agents_cli.spec.schema_check import check
 
     minimal = {
         "agent": {"conversation_config": {}},

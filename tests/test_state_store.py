@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from agents_cli.errors import ConfigError
-from agents_cli.state import (
+from agents_cli.project.state import (
     ResourceState,
     State,
     StateLocked,
@@ -63,7 +63,7 @@ def test_lock_is_exclusive_and_released(tmp_path: Path) -> None:
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from agents_cli.state import StateLocked, state_lock
+from agents_cli.project.state import StateLocked, state_lock
 
 root, start, hold = Path(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
 while time.time() < start:

@@ -15,10 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from faults_converge import KEY_VARIABLE, write_scale_agent, write_scale_project
 
-from agents_cli.plan_session import compute_plan, new_directory, open_session
-from agents_cli.planner import ResourcePlan
-from agents_cli.remote import build_client
-from agents_cli.sync_engine import Outcome, SyncEngine, SyncResult
+from agents_cli.engine.apply import Outcome, SyncEngine, SyncResult
+from agents_cli.engine.planner import ResourcePlan
+from agents_cli.engine.workspace import compute_plan, new_directory, open_session
+from agents_cli.remote.directory import build_client
 from tests.sync_support import serve_emulator
 
 AGENTS = 12

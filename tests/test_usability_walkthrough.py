@@ -11,8 +11,8 @@ import pytest
 import yaml
 from conftest import ServedEmulator
 
+from agents_cli.cli.output import Output
 from agents_cli.errors import AgentsError
-from agents_cli.output import Output
 from tests.helpers import run_cli
 
 
@@ -128,8 +128,8 @@ def test_agent_test_refuses_configs_with_validation_errors(tmp_path: Path) -> No
 
 
 def test_rationale_keeps_request_paths_but_names_quoted_ids() -> None:
+    from agents_cli.cli.render_tests import name_remote_ids
     from agents_cli.testing.model import CaseResult
-    from agents_cli.testing.render import name_remote_ids
 
     result = CaseResult(
         agent="bot",
@@ -275,7 +275,7 @@ def test_list_of_one_kind_that_is_empty_says_which_kind(tmp_path: Path) -> None:
 
 def test_dotenv_quoted_value_with_a_trailing_comment(tmp_path: Path) -> None:
     # Before: 'export KEY="sk_…"  # dev key' gave the key *with* its quotes, and the API rejected it.
-    from agents_cli.credentials import read_dotenv
+    from agents_cli.remote.credentials import read_dotenv
 
     dotenv = tmp_path / ".env"
     dotenv.write_text(

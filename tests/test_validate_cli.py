@@ -241,8 +241,8 @@ def test_repo_example_project_is_valid() -> None:
 
 @pytest.mark.parametrize("kind", ["agents", "tools", "tests"])
 def test_every_template_is_schema_valid_without_warnings(kind: str) -> None:
-    from agents_cli.loader import load_file
-    from agents_cli.schema_check import check
+    from agents_cli.project.loader import load_file
+    from agents_cli.spec.schema_check import check
 
     singular = {"agents": "agent", "tools": "tool", "tests": "test"}[kind]
     templates = sorted((REPO_ROOT / "templates" / kind).glob("*.yaml"))

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from agents_cli.context import AppContext
-from agents_cli.credentials import ResolvedKey, resolve_api_key
 from agents_cli.errors import ConfirmationRequired, UsageError
-from agents_cli.project import Environment, Project, load_project
+from agents_cli.project.manifest import Environment, Project, load_project
+from agents_cli.remote.credentials import ResolvedKey, resolve_api_key
 
 if TYPE_CHECKING:
-    from agents_cli.api import ApiClient
+    from agents_cli.remote.client import ApiClient
 
 BASE_URL_VARIABLE = "ELEVENLABS_BASE_URL"
 
@@ -54,10 +54,10 @@ def target(project: Project | None, environment: Environment, base_url: str | No
 
 def client(chosen: Target, *, concurrency: int | None = None) -> ApiClient:
     """An ``ApiClient`` for the target; use as ``async with``. Emulator environments run in-process."""
-    from agents_cli.api import DEFAULT_CONCURRENCY, ApiClient
+    from agents_cli.remote.client import DEFAULT_CONCURRENCY, ApiClient
 
     if chosen.key is None:
-        from agents_cli.remote import build_client
+        from agents_cli.remote.directory import build_client
 
         if chosen.project is None:
             raise UsageError("the embedded emulator needs a project", hint="run 'agents init' first")

@@ -9,8 +9,8 @@ from typing import Any, cast
 
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError, UsageError
-from agents_cli.loader import dump_json, dump_yaml, write_atomic
-from agents_cli.project import (
+from agents_cli.project.loader import dump_json, dump_yaml, write_atomic
+from agents_cli.project.manifest import (
     LOCAL_NAME_PATTERN,
     MANIFEST_NAME,
     MANIFEST_SECTIONS,
@@ -24,8 +24,8 @@ from agents_cli.project import (
     register_resource,
     slugify,
 )
-from agents_cli.references import find_references
-from agents_cli.template_catalog import DEFAULT_TEMPLATES, get_template
+from agents_cli.project.references import find_references
+from agents_cli.project.templates import DEFAULT_TEMPLATES, get_template
 
 # What to add for a reference the new file makes to a resource the project does not have yet.
 _SUGGESTED_TEMPLATE: dict[str, str] = {"tool": "webhook", "test": "llm", "agent": "default"}

@@ -12,12 +12,12 @@ import re
 import sys
 from typing import Any
 
-from agents_cli import credentials
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
-from agents_cli.credentials import ResolvedKey
 from agents_cli.errors import CredentialsMissing, ProjectNotFound, RemoteError, UsageError
-from agents_cli.project import Environment, Project
+from agents_cli.project.manifest import Environment, Project
+from agents_cli.remote import credentials
+from agents_cli.remote.credentials import ResolvedKey
 
 USER_PATH = "/v1/user"
 AGENTS_PATH = "/v1/convai/agents"

@@ -15,7 +15,7 @@ from typing import Any
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, RemoteError, UsageError
-from agents_cli.project import (
+from agents_cli.project.manifest import (
     MANIFEST_NAME,
     MANIFEST_SECTIONS,
     RESOURCE_KINDS,
@@ -75,8 +75,8 @@ def referencing_files(project: Project, resource: Resource) -> list[str]:
 
 def unregister(project: Project, resource: Resource) -> None:
     """Remove the manifest entry (atomic rewrite; other entries keep their order)."""
-    from agents_cli.loader import dump_json, write_atomic
-    from agents_cli.project import load_manifest_document
+    from agents_cli.project.loader import dump_json, write_atomic
+    from agents_cli.project.manifest import load_manifest_document
 
     data = load_manifest_document(project.root).data
     section = data.get(MANIFEST_SECTIONS[resource.kind])
@@ -101,7 +101,7 @@ def _inside(root: Path, path: Path) -> bool:
 
 
 async def _delete_remote(chosen: _everyday.Target, kind: str, remote_id: str) -> None:
-    from agents_cli.remote import item_path
+    from agents_cli.remote.directory import item_path
 
     async with _everyday.client(chosen) as api:
         await api.delete(item_path(kind, remote_id))
@@ -118,7 +118,7 @@ def run(
     as_json: bool,
     base_url: str | None,
 ) -> int:
-    from agents_cli.state import load_other_states, load_state, save_state, state_lock
+    from agents_cli.project.state import load_other_states, load_state, save_state, state_lock
 
     out = app.out
     project = _everyday.load(app)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError
-from agents_cli.loader import LoadError, dump_json, write_atomic
-from agents_cli.project import (
+from agents_cli.project.loader import LoadError, dump_json, write_atomic
+from agents_cli.project.manifest import (
     KIND_FOLDERS,
     MANIFEST_NAME,
     MANIFEST_SECTIONS,

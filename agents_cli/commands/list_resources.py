@@ -12,7 +12,7 @@ from typing import Any
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
 from agents_cli.errors import AgentsError
-from agents_cli.project import MANIFEST_SECTIONS, RESOURCE_KINDS, Environment, Project, ResourceKind
+from agents_cli.project.manifest import MANIFEST_SECTIONS, RESOURCE_KINDS, Environment, Project, ResourceKind
 
 
 def _kinds(kind: str | None) -> tuple[ResourceKind, ...]:
@@ -30,7 +30,7 @@ def _optional_environment(project: Project, env: str | None) -> Environment | No
 
 
 def local_rows(project: Project, environment: Environment | None, kind: str | None) -> list[dict[str, Any]]:
-    from agents_cli.state import load_state
+    from agents_cli.project.state import load_state
 
     state = load_state(project.root, environment.name) if environment else None
     rows: list[dict[str, Any]] = []
@@ -60,7 +60,7 @@ def _remote_name(kind: ResourceKind, item: dict[str, Any]) -> str:
 async def _fetch_remote(
     app: AppContext, chosen: _everyday.Target, kinds: tuple[ResourceKind, ...]
 ) -> dict[ResourceKind, list[dict[str, Any]]]:
-    from agents_cli.remote import COLLECTIONS
+    from agents_cli.remote.directory import COLLECTIONS
 
     async with _everyday.client(chosen) as api:
         pages = await asyncio.gather(*(api.list_all(COLLECTIONS[k][0], COLLECTIONS[k][1]) for k in kinds))
@@ -70,8 +70,8 @@ async def _fetch_remote(
 def remote_rows(
     project: Project, chosen: _everyday.Target, listed: dict[ResourceKind, list[dict[str, Any]]]
 ) -> list[dict[str, Any]]:
-    from agents_cli.remote import remote_id_of
-    from agents_cli.state import load_state
+    from agents_cli.project.state import load_state
+    from agents_cli.remote.directory import remote_id_of
 
     state = load_state(project.root, chosen.environment.name)
     rows: list[dict[str, Any]] = []

@@ -6,17 +6,17 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+from agents_cli.cli.render_plan import plan_json, render_plan, undeclared_note
 from agents_cli.context import AppContext
-from agents_cli.errors import ExitCode
-from agents_cli.plan_render import plan_json, render_plan, undeclared_note
-from agents_cli.plan_session import (
+from agents_cli.engine.workspace import (
     PlanResult,
     apply_replacements,
     check_replacements,
     compute_plan,
     open_session,
 )
-from agents_cli.remote import build_client
+from agents_cli.errors import ExitCode
+from agents_cli.remote.directory import build_client
 
 
 def validator(app: AppContext, action: str) -> Callable[[Path, str], None]:

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agents_cli.commands import _everyday
-from agents_cli.configs import deep_merge, load_resource
 from agents_cli.context import AppContext
+from agents_cli.engine.drift import field_hashes, salt_for
+from agents_cli.engine.normalise import normalise_desired, normalise_remote, remote_name, request_shape
 from agents_cli.errors import Aborted, ConfigError, UsageError
-from agents_cli.field_drift import field_hashes, salt_for
-from agents_cli.normalise import normalise_desired, normalise_remote, remote_name, request_shape
-from agents_cli.project import (
+from agents_cli.project.configs import deep_merge, load_resource
+from agents_cli.project.manifest import (
     MANIFEST_NAME,
     MANIFEST_SECTIONS,
     RESOURCE_KINDS,
@@ -31,7 +31,8 @@ from agents_cli.project import (
     config_path_for,
     load_project,
 )
-from agents_cli.pull_files import (
+from agents_cli.project.state import ResourceState, fingerprint
+from agents_cli.pull.files import (
     MISSING,
     minimal_config,
     overlay_between,
@@ -39,11 +40,10 @@ from agents_cli.pull_files import (
     shrink_overlay,
     to_references,
 )
-from agents_cli.pull_select import Candidate, ids_by_kind, reference_map, select
-from agents_cli.state import ResourceState, fingerprint
+from agents_cli.pull.selection import Candidate, ids_by_kind, reference_map, select
 
 if TYPE_CHECKING:
-    from agents_cli.api import ApiClient
+    from agents_cli.remote.client import ApiClient
 
 MODES = ("new", "update", "all")
 
@@ -100,7 +100,7 @@ class Context:
         return normalised
 
     def resolve(self, text: str) -> str | None:
-        from agents_cli.references import resolve_placeholders
+        from agents_cli.project.references import resolve_placeholders
 
         try:
             value = resolve_placeholders(text, self.environ)
@@ -114,7 +114,7 @@ async def _read_remote(
     client: ApiClient, select_args: dict[str, Any]
 ) -> tuple[list[Candidate], dict[tuple[str, str], dict[str, Any]], float]:
     """List every kind, choose, then GET each chosen resource, all concurrently within the client's limit."""
-    from agents_cli.remote import COLLECTIONS, item_path
+    from agents_cli.remote.directory import COLLECTIONS, item_path
 
     started = time.perf_counter()
     async with client as api:
@@ -147,9 +147,9 @@ def _render(
     is updated in place, keeping what the user wrote."""
     import os
 
-    from agents_cli.loader import dump_for
-    from agents_cli.project import editor_schema_path
-    from agents_cli.yaml_roundtrip import update_json_text, update_yaml_text
+    from agents_cli.project.loader import dump_for
+    from agents_cli.project.manifest import editor_schema_path
+    from agents_cli.project.yaml_roundtrip import update_json_text, update_yaml_text
 
     if previous is None:
         if not kind:
@@ -278,8 +278,8 @@ def _overlay(
 # -- writing ---------------------------------------------------------------------------------------
 def _write_manifest(project: Project, env: str, outcomes: list[Written]) -> None:
     """New resources appended to their section; new overlays registered under the resource (atomic write)."""
-    from agents_cli.loader import dump_json, write_atomic
-    from agents_cli.project import load_manifest_document
+    from agents_cli.project.loader import dump_json, write_atomic
+    from agents_cli.project.manifest import load_manifest_document
 
     if not any(item.action == "import" or item.new_overlay for item in outcomes):
         return
@@ -296,8 +296,8 @@ def _write_manifest(project: Project, env: str, outcomes: list[Written]) -> None
 
 
 def _write(project: Project, env: str, outcomes: list[Written]) -> None:
-    from agents_cli.loader import write_atomic
-    from agents_cli.state import load_state, save_state, state_lock
+    from agents_cli.project.loader import write_atomic
+    from agents_cli.project.state import load_state, save_state, state_lock
 
     for item in outcomes:
         if item.text is not None and item.file is not None:
@@ -316,8 +316,8 @@ SYMBOLS = {"import": "+", "update": "~", "overlay": "~", "up-to-date": "=", "ref
 
 
 def _context(project: Project, env: str, candidates: list[Candidate], args: dict[str, Any]) -> Context:
-    from agents_cli.desired import environ_with_dotenv
-    from agents_cli.state import load_other_states, load_state
+    from agents_cli.engine.desired import environ_with_dotenv
+    from agents_cli.project.state import load_other_states, load_state
 
     state = load_state(project.root, env)
     tracked: dict[str, dict[str, str]] = {kind: state.ids(kind) for kind in RESOURCE_KINDS}
@@ -351,8 +351,8 @@ def _context(project: Project, env: str, candidates: list[Candidate], args: dict
 
 
 def _selection_inputs(project: Project, env: str) -> dict[str, Any]:
-    from agents_cli.remote import claimed_ids
-    from agents_cli.state import load_other_states, load_state
+    from agents_cli.project.state import load_other_states, load_state
+    from agents_cli.remote.directory import claimed_ids
 
     state = load_state(project.root, env)
     tracked = {
@@ -395,7 +395,7 @@ def run(
     out = app.out
     project = load_project(app.cwd)
     environment = project.environment(env)
-    from agents_cli.remote import build_client
+    from agents_cli.remote.directory import build_client
 
     if mode not in MODES:
         raise UsageError(f"unknown pull mode {mode!r}")

@@ -16,8 +16,8 @@ from typing import cast
 
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError, UsageError
-from agents_cli.loader import dump_json, write_atomic
-from agents_cli.project import (
+from agents_cli.project.loader import dump_json, write_atomic
+from agents_cli.project.manifest import (
     LOCAL_NAME_PATTERN,
     MANIFEST_NAME,
     MANIFEST_SECTIONS,
@@ -74,7 +74,7 @@ def _rewrite_references(project: Project, kind: str, old: str, new: str) -> list
 
 
 def _move_state(project: Project, kind: str, old: str, new: str) -> list[str]:
-    from agents_cli.state import STATE_DIR, load_state, save_state, state_lock
+    from agents_cli.project.state import STATE_DIR, load_state, save_state, state_lock
 
     moved: list[str] = []
     folder = project.root / STATE_DIR

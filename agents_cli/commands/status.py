@@ -55,8 +55,8 @@ def run(
     concurrency: int | None = None,
 ) -> int:
     from agents_cli.commands.validate import print_errors
-    from agents_cli.plan_session import PlanResult, compute_plan, open_session
-    from agents_cli.remote import build_client
+    from agents_cli.engine.workspace import PlanResult, compute_plan, open_session
+    from agents_cli.remote.directory import build_client
 
     session = open_session(app.cwd, env, None)
     client = build_client(session.project, session.environment, base_url=base_url, concurrency=concurrency)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 
+from agents_cli.cli.render_plan import render_plan, render_sync, sync_json, undeclared_note
 from agents_cli.context import AppContext
-from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode
-from agents_cli.plan_render import render_plan, render_sync, sync_json, undeclared_note
-from agents_cli.plan_session import (
+from agents_cli.engine.apply import Outcome, SyncEngine
+from agents_cli.engine.planner import ResourcePlan
+from agents_cli.engine.workspace import (
     Session,
     apply_replacements,
     check_replacements,
@@ -20,10 +21,9 @@ from agents_cli.plan_session import (
     new_directory,
     open_session,
 )
-from agents_cli.planner import ResourcePlan
-from agents_cli.remote import build_client
-from agents_cli.state import state_lock
-from agents_cli.sync_engine import Outcome, SyncEngine
+from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode
+from agents_cli.project.state import state_lock
+from agents_cli.remote.directory import build_client
 
 PROGRESS = {
     "created": "+ created",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import cast
 
 from agents_cli.context import AppContext
-from agents_cli.project import ResourceKind
-from agents_cli.template_catalog import get_template, list_templates
+from agents_cli.project.manifest import ResourceKind
+from agents_cli.project.templates import get_template, list_templates
 
 
 def run(app: AppContext, *, action: str, kind: str | None, name: str | None, as_json: bool) -> int:

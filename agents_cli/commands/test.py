@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from agents_cli.cli.output import Output
 from agents_cli.context import AppContext
 from agents_cli.errors import ExitCode, UsageError
-from agents_cli.output import Output
-from agents_cli.project import load_project
+from agents_cli.project.manifest import load_project
 
 STDOUT = Path("-")  # the report file name that means "write it to stdout"
 
@@ -37,20 +37,20 @@ def run(
     base_url: str | None,
     concurrency: int | None,
 ) -> int:
-    from agents_cli.commands.validate import require_valid
-    from agents_cli.desired import load_desired
-    from agents_cli.remote import build_client
-    from agents_cli.state import load_state
-    from agents_cli.testing.model import RunReport
-    from agents_cli.testing.prepare import ApiTestClient, build_targets
-    from agents_cli.testing.prerequisites import sync_prerequisites
-    from agents_cli.testing.render import (
+    from agents_cli.cli.render_tests import (
         LiveProgress,
         name_remote_ids,
         render_failures,
         render_table,
         summary_line,
     )
+    from agents_cli.commands.validate import require_valid
+    from agents_cli.engine.desired import load_desired
+    from agents_cli.project.state import load_state
+    from agents_cli.remote.directory import build_client
+    from agents_cli.testing.model import RunReport
+    from agents_cli.testing.prepare import ApiTestClient, build_targets
+    from agents_cli.testing.prerequisites import sync_prerequisites
     from agents_cli.testing.reports import json_text, junit_text, write_json, write_junit
     from agents_cli.testing.runner import run_targets
     from agents_cli.testing.selection import select

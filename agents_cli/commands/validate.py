@@ -8,9 +8,9 @@ from pathlib import Path
 
 from agents_cli.context import AppContext
 from agents_cli.errors import ValidationFailed
-from agents_cli.loader import format_key_path
-from agents_cli.project import find_root, refresh_editor_schemas
-from agents_cli.validation import Problem, ValidationReport, problem_as_dict, validate_project
+from agents_cli.project.loader import format_key_path
+from agents_cli.project.manifest import find_root, refresh_editor_schemas
+from agents_cli.project.validation import Problem, ValidationReport, problem_as_dict, validate_project
 
 
 def _label(path: Path, cwd: Path) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from agents_cli.context import AppContext
 from agents_cli.errors import AgentsError
-from agents_cli.project import KIND_FOLDERS, MANIFEST_NAME, find_root
+from agents_cli.project.manifest import KIND_FOLDERS, MANIFEST_NAME, find_root
 
 Snapshot = dict[Path, tuple[int, int]]
 CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json"})

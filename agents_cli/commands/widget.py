@@ -12,7 +12,7 @@ from typing import Any
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError
-from agents_cli.project import RESIDENCY_BASE_URLS, Environment, unknown_names
+from agents_cli.project.manifest import RESIDENCY_BASE_URLS, Environment, unknown_names
 
 EMBED_SCRIPT = (
     '<script src="https://unpkg.com/@elevenlabs/convai-widget-embed" async type="text/javascript"></script>'
@@ -42,7 +42,7 @@ def snippet(agent_id: str, location: str | None) -> str:
 
 
 def run(app: AppContext, *, name: str, env: str | None, as_json: bool) -> int:
-    from agents_cli.state import load_state
+    from agents_cli.project.state import load_state
 
     project = _everyday.load(app)
     environment = project.environment(env)

@@ -31,8 +31,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agents_cli.emulator.settings import EmulatorSettings
 from agents_cli.emulator.store import Store
-from agents_cli.openapi_memo import ApplyMemo
-from agents_cli.openapi_model import OpenAPIModels, models
+from agents_cli.spec.memo import ApplyMemo
+from agents_cli.spec.model import OpenAPIModels, models
 
 log = logging.getLogger("agents_cli.emulator")
 
@@ -40,7 +40,7 @@ DEFAULT_PAGE_SIZE = 30
 SHAPED_CACHE_SIZE = 512
 SHAPED_CACHE_BYTES = 32 * 1024 * 1024  # keys and bodies together: agents with long prompts are large
 # The large, rarely changing sections of an agent, re-applied on every PATCH (the merged config is validated
-# as a whole) and every response: applied once per distinct content (see agents_cli.openapi_memo).
+# as a whole) and every response: applied once per distinct content (see agents_cli.spec.memo).
 # Not conversation_config: nearly every PATCH changes it, so its key would be encoded for nothing.
 MEMOISED_SECTIONS: dict[str, tuple[str, ...]] = {
     model: ("platform_settings", "workflow")

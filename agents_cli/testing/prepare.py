@@ -14,17 +14,17 @@ import asyncio
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
+from agents_cli.engine.normalise import MANAGED_TAG_PREFIX, env_tag, name_tag, remote_name, send_body
 from agents_cli.errors import ConfigError, RemoteError
-from agents_cli.normalise import MANAGED_TAG_PREFIX, env_tag, name_tag, remote_name, send_body
-from agents_cli.state import ResourceState, load_state, save_state, state_lock
+from agents_cli.project.state import ResourceState, load_state, save_state, state_lock
 from agents_cli.testing.model import AgentTarget, ScenarioCase, TestCase
 from agents_cli.testing.selection import Selection
 
 if TYPE_CHECKING:
-    from agents_cli.api import ApiClient
-    from agents_cli.desired import DesiredSet
-    from agents_cli.output import Output
-    from agents_cli.project import Project
+    from agents_cli.cli.output import Output
+    from agents_cli.engine.desired import DesiredSet
+    from agents_cli.project.manifest import Project
+    from agents_cli.remote.client import ApiClient
 
 PLACEHOLDER_TAG = f"{MANAGED_TAG_PREFIX}placeholder"
 SCENARIO_NEEDS_DEPLOYED = (

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from agents_cli.engine.apply import Outcome, SyncEngine
+from agents_cli.engine.normalise import normalise_remote
+from agents_cli.engine.planner import RemoteResource, plan
 from agents_cli.errors import AgentsError
-from agents_cli.normalise import normalise_remote
-from agents_cli.planner import RemoteResource, plan
-from agents_cli.remote import Directory, claimed_ids, fetch_snapshot
-from agents_cli.state import load_other_states, load_state, state_lock
-from agents_cli.sync_engine import Outcome, SyncEngine
+from agents_cli.project.state import load_other_states, load_state, state_lock
+from agents_cli.remote.directory import Directory, claimed_ids, fetch_snapshot
 from agents_cli.testing.selection import Selection
 
 if TYPE_CHECKING:
-    from agents_cli.api import ApiClient
-    from agents_cli.desired import DesiredSet, Key
-    from agents_cli.output import Output
-    from agents_cli.project import Project
+    from agents_cli.cli.output import Output
+    from agents_cli.engine.desired import DesiredSet, Key
+    from agents_cli.project.manifest import Project
+    from agents_cli.remote.client import ApiClient
 
 
 def needed_resources(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.errors import ConfigError
-from agents_cli.loader import write_atomic
+from agents_cli.project.loader import write_atomic
 from agents_cli.testing.model import CaseResult, RunReport
 
 REPORT_VERSION = 1

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from agents_cli.bundled import schemas_dir
 from agents_cli.errors import ConfigError
-from agents_cli.resources import schemas_dir
 from agents_cli.testing.model import RunStatus, Turn
 
 SCENARIO_SCHEMA = "scenario.schema.json"

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agents_cli.configs import deep_merge, load_document, load_resource, strip_editor_keys
 from agents_cli.errors import AgentsError, ConfigError, UsageError
-from agents_cli.loader import Document
-from agents_cli.project import Project, unknown_names
-from agents_cli.references import parse_reference
+from agents_cli.project.configs import deep_merge, load_document, load_resource, strip_editor_keys
+from agents_cli.project.loader import Document
+from agents_cli.project.manifest import Project, unknown_names
+from agents_cli.project.references import parse_reference
 from agents_cli.testing.scenarios import MANIFEST_SECTION, Scenario, parse_scenario
 
 ATTACH_HINT = (

@@ -1,0 +1,108 @@
+"""Offline commands: init, add, templates, validate (declarations only; work is in ``commands/``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agents_cli.cli import completion
+from agents_cli.cli.app import (
+    EnvOption,
+    FileFormat,
+    JsonOption,
+    Kind,
+    app,
+    dispatch,
+    templates_app,
+)
+
+
+# Project and config commands --------------------------------------------------------------------
+@app.command()
+def init(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Folder to create the project in.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files (and say which).")] = False,
+) -> None:
+    """Scaffold a project: agents.json with local/dev/prod environments, folders, .gitignore, .env.example."""
+    dispatch(ctx, "init", path=path, force=force)
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    kind: Annotated[Kind, typer.Argument(help="What to add.")],
+    name: Annotated[str, typer.Argument(help="Local name, e.g. 'Support Bot'.")],
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template",
+            "-t",
+            help="Template name (agents templates list).",
+            autocompletion=completion.templates,
+        ),
+    ] = None,
+    env: Annotated[
+        str | None,
+        typer.Option(
+            "--env",
+            "-e",
+            help="Also create an overlay for this environment (a registered NAME gets only the overlay).",
+            autocompletion=completion.environments,
+        ),
+    ] = None,
+    file_format: Annotated[
+        FileFormat, typer.Option("--format", help="Config file format.")
+    ] = FileFormat.yaml,
+) -> None:
+    """Create a config file from a template and register it in agents.json (offline)."""
+    dispatch(
+        ctx, "add", kind=kind.value, name=name, template=template, env=env, file_format=file_format.value
+    )
+
+
+@templates_app.command("list")
+def templates_list(
+    ctx: typer.Context,
+    kind: Annotated[Kind | None, typer.Argument(help="Only this kind.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the built-in templates."""
+    dispatch(ctx, "templates", action="list", kind=kind.value if kind else None, name=None, as_json=as_json)
+
+
+@templates_app.command("show")
+def templates_show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Template name.", autocompletion=completion.templates)],
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Disambiguate by kind.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print a template."""
+    dispatch(ctx, "templates", action="show", kind=kind.value if kind else None, name=name, as_json=as_json)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    env: EnvOption = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat catalog warnings (unknown LLM ids…) as errors.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the manifest and every config offline against the API schemas; report all problems at once."""
+    dispatch(ctx, "validate", env=env, strict=strict, as_json=as_json)
+
+
+@app.command("rename")
+def rename_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The current local name.", autocompletion=completion.resources)],
+    new_name: Annotated[str, typer.Argument(help="The new local name (slugged like 'agents add').")],
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Disambiguate by kind.")] = None,
+) -> None:
+    """Change a resource's local name (manifest, files, state, references) without a new remote resource."""
+    dispatch(ctx, "rename", name=name, new_name=new_name, kind=kind.value if kind else None)

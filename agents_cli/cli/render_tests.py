@@ -1,0 +1,150 @@
+"""How a test run looks to people: live progress, the result table, and why each failure failed.
+
+Progress and per-run lines are diagnostics (stderr); the table and failure details are the command's data
+(stdout). On a terminal progress is a live bar per agent; otherwise one quiet line per finished run.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from agents_cli.cli.output import Output
+from agents_cli.testing.model import CaseResult, RunReport
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
+
+STATUS_STYLES = {
+    "passed": "green",
+    "failed": "red",
+    "unknown": "yellow",
+    "timed_out": "magenta",
+    "error": "red",
+}
+STATUS_LABELS = {"timed_out": "timed out"}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def name_remote_ids(results: list[CaseResult], local_names: dict[str, str]) -> None:
+    """Write ``'lookup-order'`` where a rationale names ``'tool_4801…'``: the server only knows remote ids,
+    the user only knows the local names in agents.json. ``local_names`` maps remote id → local name. Only
+    quoted ids are rewritten, so request paths in error messages stay the real URLs."""
+    if not local_names:
+        return
+    import re
+
+    alternatives = "|".join(re.escape(remote_id) for remote_id in sorted(local_names, key=len, reverse=True))
+    pattern = re.compile(f"'({alternatives})'")
+
+    def named(text: str) -> str:
+        return pattern.sub(lambda match: f"'{local_names[match.group(1)]}'", text)
+
+    for result in results:
+        result.rationale_summary = named(result.rationale_summary)
+        result.rationale_messages = [named(message) for message in result.rationale_messages]
+
+
+class LiveProgress:
+    """A ``runner.Progress`` that draws bars on a TTY (stderr) and prints quiet lines elsewhere."""
+
+    def __init__(self, out: Output) -> None:
+        self.out = out
+        isatty = getattr(out.stderr, "isatty", None)
+        self.live = bool(isatty and isatty()) and not out.json_mode
+        self._bars: RichProgress | None = None
+        self._tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> LiveProgress:
+        if self.live:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bars = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.out.err_console,
+                transient=True,
+            )
+            self._bars.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if self._bars is not None:
+            self._bars.stop()
+
+    def started(self, agent: str, total: int) -> None:
+        if self._bars is not None:
+            self._tasks[agent] = self._bars.add_task(agent, total=total)
+        else:
+            self.out.info(f"{agent}: running {total} test run(s)")
+
+    def finished(self, result: CaseResult) -> None:
+        line = (
+            f"{status_label(result.status):>9}  {result.agent} / {result.display_name} "
+            f"({result.type}, {result.duration_s:.1f}s)"
+        )
+        if self._bars is not None:
+            from rich.text import Text
+
+            # A styled Text, not print(style=...): that style would also paint the redrawn progress bars.
+            self._bars.console.print(Text(line, style=STATUS_STYLES[result.status]), highlight=False)
+            task = self._tasks.get(result.agent)
+            if task is not None:
+                self._bars.advance(task)
+        else:
+            self.out.info(line)
+
+
+def render_table(out: Output, report: RunReport) -> None:
+    rows = [
+        (
+            result.agent,
+            result.display_name,
+            result.type,
+            status_label(result.status).upper() if not result.ok else "passed",
+            f"{result.duration_s:.1f}s",
+        )
+        for result in report.results
+    ]
+    out.table(["agent", "test", "type", "status", "duration"], rows)
+
+
+def render_failures(out: Output, report: RunReport, *, show_transcript: bool) -> None:
+    """Every run that did not pass: its rationale and relevant turns (all turns with ``show_transcript``)."""
+    for result in report.results:
+        if result.ok and not show_transcript:
+            continue
+        out.line()
+        header = (
+            f"{status_label(result.status).upper()}  {result.agent} / {result.display_name} ({result.type})"
+        )
+        out.line(header, style=STATUS_STYLES[result.status])
+        if result.rationale_summary:
+            out.line(f"  rationale: {result.rationale_summary}")
+        for message in result.rationale_messages:
+            if message != result.rationale_summary:
+                out.line(f"    - {message}")
+        indexes = range(len(result.transcript)) if show_transcript else result.relevant_turns
+        turns = [result.transcript[i] for i in indexes if 0 <= i < len(result.transcript)]
+        if turns:
+            out.line("  transcript:" if show_transcript else "  relevant turns:")
+            for turn in turns:
+                calls = f"  [calls {', '.join(turn.tool_calls)}]" if turn.tool_calls else ""
+                out.line(f"    {turn.role:>5}: {turn.message}{calls}")
+
+
+def summary_line(report: RunReport) -> str:
+    counts = report.counts()
+    parts = [f"{counts['passed']} passed"]
+    for status in ("failed", "unknown", "timed_out", "error"):
+        if counts[status]:
+            parts.append(f"{counts[status]} {status_label(status)}")
+    return f"{', '.join(parts)} of {counts['total']} run(s) in {report.duration_s:.1f}s"

@@ -1,0 +1,136 @@
+"""What the project wants in one environment: every resource's merged config, ready to normalise.
+
+Raw configs (base file + the environment's overlay) are loaded once; ``DesiredSet.normalise`` is called again
+whenever ids change (after tools are created, agents that reference them resolve to the new ids).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents_cli.engine.normalise import (
+    Desired,
+    Ids,
+    normalise_desired,
+    references_in,
+    remote_name,
+    request_shape,
+)
+from agents_cli.errors import ConfigError, UsageError
+from agents_cli.project.configs import load_resource
+from agents_cli.project.manifest import RESOURCE_KINDS, Project, unknown_names
+
+Key = tuple[str, str]  # (kind, local name)
+
+
+@dataclass
+class DesiredSet:
+    environment: str
+    configs: dict[Key, dict[str, Any]]
+    declared: dict[str, set[str]]
+    environ: Mapping[str, str] = field(default_factory=dict)
+    # With --only: resources loaded only because a selected one references them (key → the referencing
+    # resource's local name). The plan keeps those that do not exist remotely yet (terraform's -target).
+    included: dict[Key, str] = field(default_factory=dict)
+    _normalised: dict[Key, tuple[tuple[Any, ...], Desired]] = field(default_factory=dict, repr=False)
+    _dependencies: dict[Key, set[Key]] = field(default_factory=dict, repr=False)
+
+    def keys(self) -> list[Key]:
+        return sorted(self.configs, key=lambda key: (RESOURCE_KINDS.index(key[0]), key[1]))
+
+    def normalise(self, key: Key, ids: Ids) -> Desired:
+        """Memoised on the ids its references resolve to: plan and sync normalise each resource once
+        unless a referenced resource got a new id in between."""
+        kind, name = key
+        resolved = tuple(sorted((ref, ids.get(ref[0], {}).get(ref[1])) for ref in self.dependencies(key)))
+        cached = self._normalised.get(key)
+        if cached is not None and cached[0] == resolved:
+            return cached[1]
+        desired = normalise_desired(
+            kind, name, self.configs[key], ids=ids, declared=self.declared, environ=self.environ
+        )
+        self._normalised[key] = (resolved, desired)
+        return desired
+
+    def targets(self) -> list[Key]:
+        """The resources asked for (every loaded one without --only), in dependency order."""
+        return [key for key in self.keys() if key not in self.included]
+
+    def remote_name(self, key: Key) -> str | None:
+        return remote_name(key[0], request_shape(key[0], self.configs[key]))
+
+    def dependencies(self, key: Key) -> set[Key]:
+        found = self._dependencies.get(key)
+        if found is None:
+            found = self._dependencies[key] = {ref for ref in references_in(self.configs[key]) if ref != key}
+        return found
+
+
+def environ_with_dotenv(root: Path) -> dict[str, str]:
+    """Process environment over the project's ``.env`` (a variable always wins over the file)."""
+    from agents_cli.remote.credentials import read_dotenv
+
+    values = dict(read_dotenv(root / ".env")) if (root / ".env").is_file() else {}
+    values.update(os.environ)
+    return values
+
+
+def load_desired(project: Project, env: str, only: list[str] | None = None) -> DesiredSet:
+    """Load every declared resource (or those named in ``only``) merged for ``env``."""
+    declared: dict[str, set[str]] = {kind: set(project.resources[kind]) for kind in RESOURCE_KINDS}
+    all_names = {name for names in declared.values() for name in names}
+    unknown = sorted(set(only or []) - all_names)
+    if unknown:
+        raise unknown_names("resource", unknown, sorted(all_names), prefix="--only: ", error=UsageError)
+    cache: dict[Path, Any] = {}
+    configs: dict[Key, dict[str, Any]] = {}
+    resources = {(resource.kind, resource.name): resource for resource in project.all()}
+    for key, resource in resources.items():
+        if only and resource.name not in only:
+            continue
+        configs[key] = load_resource(project, resource, env, cache=cache).data
+    included: dict[Key, str] = {}
+    if only:
+        # What the selected resources reference, transitively: read with them, so one that does not exist
+        # yet is created first instead of leaving its referrer "(known after apply)" and then skipped.
+        waiting = sorted(configs)
+        while waiting:
+            referrer = waiting.pop(0)
+            for dep in sorted(references_in(configs[referrer])):
+                if dep in configs or dep not in resources:  # undeclared: normalisation reports it
+                    continue
+                configs[dep] = load_resource(project, resources[dep], env, cache=cache).data
+                included[dep] = referrer[1]
+                waiting.append(dep)
+    desired = DesiredSet(
+        environment=env,
+        configs=configs,
+        declared=declared,
+        environ=environ_with_dotenv(project.root),
+        included=included,
+    )
+    _check_unique_remote_names(desired)
+    return desired
+
+
+def _check_unique_remote_names(desired: DesiredSet) -> None:
+    """Tools and tests are adopted by their API name, so two local resources must not share one."""
+    seen: dict[tuple[str, str], str] = {}
+    for key in desired.keys():  # noqa: SIM118 - DesiredSet.keys() is ordered, not a dict view
+        kind, name = key
+        if kind == "agent":
+            continue
+        api_name = desired.remote_name(key)
+        if api_name is None:
+            continue
+        other = seen.get((kind, api_name))
+        if other is not None:
+            raise ConfigError(
+                f"{kind}s {other!r} and {name!r} both have the name {api_name!r}",
+                hint=f"give each {kind} a unique name: {kind}s are found again by name after a crash",
+            )
+        seen[(kind, api_name)] = name

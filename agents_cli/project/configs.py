@@ -1,0 +1,128 @@
+"""A resource's effective config for one environment: the base file with its overlay deep-merged over it.
+
+``LoadedConfig.locate(key_path)`` answers "which file, which line" for any key of the merged result, so
+a problem caused by an overlay is reported at the overlay's line, and one from the base file at the base
+file's line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents_cli.project.loader import Document, KeyPath, LoadError, load_file
+from agents_cli.project.manifest import Project, Resource
+
+# Editors use ``$schema`` in JSON configs to find the JSON Schema, and top-level ``x-*`` keys hold YAML
+# anchors (``x-common: &common …``) as in docker-compose files. The API knows neither, so they are dropped
+# when a config is loaded (before anything is sent); the schemas allow them at the top level only.
+EDITOR_ONLY_KEYS = ("$schema",)
+EXTENSION_KEY_PREFIX = "x-"
+
+
+def is_editor_only_key(key: object) -> bool:
+    return isinstance(key, str) and (key in EDITOR_ONLY_KEYS or key.startswith(EXTENSION_KEY_PREFIX))
+
+
+def strip_editor_keys(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without its top-level editor-only keys (the same object when it has none)."""
+    if any(is_editor_only_key(key) for key in data):
+        return {key: value for key, value in data.items() if not is_editor_only_key(key)}
+    return data
+
+
+def deep_merge(base: Any, overlay: Any) -> Any:
+    """Dicts merge key by key; anything else in ``overlay`` (lists, scalars, ``None``) replaces. Pure."""
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        merged = dict(base)
+        for key, value in overlay.items():
+            merged[key] = deep_merge(base[key], value) if key in base else value
+        return merged
+    return overlay
+
+
+def _record_overlay(
+    base: Any, overlay: Any, path: KeyPath, doc: Document, provenance: dict[KeyPath, Document]
+) -> None:
+    # A dict merged into a dict keeps its earlier provenance (so a missing key inside it is reported at
+    # the base file); every value the overlay replaces or adds is the overlay's.
+    for key, value in overlay.items():
+        child = (*path, key)
+        if isinstance(value, dict) and isinstance(base, dict) and isinstance(base.get(key), dict):
+            _record_overlay(base[key], value, child, doc, provenance)
+        else:
+            provenance[child] = doc
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    resource: Resource
+    environment: str | None
+    data: dict[str, Any]
+    documents: tuple[Document, ...]  # the base file first, then the overlay (if any)
+    provenance: dict[KeyPath, Document] = field(default_factory=dict)
+
+    @property
+    def base(self) -> Document:
+        return self.documents[0]
+
+    def source_of(self, key_path: KeyPath) -> Document:
+        """The file that provided ``key_path`` (or its nearest recorded ancestor)."""
+        for end in range(len(key_path), -1, -1):
+            found = self.provenance.get(key_path[:end])
+            if found is not None:
+                return found
+        return self.base
+
+    def locate(self, key_path: KeyPath) -> tuple[Document, int, int]:
+        document = self.source_of(key_path)
+        line, column = document.locate(key_path)
+        return document, line, column
+
+
+def _config_mapping(document: Document) -> dict[str, Any]:
+    data = document.data
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        line, column = document.locate(())
+        raise LoadError(
+            document.path, line, column, "a config file must contain a mapping (key: value pairs)"
+        )
+    return strip_editor_keys(data)
+
+
+def load_document(path: Path, cache: dict[Path, Document] | None = None) -> Document:
+    """``loader.load_file`` with an optional per-run cache (a base file is shared by every environment)."""
+    if cache is not None and path in cache:
+        return cache[path]
+    document = load_file(path)
+    if cache is not None:
+        cache[path] = document
+    return document
+
+
+def merge_documents(
+    resource: Resource, environment: str | None, documents: tuple[Document, ...]
+) -> LoadedConfig:
+    data = _config_mapping(documents[0])
+    provenance: dict[KeyPath, Document] = {(): documents[0]}
+    for overlay in documents[1:]:
+        overlay_data = _config_mapping(overlay)
+        _record_overlay(data, overlay_data, (), overlay, provenance)
+        data = deep_merge(data, overlay_data)
+    return LoadedConfig(
+        resource=resource, environment=environment, data=data, documents=documents, provenance=provenance
+    )
+
+
+def load_resource(
+    project: Project, resource: Resource, env: str | None, *, cache: dict[Path, Document] | None = None
+) -> LoadedConfig:
+    """The merged config of ``resource`` for ``env`` (``None``: the base file alone).
+
+    Raises ``LoadError`` (a ConfigError with file:line:col) when a file is missing or malformed.
+    """
+    documents = tuple(load_document(project.path(relative), cache) for relative in resource.files_for(env))
+    return merge_documents(resource, env, documents)

@@ -1,0 +1,338 @@
+"""The project manifest (``agents.json``): environments and resources by local name.
+
+This module checks the manifest against its schema, turns it into typed objects, finds the project root, makes
+local names from what users type, and edits the manifest (``register_resource``) deterministically.
+Schema checks with file positions live in ``commands/validate.py`` (via ``loader`` and ``schema_check``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from agents_cli.errors import AgentsError, ConfigError, ProjectNotFound, UnknownEnvironment
+from agents_cli.project.loader import Document, dump_json, load_file, write_atomic
+
+MANIFEST_NAME = "agents.json"
+ResourceKind = Literal["agent", "tool", "test"]
+RESOURCE_KINDS: tuple[ResourceKind, ...] = ("tool", "test", "agent")  # dependency order
+MANIFEST_SECTIONS: dict[ResourceKind, str] = {"agent": "agents", "tool": "tools", "test": "tests"}
+DEFAULT_API_KEY_ENV = "ELEVENLABS_API_KEY"
+RESIDENCY_BASE_URLS: dict[str, str] = {
+    "global": "https://api.elevenlabs.io",
+    "us": "https://api.us.elevenlabs.io",
+    "eu-residency": "https://api.eu.residency.elevenlabs.io",
+    "in-residency": "https://api.in.residency.elevenlabs.io",
+    "sg-residency": "https://api.sg.residency.elevenlabs.io",
+}
+LOCAL_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+MANIFEST_SCHEMA_HINT = ".agents/schemas/manifest.schema.json"
+KIND_FOLDERS: dict[ResourceKind, str] = {"agent": "agents", "tool": "tools", "test": "tests"}
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    api_key_env: str = DEFAULT_API_KEY_ENV
+    residency: str | None = None
+    base_url: str | None = None
+    emulator: bool = False
+
+    def resolved_base_url(self) -> str:
+        """Explicit base URL, else the residency's, else global. Emulator environments have no URL."""
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        return RESIDENCY_BASE_URLS[self.residency or "global"]
+
+
+@dataclass(frozen=True)
+class Resource:
+    kind: ResourceKind
+    name: str
+    config: Path  # relative to the project root, as written in the manifest
+    overlays: dict[str, Path] = field(default_factory=dict)
+
+    def files_for(self, env: str | None) -> list[Path]:
+        """The base config, then the overlay for ``env`` if there is one."""
+        files = [self.config]
+        if env is not None and env in self.overlays:
+            files.append(self.overlays[env])
+        return files
+
+
+@dataclass
+class Project:
+    root: Path
+    manifest: dict[str, Any]
+    environments: dict[str, Environment]
+    resources: dict[ResourceKind, dict[str, Resource]]
+    default_environment: str | None = None
+    manifest_document: Document | None = None  # positions of every manifest key, when loaded from a file
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST_NAME
+
+    def environment(self, name: str | None) -> Environment:
+        """The named environment, else the default one; unknown names list the valid ones."""
+        chosen = name or self.default_environment
+        if chosen is None:
+            if len(self.environments) == 1:
+                return next(iter(self.environments.values()))
+            raise ConfigError(
+                "no environment given and agents.json has no default_environment",
+                hint=f"pass --env (one of: {', '.join(self.environments)})",
+            )
+        if chosen not in self.environments:
+            raise UnknownEnvironment(chosen, sorted(self.environments))
+        return self.environments[chosen]
+
+    def all(self, kind: ResourceKind | None = None) -> list[Resource]:
+        kinds = RESOURCE_KINDS if kind is None else (kind,)
+        return [res for k in kinds for res in self.resources[k].values()]
+
+    def get(self, kind: ResourceKind, name: str) -> Resource | None:
+        return self.resources[kind].get(name)
+
+    def path(self, relative: Path) -> Path:
+        return self.root / relative
+
+
+def find_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        if (folder / MANIFEST_NAME).is_file():
+            return folder
+    raise ProjectNotFound(str(start))
+
+
+def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
+    """Typed view of a manifest dict (assumed schema-valid; raises ConfigError on what it cannot use)."""
+    environments = {
+        name: Environment(
+            name=name,
+            api_key_env=str(spec.get("api_key_env", DEFAULT_API_KEY_ENV)),
+            residency=spec.get("residency"),
+            base_url=spec.get("base_url"),
+            emulator=bool(spec.get("emulator", False)),
+        )
+        for name, spec in (data.get("environments") or {}).items()
+    }
+    resources: dict[ResourceKind, dict[str, Resource]] = {}
+    for kind, section in MANIFEST_SECTIONS.items():
+        entries = data.get(section) or {}
+        resources[kind] = {
+            name: Resource(
+                kind=kind,
+                name=name,
+                config=Path(entry["config"]),
+                overlays={env: Path(p) for env, p in (entry.get("overlays") or {}).items()},
+            )
+            for name, entry in entries.items()
+            if isinstance(entry, dict) and "config" in entry
+        }
+    default = data.get("default_environment")
+    return Project(
+        root=root, manifest=data, environments=environments, resources=resources, default_environment=default
+    )
+
+
+def load_manifest_document(root: Path) -> Document:
+    """``agents.json`` with positions; JSON syntax errors and duplicate keys carry file:line:col."""
+    document = load_file(root / MANIFEST_NAME)
+    if not isinstance(document.data, dict):
+        raise ConfigError(f"{document.path}:1:1: the manifest must be a JSON object")
+    return document
+
+
+def check_manifest(document: Document) -> None:
+    """Refuse a manifest with schema errors. A typo is not harmless here: ``"emulatr": true`` would turn the
+    local emulator environment into one that talks to the real API with ``ELEVENLABS_API_KEY``, and a
+    misspelt section would silently declare nothing."""
+    from agents_cli.spec.schema_check import check
+
+    errors = [issue for issue in check("manifest", document.data) if issue.severity == "error"]
+    if not errors:
+        return
+    first = errors[0]
+    line, column = document.locate(first.path)
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    raise ConfigError(
+        f"{MANIFEST_NAME}:{line}:{column}: {first.dotted_path}: {first.message}{more}",
+        hint="fix agents.json ('agents validate' lists every problem)",
+    )
+
+
+def load_project(cwd: Path) -> Project:
+    """Find ``agents.json`` upwards from ``cwd``, check it against the manifest schema and parse it (errors
+    carry line:col)."""
+    root = find_root(cwd)
+    document = load_manifest_document(root)
+    check_manifest(document)
+    project = parse_manifest(root, document.data)
+    project.manifest_document = document
+    return project
+
+
+def slugify(name: str) -> str:
+    """The local name for what a user typed: ``Support Bot`` → ``support-bot``, ``Café Menu`` → ``cafe-menu``.
+
+    Only ``[a-z0-9._-]`` survive, so the result is always a safe single file name (no ``/``, no ``..``
+    prefix); an empty result means the name had nothing usable.
+    """
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9._]+", "-", ascii_text)
+    slug = re.sub(r"-{2,}", "-", slug)
+    slug = slug.strip("-._")[:64].rstrip("-._")
+    return slug
+
+
+def config_path_for(kind: ResourceKind, slug: str, file_format: str, environment: str | None = None) -> Path:
+    """Where ``agents add`` puts a config: ``agents/<slug>.yaml``, overlays ``agents/<slug>.<env>.yaml``."""
+    suffix = "json" if file_format == "json" else "yaml"
+    stem = slug if environment is None else f"{slug}.{environment}"
+    return Path(KIND_FOLDERS[kind]) / f"{stem}.{suffix}"
+
+
+def scaffold_manifest() -> dict[str, Any]:
+    """The manifest ``agents init`` writes: an emulator environment plus dev/prod examples."""
+    return {
+        "$schema": MANIFEST_SCHEMA_HINT,
+        "version": 1,
+        "default_environment": "local",
+        "environments": {
+            "local": {"emulator": True},
+            "dev": {"api_key_env": "ELEVENLABS_API_KEY_DEV", "residency": "global"},
+            "prod": {"api_key_env": "ELEVENLABS_API_KEY_PROD", "residency": "global"},
+        },
+        "agents": {},
+        "tools": {},
+        "tests": {},
+    }
+
+
+def register_resource(
+    root: Path, kind: ResourceKind, name: str, config: Path, overlays: dict[str, Path] | None = None
+) -> None:
+    """Add ``name`` to its manifest section (appended: existing key order is kept) with an atomic write."""
+    path = root / MANIFEST_NAME
+    data = load_manifest_document(root).data
+    section_name = MANIFEST_SECTIONS[kind]
+    section = data.get(section_name)
+    if section is None:
+        section = data[section_name] = {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: '{section_name}' must be an object", hint="fix agents.json by hand")
+    if name in section:
+        raise ConfigError(f"{kind} {name!r} is already registered in {MANIFEST_NAME}")
+    entry: dict[str, Any] = {"config": config.as_posix()}
+    if overlays:
+        entry["overlays"] = {env: overlay.as_posix() for env, overlay in overlays.items()}
+    section[name] = entry
+    write_atomic(path, dump_json(data))
+
+
+def unknown_names(
+    what: str,
+    names: list[str],
+    known: list[str],
+    *,
+    prefix: str = "",
+    where: str = f"in {MANIFEST_NAME}",
+    error: type[AgentsError] = ConfigError,
+) -> AgentsError:
+    """One wording for a name that agents.json does not declare, wherever it was typed (a command's NAME,
+    --only, --test): ``no agent named 'suport-bot' in agents.json (did you mean 'support-bot'?)``."""
+    import difflib
+
+    choices = sorted(set(known))
+    quoted = ", ".join(repr(name) for name in names)
+    guesses = [m for name in names for m in difflib.get_close_matches(name, choices, n=1, cutoff=0.6)]
+    suggestion = f" (did you mean {', '.join(repr(g) for g in guesses)}?)" if guesses else ""
+    if where == f"in {MANIFEST_NAME}":
+        hint = (
+            f"declared: {', '.join(choices)}"
+            if choices
+            else "nothing declared yet: add one with 'agents add'"
+        )
+    else:
+        hint = f"{where}: {', '.join(choices)}" if choices else f"none {where}"
+    return error(f"{prefix}no {what} named {quoted} {where}{suggestion}", hint=hint)
+
+
+def register_overlay(root: Path, kind: ResourceKind, name: str, env: str, overlay: Path) -> None:
+    """Add ``env: overlay`` to a registered resource's ``overlays`` (atomic write; key order kept)."""
+    path = root / MANIFEST_NAME
+    data = load_manifest_document(root).data
+    entry = (data.get(MANIFEST_SECTIONS[kind]) or {}).get(name)
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{kind} {name!r} is not registered in {MANIFEST_NAME}", hint="run 'agents add'")
+    overlays = entry.setdefault("overlays", {})
+    if not isinstance(overlays, dict):
+        raise ConfigError(f"{path}: {name}.overlays must be an object", hint="fix agents.json by hand")
+    overlays[env] = overlay.as_posix()
+    write_atomic(path, dump_json(data))
+
+
+EDITOR_SCHEMA_KINDS = ("manifest", "agent", "tool", "test", "scenario")
+# Overlays are partial configs: their editor schema is the kind's schema with nothing required.
+OVERLAY_SCHEMA_KINDS = ("agent", "tool", "test", "scenario")
+
+
+def editor_schema_path(root: Path, kind: str, *, overlay: bool = False) -> Path:
+    suffix = ".overlay.schema.json" if overlay else ".schema.json"
+    return root / ".agents" / "schemas" / f"{kind}{suffix}"
+
+
+def _without_required(schema: Any) -> Any:
+    """``schema`` with every ``required`` dropped, except inside ``if`` (the discriminator tests such as
+    ``if: {properties: {type: {const: webhook}}, required: [type]}`` must keep matching only that type)."""
+    if isinstance(schema, list):
+        return [_without_required(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copied: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "required":
+            continue
+        if key == "if":
+            copied[key] = value
+        elif key in ("properties", "$defs", "patternProperties") and isinstance(value, dict):
+            # Keys of these maps are names (a property may well be called "required"), not keywords.
+            copied[key] = {name: _without_required(sub) for name, sub in value.items()}
+        else:
+            copied[key] = _without_required(value)
+    return copied
+
+
+def refresh_editor_schemas(root: Path) -> list[Path]:
+    """Copy the bundled JSON Schemas to ``.agents/schemas/`` (git-ignored) so editors validate and complete
+    configs, plus ``<kind>.overlay.schema.json`` for overlays; only files whose content differs are written.
+    Returns the paths written."""
+    import json
+
+    from agents_cli.bundled import schemas_dir
+
+    written: list[Path] = []
+    for kind in EDITOR_SCHEMA_KINDS:
+        source = schemas_dir() / f"{kind}.schema.json"
+        if not source.is_file():
+            continue
+        text = source.read_text(encoding="utf-8")
+        outputs = [(editor_schema_path(root, kind), text)]
+        if kind in OVERLAY_SCHEMA_KINDS:
+            overlay = _without_required(json.loads(text))
+            if isinstance(overlay, dict):
+                overlay["title"] = f"{overlay.get('title', kind)} (overlay: every key optional)"
+            outputs.append((editor_schema_path(root, kind, overlay=True), dump_json(overlay)))
+        for target, content in outputs:
+            try:
+                if target.read_text(encoding="utf-8") == content:
+                    continue
+            except OSError:
+                pass
+            write_atomic(target, content)
+            written.append(target)
+    return written

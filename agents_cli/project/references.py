@@ -1,0 +1,175 @@
+"""References between resources (``@tool:name``) and ``${ENV_VAR}`` placeholders inside config data.
+
+A string whose whole value is ``@tool:<name>``, ``@test:<name>`` or ``@agent:<name>`` refers to another
+resource of the project by its local name; it is resolved to that environment's remote id at plan/sync
+time. ``${NAME}`` inside any string is an environment variable, resolved in memory only (secrets never
+reach a file); ``$${`` writes a literal ``${``.
+
+Everything here is a pure function over plain data: inputs are never mutated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from agents_cli.errors import ConfigError
+from agents_cli.project.loader import format_key_path
+
+ReferenceKind = Literal["agent", "tool", "test"]
+KeyPath = tuple[str | int, ...]
+
+REFERENCE_PATTERN = re.compile(r"^@(?P<kind>tool|test|agent):(?P<name>[a-z0-9][a-z0-9._-]{0,63})$")
+# Anything that starts like a reference but is not a valid one (``@tool:Bad Name``, ``@tool:``) — almost
+# certainly a typo, so validation reports it instead of sending it to the API as a literal id.
+REFERENCE_LIKE_PATTERN = re.compile(r"^@(?:tool|test|agent):")
+PLACEHOLDER_PATTERN = re.compile(r"\$\$\{|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}")
+
+# Where each kind of reference belongs: (path suffix with ``int`` standing for any list index) → kind.
+REFERENCE_SLOTS: tuple[tuple[tuple[str | type[int], ...], ReferenceKind], ...] = (
+    (("tool_ids", int), "tool"),
+    (("attached_tests", int, "test_id"), "test"),
+    (("referenced_tool", "id"), "tool"),
+    (("agent_id",), "agent"),
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    path: KeyPath
+    kind: ReferenceKind
+    name: str
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    path: KeyPath
+    name: str
+
+
+def _walk_strings(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _walk_strings(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _walk_strings(value, (*path, index))
+
+
+def parse_reference(value: str) -> tuple[ReferenceKind, str] | None:
+    match = REFERENCE_PATTERN.match(value)
+    if match is None:
+        return None
+    kind: ReferenceKind = match.group("kind")  # type: ignore[assignment]
+    return kind, match.group("name")
+
+
+def find_references(data: Any) -> list[Reference]:
+    """Every string value that is exactly a reference, in document order."""
+    found: list[Reference] = []
+    for path, value in _walk_strings(data):
+        if value.startswith("@"):
+            parsed = parse_reference(value)
+            if parsed is not None:
+                found.append(Reference(path=path, kind=parsed[0], name=parsed[1]))
+    return found
+
+
+def find_malformed_references(data: Any) -> list[tuple[KeyPath, str]]:
+    """Strings that start like a reference (``@tool:``) but are not a valid one, and strings in a
+    reference slot (``tool_ids[]``…) that start with ``@`` but are no reference (``@tol:x``, ``@lookup``):
+    remote ids never start with ``@``, so these are typos that would reach the API as literal ids."""
+    return [
+        (path, value)
+        for path, value in _walk_strings(data)
+        if not REFERENCE_PATTERN.match(value)
+        and (
+            REFERENCE_LIKE_PATTERN.match(value) or (value.startswith("@") and expected_kind(path) is not None)
+        )
+    ]
+
+
+def expected_kind(path: KeyPath) -> ReferenceKind | None:
+    """The kind of reference a known slot takes (``tool_ids[0]`` → tool), or None for other places."""
+    for suffix, kind in REFERENCE_SLOTS:
+        if len(path) < len(suffix):
+            continue
+        tail = path[len(path) - len(suffix) :]
+        if all(
+            isinstance(part, int) if want is int else part == want
+            for part, want in zip(tail, suffix, strict=True)
+        ):
+            return kind
+    return None
+
+
+def _rebuild(data: Any, path: KeyPath, replace: Callable[[KeyPath, str], Any]) -> Any:
+    if isinstance(data, str):
+        return replace(path, data)
+    if isinstance(data, dict):
+        return {key: _rebuild(value, (*path, key), replace) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_rebuild(value, (*path, index), replace) for index, value in enumerate(data)]
+    return data
+
+
+def resolve_references(data: Any, resolve: Callable[[ReferenceKind, str], str]) -> Any:
+    """A copy of ``data`` with each reference replaced by ``resolve(kind, name)`` (e.g. a remote id)."""
+
+    def replace(_path: KeyPath, value: str) -> Any:
+        if value.startswith("@"):
+            parsed = parse_reference(value)
+            if parsed is not None:
+                return resolve(parsed[0], parsed[1])
+        return value
+
+    return _rebuild(data, (), replace)
+
+
+def find_placeholders(data: Any) -> list[Placeholder]:
+    """Every ``${NAME}`` (not ``$${``-escaped) in string values, in document order."""
+    found: list[Placeholder] = []
+    for path, value in _walk_strings(data):
+        if "${" in value:
+            for match in PLACEHOLDER_PATTERN.finditer(value):
+                if match.group("name"):
+                    found.append(Placeholder(path=path, name=match.group("name")))
+    return found
+
+
+def substitute_placeholders(value: str, path: KeyPath, environ: Mapping[str, str]) -> tuple[str, bool]:
+    """``value`` with ``${NAME}`` replaced from ``environ`` and ``$${`` turned into ``${``, and whether it
+    held a placeholder (its result is then a secret: never printed or written).
+
+    Raises ConfigError naming the missing variable and where it is used."""
+    if "${" not in value:
+        return value, False
+    used = False
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal used
+        name = match.group("name")
+        if name is None:
+            return "${"
+        if name not in environ:
+            raise ConfigError(
+                f"{format_key_path(path)}: environment variable {name} is not set",
+                hint=f"export {name}=... (or add it to .env); placeholders are resolved in memory only",
+            )
+        used = True
+        return environ[name]
+
+    return PLACEHOLDER_PATTERN.sub(substitute, value), used
+
+
+def resolve_placeholders(data: Any, environ: Mapping[str, str]) -> Any:
+    """A copy of ``data`` with every ``${NAME}`` replaced (see ``substitute_placeholders``)."""
+
+    def replace(path: KeyPath, value: str) -> Any:
+        return substitute_placeholders(value, path, environ)[0]
+
+    return _rebuild(data, (), replace)

@@ -1,0 +1,244 @@
+"""Per-environment state: ``state/<env>.json`` at the project root, committed to git.
+
+For each kind and local name: the remote id, the fingerprint of the normalised desired config last applied,
+the fingerprint of the normalised remote right after that apply, and ``fields``: per leaf path a salted short
+hash of the remote value then (see ``field_drift``), so drift is known field by field without storing values.
+Entries without ``fields`` (older files) are judged per resource: remote fingerprint ≠ ``remote_fingerprint``.
+
+Written atomically (temp file + fsync + ``os.replace``) after each remote operation, with deterministic
+formatting, and guarded by ``state/<env>.lock`` (``flock``, released by the kernel when the holder dies; the
+file holds the pid for the message).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents_cli.errors import AgentsError, ConfigError
+from agents_cli.project.loader import write_atomic
+
+STATE_DIR = "state"
+STATE_VERSION = 1
+KIND_SECTIONS = {"tool": "tools", "test": "tests", "agent": "agents"}
+
+
+class StateLocked(AgentsError):
+    """Another sync holds the environment's lock."""
+
+
+def fingerprint(document: Any) -> str:
+    """sha256 of the canonical JSON of a normalised document (secrets only ever enter as this hash)."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ResourceState:
+    id: str
+    fingerprint: str | None = None
+    remote_fingerprint: str | None = None
+    # Leaf path → salted short hash of the remote value at the last apply (``field_drift``); None in state
+    # files written before field-level drift (those fall back to the resource-level remote fingerprint).
+    fields: dict[str, str] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id}
+        if self.fingerprint:
+            data["fingerprint"] = self.fingerprint
+        if self.remote_fingerprint:
+            data["remote_fingerprint"] = self.remote_fingerprint
+        if self.fields is not None:
+            data["fields"] = dict(sorted(self.fields.items()))
+        return data
+
+
+@dataclass
+class State:
+    environment: str
+    resources: dict[str, dict[str, ResourceState]] = field(
+        default_factory=lambda: {kind: {} for kind in KIND_SECTIONS}
+    )
+
+    def get(self, kind: str, name: str) -> ResourceState | None:
+        return self.resources[kind].get(name)
+
+    def set(self, kind: str, name: str, entry: ResourceState) -> None:
+        self.resources[kind][name] = entry
+
+    def remove(self, kind: str, name: str) -> None:
+        self.resources[kind].pop(name, None)
+
+    def ids(self, kind: str) -> dict[str, str]:
+        """Local name → remote id for one kind."""
+        return {name: entry.id for name, entry in self.resources[kind].items()}
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"version": STATE_VERSION, "environment": self.environment}
+        for kind, section in KIND_SECTIONS.items():
+            data[section] = {name: entry.as_dict() for name, entry in sorted(self.resources[kind].items())}
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def state_path(root: Path, env: str) -> Path:
+    return root / STATE_DIR / f"{env}.json"
+
+
+def lock_path(root: Path, env: str) -> Path:
+    return root / STATE_DIR / f"{env}.lock"
+
+
+def parse_state(env: str, data: Any, source: str) -> State:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: state must be a JSON object", hint="restore it from git or delete it")
+    state = State(environment=env)
+    for kind, section in KIND_SECTIONS.items():
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            raise ConfigError(
+                f"{source}: {section!r} must be an object", hint="restore it from git or delete it"
+            )
+        for name, entry in entries.items():
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+                raise ConfigError(
+                    f"{source}: {section}.{name} has no 'id'", hint="restore it from git or delete the entry"
+                )
+            fields = entry.get("fields")
+            if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+                fields = None  # older state (or a hand edit): drift is judged per resource
+            state.set(
+                kind,
+                name,
+                ResourceState(
+                    id=entry["id"],
+                    fingerprint=entry.get("fingerprint"),
+                    remote_fingerprint=entry.get("remote_fingerprint"),
+                    fields=fields,
+                ),
+            )
+    return state
+
+
+def load_state(root: Path, env: str) -> State:
+    """The environment's state, or an empty one when the file does not exist yet."""
+    path = state_path(root, env)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return State(environment=env)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}",
+            hint="restore it from git; resources are found again by name if you delete it",
+        ) from exc
+    return parse_state(env, data, str(path))
+
+
+def load_other_states(root: Path, env: str) -> list[State]:
+    """States of the project's other environments (their ids must never be adopted by this one)."""
+    folder = root / STATE_DIR
+    states = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        if path.stem == env:
+            continue
+        with contextlib.suppress(ConfigError):
+            states.append(load_state(root, path.stem))
+    return states
+
+
+def save_state(root: Path, state: State) -> None:
+    """Atomic replace: readers (and a SIGKILL at any moment) see the old or the new file, never a mix."""
+    write_state_text(root, state.environment, state.to_json())
+
+
+def write_state_text(root: Path, env: str, text: str) -> None:
+    """``save_state`` for an already serialised state (so a snapshot can be written off the event loop)."""
+    write_atomic(state_path(root, env), text)
+
+
+def _read_pid(path: Path) -> int | None:
+    try:
+        return int(path.read_text(encoding="utf-8").strip() or "0") or None
+    except (OSError, ValueError):
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _holder_pid(path: Path) -> int | None:
+    """The lock holder's pid, for the message. A holder that has only just taken the lock may not have
+    written its pid over the previous (dead) holder's yet: give it a moment rather than name a dead pid."""
+    for _ in range(40):
+        pid = _read_pid(path)
+        if pid is not None and _pid_alive(pid):
+            return pid
+        time.sleep(0.005)
+    return None
+
+
+def _locked_message(env: str, path: Path, pid: int | None) -> StateLocked:
+    if pid == os.getpid():
+        return StateLocked(f"state for environment {env!r} is already locked by this process ({path})")
+    holder = f"process {pid}" if pid else "another process"
+    return StateLocked(
+        f"state for environment {env!r} is locked by {holder} ({path})",
+        hint="wait for the other 'agents sync' to finish",
+    )
+
+
+@contextlib.contextmanager
+def state_lock(root: Path, env: str) -> Iterator[Path]:
+    """Hold ``state/<env>.lock`` for the duration.
+
+    The lock is ``flock`` on the file, not the file's existence: the kernel releases it when its process
+    dies, so a crashed sync leaves nothing to take over and two processes starting together cannot both
+    win. The file holds the holder's pid, only for the message. It is unlinked on release while still
+    locked; a process that opened the old file just before and then locked it notices (the path no longer
+    names its file) and starts again on the new one.
+    """
+    import fcntl
+
+    path = lock_path(root, env)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise _locked_message(env, path, _holder_pid(path)) from None
+        try:
+            same_file = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same_file = False
+        if same_file:
+            break
+        os.close(fd)  # the holder unlinked it as we opened it: lock the current file instead
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield path
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        os.close(fd)

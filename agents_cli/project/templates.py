@@ -1,0 +1,78 @@
+"""The built-in config templates (``templates/<kind folder>/<name>.yaml``) and their one-line descriptions.
+
+Each template starts with a ``# description: …`` comment, which ``agents templates list`` shows.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agents_cli.bundled import templates_dir
+from agents_cli.errors import UsageError
+from agents_cli.project.loader import load_file
+from agents_cli.project.manifest import KIND_FOLDERS, RESOURCE_KINDS, ResourceKind
+
+DEFAULT_TEMPLATES: dict[ResourceKind, str] = {"agent": "default", "tool": "webhook", "test": "llm"}
+_DESCRIPTION_PREFIX = "# description:"
+LIST_ORDER: tuple[ResourceKind, ...] = ("agent", "tool", "test")
+
+
+@dataclass(frozen=True)
+class Template:
+    kind: ResourceKind
+    name: str
+    path: Path
+    description: str
+
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    def data(self) -> Any:
+        """The template's content as plain data (a fresh copy on every call)."""
+        return load_file(self.path).data
+
+
+def _description(path: Path) -> str:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith(_DESCRIPTION_PREFIX):
+                return line[len(_DESCRIPTION_PREFIX) :].strip()
+            if not line.startswith("#"):
+                break
+    return ""
+
+
+def list_templates(kind: ResourceKind | None = None) -> list[Template]:
+    """Templates of ``kind`` (all kinds when None), agents first, then tools, then tests; by name."""
+    kinds = LIST_ORDER if kind is None else (kind,)
+    found: list[Template] = []
+    for each in kinds:
+        folder = templates_dir() / KIND_FOLDERS[each]
+        for path in sorted(folder.glob("*.yaml")):
+            found.append(Template(kind=each, name=path.stem, path=path, description=_description(path)))
+    return found
+
+
+def get_template(name: str, kind: ResourceKind | None = None) -> Template:
+    """The template called ``name`` (of ``kind`` when given). Unknown or ambiguous names raise UsageError."""
+    candidates = list_templates(kind)
+    matches = [template for template in candidates if template.name == name]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        kinds = ", ".join(template.kind for template in matches)
+        raise UsageError(f"template {name!r} exists for several kinds ({kinds})", hint="pass --kind")
+    names = sorted({template.name for template in candidates})
+    close = difflib.get_close_matches(name, names, n=1)
+    what = f"{kind} template" if kind else "template"
+    suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+    raise UsageError(
+        f"unknown {what} {name!r}{suggestion}",
+        hint=f"known: {', '.join(names)} (see 'agents templates list')",
+    )
+
+
+__all__ = ["DEFAULT_TEMPLATES", "RESOURCE_KINDS", "Template", "get_template", "list_templates"]

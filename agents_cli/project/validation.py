@@ -1,0 +1,353 @@
+"""Offline validation of a whole project: the manifest, every config (with overlays per environment) and the
+references between them. Collects every problem with its file, line and column; prints nothing.
+
+A problem that only happens under some environments (because of an overlay) names them; one that happens
+under every environment (a base file's problem) is reported once without an environment.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from agents_cli.project.configs import LoadedConfig, merge_documents
+from agents_cli.project.loader import Document, KeyPath, LoadError, load_file
+from agents_cli.project.manifest import (
+    MANIFEST_NAME,
+    MANIFEST_SECTIONS,
+    RESOURCE_KINDS,
+    Project,
+    Resource,
+    ResourceKind,
+    parse_manifest,
+)
+from agents_cli.project.references import (
+    expected_kind,
+    find_malformed_references,
+    find_placeholders,
+    find_references,
+)
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path  # absolute
+    line: int
+    column: int
+    path: KeyPath  # key path inside ``file`` (empty for file-level problems)
+    message: str
+    severity: Severity = "error"
+    environment: str | None = None  # set when the problem only occurs under some environments
+
+
+@dataclass(frozen=True)
+class PlaceholderUse:
+    file: Path
+    line: int
+    column: int
+    path: KeyPath
+    name: str
+
+
+@dataclass
+class ValidationReport:
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    files: set[Path] = field(default_factory=set)
+    placeholders: list[PlaceholderUse] = field(default_factory=list)
+    environments: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for problem in self.problems if problem.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for problem in self.problems if problem.severity == "warning")
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+
+_ProblemKey = tuple[Path, int, int, KeyPath, str, Severity]
+
+
+class _Collector:
+    """Problems keyed by what they say and where, with the set of environments they occurred under."""
+
+    def __init__(self) -> None:
+        self.seen: dict[_ProblemKey, set[str] | None] = {}
+        self.placeholders: dict[tuple[Path, KeyPath, str], PlaceholderUse] = {}
+
+    def add(
+        self,
+        file: Path,
+        position: tuple[int, int],
+        path: KeyPath,
+        message: str,
+        severity: Severity = "error",
+        environments: Iterable[str] | None = None,
+    ) -> None:
+        key = (file, position[0], position[1], path, message, severity)
+        envs = None if environments is None else set(environments)
+        if key in self.seen:
+            previous = self.seen[key]
+            self.seen[key] = None if previous is None or envs is None else previous | envs
+        else:
+            self.seen[key] = envs
+
+    def add_load_error(self, error: LoadError, environments: Iterable[str] | None = None) -> None:
+        self.add(error.path, (error.line, error.column), (), error.detail, "error", environments)
+
+    def problems(self, all_environments: list[str]) -> list[Problem]:
+        everywhere = set(all_environments)
+        result = []
+        for (file, line, column, path, message, severity), envs in self.seen.items():
+            environment = None if envs is None or envs >= everywhere else ",".join(sorted(envs))
+            result.append(Problem(file, line, column, path, message, severity, environment))
+        return result
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _Validator:
+    def __init__(self, root: Path, strict: bool) -> None:
+        self.root = root
+        self.strict = strict
+        self.collector = _Collector()
+        self.files: set[Path] = set()
+        self.documents: dict[Path, Document | LoadError] = {}
+
+    # -- files -------------------------------------------------------------------------------------
+    def load(self, path: Path) -> Document | LoadError:
+        cached = self.documents.get(path)
+        if cached is not None:
+            return cached
+        self.files.add(path)
+        duplicates: list[LoadError] = []
+        result: Document | LoadError
+        try:
+            result = load_file(path, duplicates=duplicates)
+        except LoadError as error:
+            result = error
+        for duplicate in duplicates:
+            self.collector.add_load_error(duplicate)
+        self.documents[path] = result
+        return result
+
+    # -- manifest ----------------------------------------------------------------------------------
+    def manifest(self) -> tuple[Document, Project] | None:
+        from agents_cli.spec.schema_check import check
+
+        loaded = self.load(self.root / MANIFEST_NAME)
+        if isinstance(loaded, LoadError):
+            self.collector.add_load_error(loaded)
+            return None
+        document = loaded
+        if not isinstance(document.data, dict):
+            self.collector.add(document.path, (1, 1), (), "the manifest must be a JSON object")
+            return None
+        issues = check("manifest", document.data)
+        for issue in issues:
+            self.collector.add(
+                document.path, document.locate(issue.path), issue.path, issue.message, issue.severity
+            )
+        try:
+            project = parse_manifest(self.root, document.data)
+        except (AttributeError, TypeError, KeyError, ValueError):
+            # The schema problems above already say what is wrong; nothing more can be checked.
+            if not any(issue.severity == "error" for issue in issues):
+                self.collector.add(document.path, (1, 1), (), "the manifest cannot be read")
+            return None
+        project.manifest_document = document
+        default = project.default_environment
+        if default is not None and project.environments and default not in project.environments:
+            where = ("default_environment",)
+            self.collector.add(
+                document.path,
+                document.locate(where),
+                where,
+                f"unknown environment {default!r}{_did_you_mean(default, project.environments)}",
+            )
+        return document, project
+
+    def manifest_file_checks(self, manifest: Document, project: Project) -> None:
+        """Config and overlay files exist, stay in the project, are not shared; overlays name real envs."""
+        owners: dict[Path, tuple[ResourceKind, str]] = {}
+        for kind in RESOURCE_KINDS:
+            section = MANIFEST_SECTIONS[kind]
+            for resource in project.resources[kind].values():
+                entry: KeyPath = (section, resource.name)
+                self._check_file(manifest, (*entry, "config"), resource.config)
+                target = self.root.joinpath(resource.config).resolve()
+                if target in owners:
+                    other_kind, other = owners[target]
+                    self.collector.add(
+                        manifest.path,
+                        manifest.locate((*entry, "config")),
+                        (*entry, "config"),
+                        f"{kind} {resource.name!r} uses the same file as {other_kind} {other!r}: "
+                        f"{resource.config.as_posix()}",
+                    )
+                else:
+                    owners[target] = (kind, resource.name)
+                for env_name, overlay in resource.overlays.items():
+                    where = (*entry, "overlays", env_name)
+                    if env_name not in project.environments:
+                        known = ", ".join(sorted(project.environments)) or "none defined"
+                        self.collector.add(
+                            manifest.path,
+                            manifest.locate(where),
+                            where,
+                            f"overlay for undefined environment {env_name!r}"
+                            f"{_did_you_mean(env_name, project.environments)} (known: {known})",
+                        )
+                    self._check_file(manifest, where, overlay)
+
+    def scenarios(self, manifest: Document, project: Project) -> None:
+        """Scenario files of ``agents test`` (base files): their schema and the agents they name."""
+        from agents_cli.testing.scenarios import scenario_issues
+
+        for name, entry in (project.manifest.get("scenarios") or {}).items():
+            if not isinstance(entry, dict) or not isinstance(entry.get("config"), str):
+                continue  # the manifest schema reports it
+            self._check_file(manifest, ("scenarios", name, "config"), Path(entry["config"]))
+            target = self.root / entry["config"]
+            loaded = self.load(target) if target.is_file() else None
+            if isinstance(loaded, LoadError):
+                self.collector.add_load_error(loaded)
+            elif loaded is not None:
+                for path, message in scenario_issues(loaded.data, set(project.resources["agent"])):
+                    self.collector.add(loaded.path, loaded.locate(path), path, message)
+
+    def _check_file(self, manifest: Document, where: KeyPath, relative: Path) -> None:
+        target = self.root / relative
+        if relative.is_absolute() or ".." in relative.parts:
+            self.collector.add(
+                manifest.path,
+                manifest.locate(where),
+                where,
+                f"{relative.as_posix()}: config paths must be relative and inside the project",
+            )
+        elif not target.is_file():
+            self.collector.add(
+                manifest.path, manifest.locate(where), where, f"file not found: {relative.as_posix()}"
+            )
+
+    # -- configs -----------------------------------------------------------------------------------
+    def resource(self, project: Project, resource: Resource, environments: list[str]) -> None:
+        """Validate ``resource`` once per distinct file set: envs without an overlay share the base result."""
+        groups: dict[Path | None, list[str]] = {} if environments else {None: []}
+        for env in environments:
+            groups.setdefault(resource.overlays.get(env), []).append(env)
+        for overlay, envs in groups.items():
+            env_tag = envs or None
+            files = [resource.config] if overlay is None else [resource.config, overlay]
+            documents: list[Document] = []
+            for relative in files:
+                target = self.root / relative
+                if not target.is_file():
+                    break  # reported at the manifest entry
+                loaded = self.load(target)
+                if isinstance(loaded, LoadError):
+                    self.collector.add_load_error(loaded, env_tag)
+                    break
+                documents.append(loaded)
+            else:
+                try:
+                    merged = merge_documents(resource, envs[0] if len(envs) == 1 else None, tuple(documents))
+                except LoadError as error:
+                    self.collector.add_load_error(error, env_tag)
+                    continue
+                self.config(project, merged, env_tag)
+
+    def config(self, project: Project, loaded: LoadedConfig, envs: list[str] | None) -> None:
+        from agents_cli.spec.schema_check import check
+
+        kind = loaded.resource.kind
+        for issue in check(kind, loaded.data, strict=self.strict):
+            document, line, column = loaded.locate(issue.path)
+            self.collector.add(document.path, (line, column), issue.path, issue.message, issue.severity, envs)
+        for reference in find_references(loaded.data):
+            message = self._reference_problem(project, reference.kind, reference.name, reference.path)
+            if message:
+                document, line, column = loaded.locate(reference.path)
+                self.collector.add(document.path, (line, column), reference.path, message, "error", envs)
+        for path, value in find_malformed_references(loaded.data):
+            document, line, column = loaded.locate(path)
+            self.collector.add(
+                document.path,
+                (line, column),
+                path,
+                f"{value!r} is not a valid reference: write @tool:<name>, @test:<name> or @agent:<name> "
+                "with a local name from agents.json",
+                "error",
+                envs,
+            )
+        for placeholder in find_placeholders(loaded.data):
+            document, line, column = loaded.locate(placeholder.path)
+            key = (document.path, placeholder.path, placeholder.name)
+            self.collector.placeholders.setdefault(
+                key, PlaceholderUse(document.path, line, column, placeholder.path, placeholder.name)
+            )
+
+    def _reference_problem(
+        self, project: Project, kind: ResourceKind, name: str, path: KeyPath
+    ) -> str | None:
+        wanted = expected_kind(path)
+        if wanted is not None and wanted != kind:
+            return f"expected a @{wanted}: reference here, got @{kind}:{name}"
+        known = project.resources[kind]
+        if name in known:
+            return None
+        section = MANIFEST_SECTIONS[kind]
+        return f"unknown {kind} {name!r}{_did_you_mean(name, known)} (not in agents.json '{section}')"
+
+
+def validate_project(root: Path, *, env: str | None = None, strict: bool = False) -> ValidationReport:
+    """Every problem in the project at ``root``. ``env`` limits overlays to one environment (it must
+    exist: UnknownEnvironment otherwise); without it every environment's overlays are checked."""
+    validator = _Validator(root, strict)
+    report = ValidationReport(root=root)
+    loaded = validator.manifest()
+    environments: list[str] = []
+    if loaded is not None:
+        manifest, project = loaded
+        environments = [project.environment(env).name] if env is not None else sorted(project.environments)
+        validator.manifest_file_checks(manifest, project)
+        for resource in project.all():
+            validator.resource(project, resource, environments)
+        validator.scenarios(manifest, project)
+    report.environments = environments
+    report.problems = sorted(
+        validator.collector.problems(environments),
+        key=lambda problem: (str(problem.file), problem.line, problem.column, problem.message),
+    )
+    report.placeholders = sorted(
+        validator.collector.placeholders.values(), key=lambda use: (str(use.file), use.line, use.column)
+    )
+    report.files = validator.files
+    return report
+
+
+def problem_as_dict(problem: Problem, file_label: str) -> dict[str, Any]:
+    from agents_cli.project.loader import format_key_path
+
+    return {
+        "file": file_label,
+        "line": problem.line,
+        "column": problem.column,
+        "path": format_key_path(problem.path) if problem.path else "",
+        "message": problem.message,
+        "severity": problem.severity,
+        "environment": problem.environment,
+    }

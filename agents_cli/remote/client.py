@@ -1,0 +1,464 @@
+"""The only module that speaks HTTP to the convai API.
+
+One ``httpx.AsyncClient`` per run (keep-alive), an ``asyncio.Semaphore`` bounding concurrent requests, retries
+with exponential backoff and full jitter that honour ``Retry-After``, cursor pagination written once, and
+errors mapped to ``RemoteError`` with the API's message and a hint.
+
+Retries and idempotency. GET, PATCH, PUT and DELETE are idempotent: retried on connection errors, timeouts,
+429 and any 5xx. A POST (create, run-tests, simulate-conversation, resubmit…) is not: it is retried only
+when the server surely did not process it —
+
+* the connection was never made (``ConnectError``, ``ConnectTimeout``) or no pooled connection was free
+  (``PoolTimeout``): nothing was sent;
+* 429, or 503 *with* ``Retry-After``: the server refused the request before processing it (rate limit,
+  overload shedding), and said when to come back.
+
+Every other failure after sending is ambiguous — the connection dropped or timed out mid-request, 500, 502,
+504, a 503 without ``Retry-After`` — and raises ``AmbiguousRequest`` instead of posting again. ``create``
+resolves it by looking the resource up (``find_existing``) and posts again only when it is not there; other
+POSTs surface it to the caller (a duplicate test run is worse than a clear error). Idle keep-alive
+connections are closed by the client after ``KEEPALIVE_EXPIRY`` seconds, before a server's usual 5 s, so a
+POST is not sent on a connection the server is just closing (which would be ambiguous).
+
+How many times. Statuses worth waiting for (429, 5xx) get ``RetryPolicy.max_attempts``; no connection
+(refused, DNS, TLS) only ``connect_attempts`` with short backoff, since a refused port does not open in ten
+seconds; a connect timeout, which already waited, ``timeout_attempts``; a read timeout is not retried (it
+waited the whole limit: the error says how to wait longer). Timeouts: 10 s to
+connect, 60 s to read, ``AGENTS_HTTP_TIMEOUT`` overrides (see ``api_failures``). The final error says how
+many attempts were made; with ``--debug`` every retry is logged (method, path, what failed, the wait),
+never a header.
+
+Shutdown. Leaving ``async with`` cancels and awaits every other task still using the client (e.g. the siblings
+of a failed ``asyncio.gather``) before the connections close, so no request or connection attempt outlives
+the client (``asyncio.run`` would otherwise close the loop under them: "coroutine … was never awaited").
+``gather_or_cancel`` is ``asyncio.gather`` with that behaviour built in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import time
+import weakref
+from collections import Counter
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+
+from agents_cli.errors import RemoteError
+from agents_cli.remote.failures import Target, attempts_note, http_timeouts, transport_failure
+
+T = TypeVar("T")
+
+log = logging.getLogger("agents_cli.remote.client")
+# After this many failed attempts of one request, say so without --debug.
+PERSISTENT_FAILURE_ATTEMPTS = 2
+
+DEFAULT_CONCURRENCY = 8
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+NON_IDEMPOTENT_METHODS = frozenset({"POST"})
+# Transport errors raised before any byte of the request left: safe to retry any request.
+NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
+# No connection or no answer in time: retrying more than this rarely helps and only makes people wait.
+NO_ANSWER_ERRORS: tuple[type[httpx.TransportError], ...] = (httpx.ConnectError, httpx.TimeoutException)
+KEEPALIVE_EXPIRY = 4.0
+# How long closing the client waits for cancelled leftover requests to unwind (they do at once unless a
+# caller swallows the cancellation).
+LEFTOVER_GRACE = 5.0
+# The API caps page_size at 100 for every convai list.
+PAGE_SIZE = 100
+
+
+@dataclass
+class RetryPolicy:
+    max_attempts: int = 8
+    base_delay: float = 0.2
+    max_delay: float = 10.0
+    # A Retry-After larger than this is treated as a refusal, not something to sleep through.
+    max_retry_after: float = 60.0
+    # No connection (refused, DNS, TLS): a few quick tries, not eight.
+    connect_attempts: int = 3
+    # A connect timeout already waited the whole limit: one more try, then a clear error. (Read timeouts
+    # are not retried at all: a minute of silence is already long.)
+    timeout_attempts: int = 2
+
+
+@dataclass
+class RequestStats:
+    """Counts of requests actually sent (including retries), for summaries and benchmarks."""
+
+    by_method: Counter[str] = field(default_factory=Counter)
+    retries: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_method.values())
+
+    @property
+    def writes(self) -> int:
+        return sum(count for method, count in self.by_method.items() if method in WRITE_METHODS)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "requests": self.total,
+            "writes": self.writes,
+            "retries": self.retries,
+            **dict(self.by_method),
+        }
+
+
+class AmbiguousRequest(RemoteError):
+    """A non-idempotent request may or may not have been applied (connection dropped after sending, a 5xx
+    other than a 503 with Retry-After, a timeout), so it was not sent again."""
+
+    def __init__(self, method: str, path: str, cause: BaseException | RemoteError) -> None:
+        if isinstance(cause, RemoteError):
+            what, status, body = cause.message, cause.status, cause.body
+        else:
+            what, status, body = f"{method} {path}: {type(cause).__name__}: {cause}", None, None
+        super().__init__(
+            f"{what} (it may have been applied, so it was not sent again)",
+            status=status,
+            hint="check the remote before retrying (e.g. 'agents plan', or list recent test invocations)",
+            body=body,
+        )
+        self.cause = cause
+
+
+def refused_before_processing(status: int, retry_after: float | None) -> bool:
+    """429, or 503 with Retry-After: the server turned the request away without acting on it."""
+    return status == 429 or (status == 503 and retry_after is not None)
+
+
+def _with_note(error: RemoteError, note: str) -> RemoteError:
+    hint = error.hint
+    if hint is None and error.status is not None and error.status >= 500:
+        hint = "the API kept failing; try again in a few minutes (run with --debug to see each retry)"
+    return RemoteError(f"{error.message} ({note})", status=error.status, hint=hint, body=error.body)
+
+
+def _retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+def _error_message(response: httpx.Response) -> tuple[str, list[str], Any]:
+    """The API's own message (FastAPI ``detail``) and, for 422, one line per ``loc: msg``."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return (text[:200] or response.reason_phrase), [], None
+    detail = body.get("detail") if isinstance(body, dict) else body
+    if isinstance(detail, list):
+        lines = []
+        for item in detail:
+            if isinstance(item, dict):
+                loc = ".".join(str(part) for part in item.get("loc", []) if part != "body")
+                lines.append(f"{loc}: {item.get('msg', '')}" if loc else str(item.get("msg", "")))
+        return "invalid request", lines, body
+    if isinstance(detail, dict):
+        message = detail.get("message") or detail.get("status") or str(detail)
+        return str(message), [], body
+    if detail is not None:
+        return str(detail), [], body
+    return response.reason_phrase, [], body
+
+
+class ApiClient:
+    """Async client for one environment. Use as ``async with ApiClient(...) as api``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        api_key_env: str = "ELEVENLABS_API_KEY",
+        environment: str | None = None,
+        base_url_source: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        """``environment`` and ``base_url_source`` (where the URL came from) only feed error hints.
+        ``timeout``: the read limit in seconds; default ``AGENTS_HTTP_TIMEOUT``, else 60 (connect 10)."""
+        self.base_url = base_url.rstrip("/")
+        self.api_key_env = api_key_env
+        self.environment = environment
+        self.concurrency = concurrency
+        self.retry = retry or RetryPolicy()
+        self.stats = RequestStats()
+        self.timeouts = http_timeouts(timeout)
+        self.target = Target(self.base_url, base_url_source, self.timeouts)
+        self._api_key = api_key
+        self._transport = transport
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._client: httpx.AsyncClient | None = None
+        # Tasks that sent requests through this client; cancelled on exit if still running.
+        self._users: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self._closing = False
+
+    async def __aenter__(self) -> ApiClient:
+        self._closing = False
+        limits = httpx.Limits(
+            max_connections=self.concurrency,
+            max_keepalive_connections=self.concurrency,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
+        )
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={"xi-api-key": self._api_key, "accept": "application/json"},
+            timeout=self.timeouts.as_httpx(),
+            limits=limits,
+            transport=self._transport,
+            # Plain-HTTP URLs (the emulator, a local proxy) never use TLS: skip loading the CA bundle.
+            verify=not self.base_url.startswith("http://"),
+        )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        # A failed gather leaves its other tasks running: stop them while the client is still open, so
+        # none is cut off mid-connect when the loop closes (their connect coroutines would never be awaited).
+        # From now on no new request starts (a task woken by a cancelled sibling, e.g. from a lock, would
+        # otherwise begin connecting after the list of leftovers was taken).
+        self._closing = True
+        current = asyncio.current_task()
+        leftovers = [task for task in self._users if task is not current and not task.done()]
+        for task in leftovers:
+            task.cancel()
+        if leftovers:
+            await asyncio.wait(leftovers, timeout=LEFTOVER_GRACE)
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    # -- low level -------------------------------------------------------------------------------
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        """Full jitter: uniform(0, min(cap, base * 2**attempt)), but never less than the server asked."""
+        ceiling = min(self.retry.max_delay, self.retry.base_delay * (2**attempt))
+        delay = self._rng.uniform(0, ceiling)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return delay
+
+    async def _send_once(
+        self, method: str, path: str, params: dict[str, Any] | None, body: Any
+    ) -> httpx.Response:
+        if self._client is None or self._closing:
+            raise RuntimeError("ApiClient used outside 'async with'")
+        task = asyncio.current_task()
+        if task is not None:
+            self._users.add(task)
+        async with self._semaphore:
+            self.stats.by_method[method] += 1
+            started = time.perf_counter()
+            try:
+                response = await self._client.request(method, path, params=params, json=body)
+            except httpx.HTTPError as exc:
+                elapsed = (time.perf_counter() - started) * 1000
+                log.debug("%s %s -> %s (%.0f ms)", method, path, type(exc).__name__, elapsed)
+                raise
+            elapsed = (time.perf_counter() - started) * 1000
+            # Only method, path, status and time: headers (the key) are never logged.
+            log.debug("%s %s -> %d (%.0f ms)", method, path, response.status_code, elapsed)
+            return response
+
+    def _remote_error(self, method: str, path: str, response: httpx.Response) -> RemoteError:
+        message, lines, body = _error_message(response)
+        status = response.status_code
+        hint: str | None = None
+        if status == 401:
+            login = f"agents auth login --env {self.environment}" if self.environment else "agents auth login"
+            hint = f"the key was refused: check {self.api_key_env} (variable or .env) or run '{login}'"
+        elif status == 403:
+            hint = f"the key in {self.api_key_env} lacks a permission for {method} {path}"
+        elif status == 422 and lines:
+            hint = "; ".join(lines)
+        elif status == 404:
+            hint = "the remote resource no longer exists; 'agents plan' will look it up again"
+        elif status == 429:
+            hint = "rate limited; lower --concurrency or try again later"
+        return RemoteError(f"{method} {path}: {status} {message}", status=status, hint=hint, body=body)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Send with retries; return the decoded JSON (``None`` for an empty body).
+
+        ``idempotent`` defaults by method (POST is not). A non-idempotent request is retried only when it
+        surely did not take effect (see the module docstring); otherwise ``AmbiguousRequest`` is raised.
+        """
+        if idempotent is None:
+            idempotent = method.upper() not in NON_IDEMPOTENT_METHODS
+        attempt = 0
+        while True:
+            attempt += 1
+            retry_after: float | None = None
+            limit = self.retry.max_attempts
+            try:
+                response = await self._send_once(method, path, params, json)
+            except httpx.TransportError as exc:
+                if isinstance(exc, httpx.ConnectTimeout):
+                    limit = min(limit, self.retry.timeout_attempts)  # each attempt already waited
+                elif isinstance(exc, httpx.TimeoutException):
+                    limit = 1  # waited the whole read limit: say so now rather than wait as long again
+                elif isinstance(exc, NO_ANSWER_ERRORS):
+                    limit = min(limit, self.retry.connect_attempts)
+                if not idempotent and not isinstance(exc, NOT_SENT_ERRORS):
+                    # Dropped mid-request, read/write timeout, protocol error: maybe processed.
+                    cause = transport_failure(self.target, method, path, exc, attempt)
+                    raise AmbiguousRequest(method, path, cause) from exc
+                if attempt >= limit:
+                    raise transport_failure(self.target, method, path, exc, attempt) from exc
+                what = type(exc).__name__
+            else:
+                status = response.status_code
+                if status < 400:
+                    if not response.content:
+                        return None
+                    try:
+                        return response.json()
+                    except ValueError as exc:
+                        raise RemoteError(f"{method} {path}: response is not JSON", status=status) from exc
+                error = self._remote_error(method, path, response)
+                if status < 500 and status not in RETRY_STATUSES:
+                    raise error  # 4xx: retrying cannot help
+                retry_after = _retry_after_seconds(response)
+                if not idempotent and not refused_before_processing(status, retry_after):
+                    raise AmbiguousRequest(method, path, error)  # the server may have acted before failing
+                if retry_after is not None and retry_after > self.retry.max_retry_after:
+                    raise _with_note(error, f"the server asked to retry after {retry_after:.0f} s")
+                if attempt >= limit:
+                    raise _with_note(error, attempts_note(attempt))
+                what = str(status)
+            delay = self._backoff(attempt, retry_after)
+            # Method, path, what failed and the wait: never a header (the key).
+            log.debug("%s %s -> %s; retry %d of %d in %.2f s", method, path, what, attempt, limit - 1, delay)
+            if attempt == PERSISTENT_FAILURE_ATTEMPTS and limit > self.retry.connect_attempts:
+                # Once per request, so a long 429/5xx storm is not silent (a few quick connection attempts
+                # need no notice; every retry is logged with --debug).
+                log.warning("%s %s: %s again; still retrying (up to %d attempts)", method, path, what, limit)
+            self.stats.retries += 1
+            await self._sleep(delay)
+
+    async def get(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
+        return await self.request("GET", path, params=params)
+
+    async def patch(self, path: str, body: Any) -> Any:
+        return await self.request("PATCH", path, json=body)
+
+    async def put(self, path: str, body: Any) -> Any:
+        return await self.request("PUT", path, json=body)
+
+    async def post(self, path: str, body: Any) -> Any:
+        """A non-idempotent POST: never sent twice unless the first surely was not processed."""
+        return await self.request("POST", path, json=body, idempotent=False)
+
+    async def delete(self, path: str) -> None:
+        """Delete; a 404 (already gone, e.g. a retried delete that had succeeded) counts as success."""
+        try:
+            await self.request("DELETE", path)
+        except RemoteError as exc:
+            if exc.status != 404:
+                raise
+
+    async def create(
+        self, path: str, body: Any, *, find_existing: Callable[[], Awaitable[Any | None]]
+    ) -> tuple[Any, bool]:
+        """POST a new resource exactly once. Returns (response or found resource, adopted?).
+
+        After an ambiguous failure ``find_existing`` looks the resource up (by name + environment tag);
+        if it is there it is returned instead of posting a duplicate.
+        """
+        attempt = 0
+        while True:
+            try:
+                return await self.request("POST", path, json=body, idempotent=False), False
+            except AmbiguousRequest as ambiguous:
+                found = await find_existing()
+                if found is not None:
+                    log.debug("POST %s was applied despite %s; adopting", path, ambiguous)
+                    return found, True
+                attempt += 1
+                if attempt >= self.retry.max_attempts:
+                    cause = ambiguous.cause
+                    if isinstance(cause, RemoteError):
+                        raise cause from None
+                    raise RemoteError(f"POST {path}: {type(cause).__name__}: {cause}") from None
+                self.stats.retries += 1
+                await self._sleep(self._backoff(attempt, None))
+
+    async def list_all(
+        self, path: str, item_key: str, *, params: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every item of a cursor-paginated list (``{item_key: [...], next_cursor, has_more}``)."""
+        items: list[dict[str, Any]] = []
+        query: dict[str, Any] = {"page_size": PAGE_SIZE, **(params or {})}
+        seen_cursors: set[str] = set()
+        while True:
+            try:
+                page = await self.get(path, params=query)
+            except RemoteError as exc:
+                if exc.status != 404:
+                    raise
+                # A collection does not vanish: the base URL is wrong (a proxy without /v1/convai, a typo).
+                detail = exc.message.partition(": 404 ")[2] or "Not Found"
+                raise RemoteError(
+                    f"GET {self.base_url}{path}: 404 {detail}",
+                    status=404,
+                    hint=f"{self.base_url} does not serve the convai API: {self.target.reach_hint()}",
+                    body=exc.body,
+                ) from exc
+            if not isinstance(page, dict):
+                raise RemoteError(f"GET {path}: expected an object with {item_key!r}")
+            items.extend(item for item in page.get(item_key) or [] if isinstance(item, dict))
+            cursor = page.get("next_cursor")
+            if not page.get("has_more") or not cursor or cursor in seen_cursors:
+                return items
+            seen_cursors.add(cursor)
+            query = {**query, "cursor": cursor}
+
+
+async def gather_or_cancel(*coroutines: Coroutine[Any, Any, T]) -> list[T]:
+    """``asyncio.gather`` that, when one fails, cancels and awaits the others before raising that first
+    error (not an ``ExceptionGroup``): nothing is left running on a client that is about to close."""
+    tasks: list[asyncio.Task[T]] = []
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(coroutine) for coroutine in coroutines]
+    except BaseExceptionGroup as failed:
+        raise _first_leaf(failed) from None
+    return [task.result() for task in tasks]
+
+
+def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
