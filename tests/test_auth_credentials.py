@@ -8,11 +8,18 @@ import stat
 from pathlib import Path
 
 import pytest
-from everyday_support import Cli, MemoryKeyring, isolated_home, memory_keyring, no_keyring, write_project
 
 from agents_cli.errors import CredentialsMissing
 from agents_cli.project.manifest import Environment
 from agents_cli.remote import credentials
+from tests.everyday_support import (
+    Cli,
+    MemoryKeyring,
+    isolated_home,
+    memory_keyring,
+    no_keyring,
+    write_project,
+)
 
 __all__ = ["isolated_home", "memory_keyring", "no_keyring"]  # fixtures used by name below
 

@@ -13,11 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from everyday_support import Cli, MemoryKeyring, all_text_under, isolated_home, memory_keyring, write_project
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
 from agents_cli.emulator.settings import EmulatorSettings
+from tests.everyday_support import (
+    Cli,
+    MemoryKeyring,
+    all_text_under,
+    isolated_home,
+    memory_keyring,
+    write_project,
+)
 
 __all__ = ["isolated_home", "memory_keyring"]
 

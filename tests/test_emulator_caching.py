@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ServedEmulator
 
 from agents_cli.emulator.app import ShapedBodyCache
 from agents_cli.spec.memo import ApplyMemo
 from agents_cli.spec.model import models
+from tests.conftest import ServedEmulator
 
 CREATE_BODY = "Body_Create_Agent_v1_convai_agents_create_post"
 WEBHOOK = {

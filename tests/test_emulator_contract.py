@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from conftest import ServedEmulator
-from emulator_contract import contract_violations, route_of
+
+from tests.conftest import ServedEmulator
+from tests.emulator_contract import contract_violations, route_of
 
 IMPLEMENTED_ROUTES = {
     ("POST", "/v1/convai/agents/create"),
@@ -245,7 +246,7 @@ def test_every_implemented_route_answers_within_the_spec(served_emulator: Served
 
 
 def test_contract_check_catches_a_response_that_does_not_fit() -> None:
-    from conftest import Exchange
+    from tests.conftest import Exchange
 
     bad = Exchange("GET", "/v1/convai/agents/agent_x", 200, "application/json", b'{"agent_id": 5}')
     violations = contract_violations([bad])

@@ -8,7 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ServedEmulator
+
+from tests.conftest import ServedEmulator
 
 LISTS = [
     "/v1/convai/agents",

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import ServedEmulator
 
 from agents_cli.emulator.app import ReportedErrorLogFilter
+from tests.conftest import ServedEmulator
 
 
 @pytest.fixture

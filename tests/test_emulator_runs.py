@@ -9,7 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ServedEmulator
+
+from tests.conftest import ServedEmulator
 
 WELCOME_TEST = {"type": "llm", "name": "welcomes", "success_condition": "The agent says 'welcome'"}
 

@@ -6,7 +6,8 @@ import time
 from typing import Any
 
 import pytest
-from conftest import ServedEmulator
+
+from tests.conftest import ServedEmulator
 
 elevenlabs = pytest.importorskip("elevenlabs")
 

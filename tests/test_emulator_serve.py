@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from conftest import REPO_ROOT
+
+from tests.conftest import REPO_ROOT
 
 HEADERS = {"xi-api-key": "k"}
 

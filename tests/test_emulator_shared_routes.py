@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import ServedEmulator
+
+from tests.conftest import ServedEmulator
 
 
 @pytest.fixture

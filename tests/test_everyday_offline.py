@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from everyday_support import Cli, isolated_home, memory_keyring, write_project
 
 from agents_cli.commands.widget import server_location, snippet
 from agents_cli.project.manifest import Environment
+from tests.everyday_support import Cli, isolated_home, memory_keyring, write_project
 
 __all__ = ["isolated_home", "memory_keyring"]
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-from everyday_support import Cli, all_text_under, isolated_home
-from sync_support import KEYS, SECRET
-from sync_support import write_project as write_synced_project
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
+from tests.everyday_support import Cli, all_text_under, isolated_home
+from tests.sync_support import KEYS, SECRET
+from tests.sync_support import write_project as write_synced_project
 
 __all__ = ["isolated_home"]
 

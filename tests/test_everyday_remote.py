@@ -8,11 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from everyday_support import Cli, isolated_home
-from sync_support import KEYS
-from sync_support import write_project as write_synced_project
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
+from tests.everyday_support import Cli, isolated_home
+from tests.sync_support import KEYS
+from tests.sync_support import write_project as write_synced_project
 
 __all__ = ["isolated_home"]
 

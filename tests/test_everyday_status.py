@@ -8,12 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from everyday_support import Cli, isolated_home
-from sync_support import AGENT, KEYS
-from sync_support import write_project as write_synced_project
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
 from agents_cli.engine.normalise import env_tag, name_tag
+from tests.everyday_support import Cli, isolated_home
+from tests.sync_support import AGENT, KEYS
+from tests.sync_support import write_project as write_synced_project
 
 __all__ = ["isolated_home"]
 

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from everyday_support import Cli, isolated_home
 
 from agents_cli.commands.watch import changed_files, scan, wait_for_change
+from tests.everyday_support import Cli, isolated_home
 
 __all__ = ["isolated_home"]
 

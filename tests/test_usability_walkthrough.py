@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ServedEmulator
 
 from agents_cli.cli.output import Output
 from agents_cli.errors import AgentsError
+from tests.conftest import ServedEmulator
 from tests.helpers import run_cli
 
 
