@@ -49,11 +49,11 @@ class Measure:
 
 def measure_plan(root: Path, concurrency: int) -> Measure:
     from agents_cli.engine.workspace import compute_plan, open_session
-    from agents_cli.remote.directory import build_client
+    from agents_cli.remote.connect import build_client
 
     started = time.perf_counter()
     session = open_session(root, None, None)
-    client = build_client(session.project, session.environment, concurrency=concurrency)
+    client = build_client(session.root, session.environment, concurrency=concurrency)
 
     async def read_and_plan() -> tuple[bool, dict[str, int]]:
         async with client as api:

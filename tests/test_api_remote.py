@@ -9,7 +9,7 @@ import pytest
 
 from agents_cli.errors import CredentialsMissing
 from agents_cli.project.manifest import load_project
-from agents_cli.remote.directory import EMULATOR_BASE_URL, build_client
+from agents_cli.remote.connect import EMULATOR_BASE_URL, build_client
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def project_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def client_for(root: Path, env: str, **options: object):  # type: ignore[no-untyped-def]
     project = load_project(root)
-    return build_client(project, project.environment(env), **options)  # type: ignore[arg-type]
+    return build_client(project.root, project.environment(env), **options)  # type: ignore[arg-type]
 
 
 def test_base_url_from_residency_then_env_variable_then_flag(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents_cli.engine.normalise import env_tag, name_tag
+from agents_cli.kinds.tags import env_tag, name_tag
 from agents_cli.pull.files import (
     MISSING,
     extract_secret_headers,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
-from agents_cli.engine.normalise import env_tag, name_tag
+from agents_cli.kinds.tags import env_tag, name_tag
 from tests.everyday_support import Cli, isolated_home
 from tests.sync_support import AGENT, KEYS
 from tests.sync_support import write_project as write_synced_project

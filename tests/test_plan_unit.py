@@ -9,14 +9,13 @@ import pytest
 from agents_cli.engine.normalise import (
     KNOWN_AFTER_APPLY,
     SENSITIVE,
-    env_tag,
-    name_tag,
     normalise_desired,
     normalise_remote,
     send_body,
 )
 from agents_cli.engine.planner import FieldChange, RemoteResource, diff, plan
 from agents_cli.errors import ConfigError
+from agents_cli.kinds.tags import env_tag, name_tag
 from agents_cli.project.state import ResourceState, State, fingerprint
 
 DECLARED = {"tool": {"lookup"}, "test": set(), "agent": {"bot"}}

@@ -18,7 +18,7 @@ from faults_converge import KEY_VARIABLE, write_scale_agent, write_scale_project
 from agents_cli.engine.apply import Outcome, SyncEngine, SyncResult
 from agents_cli.engine.planner import ResourcePlan
 from agents_cli.engine.workspace import compute_plan, new_directory, open_session
-from agents_cli.remote.directory import build_client
+from agents_cli.remote.connect import build_client
 from tests.sync_support import serve_emulator
 
 AGENTS = 12
@@ -37,7 +37,7 @@ def sync_with_checks(root: Path) -> tuple[SyncResult, list[ResourcePlan], list[s
             problems.append(f"{outcome.kind} {outcome.name} reported before its state was written")
 
     async def main() -> SyncResult:
-        async with build_client(session.project, session.environment, concurrency=4) as api:
+        async with build_client(session.root, session.environment, concurrency=4) as api:
             directory = new_directory(api, session)
             engine = SyncEngine(
                 api=api,

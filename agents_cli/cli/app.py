@@ -13,7 +13,7 @@ import sys
 import traceback
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +22,7 @@ from agents_cli.cli import completion
 from agents_cli.cli.output import Output
 from agents_cli.context import AppContext
 from agents_cli.errors import AgentsError, ExitCode
+from agents_cli.kinds import REGISTRY
 
 app = typer.Typer(
     name="agents",
@@ -40,10 +41,13 @@ app.add_typer(templates_app, name="templates")
 app.add_typer(emulator_app, name="emulator")
 
 
-class Kind(StrEnum):
-    agent = "agent"
-    tool = "tool"
-    test = "test"
+if TYPE_CHECKING:
+
+    class Kind(StrEnum):
+        """The registry's kind names (built at run time from ``agents_cli.kinds.REGISTRY``)."""
+
+else:
+    Kind = StrEnum("Kind", {kind.name: kind.name for kind in REGISTRY.listed()})
 
 
 class FileFormat(StrEnum):

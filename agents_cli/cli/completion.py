@@ -43,28 +43,34 @@ def environments(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def resources(ctx: typer.Context, incomplete: str) -> list[str]:
-    from agents_cli.project.manifest import MANIFEST_SECTIONS
+    from agents_cli.kinds import REGISTRY
 
     manifest = _manifest(ctx)
-    names = [name for section in MANIFEST_SECTIONS.values() for name in _section(manifest, section)]
+    names = [name for section in REGISTRY.sections for name in _section(manifest, section)]
     return _matching(names, incomplete)
 
 
 def agents(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _matching(_section(_manifest(ctx), "agents"), incomplete)
+    from agents_cli.kinds import AGENT
+
+    return _matching(_section(_manifest(ctx), AGENT.section), incomplete)
 
 
 def tests_and_scenarios(ctx: typer.Context, incomplete: str) -> list[str]:
+    from agents_cli.kinds import TEST
+    from agents_cli.testing.scenarios import MANIFEST_SECTION as SCENARIOS
+
     manifest = _manifest(ctx)
-    return _matching(_section(manifest, "tests") + _section(manifest, "scenarios"), incomplete)
+    return _matching(_section(manifest, TEST.section) + _section(manifest, SCENARIOS), incomplete)
 
 
 def templates(ctx: typer.Context, incomplete: str) -> list[str]:
     from agents_cli.bundled import templates_dir
+    from agents_cli.kinds import REGISTRY
 
     kind = ctx.params.get("kind")
-    if kind is None and ctx.args and ctx.args[0] in ("agent", "tool", "test"):
+    if kind is None and ctx.args and ctx.args[0] in REGISTRY:
         kind = ctx.args[0]  # `add KIND NAME --template <TAB>`: arguments are not parsed while completing
-    folders = [f"{kind}s"] if kind else ["agents", "tools", "tests"]
-    names = [path.stem for folder in folders for path in (templates_dir() / folder).glob("*.yaml")]
+    kinds = [REGISTRY[str(kind)]] if kind in REGISTRY else list(REGISTRY)
+    names = [path.stem for each in kinds for path in (templates_dir() / each.folder).glob("*.yaml")]
     return _matching(names, incomplete)

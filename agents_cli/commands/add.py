@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError, UsageError
+from agents_cli.kinds import REGISTRY
 from agents_cli.project.loader import dump_json, dump_yaml, write_atomic
 from agents_cli.project.manifest import (
     LOCAL_NAME_PATTERN,
     MANIFEST_NAME,
-    MANIFEST_SECTIONS,
     Project,
-    ResourceKind,
     config_path_for,
     editor_schema_path,
     load_project,
@@ -25,32 +23,25 @@ from agents_cli.project.manifest import (
     slugify,
 )
 from agents_cli.project.references import find_references
-from agents_cli.project.templates import DEFAULT_TEMPLATES, get_template
-
-# What to add for a reference the new file makes to a resource the project does not have yet.
-_SUGGESTED_TEMPLATE: dict[str, str] = {"tool": "webhook", "test": "llm", "agent": "default"}
+from agents_cli.project.templates import get_template
 
 
-def _schema_hint(project: Project, kind: ResourceKind, config: Path, *, overlay: bool = False) -> str:
+def _schema_hint(project: Project, kind: str, config: Path, *, overlay: bool = False) -> str:
     """The schema path relative to the config file, for the YAML modeline or ``$schema``."""
     schema = editor_schema_path(project.root, kind, overlay=overlay)
     return Path(os.path.relpath(schema, (project.root / config).parent)).as_posix()
 
 
-def _named(kind: ResourceKind, data: Any, name: str, slug: str) -> Any:
+def _named(kind: str, data: Any, name: str, slug: str) -> Any:
     """The template's content with the user's name put where each kind keeps it."""
     if not isinstance(data, dict):
         return data
     named = dict(data)
-    if kind == "tool":
-        # The tool name is what the LLM sees as a function name: letters, digits, _ and - only.
-        named["name"] = re.sub(r"[^a-zA-Z0-9_-]", "_", slug)[:64]
-    else:
-        named["name"] = name.strip()
+    named["name"] = REGISTRY[kind].template_name(name, slug)
     return named
 
 
-def _render(project: Project, kind: ResourceKind, config: Path, data: Any, comment: str | None = None) -> str:
+def _render(project: Project, kind: str, config: Path, data: Any, comment: str | None = None) -> str:
     # Overlays (written with a comment) are partial: their schema requires nothing.
     hint = _schema_hint(project, kind, config, overlay=comment is not None)
     if config.suffix == ".json":
@@ -75,7 +66,7 @@ def _overlay_comment(env: str, config: Path) -> str:
     return f"Overrides for '{env}', deep-merged over {config.name} (dicts merge; lists and values replace)."
 
 
-def _add_overlay(app: AppContext, project: Project, kind: ResourceKind, slug: str, env: str) -> int:
+def _add_overlay(app: AppContext, project: Project, kind: str, slug: str, env: str) -> int:
     """An empty overlay for a resource that is already registered (``agents add agent NAME --env prod``)."""
     project.environment(env)  # unknown environments list the valid ones
     resource = project.resources[kind][slug]
@@ -89,7 +80,7 @@ def _add_overlay(app: AppContext, project: Project, kind: ResourceKind, slug: st
     if (project.root / overlay).exists():
         raise ConfigError(
             f"{overlay.as_posix()} already exists",
-            hint=f"register it under {MANIFEST_SECTIONS[kind]}.{slug}.overlays in {MANIFEST_NAME}",
+            hint=f"register it under {REGISTRY[kind].section}.{slug}.overlays in {MANIFEST_NAME}",
         )
     text = _render(project, kind, overlay, {}, _overlay_comment(env, resource.config))
     write_atomic(project.root / overlay, text)
@@ -97,14 +88,14 @@ def _add_overlay(app: AppContext, project: Project, kind: ResourceKind, slug: st
     refresh_editor_schemas(project.root)
     app.out.success(f"added an overlay for {env!r} to {kind} {slug!r}")
     app.out.info(f"  created  {overlay.as_posix()}")
-    app.out.info(f"  updated  {MANIFEST_NAME} ({MANIFEST_SECTIONS[kind]}.{slug}.overlays.{env})")
+    app.out.info(f"  updated  {MANIFEST_NAME} ({REGISTRY[kind].section}.{slug}.overlays.{env})")
     return 0
 
 
 def run(
     app: AppContext, *, kind: str, name: str, template: str | None, env: str | None, file_format: str
 ) -> int:
-    resource_kind = cast("ResourceKind", kind)
+    resource_kind = kind
     project = load_project(app.cwd)
     slug = slugify(name)
     if not slug or not LOCAL_NAME_PATTERN.match(slug):
@@ -122,7 +113,7 @@ def run(
         )
     if env is not None:
         project.environment(env)  # unknown environments list the valid ones
-    chosen = get_template(template or DEFAULT_TEMPLATES[resource_kind], resource_kind)
+    chosen = get_template(template or REGISTRY[kind].default_template, kind)
 
     config = config_path_for(resource_kind, slug, file_format)
     overlay = config_path_for(resource_kind, slug, file_format, env) if env is not None else None
@@ -132,7 +123,7 @@ def run(
                 f"{relative.as_posix()} already exists",
                 hint=f"register it by hand in {MANIFEST_NAME}, or pick another name",
             )
-    section = MANIFEST_SECTIONS[resource_kind]
+    section = REGISTRY[kind].section
 
     data = _named(resource_kind, chosen.data(), name, slug)
     write_atomic(project.root / config, _render(project, resource_kind, config, data))
@@ -150,17 +141,18 @@ def run(
     if overlay is not None:
         out.info(f"  created  {overlay.as_posix()} (overlay for {env})")
     out.info(f"  updated  {MANIFEST_NAME} ({section}.{slug})")
-    if resource_kind == "test":
+    attachment = REGISTRY[kind].attached_at
+    if attachment is not None:
         out.info(
-            f"attach it to an agent: platform_settings.testing.attached_tests: [{{test_id: '@test:{slug}'}}] "
-            "in the agent's config, then 'agents test AGENT'"
+            f"attach it to an {attachment.to}: {attachment.path}: [{{{attachment.field}: "
+            f"'{REGISTRY[kind].reference(slug)}'}}] in the {attachment.to}'s config, then '{attachment.then}'"
         )
     # A template may refer to an example resource (the tool test names @tool:lookup-order); say so now
     # rather than let the next 'agents validate' fail on it.
     for ref_kind, ref_name in _missing_references(project, data):
         out.warn(
             f"{config.as_posix()} refers to @{ref_kind}:{ref_name}, which agents.json does not declare: "
-            f"run 'agents add {ref_kind} {ref_name} --template {_SUGGESTED_TEMPLATE[ref_kind]}' "
+            f"run 'agents add {ref_kind} {ref_name} --template {REGISTRY[ref_kind].default_template}' "
             "or edit the reference"
         )
     return 0

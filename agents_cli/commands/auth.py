@@ -8,6 +8,7 @@ A refusal from the API is explained by its own ``detail.status``: ``invalid_api_
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sys
 from typing import Any
@@ -17,6 +18,7 @@ from agents_cli.context import AppContext
 from agents_cli.errors import CredentialsMissing, ProjectNotFound, RemoteError, UsageError
 from agents_cli.project.manifest import Environment, Project
 from agents_cli.remote import credentials
+from agents_cli.remote.connect import Connection, base_url_for, open_client, resolve
 from agents_cli.remote.credentials import ResolvedKey
 
 USER_PATH = "/v1/user"
@@ -127,20 +129,20 @@ def _read_key(app: AppContext, environment: Environment, key_stdin: bool) -> str
     return str(value).strip()
 
 
-async def _fetch_user(app: AppContext, chosen: _everyday.Target) -> dict[str, Any]:
-    async with _everyday.client(chosen) as api:
+async def _fetch_user(app: AppContext, chosen: Connection) -> dict[str, Any]:
+    async with open_client(chosen) as api:
         user = await api.get(USER_PATH)
     return user if isinstance(user, dict) else {}
 
 
-async def _verify(app: AppContext, chosen: _everyday.Target) -> tuple[dict[str, Any] | None, str | None]:
+async def _verify(app: AppContext, chosen: Connection) -> tuple[dict[str, Any] | None, str | None]:
     """(user, None) if the key reads the user; (None, "user_read") if it is real but lacks that permission.
 
     A key without ``user_read`` can still be exactly what this tool needs, so it is checked once more against
     the agents list (``convai_read``) before being accepted.
     """
     assert chosen.key is not None
-    async with _everyday.client(chosen) as api:
+    async with open_client(chosen) as api:
         try:
             user = await api.get(USER_PATH)
             return (user if isinstance(user, dict) else {}), None
@@ -163,12 +165,8 @@ def login(app: AppContext, *, env: str | None, key_stdin: bool, verify: bool, ba
         raise CredentialsMissing("no API key entered", hint="paste the key from the ElevenLabs dashboard")
     out = app.out
     if verify:
-        chosen = _everyday.Target(
-            project=project,
-            environment=environment,
-            base_url=_everyday.effective_base_url(environment, base_url),
-            key=key,
-        )
+        url, source = base_url_for(environment, base_url, os.environ)
+        chosen = Connection(environment, url, source, key)
         user, lacking = asyncio.run(_verify(app, chosen))
         if user is not None:
             name = user.get("first_name") or user.get("user_id") or "unknown user"
@@ -217,7 +215,7 @@ def _user_summary(user: dict[str, Any]) -> dict[str, Any]:
 
 def whoami(app: AppContext, *, env: str | None, as_json: bool, base_url: str | None) -> int:
     project, environment = _project_and_environment(app, env)
-    chosen = _everyday.target(project, environment, base_url)
+    chosen = resolve(project.root if project else None, environment, base_url=base_url)
     try:
         user = asyncio.run(_fetch_user(app, chosen))
     except RemoteError as exc:

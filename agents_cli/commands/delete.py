@@ -14,15 +14,10 @@ from typing import Any
 
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
-from agents_cli.errors import Aborted, RemoteError, UsageError
-from agents_cli.project.manifest import (
-    MANIFEST_NAME,
-    MANIFEST_SECTIONS,
-    RESOURCE_KINDS,
-    Project,
-    Resource,
-    unknown_names,
-)
+from agents_cli.errors import Aborted, RemoteError
+from agents_cli.kinds import REGISTRY
+from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource
+from agents_cli.remote.connect import Connection, open_client, resolve
 
 
 @dataclass
@@ -38,22 +33,6 @@ class Outcome:
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-def find_resource(project: Project, name: str, kind: str | None) -> Resource:
-    matches = [
-        resource
-        for resource_kind in RESOURCE_KINDS
-        if kind is None or resource_kind == kind
-        if (resource := project.get(resource_kind, name)) is not None
-    ]
-    if not matches:
-        known = [res.name for res in project.all() if kind is None or res.kind == kind]
-        raise unknown_names(kind or "resource", [name], known)
-    if len(matches) > 1:
-        kinds = ", ".join(res.kind for res in matches)
-        raise UsageError(f"{name!r} names several resources ({kinds})", hint="pass --kind")
-    return matches[0]
 
 
 def referencing_files(project: Project, resource: Resource) -> list[str]:
@@ -79,7 +58,7 @@ def unregister(project: Project, resource: Resource) -> None:
     from agents_cli.project.manifest import load_manifest_document
 
     data = load_manifest_document(project.root).data
-    section = data.get(MANIFEST_SECTIONS[resource.kind])
+    section = data.get(REGISTRY[resource.kind].section)
     if isinstance(section, dict) and resource.name in section:
         del section[resource.name]
         write_atomic(project.root / MANIFEST_NAME, dump_json(data))
@@ -100,11 +79,9 @@ def _inside(root: Path, path: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
-async def _delete_remote(chosen: _everyday.Target, kind: str, remote_id: str) -> None:
-    from agents_cli.remote.directory import item_path
-
-    async with _everyday.client(chosen) as api:
-        await api.delete(item_path(kind, remote_id))
+async def _delete_remote(chosen: Connection, kind: str, remote_id: str) -> None:
+    async with open_client(chosen) as api:
+        await api.delete(REGISTRY[kind].routes.item(remote_id))
 
 
 def run(
@@ -122,7 +99,7 @@ def run(
 
     out = app.out
     project = _everyday.load(app)
-    resource = find_resource(project, name, kind)
+    resource = project.find(name, kind)
     environment = project.environment(env)
     entry = load_state(project.root, environment.name).get(resource.kind, resource.name)
     outcome = Outcome(resource.kind, resource.name, environment.name, entry.id if entry else None)
@@ -154,7 +131,7 @@ def run(
         raise Aborted("nothing deleted")
 
     if entry is not None:
-        chosen = _everyday.target(project, environment, base_url)
+        chosen = resolve(project.root, environment, base_url=base_url)
         with state_lock(project.root, environment.name):
             try:
                 asyncio.run(_delete_remote(chosen, resource.kind, entry.id))

@@ -6,11 +6,10 @@ from pathlib import Path
 
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError
+from agents_cli.kinds import REGISTRY
 from agents_cli.project.loader import LoadError, dump_json, write_atomic
 from agents_cli.project.manifest import (
-    KIND_FOLDERS,
     MANIFEST_NAME,
-    MANIFEST_SECTIONS,
     load_manifest_document,
     refresh_editor_schemas,
     scaffold_manifest,
@@ -48,7 +47,7 @@ def _registered_names(root: Path) -> list[str]:
     if not isinstance(data, dict):
         return []
     names: list[str] = []
-    for section in MANIFEST_SECTIONS.values():
+    for section in (kind.section for kind in REGISTRY.listed()):
         declared = data.get(section)
         if isinstance(declared, dict):
             names.extend(f"{section}.{name}" for name in declared)
@@ -75,7 +74,7 @@ def run(app: AppContext, *, path: Path, force: bool) -> int:
         else:
             created.append(relative)
         write_atomic(target, content)
-    for folder in KIND_FOLDERS.values():
+    for folder in (kind.folder for kind in REGISTRY):
         if not (root / folder).is_dir():
             (root / folder).mkdir(parents=True)
             created.append(folder + "/")

@@ -12,11 +12,13 @@ from typing import Any
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
 from agents_cli.errors import AgentsError
-from agents_cli.project.manifest import MANIFEST_SECTIONS, RESOURCE_KINDS, Environment, Project, ResourceKind
+from agents_cli.kinds import REGISTRY, ResourceKind
+from agents_cli.project.manifest import Environment, Project
+from agents_cli.remote.connect import Connection, open_client, resolve
 
 
 def _kinds(kind: str | None) -> tuple[ResourceKind, ...]:
-    return tuple(k for k in RESOURCE_KINDS if kind is None or k == kind)
+    return tuple(k for k in REGISTRY if kind is None or k.name == kind)
 
 
 def _optional_environment(project: Project, env: str | None) -> Environment | None:
@@ -35,12 +37,13 @@ def local_rows(project: Project, environment: Environment | None, kind: str | No
     state = load_state(project.root, environment.name) if environment else None
     rows: list[dict[str, Any]] = []
     for resource_kind in _kinds(kind):
-        for name in sorted(project.resources[resource_kind]):
-            resource = project.resources[resource_kind][name]
-            entry = state.get(resource_kind, name) if state else None
+        declared = project.resources[resource_kind.name]
+        for name in sorted(declared):
+            resource = declared[name]
+            entry = state.get(resource_kind.name, name) if state else None
             rows.append(
                 {
-                    "kind": resource_kind,
+                    "kind": resource_kind.name,
                     "name": name,
                     "file": resource.config.as_posix(),
                     "overlays": {env: path.as_posix() for env, path in sorted(resource.overlays.items())},
@@ -50,49 +53,43 @@ def local_rows(project: Project, environment: Environment | None, kind: str | No
     return rows
 
 
-def _remote_name(kind: ResourceKind, item: dict[str, Any]) -> str:
-    if kind == "tool":
-        config = item.get("tool_config")
-        return str(config.get("name", "")) if isinstance(config, dict) else ""
-    return str(item.get("name") or "")
-
-
 async def _fetch_remote(
-    app: AppContext, chosen: _everyday.Target, kinds: tuple[ResourceKind, ...]
+    app: AppContext, chosen: Connection, kinds: tuple[ResourceKind, ...]
 ) -> dict[ResourceKind, list[dict[str, Any]]]:
-    from agents_cli.remote.directory import COLLECTIONS
-
-    async with _everyday.client(chosen) as api:
-        pages = await asyncio.gather(*(api.list_all(COLLECTIONS[k][0], COLLECTIONS[k][1]) for k in kinds))
+    async with open_client(chosen) as api:
+        pages = await asyncio.gather(*(api.list_all(k.routes.collection, k.routes.list_key) for k in kinds))
     return dict(zip(kinds, pages, strict=True))
 
 
 def remote_rows(
-    project: Project, chosen: _everyday.Target, listed: dict[ResourceKind, list[dict[str, Any]]]
+    project: Project, chosen: Connection, listed: dict[ResourceKind, list[dict[str, Any]]]
 ) -> list[dict[str, Any]]:
     from agents_cli.project.state import load_state
-    from agents_cli.remote.directory import remote_id_of
 
     state = load_state(project.root, chosen.environment.name)
     rows: list[dict[str, Any]] = []
     for kind, items in listed.items():
-        managed_by_id = {remote_id: name for name, remote_id in state.ids(kind).items()}
+        managed_by_id = {remote_id: name for name, remote_id in state.ids(kind.name).items()}
         for item in items:
-            if kind == "test" and item.get("entity_type") == "folder":
+            if not kind.listed(item):
                 continue
-            remote_id = remote_id_of(kind, item) or ""
+            remote_id = kind.remote_id(item) or ""
             local_name = managed_by_id.get(remote_id)
             rows.append(
                 {
-                    "kind": kind,
+                    "kind": kind.name,
                     "remote_id": remote_id,
-                    "name": _remote_name(kind, item),
+                    "name": kind.api_name(item) or "",
                     "managed": local_name is not None,
                     "local_name": local_name,
                 }
             )
-    rows.sort(key=lambda row: (RESOURCE_KINDS.index(row["kind"]), row["name"], row["remote_id"]))
+    rows.sort(key=lambda row: (REGISTRY.rank(row["kind"]), row["name"], row["remote_id"]))
     return rows
+
+
+def _what(kind: str | None, everything: str) -> str:
+    return everything if kind is None else REGISTRY[kind].section
 
 
 def run(
@@ -106,7 +103,7 @@ def run(
         if as_json:
             out.json({"environment": environment.name if environment else None, "resources": rows})
         elif not rows:
-            what = "resources" if kind is None else MANIFEST_SECTIONS[_kinds(kind)[0]]
+            what = _what(kind, "resources")
             out.info(f"no {what} in agents.json yet (add one with 'agents add')")
         else:
             out.table(
@@ -118,14 +115,15 @@ def run(
             )
         return 0
     environment = project.environment(env)
-    chosen = _everyday.target(project, environment, base_url)
+    chosen = resolve(project.root, environment, base_url=base_url)
     listed = asyncio.run(_fetch_remote(app, chosen, _kinds(kind)))
     rows = remote_rows(project, chosen, listed)
     if as_json:
         out.json({"environment": environment.name, "resources": rows})
         return 0
     if not rows:
-        what = "agents, tools or tests" if kind is None else MANIFEST_SECTIONS[_kinds(kind)[0]]
+        sections = [each.section for each in REGISTRY.listed()]
+        what = _what(kind, f"{', '.join(sections[:-1])} or {sections[-1]}")
         out.info(f"environment {environment.name!r} holds no {what}")
         return 0
     out.table(

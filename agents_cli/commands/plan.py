@@ -16,7 +16,7 @@ from agents_cli.engine.workspace import (
     open_session,
 )
 from agents_cli.errors import ExitCode
-from agents_cli.remote.directory import build_client
+from agents_cli.remote.connect import build_client
 
 
 def validator(app: AppContext, action: str) -> Callable[[Path, str], None]:
@@ -46,7 +46,7 @@ def run(
     session = open_session(app.cwd, env, only, validate=validator(app, "nothing was planned"))
     replace = list(replace or [])
     check_replacements(session, replace)
-    client = build_client(session.project, session.environment, base_url=base_url, concurrency=concurrency)
+    client = build_client(session.root, session.environment, base_url=base_url, concurrency=concurrency)
 
     async def read_and_plan() -> PlanResult:
         async with client as api:

@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
 from agents_cli.engine.drift import field_hashes, salt_for
-from agents_cli.engine.normalise import normalise_desired, normalise_remote, remote_name, request_shape
+from agents_cli.engine.normalise import normalise_desired, normalise_remote, request_shape
 from agents_cli.errors import Aborted, ConfigError, UsageError
+from agents_cli.kinds import REGISTRY
 from agents_cli.project.configs import deep_merge, load_resource
 from agents_cli.project.manifest import (
     MANIFEST_NAME,
-    MANIFEST_SECTIONS,
-    RESOURCE_KINDS,
     Project,
     Resource,
     config_path_for,
@@ -114,15 +113,13 @@ async def _read_remote(
     client: ApiClient, select_args: dict[str, Any]
 ) -> tuple[list[Candidate], dict[tuple[str, str], dict[str, Any]], float]:
     """List every kind, choose, then GET each chosen resource, all concurrently within the client's limit."""
-    from agents_cli.remote.directory import COLLECTIONS, item_path
-
     started = time.perf_counter()
     async with client as api:
         pages = await asyncio.gather(
-            *(api.list_all(COLLECTIONS[kind][0], COLLECTIONS[kind][1]) for kind in RESOURCE_KINDS)
+            *(api.list_all(kind.routes.collection, kind.routes.list_key) for kind in REGISTRY)
         )
         only = select_args.pop("only", None)
-        candidates = select(listed=dict(zip(RESOURCE_KINDS, pages, strict=True)), **select_args)
+        candidates = select(listed=dict(zip(REGISTRY.names, pages, strict=True)), **select_args)
         if only:
             names = {candidate.name for candidate in candidates}
             unknown = sorted(set(only) - names)
@@ -132,7 +129,9 @@ async def _read_remote(
                     hint=f"candidates: {', '.join(sorted(names)) or 'none'}",
                 )
             candidates = [candidate for candidate in candidates if candidate.name in only]
-        documents = await asyncio.gather(*(api.get(item_path(c.kind, c.remote_id)) for c in candidates))
+        documents = await asyncio.gather(
+            *(api.get(REGISTRY[c.kind].routes.item(c.remote_id)) for c in candidates)
+        )
     fetched = {
         (c.kind, c.name): doc for c, doc in zip(candidates, documents, strict=True) if isinstance(doc, dict)
     }
@@ -182,7 +181,7 @@ def _local_changes(ctx: Context, resource: Resource, target: dict[str, Any]) -> 
 def _for_resource(ctx: Context, candidate: Candidate, document: dict[str, Any]) -> Written:
     kind, name = candidate.kind, candidate.name
     project = ctx.project
-    resource = project.get(kind, name)  # type: ignore[arg-type]
+    resource = project.get(kind, name)
     target = normalise_remote(kind, document)
     check = ctx.check(kind, name)
     # The same record a sync leaves, per-field hashes included: without them a later remote edit would make
@@ -193,7 +192,7 @@ def _for_resource(ctx: Context, candidate: Candidate, document: dict[str, Any]) 
         config, warnings = minimal_config(
             kind, document, references=ctx.references, check=check, environ=ctx.environ
         )
-        path = config_path_for(kind, name, ctx.file_format)  # type: ignore[arg-type]
+        path = config_path_for(kind, name, ctx.file_format)
         if project.path(path).exists() and not ctx.force:
             return Written(
                 candidate, "refused", path, reason="exists but is not in agents.json (use --force)"
@@ -238,7 +237,8 @@ def _overlay(
     """Only the differences from the shared base file, written to ``<name>.<env>.<ext>``."""
     kind, name = candidate.kind, candidate.name
     base_raw = load_resource(ctx.project, resource, None).data
-    bare_tool = kind == "tool" and "tool_config" not in base_raw
+    # A config file in the kind's file shape (a tool file holding just its tool_config) stays in that shape.
+    bare_file = REGISTRY[kind].request_shape(base_raw) != base_raw
     base = request_shape(kind, base_raw)
     existing = request_shape(kind, load_resource(ctx.project, resource, ctx.env).data)
     wanted, warnings = minimal_config(
@@ -263,13 +263,13 @@ def _overlay(
         warnings.append("overlay could not be minimised; it holds the full document")
     else:
         repaired = shrink_overlay(repaired, target, merged_check)
-    if bare_tool and set(repaired) <= {"tool_config"}:
-        repaired = dict(repaired.get("tool_config") or {})
+    if bare_file:
+        repaired = REGISTRY[kind].file_shape(repaired)
     path = resource.overlays.get(ctx.env)
     is_new = path is None
     if path is None:
         suffix = "json" if resource.config.suffix.lower() == ".json" else "yaml"
-        path = config_path_for(kind, name, suffix, environment=ctx.env)  # type: ignore[arg-type]
+        path = config_path_for(kind, name, suffix, environment=ctx.env)
     previous = None if is_new else ctx.project.path(path).read_text(encoding="utf-8")
     text = _render(path, repaired, previous, kind=kind, overlay=True)
     return Written(candidate, "overlay", path, text, warnings=warnings, state=state, new_overlay=is_new)
@@ -287,7 +287,7 @@ def _write_manifest(project: Project, env: str, outcomes: list[Written]) -> None
     for item in outcomes:
         if item.file is None or not (item.action == "import" or item.new_overlay):
             continue
-        section = data.setdefault(MANIFEST_SECTIONS[item.candidate.kind], {})  # type: ignore[index]
+        section = data.setdefault(REGISTRY[item.candidate.kind].section, {})
         if item.action == "import":
             section[item.candidate.name] = {"config": item.file.as_posix()}
         else:
@@ -320,19 +320,19 @@ def _context(project: Project, env: str, candidates: list[Candidate], args: dict
     from agents_cli.project.state import load_other_states, load_state
 
     state = load_state(project.root, env)
-    tracked: dict[str, dict[str, str]] = {kind: state.ids(kind) for kind in RESOURCE_KINDS}
-    declared: dict[str, set[str]] = {kind: set(project.resources[kind]) for kind in RESOURCE_KINDS}
+    tracked: dict[str, dict[str, str]] = {kind: state.ids(kind) for kind in REGISTRY.names}
+    declared = project.declared()
     for candidate in candidates:
         declared[candidate.kind].add(candidate.name)
     elsewhere: set[tuple[str, str]] = {
         (kind, name)
         for other in load_other_states(project.root, env)
-        for kind in RESOURCE_KINDS
+        for kind in REGISTRY.names
         for name in other.ids(kind)
     }
     entries: dict[tuple[str, str], ResourceState] = {
         (kind, name): entry
-        for kind in RESOURCE_KINDS
+        for kind in REGISTRY.names
         for name in project.resources[kind]
         if (entry := state.get(kind, name)) is not None
     }
@@ -357,16 +357,15 @@ def _selection_inputs(project: Project, env: str) -> dict[str, Any]:
     state = load_state(project.root, env)
     tracked = {
         kind: {name: rid for name, rid in state.ids(kind).items() if name in project.resources[kind]}
-        for kind in RESOURCE_KINDS
+        for kind in REGISTRY.names
     }
-    api_names: dict[str, dict[str, str]] = {kind: {} for kind in RESOURCE_KINDS}
+    api_names: dict[str, dict[str, str]] = {kind: {} for kind in REGISTRY.names}
     for resource in project.all():
         if resource.name in tracked[resource.kind]:
             continue
-        data = load_resource(project, resource, env).data
-        api_name = remote_name(resource.kind, request_shape(resource.kind, data))
-        if resource.kind == "agent" and not api_name:
-            api_name = resource.name
+        kind = REGISTRY[resource.kind]
+        body = kind.complete(resource.name, kind.request_shape(load_resource(project, resource, env).data))
+        api_name = kind.api_name(body)
         if api_name:
             api_names[resource.kind].setdefault(api_name, resource.name)
     return {
@@ -374,7 +373,7 @@ def _selection_inputs(project: Project, env: str) -> dict[str, Any]:
         "tracked": tracked,
         "local_api_names": api_names,
         "claimed": claimed_ids(load_other_states(project.root, env)),
-        "reserved": {kind: set(project.resources[kind]) for kind in RESOURCE_KINDS},
+        "reserved": {kind: set(project.resources[kind]) for kind in REGISTRY.names},
     }
 
 
@@ -395,7 +394,7 @@ def run(
     out = app.out
     project = load_project(app.cwd)
     environment = project.environment(env)
-    from agents_cli.remote.directory import build_client
+    from agents_cli.remote.connect import build_client
 
     if mode not in MODES:
         raise UsageError(f"unknown pull mode {mode!r}")
@@ -404,7 +403,7 @@ def run(
         "mode": mode,
         "only": only or None,
     }
-    client = build_client(project, environment, base_url=base_url, concurrency=concurrency)
+    client = build_client(project.root, environment, base_url=base_url, concurrency=concurrency)
     candidates, documents, network_seconds = asyncio.run(_read_remote(client, select_args))
     ctx = _context(project, environment.name, candidates, {"file_format": file_format, "force": force})
     outcomes = [

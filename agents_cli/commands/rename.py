@@ -12,39 +12,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import cast
 
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError, UsageError
+from agents_cli.kinds import REGISTRY
 from agents_cli.project.loader import dump_json, write_atomic
 from agents_cli.project.manifest import (
     LOCAL_NAME_PATTERN,
     MANIFEST_NAME,
-    MANIFEST_SECTIONS,
-    RESOURCE_KINDS,
     Project,
     Resource,
-    ResourceKind,
     config_path_for,
     load_manifest_document,
     load_project,
     slugify,
-    unknown_names,
 )
-
-
-def _find(project: Project, name: str, kind: str | None) -> Resource:
-    kinds = RESOURCE_KINDS if kind is None else (cast("ResourceKind", kind),)
-    found = [resource for k in kinds if (resource := project.get(k, name)) is not None]
-    if not found:
-        known = [r.name for r in project.all() if r.kind in kinds]
-        raise unknown_names(kind or "resource", [name], known)
-    if len(found) > 1:
-        raise UsageError(
-            f"{name!r} names more than one resource ({', '.join(r.kind for r in found)})",
-            hint="add --kind agent|tool|test",
-        )
-    return found[0]
 
 
 def _moved_path(resource: Resource, path: Path, new_name: str, env: str | None) -> Path:
@@ -99,7 +81,7 @@ def _move_state(project: Project, kind: str, old: str, new: str) -> list[str]:
 
 def run(app: AppContext, *, name: str, new_name: str, kind: str | None = None) -> int:
     project = load_project(app.cwd)
-    resource = _find(project, name, kind)
+    resource = project.find(name, kind)
     new = slugify(new_name)
     if not new or not LOCAL_NAME_PATTERN.match(new):
         raise UsageError(f"{new_name!r} does not make a usable local name", hint="e.g. 'support-bot-v2'")
@@ -122,7 +104,7 @@ def run(app: AppContext, *, name: str, new_name: str, kind: str | None = None) -
             project.path(source).rename(project.path(target))
 
     document = load_manifest_document(project.root)
-    section_name = MANIFEST_SECTIONS[resource.kind]
+    section_name = REGISTRY[resource.kind].section
     section = document.data[section_name]
     entry = dict(section[resource.name])
     entry["config"] = moves[resource.config].as_posix()

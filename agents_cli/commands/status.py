@@ -56,10 +56,10 @@ def run(
 ) -> int:
     from agents_cli.commands.validate import print_errors
     from agents_cli.engine.workspace import PlanResult, compute_plan, open_session
-    from agents_cli.remote.directory import build_client
+    from agents_cli.remote.connect import build_client
 
     session = open_session(app.cwd, env, None)
-    client = build_client(session.project, session.environment, base_url=base_url, concurrency=concurrency)
+    client = build_client(session.root, session.environment, base_url=base_url, concurrency=concurrency)
 
     async def read() -> PlanResult:
         async with client as api:

@@ -22,8 +22,9 @@ from agents_cli.engine.workspace import (
     open_session,
 )
 from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode
+from agents_cli.kinds import AGENT
 from agents_cli.project.state import state_lock
-from agents_cli.remote.directory import build_client
+from agents_cli.remote.connect import build_client
 
 PROGRESS = {
     "created": "+ created",
@@ -117,7 +118,7 @@ def _sync_locked(
     base_url: str | None,
     concurrency: int | None,
 ) -> int:
-    client = build_client(session.project, session.environment, base_url=base_url, concurrency=concurrency)
+    client = build_client(session.root, session.environment, base_url=base_url, concurrency=concurrency)
 
     # Early updates report while the plan is still being read; their lines wait for the plan, so the output
     # reads plan → progress → summary (also when stdout and stderr go to one CI log).
@@ -154,7 +155,7 @@ def _sync_locked(
             # Updates start while the remaining reads are in flight (no idle gap between reading and
             # writing) — unless deletions or replacements still need a "yes": then nothing is written first.
             streaming = not (prune or replace) or yes
-            replaced = {("agent", name) for name in replace}
+            replaced = {AGENT.key(name) for name in replace}
 
             def start_early(item: ResourcePlan) -> None:
                 if (item.kind, item.name) not in replaced:  # replaced after planning, never patched

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from agents_cli.context import AppContext
-from agents_cli.project.manifest import ResourceKind
 from agents_cli.project.templates import get_template, list_templates
 
 
 def run(app: AppContext, *, action: str, kind: str | None, name: str | None, as_json: bool) -> int:
-    chosen = cast("ResourceKind | None", kind)
+    chosen = kind
     out = app.out
     if action == "list":
         templates = list_templates(chosen)

@@ -46,8 +46,9 @@ def run(
     )
     from agents_cli.commands.validate import require_valid
     from agents_cli.engine.desired import load_desired
+    from agents_cli.kinds import REGISTRY
     from agents_cli.project.state import load_state
-    from agents_cli.remote.directory import build_client
+    from agents_cli.remote.connect import build_client
     from agents_cli.testing.model import RunReport
     from agents_cli.testing.prepare import ApiTestClient, build_targets
     from agents_cli.testing.prerequisites import sync_prerequisites
@@ -75,7 +76,7 @@ def run(
     started = time.monotonic()
 
     async def execute() -> list[Any]:
-        async with build_client(project, environment, base_url=base_url, concurrency=concurrency) as api:
+        async with build_client(project.root, environment, base_url=base_url, concurrency=concurrency) as api:
             await sync_prerequisites(
                 api, project, desired, selection, against=against, sync_agents=sync_agents, out=out
             )
@@ -91,11 +92,7 @@ def run(
     state = load_state(project.root, environment.name)
     name_remote_ids(
         results,
-        {
-            remote_id: name
-            for kind in ("tool", "test", "agent")
-            for name, remote_id in state.ids(kind).items()
-        },
+        {remote_id: name for kind in REGISTRY.names for name, remote_id in state.ids(kind).items()},
     )
     report = RunReport(
         environment=environment.name,

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from agents_cli.context import AppContext
 from agents_cli.errors import AgentsError
-from agents_cli.project.manifest import KIND_FOLDERS, MANIFEST_NAME, find_root
+from agents_cli.kinds import REGISTRY
+from agents_cli.project.manifest import MANIFEST_NAME, find_root
+from agents_cli.testing.scenarios import MANIFEST_SECTION as SCENARIOS
 
 Snapshot = dict[Path, tuple[int, int]]
 CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
@@ -32,7 +34,7 @@ def manifest_files(root: Path) -> list[Path]:
     except (OSError, ValueError):
         return []
     found: list[Path] = []
-    sections = [manifest.get(name) for name in (*KIND_FOLDERS.values(), "scenarios")]
+    sections = [manifest.get(name) for name in (*REGISTRY.sections, SCENARIOS)]
     for section in sections if isinstance(manifest, dict) else []:
         for entry in section.values() if isinstance(section, dict) else []:
             if not isinstance(entry, dict):
@@ -47,8 +49,8 @@ def scan(root: Path) -> Snapshot:
     """mtime and size of every file whose change matters: manifest, configs, overlays, scenarios, ``.env``."""
     found: Snapshot = {}
     candidates = [root / MANIFEST_NAME, root / ".env", *manifest_files(root)]
-    for folder in KIND_FOLDERS.values():
-        base = root / folder
+    for kind in REGISTRY:
+        base = root / kind.folder
         if base.is_dir():
             candidates.extend(p for p in base.rglob("*") if p.suffix.lower() in CONFIG_SUFFIXES)
     for path in candidates:

@@ -12,6 +12,7 @@ from typing import Any
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError
+from agents_cli.kinds import AGENT
 from agents_cli.project.manifest import RESIDENCY_BASE_URLS, Environment, unknown_names
 
 EMBED_SCRIPT = (
@@ -46,9 +47,9 @@ def run(app: AppContext, *, name: str, env: str | None, as_json: bool) -> int:
 
     project = _everyday.load(app)
     environment = project.environment(env)
-    if project.get("agent", name) is None:
-        raise unknown_names("agent", [name], list(project.resources["agent"]))
-    entry = load_state(project.root, environment.name).get("agent", name)
+    if project.get(AGENT.name, name) is None:
+        raise unknown_names(AGENT.name, [name], list(project.resources[AGENT.name]))
+    entry = load_state(project.root, environment.name).get(AGENT.name, name)
     if entry is None:
         raise ConfigError(
             f"agent {name!r} has no remote id in environment {environment.name!r} yet",

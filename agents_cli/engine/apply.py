@@ -19,11 +19,11 @@ from agents_cli.engine.drift import field_hashes, keep_remote, merge_kept, merge
 from agents_cli.engine.normalise import normalise_remote, send_body
 from agents_cli.engine.planner import FieldChange, Plan, ResourcePlan, diff
 from agents_cli.errors import AgentsError
+from agents_cli.kinds import REGISTRY
 from agents_cli.project.state import ResourceState, State, fingerprint, write_state_text
 from agents_cli.remote.client import ApiClient
-from agents_cli.remote.directory import CREATE_PATHS, Directory, item_path, remote_id_of
+from agents_cli.remote.directory import Directory
 
-DELETE_ORDER = ("agent", "test", "tool")
 KEPT_HINT = "rerun with --force to overwrite them, or run 'agents pull' to take the remote values"
 UNAPPLIED_HINT = (
     "delete them in the ElevenLabs dashboard (the next sync records that), put them back in the config, "
@@ -177,7 +177,7 @@ class SyncEngine:
     def _ids(self) -> dict[str, dict[str, str]]:
         """Ids references resolve to: state, over those the plan found (adopted resources are recorded
         concurrently; --only's referenced resources are not written at all)."""
-        ids = {kind: dict(self._found_ids.get(kind, {})) for kind in ("tool", "test", "agent")}
+        ids = {kind: dict(self._found_ids.get(kind, {})) for kind in REGISTRY.names}
         for kind in ids:
             ids[kind].update(self.state.ids(kind))
         return ids
@@ -218,8 +218,10 @@ class SyncEngine:
                 self._id_known[(item.kind, item.name)] = asyncio.Event()
         cyclic = self._cyclic(applies)
         await asyncio.gather(*(self._apply_guarded(item, cyclic) for item in applies), self.finish_started())
-        for kind in DELETE_ORDER:
-            deletes = [item for item in plan.resources if item.action == "delete" and item.kind == kind]
+        for resource_kind in REGISTRY.reversed():
+            deletes = [
+                item for item in plan.resources if item.action == "delete" and item.kind == resource_kind.name
+            ]
             await asyncio.gather(*(self._delete_guarded(item) for item in deletes))
         return self.result
 
@@ -253,7 +255,7 @@ class SyncEngine:
             if key in cyclic:
                 # Agents that reference each other (mutual transfers), none existing yet: create each as a
                 # tagged placeholder to get ids, then update all of them with their full configs.
-                if item.kind != "agent":
+                if not REGISTRY[item.kind].placeholder_in_cycles:
                     raise AgentsError(
                         f"{item.kind} {item.name!r} is in a reference cycle of resources not created yet",
                         hint="create one side without the reference first, then add it back and sync again",
@@ -322,7 +324,7 @@ class SyncEngine:
             if blocked:
                 await self._record_untouched(item, remote_id, desired_fp)
             return self._outcome(item, "not-applied" if blocked else "kept", remote_id, kept_paths, blocked)
-        if item.kind == "agent" and not placeholder:
+        if REGISTRY[item.kind].update_merges and not placeholder:
             body = agent_patch(item, body, changes)
         remote_body = await self._write(item.kind, remote_id, body)
         self._record_applied(item, remote_id, desired_fp, remote_body, kept_paths)
@@ -387,9 +389,11 @@ class SyncEngine:
 
     async def _write(self, kind: str, remote_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """Update (agents/tools PATCH, tests PUT: a full replace); the normalised result."""
-        path = item_path(kind, remote_id)
-        response = await (self.api.put(path, body) if kind == "test" else self.api.patch(path, body))
-        if not isinstance(response, dict) or remote_id_of(kind, response) is None:
+        routes = REGISTRY[kind].routes
+        path = routes.item(remote_id)
+        method = self.api.put if routes.update_method == "PUT" else self.api.patch
+        response = await method(path, body)
+        if not isinstance(response, dict) or REGISTRY[kind].remote_id(response) is None:
             response = await self.directory.get(kind, remote_id)
         return normalise_remote(kind, response or {})
 
@@ -406,7 +410,7 @@ class SyncEngine:
         if created.action == "adopted":
             created.action = "created"  # a POST that had gone through: still the new agent
         try:
-            await self.api.delete(item_path(item.kind, old_id))
+            await self.api.delete(REGISTRY[item.kind].routes.item(old_id))
         except AgentsError as exc:
             return Outcome(
                 item.kind,
@@ -437,15 +441,19 @@ class SyncEngine:
         async def find_existing() -> dict[str, Any] | None:
             return await self.directory.find(kind, name, api_name, fresh=True, exclude=others)
 
-        response, adopted = await self.api.create(CREATE_PATHS[kind], body, find_existing=find_existing)
-        remote_id = remote_id_of(kind, response)
+        resource_kind = REGISTRY[kind]
+        response, adopted = await self.api.create(
+            resource_kind.routes.create, body, find_existing=find_existing
+        )
+        remote_id = resource_kind.remote_id(response)
         if remote_id is None:
             raise AgentsError(f"create {kind} {name!r}: the response carries no id")
         # Record the id at once: a crash from here on must find it in state, not create it again.
         self.state.set(kind, name, ResourceState(remote_id))
         await self._save()
         self._id_known[(kind, name)].set()
-        document = response if adopted or kind == "tool" else await self.directory.get(kind, remote_id)
+        whole = adopted or resource_kind.create_returns_resource
+        document = response if whole else await self.directory.get(kind, remote_id)
         remote_body = normalise_remote(kind, document or {})
         if adopted and remote_body != desired_body:
             remote_body = await self._write(kind, remote_id, body)
@@ -465,8 +473,10 @@ class SyncEngine:
         async def find_existing() -> dict[str, Any] | None:
             return await self.directory.find(kind, name, None, fresh=True, exclude=others)
 
-        response, _adopted = await self.api.create(CREATE_PATHS[kind], body, find_existing=find_existing)
-        remote_id = remote_id_of(kind, response)
+        response, _adopted = await self.api.create(
+            REGISTRY[kind].routes.create, body, find_existing=find_existing
+        )
+        remote_id = REGISTRY[kind].remote_id(response)
         if remote_id is None:
             raise AgentsError(f"create {kind} {name!r}: the response carries no id")
         self.state.set(kind, name, ResourceState(remote_id))
@@ -478,7 +488,7 @@ class SyncEngine:
         try:
             if item.remote_id is None:  # pragma: no cover - orphans always have ids
                 raise AgentsError(f"{item.kind} {item.name!r} has no remote id")
-            await self.api.delete(item_path(item.kind, item.remote_id))
+            await self.api.delete(REGISTRY[item.kind].routes.item(item.remote_id))
             self.state.remove(item.kind, item.name)
             await self._save()
             self._record(Outcome(item.kind, item.name, "deleted", item.remote_id))

@@ -21,8 +21,9 @@ from agents_cli.engine.normalise import (
     request_shape,
 )
 from agents_cli.errors import ConfigError, UsageError
+from agents_cli.kinds import REGISTRY
 from agents_cli.project.configs import load_resource
-from agents_cli.project.manifest import RESOURCE_KINDS, Project, unknown_names
+from agents_cli.project.manifest import Project, unknown_names
 
 Key = tuple[str, str]  # (kind, local name)
 
@@ -40,7 +41,7 @@ class DesiredSet:
     _dependencies: dict[Key, set[Key]] = field(default_factory=dict, repr=False)
 
     def keys(self) -> list[Key]:
-        return sorted(self.configs, key=lambda key: (RESOURCE_KINDS.index(key[0]), key[1]))
+        return sorted(self.configs, key=REGISTRY.order_key)
 
     def normalise(self, key: Key, ids: Ids) -> Desired:
         """Memoised on the ids its references resolve to: plan and sync normalise each resource once
@@ -81,7 +82,7 @@ def environ_with_dotenv(root: Path) -> dict[str, str]:
 
 def load_desired(project: Project, env: str, only: list[str] | None = None) -> DesiredSet:
     """Load every declared resource (or those named in ``only``) merged for ``env``."""
-    declared: dict[str, set[str]] = {kind: set(project.resources[kind]) for kind in RESOURCE_KINDS}
+    declared = project.declared()
     all_names = {name for names in declared.values() for name in names}
     unknown = sorted(set(only or []) - all_names)
     if unknown:
@@ -118,11 +119,11 @@ def load_desired(project: Project, env: str, only: list[str] | None = None) -> D
 
 
 def _check_unique_remote_names(desired: DesiredSet) -> None:
-    """Tools and tests are adopted by their API name, so two local resources must not share one."""
+    """Kinds found again by their API name (tools, tests) must not have two local resources sharing one."""
     seen: dict[tuple[str, str], str] = {}
     for key in desired.keys():  # noqa: SIM118 - DesiredSet.keys() is ordered, not a dict view
         kind, name = key
-        if kind == "agent":
+        if REGISTRY[kind].found_by != "name":
             continue
         api_name = desired.remote_name(key)
         if api_name is None:

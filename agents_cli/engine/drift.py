@@ -25,6 +25,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from agents_cli.kinds import REGISTRY
+
 HASH_DIGITS = 16
 _ABSENT = "-"  # the "hash" of a leaf that does not exist
 Path = tuple[str | int, ...]
@@ -65,27 +67,12 @@ def _hash(salt: str, path: str, canonical_value: str) -> str:
     return digest[:HASH_DIGITS]
 
 
-def _discriminator(kind: str, body: Mapping[str, Any]) -> str:
-    if kind == "tool":
-        config = body.get("tool_config")
-        return str(config.get("type")) if isinstance(config, dict) else ""
-    if kind == "test":
-        return str(body.get("type", "llm"))
-    return ""
-
-
 @functools.lru_cache(maxsize=32)
 def _default_leaves(kind: str, discriminator: str) -> dict[str, Any]:
     """Leaf path → schema default, for the smallest body of this kind and type."""
     from agents_cli.engine.normalise import normalise_remote
 
-    minimal: dict[str, Any]
-    if kind == "agent":
-        minimal = {"conversation_config": {}}
-    elif kind == "tool":
-        minimal = {"tool_config": {"type": discriminator}}
-    else:
-        minimal = {"type": discriminator}
+    minimal = REGISTRY[kind].minimal_body(discriminator)
     return leaves(copy.deepcopy(normalise_remote(kind, minimal)))
 
 
@@ -102,7 +89,7 @@ _NO_DEFAULT: Any = object()
 
 def field_hashes(kind: str, body: Mapping[str, Any], salt: str) -> dict[str, str]:
     """The state map for a normalised remote body: hashes of the leaves that differ from the defaults."""
-    defaults = _default_leaves(kind, _discriminator(kind, body))
+    defaults = _default_leaves(kind, REGISTRY[kind].discriminator(body))
     hashes: dict[str, str] = {}
     current = leaves(dict(body))
     for path, value in current.items():

@@ -14,67 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents_cli.errors import ConfigError
+from agents_cli.kinds import REGISTRY, ResourceKind
 from agents_cli.project.loader import format_key_path
 from agents_cli.project.references import REFERENCE_PATTERN, substitute_placeholders
 
-# Tags that mark an agent as managed by this CLI in one environment (for adoption after a crash).
-MANAGED_TAG_PREFIX = "agents-cli:"
 KNOWN_AFTER_APPLY = "(known after apply)"
 SENSITIVE = "(sensitive)"
-
-AGENT_MODEL = "Body_Create_Agent_v1_convai_agents_create_post"
-TOOL_MODEL = "ToolRequestModel"
-TEST_MODELS = {
-    "llm": "CreateResponseUnitTestRequest",
-    "tool": "CreateToolCallUnitTestRequest",
-    "simulation": "CreateSimulationTestRequest",
-}
 REFERENCE = REFERENCE_PATTERN
-
-# Server-owned fields (notes/api.md); most are also dropped by the Input model, listed so intent is explicit.
-SERVER_OWNED: dict[str, tuple[tuple[str, ...], ...]] = {
-    "agent": (
-        ("agent_id",),
-        ("metadata",),
-        ("access_info",),
-        ("phone_numbers",),
-        ("whatsapp_accounts",),
-        ("version_id",),
-        ("branch_id",),
-        ("main_branch_id",),
-        ("procedures",),
-        ("default_hold_audio_url",),
-        ("platform_settings", "safety"),
-        ("conversation_config", "agent", "prompt", "tools"),
-    ),
-    "tool": (("id",), ("access_info",), ("usage_stats",)),
-    "test": (("id",),),
-}
 
 ApplyModel = Callable[[str, object], tuple[object, list[dict[str, Any]]]]
 Ids = Mapping[str, Mapping[str, str]]  # kind → local name → remote id
-
-
-def env_tag(env: str) -> str:
-    return f"{MANAGED_TAG_PREFIX}env={env}"
-
-
-def name_tag(name: str) -> str:
-    return f"{MANAGED_TAG_PREFIX}name={name}"
-
-
-def managed_tags(env: str, name: str) -> list[str]:
-    """The hidden tags an agent of local name ``name`` carries in ``env``."""
-    return [env_tag(env), name_tag(name)]
-
-
-def remote_managed_tags(document: Mapping[str, Any]) -> list[str]:
-    """Our hidden tags as a remote agent has them (normalisation hides them from the comparison)."""
-    return sorted(
-        tag
-        for tag in document.get("tags") or []
-        if isinstance(tag, str) and tag.startswith(MANAGED_TAG_PREFIX)
-    )
 
 
 def _default_apply(schema_name: str, value: object) -> tuple[object, list[dict[str, Any]]]:
@@ -102,58 +51,28 @@ class Desired:
 
 
 def request_shape(kind: str, config: Mapping[str, Any]) -> dict[str, Any]:
-    """The local file as a create body: tool files may hold just the ``tool_config``."""
-    # Shallow: every caller either only reads it or rebuilds it (``_walk_resolve`` copies as it goes).
-    body = dict(config)
-    if kind == "tool" and "tool_config" not in body:
-        return {"tool_config": body}
-    return body
-
-
-def model_for(kind: str, body: Mapping[str, Any]) -> str:
-    if kind == "agent":
-        return AGENT_MODEL
-    if kind == "tool":
-        return TOOL_MODEL
-    test_type = body.get("type", "llm")
-    return TEST_MODELS.get(str(test_type), TEST_MODELS["llm"])
+    """The local file as a create body (a tool file may hold just the ``tool_config``)."""
+    return REGISTRY[kind].request_shape(config)
 
 
 def remote_name(kind: str, body: Mapping[str, Any]) -> str | None:
-    """The name the API knows a resource by (used to adopt tools and tests)."""
-    if kind == "tool":
-        config = body.get("tool_config")
-        name = config.get("name") if isinstance(config, dict) else None
-    else:
-        name = body.get("name")
-    return name if isinstance(name, str) else None
+    """The name the API knows a resource by (used to adopt resources found by name)."""
+    return REGISTRY[kind].api_name(body)
 
 
-# Nullable sections the server always fills with the model's defaults when they are omitted or null.
-SERVER_FILLED_SECTIONS: dict[str, tuple[str, ...]] = {"agent": ("platform_settings",), "tool": (), "test": ()}
-
-
-def _fill_sections(kind: str, body: dict[str, Any]) -> None:
-    for section in SERVER_FILLED_SECTIONS[kind]:
+def _fill_sections(kind: ResourceKind, body: dict[str, Any]) -> None:
+    for section in kind.server_filled:
         if body.get(section) is None:
             body[section] = {}
 
 
-def _strip(kind: str, body: dict[str, Any]) -> None:
-    for path in SERVER_OWNED[kind]:
+def _strip(kind: ResourceKind, body: dict[str, Any]) -> None:
+    for path in kind.server_owned:
         node: Any = body
         for key in path[:-1]:
             node = node.get(key) if isinstance(node, dict) else None
         if isinstance(node, dict):
             node.pop(path[-1], None)
-
-
-def _canonical(kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Equivalent spellings made equal: no tags and an empty tag list are the same thing."""
-    if kind == "agent":
-        tags = [tag for tag in body.get("tags") or [] if not str(tag).startswith(MANAGED_TAG_PREFIX)]
-        body["tags"] = tags
-    return body
 
 
 def _walk_resolve(
@@ -224,10 +143,8 @@ def normalise_desired(
             hint=f"add it with 'agents add {ref_kind} {ref_name}' or fix the reference",
         )
 
-    body = request_shape(kind, config)
-    if kind == "agent" and not body.get("name"):
-        # Without a name the server invents one, which would show as a change on every plan.
-        body["name"] = name
+    resource_kind = REGISTRY[kind]
+    body = resource_kind.complete(name, resource_kind.request_shape(config))
     try:
         resolved = _walk_resolve(body, (), resolve_ref, environ, desired.sensitive)
     except ConfigError as exc:
@@ -237,17 +154,17 @@ def normalise_desired(
         # A missing ${VAR} names only the key path: say whose config it is (a project has many).
         raise ConfigError(f"{owner}: {exc.message}", hint=exc.hint) from exc
     _flatten(resolved, (), desired.user_keys)
-    _strip(kind, resolved)
-    _fill_sections(kind, resolved)
-    coerced, errors = apply(model_for(kind, resolved), resolved)
+    _strip(resource_kind, resolved)
+    _fill_sections(resource_kind, resolved)
+    coerced, errors = apply(resource_kind.model_for(resolved), resolved)
     desired.warnings = [
         f"{path_text(tuple(err.get('loc', [])[1:]))}: {err.get('msg', '')}"
         for err in errors
         if isinstance(err, dict)
     ]
     result = coerced if isinstance(coerced, dict) else {}
-    _strip(kind, result)
-    desired.body = _canonical(kind, result)
+    _strip(resource_kind, result)
+    desired.body = resource_kind.canonical(result)
     return desired
 
 
@@ -255,25 +172,22 @@ def normalise_remote(
     kind: str, remote: Mapping[str, Any], *, apply: ApplyModel = _default_apply
 ) -> dict[str, Any]:
     """A GET (or write) response, in the same shape as ``normalise_desired``'s body."""
+    resource_kind = REGISTRY[kind]
     # Shallow is enough: only top-level keys change here, and ``apply`` builds a new document.
     body = dict(remote)
-    for path in SERVER_OWNED[kind]:
+    for path in resource_kind.server_owned:
         if len(path) == 1:
             body.pop(path[0], None)
-    _fill_sections(kind, body)
-    coerced, _errors = apply(model_for(kind, body), body)
+    _fill_sections(resource_kind, body)
+    coerced, _errors = apply(resource_kind.model_for(body), body)
     result = coerced if isinstance(coerced, dict) else {}
-    _strip(kind, result)
-    return _canonical(kind, result)
+    _strip(resource_kind, result)
+    return resource_kind.canonical(result)
 
 
 def send_body(kind: str, name: str, env: str, body: Mapping[str, Any]) -> dict[str, Any]:
-    """The request body for create/update: the normalised body plus our environment tags on agents."""
-    out = dict(body)  # only the top-level tags change
-    if kind == "agent":
-        user_tags = [tag for tag in out.get("tags") or [] if not str(tag).startswith(MANAGED_TAG_PREFIX)]
-        out["tags"] = [*user_tags, *managed_tags(env, name)]
-    return out
+    """The request body for create/update: the normalised body plus what the kind adds (our tags)."""
+    return REGISTRY[kind].send_body(name, env, body)
 
 
 def references_in(config: Any) -> set[tuple[str, str]]:

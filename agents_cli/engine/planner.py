@@ -26,11 +26,11 @@ from agents_cli.engine.drift import (
     related,
     salt_for,
 )
-from agents_cli.engine.normalise import SENSITIVE, Desired, managed_tags
+from agents_cli.engine.normalise import SENSITIVE, Desired
+from agents_cli.kinds import REGISTRY
 from agents_cli.project.state import ResourceState, State, fingerprint
 
 Action = Literal["create", "update", "no-op", "drift", "delete", "replace"]
-KIND_ORDER = ("tool", "test", "agent")
 _MISSING: Any = object()
 TAGS_REFRESHED = "agents-cli tags refreshed"
 
@@ -271,9 +271,9 @@ def _drift_split(
 
 
 def _mark_unmergeable(kind: str, changes: list[FieldChange]) -> list[FieldChange]:
-    """Agents are updated by a deep-merge PATCH, which cannot delete a map's key (tools and tests are sent
-    whole and replace, so every difference of theirs can be written)."""
-    if kind != "agent":
+    """A kind updated by a deep-merge PATCH (agents) cannot delete a map's key; kinds sent whole replace, so
+    every difference of theirs can be written."""
+    if not REGISTRY[kind].update_merges:
         return changes
     return [
         dataclasses.replace(change, cannot_apply=MAP_KEY_REMOVAL)
@@ -286,12 +286,12 @@ def _mark_unmergeable(kind: str, changes: list[FieldChange]) -> list[FieldChange
 def _tag_refresh(item: Desired, remote: RemoteResource, environment: str) -> FieldChange | None:
     """Our hidden tags name the environment and the local name (adoption after lost state looks for them);
     after ``agents rename`` the name tag is stale, and the next write refreshes it. Normalisation hides
-    them from the diff, so the refresh is a change of its own. Only agents tagged for this environment:
+    them from the diff, so the refresh is a change of its own. Only resources tagged for this environment:
     an untagged one (made in the dashboard, then pulled) must plan clean after pull, and one tagged for
     another environment sharing the workspace is that environment's to tag (any real write adds ours)."""
-    if item.kind != "agent" or remote.managed_tags is None:
+    expected = REGISTRY[item.kind].expected_tags(environment, item.name)
+    if remote.managed_tags is None or not expected:
         return None
-    expected = managed_tags(environment, item.name)
     if expected[0] not in remote.managed_tags or sorted(remote.managed_tags) == sorted(expected):
         return None
     return FieldChange("tags", remote.managed_tags, expected, key=("tags",), note=TAGS_REFRESHED)
@@ -369,12 +369,10 @@ def plan(
     """The plan for one environment: ``remote`` maps (kind, local name) to what was found remotely;
     ``orphans`` are remote resources of this environment that no local config declares any more."""
     result = Plan(environment=state.environment)
-    items = sorted(desired, key=lambda d: (KIND_ORDER.index(d.kind), d.name))
+    items = sorted(desired, key=lambda d: REGISTRY.order_key((d.kind, d.name)))
     for item in items:
         result.resources.append(plan_resource(item, remote.get((item.kind, item.name)), state))
     if prune and orphans:
-        for (kind, name), found in sorted(
-            orphans.items(), key=lambda kv: (KIND_ORDER.index(kv[0][0]), kv[0][1])
-        ):
+        for (kind, name), found in sorted(orphans.items(), key=lambda kv: REGISTRY.order_key(kv[0])):
             result.resources.append(ResourcePlan(kind, name, "delete", remote_id=found.id))
     return result

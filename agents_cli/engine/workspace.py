@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.engine.desired import DesiredSet, Key, load_desired
-from agents_cli.engine.normalise import Ids, normalise_remote, remote_managed_tags
+from agents_cli.engine.normalise import Ids, normalise_remote
 from agents_cli.engine.planner import (
-    KIND_ORDER,
     Plan,
     RemoteResource,
     ResourcePlan,
@@ -21,6 +20,7 @@ from agents_cli.engine.planner import (
     plan_resource,
 )
 from agents_cli.errors import ConfigError, UsageError
+from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.manifest import Environment, Project, load_project
 from agents_cli.project.state import State, load_other_states, load_state
 from agents_cli.remote.client import ApiClient
@@ -43,7 +43,7 @@ class Session:
         """Resources recorded in state that agents.json no longer declares (deleted only with --prune)."""
         return [
             (kind, name)
-            for kind in ("tool", "test", "agent")
+            for kind in REGISTRY.names
             for name in sorted(self.state.ids(kind))
             if name not in self.desired.declared.get(kind, set())
         ]
@@ -90,16 +90,18 @@ def new_directory(api: ApiClient, session: Session) -> Directory:
 
 
 def _state_ids(session: Session) -> dict[str, dict[str, str]]:
-    return {kind: dict(session.state.ids(kind)) for kind in KIND_ORDER}
+    return {kind: dict(session.state.ids(kind)) for kind in REGISTRY.names}
 
 
 def remote_resource(
     kind: str, remote_id: str, document: dict[str, Any], *, adopted: bool = False
 ) -> RemoteResource:
     """A remote document as the planner compares it: normalised, plus an agent's hidden tags."""
-    tags = remote_managed_tags(document) if kind == "agent" else None
     return RemoteResource(
-        id=remote_id, body=normalise_remote(kind, document), adopted=adopted, managed_tags=tags
+        id=remote_id,
+        body=normalise_remote(kind, document),
+        adopted=adopted,
+        managed_tags=REGISTRY[kind].managed_tags(document),
     )
 
 
@@ -205,7 +207,7 @@ async def compute_plan(
     if planned:
         applies = [item for item in result.resources if item.action != "delete"]
         applies += [item for item, _remote in planned.values()]
-        applies.sort(key=lambda item: (KIND_ORDER.index(item.kind), item.name))
+        applies.sort(key=lambda item: REGISTRY.order_key((item.kind, item.name)))
         result.resources = applies + [item for item in result.resources if item.action == "delete"]
     # Not about resources --only left out (a referenced one that exists is only read).
     shown = {(item.kind, item.name) for item in result.resources}
@@ -241,7 +243,7 @@ def _keep_included_creates(desired: DesiredSet, the_plan: Plan, snapshot: Snapsh
 def check_replacements(session: Session, names: list[str]) -> None:
     """``--replace NAME``: declared agents that nothing else references (a replace gives a new id, which a
     reference resolved earlier in the same run would miss). Checked before anything is read or written."""
-    agents = session.desired.declared.get("agent", set())
+    agents = session.desired.declared.get(AGENT.name, set())
     selected: list[Key] = session.desired.targets()
     for name in names:
         if name not in agents:
@@ -250,12 +252,12 @@ def check_replacements(session: Session, names: list[str]) -> None:
                 f"--replace {name}: no agent of that name in agents.json (agents: {known})",
                 hint="--replace takes an agent's local name; tools and tests are always written whole",
             )
-        if ("agent", name) not in selected:
+        if AGENT.key(name) not in selected:
             raise UsageError(f"--replace {name}: the agent is not selected", hint=f"add --only {name}")
         users = [
             f"{kind} {other}"
             for kind, other in selected
-            if ("agent", name) in session.desired.dependencies((kind, other))
+            if AGENT.key(name) in session.desired.dependencies((kind, other))
         ]
         if users:
             raise ConfigError(
@@ -269,7 +271,7 @@ def apply_replacements(the_plan: Plan, names: list[str], *, force: bool) -> None
     """Turn the named agents' plans into replaces; drifted fields would be lost, so they need --force."""
     wanted = set(names)
     for item in the_plan.resources:
-        if item.kind != "agent" or item.name not in wanted:
+        if item.kind != AGENT.name or item.name not in wanted:
             continue
         if item.drifted and not force:
             raise UsageError(

@@ -11,15 +11,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from agents_cli.errors import AgentsError, ConfigError, ProjectNotFound, UnknownEnvironment
+from agents_cli.kinds import REGISTRY
 from agents_cli.project.loader import Document, dump_json, load_file, write_atomic
 
 MANIFEST_NAME = "agents.json"
-ResourceKind = Literal["agent", "tool", "test"]
-RESOURCE_KINDS: tuple[ResourceKind, ...] = ("tool", "test", "agent")  # dependency order
-MANIFEST_SECTIONS: dict[ResourceKind, str] = {"agent": "agents", "tool": "tools", "test": "tests"}
 DEFAULT_API_KEY_ENV = "ELEVENLABS_API_KEY"
 RESIDENCY_BASE_URLS: dict[str, str] = {
     "global": "https://api.elevenlabs.io",
@@ -30,7 +28,6 @@ RESIDENCY_BASE_URLS: dict[str, str] = {
 }
 LOCAL_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MANIFEST_SCHEMA_HINT = ".agents/schemas/manifest.schema.json"
-KIND_FOLDERS: dict[ResourceKind, str] = {"agent": "agents", "tool": "tools", "test": "tests"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ class Environment:
 
 @dataclass(frozen=True)
 class Resource:
-    kind: ResourceKind
+    kind: str  # a name in agents_cli.kinds.REGISTRY
     name: str
     config: Path  # relative to the project root, as written in the manifest
     overlays: dict[str, Path] = field(default_factory=dict)
@@ -68,7 +65,7 @@ class Project:
     root: Path
     manifest: dict[str, Any]
     environments: dict[str, Environment]
-    resources: dict[ResourceKind, dict[str, Resource]]
+    resources: dict[str, dict[str, Resource]]  # kind name → local name → resource
     default_environment: str | None = None
     manifest_document: Document | None = None  # positions of every manifest key, when loaded from a file
 
@@ -90,12 +87,31 @@ class Project:
             raise UnknownEnvironment(chosen, sorted(self.environments))
         return self.environments[chosen]
 
-    def all(self, kind: ResourceKind | None = None) -> list[Resource]:
-        kinds = RESOURCE_KINDS if kind is None else (kind,)
+    def all(self, kind: str | None = None) -> list[Resource]:
+        """Every declared resource (of ``kind``), in dependency order."""
+        kinds = REGISTRY.names if kind is None else (kind,)
         return [res for k in kinds for res in self.resources[k].values()]
 
-    def get(self, kind: ResourceKind, name: str) -> Resource | None:
+    def get(self, kind: str, name: str) -> Resource | None:
         return self.resources[kind].get(name)
+
+    def find(self, name: str, kind: str | None = None) -> Resource:
+        """The resource a command's NAME argument means (``kind`` narrows it; several kinds may share a
+        name, which then needs ``--kind``)."""
+        from agents_cli.errors import UsageError
+
+        matches = [res for res in self.all(kind) if res.name == name]
+        if not matches:
+            known = [res.name for res in self.all(kind)]
+            raise unknown_names(kind or "resource", [name], known)
+        if len(matches) > 1:
+            kinds = ", ".join(res.kind for res in matches)
+            raise UsageError(f"{name!r} names several resources ({kinds})", hint="pass --kind")
+        return matches[0]
+
+    def declared(self) -> dict[str, set[str]]:
+        """Kind name → the local names agents.json declares."""
+        return {kind: set(names) for kind, names in self.resources.items()}
 
     def path(self, relative: Path) -> Path:
         return self.root / relative
@@ -120,12 +136,12 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
         )
         for name, spec in (data.get("environments") or {}).items()
     }
-    resources: dict[ResourceKind, dict[str, Resource]] = {}
-    for kind, section in MANIFEST_SECTIONS.items():
-        entries = data.get(section) or {}
-        resources[kind] = {
+    resources: dict[str, dict[str, Resource]] = {}
+    for kind in REGISTRY:
+        entries = data.get(kind.section) or {}
+        resources[kind.name] = {
             name: Resource(
-                kind=kind,
+                kind=kind.name,
                 name=name,
                 config=Path(entry["config"]),
                 overlays={env: Path(p) for env, p in (entry.get("overlays") or {}).items()},
@@ -189,11 +205,11 @@ def slugify(name: str) -> str:
     return slug
 
 
-def config_path_for(kind: ResourceKind, slug: str, file_format: str, environment: str | None = None) -> Path:
+def config_path_for(kind: str, slug: str, file_format: str, environment: str | None = None) -> Path:
     """Where ``agents add`` puts a config: ``agents/<slug>.yaml``, overlays ``agents/<slug>.<env>.yaml``."""
     suffix = "json" if file_format == "json" else "yaml"
     stem = slug if environment is None else f"{slug}.{environment}"
-    return Path(KIND_FOLDERS[kind]) / f"{stem}.{suffix}"
+    return Path(REGISTRY[kind].folder) / f"{stem}.{suffix}"
 
 
 def scaffold_manifest() -> dict[str, Any]:
@@ -207,19 +223,17 @@ def scaffold_manifest() -> dict[str, Any]:
             "dev": {"api_key_env": "ELEVENLABS_API_KEY_DEV", "residency": "global"},
             "prod": {"api_key_env": "ELEVENLABS_API_KEY_PROD", "residency": "global"},
         },
-        "agents": {},
-        "tools": {},
-        "tests": {},
+        **{kind.section: {} for kind in REGISTRY.listed()},
     }
 
 
 def register_resource(
-    root: Path, kind: ResourceKind, name: str, config: Path, overlays: dict[str, Path] | None = None
+    root: Path, kind: str, name: str, config: Path, overlays: dict[str, Path] | None = None
 ) -> None:
     """Add ``name`` to its manifest section (appended: existing key order is kept) with an atomic write."""
     path = root / MANIFEST_NAME
     data = load_manifest_document(root).data
-    section_name = MANIFEST_SECTIONS[kind]
+    section_name = REGISTRY[kind].section
     section = data.get(section_name)
     if section is None:
         section = data[section_name] = {}
@@ -262,11 +276,11 @@ def unknown_names(
     return error(f"{prefix}no {what} named {quoted} {where}{suggestion}", hint=hint)
 
 
-def register_overlay(root: Path, kind: ResourceKind, name: str, env: str, overlay: Path) -> None:
+def register_overlay(root: Path, kind: str, name: str, env: str, overlay: Path) -> None:
     """Add ``env: overlay`` to a registered resource's ``overlays`` (atomic write; key order kept)."""
     path = root / MANIFEST_NAME
     data = load_manifest_document(root).data
-    entry = (data.get(MANIFEST_SECTIONS[kind]) or {}).get(name)
+    entry = (data.get(REGISTRY[kind].section) or {}).get(name)
     if not isinstance(entry, dict):
         raise ConfigError(f"{kind} {name!r} is not registered in {MANIFEST_NAME}", hint="run 'agents add'")
     overlays = entry.setdefault("overlays", {})
@@ -276,9 +290,9 @@ def register_overlay(root: Path, kind: ResourceKind, name: str, env: str, overla
     write_atomic(path, dump_json(data))
 
 
-EDITOR_SCHEMA_KINDS = ("manifest", "agent", "tool", "test", "scenario")
 # Overlays are partial configs: their editor schema is the kind's schema with nothing required.
-OVERLAY_SCHEMA_KINDS = ("agent", "tool", "test", "scenario")
+OVERLAY_SCHEMA_KINDS = (*(kind.schema for kind in REGISTRY), "scenario")
+EDITOR_SCHEMA_KINDS = ("manifest", *OVERLAY_SCHEMA_KINDS)
 
 
 def editor_schema_path(root: Path, kind: str, *, overlay: bool = False) -> Path:

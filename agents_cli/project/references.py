@@ -13,26 +13,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from agents_cli.errors import ConfigError
+from agents_cli.kinds import REGISTRY, Slot
 from agents_cli.project.loader import format_key_path
 
-ReferenceKind = Literal["agent", "tool", "test"]
+ReferenceKind = str  # a kind name of the registry
 KeyPath = tuple[str | int, ...]
 
-REFERENCE_PATTERN = re.compile(r"^@(?P<kind>tool|test|agent):(?P<name>[a-z0-9][a-z0-9._-]{0,63})$")
+_KINDS = "|".join(re.escape(name) for name in REGISTRY.names)
+REFERENCE_PATTERN = re.compile(rf"^@(?P<kind>{_KINDS}):(?P<name>[a-z0-9][a-z0-9._-]{{0,63}})$")
 # Anything that starts like a reference but is not a valid one (``@tool:Bad Name``, ``@tool:``) — almost
 # certainly a typo, so validation reports it instead of sending it to the API as a literal id.
-REFERENCE_LIKE_PATTERN = re.compile(r"^@(?:tool|test|agent):")
+REFERENCE_LIKE_PATTERN = re.compile(rf"^@(?:{_KINDS}):")
 PLACEHOLDER_PATTERN = re.compile(r"\$\$\{|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}")
 
 # Where each kind of reference belongs: (path suffix with ``int`` standing for any list index) → kind.
-REFERENCE_SLOTS: tuple[tuple[tuple[str | type[int], ...], ReferenceKind], ...] = (
-    (("tool_ids", int), "tool"),
-    (("attached_tests", int, "test_id"), "test"),
-    (("referenced_tool", "id"), "tool"),
-    (("agent_id",), "agent"),
+REFERENCE_SLOTS: tuple[tuple[Slot, ReferenceKind], ...] = tuple(
+    (slot, kind.name) for kind in REGISTRY for slot in kind.reference_slots
 )
 
 
@@ -64,8 +63,7 @@ def parse_reference(value: str) -> tuple[ReferenceKind, str] | None:
     match = REFERENCE_PATTERN.match(value)
     if match is None:
         return None
-    kind: ReferenceKind = match.group("kind")  # type: ignore[assignment]
-    return kind, match.group("name")
+    return match.group("kind"), match.group("name")
 
 
 def find_references(data: Any) -> list[Reference]:

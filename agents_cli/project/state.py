@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.errors import AgentsError, ConfigError
+from agents_cli.kinds import REGISTRY
 from agents_cli.project.loader import write_atomic
 
 STATE_DIR = "state"
 STATE_VERSION = 1
-KIND_SECTIONS = {"tool": "tools", "test": "tests", "agent": "agents"}
 
 
 class StateLocked(AgentsError):
@@ -64,7 +64,7 @@ class ResourceState:
 class State:
     environment: str
     resources: dict[str, dict[str, ResourceState]] = field(
-        default_factory=lambda: {kind: {} for kind in KIND_SECTIONS}
+        default_factory=lambda: {kind.name: {} for kind in REGISTRY}
     )
 
     def get(self, kind: str, name: str) -> ResourceState | None:
@@ -82,8 +82,9 @@ class State:
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"version": STATE_VERSION, "environment": self.environment}
-        for kind, section in KIND_SECTIONS.items():
-            data[section] = {name: entry.as_dict() for name, entry in sorted(self.resources[kind].items())}
+        for kind in REGISTRY:
+            entries = self.resources[kind.name]
+            data[kind.section] = {name: entry.as_dict() for name, entry in sorted(entries.items())}
         return data
 
     def to_json(self) -> str:
@@ -102,7 +103,8 @@ def parse_state(env: str, data: Any, source: str) -> State:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: state must be a JSON object", hint="restore it from git or delete it")
     state = State(environment=env)
-    for kind, section in KIND_SECTIONS.items():
+    for kind in REGISTRY:
+        section = kind.section
         entries = data.get(section) or {}
         if not isinstance(entries, dict):
             raise ConfigError(
@@ -117,7 +119,7 @@ def parse_state(env: str, data: Any, source: str) -> State:
             if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
                 fields = None  # older state (or a hand edit): drift is judged per resource
             state.set(
-                kind,
+                kind.name,
                 name,
                 ResourceState(
                     id=entry["id"],

@@ -12,17 +12,15 @@ from typing import Any
 
 from agents_cli.bundled import templates_dir
 from agents_cli.errors import UsageError
+from agents_cli.kinds import REGISTRY
 from agents_cli.project.loader import load_file
-from agents_cli.project.manifest import KIND_FOLDERS, RESOURCE_KINDS, ResourceKind
 
-DEFAULT_TEMPLATES: dict[ResourceKind, str] = {"agent": "default", "tool": "webhook", "test": "llm"}
 _DESCRIPTION_PREFIX = "# description:"
-LIST_ORDER: tuple[ResourceKind, ...] = ("agent", "tool", "test")
 
 
 @dataclass(frozen=True)
 class Template:
-    kind: ResourceKind
+    kind: str  # a kind name of the registry
     name: str
     path: Path
     description: str
@@ -45,18 +43,18 @@ def _description(path: Path) -> str:
     return ""
 
 
-def list_templates(kind: ResourceKind | None = None) -> list[Template]:
-    """Templates of ``kind`` (all kinds when None), agents first, then tools, then tests; by name."""
-    kinds = LIST_ORDER if kind is None else (kind,)
+def list_templates(kind: str | None = None) -> list[Template]:
+    """Templates of ``kind`` (all kinds when None, in listing order), by name."""
+    kinds = [each.name for each in REGISTRY.listed()] if kind is None else [kind]
     found: list[Template] = []
     for each in kinds:
-        folder = templates_dir() / KIND_FOLDERS[each]
+        folder = templates_dir() / REGISTRY[each].folder
         for path in sorted(folder.glob("*.yaml")):
             found.append(Template(kind=each, name=path.stem, path=path, description=_description(path)))
     return found
 
 
-def get_template(name: str, kind: ResourceKind | None = None) -> Template:
+def get_template(name: str, kind: str | None = None) -> Template:
     """The template called ``name`` (of ``kind`` when given). Unknown or ambiguous names raise UsageError."""
     candidates = list_templates(kind)
     matches = [template for template in candidates if template.name == name]
@@ -75,4 +73,4 @@ def get_template(name: str, kind: ResourceKind | None = None) -> Template:
     )
 
 
-__all__ = ["DEFAULT_TEMPLATES", "RESOURCE_KINDS", "Template", "get_template", "list_templates"]
+__all__ = ["Template", "get_template", "list_templates"]

@@ -13,17 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.configs import LoadedConfig, merge_documents
 from agents_cli.project.loader import Document, KeyPath, LoadError, load_file
-from agents_cli.project.manifest import (
-    MANIFEST_NAME,
-    MANIFEST_SECTIONS,
-    RESOURCE_KINDS,
-    Project,
-    Resource,
-    ResourceKind,
-    parse_manifest,
-)
+from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, parse_manifest
 from agents_cli.project.references import (
     expected_kind,
     find_malformed_references,
@@ -32,6 +25,10 @@ from agents_cli.project.references import (
 )
 
 Severity = Literal["error", "warning"]
+# ``@tool:<name>, @test:<name> or @agent:<name>``
+REFERENCE_FORMS = ", ".join(f"@{name}:<name>" for name in REGISTRY.names[:-1]) + (
+    f" or @{REGISTRY.names[-1]}:<name>"
+)
 
 
 @dataclass(frozen=True)
@@ -182,9 +179,9 @@ class _Validator:
 
     def manifest_file_checks(self, manifest: Document, project: Project) -> None:
         """Config and overlay files exist, stay in the project, are not shared; overlays name real envs."""
-        owners: dict[Path, tuple[ResourceKind, str]] = {}
-        for kind in RESOURCE_KINDS:
-            section = MANIFEST_SECTIONS[kind]
+        owners: dict[Path, tuple[str, str]] = {}
+        for resource_kind in REGISTRY:
+            kind, section = resource_kind.name, resource_kind.section
             for resource in project.resources[kind].values():
                 entry: KeyPath = (section, resource.name)
                 self._check_file(manifest, (*entry, "config"), resource.config)
@@ -226,7 +223,7 @@ class _Validator:
             if isinstance(loaded, LoadError):
                 self.collector.add_load_error(loaded)
             elif loaded is not None:
-                for path, message in scenario_issues(loaded.data, set(project.resources["agent"])):
+                for path, message in scenario_issues(loaded.data, set(project.resources[AGENT.name])):
                     self.collector.add(loaded.path, loaded.locate(path), path, message)
 
     def _check_file(self, manifest: Document, where: KeyPath, relative: Path) -> None:
@@ -288,8 +285,8 @@ class _Validator:
                 document.path,
                 (line, column),
                 path,
-                f"{value!r} is not a valid reference: write @tool:<name>, @test:<name> or @agent:<name> "
-                "with a local name from agents.json",
+                f"{value!r} is not a valid reference: write {REFERENCE_FORMS} with a local name from "
+                "agents.json",
                 "error",
                 envs,
             )
@@ -300,16 +297,14 @@ class _Validator:
                 key, PlaceholderUse(document.path, line, column, placeholder.path, placeholder.name)
             )
 
-    def _reference_problem(
-        self, project: Project, kind: ResourceKind, name: str, path: KeyPath
-    ) -> str | None:
+    def _reference_problem(self, project: Project, kind: str, name: str, path: KeyPath) -> str | None:
         wanted = expected_kind(path)
         if wanted is not None and wanted != kind:
             return f"expected a @{wanted}: reference here, got @{kind}:{name}"
         known = project.resources[kind]
         if name in known:
             return None
-        section = MANIFEST_SECTIONS[kind]
+        section = REGISTRY[kind].section
         return f"unknown {kind} {name!r}{_did_you_mean(name, known)} (not in agents.json '{section}')"
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from agents_cli.engine.normalise import normalise_remote
+from agents_cli.kinds import REGISTRY
 
 Path_ = tuple[str | int, ...]
 # ``check(config) -> normalised body``: how plan sees a local config (references and placeholders resolved).
@@ -183,42 +184,37 @@ def secret_variable(owner: str, header: str) -> str:
 def extract_secret_headers(
     kind: str, name: str, config: dict[str, Any], environ: dict[str, str]
 ) -> tuple[list[Path_], list[str]]:
-    """Credential-looking request header values of a tool become ``${VAR}`` placeholders: a config file never
-    holds a secret. The value goes into ``environ`` (memory only) so the round-trip check still holds.
-    Returns the placeholder paths and warnings telling the user which variable to set."""
-    if kind != "tool":
-        return [], []
-    prefix: Path_ = ("tool_config", "api_schema", "request_headers")
-    headers = get_path(config, prefix)
-    if not isinstance(headers, dict):
-        return [], []
+    """Credential-looking values in the kind's credential maps (a tool's request headers) become ``${VAR}``
+    placeholders: a config file never holds a secret. The value goes into ``environ`` (memory only) so the
+    round-trip check still holds. Returns the placeholder paths and warnings naming the variable to set."""
     paths: list[Path_] = []
     warnings: list[str] = []
-    for header, value in headers.items():
-        if not isinstance(value, str) or "${" in value or not SECRET_HEADER.search(header):
+    for prefix in REGISTRY[kind].credential_maps:
+        headers = get_path(config, prefix)
+        if not isinstance(headers, dict):
             continue
-        variable = secret_variable(name, header)
-        environ[variable] = value
-        headers[header] = "${" + variable + "}"
-        paths.append((*prefix, header))
-        warnings.append(
-            f"request header {header!r} looks like a credential: written as ${{{variable}}}; "
-            f"set {variable} (e.g. in .env) before 'agents plan'"
-        )
+        for header, value in headers.items():
+            if not isinstance(value, str) or "${" in value or not SECRET_HEADER.search(header):
+                continue
+            variable = secret_variable(name, header)
+            environ[variable] = value
+            headers[header] = "${" + variable + "}"
+            paths.append((*prefix, header))
+            warnings.append(
+                f"request header {header!r} looks like a credential: written as ${{{variable}}}; "
+                f"set {variable} (e.g. in .env) before 'agents plan'"
+            )
     return paths, warnings
 
 
 def file_shape(kind: str, config: dict[str, Any]) -> dict[str, Any]:
-    """Tool files hold just the ``tool_config`` when that is all there is (``request_shape`` re-wraps it)."""
-    if kind == "tool" and set(config) == {"tool_config"} and isinstance(config["tool_config"], dict):
-        return dict(config["tool_config"])
-    return config
+    """What the config file holds (a tool file just the ``tool_config``; ``request_shape`` re-wraps it)."""
+    return REGISTRY[kind].file_shape(config)
 
 
-def name_of(config: dict[str, Any]) -> str:
-    inner = config.get("tool_config")
-    name = (inner if isinstance(inner, dict) else config).get("name")
-    return str(name) if name else "tool"
+def name_of(kind: str, config: dict[str, Any]) -> str:
+    """The API name secret variables are named after (the kind's name when it has none)."""
+    return REGISTRY[kind].api_name(config) or kind
 
 
 def _touches(path: Path_, protected: list[Path_]) -> bool:
@@ -277,7 +273,8 @@ def minimal_config(
     target = normalise_remote(kind, document)
     pruned = prune(target, defaults_for(kind, target))
     candidate = to_references(pruned if isinstance(pruned, dict) else {}, references)
-    if kind == "agent" and "name" not in candidate and target.get("name"):
+    # The name stays even when it equals a default: normalisation would otherwise fill in the local name.
+    if "name" not in candidate and target.get("name"):
         candidate["name"] = target["name"]
     warnings: list[str] = []
     protected: list[Path_] = []
@@ -285,7 +282,9 @@ def minimal_config(
         warnings = keep_placeholders(candidate, existing, resolve)
         protected = [p for p in _placeholder_paths(existing) if get_path(candidate, p) is not MISSING]
     if environ is not None:
-        secret_paths, secret_warnings = extract_secret_headers(kind, name_of(candidate), candidate, environ)
+        secret_paths, secret_warnings = extract_secret_headers(
+            kind, name_of(kind, candidate), candidate, environ
+        )
         protected += secret_paths
         warnings += secret_warnings
     repaired = repair(candidate, target, check, references, protected)
@@ -294,7 +293,7 @@ def minimal_config(
         if existing is not None:
             keep_placeholders(repaired, existing, resolve)
         if environ is not None:
-            extract_secret_headers(kind, name_of(repaired), repaired, environ)
+            extract_secret_headers(kind, name_of(kind, repaired), repaired, environ)
         warnings.append("could not be minimised; the full normalised document was written")
     elif isinstance(existing, dict):
         repaired = settle_on_existing(repaired, existing, target, check)
@@ -306,7 +305,7 @@ def minimal_config(
 
             if not round_trips(candidate):
                 return False
-            issues = schema_check.check(kind, file_shape(kind, candidate))  # type: ignore[arg-type]
+            issues = schema_check.check(REGISTRY[kind].schema, file_shape(kind, candidate))
             return not any(issue.severity == "error" for issue in issues)
 
         repaired = drop_implied_discriminators(repaired, still_valid)

@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from agents_cli.engine.normalise import MANAGED_TAG_PREFIX, name_tag
-from agents_cli.project.manifest import LOCAL_NAME_PATTERN, RESOURCE_KINDS, slugify
+from agents_cli.kinds import REGISTRY, ResourceKind
+from agents_cli.project.manifest import LOCAL_NAME_PATTERN, slugify
 
 Origin = Literal["tracked", "matched", "new"]
 Mode = Literal["new", "update", "all"]
-ENV_TAG_PREFIX = f"{MANAGED_TAG_PREFIX}env="
 
 
 @dataclass(frozen=True)
@@ -30,29 +29,6 @@ class Candidate:
     remote_id: str
     api_name: str | None
     origin: Origin
-
-
-def listed_name(kind: str, item: Mapping[str, Any]) -> str | None:
-    if kind == "tool":
-        config = item.get("tool_config")
-        value = config.get("name") if isinstance(config, dict) else None
-    else:
-        value = item.get("name")
-    return value if isinstance(value, str) else None
-
-
-def listed_id(kind: str, item: Mapping[str, Any]) -> str | None:
-    value = item.get("agent_id" if kind == "agent" else "id") or item.get("id")
-    return value if isinstance(value, str) else None
-
-
-def _tag_name(item: Mapping[str, Any], env: str) -> tuple[bool, str | None]:
-    """(belongs to another environment, local name from this environment's name tag)."""
-    tags = [str(tag) for tag in item.get("tags") or []]
-    envs = {tag[len(ENV_TAG_PREFIX) :] for tag in tags if tag.startswith(ENV_TAG_PREFIX)}
-    prefix = name_tag("")
-    names = [tag[len(prefix) :] for tag in tags if tag.startswith(prefix)]
-    return bool(envs) and env not in envs, (names[0] if names and env in envs else None)
 
 
 def unique_name(wanted: str, taken: set[str], fallback: str) -> str:
@@ -85,37 +61,69 @@ def select(
     ``reserved``: kind → local names new imports must not take (every declared name).
     """
     chosen: list[Candidate] = []
-    for kind in RESOURCE_KINDS:
-        by_id = {remote_id: name for name, remote_id in tracked.get(kind, {}).items()}
-        taken = set(tracked.get(kind, {})) | set(local_api_names.get(kind, {}).values())
-        taken |= set((reserved or {}).get(kind, set()))
-        matched_names: set[str] = set()
-        for item in sorted(listed.get(kind, []), key=lambda it: str(listed_id(kind, it))):
-            remote_id = listed_id(kind, item)
-            if remote_id is None or (kind == "test" and item.get("entity_type") == "folder"):
-                continue
-            api_name = listed_name(kind, item)
-            if remote_id in by_id:
-                if mode != "new":
-                    chosen.append(Candidate(kind, by_id[remote_id], remote_id, api_name, "tracked"))
-                continue
-            if mode == "update" or remote_id in claimed.get(kind, set()):
-                continue
-            foreign, tagged_name = _tag_name(item, env) if kind == "agent" else (False, None)
-            if foreign:
-                continue
-            local = local_api_names.get(kind, {}).get(api_name or "")
-            if local is not None and local not in matched_names:
-                matched_names.add(local)
-                chosen.append(Candidate(kind, local, remote_id, api_name, "matched"))
-                continue
-            fallback = f"{kind}-{slugify(remote_id)[-8:] or 'pulled'}"
-            name = unique_name(tagged_name or api_name or fallback, taken, fallback)
-            taken.add(name)
-            chosen.append(Candidate(kind, name, remote_id, api_name, "new"))
+    for kind in REGISTRY:
+        taken = set(tracked.get(kind.name, {})) | set(local_api_names.get(kind.name, {}).values())
+        taken |= set((reserved or {}).get(kind.name, set()))
+        chooser = _KindChooser(
+            kind,
+            env,
+            mode,
+            tracked=tracked.get(kind.name, {}),
+            api_names=local_api_names.get(kind.name, {}),
+            claimed=claimed.get(kind.name, set()),
+            taken=taken,
+        )
+        for item in sorted(listed.get(kind.name, []), key=chooser.order):
+            candidate = chooser.choose(item)
+            if candidate is not None:
+                chosen.append(candidate)
     if only:
         chosen = [candidate for candidate in chosen if candidate.name in only]
     return chosen
+
+
+class _KindChooser:
+    """Which listed resources of one kind pull takes, and under which local name."""
+
+    def __init__(
+        self,
+        kind: ResourceKind,
+        env: str,
+        mode: Mode,
+        *,
+        tracked: Mapping[str, str],
+        api_names: Mapping[str, str],
+        claimed: set[str],
+        taken: set[str],
+    ) -> None:
+        self.kind, self.env, self.mode = kind, env, mode
+        self.by_id = {remote_id: name for name, remote_id in tracked.items()}
+        self.api_names, self.claimed, self.taken = api_names, claimed, taken
+        self.matched: set[str] = set()
+
+    def order(self, item: Mapping[str, Any]) -> str:
+        return str(self.kind.remote_id(item))
+
+    def choose(self, item: Mapping[str, Any]) -> Candidate | None:
+        kind = self.kind
+        remote_id = kind.remote_id(item)
+        if remote_id is None or not kind.listed(item):
+            return None
+        api_name = kind.api_name(item)
+        if remote_id in self.by_id:
+            tracked = Candidate(kind.name, self.by_id[remote_id], remote_id, api_name, "tracked")
+            return tracked if self.mode != "new" else None
+        if self.mode == "update" or remote_id in self.claimed or kind.foreign(item, self.env):
+            return None
+        local = self.api_names.get(api_name or "")
+        if local is not None and local not in self.matched:
+            self.matched.add(local)
+            return Candidate(kind.name, local, remote_id, api_name, "matched")
+        tagged = kind.tagged_names(item, self.env)
+        fallback = f"{kind.name}-{slugify(remote_id)[-8:] or 'pulled'}"
+        name = unique_name((tagged[0] if tagged else None) or api_name or fallback, self.taken, fallback)
+        self.taken.add(name)
+        return Candidate(kind.name, name, remote_id, api_name, "new")
 
 
 def reference_map(candidates: list[Candidate], tracked: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
@@ -130,7 +138,7 @@ def reference_map(candidates: list[Candidate], tracked: Mapping[str, Mapping[str
 def ids_by_kind(
     candidates: list[Candidate], tracked: Mapping[str, Mapping[str, str]]
 ) -> dict[str, dict[str, str]]:
-    ids: dict[str, dict[str, str]] = {kind: dict(tracked.get(kind, {})) for kind in RESOURCE_KINDS}
+    ids: dict[str, dict[str, str]] = {kind: dict(tracked.get(kind, {})) for kind in REGISTRY.names}
     for candidate in candidates:
         ids[candidate.kind][candidate.name] = candidate.remote_id
     return ids

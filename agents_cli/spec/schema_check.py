@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
-Kind = Literal["agent", "tool", "test", "manifest"]
+Kind = str  # a schema name: "manifest", or a resource kind's ``ResourceKind.schema``
 Severity = Literal["error", "warning"]
-KINDS: tuple[Kind, ...] = ("agent", "tool", "test", "manifest")
+MANIFEST = "manifest"
 CATALOG_KEYWORD = "x-catalog-enum"
 CATALOG_NAME_KEYWORD = "x-catalog"
 # What PyYAML (YAML 1.1) would have turned into booleans; our loader keeps them as strings.
@@ -50,6 +50,12 @@ def format_path(path: Iterable[str | int]) -> str:
     return format_key_path(tuple(path))
 
 
+def known_schemas() -> tuple[str, ...]:
+    from agents_cli.kinds import REGISTRY
+
+    return (*(kind.schema for kind in REGISTRY), MANIFEST)
+
+
 def schema_path(kind: Kind) -> str:
     return str(schemas_dir() / f"{kind}.schema.json")
 
@@ -57,8 +63,9 @@ def schema_path(kind: Kind) -> str:
 @cache
 def load_schema(kind: Kind) -> dict[str, Any]:
     """The parsed schema for ``kind`` (read once per process)."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown schema kind {kind!r} (known: {', '.join(KINDS)})")
+    known = known_schemas()
+    if kind not in known:
+        raise ValueError(f"unknown schema kind {kind!r} (known: {', '.join(known)})")
     with open(schema_path(kind), encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema
@@ -66,7 +73,7 @@ def load_schema(kind: Kind) -> dict[str, Any]:
 
 def check(kind: Kind, document: object, *, strict: bool = False) -> list[SchemaIssue]:
     """Every schema problem in ``document``, sorted by path; catalog misses are warnings unless ``strict``."""
-    if kind != "manifest" and isinstance(document, dict) and isinstance(document.get("$schema"), str):
+    if kind != MANIFEST and isinstance(document, dict) and isinstance(document.get("$schema"), str):
         # An editor hint in a JSON config; loaders drop it before anything is sent to the API.
         document = {key: value for key, value in document.items() if key != "$schema"}
     validator = _validator(kind)

@@ -20,6 +20,8 @@ import copy
 import json
 from typing import Any
 
+from agents_cli.kinds import REGISTRY
+
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENT_REF_PREFIX = "#/components/schemas/"
 DEFS_REF_PREFIX = "#/$defs/"
@@ -406,9 +408,12 @@ def manifest_schema() -> Schema:
                 "propertyNames": {"pattern": ENVIRONMENT_NAME_PATTERN},
                 "additionalProperties": {"$ref": "#/$defs/environment"},
             },
-            "agents": by_local_name({"$ref": "#/$defs/resource"}, "Agents by local name."),
-            "tools": by_local_name({"$ref": "#/$defs/resource"}, "Tools by local name."),
-            "tests": by_local_name({"$ref": "#/$defs/resource"}, "Tests by local name."),
+            **{
+                kind.section: by_local_name(
+                    {"$ref": "#/$defs/resource"}, f"{kind.section.capitalize()} by local name."
+                )
+                for kind in REGISTRY.listed()
+            },
             "scenarios": by_local_name({"$ref": "#/$defs/resource"}, "Reserved for a later release."),
         },
         "required": ["version"],

@@ -14,8 +14,10 @@ import asyncio
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
-from agents_cli.engine.normalise import MANAGED_TAG_PREFIX, env_tag, name_tag, remote_name, send_body
+from agents_cli.engine.normalise import remote_name, send_body
 from agents_cli.errors import ConfigError, RemoteError
+from agents_cli.kinds import AGENT, REGISTRY, TEST, tags
+from agents_cli.kinds.test import type_of as test_type
 from agents_cli.project.state import ResourceState, load_state, save_state, state_lock
 from agents_cli.testing.model import AgentTarget, ScenarioCase, TestCase
 from agents_cli.testing.selection import Selection
@@ -26,13 +28,13 @@ if TYPE_CHECKING:
     from agents_cli.project.manifest import Project
     from agents_cli.remote.client import ApiClient
 
-PLACEHOLDER_TAG = f"{MANAGED_TAG_PREFIX}placeholder"
+PLACEHOLDER_TAG = tags.PLACEHOLDER
 SCENARIO_NEEDS_DEPLOYED = (
     "agent {agent!r} is not deployed in {env!r}: scenarios run against the deployed agent "
     "(simulate-conversation takes no config override); run 'agents sync --env {env}' first, "
     "or express the scenario as a simulation test"
 )
-AGENTS_PATH = "/v1/convai/agents"
+AGENTS_PATH = AGENT.routes.collection
 
 
 class ApiTestClient:
@@ -62,14 +64,10 @@ class ApiTestClient:
         return await self._object(self.api.request("POST", path, json=body), f"POST {path}")
 
 
-def test_type(config: dict[str, Any]) -> str:
-    return str(config.get("type") or "llm")
-
-
 def config_override(desired: DesiredSet, agent: str, ids: dict[str, dict[str, str]]) -> dict[str, Any]:
     """``agent_config_override``: the local config normalised and resolved to this environment's ids."""
-    normalised = desired.normalise(("agent", agent), ids)
-    missing = sorted(f"@{kind}:{name}" for kind, name in normalised.pending if kind != "agent")
+    normalised = desired.normalise(AGENT.key(agent), ids)
+    missing = sorted(f"@{kind}:{name}" for kind, name in normalised.pending if kind != AGENT.name)
     if missing:
         raise ConfigError(
             f"agent {agent!r} references {', '.join(missing)}, not yet created in {desired.environment!r}",
@@ -88,10 +86,9 @@ def config_override(desired: DesiredSet, agent: str, ids: dict[str, dict[str, st
 async def find_tagged_agent(api: ApiClient, env: str, agent: str, display_name: str) -> dict[str, Any] | None:
     """The remote agent this CLI tagged for ``env`` and local name ``agent`` (a placeholder or a synced
     agent), found by name search; None when there is none."""
-    found = await api.list_all(AGENTS_PATH, "agents", params={"search": display_name})
+    found = await api.list_all(AGENTS_PATH, AGENT.routes.list_key, params={"search": display_name})
     for item in found:
-        tags = set(item.get("tags") or [])
-        if isinstance(item, dict) and {env_tag(env), name_tag(agent)} <= tags:
+        if isinstance(item, dict) and AGENT.matches(item, env, agent, None):
             return item
     return None
 
@@ -110,14 +107,14 @@ async def adopt_or_create_placeholder(
 
 async def create_placeholder_agent(api: ApiClient, env: str, agent: str, display_name: str) -> str:
     """Create an empty agent to run tests against; its id (the caller records it in state)."""
-    body = send_body("agent", agent, env, {"name": display_name, "conversation_config": {}})
+    body = send_body(AGENT.name, agent, env, {"name": display_name, "conversation_config": {}})
     body["tags"] = [*body["tags"], PLACEHOLDER_TAG]
 
     async def find_existing() -> Any | None:
         return await find_tagged_agent(api, env, agent, display_name)
 
-    created, _adopted = await api.create(f"{AGENTS_PATH}/create", body, find_existing=find_existing)
-    agent_id = created.get("agent_id") if isinstance(created, dict) else None
+    created, _adopted = await api.create(AGENT.routes.create, body, find_existing=find_existing)
+    agent_id = AGENT.remote_id(created)
     if not isinstance(agent_id, str):
         raise RemoteError(f"POST {AGENTS_PATH}/create: no agent_id in the response")
     return agent_id
@@ -125,7 +122,7 @@ async def create_placeholder_agent(api: ApiClient, env: str, agent: str, display
 
 async def _agent_gone(api: ApiClient, agent_id: str) -> bool:
     try:
-        await api.get(f"{AGENTS_PATH}/{agent_id}")
+        await api.get(AGENT.routes.item(agent_id))
     except RemoteError as exc:
         if exc.status == 404:
             return True
@@ -138,7 +135,7 @@ async def ensure_agent_ids(
 ) -> dict[str, str]:
     """Remote id per selected agent; never-synced agents get placeholders (``local``) or an error."""
     state = load_state(project.root, env)
-    ids = {agent.name: entry.id for agent in selection.agents if (entry := state.get("agent", agent.name))}
+    ids = {agent.name: entry.id for agent in selection.agents if (entry := state.get(AGENT.name, agent.name))}
     missing = [agent for agent in selection.agents if agent.name not in ids]
     if against == "deployed":
         # A state entry without fingerprint is a placeholder an earlier '--against local' run created (or a
@@ -146,7 +143,7 @@ async def ensure_agent_ids(
         never_synced = [
             agent
             for agent in selection.agents
-            if (entry := state.get("agent", agent.name)) is not None and entry.fingerprint is None
+            if (entry := state.get(AGENT.name, agent.name)) is not None and entry.fingerprint is None
         ]
         if missing or never_synced:
             agent = (missing or never_synced)[0]
@@ -165,7 +162,7 @@ async def ensure_agent_ids(
     for (name, agent_id), gone in zip(known, gone_flags, strict=True):
         if not gone:
             continue
-        entry = state.get("agent", name)
+        entry = state.get(AGENT.name, name)
         if entry is not None and entry.fingerprint is not None:
             raise ConfigError(
                 f"agent {name!r} ({agent_id}) no longer exists in environment {env!r} (deleted remotely?)",
@@ -183,7 +180,10 @@ async def ensure_agent_ids(
         return await adopt_or_create_placeholder(api, env, name, display_name)
 
     outcomes = await asyncio.gather(
-        *(placeholder_for(agent.name, remote_name("agent", agent.config) or agent.name) for agent in missing)
+        *(
+            placeholder_for(agent.name, remote_name(AGENT.name, agent.config) or agent.name)
+            for agent in missing
+        )
     )
     created = [agent_id for agent_id, _ in outcomes]
     adopted = {agent.name for agent, (_, existed) in zip(missing, outcomes, strict=True) if existed}
@@ -192,9 +192,9 @@ async def ensure_agent_ids(
             state = load_state(project.root, env)
             for agent, agent_id in zip(missing, created, strict=True):
                 # No fingerprint: the next plan compares the real config with the empty agent and updates it.
-                if state.get("agent", agent.name) is None or agent.name in replaced:
-                    state.set("agent", agent.name, ResourceState(id=agent_id))
-                ids[agent.name] = state.ids("agent")[agent.name]
+                if state.get(AGENT.name, agent.name) is None or agent.name in replaced:
+                    state.set(AGENT.name, agent.name, ResourceState(id=agent_id))
+                ids[agent.name] = state.ids(AGENT.name)[agent.name]
             save_state(project.root, state)
     for agent in missing:
         if agent.name in adopted:
@@ -224,17 +224,17 @@ async def build_targets(
     state = load_state(project.root, env)
     # Agents first: every other lookup below reads the state these calls may have just written.
     agent_ids = await ensure_agent_ids(api, project, env, selection, against=against, out=out)
-    ids = {kind: state.ids(kind) for kind in ("tool", "test", "agent")}
-    ids["agent"].update(agent_ids)
+    ids = {kind: state.ids(kind) for kind in REGISTRY.names}
+    ids[AGENT.name].update(agent_ids)
     targets = []
     for agent in selection.agents:
-        entry = state.get("agent", agent.name)
+        entry = state.get(AGENT.name, agent.name)
         # A placeholder (see module doc) is recorded without fingerprint until 'agents sync' fills it.
         deployed = entry is not None and entry.fingerprint is not None
         agent_id = agent_ids[agent.name]
         tests = []
         for name in agent.tests:
-            remote_id = ids["test"].get(name)
+            remote_id = ids[TEST.name].get(name)
             if remote_id is None:
                 raise ConfigError(
                     f"test {name!r} has no id in environment {env!r}", hint=f"run 'agents sync --env {env}'"

@@ -14,6 +14,7 @@ from agents_cli.engine.apply import Outcome, SyncEngine
 from agents_cli.engine.normalise import normalise_remote
 from agents_cli.engine.planner import RemoteResource, plan
 from agents_cli.errors import AgentsError
+from agents_cli.kinds import AGENT, REGISTRY, TEST
 from agents_cli.project.state import load_other_states, load_state, state_lock
 from agents_cli.remote.directory import Directory, claimed_ids, fetch_snapshot
 from agents_cli.testing.selection import Selection
@@ -29,20 +30,20 @@ def needed_resources(
     desired: DesiredSet, selection: Selection, *, against: str, sync_agents: bool
 ) -> list[Key]:
     """The selected tests plus everything they reference, transitively; agents only when asked."""
-    wanted: list[Key] = [("test", name) for name in selection.test_names]
+    wanted: list[Key] = [TEST.key(name) for name in selection.test_names]
     for agent in selection.agents:
         if sync_agents:
-            wanted.append(("agent", agent.name))
+            wanted.append(AGENT.key(agent.name))
         elif against == "local":
-            # The override is resolved against this environment: its tools must exist there.
-            wanted += [dep for dep in desired.dependencies(("agent", agent.name)) if dep[0] == "tool"]
+            # The override is resolved against this environment: what it references must exist there.
+            wanted += [dep for dep in desired.dependencies(AGENT.key(agent.name)) if dep[0] != AGENT.name]
     needed: dict[Key, None] = {}
     while wanted:
         key = wanted.pop()
         if key in needed or key not in desired.configs:
             continue
         needed[key] = None
-        wanted += [dep for dep in desired.dependencies(key) if sync_agents or dep[0] != "agent"]
+        wanted += [dep for dep in desired.dependencies(key) if sync_agents or dep[0] != AGENT.name]
     return desired_order(desired, needed)
 
 
@@ -78,7 +79,7 @@ async def sync_prerequisites(
         snapshot = await fetch_snapshot(
             directory, keys, api_names, state, prune=False, declared=desired.declared
         )
-        ids = {kind: state.ids(kind) for kind in ("tool", "test", "agent")}
+        ids = {kind: state.ids(kind) for kind in REGISTRY.names}
         for (kind, name), (remote_id, _document, _adopted) in snapshot.found.items():
             ids[kind][name] = remote_id
         for kind, name in snapshot.stale - set(snapshot.found):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.errors import AgentsError, ConfigError, UsageError
+from agents_cli.kinds import AGENT, TEST
 from agents_cli.project.configs import deep_merge, load_document, load_resource, strip_editor_keys
 from agents_cli.project.loader import Document
 from agents_cli.project.manifest import Project, unknown_names
@@ -57,7 +58,7 @@ def attached_tests(config: dict[str, Any]) -> tuple[list[str], list[str]]:
         if not isinstance(test_id, str):
             continue
         reference = parse_reference(test_id)
-        if reference is not None and reference[0] == "test":
+        if reference is not None and reference[0] == TEST.name:
             names.append(reference[1])
         elif reference is None:
             raw.append(test_id)
@@ -91,10 +92,10 @@ def _unknown(kind: str, names: list[str], known: list[str], where: str = "in age
 
 def select(project: Project, env: str, agent_names: list[str], test_names: list[str]) -> Selection:
     """The agents to test (all with tests or scenarios when ``agent_names`` is empty), by test name."""
-    declared_agents = project.resources["agent"]
+    declared_agents = project.resources[AGENT.name]
     unknown_agents = [name for name in agent_names if name not in declared_agents]
     if unknown_agents:
-        raise _unknown("agent", unknown_agents, list(declared_agents))
+        raise _unknown(AGENT.name, unknown_agents, list(declared_agents))
     scenarios = load_scenarios(project, env)
     for scenario in scenarios:
         missing = [agent for agent in scenario.agents if agent not in declared_agents]
@@ -136,7 +137,7 @@ def select(project: Project, env: str, agent_names: list[str], test_names: list[
         message = f"no tests or scenarios selected for {scope} in environment {env!r}"
         raise UsageError(message, hint=ATTACH_HINT)
 
-    declared_tests = project.resources["test"]
+    declared_tests = project.resources[TEST.name]
     test_configs: dict[str, dict[str, Any]] = {}
     for agent in selected:
         for test in agent.tests:

@@ -1,0 +1,86 @@
+"""The resource-kind registry: every kind of remote resource the project manages, in dependency order.
+
+A kind is one module (``kinds/<kind>.py``) declaring a ``ResourceKind``; adding a kind is that module, one
+line here, and its emulator routes (see docs/ARCHITECTURE.md). Everything else — manifest sections, state
+sections, references, the plan/sync engine, pull, status, list, validate and completion — iterates
+``REGISTRY``; no other module names a kind. Dependency order: a kind comes after every kind its configs may
+reference, so creates go in this order and deletes in the reverse one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from agents_cli.kinds import agent, test, tool
+from agents_cli.kinds.base import Attachment, FoundBy, KeyPath, ResourceKind, Routes, Slot
+
+
+class Registry:
+    """The kinds, in dependency order, looked up by name or by manifest/state section."""
+
+    def __init__(self, kinds: tuple[ResourceKind, ...]) -> None:
+        self._kinds = kinds
+        self._by_name = {kind.name: kind for kind in kinds}
+        self._by_section = {kind.section: kind for kind in kinds}
+
+    def __iter__(self) -> Iterator[ResourceKind]:
+        return iter(self._kinds)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def __getitem__(self, name: str) -> ResourceKind:
+        return self._by_name[name]
+
+    def get(self, name: str) -> ResourceKind | None:
+        return self._by_name.get(name)
+
+    def by_section(self, section: str) -> ResourceKind | None:
+        return self._by_section.get(section)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._by_name)
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        return tuple(self._by_section)
+
+    def rank(self, name: str) -> int:
+        """Position in dependency order (for sorting (kind, name) keys)."""
+        return self._kinds.index(self._by_name[name])
+
+    def listed(self) -> tuple[ResourceKind, ...]:
+        """The kinds in the order people see them (``ResourceKind.listing_order``)."""
+        return tuple(sorted(self._kinds, key=lambda kind: kind.listing_order))
+
+    def reversed(self) -> tuple[ResourceKind, ...]:
+        """Delete order: what references others goes first."""
+        return tuple(reversed(self._kinds))
+
+    def order_key(self, key: tuple[str, str]) -> tuple[int, str]:
+        """Sort key of a (kind, local name) key: dependency order, then name."""
+        return (self.rank(key[0]), key[1])
+
+
+TOOL = tool.KIND
+TEST = test.KIND
+AGENT = agent.KIND
+REGISTRY = Registry((TOOL, TEST, AGENT))
+
+__all__ = [
+    "AGENT",
+    "REGISTRY",
+    "TEST",
+    "TOOL",
+    "Attachment",
+    "FoundBy",
+    "KeyPath",
+    "Registry",
+    "ResourceKind",
+    "Routes",
+    "Slot",
+]

@@ -1,0 +1,168 @@
+"""What a resource kind is: everything the engine, pull, status, list, validate and completion need to know
+about one kind of remote resource, declared in one place.
+
+A kind module (``kinds/agent.py``…) builds one ``ResourceKind`` (or a subclass overriding a hook) and the
+registry (``kinds/__init__.py``) lists them in dependency order. The defaults fit a plain REST resource:
+``POST create`` → ``{id_field: …}``, ``GET/PATCH/DELETE collection/{id}``, a cursor-paginated list, found
+again after lost state by its exact API ``name``, written whole on every update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import quote
+
+KeyPath = tuple[str | int, ...]
+# A reference slot: a key-path suffix where ``int`` stands for any list index (``("tool_ids", int)``).
+Slot = tuple[str | type[int], ...]
+FoundBy = Literal["tags", "name"]
+
+
+@dataclass(frozen=True)
+class Routes:
+    """Where a kind lives in the API."""
+
+    collection: str  # GET (list), and the parent of every item path
+    create: str  # POST a new one
+    list_key: str  # the list response's array: ``{"agents": [...], "next_cursor", "has_more"}``
+    id_field: str  # the id in a create response and in list items
+    update_method: Literal["PATCH", "PUT"] = "PATCH"
+
+    def item(self, remote_id: str) -> str:
+        """``collection/<id>``, the id escaped as one path segment: an id read from state or a response
+        never reaches another route (``../tools/x``) or adds a query (``x?force=true``)."""
+        return f"{self.collection}/{quote(remote_id, safe='')}"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """Where a resource of this kind is attached in another kind's config (``agents add`` says so)."""
+
+    to: str  # the kind name whose configs attach it
+    path: str  # the list it is attached in
+    field: str  # the item's field holding the reference
+    then: str  # what to run once it is attached
+
+
+@dataclass(frozen=True)
+class ResourceKind:
+    """One kind of remote resource. Instances are registered in ``agents_cli.kinds.REGISTRY``."""
+
+    name: str  # "agent": the ``--kind`` value, the ``@agent:`` reference prefix, the key in plans and state
+    section: str  # "agents": the section of agents.json and of state/<env>.json
+    folder: str  # "agents": where ``agents add`` writes configs, and the templates folder
+    routes: Routes
+    model: str  # the API's request (Input) model configs are normalised with
+    found_by: FoundBy  # how a resource is found again after lost state (our hidden tags, or its API name)
+    default_template: str
+    # Where the kind appears when kinds are shown to people (manifest sections, templates, ``--kind``
+    # choices): lowest first. Dependency order is the registry's own order.
+    listing_order: int = 100
+    # Fields the server owns (never compared, never sent): key paths into the request shape.
+    server_owned: tuple[tuple[str, ...], ...] = ()
+    # Nullable sections the server always fills with the model's defaults when they are omitted or null.
+    server_filled: tuple[str, ...] = ()
+    # The update is a deep-merge PATCH (a key left out means "unchanged"): only changed paths are sent, and
+    # a key removed from a map of user data cannot be expressed at all.
+    update_merges: bool = False
+    # The create response is the whole resource (no GET needed after a create).
+    create_returns_resource: bool = False
+    # List items are whole resources: one paginated list reads them all instead of a GET each.
+    list_returns_resources: bool = False
+    # In a cycle of resources not created yet, a minimal tagged placeholder can be created to get an id.
+    placeholder_in_cycles: bool = False
+    # Where configs of other kinds refer to this kind with ``@<name>:<local name>``.
+    reference_slots: tuple[Slot, ...] = ()
+    # Maps whose values may be credentials (request headers…): pull writes those as ``${VAR}``.
+    credential_maps: tuple[KeyPath, ...] = ()
+    attached_at: Attachment | None = None
+
+    @property
+    def schema(self) -> str:
+        """The stem of ``schemas/<schema>.schema.json`` that validates this kind's config files."""
+        return self.name
+
+    def key(self, name: str) -> tuple[str, str]:
+        """The (kind, local name) key plans, state and the engine use."""
+        return (self.name, name)
+
+    def reference(self, name: str) -> str:
+        return f"@{self.name}:{name}"
+
+    # -- the config file and the API body ------------------------------------------------------------
+    def request_shape(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        """A config file's content as a create body (shallow copy: callers rebuild what they change)."""
+        return dict(config)
+
+    def file_shape(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The inverse of ``request_shape``: what pull writes to a config file."""
+        return body
+
+    def api_name(self, body: Mapping[str, Any]) -> str | None:
+        """The name the API knows a resource by (request shape, a GET response or a list item)."""
+        name = body.get("name")
+        return name if isinstance(name, str) else None
+
+    def model_for(self, body: Mapping[str, Any]) -> str:
+        """The request model for this body (a kind discriminated by a field picks it here)."""
+        return self.model
+
+    def discriminator(self, body: Mapping[str, Any]) -> str:
+        """The value that selects the model variant (its defaults differ per variant)."""
+        return ""
+
+    def minimal_body(self, discriminator: str) -> dict[str, Any]:
+        """The smallest valid body of this variant, whose normalised form is the variant's defaults."""
+        return {}
+
+    def template_name(self, display_name: str, slug: str) -> str:
+        """The ``name`` ``agents add`` writes into a new config from what the user typed."""
+        return display_name.strip()
+
+    def complete(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Fill what the user may leave out but the server would otherwise invent (changes on every plan)."""
+        return body
+
+    def canonical(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Equivalent spellings made equal, after normalisation (both sides of a diff)."""
+        return body
+
+    def send_body(self, name: str, environment: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """The request body for a create or an update: the normalised body plus what we add (tags)."""
+        return dict(body)
+
+    # -- listing and finding again --------------------------------------------------------------------
+    def remote_id(self, document: Any) -> str | None:
+        if not isinstance(document, dict):
+            return None
+        value = document.get(self.routes.id_field) or document.get("id")
+        return value if isinstance(value, str) else None
+
+    def listed(self, item: Mapping[str, Any]) -> bool:
+        """Whether a list item is a resource of this kind (a list may also hold folders)."""
+        return True
+
+    def list_params(self, environment: str) -> dict[str, str] | None:
+        """Query parameters that narrow the list to what this environment may own."""
+        return None
+
+    def matches(self, item: Mapping[str, Any], environment: str, name: str, api_name: str | None) -> bool:
+        """Whether a listed resource is the one local ``name`` created in ``environment`` (adoption)."""
+        return api_name is not None and self.api_name(item) == api_name
+
+    def tagged_names(self, item: Mapping[str, Any], environment: str) -> list[str]:
+        """Local names a listed resource is tagged with for ``environment`` (kinds found by tags)."""
+        return []
+
+    def foreign(self, item: Mapping[str, Any], environment: str) -> bool:
+        """Whether a listed resource is tagged for another environment (pull leaves it alone)."""
+        return False
+
+    def managed_tags(self, item: Mapping[str, Any]) -> list[str] | None:
+        """Our hidden tags as the remote resource has them (None: the kind carries no tags)."""
+        return None
+
+    def expected_tags(self, environment: str, name: str) -> list[str]:
+        return []

@@ -1,0 +1,126 @@
+"""The one way to reach an environment: which base URL, which key, and the ``ApiClient`` for them.
+
+Base URL: ``--base-url``, else ``ELEVENLABS_BASE_URL``, else the environment's ``base_url``/residency. An
+``emulator: true`` environment talks in-process to the embedded emulator on ``<root>/.agents/emulator.db``
+unless ``--base-url`` points it at a served one (``agents emulator serve``); ``ELEVENLABS_BASE_URL`` — the
+convention for the real API — never redirects it. Every command resolves its connection here, so a flag
+means the same everywhere.
+
+Key: the environment's variable, ``.env``, the OS keyring or the 0600 file (``credentials``); none for the
+in-process emulator. A served emulator reached through an emulator environment takes the environment's key
+when there is one, else the emulator's default (it accepts any non-empty key unless told otherwise).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agents_cli.errors import UsageError
+from agents_cli.project.manifest import Environment
+from agents_cli.remote.credentials import ResolvedKey, find_api_key, resolve_api_key
+
+if TYPE_CHECKING:
+    from agents_cli.remote.client import ApiClient, RetryPolicy
+
+BASE_URL_VARIABLE = "ELEVENLABS_BASE_URL"
+EMULATOR_BASE_URL = "http://emulator.local"
+EMULATOR_KEY = "local-emulator"
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where one environment's requests go, with which key, and where that URL came from (for hints)."""
+
+    environment: Environment
+    base_url: str
+    base_url_source: str
+    key: ResolvedKey | None  # None: the in-process emulator, which needs none
+    emulator_data: Path | None = None  # the in-process emulator's database
+
+    @property
+    def in_process(self) -> bool:
+        return self.emulator_data is not None
+
+
+def resolve(
+    project_root: Path | None,
+    environment: Environment,
+    *,
+    base_url: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Connection:
+    """The connection ``environment`` gets with these overrides (no request is sent)."""
+    variables = os.environ if environ is None else environ
+    flag = (base_url or "").strip().rstrip("/")
+    if environment.emulator:
+        if not flag:
+            if project_root is None:
+                raise UsageError("the embedded emulator needs a project", hint="run 'agents init' first")
+            from agents_cli.emulator.transport import project_database
+
+            data = project_database(project_root)
+            return Connection(environment, EMULATOR_BASE_URL, "the embedded emulator", None, data)
+        key = find_api_key(environment, project_root) or ResolvedKey(EMULATOR_KEY, "the emulator default")
+        return Connection(environment, flag, "--base-url", key)
+    url, source = base_url_for(environment, flag, variables)
+    return Connection(environment, url, source, resolve_api_key(environment, project_root))
+
+
+def base_url_for(environment: Environment, flag: str | None, environ: Mapping[str, str]) -> tuple[str, str]:
+    """The base URL of a (non-emulator) environment and where it came from, for error hints ("cannot reach
+    …: the URL comes from …")."""
+    flag = (flag or "").strip().rstrip("/")
+    variable = environ.get(BASE_URL_VARIABLE, "").strip().rstrip("/")
+    if flag:
+        return flag, "--base-url"
+    if variable:
+        return variable, f"{BASE_URL_VARIABLE} (it overrides agents.json)"
+    name = environment.name
+    if environment.base_url or environment.residency:
+        where = "base_url" if environment.base_url else "residency"
+        return environment.resolved_base_url(), f"{where} of environment {name!r} in agents.json"
+    return environment.resolved_base_url(), f"base_url/residency of environment {name!r} in agents.json"
+
+
+def open_client(
+    connection: Connection, *, concurrency: int | None = None, retry: RetryPolicy | None = None
+) -> ApiClient:
+    """The ``ApiClient`` for a connection (not yet entered: use ``async with``)."""
+    from agents_cli.remote.client import DEFAULT_CONCURRENCY, ApiClient
+
+    limit = concurrency or DEFAULT_CONCURRENCY
+    if connection.emulator_data is not None:
+        from agents_cli.emulator.transport import in_process_client_transport
+
+        connection.emulator_data.parent.mkdir(parents=True, exist_ok=True)
+        transport = in_process_client_transport(connection.emulator_data, None)
+        return ApiClient(EMULATOR_BASE_URL, EMULATOR_KEY, transport=transport, concurrency=limit, retry=retry)
+    assert connection.key is not None  # only the in-process emulator has none
+    environment = connection.environment
+    return ApiClient(
+        connection.base_url,
+        connection.key.value,
+        api_key_env=environment.api_key_env,
+        environment=environment.name,
+        base_url_source=connection.base_url_source,
+        concurrency=limit,
+        retry=retry,
+    )
+
+
+def build_client(
+    project_root: Path | None,
+    environment: Environment,
+    *,
+    base_url: str | None = None,
+    concurrency: int | None = None,
+    retry: RetryPolicy | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> ApiClient:
+    """``open_client(resolve(...))``: the client every command uses for an environment."""
+    connection = resolve(project_root, environment, base_url=base_url, environ=environ)
+    return open_client(connection, concurrency=concurrency, retry=retry)
