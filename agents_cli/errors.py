@@ -83,3 +83,17 @@ class ConfirmationRequired(AgentsError):
 
 class Aborted(AgentsError):
     """The user declined a confirmation."""
+
+
+class PlanOutdated(AgentsError):
+    """A saved plan whose configs, state or remote moved since it was made: applying it would do something
+    else than what was reviewed."""
+
+    def __init__(self, plan_file: str, moved: list[str]) -> None:
+        shown = "; ".join(moved[:10]) + (f"; and {len(moved) - 10} more" if len(moved) > 10 else "")
+        super().__init__(
+            f"{plan_file} is out of date, nothing was applied: {shown}",
+            hint=f"make the plan again ('agents plan --out {plan_file}'), review it, then apply that one",
+        )
+        self.plan_file = plan_file
+        self.moved = moved

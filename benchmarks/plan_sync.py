@@ -48,16 +48,18 @@ class Measure:
 
 
 def measure_plan(root: Path, concurrency: int) -> Measure:
-    from agents_cli.engine.workspace import compute_plan, open_session
+    from agents_cli.engine.workspace import Workspace
     from agents_cli.remote.connect import build_client
 
     started = time.perf_counter()
-    session = open_session(root, None, None)
-    client = build_client(session.root, session.environment, concurrency=concurrency)
+    workspace = Workspace.open(root, None)
+    workspace.validation()
+    workspace.load()
+    client = build_client(workspace.root, workspace.environment, concurrency=concurrency)
 
     async def read_and_plan() -> tuple[bool, dict[str, int]]:
         async with client as api:
-            result = await compute_plan(api, session, prune=False)
+            result = await workspace.plan(api)
             return result.plan.has_changes, api.stats.as_dict()
 
     has_changes, stats = asyncio.run(read_and_plan())

@@ -13,7 +13,8 @@ from agents_cli.engine.normalise import (
     normalise_remote,
     send_body,
 )
-from agents_cli.engine.planner import FieldChange, RemoteResource, diff, plan
+from agents_cli.engine.plan import FieldChange, PlanOptions
+from agents_cli.engine.planner import RemoteResource, diff, plan
 from agents_cli.errors import ConfigError
 from agents_cli.kinds.tags import env_tag, name_tag
 from agents_cli.project.state import ResourceState, State, fingerprint
@@ -128,7 +129,7 @@ def test_plan_create_update_noop_drift_delete() -> None:
     changed = desired(agent_config(temperature=0.1))
     update = plan([changed], {("agent", "bot"): RemoteResource("agent_1", remote_body)}, state)
     assert update.resources[0].action == "update"
-    assert update.resources[0].changes == [
+    assert list(update.resources[0].changes) == [
         FieldChange("conversation_config.agent.prompt.temperature", 0.3, 0.1)
     ]
     assert update.summary() == "Plan: 0 to create, 1 to update, 0 to delete."
@@ -137,7 +138,7 @@ def test_plan_create_update_noop_drift_delete() -> None:
     drift = plan([applied], {("agent", "bot"): RemoteResource("agent_1", edited)}, state)
     assert drift.resources[0].action == "drift"
     assert drift.resources[0].drifted[0].before == 0.7  # legacy entry: every difference is drifted
-    assert drift.resources[0].changes == []
+    assert drift.resources[0].changes == ()
 
     create = plan([applied], {}, State("dev"))
     assert create.resources[0].action == "create"
@@ -153,7 +154,7 @@ def test_plan_create_update_noop_drift_delete() -> None:
         {("agent", "bot"): RemoteResource("agent_1", remote_body)},
         state,
         orphans=orphan,
-        prune=True,
+        options=PlanOptions(prune=True),
     )
     assert [r.action for r in pruned.resources] == ["no-op", "delete"]
     assert pruned.summary() == "Plan: 0 to create, 0 to update, 1 to delete."

@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from faults_converge import KEY_VARIABLE, write_scale_agent, write_scale_project
 
-from agents_cli.engine.apply import Outcome, SyncEngine, SyncResult
-from agents_cli.engine.planner import ResourcePlan
-from agents_cli.engine.workspace import compute_plan, new_directory, open_session
+from agents_cli.engine.outcome import Outcome, SyncResult
+from agents_cli.engine.plan import PlanOptions, ResourcePlan
+from agents_cli.engine.workspace import PlanResult, Workspace
 from agents_cli.remote.connect import build_client
 from tests.sync_support import serve_emulator
 
@@ -25,8 +25,9 @@ AGENTS = 12
 
 
 def sync_with_checks(root: Path) -> tuple[SyncResult, list[ResourcePlan], list[str]]:
-    """One sync through the engine; every reported outcome is checked against the file on disk."""
-    session = open_session(root, None, None)
+    """One sync through the workspace; every reported outcome is checked against the file on disk."""
+    workspace = Workspace.open(root, None)
+    workspace.load()
     problems: list[str] = []
     early: list[ResourcePlan] = []
 
@@ -37,25 +38,19 @@ def sync_with_checks(root: Path) -> tuple[SyncResult, list[ResourcePlan], list[s
             problems.append(f"{outcome.kind} {outcome.name} reported before its state was written")
 
     async def main() -> SyncResult:
-        async with build_client(session.root, session.environment, concurrency=4) as api:
-            directory = new_directory(api, session)
-            engine = SyncEngine(
-                api=api,
-                directory=directory,
-                desired=session.desired,
-                state=session.state,
-                root=session.root,
-                on_outcome=on_outcome,
-            )
+        async with build_client(workspace.root, workspace.environment, concurrency=4) as api:
+            applier = workspace.applier(api, workspace.directory(api), on_outcome)
 
             def start(item: ResourcePlan) -> None:
                 early.append(item)
-                engine.start(item)
+                applier.start(item)
 
-            computed = await compute_plan(api, session, prune=False, directory=directory, on_planned=start)
+            computed: PlanResult = await workspace.plan(
+                api, PlanOptions(), directory=applier.directory, on_planned=start
+            )
             for item in early:
                 assert any(planned is item for planned in computed.plan.resources)
-            return await engine.run(computed.plan, drop_from_state=computed.snapshot.stale)
+            return await applier.run(computed.plan)
 
     return asyncio.run(main()), early, problems
 

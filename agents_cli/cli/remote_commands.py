@@ -49,6 +49,14 @@ def _plan(
     replace: ReplaceOption = None,
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Also save the plan to FILE; 'agents sync FILE' applies exactly it (no secret is written).",
+        ),
+    ] = None,
 ) -> None:
     """Show what sync would change, field by field, against the deployed state."""
     dispatch(
@@ -62,6 +70,7 @@ def _plan(
         replace=replace or [],
         base_url=base_url,
         concurrency=concurrency,
+        out=out,
     )
 
 
@@ -72,6 +81,14 @@ app.command("diff", help="Alias of 'plan'.")(_plan)
 @app.command()
 def sync(
     ctx: typer.Context,
+    plan_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="PLANFILE",
+            help="A plan saved by 'agents plan --out': apply exactly it, refused if anything moved since.",
+            show_default=False,
+        ),
+    ] = None,
     env: EnvOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan, change nothing.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
@@ -87,6 +104,7 @@ def sync(
     dispatch(
         ctx,
         "sync",
+        plan_file=plan_file,
         env=env,
         dry_run=dry_run,
         yes=yes,

@@ -22,8 +22,8 @@ import json
 from typing import Any
 
 from agents_cli.cli.output import Output
-from agents_cli.engine.apply import KEPT_HINT, UNAPPLIED_HINT, SyncResult, kept_message
-from agents_cli.engine.planner import FieldChange, Plan, ResourcePlan
+from agents_cli.engine.outcome import KEPT_HINT, UNAPPLIED_HINT, SyncResult, kept_message
+from agents_cli.engine.plan import FieldChange, Plan, ResourcePlan
 
 CANNOT_APPLY_NOTE = (
     "the API's agent PATCH merges maps (a key left out means 'unchanged'), so sync cannot remove the "

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
 from agents_cli.engine.drift import field_hashes, salt_for
-from agents_cli.engine.normalise import normalise_desired, normalise_remote, request_shape
+from agents_cli.engine.normalise import Desired, normalise_desired, normalise_remote, request_shape
 from agents_cli.errors import Aborted, ConfigError, UsageError
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.configs import deep_merge, load_resource
@@ -92,11 +92,14 @@ class Context:
 
     def check(self, kind: str, name: str) -> Any:
         def normalised(config: dict[str, Any]) -> dict[str, Any]:
-            return normalise_desired(
-                kind, name, config, ids=self.ids, declared=self.declared, environ=self.environ
-            ).body
+            return self.desired(kind, name, config).body
 
         return normalised
+
+    def desired(self, kind: str, name: str, config: dict[str, Any]) -> Desired:
+        return normalise_desired(
+            kind, name, config, ids=self.ids, declared=self.declared, environ=self.environ
+        )
 
     def resolve(self, text: str) -> str | None:
         from agents_cli.project.references import resolve_placeholders
@@ -167,13 +170,13 @@ def _render(
 def _local_changes(ctx: Context, resource: Resource, target: dict[str, Any]) -> str | None:
     """Why the current files must not be overwritten, or None. Unsynced edits are what we protect."""
     kind, name = resource.kind, resource.name
-    current = ctx.check(kind, name)(load_resource(ctx.project, resource, ctx.env).data)
-    if current == target:
+    current = ctx.desired(kind, name, load_resource(ctx.project, resource, ctx.env).data)
+    if current.body == target:
         return None
     entry = ctx.entries.get((kind, name))
     if entry is None or entry.fingerprint is None:
         return f"differs from the remote and was never synced to {ctx.env!r}"
-    if fingerprint(current) != entry.fingerprint:
+    if not current.matches_fingerprint(entry.fingerprint):
         return f"has local changes not synced to {ctx.env!r} (see 'agents plan --env {ctx.env}')"
     return None
 

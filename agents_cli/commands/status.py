@@ -2,7 +2,7 @@
 
 One of: in sync, local changes, remote drift, not yet created, missing remotely (deleted in the dashboard),
 untracked remote (carries this environment's tag, or is in its state, but is not in the manifest). It is the
-plan (``plan_session.compute_plan`` with prune) read as a state per resource instead of a list of changes.
+plan (``Workspace.plan`` with prune) read as a state per resource instead of a list of changes.
 """
 
 from __future__ import annotations
@@ -55,25 +55,29 @@ def run(
     concurrency: int | None = None,
 ) -> int:
     from agents_cli.commands.validate import print_errors
-    from agents_cli.engine.workspace import PlanResult, compute_plan, open_session
+    from agents_cli.engine.plan import PlanOptions
+    from agents_cli.engine.workspace import PlanResult, Workspace
     from agents_cli.remote.connect import build_client
 
-    session = open_session(app.cwd, env, None)
-    client = build_client(session.root, session.environment, base_url=base_url, concurrency=concurrency)
+    workspace = Workspace.open(app.cwd, env)
+    report = workspace.validation()
+    workspace.load()
+    client = build_client(workspace.root, workspace.environment, base_url=base_url, concurrency=concurrency)
 
     async def read() -> PlanResult:
         async with client as api:
-            return await compute_plan(api, session, prune=True)
+            return await workspace.plan(api, PlanOptions(prune=True))
 
     result = asyncio.run(read())
     for warning in result.warnings:
         app.out.warn(warning)
     # Status only reads, so invalid configs do not stop it; but a typo'd key is dropped by the API and by
     # the comparison alike, so such a resource would look "in sync" without this warning.
-    errors = print_errors(app, session.project.root, session.environment.name)
+    errors = print_errors(app, report)
+    environment = workspace.environment.name
     if errors:
         app.out.warn(
-            f"{errors} validation error(s) in the configs of {session.environment.name!r} (listed above): "
+            f"{errors} validation error(s) in the configs of {environment!r} (listed above): "
             "a state may not mean what the file says until they are fixed"
         )
     stale = result.snapshot.stale
@@ -86,7 +90,7 @@ def run(
             status = _BY_ACTION[item.action]
         remote_id = item.remote_id
         if status == MISSING_REMOTELY:
-            entry = session.state.get(item.kind, item.name)
+            entry = workspace.state.get(item.kind, item.name)
             remote_id = entry.id if entry else None
         row: dict[str, Any] = {"kind": item.kind, "name": item.name, "status": status, "remote_id": remote_id}
         if item.action == "drift" and item.changes:
@@ -102,10 +106,10 @@ def run(
     summary = {status: counts.get(status, 0) for status in STATUSES}
     out = app.out
     if as_json:
-        out.json({"environment": session.environment.name, "summary": summary, "resources": rows})
+        out.json({"environment": environment, "summary": summary, "resources": rows})
         return 0
     if not rows:
-        out.info(f"nothing declared or tracked in environment {session.environment.name!r}")
+        out.info(f"nothing declared or tracked in environment {environment!r}")
         return 0
     width = max(len(f"{row['kind']} {row['name']}") for row in rows)
     for row in rows:
@@ -118,5 +122,5 @@ def run(
             markup=True,
         )
     shown = ", ".join(f"{count} {status}" for status, count in summary.items() if count)
-    out.info(f"{session.environment.name}: {shown}")
+    out.info(f"{environment}: {shown}")
     return 0

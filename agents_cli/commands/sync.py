@@ -1,29 +1,24 @@
 """``agents sync``: apply the plan (create, update, and with --prune delete) in dependency order.
 
-The state lock is held from before the remote is read until the last state write, so two syncs of one
-environment never interleave. Deletions and replacements need confirmation: a prompt on a terminal, ``--yes``
-otherwise.
+``agents sync PLANFILE`` applies a plan saved by ``agents plan --out`` exactly, after checking that neither
+the configs nor the remote moved since. The state lock is held from before the remote is read until the last
+state write, so two syncs of one environment never interleave. Deletions and replacements need
+confirmation: a prompt on a terminal, ``--yes`` otherwise (a saved plan was approved when it was reviewed).
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
-from agents_cli.cli.render_plan import render_plan, render_sync, sync_json, undeclared_note
+from agents_cli.cli.render_plan import render_plan, render_sync, sync_json
+from agents_cli.commands.plan import open_workspace, plan_options, report_notes
 from agents_cli.context import AppContext
-from agents_cli.engine.apply import Outcome, SyncEngine
-from agents_cli.engine.planner import ResourcePlan
-from agents_cli.engine.workspace import (
-    Session,
-    apply_replacements,
-    check_replacements,
-    compute_plan,
-    new_directory,
-    open_session,
-)
-from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode
-from agents_cli.kinds import AGENT
-from agents_cli.project.state import state_lock
+from agents_cli.engine.outcome import Outcome, SyncResult
+from agents_cli.engine.plan import Plan, PlanOptions
+from agents_cli.engine.workspace import PlanResult, Workspace
+from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode, UsageError
+from agents_cli.remote.client import ApiClient
 from agents_cli.remote.connect import build_client
 
 PROGRESS = {
@@ -60,6 +55,43 @@ def _confirm_deletes(app: AppContext, deletes: int, replaces: int, yes: bool) ->
         raise Aborted("nothing was deleted", hint=f"rerun without {flags} to apply only creates and updates")
 
 
+class _Progress:
+    """Progress lines on stderr. Early updates report while the plan is still being read; their lines
+    wait for the plan, so the output reads plan → progress → summary (also when stdout and stderr go to one
+    CI log)."""
+
+    def __init__(self, app: AppContext, *, as_json: bool) -> None:
+        self.app = app
+        self.as_json = as_json
+        self.waiting: list[str] | None = []
+
+    def __call__(self, outcome: Outcome) -> None:
+        if self.as_json or (outcome.action == "recorded" and not self.app.debug):
+            return  # a state-only refresh changed nothing remotely: counted in the summary instead
+        line = f"{PROGRESS.get(outcome.action, outcome.action)} {outcome.kind} {outcome.name}"
+        if self.waiting is None:
+            self.app.out.info(line)
+        else:
+            self.waiting.append(line)
+
+    def release(self) -> None:
+        self.app.out.stdout.flush()
+        for line in self.waiting or []:
+            self.app.out.info(line)
+        self.waiting = None
+
+
+def _finish(app: AppContext, the_plan: Plan, result: SyncResult, api: ApiClient, *, as_json: bool) -> int:
+    if as_json:
+        app.out.json(sync_json(the_plan, result, api.stats.as_dict()))
+    else:
+        render_sync(app.out, the_plan, result)
+    # Kept drifted fields and changes no write could make exit 1 too: CI must notice that the remote and
+    # the config still disagree.
+    disagree = result.failures or result.kept_fields or result.unapplied_fields
+    return int(ExitCode.ERROR) if disagree else int(ExitCode.OK)
+
+
 def run(
     app: AppContext,
     *,
@@ -73,9 +105,22 @@ def run(
     as_json: bool = False,
     base_url: str | None = None,
     concurrency: int | None = None,
+    plan_file: Path | None = None,
 ) -> int:
     from agents_cli.commands import plan
 
+    if plan_file is not None:
+        from agents_cli.commands.apply_plan import apply_saved_plan
+
+        if dry_run or prune or only or force or replace:
+            raise UsageError(
+                "a saved plan is applied with the options it was made with",
+                hint="leave out --dry-run, --prune, --only, --force and --replace",
+            )
+
+        return apply_saved_plan(
+            app, plan_file, env=env, as_json=as_json, base_url=base_url, concurrency=concurrency
+        )
     if dry_run:  # plan validates
         return plan.run(
             app,
@@ -88,111 +133,39 @@ def run(
             base_url=base_url,
             concurrency=concurrency,
         )
-    session = open_session(app.cwd, env, only, validate=plan.validator(app, "nothing was synced"))
-    replace = list(replace or [])
-    check_replacements(session, replace)
-    with state_lock(session.root, session.environment.name):
-        session.reload_state()
-        return _sync_locked(
-            app,
-            session,
-            yes=yes,
-            prune=prune,
-            force=force,
-            replace=replace,
-            as_json=as_json,
-            base_url=base_url,
-            concurrency=concurrency,
-        )
+    workspace = open_workspace(app, env, only, action="nothing was synced")
+    options = plan_options(workspace, prune=prune, force=force, replace=replace, only=only)
+    client = build_client(workspace.root, workspace.environment, base_url=base_url, concurrency=concurrency)
+    with workspace.locked():
+        return asyncio.run(_sync(app, workspace, client, options, yes=yes, as_json=as_json))
 
 
-def _sync_locked(
+async def _sync(
     app: AppContext,
-    session: Session,
+    workspace: Workspace,
+    client: ApiClient,
+    options: PlanOptions,
     *,
     yes: bool,
-    prune: bool,
-    force: bool,
-    replace: list[str],
     as_json: bool,
-    base_url: str | None,
-    concurrency: int | None,
 ) -> int:
-    client = build_client(session.root, session.environment, base_url=base_url, concurrency=concurrency)
+    progress = _Progress(app, as_json=as_json)
 
-    # Early updates report while the plan is still being read; their lines wait for the plan, so the output
-    # reads plan → progress → summary (also when stdout and stderr go to one CI log).
-    waiting: list[str] | None = []
+    async def approve(computed: PlanResult) -> None:
+        report_notes(app, workspace, computed, prune=options.prune)
+        if not as_json:
+            render_plan(app.out, computed.plan)
+        progress.release()
+        _confirm_deletes(app, computed.plan.count("delete"), computed.plan.count("replace"), yes)
 
-    def progress(outcome: Outcome) -> None:
-        if as_json or (outcome.action == "recorded" and not app.debug):
-            return  # a state-only refresh changed nothing remotely: counted in the summary instead
-        line = f"{PROGRESS.get(outcome.action, outcome.action)} {outcome.kind} {outcome.name}"
-        if waiting is None:
-            app.out.info(line)
-        else:
-            waiting.append(line)
-
-    def release_progress() -> None:
-        nonlocal waiting
-        app.out.stdout.flush()
-        for line in waiting or []:
-            app.out.info(line)
-        waiting = None
-
-    async def plan_and_apply() -> int:
-        async with client as api:
-            directory = new_directory(api, session)
-            engine = SyncEngine(
-                api=api,
-                directory=directory,
-                desired=session.desired,
-                state=session.state,
-                root=session.root,
-                force=force,
-                on_outcome=progress,
+    # Updates start while the remaining reads are in flight (no idle gap between reading and writing) —
+    # unless deletions or replacements still need a "yes": then nothing is written first.
+    stream = not (options.prune or options.replace) or yes
+    async with client as api:
+        try:
+            computed, result = await workspace.sync(
+                api, options, approve=approve, on_outcome=progress, stream=stream
             )
-            # Updates start while the remaining reads are in flight (no idle gap between reading and
-            # writing) — unless deletions or replacements still need a "yes": then nothing is written first.
-            streaming = not (prune or replace) or yes
-            replaced = {AGENT.key(name) for name in replace}
-
-            def start_early(item: ResourcePlan) -> None:
-                if (item.kind, item.name) not in replaced:  # replaced after planning, never patched
-                    engine.start(item)
-
-            try:
-                computed = await compute_plan(
-                    api,
-                    session,
-                    prune=prune,
-                    directory=directory,
-                    on_planned=start_early if streaming else None,
-                )
-                the_plan = computed.plan
-                apply_replacements(the_plan, replace, force=force)  # may refuse: early writes still finish
-                the_plan.force = force
-            except Exception:
-                await engine.finish_started()  # let early writes finish and record their state
-                release_progress()
-                raise
-            for warning in computed.warnings:
-                app.out.warn(warning)
-            note = None if prune else undeclared_note(session.environment.name, session.undeclared())
-            if note:
-                app.out.info(note)
-            if not as_json:
-                render_plan(app.out, the_plan)
-            release_progress()
-            _confirm_deletes(app, the_plan.count("delete"), the_plan.count("replace"), yes)
-            result = await engine.run(the_plan, drop_from_state=computed.snapshot.stale)
-            if as_json:
-                app.out.json(sync_json(the_plan, result, api.stats.as_dict()))
-            else:
-                render_sync(app.out, the_plan, result)
-            # Kept drifted fields and changes no write could make exit 1 too: CI must notice that the
-            # remote and the config still disagree.
-            disagree = result.failures or result.kept_fields or result.unapplied_fields
-            return int(ExitCode.ERROR) if disagree else int(ExitCode.OK)
-
-    return asyncio.run(plan_and_apply())
+        finally:
+            progress.release()
+        return _finish(app, computed.plan, result, api, as_json=as_json)

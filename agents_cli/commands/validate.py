@@ -45,20 +45,19 @@ def summary(report: ValidationReport) -> str:
     return f"{report.errors} {error_word}, {report.warnings} {warning_word} in {files} {file_word}"
 
 
-def print_errors(app: AppContext, root: Path, env: str) -> int:
-    """Print the validation errors of ``env`` to stderr, as ``agents validate`` shows them; their count."""
-    report = validate_project(root, env=env)
+def print_errors(app: AppContext, report: ValidationReport) -> int:
+    """Print a report's errors to stderr, as ``agents validate`` shows them; their count."""
     for problem in report.problems:
         if problem.severity == "error":
             app.out.info(format_problem(problem, app.cwd))
     return report.errors
 
 
-def require_valid(app: AppContext, root: Path, env: str, *, action: str) -> None:
+def require_valid(app: AppContext, report: ValidationReport, env: str, *, action: str) -> None:
     """Refuse to go on when the configs of ``env`` have errors (warnings pass): an unknown key is a typo
     the API would silently drop, so running against it would test or apply something else than the file
     says. The errors go to stderr, in the same form as ``agents validate``."""
-    errors = print_errors(app, root, env)
+    errors = print_errors(app, report)
     if not errors:
         return
     count = f"{errors} error" + ("" if errors == 1 else "s")

@@ -71,29 +71,31 @@ class DesiredSet:
         return found
 
 
-def environ_with_dotenv(root: Path) -> dict[str, str]:
-    """Process environment over the project's ``.env`` (a variable always wins over the file)."""
+def environ_with_dotenv(root: Path, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment (the process's by default) over the project's ``.env``: a variable always wins
+    over the file."""
     from agents_cli.remote.credentials import read_dotenv
 
     values = dict(read_dotenv(root / ".env")) if (root / ".env").is_file() else {}
-    values.update(os.environ)
+    values.update(os.environ if environ is None else environ)
     return values
 
 
-def load_desired(project: Project, env: str, only: list[str] | None = None) -> DesiredSet:
+def load_desired(
+    project: Project, env: str, only: list[str] | None = None, *, environ: Mapping[str, str] | None = None
+) -> DesiredSet:
     """Load every declared resource (or those named in ``only``) merged for ``env``."""
     declared = project.declared()
     all_names = {name for names in declared.values() for name in names}
     unknown = sorted(set(only or []) - all_names)
     if unknown:
         raise unknown_names("resource", unknown, sorted(all_names), prefix="--only: ", error=UsageError)
-    cache: dict[Path, Any] = {}
     configs: dict[Key, dict[str, Any]] = {}
     resources = {(resource.kind, resource.name): resource for resource in project.all()}
     for key, resource in resources.items():
         if only and resource.name not in only:
             continue
-        configs[key] = load_resource(project, resource, env, cache=cache).data
+        configs[key] = load_resource(project, resource, env).data
     included: dict[Key, str] = {}
     if only:
         # What the selected resources reference, transitively: read with them, so one that does not exist
@@ -104,14 +106,14 @@ def load_desired(project: Project, env: str, only: list[str] | None = None) -> D
             for dep in sorted(references_in(configs[referrer])):
                 if dep in configs or dep not in resources:  # undeclared: normalisation reports it
                     continue
-                configs[dep] = load_resource(project, resources[dep], env, cache=cache).data
+                configs[dep] = load_resource(project, resources[dep], env).data
                 included[dep] = referrer[1]
                 waiting.append(dep)
     desired = DesiredSet(
         environment=env,
         configs=configs,
         declared=declared,
-        environ=environ_with_dotenv(project.root),
+        environ=environ_with_dotenv(project.root, environ),
         included=included,
     )
     _check_unique_remote_names(desired)

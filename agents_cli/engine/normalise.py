@@ -39,15 +39,87 @@ def path_text(path: tuple[str | int, ...]) -> str:
 
 @dataclass
 class Desired:
-    """One local resource, normalised for comparison, plus what output must know about it."""
+    """One local resource, normalised for comparison, plus what output and apply must know about it."""
 
     kind: str
     name: str
     body: dict[str, Any]
     sensitive: set[str] = field(default_factory=set)  # dotted paths whose value came from ${ENV}
+    # Where each placeholder is, with its text (``Bearer ${TOKEN}``): what a plan file keeps instead of the
+    # secret value.
+    templates: list[tuple[tuple[str | int, ...], str]] = field(default_factory=list)
     pending: set[tuple[str, str]] = field(default_factory=set)  # references not created yet
+    # Every reference, where it sits in ``body``: (path, kind, name).
+    references: list[tuple[tuple[str | int, ...], str, str]] = field(default_factory=list)
     user_keys: dict[str, Any] = field(default_factory=dict)  # flattened leaves the user wrote (for create)
     warnings: list[str] = field(default_factory=list)
+    _fingerprint: str | None = field(default=None, repr=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.name)
+
+    @property
+    def fingerprint(self) -> str:
+        """Of the body with references written by name (``@tool:x``): what the config says, whatever ids
+        its references have in this environment, so it is final when the plan is made."""
+        if self._fingerprint is None:
+            from agents_cli.project.state import fingerprint
+
+            symbolic = with_values(self.body, {path: f"@{kind}:{ref}" for path, kind, ref in self.references})
+            self._fingerprint = fingerprint(symbolic)
+        return self._fingerprint
+
+    def matches_fingerprint(self, recorded: str | None) -> bool:
+        """Whether state's fingerprint is this config's; state written before fingerprints named references
+        by name holds the fingerprint of the resolved body, which counts too."""
+        if recorded is None:
+            return False
+        if recorded == self.fingerprint:
+            return True
+        from agents_cli.project.state import fingerprint
+
+        return bool(self.references) and recorded == fingerprint(self.body)
+
+    @property
+    def pending_references(self) -> list[tuple[tuple[str | int, ...], str, str]]:
+        return [ref for ref in self.references if (ref[1], ref[2]) in self.pending]
+
+
+def with_values(document: Any, values: Mapping[tuple[str | int, ...], Any]) -> Any:
+    """``document`` with the value at each path replaced, copying only the containers on those paths."""
+    if not values:
+        return document
+    copied: Any = dict(document) if isinstance(document, dict) else list(document)
+    for path, value in values.items():
+        node = copied
+        for depth, part in enumerate(path[:-1]):
+            child = node[part] if _has(node, part) else None
+            if not isinstance(child, dict | list):
+                break
+            if child is _original_at(document, path[: depth + 1]):
+                child = dict(child) if isinstance(child, dict) else list(child)
+                node[part] = child
+            node = child
+        else:
+            if path and _has(node, path[-1]):
+                node[path[-1]] = value
+    return copied
+
+
+def _has(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _original_at(document: Any, path: tuple[str | int, ...]) -> Any:
+    node = document
+    for part in path:
+        if not _has(node, part):
+            return None
+        node = node[part]
+    return node
 
 
 def request_shape(kind: str, config: Mapping[str, Any]) -> dict[str, Any]:
@@ -78,28 +150,29 @@ def _strip(kind: ResourceKind, body: dict[str, Any]) -> None:
 def _walk_resolve(
     value: Any,
     path: tuple[str | int, ...],
-    resolve_ref: Callable[[str, str], str],
+    resolve_ref: Callable[[tuple[str | int, ...], str, str], str],
     environ: Mapping[str, str],
-    sensitive: set[str],
+    desired: Desired,
 ) -> Any:
     if isinstance(value, dict):
         return {
-            key: _walk_resolve(item, (*path, key), resolve_ref, environ, sensitive)
+            key: _walk_resolve(item, (*path, key), resolve_ref, environ, desired)
             for key, item in value.items()
         }
     if isinstance(value, list):
         return [
-            _walk_resolve(item, (*path, index), resolve_ref, environ, sensitive)
+            _walk_resolve(item, (*path, index), resolve_ref, environ, desired)
             for index, item in enumerate(value)
         ]
     if not isinstance(value, str):
         return value
     match = REFERENCE.match(value)
     if match:
-        return resolve_ref(match.group("kind"), match.group("name"))
+        return resolve_ref(path, match.group("kind"), match.group("name"))
     resolved, used = substitute_placeholders(value, path, environ)
     if used:
-        sensitive.add(path_text(path))
+        desired.sensitive.add(path_text(path))
+        desired.templates.append((path, value))
     return resolved
 
 
@@ -131,7 +204,8 @@ def normalise_desired(
     """
     desired = Desired(kind=kind, name=name, body={})
 
-    def resolve_ref(ref_kind: str, ref_name: str) -> str:
+    def resolve_ref(path: tuple[str | int, ...], ref_kind: str, ref_name: str) -> str:
+        desired.references.append((path, ref_kind, ref_name))
         found = ids.get(ref_kind, {}).get(ref_name)
         if found:
             return found
@@ -146,7 +220,7 @@ def normalise_desired(
     resource_kind = REGISTRY[kind]
     body = resource_kind.complete(name, resource_kind.request_shape(config))
     try:
-        resolved = _walk_resolve(body, (), resolve_ref, environ, desired.sensitive)
+        resolved = _walk_resolve(body, (), resolve_ref, environ, desired)
     except ConfigError as exc:
         owner = f"{kind} {name!r}"
         if exc.message.startswith(owner):
@@ -165,7 +239,18 @@ def normalise_desired(
     result = coerced if isinstance(coerced, dict) else {}
     _strip(resource_kind, result)
     desired.body = resource_kind.canonical(result)
+    # The model keeps every place (only unknown keys go, and the references in them with them).
+    desired.references = [ref for ref in desired.references if _has_path(desired.body, ref[0])]
     return desired
+
+
+def _has_path(document: Any, path: tuple[str | int, ...]) -> bool:
+    node = document
+    for part in path:
+        if not _has(node, part):
+            return False
+        node = node[part]
+    return True
 
 
 def normalise_remote(

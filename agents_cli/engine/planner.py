@@ -1,180 +1,56 @@
 """``plan(desired, remote, state) -> Plan``: a pure function over normalised documents.
 
-Per resource one action: ``create`` (nothing remote), ``update`` (local differs, the remote is what the last
-sync left), ``no-op``, ``drift`` (some differing fields were changed remotely since the last apply) or
-``delete`` (only with prune). Changes are listed field by field with dotted paths
-(``conversation_config.agent.prompt.temperature``, ``tool_ids[0]``); ``before`` is the remote value and
-``after`` the local one. A resource's differing fields are split in two lists: ``changes`` (local changes,
-which sync applies) and ``drifted`` (the remote changed there since the last apply; ``conflict`` when the
-local value changed too), which sync keeps unless ``--force``. Field-level drift comes from the per-field
-hashes in state (``field_drift``); an entry without them (older state) falls back to the resource-level
-remote fingerprint, and then every differing field counts as drifted.
+Per resource the action (see ``engine.plan``), the field-level changes split into local changes and drift,
+and the exact ``Write`` apply will send. Field-level drift comes from the per-field hashes in state
+(``drift``); an entry without them (older state) falls back to the resource-level remote fingerprint, and
+then every differing field counts as drifted. Everything a flag changes (``--force``, ``--replace``,
+``--only``, ``--prune``) is an input here, so the plan is final when it is returned.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from agents_cli.engine.drift import (
     MAP_KEY_REMOVAL,
     changed_leaves,
     field_hashes,
+    keep_remote,
     merge_cannot_remove,
+    merge_patch,
     related,
     salt_for,
 )
 from agents_cli.engine.normalise import SENSITIVE, Desired
+from agents_cli.engine.plan import (
+    TAGS_REFRESHED,
+    FieldChange,
+    Key,
+    Pending,
+    Plan,
+    PlanOptions,
+    ResourcePlan,
+    Write,
+)
+from agents_cli.errors import UsageError
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.state import ResourceState, State, fingerprint
 
-Action = Literal["create", "update", "no-op", "drift", "delete", "replace"]
 _MISSING: Any = object()
-TAGS_REFRESHED = "agents-cli tags refreshed"
 
 
 @dataclass(frozen=True)
-class FieldChange:
-    path: str
-    before: Any  # remote value (absent → None with ``added``)
-    after: Any  # local value
-    change: Literal["changed", "added", "removed"] = "changed"
-    # For drifted fields: the local value changed since the last apply too.
-    conflict: bool = False
-    # The path as keys and list indexes (``path`` is for people; this is for writing values back).
-    key: tuple[str | int, ...] = field(default=(), compare=False)
-    # Why sync cannot make this change (the agent PATCH is a deep merge: it cannot remove a map's key).
-    cannot_apply: str | None = None
-    # Shown instead of the values (our hidden tags: ``tags: (agents-cli tags refreshed)``).
-    note: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        data = {"path": self.path, "change": self.change, "remote": self.before, "local": self.after}
-        if self.note:
-            data["note"] = self.note
-        if self.conflict:
-            data["conflict"] = True
-        if self.cannot_apply:
-            data["cannot_apply"] = self.cannot_apply
-        return data
-
-
-@dataclass
 class RemoteResource:
     """A remote resource found for a local name (or an orphan), already normalised."""
 
     id: str
     body: dict[str, Any]
     adopted: bool = False  # found by name/tag rather than through state
-    # An agent's hidden ``agents-cli:`` tags as the remote has them (None: not known, not compared).
+    # Our hidden tags as the remote has them (None: the kind carries none, not compared).
     managed_tags: list[str] | None = None
-
-
-@dataclass
-class ResourcePlan:
-    kind: str
-    name: str
-    action: Action
-    remote_id: str | None = None
-    changes: list[FieldChange] = field(default_factory=list)  # local changes: sync applies them
-    drifted: list[FieldChange] = field(default_factory=list)  # changed remotely: kept unless --force
-    adopted: bool = False
-    # No remote write needed, but the state file must be (re)written (adoption, missing fingerprints).
-    refresh_state: bool = False
-    pending: list[str] = field(default_factory=list)  # references known after apply
-    desired_fingerprint: str | None = None
-    remote_fingerprint: str | None = None
-    remote_body: dict[str, Any] | None = field(default=None, repr=False)  # normalised, unmasked
-    # --only: not selected, but a selected resource (this local name) references it and it does not exist.
-    included_because: str | None = None
-
-    @property
-    def writes(self) -> bool:
-        return self.action in ("create", "update", "delete", "drift", "replace")
-
-    @property
-    def cannot_apply(self) -> list[FieldChange]:
-        """Local changes (and drifted fields, which ``--force`` would write) that no write can make."""
-        return [change for change in self.changes + self.drifted if change.cannot_apply]
-
-    def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "kind": self.kind,
-            "name": self.name,
-            "action": self.action,
-            "id": self.remote_id,
-            "changes": [change.as_dict() for change in self.changes],
-        }
-        if self.drifted:
-            data["drifted"] = [change.as_dict() for change in self.drifted]
-        if self.adopted:
-            data["adopted"] = True
-        if self.pending:
-            data["known_after_apply"] = self.pending
-        if self.included_because:
-            data["included_because"] = self.included_because
-        return data
-
-
-@dataclass
-class Plan:
-    environment: str
-    resources: list[ResourcePlan] = field(default_factory=list)
-    # Ids of resources read but left out of the plan (--only: referenced ones that exist remotely), for
-    # resolving the references of those in it.
-    referenced_ids: dict[tuple[str, str], str] = field(default_factory=dict)
-    # --force (plan --force, sync --force): drifted fields are overwritten with the local values.
-    force: bool = False
-
-    def count(self, action: Action) -> int:
-        return sum(1 for item in self.resources if item.action == action)
-
-    @property
-    def has_changes(self) -> bool:
-        return any(item.writes for item in self.resources)
-
-    def summary(self) -> str:
-        create, update, delete = self.count("create"), self.count("update"), self.count("delete")
-        text = f"Plan: {create} to create, {update} to update, {delete} to delete."
-        replace = self.count("replace")
-        if replace:
-            text = text[:-1] + f", {replace} to replace (new id{'s' if replace != 1 else ''})."
-        drift = self.count("drift")
-        if drift:
-            fields = self.drifted_fields
-            fate = "--force overwrites them" if self.force else "sync keeps them without --force"
-            text += f" {drift} drifted ({fields} field{'s' if fields != 1 else ''} changed remotely; {fate})."
-        blocked = self.cannot_apply_fields
-        if blocked:
-            text += f" {blocked} field{'s' if blocked != 1 else ''} sync cannot apply (✗)."
-        return text
-
-    @property
-    def cannot_apply_fields(self) -> int:
-        return sum(len(item.cannot_apply) for item in self.resources)
-
-    @property
-    def drifted_fields(self) -> int:
-        return sum(len(item.drifted) for item in self.resources)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "environment": self.environment,
-            "summary": {
-                "create": self.count("create"),
-                "update": self.count("update"),
-                "delete": self.count("delete"),
-                "drift": self.count("drift"),
-                "drifted_fields": self.drifted_fields,
-                "cannot_apply": self.cannot_apply_fields,
-                "no_op": self.count("no-op"),
-                "replace": self.count("replace"),
-            },
-            "has_changes": self.has_changes,
-            "resources": [item.as_dict() for item in self.resources if item.action != "no-op"],
-        }
 
 
 def diff(before: Any, after: Any, path: str = "", key: tuple[str | int, ...] = ()) -> list[FieldChange]:
@@ -236,12 +112,12 @@ def mask(changes: list[FieldChange], sensitive: set[str]) -> list[FieldChange]:
     return masked
 
 
-def _create_changes(item: Desired) -> list[FieldChange]:
+def _create_changes(item: Desired) -> tuple[FieldChange, ...]:
     changes = []
     for path, value in item.user_keys.items():
         shown = SENSITIVE if _is_sensitive(path, item.sensitive) else value
         changes.append(FieldChange(path, None, shown, "added"))
-    return changes
+    return tuple(changes)
 
 
 def _drift_split(
@@ -298,81 +174,208 @@ def _tag_refresh(item: Desired, remote: RemoteResource, environment: str) -> Fie
 
 
 def _state_is_current(
-    entry: ResourceState | None, item: Desired, remote: RemoteResource, environment: str, fps: tuple[str, str]
+    entry: ResourceState | None, item: Desired, remote: RemoteResource, environment: str, remote_fp: str
 ) -> bool:
     if entry is None or entry.id != remote.id or entry.fields is None:
         return False
-    if (entry.fingerprint, entry.remote_fingerprint) != fps:
+    if entry.remote_fingerprint != remote_fp or not item.matches_fingerprint(entry.fingerprint):
         return False
     return entry.fields == field_hashes(item.kind, remote.body, salt_for(environment, item.kind, remote.id))
 
 
-def plan_resource(item: Desired, remote: RemoteResource | None, state: State) -> ResourcePlan:
-    entry = state.get(item.kind, item.name)
-    desired_fp = fingerprint(item.body)
-    pending = sorted(f"@{kind}:{name}" for kind, name in item.pending)
-    if remote is None:
-        return ResourcePlan(
-            item.kind,
-            item.name,
-            "create",
-            changes=_create_changes(item),
-            pending=pending,
-            desired_fingerprint=desired_fp,
-        )
-    remote_fp = fingerprint(remote.body)
-    result = ResourcePlan(
+def _pending(item: Desired) -> tuple[Pending, ...]:
+    return tuple(Pending(path, kind, name) for path, kind, name in item.pending_references)
+
+
+def _update_write(
+    item: Desired,
+    remote: RemoteResource,
+    changes: list[FieldChange],
+    drifted: list[FieldChange],
+    *,
+    environment: str,
+    force: bool,
+) -> Write:
+    """What an update sends: drifted fields kept as the remote has them (unless ``force``); changes no
+    write can make left out and reported; a deep-merge PATCH cut to the changed paths."""
+    kind = REGISTRY[item.kind]
+    kept = [] if force else drifted
+    to_write = changes if kept else changes + drifted
+    blocked = tuple(change.path for change in to_write if change.cannot_apply)
+    writable = [change for change in to_write if not change.cannot_apply]
+    pending = _pending(item)
+    kept_keys = tuple(change.key for change in kept)
+    # Kinds written whole carry the remote's values at the kept paths, so the write leaves them as they are.
+    expect = keep_remote(item.body, remote.body, list(kept_keys)) if kept else item.body
+    kept_paths = tuple(change.path for change in kept)
+    if (kept or blocked) and not writable and not pending:
+        return Write("none", expect=expect, kept=kept_paths, kept_keys=kept_keys, blocked=blocked)
+    body = kind.send_body(item.name, environment, expect)
+    if kind.update_merges and writable and not pending and all(change.key for change in writable):
+        body = merge_patch(body, [change.key for change in writable])
+    return Write("update", body, expect, pending, kept_paths, kept_keys, blocked)
+
+
+def _base(item: Desired, action: str, remote: RemoteResource | None, **extra: Any) -> ResourcePlan:
+    return ResourcePlan(
         item.kind,
         item.name,
-        "no-op",
-        remote_id=remote.id,
-        adopted=remote.adopted,
-        pending=pending,
-        desired_fingerprint=desired_fp,
-        remote_fingerprint=remote_fp,
-        remote_body=remote.body,
+        action,  # type: ignore[arg-type]
+        remote_id=remote.id if remote else None,
+        adopted=remote.adopted if remote else False,
+        pending=tuple(sorted(f"@{kind}:{name}" for kind, name in item.pending)),
+        desired_fingerprint=item.fingerprint,
+        remote_fingerprint=fingerprint(remote.body) if remote else None,
+        api_name=REGISTRY[item.kind].api_name(item.body),
+        remote_body=remote.body if remote else None,
+        sensitive=tuple(sorted(item.sensitive)),
+        templates=tuple(item.templates),
+        **extra,
     )
-    refresh = _tag_refresh(item, remote, state.environment)
+
+
+def plan_resource(
+    item: Desired,
+    remote: RemoteResource | None,
+    state: State,
+    *,
+    options: PlanOptions | None = None,
+    cyclic: bool = False,
+) -> ResourcePlan:
+    """The plan for one resource. ``cyclic``: it is a create in a cycle of creates (see ``Write``)."""
+    options = options or PlanOptions()
+    entry = state.get(item.kind, item.name)
+    environment = state.environment
+    if remote is None:
+        body = REGISTRY[item.kind].send_body(item.name, environment, item.body)
+        write = Write("create", body, item.body, _pending(item), placeholder_first=cyclic)
+        return _base(item, "create", None, changes=_create_changes(item), write=write)
+    remote_fp = fingerprint(remote.body)
+    refresh = _tag_refresh(item, remote, environment)
+    if item.key in options.replace:
+        return _replaced(item, remote, entry, environment, options)
     if item.body == remote.body and not item.pending and refresh is None:
-        result.refresh_state = not _state_is_current(
-            entry, item, remote, state.environment, (desired_fp, remote_fp)
-        )
-        return result
-    local, drifted = _drift_split(item, remote, entry, state.environment, remote_fp)
-    result.changes = mask(_mark_unmergeable(item.kind, local), item.sensitive)
-    result.drifted = mask(_mark_unmergeable(item.kind, drifted), item.sensitive)
+        stale = not _state_is_current(entry, item, remote, environment, remote_fp)
+        return _base(item, "no-op", remote, refresh_state=stale, write=Write("record") if stale else None)
+    local, drifted = _drift_split(item, remote, entry, environment, remote_fp)
+    local, drifted = _mark_unmergeable(item.kind, local), _mark_unmergeable(item.kind, drifted)
     if refresh is not None and not any(_is_sensitive(change.path, ["tags"]) for change in local + drifted):
-        result.changes.append(refresh)  # a write of user tags carries ours anyway (``send_body``)
-    result.action = "drift" if result.drifted else "update"
-    return result
+        local.append(refresh)  # a write of user tags carries ours anyway (``send_body``)
+    write = _update_write(item, remote, local, drifted, environment=environment, force=options.force)
+    return _base(
+        item,
+        "drift" if drifted else "update",
+        remote,
+        changes=tuple(mask(local, item.sensitive)),
+        drifted=tuple(mask(drifted, item.sensitive)),
+        write=write,
+    )
 
 
-def mark_replaced(item: ResourcePlan) -> None:
-    """``sync --replace``: the agent is created again from its config and the old one deleted, so every
-    difference applies (map keys a PATCH cannot remove included) — at the price of a new id."""
-    if item.action in ("create", "delete"):
-        return
-    item.action = "replace"
-    every = item.changes + item.drifted
-    item.changes = [dataclasses.replace(change, cannot_apply=None, conflict=False) for change in every]
-    item.drifted = []
+def _replaced(
+    item: Desired,
+    remote: RemoteResource,
+    entry: ResourceState | None,
+    environment: str,
+    options: PlanOptions,
+) -> ResourcePlan:
+    """``--replace``: the resource is created again from its config and the old one deleted, so every
+    difference applies (map keys a PATCH cannot remove included) — at the price of a new id. Drifted fields
+    would be lost, so they need ``--force``."""
+    local, drifted = _drift_split(item, remote, entry, environment, fingerprint(remote.body))
+    if drifted and not options.force:
+        raise UsageError(
+            f"--replace {item.name}: {len(drifted)} field(s) changed remotely since the last sync, "
+            "which the new agent would not have",
+            hint=f"replace anyway with 'agents sync --replace {item.name} --force', or run 'agents pull' "
+            "to take the remote values first",
+        )
+    every = mask(local + drifted, item.sensitive)
+    body = REGISTRY[item.kind].send_body(item.name, environment, item.body)
+    write = Write("replace", body, item.body, _pending(item))
+    changes = tuple(dataclasses.replace(change, cannot_apply=None, conflict=False) for change in every)
+    return _base(item, "replace", remote, changes=changes, write=write)
+
+
+def cyclic_creates(creates: Mapping[Key, set[Key]]) -> set[Key]:
+    """Creates that (through other creates) reference themselves: ``creates`` maps each create to the
+    creates it references."""
+    cyclic: set[Key] = set()
+    for start in creates:
+        stack, seen = list(creates[start]), set()
+        while stack:
+            node = stack.pop()
+            if node == start:
+                cyclic.add(start)
+                break
+            if node not in seen:
+                seen.add(node)
+                stack.extend(creates.get(node, ()))
+    return cyclic
+
+
+def needed_creates(
+    targets: Iterable[Key],
+    included: Mapping[Key, str],
+    found: Iterable[Key],
+    depends: Callable[[Key], set[Key]],
+) -> set[Key]:
+    """``--only`` as terraform's ``-target``: a resource read only because a selected one references it is
+    planned when it does not exist remotely yet (reached from the selection through such resources); one
+    that exists only lends its id. Updates of unselected resources are never planned."""
+    exists = set(found)
+    needed: set[Key] = set()
+    waiting = list(targets)
+    while waiting:
+        for dep in sorted(depends(waiting.pop())):
+            if dep in included and dep not in exists and dep not in needed:
+                needed.add(dep)
+                waiting.append(dep)
+    return needed
 
 
 def plan(
     desired: Iterable[Desired],
-    remote: Mapping[tuple[str, str], RemoteResource],
+    remote: Mapping[Key, RemoteResource],
     state: State,
     *,
-    orphans: Mapping[tuple[str, str], RemoteResource] | None = None,
-    prune: bool = False,
+    orphans: Mapping[Key, RemoteResource] | None = None,
+    options: PlanOptions | None = None,
+    stale: Iterable[Key] = (),
+    included: Mapping[Key, str] | None = None,
+    planned: Iterable[ResourcePlan] = (),
 ) -> Plan:
-    """The plan for one environment: ``remote`` maps (kind, local name) to what was found remotely;
-    ``orphans`` are remote resources of this environment that no local config declares any more."""
-    result = Plan(environment=state.environment)
-    items = sorted(desired, key=lambda d: REGISTRY.order_key((d.kind, d.name)))
-    for item in items:
-        result.resources.append(plan_resource(item, remote.get((item.kind, item.name)), state))
-    if prune and orphans:
-        for (kind, name), found in sorted(orphans.items(), key=lambda kv: REGISTRY.order_key(kv[0])):
-            result.resources.append(ResourcePlan(kind, name, "delete", remote_id=found.id))
-    return result
+    """The plan for one environment. ``remote`` maps (kind, local name) to what was found remotely;
+    ``orphans`` are remote resources of this environment that no local config declares any more (deleted
+    with ``options.prune``); ``included`` the resources loaded only because a selected one needs them
+    created (``--only``; key → the referrer's name); ``planned`` resources planned earlier (while the
+    remote was still being read), kept as they are."""
+    options = options or PlanOptions()
+    included = included or {}
+    items = {item.key: item for item in desired}
+    early = {item.key: item for item in planned}
+    creates = {key: set(item.pending) for key, item in items.items() if key not in remote}
+    cyclic = cyclic_creates({key: deps & creates.keys() for key, deps in creates.items()})
+    resources = [
+        plan_resource(item, remote.get(key), state, options=options, cyclic=key in cyclic)
+        for key, item in items.items()
+        if key not in early
+    ]
+    resources += early.values()
+    needed = needed_creates(
+        [key for key in items if key not in included],
+        included,
+        [*remote.keys(), *early.keys()],
+        lambda key: {(kind, name) for _path, kind, name in items[key].references} if key in items else set(),
+    )
+    kept = []
+    for resource in resources:
+        if resource.key not in included:
+            kept.append(resource)
+        elif resource.key in needed:
+            kept.append(dataclasses.replace(resource, included_because=included[resource.key]))
+    kept.sort(key=lambda resource: REGISTRY.order_key(resource.key))
+    if options.prune:
+        for key, found in sorted((orphans or {}).items(), key=lambda pair: REGISTRY.order_key(pair[0])):
+            kept.append(ResourcePlan(key[0], key[1], "delete", remote_id=found.id, write=Write("delete")))
+    return Plan(state.environment, tuple(kept), options, tuple(sorted(stale)))

@@ -8,10 +8,9 @@ file's line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from agents_cli.project.loader import Document, KeyPath, LoadError, load_file
+from agents_cli.project.loader import Document, KeyPath, LoadError
 from agents_cli.project.manifest import Project, Resource
 
 # Editors use ``$schema`` in JSON configs to find the JSON Schema, and top-level ``x-*`` keys hold YAML
@@ -93,16 +92,6 @@ def _config_mapping(document: Document) -> dict[str, Any]:
     return strip_editor_keys(data)
 
 
-def load_document(path: Path, cache: dict[Path, Document] | None = None) -> Document:
-    """``loader.load_file`` with an optional per-run cache (a base file is shared by every environment)."""
-    if cache is not None and path in cache:
-        return cache[path]
-    document = load_file(path)
-    if cache is not None:
-        cache[path] = document
-    return document
-
-
 def merge_documents(
     resource: Resource, environment: str | None, documents: tuple[Document, ...]
 ) -> LoadedConfig:
@@ -117,12 +106,11 @@ def merge_documents(
     )
 
 
-def load_resource(
-    project: Project, resource: Resource, env: str | None, *, cache: dict[Path, Document] | None = None
-) -> LoadedConfig:
-    """The merged config of ``resource`` for ``env`` (``None``: the base file alone).
+def load_resource(project: Project, resource: Resource, env: str | None) -> LoadedConfig:
+    """The merged config of ``resource`` for ``env`` (``None``: the base file alone), from the project's
+    files (each read once per run: a base file is shared by every environment).
 
     Raises ``LoadError`` (a ConfigError with file:line:col) when a file is missing or malformed.
     """
-    documents = tuple(load_document(project.path(relative), cache) for relative in resource.files_for(env))
+    documents = tuple(project.files.document(project.path(relative)) for relative in resource.files_for(env))
     return merge_documents(resource, env, documents)

@@ -98,7 +98,12 @@ def load_file(path: Path, *, duplicates: list[LoadError] | None = None) -> Docum
         raise LoadError(path, 1, 1, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LoadError(path, 1, 1, f"cannot read file: {exc}") from None
-    if suffix in JSON_SUFFIXES:
+    return parse_document(path, text, duplicates=duplicates)
+
+
+def parse_document(path: Path, text: str, *, duplicates: list[LoadError] | None = None) -> Document:
+    """``text`` (the content of ``path``) parsed as the file name's format asks for."""
+    if path.suffix.lower() in JSON_SUFFIXES:
         data, positions = parse_json(text, path, duplicates=duplicates)
     else:
         data, positions = parse_yaml(text, path, duplicates=duplicates)

@@ -15,6 +15,7 @@ from typing import Any
 
 from agents_cli.errors import AgentsError, ConfigError, ProjectNotFound, UnknownEnvironment
 from agents_cli.kinds import REGISTRY
+from agents_cli.project.files import FileStore
 from agents_cli.project.loader import Document, dump_json, load_file, write_atomic
 
 MANIFEST_NAME = "agents.json"
@@ -68,6 +69,8 @@ class Project:
     resources: dict[str, dict[str, Resource]]  # kind name → local name → resource
     default_environment: str | None = None
     manifest_document: Document | None = None  # positions of every manifest key, when loaded from a file
+    # Every file this run reads (manifest, configs, overlays, scenarios), each read and parsed once.
+    files: FileStore = field(default_factory=FileStore, repr=False)
 
     @property
     def manifest_path(self) -> Path:
@@ -155,9 +158,11 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
     )
 
 
-def load_manifest_document(root: Path) -> Document:
-    """``agents.json`` with positions; JSON syntax errors and duplicate keys carry file:line:col."""
-    document = load_file(root / MANIFEST_NAME)
+def load_manifest_document(root: Path, files: FileStore | None = None) -> Document:
+    """``agents.json`` with positions; JSON syntax errors and duplicate keys carry file:line:col. Without
+    ``files`` it is read afresh (commands that edit the manifest read what is on disk now)."""
+    path = root / MANIFEST_NAME
+    document = files.document(path) if files is not None else load_file(path)
     if not isinstance(document.data, dict):
         raise ConfigError(f"{document.path}:1:1: the manifest must be a JSON object")
     return document
@@ -185,10 +190,12 @@ def load_project(cwd: Path) -> Project:
     """Find ``agents.json`` upwards from ``cwd``, check it against the manifest schema and parse it (errors
     carry line:col)."""
     root = find_root(cwd)
-    document = load_manifest_document(root)
+    files = FileStore()
+    document = load_manifest_document(root, files)
     check_manifest(document)
     project = parse_manifest(root, document.data)
     project.manifest_document = document
+    project.files = files
     return project
 
 

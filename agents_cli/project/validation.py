@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.configs import LoadedConfig, merge_documents
-from agents_cli.project.loader import Document, KeyPath, LoadError, load_file
+from agents_cli.project.files import FileStore
+from agents_cli.project.loader import Document, KeyPath, LoadError
 from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, parse_manifest
 from agents_cli.project.references import (
     expected_kind,
@@ -117,27 +118,31 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 class _Validator:
-    def __init__(self, root: Path, strict: bool) -> None:
+    def __init__(self, root: Path, strict: bool, store: FileStore) -> None:
         self.root = root
         self.strict = strict
+        self.store = store
         self.collector = _Collector()
         self.files: set[Path] = set()
         self.documents: dict[Path, Document | LoadError] = {}
 
     # -- files -------------------------------------------------------------------------------------
     def load(self, path: Path) -> Document | LoadError:
+        """The document (or why it cannot be read) from the run's one ``FileStore``: the engine then uses
+        the same parsed documents, so nothing is read twice."""
         cached = self.documents.get(path)
         if cached is not None:
             return cached
         self.files.add(path)
-        duplicates: list[LoadError] = []
-        result: Document | LoadError
-        try:
-            result = load_file(path, duplicates=duplicates)
-        except LoadError as error:
-            result = error
-        for duplicate in duplicates:
+        loaded = self.store.load(path)
+        for duplicate in loaded.duplicates:
             self.collector.add_load_error(duplicate)
+        result: Document | LoadError
+        if loaded.document is not None:
+            result = loaded.document
+        else:
+            assert loaded.error is not None
+            result = loaded.error
         self.documents[path] = result
         return result
 
@@ -308,10 +313,13 @@ class _Validator:
         return f"unknown {kind} {name!r}{_did_you_mean(name, known)} (not in agents.json '{section}')"
 
 
-def validate_project(root: Path, *, env: str | None = None, strict: bool = False) -> ValidationReport:
+def validate_project(
+    root: Path, *, env: str | None = None, strict: bool = False, store: FileStore | None = None
+) -> ValidationReport:
     """Every problem in the project at ``root``. ``env`` limits overlays to one environment (it must
-    exist: UnknownEnvironment otherwise); without it every environment's overlays are checked."""
-    validator = _Validator(root, strict)
+    exist: UnknownEnvironment otherwise); without it every environment's overlays are checked. ``store``:
+    the run's files (a plan validates what it then loads)."""
+    validator = _Validator(root, strict, store or FileStore())
     report = ValidationReport(root=root)
     loaded = validator.manifest()
     environments: list[str] = []

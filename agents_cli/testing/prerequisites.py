@@ -1,28 +1,26 @@
-"""Sync only what a test run needs, with the sync engine: the selected tests and what they reference.
+"""Sync only what a test run needs, through the same workspace plan and apply as ``agents sync``: the
+selected tests and what they reference.
 
-Same semantics as ``agents sync`` restricted to those resources: create or update only when the normalised
-config changed, ids recorded per environment in state, drift refused. With ``--against local`` the tools the
-local agent config references are synced too (the override names them by id); agents themselves are synced
-only with ``--sync-agents`` (``--against deployed``).
+Create or update only when the normalised config changed, ids recorded per environment in state, drifted
+fields kept. With ``--against local`` what the local agent config references (tools…) is synced too (the
+override names them by id); agents themselves are synced only with ``--sync-agents`` (``--against
+deployed``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from agents_cli.engine.apply import Outcome, SyncEngine
-from agents_cli.engine.normalise import normalise_remote
-from agents_cli.engine.planner import RemoteResource, plan
+from agents_cli.engine.outcome import Outcome
+from agents_cli.engine.plan import PlanOptions
 from agents_cli.errors import AgentsError
-from agents_cli.kinds import AGENT, REGISTRY, TEST
-from agents_cli.project.state import load_other_states, load_state, state_lock
-from agents_cli.remote.directory import Directory, claimed_ids, fetch_snapshot
+from agents_cli.kinds import AGENT, TEST
 from agents_cli.testing.selection import Selection
 
 if TYPE_CHECKING:
-    from agents_cli.cli.output import Output
     from agents_cli.engine.desired import DesiredSet, Key
-    from agents_cli.project.manifest import Project
+    from agents_cli.engine.workspace import Workspace
     from agents_cli.remote.client import ApiClient
 
 
@@ -52,54 +50,20 @@ def desired_order(desired: DesiredSet, keys: dict[Key, None]) -> list[Key]:
     return [key for key in ordered if key in keys]
 
 
-def _describe(outcome: Outcome) -> str:
-    where = f" ({outcome.remote_id})" if outcome.remote_id else ""
-    return f"{outcome.action} {outcome.kind} {outcome.name}{where}"
-
-
 async def sync_prerequisites(
-    api: ApiClient,
-    project: Project,
-    desired: DesiredSet,
-    selection: Selection,
-    *,
-    against: str,
-    sync_agents: bool,
-    out: Output,
+    api: ApiClient, workspace: Workspace, keys: list[Key], on_outcome: Callable[[Outcome], None]
 ) -> None:
-    """Plan and apply the needed resources; raise on the first failure (tests must not run half-synced)."""
-    keys = needed_resources(desired, selection, against=against, sync_agents=sync_agents)
+    """Plan and apply ``keys`` like ``agents sync --only`` would, with nothing else; raise on the first
+    failure (tests must not run half-synced)."""
     if not keys:
         return
-    env = desired.environment
-    with state_lock(project.root, env):
-        state = load_state(project.root, env)
-        directory = Directory(api, env, claimed=claimed_ids(load_other_states(project.root, env)))
-        api_names = {key: desired.remote_name(key) for key in keys}
-        snapshot = await fetch_snapshot(
-            directory, keys, api_names, state, prune=False, declared=desired.declared
-        )
-        ids = {kind: state.ids(kind) for kind in REGISTRY.names}
-        for (kind, name), (remote_id, _document, _adopted) in snapshot.found.items():
-            ids[kind][name] = remote_id
-        for kind, name in snapshot.stale - set(snapshot.found):
-            ids[kind].pop(name, None)  # recorded but deleted remotely: recreated below
-        remote = {
-            key: RemoteResource(remote_id, normalise_remote(key[0], document), adopted)
-            for key, (remote_id, document, adopted) in snapshot.found.items()
-        }
-        the_plan = plan([desired.normalise(key, ids) for key in keys], remote, state)
-
-        def report(outcome: Outcome) -> None:
-            if outcome.action not in ("recorded",):
-                out.info(f"sync: {_describe(outcome)}")
-
-        engine = SyncEngine(api=api, directory=directory, desired=desired, state=state, root=project.root)
-        engine.on_outcome = report
-        result = await engine.run(the_plan, drop_from_state=snapshot.stale)
+    with workspace.locked():
+        computed = await workspace.plan(api, PlanOptions(), keys=keys)
+        result = await workspace.apply(api, computed.plan, on_outcome)
     if result.failures:
         first = result.failures[0]
         more = f" (and {len(result.failures) - 1} more)" if len(result.failures) > 1 else ""
+        env = workspace.environment.name
         raise AgentsError(
             f"could not sync {first.kind} {first.name!r} before testing: {first.message}{more}",
             hint=first.hint or f"fix it, or inspect with 'agents plan --env {env}'",

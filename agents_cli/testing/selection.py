@@ -13,8 +13,7 @@ from typing import Any
 
 from agents_cli.errors import AgentsError, ConfigError, UsageError
 from agents_cli.kinds import AGENT, TEST
-from agents_cli.project.configs import deep_merge, load_document, load_resource, strip_editor_keys
-from agents_cli.project.loader import Document
+from agents_cli.project.configs import deep_merge, load_resource, strip_editor_keys
 from agents_cli.project.manifest import Project, unknown_names
 from agents_cli.project.references import parse_reference
 from agents_cli.testing.scenarios import MANIFEST_SECTION, Scenario, parse_scenario
@@ -68,7 +67,6 @@ def attached_tests(config: dict[str, Any]) -> tuple[list[str], list[str]]:
 def load_scenarios(project: Project, env: str) -> list[Scenario]:
     """Every scenario in the manifest, with its overlay for ``env`` merged in."""
     section = project.manifest.get(MANIFEST_SECTION) or {}
-    cache: dict[Path, Document] = {}
     scenarios = []
     for name, entry in section.items():
         if not isinstance(entry, dict) or "config" not in entry:
@@ -79,7 +77,7 @@ def load_scenarios(project: Project, env: str) -> list[Scenario]:
             files.append(Path(overlay))
         data: Any = {}
         for relative in files:
-            document = load_document(project.path(relative), cache)
+            document = project.files.document(project.path(relative))
             content = document.data if isinstance(document.data, dict) else {}
             data = deep_merge(data, strip_editor_keys(content))
         scenarios.append(parse_scenario(name, data, source=" + ".join(str(f) for f in files)))

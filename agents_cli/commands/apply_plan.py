@@ -1,0 +1,172 @@
+"""``agents sync PLANFILE``: apply a plan saved by ``agents plan --out`` exactly, or nothing.
+
+Before any write, under the environment's state lock: every file the plan was made from must be as it
+was (same digest), the state file too, every planned resource's remote must still have the fingerprint the
+plan saw (a create must still find nothing to adopt), and every ``${VAR}`` placeholder must resolve to what
+it did. Anything that moved is named and nothing is applied (exit 1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from agents_cli.cli.render_plan import render_plan
+from agents_cli.commands.sync import _finish, _Progress
+from agents_cli.context import AppContext
+from agents_cli.engine.desired import environ_with_dotenv
+from agents_cli.engine.normalise import normalise_remote
+from agents_cli.engine.plan import KeyPath, Plan, ResourcePlan, Write
+from agents_cli.engine.planfile import (
+    PLACEHOLDER_MARK,
+    REMOTE_MARK,
+    SavedPlan,
+    marked_places,
+    read_plan_file,
+    resolve_templates,
+    restore,
+    secrets_digest,
+)
+from agents_cli.engine.workspace import Workspace
+from agents_cli.errors import PlanOutdated, UsageError
+from agents_cli.project.files import file_digest
+from agents_cli.project.manifest import MANIFEST_NAME
+from agents_cli.project.state import fingerprint, state_path
+from agents_cli.remote.client import ApiClient, gather_or_cancel
+from agents_cli.remote.connect import build_client
+from agents_cli.remote.directory import Directory
+
+
+def _moved_files(workspace: Workspace, saved: SavedPlan) -> list[str]:
+    users: dict[str, list[str]] = {}
+    env = saved.plan.environment
+    for resource in workspace.project.all():
+        for used in resource.files_for(env):
+            users.setdefault(used.as_posix(), []).append(f"{resource.kind} {resource.name}")
+    moved = []
+    for relative, digest in saved.files.items():
+        if file_digest(workspace.root / relative) != digest:
+            whose = ", ".join(users.get(relative, [])) or (
+                "the manifest" if relative == MANIFEST_NAME else ""
+            )
+            moved.append(f"{relative} changed since the plan was made" + (f" ({whose})" if whose else ""))
+    return moved
+
+
+async def _remote_check(directory: Directory, item: ResourcePlan) -> tuple[str | None, dict[str, Any] | None]:
+    """(what moved, the normalised remote now) for one planned resource."""
+    operation = item.write.operation if item.write else None
+    label = f"{item.kind} {item.name}"
+    if operation == "create":
+        found = await directory.find(item.kind, item.name, item.api_name)
+        if found is not None:
+            return f"{label} now exists remotely, the plan would create it again", None
+        return None, None
+    if operation in (None, "delete") or item.remote_id is None:
+        return None, None
+    document = await directory.get(item.kind, item.remote_id)
+    if document is None:
+        return f"{label} ({item.remote_id}) was deleted remotely since the plan was made", None
+    body = normalise_remote(item.kind, document)
+    if fingerprint(body) != item.remote_fingerprint:
+        return f"{label} ({item.remote_id}) changed remotely since the plan was made", None
+    return None, body
+
+
+def _restored_write(write: Write, values: Mapping[KeyPath, Any], remote: Mapping[str, Any] | None) -> Write:
+    def fill(document: Any) -> Any:
+        if document is None:
+            return None
+        found: dict[KeyPath, Any] = {}
+        for path, mark, _value in marked_places(document):
+            if mark == PLACEHOLDER_MARK:
+                found[path] = values[path]
+            elif mark == REMOTE_MARK:
+                node: Any = remote
+                for part in path:
+                    node = node[part]  # the remote was checked unchanged: the kept value is there
+                found[path] = node
+        return restore(document, found)
+
+    return dataclasses.replace(write, body=fill(write.body), expect=fill(write.expect))
+
+
+def _restored(
+    saved: SavedPlan, environ: Mapping[str, str], remote: Mapping[tuple[str, str], dict[str, Any]]
+) -> tuple[Plan, list[str]]:
+    """The plan with secrets resolved again and kept remote values filled in; what no longer resolves."""
+    moved = []
+    resources = []
+    for item in saved.plan.resources:
+        values = resolve_templates(item.templates, environ)
+        if item.templates and secrets_digest(saved.nonce, values) != saved.secrets.get(item.key):
+            names = sorted({name for _path, text in item.templates for name in _variables(text)})
+            moved.append(f"{item.kind} {item.name}: ${{{'}, ${'.join(names)}}} resolve to other values now")
+        write = item.write
+        if write is not None:
+            write = _restored_write(write, dict(values), remote.get(item.key))
+        resources.append(dataclasses.replace(item, write=write, remote_body=remote.get(item.key)))
+    return dataclasses.replace(saved.plan, resources=tuple(resources)), moved
+
+
+def _variables(text: str) -> list[str]:
+    from agents_cli.project.references import PLACEHOLDER_PATTERN
+
+    return [match.group("name") for match in PLACEHOLDER_PATTERN.finditer(text) if match.group("name")]
+
+
+async def _apply(
+    app: AppContext, workspace: Workspace, saved: SavedPlan, api: ApiClient, *, label: str, as_json: bool
+) -> int:
+    directory = workspace.directory(api)
+    checks = await gather_or_cancel(*(_remote_check(directory, item) for item in saved.plan.resources))
+    moved = [what for what, _body in checks if what]
+    remote = {
+        item.key: body for item, (_what, body) in zip(saved.plan.resources, checks, strict=True) if body
+    }
+    the_plan, unresolved = _restored(saved, environ_with_dotenv(workspace.root), remote)
+    if moved or unresolved:
+        raise PlanOutdated(label, moved + unresolved)
+    if not as_json:
+        render_plan(app.out, the_plan)
+    progress = _Progress(app, as_json=as_json)
+    progress.release()
+    result = await workspace.applier(api, directory, progress).run(the_plan)
+    return _finish(app, the_plan, result, api, as_json=as_json)
+
+
+def apply_saved_plan(
+    app: AppContext,
+    plan_file: Path,
+    *,
+    env: str | None,
+    as_json: bool,
+    base_url: str | None,
+    concurrency: int | None,
+) -> int:
+    saved = read_plan_file(app.cwd / plan_file)
+    label = str(plan_file)
+    if env is not None and env != saved.plan.environment:
+        raise UsageError(
+            f"{label} is a plan for environment {saved.plan.environment!r}, not {env!r}",
+            hint="leave out --env: a plan file names its environment",
+        )
+    workspace = Workspace.open(app.cwd, saved.plan.environment)
+    moved = _moved_files(workspace, saved)
+    if moved:
+        raise PlanOutdated(label, moved)
+    client = build_client(workspace.root, workspace.environment, base_url=base_url, concurrency=concurrency)
+    with workspace.locked():
+        if file_digest(state_path(workspace.root, workspace.environment.name)) != saved.state:
+            raise PlanOutdated(
+                label, [f"state/{workspace.environment.name}.json changed since the plan was made"]
+            )
+
+        async def main() -> int:
+            async with client as api:
+                return await _apply(app, workspace, saved, api, label=label, as_json=as_json)
+
+        return asyncio.run(main())

@@ -1,0 +1,211 @@
+"""The plan: an immutable value that says, per resource, what differs and exactly what apply will send.
+
+``planner`` computes it (a pure function over normalised documents); ``apply`` executes it and decides
+nothing of its own; ``planfile`` writes it to a file and reads it back for ``agents sync PLANFILE``.
+
+Per resource one action: ``create`` (nothing remote), ``update`` (local differs, the remote is what the last
+sync left), ``no-op``, ``drift`` (some differing fields were changed remotely since the last apply),
+``replace`` (``--replace``: created again, the old one deleted) or ``delete`` (only with prune). Changes are
+listed field by field; ``before`` is the remote value and ``after`` the local one. ``changes`` are local
+changes, which sync applies; ``drifted`` were changed remotely since the last apply (``conflict`` when the
+local value changed too), which sync keeps unless ``--force``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Action = Literal["create", "update", "no-op", "drift", "delete", "replace"]
+# What apply does for one resource: send a create/update (a replace is a create, then a delete of the old
+# one), write state only (``record``), nothing remotely (``none``: only kept or unwritable differences).
+Operation = Literal["create", "update", "replace", "record", "none", "delete"]
+KeyPath = tuple[str | int, ...]
+Key = tuple[str, str]  # (kind, local name)
+TAGS_REFRESHED = "agents-cli tags refreshed"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    path: str
+    before: Any  # remote value (absent → None with ``added``)
+    after: Any  # local value
+    change: Literal["changed", "added", "removed"] = "changed"
+    # For drifted fields: the local value changed since the last apply too.
+    conflict: bool = False
+    # The path as keys and list indexes (``path`` is for people; this is for writing values back).
+    key: KeyPath = field(default=(), compare=False)
+    # Why sync cannot make this change (a deep-merge PATCH cannot remove a map's key).
+    cannot_apply: str | None = None
+    # Shown instead of the values (our hidden tags: ``tags: (agents-cli tags refreshed)``).
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {"path": self.path, "change": self.change, "remote": self.before, "local": self.after}
+        if self.note:
+            data["note"] = self.note
+        if self.conflict:
+            data["conflict"] = True
+        if self.cannot_apply:
+            data["cannot_apply"] = self.cannot_apply
+        return data
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A reference whose id is known only after apply: the place in ``Write.body``/``expect`` and whose id."""
+
+    path: KeyPath
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Write:
+    """Exactly what apply sends for one resource, decided when the plan was made."""
+
+    operation: Operation
+    # The request body (create, update, replace): normalised, our tags added, a deep-merge PATCH cut to the
+    # changed paths. ``Pending`` places hold "(known after apply)" until apply substitutes the id.
+    body: Mapping[str, Any] | None = None
+    # The normalised body the remote must equal after the write (outside ``kept``): what apply verifies.
+    expect: Mapping[str, Any] | None = None
+    pending: tuple[Pending, ...] = ()
+    kept: tuple[str, ...] = ()  # drifted paths left as the remote has them
+    kept_keys: tuple[KeyPath, ...] = ()
+    blocked: tuple[str, ...] = ()  # differences no write can make: reported, never claimed
+    # In a cycle of resources not created yet: create a tagged placeholder first to get an id.
+    placeholder_first: bool = False
+
+    def depends_on(self) -> set[Key]:
+        return {(ref.kind, ref.name) for ref in self.pending}
+
+
+@dataclass(frozen=True)
+class ResourcePlan:
+    kind: str
+    name: str
+    action: Action
+    remote_id: str | None = None
+    changes: tuple[FieldChange, ...] = ()  # local changes: sync applies them
+    drifted: tuple[FieldChange, ...] = ()  # changed remotely: kept unless --force
+    adopted: bool = False
+    # No remote write needed, but the state file must be (re)written (adoption, missing fingerprints).
+    refresh_state: bool = False
+    pending: tuple[str, ...] = ()  # references known after apply, as ``@kind:name``
+    desired_fingerprint: str | None = None  # of the config with references by name (ids do not matter)
+    remote_fingerprint: str | None = None
+    # --only: not selected, but a selected resource (this local name) references it and it does not exist.
+    included_because: str | None = None
+    api_name: str | None = None  # what the API calls it (a create that timed out is found again by it)
+    write: Write | None = None
+    # The normalised remote as planned (unmasked); never written to a plan file (apply of a saved plan gets
+    # it again from the remote, which it checks has not moved).
+    remote_body: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    # Sensitive paths (values from ${VAR} placeholders) and the placeholder text at each, for plan files.
+    sensitive: tuple[str, ...] = ()
+    templates: tuple[tuple[KeyPath, str], ...] = field(default=(), repr=False)
+
+    @property
+    def key(self) -> Key:
+        return (self.kind, self.name)
+
+    @property
+    def writes(self) -> bool:
+        return self.action in ("create", "update", "delete", "drift", "replace")
+
+    @property
+    def cannot_apply(self) -> list[FieldChange]:
+        """Local changes (and drifted fields, which ``--force`` would write) that no write can make."""
+        return [change for change in self.changes + self.drifted if change.cannot_apply]
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "name": self.name,
+            "action": self.action,
+            "id": self.remote_id,
+            "changes": [change.as_dict() for change in self.changes],
+        }
+        if self.drifted:
+            data["drifted"] = [change.as_dict() for change in self.drifted]
+        if self.adopted:
+            data["adopted"] = True
+        if self.pending:
+            data["known_after_apply"] = list(self.pending)
+        if self.included_because:
+            data["included_because"] = self.included_because
+        return data
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """What a plan was asked for; part of the plan (a saved plan is applied with the options it was made
+    with)."""
+
+    prune: bool = False  # delete remote resources no config declares any more
+    force: bool = False  # overwrite drifted fields with the local values
+    replace: frozenset[Key] = frozenset()  # resources to create again (a new id) instead of updating
+    only: tuple[str, ...] = ()  # local names the plan is limited to (plus what they need created)
+
+
+@dataclass(frozen=True)
+class Plan:
+    environment: str
+    resources: tuple[ResourcePlan, ...] = ()
+    options: PlanOptions = field(default_factory=PlanOptions)
+    # State entries whose remote resource no longer exists: dropped from state before anything is written.
+    stale: tuple[Key, ...] = ()
+
+    @property
+    def force(self) -> bool:
+        return self.options.force
+
+    def count(self, action: Action) -> int:
+        return sum(1 for item in self.resources if item.action == action)
+
+    @property
+    def has_changes(self) -> bool:
+        return any(item.writes for item in self.resources)
+
+    def summary(self) -> str:
+        create, update, delete = self.count("create"), self.count("update"), self.count("delete")
+        text = f"Plan: {create} to create, {update} to update, {delete} to delete."
+        replace = self.count("replace")
+        if replace:
+            text = text[:-1] + f", {replace} to replace (new id{'s' if replace != 1 else ''})."
+        drift = self.count("drift")
+        if drift:
+            fields = self.drifted_fields
+            fate = "--force overwrites them" if self.force else "sync keeps them without --force"
+            text += f" {drift} drifted ({fields} field{'s' if fields != 1 else ''} changed remotely; {fate})."
+        blocked = self.cannot_apply_fields
+        if blocked:
+            text += f" {blocked} field{'s' if blocked != 1 else ''} sync cannot apply (✗)."
+        return text
+
+    @property
+    def cannot_apply_fields(self) -> int:
+        return sum(len(item.cannot_apply) for item in self.resources)
+
+    @property
+    def drifted_fields(self) -> int:
+        return sum(len(item.drifted) for item in self.resources)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "environment": self.environment,
+            "summary": {
+                "create": self.count("create"),
+                "update": self.count("update"),
+                "delete": self.count("delete"),
+                "drift": self.count("drift"),
+                "drifted_fields": self.drifted_fields,
+                "cannot_apply": self.cannot_apply_fields,
+                "no_op": self.count("no-op"),
+                "replace": self.count("replace"),
+            },
+            "has_changes": self.has_changes,
+            "resources": [item.as_dict() for item in self.resources if item.action != "no-op"],
+        }
