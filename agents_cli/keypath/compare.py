@@ -23,7 +23,7 @@ from typing import Any, Literal
 from agents_cli.keypath.paths import MISSING, ItemKey, KeyPath, Part, child
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Keyed:
     """List mode: items are matched by the value of their ``field``, never by position."""
 
@@ -194,7 +194,7 @@ def leaf_path(doc: Any, path: KeyPath, policy: ListPolicy = default_list_policy)
 # -- diff ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Change:
     """One difference. ``before``/``after`` is ``None`` on the absent side of ``added``/``removed``."""
 

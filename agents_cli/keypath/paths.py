@@ -47,7 +47,7 @@ class _Missing:
 MISSING: Final[Any] = _Missing()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ItemKey:
     """The item of a keyed list whose ``field`` equals ``value`` (a ``str`` or an ``int``, never a bool:
     ``1`` and ``True`` are different ids, and floats make poor ids)."""
