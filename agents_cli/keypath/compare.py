@@ -31,7 +31,8 @@ class Keyed:
 
 
 ListMode = Keyed | Literal["set", "whole", "positional"]
-# (path of the list, its items) → how to compare it; called only for non-empty lists.
+# (path of the list, its items) → how to compare it; called only for non-empty lists. A ``Keyed`` answer
+# the items cannot honour is taken as ``"positional"``.
 ListPolicy = Callable[[KeyPath, list[Any]], ListMode]
 
 # Id fields of list items, most specific first after ``id``; the first one every item has (as a str or an
@@ -73,14 +74,16 @@ def key_field(items: list[Any], fields: tuple[str, ...] = ID_FIELDS) -> str | No
 
 
 def is_set_name(path: KeyPath) -> bool:
+    """The list at ``path`` is an unordered id set by its name (``*_ids`` or one of ``SET_NAMES``)."""
     name = path[-1] if path else None
     return isinstance(name, str) and (name.endswith("_ids") or name in SET_NAMES)
 
 
 def default_list_policy(path: KeyPath, items: list[Any]) -> ListMode:
-    """Scalar lists: ``"set"`` when named as one (``is_set_name``), else ``"whole"`` (one change, whatever
-    moved). Lists of dicts with a ``key_field``: keyed, unless inside a ``SEQUENCES`` list. Else
-    positional."""
+    """Scalar lists: ``"set"`` when named as one (``is_set_name``), else ``"whole"``: one change whatever
+    moved, also for equal lengths, because a scalar list is one leaf for drift and a PATCH replaces it
+    whole anyway (index changes would be noise no one can apply alone). Lists of dicts with a
+    ``key_field``: keyed, unless inside a ``SEQUENCES`` list. Else positional."""
     if not any(isinstance(item, dict | list) for item in items):
         return "set" if is_set_name(path) else "whole"
     if not any(part in SEQUENCES for part in path):
@@ -88,6 +91,20 @@ def default_list_policy(path: KeyPath, items: list[Any]) -> ListMode:
         if field is not None:
             return Keyed(field)
     return "positional"
+
+
+def _mode(policy: ListPolicy, path: KeyPath, items: list[Any]) -> ListMode:
+    """``policy``'s answer, where a ``Keyed`` one the items cannot honour (a non-dict, an item without the
+    field, a duplicate id) is positional: a custom policy's mistake must not raise or match two items as
+    one. (The default policy only answers ``Keyed`` after that very check.)"""
+    mode = policy(path, items)
+    if (
+        isinstance(mode, Keyed)
+        and policy is not default_list_policy
+        and key_field(items, (mode.field,)) != mode.field
+    ):
+        return "positional"
+    return mode
 
 
 def _canonical(value: Any) -> str:
@@ -120,7 +137,8 @@ def strict_equal(left: Any, right: Any) -> bool:
 
 
 def walk_strings(doc: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
-    """Every string value (not dict keys) with its path (indexes for lists), in document order."""
+    """Every string value (not dict keys) with its path (indexes for lists), in document order; ``path``
+    is where ``doc`` itself sits, for walking a part of a larger document."""
     if isinstance(doc, str):
         yield path, doc
     elif isinstance(doc, dict):
@@ -156,7 +174,7 @@ def _collect(value: Any, path: KeyPath, policy: ListPolicy, found: dict[KeyPath,
             _collect(item, (*path, key), policy, found)
         return
     if isinstance(value, list) and value:
-        mode = policy(path, value)
+        mode = _mode(policy, path, value)
         if isinstance(mode, Keyed):
             for item in value:
                 _collect(item, (*path, ItemKey(mode.field, item[mode.field])), policy, found)
@@ -179,7 +197,7 @@ def leaf_path(doc: Any, path: KeyPath, policy: ListPolicy = default_list_policy)
     node = doc
     for depth, part in enumerate(path):
         if isinstance(node, list) and node and isinstance(part, int):
-            mode = policy(tuple(out), node)
+            mode = _mode(policy, tuple(out), node)
             if mode in ("set", "whole"):
                 return tuple(out)
             if isinstance(mode, Keyed) and 0 <= part < len(node):
@@ -234,8 +252,8 @@ def list_mode(path: KeyPath, before: list[Any], after: list[Any], policy: ListPo
     differently (a duplicate id appeared, a dict joined the scalars) compare positionally when both
     recurse, else whole."""
     if not before or not after:
-        return policy(path, before or after)
-    first, second = policy(path, before), policy(path, after)
+        return _mode(policy, path, before or after)
+    first, second = _mode(policy, path, before), _mode(policy, path, after)
     if first == second:
         return first
     if first in ("set", "whole") or second in ("set", "whole"):

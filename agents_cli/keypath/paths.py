@@ -211,6 +211,7 @@ def get(doc: Any, path: KeyPath, default: Any = MISSING) -> Any:
 
 
 def contains(doc: Any, path: KeyPath) -> bool:
+    """There is a value at ``path`` (``None`` counts: it is a JSON value)."""
     return get(doc, path) is not MISSING
 
 
@@ -252,8 +253,9 @@ def _step_for_write(node: Any, part: Part, following: Part) -> Any:
 def set_in(doc: Any, path: KeyPath, value: Any) -> None:
     """Set ``path`` in ``doc`` in place, making the path exist on the way (like ``drift._set``): a missing
     or scalar step becomes ``{}`` (``[]`` before an index or ItemKey), a missing keyed item is appended as
-    ``{field: value}``, and an index equal to the list's length appends. Raises IndexError past a list's
-    end, TypeError where a key meets a list (or an index a dict), ValueError for the empty path."""
+    ``{field: value}``, and an index equal to the list's length appends; a last ItemKey replaces its item,
+    or appends ``value`` when there is none. Raises IndexError past a list's end, TypeError where a key
+    meets a list (or an index a dict), ValueError for the empty path."""
     if not path:
         raise ValueError("set_in: the empty path is the document itself")
     node = doc

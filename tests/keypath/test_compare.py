@@ -399,6 +399,20 @@ def test_a_policy_can_make_an_ordered_list_of_dicts_one_value() -> None:
     assert leaves({"l": [{"id": "a"}]}, whole) == {("l",): [{"id": "a"}]}
 
 
+def test_a_keyed_answer_the_items_cannot_honour_is_positional() -> None:
+    def by_key(path: KeyPath, items: list[Any]) -> ListMode:
+        return Keyed("key")
+
+    lacking = {"l": [{"key": "a"}, {"other": "b"}]}
+    duplicate = {"l": [{"key": "a", "v": 1}, {"key": "a", "v": 2}]}
+    assert leaves(lacking, by_key) == {("l", 0, "key"): "a", ("l", 1, "other"): "b"}
+    assert diff(duplicate, {"l": [{"key": "a", "v": 1}, {"key": "a", "v": 3}]}, by_key) == [
+        Change(("l", 1, "v"), 2, 3)
+    ]
+    assert leaf_path(duplicate, ("l", 1, "v"), by_key) == ("l", 1, "v")
+    assert diff({"l": [1, 2]}, {"l": [1, 3]}, by_key) == [Change(("l", 1), 2, 3)]
+
+
 # -- leaf_path -------------------------------------------------------------------------------------------
 
 
