@@ -1,0 +1,83 @@
+"""One key-path type for every walk over JSON-like documents (configs, normalised bodies, state).
+
+``KeyPath`` is a tuple of parts: ``str`` (dict key), ``int`` (list index) or ``ItemKey(field, value)`` (the
+item of a keyed list with that id). Code passes tuples; ``format_path``/``parse_path`` give the one text
+spelling, for people and for storage (state files, saved plans). ``paths`` reads and writes documents at a
+path; ``compare`` holds the walkers, ``leaves`` and ``diff`` with their shared list policy.
+"""
+
+from agents_cli.keypath.compare import (
+    ID_FIELDS,
+    SEQUENCES,
+    SET_NAMES,
+    Change,
+    Keyed,
+    ListMode,
+    ListPolicy,
+    default_list_policy,
+    diff,
+    is_set_name,
+    key_field,
+    leaf_path,
+    leaves,
+    list_mode,
+    map_strings,
+    set_form,
+    strict_equal,
+    walk_strings,
+)
+from agents_cli.keypath.paths import (
+    MISSING,
+    ItemKey,
+    KeyPath,
+    Part,
+    child,
+    contains,
+    delete_in,
+    find_item,
+    format_path,
+    get,
+    is_inside,
+    outside_lists,
+    parse_path,
+    related,
+    same_scalar,
+    set_in,
+)
+
+__all__ = [
+    "ID_FIELDS",
+    "MISSING",
+    "SEQUENCES",
+    "SET_NAMES",
+    "Change",
+    "ItemKey",
+    "KeyPath",
+    "Keyed",
+    "ListMode",
+    "ListPolicy",
+    "Part",
+    "child",
+    "contains",
+    "default_list_policy",
+    "delete_in",
+    "diff",
+    "find_item",
+    "format_path",
+    "get",
+    "is_inside",
+    "is_set_name",
+    "key_field",
+    "leaf_path",
+    "leaves",
+    "list_mode",
+    "map_strings",
+    "outside_lists",
+    "parse_path",
+    "related",
+    "same_scalar",
+    "set_form",
+    "set_in",
+    "strict_equal",
+    "walk_strings",
+]

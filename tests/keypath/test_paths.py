@@ -1,0 +1,359 @@
+"""agents_cli.keypath.paths: the text spelling of key paths, and reading/writing documents at a path."""
+
+from __future__ import annotations
+
+import copy
+import random
+from typing import Any
+
+import pytest
+
+from agents_cli.keypath import (
+    MISSING,
+    ItemKey,
+    KeyPath,
+    Part,
+    contains,
+    delete_in,
+    format_path,
+    get,
+    is_inside,
+    outside_lists,
+    parse_path,
+    related,
+    set_in,
+)
+
+# -- format_path -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        (("a", "tool_ids", 0, "b"), "a.tool_ids[0].b"),
+        (
+            ("conversation_config", "agent", "prompt", "temperature"),
+            "conversation_config.agent.prompt.temperature",
+        ),
+        ((0, "a"), "[0].a"),
+        (("a", 0, 1), "a[0][1]"),
+        (("0", "x-y", "k:v", "@tool"), "0.x-y.k:v.@tool"),
+        (("ñandú", "日本"), "ñandú.日本"),
+    ],
+)
+def test_format_path_plain_keys_and_indexes(path: KeyPath, text: str) -> None:
+    assert format_path(path) == text
+
+
+def test_format_path_empty_path_is_root() -> None:
+    assert format_path(()) == ""
+    assert format_path((), root="<root>") == "<root>"
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        (("a", "x.y"), 'a["x.y"]'),
+        (("a.b",), '["a.b"]'),
+        (("",), '[""]'),
+        (("a", "", "b"), 'a[""].b'),
+        (("[x]", "b"), '["[x]"].b'),
+        (("headers", "X Custom"), 'headers["X Custom"]'),
+        (("q", 'say "hi"'), 'q["say \\"hi\\""]'),
+        (("back\\slash",), '["back\\\\slash"]'),
+        (("tab\there",), '["tab\\there"]'),
+        (("line\nbreak",), '["line\\nbreak"]'),
+    ],
+)
+def test_format_path_brackets_keys_that_are_not_bare(path: KeyPath, text: str) -> None:
+    assert format_path(path) == text
+    assert parse_path(text) == path
+
+
+def test_format_path_brackets_a_key_spelled_like_the_root() -> None:
+    assert format_path(("<root>",), root="<root>") == '["<root>"]'
+    assert parse_path('["<root>"]', root="<root>") == ("<root>",)
+    assert parse_path("<root>", root="<root>") == ()
+    assert format_path(("a", "<root>"), root="<root>") == "a.<root>"
+
+
+@pytest.mark.parametrize(
+    ("part", "text"),
+    [
+        (ItemKey("test_id", "abc"), "[test_id=abc]"),
+        (ItemKey("id", "kb:doc-1.v2@x_y"), "[id=kb:doc-1.v2@x_y]"),
+        (ItemKey("id", 7), "[id=7]"),
+        (ItemKey("id", -7), "[id=-7]"),
+        (ItemKey("id", "7"), '[id="7"]'),
+        (ItemKey("id", "-7"), '[id="-7"]'),
+        (ItemKey("name", "a b"), '[name="a b"]'),
+        (ItemKey("name", ""), '[name=""]'),
+        (ItemKey("name", "a]b"), '[name="a]b"]'),
+        (ItemKey("name", 'q"'), '[name="q\\""]'),
+        (ItemKey("odd field", "v"), '["odd field"=v]'),
+        (ItemKey("", "v"), '[""=v]'),
+    ],
+)
+def test_format_path_item_keys(part: ItemKey, text: str) -> None:
+    assert format_path(("list", part)) == "list" + text
+    assert parse_path("list" + text) == ("list", part)
+
+
+def test_format_path_rejects_parts_that_are_no_part() -> None:
+    with pytest.raises(TypeError):
+        format_path(("a", True))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        format_path(("a", 1.5))  # type: ignore[arg-type]
+
+
+def test_item_key_accepts_only_str_and_int_values() -> None:
+    for value in (True, 1.0, None, ["x"]):
+        with pytest.raises(TypeError):
+            ItemKey("id", value)  # type: ignore[arg-type]
+    assert ItemKey("id", 1) != ItemKey("id", "1")
+
+
+# -- parse_path ------------------------------------------------------------------------------------------
+
+
+def test_parse_path_reads_today_spelling() -> None:
+    assert parse_path("a.tool_ids[0].b") == ("a", "tool_ids", 0, "b")
+    assert parse_path("") == ()
+    assert parse_path("platform_settings.testing.attached_tests[test_id=t1].workflow_node_id") == (
+        "platform_settings",
+        "testing",
+        "attached_tests",
+        ItemKey("test_id", "t1"),
+        "workflow_node_id",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ".a",
+        "a.",
+        "a..b",
+        "a[",
+        "a[]",
+        "a[x]",
+        "a[0",
+        "a[id=]",
+        "a[id=x",
+        'a["x"',
+        'a["x"y]',
+        "a]",
+        "a b",
+        "a[0]b",
+    ],
+)
+def test_parse_path_rejects_malformed_text(text: str) -> None:
+    with pytest.raises(ValueError, match="invalid key path"):
+        parse_path(text)
+
+
+_KEY_ALPHABET = [
+    "a",
+    "b",
+    "Z",
+    "0",
+    "7",
+    "_",
+    "-",
+    ".",
+    "[",
+    "]",
+    '"',
+    "\\",
+    " ",
+    "=",
+    ":",
+    "@",
+    "ñ",
+    "\n",
+    "\t",
+]
+_SPECIAL_KEYS = ["", ".", "[", "]", "[0]", "a.b", "<root>", "0", "-1", "true", "null", '"', "a=b", "x y"]
+
+
+def random_key(rng: random.Random) -> str:
+    if rng.random() < 0.25:
+        return rng.choice(_SPECIAL_KEYS)
+    return "".join(rng.choice(_KEY_ALPHABET) for _ in range(rng.randint(0, 6)))
+
+
+def random_part(rng: random.Random) -> Part:
+    roll = rng.random()
+    if roll < 0.5:
+        return random_key(rng)
+    if roll < 0.7:
+        return rng.randint(0, 120)
+    value: str | int = rng.randint(-50, 50) if rng.random() < 0.3 else random_key(rng)
+    field = rng.choice(["id", "test_id", "name", random_key(rng)])
+    return ItemKey(field, value)
+
+
+def test_format_then_parse_round_trips_random_paths() -> None:
+    rng = random.Random(20240611)
+    for _ in range(3000):
+        path = tuple(random_part(rng) for _ in range(rng.randint(0, 5)))
+        for root in ("", "<root>"):
+            text = format_path(path, root=root)
+            assert parse_path(text, root=root) == path, (path, text)
+            assert format_path(parse_path(text, root=root), root=root) == text
+
+
+# -- get / contains --------------------------------------------------------------------------------------
+
+
+def sample() -> dict[str, Any]:
+    return {
+        "a": {"b": [10, 20], "empty": {}, "none": None},
+        "tests": [{"test_id": "t1", "x": 1}, {"test_id": "t2", "x": 2}],
+        "nums": [{"id": 1, "v": "int one"}, {"id": "1", "v": "str one"}, {"id": True, "v": "bool"}],
+    }
+
+
+def test_get_follows_keys_indexes_and_item_keys() -> None:
+    doc = sample()
+    assert get(doc, ()) is doc
+    assert get(doc, ("a", "b", 1)) == 20
+    assert get(doc, ("tests", ItemKey("test_id", "t2"), "x")) == 2
+    assert get(doc, ("a", "none")) is None
+    assert get(doc, ("a", "empty")) == {}
+
+
+def test_get_item_key_value_is_type_sensitive() -> None:
+    doc = sample()
+    assert get(doc, ("nums", ItemKey("id", 1), "v")) == "int one"
+    assert get(doc, ("nums", ItemKey("id", "1"), "v")) == "str one"
+
+
+def test_get_returns_default_for_what_is_not_there() -> None:
+    doc = sample()
+    for path in [
+        ("missing",),
+        ("a", "b", 2),
+        ("a", "b", -1),
+        ("a", "b", "0"),
+        ("a", 0),
+        ("tests", ItemKey("test_id", "t9")),
+        ("tests", ItemKey("nope", "t1")),
+        ("a", "none", "deeper"),
+        ("a", ItemKey("id", 1)),
+    ]:
+        assert get(doc, path) is MISSING, path
+        assert get(doc, path, default="d") == "d"
+        assert not contains(doc, path)
+    assert contains(doc, ("a", "none"))
+    assert contains(doc, ())
+
+
+def test_missing_is_one_falsy_sentinel_that_survives_deepcopy() -> None:
+    assert repr(MISSING) == "MISSING"
+    assert not MISSING
+    assert copy.deepcopy(MISSING) is MISSING
+    assert copy.deepcopy({"k": MISSING})["k"] is MISSING
+
+
+# -- set_in ----------------------------------------------------------------------------------------------
+
+
+def test_set_in_replaces_values_in_place() -> None:
+    doc = sample()
+    set_in(doc, ("a", "b", 0), 11)
+    set_in(doc, ("tests", ItemKey("test_id", "t1"), "x"), 100)
+    assert doc["a"]["b"] == [11, 20]
+    assert doc["tests"][0] == {"test_id": "t1", "x": 100}
+
+
+def test_set_in_creates_dicts_on_the_way_and_replaces_scalars_in_the_way() -> None:
+    doc: dict[str, Any] = {"a": {"none": None}}
+    set_in(doc, ("x", "y", "z"), 1)
+    set_in(doc, ("a", "none", "k"), 2)
+    assert doc == {"a": {"none": {"k": 2}}, "x": {"y": {"z": 1}}}
+
+
+def test_set_in_creates_lists_before_indexes_and_item_keys() -> None:
+    doc: dict[str, Any] = {}
+    set_in(doc, ("l", 0), "first")
+    set_in(doc, ("l", 1), "second")
+    set_in(doc, ("tests", ItemKey("test_id", "t1"), "x"), 5)
+    assert doc == {"l": ["first", "second"], "tests": [{"test_id": "t1", "x": 5}]}
+
+
+def test_set_in_appends_or_replaces_a_keyed_item() -> None:
+    doc = sample()
+    set_in(doc, ("tests", ItemKey("test_id", "t3")), {"test_id": "t3", "x": 3})
+    set_in(doc, ("tests", ItemKey("test_id", "t1")), {"test_id": "t1", "x": -1})
+    assert [item["x"] for item in doc["tests"]] == [-1, 2, 3]
+
+
+def test_set_in_refuses_what_it_cannot_make() -> None:
+    doc = sample()
+    with pytest.raises(ValueError):
+        set_in(doc, (), 1)
+    with pytest.raises(IndexError):
+        set_in(doc, ("a", "b", 5), 1)
+    with pytest.raises(IndexError):
+        set_in(doc, ("a", "b", 5, "x"), 1)
+    with pytest.raises(TypeError):
+        set_in(doc, ("a", "b", "key"), 1)  # a key into a list
+    with pytest.raises(TypeError):
+        set_in(doc, ("a", "b", "key", "deeper"), 1)  # the list is not replaced by a dict
+    assert doc["a"]["b"] == [10, 20]
+    with pytest.raises(TypeError):
+        set_in(doc, ("a", 0), 1)  # an index into a dict
+
+
+# -- delete_in -------------------------------------------------------------------------------------------
+
+
+def test_delete_in_removes_keys_indexes_and_keyed_items() -> None:
+    doc = sample()
+    assert delete_in(doc, ("a", "none"))
+    assert delete_in(doc, ("a", "b", 0))
+    assert delete_in(doc, ("tests", ItemKey("test_id", "t1")))
+    assert doc["a"] == {"b": [20], "empty": {}}
+    assert doc["tests"] == [{"test_id": "t2", "x": 2}]
+
+
+def test_delete_in_of_an_absent_path_changes_nothing() -> None:
+    doc = sample()
+    before = copy.deepcopy(doc)
+    for path in [("zz",), ("a", "b", 9), ("a", "zz", "y"), ("tests", ItemKey("test_id", "t9")), ("a", 0)]:
+        assert not delete_in(doc, path)
+    assert doc == before
+    with pytest.raises(ValueError):
+        delete_in(doc, ())
+
+
+# -- relations -------------------------------------------------------------------------------------------
+
+
+def test_is_inside_is_strict_and_part_wise() -> None:
+    assert is_inside(("a", "b"), ("a",))
+    assert is_inside(("a", 0), ("a",))
+    assert is_inside(("a",), ())
+    assert not is_inside(("a",), ("a",))
+    assert not is_inside(("ab",), ("a",))  # text prefixes are no parents
+    assert not is_inside(("a", ItemKey("id", 0)), ("a", 0))
+
+
+def test_related_means_equal_inside_or_containing() -> None:
+    others = [("a", "b"), ("l", ItemKey("id", "x"))]
+    assert related(("a", "b"), others)
+    assert related(("a", "b", "c"), others)
+    assert related(("a",), others)
+    assert related(("l", ItemKey("id", "x"), "v"), others)
+    assert not related(("a", "bc"), others)
+    assert not related(("l", ItemKey("id", "y")), others)
+    assert not related(("l", 0), others)
+    assert not related(("a", "b"), [])
+
+
+def test_outside_lists_cuts_at_the_first_list_part() -> None:
+    assert outside_lists(("a", "b")) == ("a", "b")
+    assert outside_lists(("a", 0, "b")) == ("a",)
+    assert outside_lists(("a", ItemKey("id", "x"), "b")) == ("a",)
+    assert outside_lists(()) == ()
