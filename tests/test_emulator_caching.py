@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from agents_cli.emulator.app import ShapedBodyCache
+from agents_cli.emulator.responses import ShapedBodyCache
 from agents_cli.spec.memo import ApplyMemo
 from agents_cli.spec.model import models
 from tests.conftest import ServedEmulator

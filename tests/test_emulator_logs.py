@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from agents_cli.emulator.app import ReportedErrorLogFilter
+from agents_cli.emulator.errors import ReportedErrorLogFilter
 from tests.conftest import ServedEmulator
 
 

@@ -22,7 +22,8 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-from agents_cli.emulator.app import EmulatorContext, create_app
+from agents_cli.emulator.app import create_app
+from agents_cli.emulator.context import EmulatorContext
 from agents_cli.emulator.settings import EmulatorSettings
 from agents_cli.emulator.store import Store
 
@@ -48,7 +49,7 @@ def _url(sock: socket.socket, host: str) -> str:
 def _uvicorn_server(app: ASGIApp) -> Any:
     import uvicorn
 
-    from agents_cli.emulator.app import ReportedErrorLogFilter
+    from agents_cli.emulator.errors import ReportedErrorLogFilter
     from agents_cli.emulator.faults import DroppedConnectionLogFilter
 
     config = uvicorn.Config(
