@@ -1,13 +1,15 @@
 """Fault injection over real loopback HTTP: drops are transport errors, a slow answer gives way to a
 client timeout, the served sequence equals the in-process one, and the served emulator's faults repeat
-per seed and wait out latency concurrently."""
+per seed and wait out latency concurrently.
+
+Waits are on events (the server serving, its requests finishing) with generous deadlines that only fail a
+test when the event never comes; nothing assumes how long anything takes on a loaded machine."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,37 +17,27 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from agents_cli.emulator.faults import DroppedConnectionLogFilter, FaultMiddleware, FaultSettings
-from tests.conftest import ServedEmulator
+from agents_cli.emulator.server import BackgroundServer, running_emulator, serving_in_background
+from tests.conftest import ResponseRecorder, ServedEmulator
 from tests.emulator.fault_support import items_middleware, run_requests
+from tests.emulator.support import EVENT_DEADLINE_S
+from tests.emulator_contract import contract_violations
 
 
 @contextmanager
-def _served(middleware: FaultMiddleware) -> Iterator[str]:
+def _served(middleware: FaultMiddleware) -> Iterator[BackgroundServer]:
     """Serve on 127.0.0.1 (port chosen by the OS) in a thread; always stopped on exit."""
-    config = uvicorn.Config(middleware, host="127.0.0.1", port=0, log_level="critical", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        assert not thread.is_alive(), "server did not stop"
+    with serving_in_background(middleware) as served:
+        yield served
+    assert not served.thread.is_alive(), "server did not stop"
 
 
 def test_drop_is_a_transport_error_over_real_http() -> None:
     logging.getLogger("uvicorn.error").addFilter(DroppedConnectionLogFilter())
     middleware, items = items_middleware(seed=1, fault_rate=1.0, kinds=("drop",))
-    with _served(middleware) as base_url, httpx.Client(base_url=base_url, timeout=5) as client:
+    with _served(middleware) as served, httpx.Client(base_url=served.url, timeout=5) as client:
         with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
             client.post("/items", json={"n": 1})
         middleware.configure(fault_rate=0.0)
@@ -55,15 +47,14 @@ def test_drop_is_a_transport_error_over_real_http() -> None:
 
 
 def test_slow_outlasts_a_client_timeout_without_blocking_shutdown() -> None:
-    middleware, items = items_middleware(seed=1, fault_rate=1.0, kinds=("slow",), slow_s=30)
-    started = time.monotonic()
-    with (
-        _served(middleware) as base_url,
-        httpx.Client(base_url=base_url, timeout=0.3) as client,
-        pytest.raises(httpx.ReadTimeout),
-    ):
-        client.post("/items", content=json.dumps({"n": 1}), headers={"content-type": "application/json"})
-    assert time.monotonic() - started < 5  # the abandoned slow request did not hold the server for 30 s
+    # Slower than any deadline below: if the abandoned request held the server, the wait would fail.
+    middleware, items = items_middleware(seed=1, fault_rate=1.0, kinds=("slow",), slow_s=3600)
+    with _served(middleware) as served:
+        with httpx.Client(base_url=served.url, timeout=0.3) as client, pytest.raises(httpx.ReadTimeout):
+            client.post("/items", content=json.dumps({"n": 1}), headers={"content-type": "application/json"})
+        # The client gave up and closed its connection: the slow wait ends then, so the server is idle and
+        # the shutdown at the end of the block is not held up.
+        served.wait_until_idle(EVENT_DEADLINE_S)
     assert items.created == []
 
 
@@ -74,7 +65,7 @@ def test_real_http_sees_the_same_fault_sequence_as_in_process() -> None:
     expected = run_requests(in_process, 30)
     served, items = items_middleware(**settings)
     outcomes: list[object] = []
-    with _served(served) as base_url, httpx.Client(base_url=base_url, timeout=5) as client:
+    with _served(served) as server, httpx.Client(base_url=server.url, timeout=5) as client:
         for index in range(30):  # one keep-alive connection: faulted answers leave it usable
             if index % 2:
                 outcomes.append(client.post("/items", json={"n": index}).status_code)
@@ -108,28 +99,40 @@ def test_dropped_connection_over_http_is_a_protocol_error_not_an_app_error(
         httpx.get(served_emulator.url + "/v1/user", headers=served_emulator.headers)
     served_emulator.configure(faults=None)
     assert httpx.get(served_emulator.url + "/v1/user", headers=served_emulator.headers).status_code == 200
+    served_emulator.running.background.wait_until_idle(EVENT_DEADLINE_S)  # uvicorn has logged what it would
     assert not [r for r in caplog.records if r.levelname == "ERROR" and "ASGI" in r.getMessage() + r.name]
     assert not [r for r in caplog.records if r.name == "agents_cli.emulator"]
 
 
-def test_injected_latency_is_waited_out_concurrently(served_emulator: ServedEmulator) -> None:
-    import time
+def test_injected_latency_is_waited_out_concurrently() -> None:
+    # Eight requests wait out a latency longer than any test runs; a ninth, with a short latency of its
+    # own, is still answered. Were the waits serialised (a lock held across one), the ninth would wait
+    # behind the eight and never be answered.
+    faults = FaultSettings(seed=1, latency_ms=1).with_route("GET /v1/convai/agents", latency_ms=3_600_000)
+    recorder = ResponseRecorder()
+    with running_emulator(wrap=recorder.wrap) as running:
+        running.configure(faults=faults)
+        middleware = running.context.fault_middleware
+        assert middleware is not None
 
-    from agents_cli.emulator.faults import FaultSettings
+        async def eight_waiting_and_one_answered() -> None:
+            limits = httpx.Limits(max_connections=9)
+            async with httpx.AsyncClient(
+                base_url=running.url, headers={"xi-api-key": "k"}, limits=limits, timeout=EVENT_DEADLINE_S
+            ) as http:
+                waiting = [asyncio.create_task(http.get("/v1/convai/agents")) for _ in range(8)]
+                give_up = time.monotonic() + EVENT_DEADLINE_S
+                while len(middleware.history) < 8:  # each has decided its latency and is waiting it out
+                    assert time.monotonic() < give_up, "the eight requests never reached the emulator"
+                    await asyncio.sleep(0.005)
+                answered = await http.get("/v1/user")
+                assert answered.status_code == 200
+                assert not any(task.done() for task in waiting)
+                for task in waiting:
+                    task.cancel()
+                await asyncio.gather(*waiting, return_exceptions=True)
 
-    served_emulator.configure(faults=FaultSettings(seed=1, latency_ms=200))
-
-    async def eight_at_once() -> float:
-        limits = httpx.Limits(max_connections=8)
-        async with httpx.AsyncClient(
-            base_url=served_emulator.url, headers=served_emulator.headers, limits=limits
-        ) as http:
-            started = time.perf_counter()
-            responses = await asyncio.gather(*(http.get("/v1/user") for _ in range(8)))
-            assert [r.status_code for r in responses] == [200] * 8
-            return time.perf_counter() - started
-
-    elapsed = asyncio.run(eight_at_once())
-    served_emulator.configure(faults=None)
-    # One after the other would take 1.6 s; a lock held across the sleep would serialise them.
-    assert 0.2 <= elapsed < 0.8
+        asyncio.run(eight_waiting_and_one_answered())
+        delays = [(decision.path, decision.delay_s) for decision in middleware.history]
+    assert delays == [("/v1/convai/agents", 3600.0)] * 8 + [("/v1/user", 0.001)]
+    assert contract_violations(recorder.exchanges) == []
