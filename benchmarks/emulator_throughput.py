@@ -1,6 +1,6 @@
-"""How fast the emulator and ``openapi_model`` are: prints one line per measurement.
+"""How fast the emulator and ``agents_cli.spec.model`` are: prints one line per measurement.
 
-- ``openapi_model.apply``: agents/s for a typical create body and for a full GET response (the plan engine
+- ``spec.model`` apply: agents/s for a typical create body and for a full GET response (the plan engine
   normalises both sides of every diff with it; the target is at least 500 agents/s).
 - the emulator in process (httpx ASGI transport): agent creates/s and gets/s.
 - the emulator served on loopback (uvicorn thread): gets/s over one keep-alive connection.
@@ -71,7 +71,7 @@ async def in_process(count: int) -> tuple[float, float]:
 def main() -> None:
     spec_models = models()
     rate(
-        "openapi_model.apply create body (Input model)",
+        "spec.model apply create body (Input model)",
         2000,
         lambda: spec_models.apply("Body_Create_Agent_v1_convai_agents_create_post", CREATE_BODY),
         "agents",
@@ -80,7 +80,7 @@ def main() -> None:
         agent_id = client.post("/v1/convai/agents/create", json=CREATE_BODY).json()["agent_id"]
         full = client.get(f"/v1/convai/agents/{agent_id}").json()
         rate(
-            "openapi_model.apply GET response (Output model)",
+            "spec.model apply GET response (Output model)",
             2000,
             lambda: spec_models.apply("GetAgentResponseModel", full),
             "agents",

@@ -11,17 +11,17 @@ says what to add.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from agents_cli.emulator.evaluation_rules import (
     Check,
+    TextSource,
     Verdict,
     evaluate_condition,
     merge_verdicts,
-    phrase_checks,
+    parameter_matches,
     quoted_phrases,
     verdict_from_checks,
 )
@@ -34,7 +34,6 @@ from agents_cli.emulator.scripted_agent import (
     mapping,
     plan_call,
     sequence,
-    text_of,
 )
 
 DEFAULT_MOCK_RESULT = "Tool Called."
@@ -195,43 +194,6 @@ def _presence_check(tool: AttachedTool) -> Check:
     return Check(True, f"PASS: the agent calls '{tool.name}' ({tool.type} tool, id {tool.id}).", "")
 
 
-def parameter_matches(evaluation: Mapping[str, Any], found: bool, value: Any) -> tuple[bool, str]:
-    """Apply one parameter eval (exact / regex / anything / llm); (passed, reason)."""
-    kind = str(evaluation.get("type") or "")
-    shown = repr(text_of(value)) if found else "no value"
-    if kind == "anything":
-        return True, f"any value is accepted (got {shown})"
-    if not found:
-        return False, "the agent would pass no value"
-    actual = text_of(value)
-    if kind == "exact":
-        expected = str(evaluation.get("expected_value") or "")
-        ok = actual == expected
-        return ok, f"{shown} {'equals' if ok else 'is not'} {expected!r}"
-    if kind == "regex":
-        pattern = str(evaluation.get("pattern") or "")
-        try:
-            ok = re.search(pattern, actual) is not None
-        except re.error as exc:
-            return False, f"the pattern {pattern!r} is not a valid regular expression ({exc})"
-        return ok, f"{shown} {'matches' if ok else 'does not match'} /{pattern}/"
-    if kind == "llm":
-        checks = phrase_checks(
-            str(evaluation.get("description") or ""),
-            [("value", actual)],
-            subject="the description",
-            owner="The",
-            affirmative=False,  # a value is data, not sentences of the agent
-        )
-        if not checks:
-            return bool(
-                actual
-            ), f"{shown} is {'non-empty' if actual else 'empty'} (the description has no rules)"
-        failed = [c for c in checks if not c.passed]
-        return not failed, "; ".join(c.message.split(": ", 1)[1].rstrip(".") for c in (failed or checks))
-    return False, f"unknown eval type {kind!r}"
-
-
 def _parameter_check(parameter: Mapping[str, Any], plan: PlannedCall) -> Check:
     path = str(parameter.get("path") or "")
     evaluation = mapping(parameter.get("eval"))
@@ -331,20 +293,19 @@ def _evaluate_simulation_test(
     return merge_verdicts(verdicts), transcript.turns
 
 
-def simulate_conversation(
-    agent: Mapping[str, Any], tools: Mapping[str, Mapping[str, Any]], body: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The ``AgentSimulatedChatTestResponseModel`` for a simulate-conversation request body."""
-    spec = mapping(body.get("simulation_specification"))
-    view = AgentView.of(agent, mapping(spec.get("dynamic_variables")))
-    history = [mapping(turn) for turn in sequence(spec.get("partial_conversation_history"))]
+def _simulated_user_lines(spec: Mapping[str, Any]) -> list[str]:
+    """What the simulated user says: its first message and the phrases its prompt quotes, else its persona."""
     user_config = mapping(spec.get("simulated_user_config"))
     user_prompt = str(mapping(user_config.get("prompt")).get("prompt") or "")
     opening = [str(user_config["first_message"])] if user_config.get("first_message") else []
-    quoted = [phrase for phrase in quoted_phrases(user_prompt)]
-    lines = opening + quoted if (opening or quoted) else persona_lines(user_prompt)
+    quoted = quoted_phrases(user_prompt)
+    return opening + quoted if (opening or quoted) else persona_lines(user_prompt)
 
-    mocks = mapping(spec.get("tool_mock_config"))
+
+def _default_mocks(
+    view: AgentView, tools: Mapping[str, Mapping[str, Any]], mocks: Mapping[str, Any]
+) -> Callable[[Sequence[Mapping[str, Any]]], ToolCallPlan | None]:
+    """The first attached tool that ``tool_mock_config`` names, answered with its default return value."""
 
     def plan_tool_call(turns: Sequence[Mapping[str, Any]]) -> ToolCallPlan | None:
         for tool in view.attached_tools(tools):
@@ -354,8 +315,39 @@ def simulate_conversation(
                 return plan_call(tool, turns, view.variables), result, bool(mock.get("default_is_error"))
         return None
 
+    return plan_tool_call
+
+
+def _criteria_results(
+    criteria: Sequence[Mapping[str, Any]], sources: list[TextSource]
+) -> tuple[dict[str, dict[str, Any]], list[tuple[str, Verdict]]]:
+    """Each evaluation criterion judged on the conversation: results by criterion id, and the verdicts."""
+    results: dict[str, dict[str, Any]] = {}
+    verdicts: list[tuple[str, Verdict]] = []
+    for criterion in criteria:
+        criterion_id = str(criterion.get("id") or criterion.get("name") or f"criterion_{len(results) + 1}")
+        subject = f"criterion '{criterion_id}'"
+        goal = str(criterion.get("conversation_goal_prompt") or "")
+        verdict = evaluate_condition(goal, sources, subject=subject)
+        results[criterion_id] = {
+            "criteria_id": criterion_id,
+            "result": verdict.result,
+            "rationale": verdict.summary,
+        }
+        verdicts.append((subject, verdict))
+    return results, verdicts
+
+
+def simulate_conversation(
+    agent: Mapping[str, Any], tools: Mapping[str, Mapping[str, Any]], body: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ``AgentSimulatedChatTestResponseModel`` for a simulate-conversation request body."""
+    spec = mapping(body.get("simulation_specification"))
+    view = AgentView.of(agent, mapping(spec.get("dynamic_variables")))
+    history = [mapping(turn) for turn in sequence(spec.get("partial_conversation_history"))]
     transcript = TranscriptBuilder(history, "simulation")
-    tool_call = _script(view, transcript, lines, plan_tool_call)
+    planner = _default_mocks(view, tools, mapping(spec.get("tool_mock_config")))
+    tool_call = _script(view, transcript, _simulated_user_lines(spec), planner)
     limit = int(body.get("new_turns_limit") or 10000)
     del transcript.turns[len(history) + limit :]
     del transcript.new_turns[limit:]
@@ -365,21 +357,7 @@ def simulate_conversation(
         *view.evaluation_criteria,
         *(mapping(c) for c in sequence(body.get("extra_evaluation_criteria"))),
     ]
-    results: dict[str, dict[str, Any]] = {}
-    verdicts: list[tuple[str, Verdict]] = []
-    for criterion in criteria:
-        criterion_id = str(criterion.get("id") or criterion.get("name") or f"criterion_{len(results) + 1}")
-        verdict = evaluate_condition(
-            str(criterion.get("conversation_goal_prompt") or ""),
-            sources,
-            subject=f"criterion '{criterion_id}'",
-        )
-        results[criterion_id] = {
-            "criteria_id": criterion_id,
-            "result": verdict.result,
-            "rationale": verdict.summary,
-        }
-        verdicts.append((f"criterion '{criterion_id}'", verdict))
+    results, verdicts = _criteria_results(criteria, sources)
     user_turns = sum(1 for t in transcript.new_turns if t["role"] == "user")
     agent_turns = sum(1 for t in transcript.new_turns if t["role"] == "agent" and t.get("message"))
     summary = f"The simulated user sent {user_turns} message(s) and the agent replied {agent_turns} time(s)"

@@ -9,13 +9,15 @@ The emulator has no language model, so a success condition is reduced to checks 
 * success/failure examples are compared with the checked text by word overlap.
 
 Matching is case-insensitive, whitespace-insensitive and whole-word, with an optional plural "s"/"es".
-Pure functions: no IO, no randomness, no time.
+The same rules judge a tool parameter's value (``parameter_matches``: exact, regex, anything, or an ``llm``
+description read as a condition). Pure functions: no IO, no randomness, no time.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -314,3 +316,48 @@ def merge_verdicts(verdicts: Sequence[tuple[str, Verdict]]) -> Verdict:
         summary = "There are no conditions to evaluate."
         return Verdict("unknown", [summary], summary)
     return Verdict("success", messages, f"All {len(verdicts)} conditions passed.")
+
+
+# --- tool parameters --------------------------------------------------------------------------------------
+
+
+def text_of(value: Any) -> str:
+    """A parameter value as the text evaluations compare ("true" for JSON true, numbers unchanged)."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def parameter_matches(evaluation: Mapping[str, Any], found: bool, value: Any) -> tuple[bool, str]:
+    """Apply one parameter eval (exact / regex / anything / llm); (passed, reason)."""
+    kind = str(evaluation.get("type") or "")
+    shown = repr(text_of(value)) if found else "no value"
+    if kind == "anything":
+        return True, f"any value is accepted (got {shown})"
+    if not found:
+        return False, "the agent would pass no value"
+    actual = text_of(value)
+    if kind == "exact":
+        expected = str(evaluation.get("expected_value") or "")
+        ok = actual == expected
+        return ok, f"{shown} {'equals' if ok else 'is not'} {expected!r}"
+    if kind == "regex":
+        pattern = str(evaluation.get("pattern") or "")
+        try:
+            ok = re.search(pattern, actual) is not None
+        except re.error as exc:
+            return False, f"the pattern {pattern!r} is not a valid regular expression ({exc})"
+        return ok, f"{shown} {'matches' if ok else 'does not match'} /{pattern}/"
+    if kind == "llm":
+        checks = phrase_checks(
+            str(evaluation.get("description") or ""),
+            [("value", actual)],
+            subject="the description",
+            owner="The",
+            affirmative=False,  # a value is data, not sentences of the agent
+        )
+        if not checks:
+            return bool(
+                actual
+            ), f"{shown} is {'non-empty' if actual else 'empty'} (the description has no rules)"
+        failed = [c for c in checks if not c.passed]
+        return not failed, "; ".join(c.message.split(": ", 1)[1].rstrip(".") for c in (failed or checks))
+    return False, f"unknown eval type {kind!r}"

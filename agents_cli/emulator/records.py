@@ -3,15 +3,19 @@
 Agents are stored with their request-model (``-Input``) config, defaults filled, without the deprecated
 ``prompt.tools``; the GET view adds server-owned fields and echoes ``prompt.tools`` expanded from
 ``tool_ids`` (the tools' current configs). Other modules build responses from these views.
+
+The references between records live here too (which agents use a tool, test or document; which agents a
+transfer rule names), because both the agent and the tool routes check and detach them.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from agents_cli.emulator.app import ApiError, EmulatorContext
+from agents_cli.emulator.context import EmulatorContext
+from agents_cli.emulator.errors import ApiError
 
 AGENT = "agent"
 AGENT_VERSION = "agent_version"
@@ -174,3 +178,34 @@ def dependent_agent(record: Mapping[str, Any]) -> dict[str, Any]:
         "created_at_unix_secs": record["created_at_unix_secs"],
         "access_level": "admin",
     }
+
+
+def transfer_targets(value: object) -> Iterator[str]:
+    """Agent ids a config transfers to: ``transfer_to_agent`` rules and standalone-agent workflow nodes."""
+    if isinstance(value, dict):
+        if value.get("system_tool_type") == "transfer_to_agent":
+            for rule in value.get("transfers") or []:
+                if isinstance(rule, dict) and isinstance(rule.get("agent_id"), str):
+                    yield rule["agent_id"]
+        elif value.get("type") == "standalone_agent" and isinstance(value.get("agent_id"), str):
+            yield value["agent_id"]
+        for item in value.values():
+            yield from transfer_targets(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from transfer_targets(item)
+
+
+def check_transfer_targets(ctx: EmulatorContext, sent: dict[str, Any]) -> None:
+    """The agents a request's transfer rules name must exist (the server checks access to targets).
+
+    Only what the request sends is checked: a rule left pointing at an agent deleted since (deleting an
+    agent does not touch others' configs) does not block unrelated updates of the agent that holds it.
+    Agent configs and system tools (``tool_config``) both hold such rules.
+    """
+    for section in ("conversation_config", "workflow", "tool_config"):
+        for target in transfer_targets(sent.get(section)):
+            if ctx.store.get(AGENT, target) is None:
+                raise ApiError.of(
+                    400, "agent_not_found", f"Agent {target} named in a transfer rule does not exist."
+                )

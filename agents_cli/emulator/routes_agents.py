@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from starlette.requests import Request
@@ -10,10 +9,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from agents_cli.emulator import records
-from agents_cli.emulator.app import ApiError, EmulatorContext
+from agents_cli.emulator.context import EmulatorContext, context_of
+from agents_cli.emulator.errors import ApiError
 from agents_cli.emulator.ids import new_id
+from agents_cli.emulator.pagination import page_response, query_order
 from agents_cli.emulator.records import AGENT, AGENT_VERSION, TEST, TOOL
-from agents_cli.emulator.routes_common import page_response, query_order
 from agents_cli.emulator.store import encode
 
 CREATE = "/v1/convai/agents/create"
@@ -57,36 +57,6 @@ def _reject_tools_with_tool_ids(raw: object) -> None:
                 }
             ]
         )
-
-
-def transfer_targets(value: object) -> Iterator[str]:
-    """Agent ids a config transfers to: ``transfer_to_agent`` rules and standalone-agent workflow nodes."""
-    if isinstance(value, dict):
-        if value.get("system_tool_type") == "transfer_to_agent":
-            for rule in value.get("transfers") or []:
-                if isinstance(rule, dict) and isinstance(rule.get("agent_id"), str):
-                    yield rule["agent_id"]
-        elif value.get("type") == "standalone_agent" and isinstance(value.get("agent_id"), str):
-            yield value["agent_id"]
-        for item in value.values():
-            yield from transfer_targets(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from transfer_targets(item)
-
-
-def check_transfer_targets(ctx: EmulatorContext, sent: dict[str, Any]) -> None:
-    """The agents a request's transfer rules name must exist (the server checks access to targets).
-
-    Only what the request sends is checked: a rule left pointing at an agent deleted since (deleting an
-    agent does not touch others' configs) does not block unrelated updates of the agent that holds it.
-    """
-    for section in ("conversation_config", "workflow", "tool_config"):
-        for target in transfer_targets(sent.get(section)):
-            if ctx.store.get(AGENT, target) is None:
-                raise ApiError.of(
-                    400, "agent_not_found", f"Agent {target} named in a transfer rule does not exist."
-                )
 
 
 def _settle_config(ctx: EmulatorContext, config: dict[str, Any], platform_settings: dict[str, Any]) -> None:
@@ -160,123 +130,144 @@ def _summary(ctx: EmulatorContext, fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def routes(ctx: EmulatorContext) -> list[BaseRoute]:
-    async def create(request: Request) -> Response:
-        raw = await ctx.raw_body(request)
-        body = ctx.validate(CREATE_BODY, raw)
-        _reject_tools_with_tool_ids(raw)
-        with ctx.store.transaction():
-            check_transfer_targets(ctx, body)
-            record = _build_record(ctx, body, new_id("agent"))
-            _save_version(ctx, record, None)
-        return ctx.respond("post", CREATE, {"agent_id": record["agent_id"]})
+async def create(request: Request) -> Response:
+    ctx = context_of(request)
+    raw = await ctx.raw_body(request)
+    body = ctx.validate(CREATE_BODY, raw)
+    _reject_tools_with_tool_ids(raw)
+    with ctx.store.transaction():
+        records.check_transfer_targets(ctx, body)
+        record = _build_record(ctx, body, new_id("agent"))
+        _save_version(ctx, record, None)
+    return ctx.respond("post", CREATE, {"agent_id": record["agent_id"]})
 
-    async def get(request: Request) -> Response:
-        agent_id = request.path_params["agent_id"]
+
+def _check_branch(request: Request, record: dict[str, Any]) -> None:
+    """``?branch_id=`` may only name the agent's one (main) branch."""
+    branch_id = request.query_params.get("branch_id")
+    if branch_id and branch_id != record.get("main_branch_id"):
+        raise ApiError.not_found("branch", branch_id)
+
+
+async def get(request: Request) -> Response:
+    ctx = context_of(request)
+    agent_id = request.path_params["agent_id"]
+    record = records.get_or_404(ctx, AGENT, agent_id)
+    _check_branch(request, record)
+    version_id = request.query_params.get("version_id")
+    if version_id:
+        version = ctx.store.get(AGENT_VERSION, version_id)
+        if version is None or version.get("agent_id") != agent_id:
+            raise ApiError.not_found("version", version_id)
+        record = version["record"]
+    return ctx.respond("get", ONE, records.agent_view(ctx, record))
+
+
+async def list_agents(request: Request) -> Response:
+    ctx = context_of(request)
+    search = (request.query_params.get("search") or "").lower()
+    tags = set(request.query_params.getlist("tags"))
+    # The spec's default is archived=false: archived agents are listed only when asked for.
+    archived = ctx.query_param(request, "get", LIST, "archived")
+    items = []
+    for seq, ident, values in ctx.store.list_fields(AGENT, list(SUMMARY_FIELDS.values())):
+        summary = dict(zip(SUMMARY_FIELDS, values, strict=True))
+        summary["archived"] = bool(summary["archived"])
+        if search and search not in (summary["name"] or "").lower():
+            continue
+        if tags and not tags.intersection(summary["tags"] or []):
+            continue
+        if archived is not None and summary["archived"] != archived:
+            continue
+        summary["agent_id"] = ident
+        items.append((seq, ident, summary))
+    # No calls are ever made to an emulated agent, so call_count_7d orders like created_at.
+    order = query_order(ctx, request, LIST, lambda summary: summary["name"] or "")
+    return page_response(
+        ctx, request, LIST, "agents", items, lambda summary: _summary(ctx, summary), order=order
+    )
+
+
+def _merged(record: dict[str, Any], patch_body: dict[str, Any], raw: object) -> dict[str, Any]:
+    """The create body a PATCH leads to: objects deep-merged, lists and scalars replaced, null ignored."""
+    merged: dict[str, Any] = {
+        "conversation_config": record["conversation_config"],
+        "platform_settings": record.get("platform_settings"),
+        "workflow": record.get("workflow"),
+        "name": record.get("name"),
+        "tags": record.get("tags"),
+    }
+    for key in merged:
+        if key in patch_body and patch_body[key] is not None:
+            merged[key] = records.deep_merge(merged[key], patch_body[key])
+    raw_prompt = _raw_prompt(raw)
+    if "tools" in raw_prompt and "tool_ids" not in raw_prompt:
+        # Deprecated inline tools replace the attached ones (they become tool records when settled).
+        records.prompt_of(merged["conversation_config"])["tool_ids"] = []
+    return merged
+
+
+async def patch(request: Request) -> Response:
+    ctx = context_of(request)
+    agent_id = request.path_params["agent_id"]
+    raw = await ctx.raw_body(request, required=False)
+    patch_body = ctx.validate(PATCH_BODY, raw if raw is not None else {}, fill_defaults=False)
+    _reject_tools_with_tool_ids(raw)
+    with ctx.store.transaction():
         record = records.get_or_404(ctx, AGENT, agent_id)
-        branch_id = request.query_params.get("branch_id")
-        if branch_id and branch_id != record.get("main_branch_id"):
-            raise ApiError.not_found("branch", branch_id)
-        version_id = request.query_params.get("version_id")
-        if version_id:
-            version = ctx.store.get(AGENT_VERSION, version_id)
-            if version is None or version.get("agent_id") != agent_id:
-                raise ApiError.not_found("version", version_id)
-            record = version["record"]
-        return ctx.respond("get", ONE, records.agent_view(ctx, record))
+        _check_branch(request, record)
+        records.check_transfer_targets(ctx, patch_body)
+        full = ctx.validate(CREATE_BODY, _merged(record, patch_body, raw))
+        updated = _build_record(ctx, full, agent_id)
+        updated["created_at_unix_secs"] = record["created_at_unix_secs"]
+        updated["main_branch_id"] = record["main_branch_id"]
+        _save_version(ctx, updated, patch_body.get("version_description"))
+    return ctx.respond("patch", ONE, records.agent_view(ctx, updated))
 
-    async def list_agents(request: Request) -> Response:
-        search = (request.query_params.get("search") or "").lower()
-        tags = set(request.query_params.getlist("tags"))
-        # The spec's default is archived=false: archived agents are listed only when asked for.
-        archived = ctx.query_param(request, "get", LIST, "archived")
-        items = []
-        for seq, ident, values in ctx.store.list_fields(AGENT, list(SUMMARY_FIELDS.values())):
-            summary = dict(zip(SUMMARY_FIELDS, values, strict=True))
-            summary["archived"] = bool(summary["archived"])
-            if search and search not in (summary["name"] or "").lower():
-                continue
-            if tags and not tags.intersection(summary["tags"] or []):
-                continue
-            if archived is not None and summary["archived"] != archived:
-                continue
-            summary["agent_id"] = ident
-            items.append((seq, ident, summary))
-        # No calls are ever made to an emulated agent, so call_count_7d orders like created_at.
-        order = query_order(ctx, request, LIST, lambda summary: summary["name"] or "")
-        return page_response(
-            ctx, request, LIST, "agents", items, lambda summary: _summary(ctx, summary), order=order
-        )
 
-    async def patch(request: Request) -> Response:
-        agent_id = request.path_params["agent_id"]
-        raw = await ctx.raw_body(request, required=False)
-        patch_body = ctx.validate(PATCH_BODY, raw if raw is not None else {}, fill_defaults=False)
-        _reject_tools_with_tool_ids(raw)
-        with ctx.store.transaction():
-            record = records.get_or_404(ctx, AGENT, agent_id)
-            branch_id = request.query_params.get("branch_id")
-            if branch_id and branch_id != record.get("main_branch_id"):
-                raise ApiError.not_found("branch", branch_id)
-            check_transfer_targets(ctx, patch_body)
-            merged: dict[str, Any] = {
-                "conversation_config": record["conversation_config"],
-                "platform_settings": record.get("platform_settings"),
-                "workflow": record.get("workflow"),
-                "name": record.get("name"),
-                "tags": record.get("tags"),
-            }
-            for key in merged:
-                if key in patch_body and patch_body[key] is not None:
-                    merged[key] = records.deep_merge(merged[key], patch_body[key])
-            raw_prompt = _raw_prompt(raw)
-            if "tools" in raw_prompt and "tool_ids" not in raw_prompt:
-                # Deprecated inline tools replace the attached ones (they become tool records below).
-                records.prompt_of(merged["conversation_config"])["tool_ids"] = []
-            full = ctx.validate(CREATE_BODY, merged)
-            updated = _build_record(ctx, full, agent_id)
-            updated["created_at_unix_secs"] = record["created_at_unix_secs"]
-            updated["main_branch_id"] = record["main_branch_id"]
-            _save_version(ctx, updated, patch_body.get("version_description"))
-        return ctx.respond("patch", ONE, records.agent_view(ctx, updated))
+async def delete(request: Request) -> Response:
+    ctx = context_of(request)
+    agent_id = request.path_params["agent_id"]
+    with ctx.store.transaction():
+        records.get_or_404(ctx, AGENT, agent_id)
+        ctx.store.delete(AGENT, agent_id)
+        ctx.store.delete_matching(AGENT_VERSION, "agent_id", agent_id)
+    return Response(status_code=204)
 
-    async def delete(request: Request) -> Response:
-        agent_id = request.path_params["agent_id"]
-        with ctx.store.transaction():
-            records.get_or_404(ctx, AGENT, agent_id)
-            ctx.store.delete(AGENT, agent_id)
-            ctx.store.delete_matching(AGENT_VERSION, "agent_id", agent_id)
-        return Response(status_code=204)
 
-    async def duplicate(request: Request) -> Response:
-        agent_id = request.path_params["agent_id"]
-        raw = await ctx.raw_body(request, required=False)
-        body = ctx.validate("Body_Duplicate_Agent_v1_convai_agents__agent_id__duplicate_post", raw or {})
-        with ctx.store.transaction():
-            source = records.get_or_404(ctx, AGENT, agent_id)
-            copy = dict(source)
-            copy["agent_id"] = new_id("agent")
-            copy["name"] = body.get("name") or f"{source.get('name') or 'Agent'} (copy)"
-            copy["created_at_unix_secs"] = copy["updated_at_unix_secs"] = records.now()
-            copy["main_branch_id"] = new_id("branch")
-            _save_version(ctx, copy, None)
-        return ctx.respond("post", DUPLICATE, {"agent_id": copy["agent_id"]})
+async def duplicate(request: Request) -> Response:
+    ctx = context_of(request)
+    agent_id = request.path_params["agent_id"]
+    raw = await ctx.raw_body(request, required=False)
+    body = ctx.validate("Body_Duplicate_Agent_v1_convai_agents__agent_id__duplicate_post", raw or {})
+    with ctx.store.transaction():
+        source = records.get_or_404(ctx, AGENT, agent_id)
+        copy = dict(source)
+        copy["agent_id"] = new_id("agent")
+        copy["name"] = body.get("name") or f"{source.get('name') or 'Agent'} (copy)"
+        copy["created_at_unix_secs"] = copy["updated_at_unix_secs"] = records.now()
+        copy["main_branch_id"] = new_id("branch")
+        _save_version(ctx, copy, None)
+    return ctx.respond("post", DUPLICATE, {"agent_id": copy["agent_id"]})
 
-    async def widget(request: Request) -> Response:
-        record = records.get_or_404(ctx, AGENT, request.path_params["agent_id"])
-        widget_config = dict((record.get("platform_settings") or {}).get("widget") or {})
-        widget_config.setdefault(
-            "language", (record["conversation_config"].get("agent") or {}).get("language", "en")
-        )
-        body = {"agent_id": record["agent_id"], "widget_config": widget_config}
-        return ctx.respond("get", WIDGET, body)
 
-    return [
-        Route(CREATE, create, methods=["POST"]),
-        Route(LIST, list_agents, methods=["GET"]),
-        Route(ONE, get, methods=["GET"]),
-        Route(ONE, patch, methods=["PATCH"]),
-        Route(ONE, delete, methods=["DELETE"]),
-        Route(DUPLICATE, duplicate, methods=["POST"]),
-        Route(WIDGET, widget, methods=["GET"]),
-    ]
+async def widget(request: Request) -> Response:
+    ctx = context_of(request)
+    record = records.get_or_404(ctx, AGENT, request.path_params["agent_id"])
+    widget_config = dict((record.get("platform_settings") or {}).get("widget") or {})
+    widget_config.setdefault(
+        "language", (record["conversation_config"].get("agent") or {}).get("language", "en")
+    )
+    body = {"agent_id": record["agent_id"], "widget_config": widget_config}
+    return ctx.respond("get", WIDGET, body)
+
+
+ROUTES: list[BaseRoute] = [
+    Route(CREATE, create, methods=["POST"]),
+    Route(LIST, list_agents, methods=["GET"]),
+    Route(ONE, get, methods=["GET"]),
+    Route(ONE, patch, methods=["PATCH"]),
+    Route(ONE, delete, methods=["DELETE"]),
+    Route(DUPLICATE, duplicate, methods=["POST"]),
+    Route(WIDGET, widget, methods=["GET"]),
+]

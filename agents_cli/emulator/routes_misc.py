@@ -16,10 +16,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from agents_cli.emulator import records
-from agents_cli.emulator.app import ApiError, EmulatorContext
+from agents_cli.emulator.context import EmulatorContext, context_of
+from agents_cli.emulator.errors import ApiError
 from agents_cli.emulator.ids import new_id
+from agents_cli.emulator.pagination import page_response
 from agents_cli.emulator.records import ENV_VAR, KNOWLEDGE
-from agents_cli.emulator.routes_common import delete_route, get_route, page_response
+from agents_cli.emulator.routes_common import delete_route, get_route
 
 KB_TEXT = "/v1/convai/knowledge-base/text"
 KB_URL = "/v1/convai/knowledge-base/url"
@@ -82,118 +84,132 @@ def _check_env_values(values: dict[str, Any], *, creating: bool) -> None:
         raise ApiError.of(400, "invalid_parameters", "the 'production' value cannot be removed.")
 
 
-def routes(ctx: EmulatorContext) -> list[BaseRoute]:
-    async def create_document(request: Request) -> Response:
-        is_url = request.url.path.endswith("/url")
-        path = KB_URL if is_url else KB_TEXT
-        body = await ctx.body(request, "post", path)
-        doc_id = new_id("document")
-        stamp = records.now()
-        content = f"<p>Content of {body['url']} (not fetched by the emulator)</p>" if is_url else body["text"]
-        name = body.get("name") or (body["url"] if is_url else (body["text"].strip()[:40] or "Untitled"))
-        record: dict[str, Any] = {
-            "id": doc_id,
-            "name": name,
-            "type": "url" if is_url else "text",
-            "metadata": {
-                "created_at_unix_secs": stamp,
-                "last_updated_at_unix_secs": stamp,
-                "size_bytes": len(content.encode("utf-8")),
-            },
-            "supported_usages": ["prompt", "auto"],
-            "access_info": records.access_info(ctx),
-            "folder_parent_id": body.get("parent_folder_id"),
-            "folder_path": [],
-            "extracted_inner_html": content,
-            "content_format": "html",
-        }
-        if is_url:
-            record["url"] = body["url"]
-            record["auto_sync_info"] = None
-        ctx.store.put(KNOWLEDGE, doc_id, record)
-        return ctx.respond("post", path, {"id": doc_id, "name": name, "folder_path": []})
+def _document_record(ctx: EmulatorContext, body: dict[str, Any], *, is_url: bool) -> dict[str, Any]:
+    """A new knowledge-base document from a text or URL create body (a URL is never fetched)."""
+    stamp = records.now()
+    content = f"<p>Content of {body['url']} (not fetched by the emulator)</p>" if is_url else body["text"]
+    name = body.get("name") or (body["url"] if is_url else (body["text"].strip()[:40] or "Untitled"))
+    record: dict[str, Any] = {
+        "id": new_id("document"),
+        "name": name,
+        "type": "url" if is_url else "text",
+        "metadata": {
+            "created_at_unix_secs": stamp,
+            "last_updated_at_unix_secs": stamp,
+            "size_bytes": len(content.encode("utf-8")),
+        },
+        "supported_usages": ["prompt", "auto"],
+        "access_info": records.access_info(ctx),
+        "folder_parent_id": body.get("parent_folder_id"),
+        "folder_path": [],
+        "extracted_inner_html": content,
+        "content_format": "html",
+    }
+    if is_url:
+        record["url"] = body["url"]
+        record["auto_sync_info"] = None
+    return record
 
-    async def list_documents(request: Request) -> Response:
-        search = (request.query_params.get("search") or "").lower()
-        types = set(request.query_params.getlist("types"))
-        items = [
-            (seq, ident, record)
-            for seq, ident, record in ctx.store.list(KNOWLEDGE)
-            if (not search or str(record.get("name", "")).lower().startswith(search))
-            and (not types or record.get("type") in types)
-        ]
-        return page_response(
-            ctx, request, KB_LIST, "documents", items, lambda record: _kb_summary(ctx, record)
-        )
 
-    async def user(request: Request) -> Response:
-        return ctx.respond("get", USER, _user(ctx))
+async def create_document(request: Request) -> Response:
+    ctx = context_of(request)
+    is_url = request.url.path.endswith("/url")
+    path = KB_URL if is_url else KB_TEXT
+    body = await ctx.body(request, "post", path)
+    record = _document_record(ctx, body, is_url=is_url)
+    ctx.store.put(KNOWLEDGE, record["id"], record)
+    return ctx.respond("post", path, {"id": record["id"], "name": record["name"], "folder_path": []})
 
-    async def create_env_var(request: Request) -> Response:
-        body = await ctx.body(request, "post", ENV_VARS)
-        _check_env_values(body["values"], creating=True)
-        with ctx.store.transaction():
-            if any(record["label"] == body["label"] for _, _, record in ctx.store.list(ENV_VAR)):
-                raise ApiError.of(
-                    409, "already_exists", f"Environment variable {body['label']!r} already exists."
-                )
-            stamp = records.now()
-            record = {
-                "id": new_id("env_var"),
-                "label": body["label"],
-                "type": body["type"],
-                "values": body["values"],
-                "created_at_unix_secs": stamp,
-                "updated_at_unix_secs": stamp,
-                "created_by_user_id": ctx.settings.user_id,
-                "workspace_id": ctx.settings.workspace_id,
-            }
-            ctx.store.put(ENV_VAR, record["id"], record)
-        return ctx.respond("post", ENV_VARS, record)
 
-    async def list_env_vars(request: Request) -> Response:
-        label = request.query_params.get("label")
-        environment = request.query_params.get("environment")
-        kind = request.query_params.get("type")
-        items = [
-            (seq, ident, record)
-            for seq, ident, record in ctx.store.list(ENV_VAR)
-            if (not label or record["label"] == label)
-            and (not environment or environment in record["values"])
-            and (not kind or record["type"] == kind)
-        ]
-        return page_response(ctx, request, ENV_VARS, "environment_variables", items)
-
-    async def patch_env_var(request: Request) -> Response:
-        env_var_id = request.path_params["env_var_id"]
-        body = await ctx.body(request, "patch", ENV_VAR_ONE)
-        _check_env_values(body["values"], creating=False)
-        with ctx.store.transaction():
-            record = records.get_or_404(ctx, ENV_VAR, env_var_id)
-            for environment, value in body["values"].items():
-                if value is None:
-                    record["values"].pop(environment, None)
-                    continue
-                if isinstance(value, str) != (record["type"] == "string"):
-                    raise ApiError.of(
-                        400,
-                        "type_mismatch",
-                        f"Value for {environment!r} does not fit a {record['type']} variable.",
-                    )
-                record["values"][environment] = value
-            record["updated_at_unix_secs"] = records.now()
-            ctx.store.put(ENV_VAR, env_var_id, record)
-        return ctx.respond("patch", ENV_VAR_ONE, record)
-
-    return [
-        Route(KB_TEXT, create_document, methods=["POST"]),
-        Route(KB_URL, create_document, methods=["POST"]),
-        Route(KB_LIST, list_documents, methods=["GET"]),
-        get_route(ctx, KB_ONE, KNOWLEDGE, "documentation_id"),
-        delete_route(ctx, KB_ONE, KNOWLEDGE, "documentation_id", "kb", in_use_status="document_in_use"),
-        Route(USER, user, methods=["GET"]),
-        Route(ENV_VARS, create_env_var, methods=["POST"]),
-        Route(ENV_VARS, list_env_vars, methods=["GET"]),
-        get_route(ctx, ENV_VAR_ONE, ENV_VAR, "env_var_id"),
-        Route(ENV_VAR_ONE, patch_env_var, methods=["PATCH"]),
+async def list_documents(request: Request) -> Response:
+    ctx = context_of(request)
+    search = (request.query_params.get("search") or "").lower()
+    types = set(request.query_params.getlist("types"))
+    items = [
+        (seq, ident, record)
+        for seq, ident, record in ctx.store.list(KNOWLEDGE)
+        if (not search or str(record.get("name", "")).lower().startswith(search))
+        and (not types or record.get("type") in types)
     ]
+    return page_response(ctx, request, KB_LIST, "documents", items, lambda record: _kb_summary(ctx, record))
+
+
+async def user(request: Request) -> Response:
+    ctx = context_of(request)
+    return ctx.respond("get", USER, _user(ctx))
+
+
+async def create_env_var(request: Request) -> Response:
+    ctx = context_of(request)
+    body = await ctx.body(request, "post", ENV_VARS)
+    _check_env_values(body["values"], creating=True)
+    with ctx.store.transaction():
+        if any(record["label"] == body["label"] for _, _, record in ctx.store.list(ENV_VAR)):
+            raise ApiError.of(
+                409, "already_exists", f"Environment variable {body['label']!r} already exists."
+            )
+        stamp = records.now()
+        record = {
+            "id": new_id("env_var"),
+            "label": body["label"],
+            "type": body["type"],
+            "values": body["values"],
+            "created_at_unix_secs": stamp,
+            "updated_at_unix_secs": stamp,
+            "created_by_user_id": ctx.settings.user_id,
+            "workspace_id": ctx.settings.workspace_id,
+        }
+        ctx.store.put(ENV_VAR, record["id"], record)
+    return ctx.respond("post", ENV_VARS, record)
+
+
+async def list_env_vars(request: Request) -> Response:
+    ctx = context_of(request)
+    label = request.query_params.get("label")
+    environment = request.query_params.get("environment")
+    kind = request.query_params.get("type")
+    items = [
+        (seq, ident, record)
+        for seq, ident, record in ctx.store.list(ENV_VAR)
+        if (not label or record["label"] == label)
+        and (not environment or environment in record["values"])
+        and (not kind or record["type"] == kind)
+    ]
+    return page_response(ctx, request, ENV_VARS, "environment_variables", items)
+
+
+async def patch_env_var(request: Request) -> Response:
+    ctx = context_of(request)
+    env_var_id = request.path_params["env_var_id"]
+    body = await ctx.body(request, "patch", ENV_VAR_ONE)
+    _check_env_values(body["values"], creating=False)
+    with ctx.store.transaction():
+        record = records.get_or_404(ctx, ENV_VAR, env_var_id)
+        for environment, value in body["values"].items():
+            if value is None:
+                record["values"].pop(environment, None)
+                continue
+            if isinstance(value, str) != (record["type"] == "string"):
+                raise ApiError.of(
+                    400,
+                    "type_mismatch",
+                    f"Value for {environment!r} does not fit a {record['type']} variable.",
+                )
+            record["values"][environment] = value
+        record["updated_at_unix_secs"] = records.now()
+        ctx.store.put(ENV_VAR, env_var_id, record)
+    return ctx.respond("patch", ENV_VAR_ONE, record)
+
+
+ROUTES: list[BaseRoute] = [
+    Route(KB_TEXT, create_document, methods=["POST"]),
+    Route(KB_URL, create_document, methods=["POST"]),
+    Route(KB_LIST, list_documents, methods=["GET"]),
+    get_route(KB_ONE, KNOWLEDGE, "documentation_id"),
+    delete_route(KB_ONE, KNOWLEDGE, "documentation_id", "kb", in_use_status="document_in_use"),
+    Route(USER, user, methods=["GET"]),
+    Route(ENV_VARS, create_env_var, methods=["POST"]),
+    Route(ENV_VARS, list_env_vars, methods=["GET"]),
+    get_route(ENV_VAR_ONE, ENV_VAR, "env_var_id"),
+    Route(ENV_VAR_ONE, patch_env_var, methods=["PATCH"]),
+]

@@ -17,11 +17,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from agents_cli.emulator import records
-from agents_cli.emulator.app import ApiError, EmulatorContext
+from agents_cli.emulator import evaluation, records
+from agents_cli.emulator.context import EmulatorContext, context_of
+from agents_cli.emulator.errors import ApiError
 from agents_cli.emulator.ids import new_id
+from agents_cli.emulator.pagination import page_response
 from agents_cli.emulator.records import AGENT, INVOCATION, TEST, TOOL
-from agents_cli.emulator.routes_common import page_response
+from agents_cli.emulator.responses import json_response
 
 RUN = "/v1/convai/agents/{agent_id}/run-tests"
 ONE = "/v1/convai/test-invocations/{test_invocation_id}"
@@ -85,8 +87,6 @@ def _tools_for(ctx: EmulatorContext, agent: Mapping[str, Any], tests: list[dict[
 def _evaluate(test: dict[str, Any], agent: dict[str, Any], tools: Mapping[str, Any]) -> dict[str, Any]:
     """One run's verdict from the evaluation module; its failures become failed runs, not 500s."""
     try:
-        from agents_cli.emulator import evaluation
-
         outcome = evaluation.evaluate_test(test, agent, tools)
         return {
             "status": outcome.status,
@@ -152,120 +152,147 @@ def _summary(ctx: EmulatorContext, invocation: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def routes(ctx: EmulatorContext) -> list[BaseRoute]:
-    async def run_tests(request: Request) -> Response:
-        agent_id = request.path_params["agent_id"]
-        body, override = await _body_and_override(ctx, request, RUN)
-        with ctx.store.transaction():
-            agent_record = records.get_or_404(ctx, AGENT, agent_id)
-            tests = []
-            for item in body["tests"]:
-                test = ctx.store.get(TEST, item["test_id"])
-                if test is None:
-                    raise ApiError.of(400, "test_not_found", f"Test {item['test_id']} does not exist.")
-                tests.append((item, test))
-            agent = effective_agent(ctx, agent_id, override)
-            invocation_id = new_id("invocation")
-            stamp = records.now()
-            runs = [
-                {
-                    "test_run_id": new_id("run"),
-                    "test_info": test,
-                    "test_invocation_id": invocation_id,
-                    "agent_id": agent_id,
-                    "branch_id": body.get("branch_id") or agent_record.get("main_branch_id"),
-                    "version_id": agent_record.get("version_id"),
-                    "workflow_node_id": item.get("workflow_node_id"),
-                    "status": "pending",
-                    "agent_responses": None,
-                    "test_id": test["id"],
-                    "test_name": test.get("name", ""),
-                    "condition_result": None,
-                    "last_updated_at_unix": stamp,
-                }
-                for item, test in tests
-                for _ in range(body["repeat_count"])
-            ]
-            invocation = {
-                "id": invocation_id,
-                "agent_id": agent_id,
-                "branch_id": body.get("branch_id") or agent_record.get("main_branch_id"),
-                "version_id": agent_record.get("version_id"),
-                "created_at": stamp,
-                "repeat_count": body["repeat_count"],
-                "test_runs": runs,
-                "_emulator": {
-                    "polls": 0,
-                    "started": time.time(),
-                    "agent": agent,
-                    "tools": _tools_for(ctx, agent, [test for _, test in tests]),
-                },
-            }
-            ctx.store.put(INVOCATION, invocation_id, invocation)
-        return ctx.respond("post", RUN, invocation)
-
-    async def get(request: Request) -> Response:
-        invocation_id = request.path_params["test_invocation_id"]
-        with ctx.store.transaction():
-            invocation = records.get_or_404(ctx, INVOCATION, invocation_id)
-            _complete_if_due(ctx, invocation)
-            ctx.store.put(INVOCATION, invocation_id, invocation)
-        return ctx.respond("get", ONE, invocation)
-
-    async def list_invocations(request: Request) -> Response:
-        agent_id = request.query_params.get("agent_id")
-        items = [
-            (seq, ident, invocation)
-            for seq, ident, invocation in ctx.store.list(INVOCATION)
-            if not agent_id or invocation.get("agent_id") == agent_id
-        ]
-        return page_response(
-            ctx, request, LIST, "results", items, lambda found: _summary(ctx, found), extra={"meta": {}}
-        )
-
-    async def resubmit(request: Request) -> Response:
-        invocation_id = request.path_params["test_invocation_id"]
-        body, override = await _body_and_override(ctx, request, RESUBMIT)
-        with ctx.store.transaction():
-            invocation = records.get_or_404(ctx, INVOCATION, invocation_id)
-            by_id = {run["test_run_id"]: run for run in invocation["test_runs"]}
-            unknown = [run_id for run_id in body["test_run_ids"] if run_id not in by_id]
-            if unknown:
-                raise ApiError.of(
-                    400, "test_run_not_found", f"Test runs not in this invocation: {', '.join(unknown)}"
-                )
-            agent = effective_agent(ctx, body["agent_id"], override)
-            state = invocation["_emulator"]
-            resubmits = state.setdefault("resubmits", [])
-            tests = []
-            for run_id in body["test_run_ids"]:
-                run = by_id[run_id]
-                run["test_info"] = ctx.store.get(TEST, run["test_id"]) or run["test_info"]
-                run.update(status="pending", condition_result=None, agent_responses=None)
-                run["last_updated_at_unix"] = records.now()
-                run[RESUBMIT_KEY] = len(resubmits)
-                tests.append(run["test_info"])
-            resubmits.append({"agent": agent, "tools": _tools_for(ctx, agent, tests)})
-            # Resubmitted runs are pending again for at least one poll (and the completion delay); runs
-            # still pending from before wait with them.
-            state.update(polls=0, started=time.time())
-            ctx.store.put(INVOCATION, invocation_id, invocation)
-        return ctx.json({})
-
-    async def simulate(request: Request) -> Response:
-        agent_id = request.path_params["agent_id"]
-        body = await ctx.body(request, "post", SIMULATE)
-        agent = effective_agent(ctx, agent_id, None)
-        tools = _tools_for(ctx, agent, [])
-        from agents_cli.emulator import evaluation
-
-        result = evaluation.simulate_conversation(agent, tools, body)
-        return ctx.respond("post", SIMULATE, result)
-
-    return [
-        Route(RUN, run_tests, methods=["POST"]),
-        Route(LIST, list_invocations, methods=["GET"]),
-        Route(ONE, get, methods=["GET"]),
-        Route(RESUBMIT, resubmit, methods=["POST"]),
-        Route(SIMULATE, simulate, methods=["POST"]),
+def _new_invocation(
+    ctx: EmulatorContext,
+    agent_id: str,
+    body: dict[str, Any],
+    override: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """A run-tests invocation with every run pending, holding the agent snapshot that will judge them."""
+    agent_record = records.get_or_404(ctx, AGENT, agent_id)
+    tests = []
+    for item in body["tests"]:
+        test = ctx.store.get(TEST, item["test_id"])
+        if test is None:
+            raise ApiError.of(400, "test_not_found", f"Test {item['test_id']} does not exist.")
+        tests.append((item, test))
+    agent = effective_agent(ctx, agent_id, override)
+    invocation_id = new_id("invocation")
+    branch_id = body.get("branch_id") or agent_record.get("main_branch_id")
+    stamp = records.now()
+    runs = [
+        {
+            "test_run_id": new_id("run"),
+            "test_info": test,
+            "test_invocation_id": invocation_id,
+            "agent_id": agent_id,
+            "branch_id": branch_id,
+            "version_id": agent_record.get("version_id"),
+            "workflow_node_id": item.get("workflow_node_id"),
+            "status": "pending",
+            "agent_responses": None,
+            "test_id": test["id"],
+            "test_name": test.get("name", ""),
+            "condition_result": None,
+            "last_updated_at_unix": stamp,
+        }
+        for item, test in tests
+        for _ in range(body["repeat_count"])
     ]
+    return {
+        "id": invocation_id,
+        "agent_id": agent_id,
+        "branch_id": branch_id,
+        "version_id": agent_record.get("version_id"),
+        "created_at": stamp,
+        "repeat_count": body["repeat_count"],
+        "test_runs": runs,
+        "_emulator": {
+            "polls": 0,
+            "started": time.time(),
+            "agent": agent,
+            "tools": _tools_for(ctx, agent, [test for _, test in tests]),
+        },
+    }
+
+
+async def run_tests(request: Request) -> Response:
+    ctx = context_of(request)
+    body, override = await _body_and_override(ctx, request, RUN)
+    with ctx.store.transaction():
+        invocation = _new_invocation(ctx, request.path_params["agent_id"], body, override)
+        ctx.store.put(INVOCATION, invocation["id"], invocation)
+    return ctx.respond("post", RUN, invocation)
+
+
+async def get(request: Request) -> Response:
+    ctx = context_of(request)
+    invocation_id = request.path_params["test_invocation_id"]
+    with ctx.store.transaction():
+        invocation = records.get_or_404(ctx, INVOCATION, invocation_id)
+        _complete_if_due(ctx, invocation)
+        ctx.store.put(INVOCATION, invocation_id, invocation)
+    return ctx.respond("get", ONE, invocation)
+
+
+async def list_invocations(request: Request) -> Response:
+    ctx = context_of(request)
+    agent_id = request.query_params.get("agent_id")
+    items = [
+        (seq, ident, invocation)
+        for seq, ident, invocation in ctx.store.list(INVOCATION)
+        if not agent_id or invocation.get("agent_id") == agent_id
+    ]
+    return page_response(
+        ctx, request, LIST, "results", items, lambda found: _summary(ctx, found), extra={"meta": {}}
+    )
+
+
+def _runs_by_id(invocation: dict[str, Any], run_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The invocation's runs named by ``run_ids`` (400 ``test_run_not_found`` for any other id)."""
+    by_id = {run["test_run_id"]: run for run in invocation["test_runs"]}
+    unknown = [run_id for run_id in run_ids if run_id not in by_id]
+    if unknown:
+        raise ApiError.of(
+            400, "test_run_not_found", f"Test runs not in this invocation: {', '.join(unknown)}"
+        )
+    return {run_id: by_id[run_id] for run_id in run_ids}
+
+
+def _resubmit_runs(
+    ctx: EmulatorContext, invocation: dict[str, Any], runs: dict[str, dict[str, Any]], agent: dict[str, Any]
+) -> None:
+    """Set ``runs`` back to pending, to be judged against ``agent`` (a new snapshot of the invocation)."""
+    state = invocation["_emulator"]
+    resubmits = state.setdefault("resubmits", [])
+    tests = []
+    for run in runs.values():
+        run["test_info"] = ctx.store.get(TEST, run["test_id"]) or run["test_info"]
+        run.update(status="pending", condition_result=None, agent_responses=None)
+        run["last_updated_at_unix"] = records.now()
+        run[RESUBMIT_KEY] = len(resubmits)
+        tests.append(run["test_info"])
+    resubmits.append({"agent": agent, "tools": _tools_for(ctx, agent, tests)})
+    # Resubmitted runs are pending again for at least one poll (and the completion delay); runs still
+    # pending from before wait with them.
+    state.update(polls=0, started=time.time())
+
+
+async def resubmit(request: Request) -> Response:
+    ctx = context_of(request)
+    invocation_id = request.path_params["test_invocation_id"]
+    body, override = await _body_and_override(ctx, request, RESUBMIT)
+    with ctx.store.transaction():
+        invocation = records.get_or_404(ctx, INVOCATION, invocation_id)
+        runs = _runs_by_id(invocation, body["test_run_ids"])
+        agent = effective_agent(ctx, body["agent_id"], override)
+        _resubmit_runs(ctx, invocation, runs, agent)
+        ctx.store.put(INVOCATION, invocation_id, invocation)
+    return json_response({})
+
+
+async def simulate(request: Request) -> Response:
+    ctx = context_of(request)
+    body = await ctx.body(request, "post", SIMULATE)
+    agent = effective_agent(ctx, request.path_params["agent_id"], None)
+    result = evaluation.simulate_conversation(agent, _tools_for(ctx, agent, []), body)
+    return ctx.respond("post", SIMULATE, result)
+
+
+ROUTES: list[BaseRoute] = [
+    Route(RUN, run_tests, methods=["POST"]),
+    Route(LIST, list_invocations, methods=["GET"]),
+    Route(ONE, get, methods=["GET"]),
+    Route(RESUBMIT, resubmit, methods=["POST"]),
+    Route(SIMULATE, simulate, methods=["POST"]),
+]

@@ -20,8 +20,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from agents_cli.emulator import records
-from agents_cli.emulator.app import ApiError, EmulatorContext
+from agents_cli.emulator.context import EmulatorContext, context_of
+from agents_cli.emulator.errors import ApiError
 from agents_cli.emulator.ids import new_id
+from agents_cli.emulator.pagination import page
 from agents_cli.emulator.records import AGENT, SECRET, TOOL
 
 SECRETS = "/v1/convai/secrets"
@@ -94,58 +96,67 @@ def _dependent_tool(tool: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def routes(ctx: EmulatorContext) -> list[BaseRoute]:
-    async def create_secret(request: Request) -> Response:
-        body = await ctx.body(request, "post", SECRETS)
-        secret_id = new_id("secret")
-        record = {"secret_id": secret_id, "name": body["name"], "value": body["value"], "type": "stored"}
-        ctx.store.put(SECRET, secret_id, record)
-        return ctx.respond("post", SECRETS, record)
+async def create_secret(request: Request) -> Response:
+    ctx = context_of(request)
+    body = await ctx.body(request, "post", SECRETS)
+    secret_id = new_id("secret")
+    record = {"secret_id": secret_id, "name": body["name"], "value": body["value"], "type": "stored"}
+    ctx.store.put(SECRET, secret_id, record)
+    return ctx.respond("post", SECRETS, record)
 
-    async def list_secrets(request: Request) -> Response:
-        search = request.query_params.get("search") or ""
-        limit = ctx.query_param(request, "get", SECRETS, "dependency_limit") or DEFAULT_DEPENDENCY_LIMIT
-        items = [item for item in ctx.store.list(SECRET) if str(item[2].get("name", "")).startswith(search)]
-        # Without page_size the spec returns every secret.
-        page, next_cursor, _ = ctx.page(request, ("get", SECRETS), items, unset_size=None)
-        usage = SecretUsage(ctx)
-        secrets = [{**record, "used_by": usage.used_by(ident, limit)} for ident, record in page]
-        return ctx.respond("get", SECRETS, {"secrets": secrets, "next_cursor": next_cursor})
 
-    async def get_secret(request: Request) -> Response:
-        secret_id = request.path_params["secret_id"]
+async def list_secrets(request: Request) -> Response:
+    ctx = context_of(request)
+    search = request.query_params.get("search") or ""
+    limit = ctx.query_param(request, "get", SECRETS, "dependency_limit") or DEFAULT_DEPENDENCY_LIMIT
+    items = [item for item in ctx.store.list(SECRET) if str(item[2].get("name", "")).startswith(search)]
+    # Without page_size the spec returns every secret.
+    found, next_cursor, _ = page(ctx, request, ("get", SECRETS), items, unset_size=None)
+    usage = SecretUsage(ctx)
+    secrets = [{**record, "used_by": usage.used_by(ident, limit)} for ident, record in found]
+    return ctx.respond("get", SECRETS, {"secrets": secrets, "next_cursor": next_cursor})
+
+
+async def get_secret(request: Request) -> Response:
+    ctx = context_of(request)
+    secret_id = request.path_params["secret_id"]
+    record = records.get_or_404(ctx, SECRET, secret_id)
+    return ctx.respond("get", SECRET_ONE, {**record, "used_by": SecretUsage(ctx).used_by(secret_id)})
+
+
+async def patch_secret(request: Request) -> Response:
+    ctx = context_of(request)
+    secret_id = request.path_params["secret_id"]
+    body = await ctx.body(request, "patch", SECRET_ONE)
+    with ctx.store.transaction():
         record = records.get_or_404(ctx, SECRET, secret_id)
-        return ctx.respond("get", SECRET_ONE, {**record, "used_by": SecretUsage(ctx).used_by(secret_id)})
+        record.update(name=body["name"], value=body["value"])
+        ctx.store.put(SECRET, secret_id, record)
+    return ctx.respond("patch", SECRET_ONE, record)
 
-    async def patch_secret(request: Request) -> Response:
-        secret_id = request.path_params["secret_id"]
-        body = await ctx.body(request, "patch", SECRET_ONE)
-        with ctx.store.transaction():
-            record = records.get_or_404(ctx, SECRET, secret_id)
-            record.update(name=body["name"], value=body["value"])
-            ctx.store.put(SECRET, secret_id, record)
-        return ctx.respond("patch", SECRET_ONE, record)
 
-    async def delete_secret(request: Request) -> Response:
-        secret_id = request.path_params["secret_id"]
-        with ctx.store.transaction():
-            records.get_or_404(ctx, SECRET, secret_id)
-            usage = SecretUsage(ctx)
-            if usage.in_use(secret_id):
-                users = [t["id"] for t in usage.tools.get(secret_id, [])]
-                users += [a["id"] for a in usage.agents.get(secret_id, [])]
-                raise ApiError.of(
-                    409,
-                    "secret_in_use",
-                    f"Secret {secret_id} is used by {', '.join(users[:5])}; remove those references first.",
-                )
-            ctx.store.delete(SECRET, secret_id)
-        return Response(status_code=204)
+async def delete_secret(request: Request) -> Response:
+    ctx = context_of(request)
+    secret_id = request.path_params["secret_id"]
+    with ctx.store.transaction():
+        records.get_or_404(ctx, SECRET, secret_id)
+        usage = SecretUsage(ctx)
+        if usage.in_use(secret_id):
+            users = [t["id"] for t in usage.tools.get(secret_id, [])]
+            users += [a["id"] for a in usage.agents.get(secret_id, [])]
+            raise ApiError.of(
+                409,
+                "secret_in_use",
+                f"Secret {secret_id} is used by {', '.join(users[:5])}; remove those references first.",
+            )
+        ctx.store.delete(SECRET, secret_id)
+    return Response(status_code=204)
 
-    return [
-        Route(SECRETS, create_secret, methods=["POST"]),
-        Route(SECRETS, list_secrets, methods=["GET"]),
-        Route(SECRET_ONE, get_secret, methods=["GET"]),
-        Route(SECRET_ONE, patch_secret, methods=["PATCH"]),
-        Route(SECRET_ONE, delete_secret, methods=["DELETE"]),
-    ]
+
+ROUTES: list[BaseRoute] = [
+    Route(SECRETS, create_secret, methods=["POST"]),
+    Route(SECRETS, list_secrets, methods=["GET"]),
+    Route(SECRET_ONE, get_secret, methods=["GET"]),
+    Route(SECRET_ONE, patch_secret, methods=["PATCH"]),
+    Route(SECRET_ONE, delete_secret, methods=["DELETE"]),
+]

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents_cli.emulator.evaluation_rules import TextSource, content_words, is_negated, sentences
+from agents_cli.emulator.evaluation_rules import TextSource, content_words, is_negated, sentences, text_of
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}")
 _MENTION_VALUE = r"\s*(?:is|are|was|=|:|of)?\s*(?:\"(?P<dq>[^\"]+)\"|'(?P<sq>[^']+)'|(?P<word>[^\s,;!?\"']+))"
@@ -32,11 +32,6 @@ def mapping(value: Any) -> Mapping[str, Any]:
 
 def sequence(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else []
-
-
-def text_of(value: Any) -> str:
-    """A parameter value as the text evaluations compare ("true" for JSON true, numbers unchanged)."""
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ SIGINT and SIGTERM shut uvicorn down gracefully and ``serve`` returns normally.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import signal
@@ -19,10 +20,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-from agents_cli.emulator.app import EmulatorContext, create_app
+from agents_cli.emulator.app import create_app
+from agents_cli.emulator.context import EmulatorContext
+from agents_cli.emulator.errors import ReportedErrorLogFilter
+from agents_cli.emulator.faults import DroppedConnectionLogFilter
 from agents_cli.emulator.settings import EmulatorSettings
 from agents_cli.emulator.store import Store
 
@@ -45,12 +50,42 @@ def _url(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}"
 
 
-def _uvicorn_server(app: ASGIApp) -> Any:
-    import uvicorn
+class EmulatorServer(uvicorn.Server):
+    """uvicorn's server that says when it serves (an event, for other threads) and lets them wait until the
+    requests it has begun are finished, logging included (a request's task ends after uvicorn logs for it)."""
 
-    from agents_cli.emulator.app import ReportedErrorLogFilter
-    from agents_cli.emulator.faults import DroppedConnectionLogFilter
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.serving = threading.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None
 
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            self.loop = asyncio.get_running_loop()
+            self.serving.set()
+
+    def requests_in_flight(self) -> int:
+        """Requests whose headers the server has read and whose handling (its ASGI task) has not ended."""
+        return len(self.server_state.tasks)
+
+    def wait_until_idle(self, timeout: float) -> None:
+        """Block the calling thread until no request is in flight; ``TimeoutError`` after ``timeout``."""
+        if self.loop is None:
+            return
+        waiting = asyncio.run_coroutine_threadsafe(self._idle(), self.loop)
+        try:
+            waiting.result(timeout)
+        except TimeoutError:
+            waiting.cancel()
+            raise
+
+    async def _idle(self) -> None:
+        while self.server_state.tasks:
+            await asyncio.wait(list(self.server_state.tasks))
+
+
+def _uvicorn_server(app: ASGIApp) -> EmulatorServer:
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
     )
@@ -59,7 +94,7 @@ def _uvicorn_server(app: ASGIApp) -> Any:
     for kind in (DroppedConnectionLogFilter, ReportedErrorLogFilter):
         if not any(isinstance(f, kind) for f in error_log.filters):
             error_log.addFilter(kind())
-    return uvicorn.Server(config)
+    return EmulatorServer(config)
 
 
 def serve(
@@ -95,12 +130,63 @@ def serve(
 
 
 @dataclasses.dataclass
+class BackgroundServer:
+    """An ASGI app served in a background thread: its base URL, the server (to wait on its requests) and the
+    thread (ended once the block that served it is left)."""
+
+    url: str
+    server: EmulatorServer
+    thread: threading.Thread
+
+    def requests_in_flight(self) -> int:
+        return self.server.requests_in_flight()
+
+    def wait_until_idle(self, timeout: float = 30.0) -> None:
+        """Until every request the server has begun is finished (its answer sent, its logs written)."""
+        self.server.wait_until_idle(timeout)
+
+
+@contextmanager
+def serving_in_background(
+    app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0, start_timeout: float = 10.0
+) -> Iterator[BackgroundServer]:
+    """Serve ``app`` in a background thread (a free port by default) until the block ends.
+
+    The socket listens before the thread starts, so clients are queued, not refused; the block starts when
+    uvicorn says it serves (or fails at once when its thread ends first).
+    """
+    server = _uvicorn_server(app)
+    sock = bind_socket(host, port)
+
+    def run() -> None:
+        try:
+            server.run(sockets=[sock])
+        finally:
+            server.serving.set()  # wake the starter even when the server never served
+
+    thread = threading.Thread(target=run, name="emulator", daemon=True)
+    thread.start()
+    try:
+        if not server.serving.wait(start_timeout):
+            raise RuntimeError("the emulator did not start in time")
+        if not server.started:
+            raise RuntimeError("the emulator server thread stopped before serving")
+        yield BackgroundServer(_url(sock, host), server, thread)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@dataclasses.dataclass
 class RunningEmulator:
-    """A served emulator: its base URL and the app's shared state (to reconfigure it while it runs)."""
+    """A served emulator: its base URL, the app's shared state (to reconfigure it while it runs) and the
+    server (to wait until the requests it has begun are finished)."""
 
     url: str
     app: Starlette
     store: Store
+    background: BackgroundServer
 
     @property
     def context(self) -> EmulatorContext:
@@ -128,22 +214,10 @@ def running_emulator(
 ) -> Iterator[RunningEmulator]:
     """Serve in a background thread (a free port by default); stop and release everything on exit."""
     store = Store(data_path)
-    app = create_app(settings or EmulatorSettings(), store)
-    server = _uvicorn_server(wrap(app) if wrap else app)
-    sock = bind_socket(host, port)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="emulator", daemon=True)
-    thread.start()
     try:
-        started = threading.Event()
-        while not server.started and thread.is_alive() and not started.wait(0.01):
-            if start_timeout <= 0:
-                raise RuntimeError("the emulator did not start in time")
-            start_timeout -= 0.01
-        if not server.started:
-            raise RuntimeError("the emulator server thread stopped before serving")
-        yield RunningEmulator(url=_url(sock, host), app=app, store=store)
+        app = create_app(settings or EmulatorSettings(), store)
+        served = wrap(app) if wrap else app
+        with serving_in_background(served, host=host, port=port, start_timeout=start_timeout) as background:
+            yield RunningEmulator(url=background.url, app=app, store=store, background=background)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         store.close()

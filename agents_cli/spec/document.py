@@ -1,5 +1,5 @@
 """Where an OpenAPI document keeps its schemas: components by name, and each operation's request and
-response bodies. ``openapi_model.OpenAPIModels`` adds applying those schemas to values."""
+response bodies. ``model.OpenAPIModels`` adds applying those schemas to values."""
 
 from __future__ import annotations
 

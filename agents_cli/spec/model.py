@@ -6,12 +6,12 @@ defaults, silently drops unknown keys, coerces a few types (lax mode) and report
 so the emulator answers like the real server and normalisation can fill defaults on both sides of a diff.
 
 Deliberate choices (see docs/emulator.md):
-- A missing optional field gets its ``default``; a missing field whose schema is a plain model ``$ref``
-  without a default is materialised as that model's defaults (Pydantic ``default_factory=Model``); a
-  missing list/dict without a default becomes ``[]``/``{}``; a missing nullable field without a default
-  becomes ``None``. Other missing optional fields stay absent.
-- Catalog enums (LLM ids, TTS models, ASR providers...) accept any string unless ``strict_catalog``: the
-  real catalog is newer than any pinned spec.
+- A missing optional field gets what Pydantic would give it (``agents_cli.spec.defaults``: its
+  ``default``, a model built from its defaults, ``[]``/``{}``, ``None`` for a nullable field) or stays
+  absent; the defaults the spec cannot express are ``catalog.FACTORY_DEFAULTS``.
+- Catalog enums (LLM ids, TTS models, ASR providers... the table in ``agents_cli.spec.catalog``, which the
+  generated config schemas share) accept any string unless ``strict_catalog``: the real catalog is newer
+  than any pinned spec.
 - Output keys follow the schema's property order, so the result is deterministic.
 - Errors inside a discriminated union carry the tag in ``loc`` as Pydantic does; errors of a plain union
   report the closest member without a member label.
@@ -20,11 +20,12 @@ Deliberate choices (see docs/emulator.md):
 from __future__ import annotations
 
 import json
-import threading
 from functools import cache
 from typing import Any
 
 from agents_cli.bundled import openapi_spec_path
+from agents_cli.spec.catalog import CATALOG_COMPONENTS, CATALOG_PROPERTIES, FACTORY_DEFAULTS
+from agents_cli.spec.defaults import MISSING, MissingDefaults
 from agents_cli.spec.document import REF_PREFIX, OpenAPIDocument
 from agents_cli.spec.memo import ApplyMemo
 from agents_cli.spec.scalars import (
@@ -36,34 +37,9 @@ from agents_cli.spec.scalars import (
     check_size,
     exact_type_match,
     fast_copy,
-    is_float_field,
     quote_choices,
     validation_error,
 )
-
-# Enums whose values come from a catalog that changes faster than the spec (see notes/api.md).
-CATALOG_ENUMS: frozenset[str] = frozenset(
-    {
-        "LLM",
-        "TTSConversationalModel",
-        "TTSModelFamily",
-        "ASRProvider",
-        "ASRQuality",
-        "ClientEvent",
-        "TTSOutputFormat",
-        "ASRInputFormat",
-        "BackgroundSoundPresetId",
-    }
-)
-# Defaults the spec cannot express (a Pydantic default_factory whose value is not empty): a workflow always
-# has a start node. Keyed by (model, field); the value is applied through the field's schema.
-FACTORY_DEFAULTS: dict[tuple[str, str], Any] = {
-    ("AgentWorkflowRequestModel", "nodes"): {"start_node": {"type": "start"}},
-    ("AgentWorkflowResponseModel", "nodes"): {
-        "start_node": {"type": "start", "position": {"x": 0.0, "y": 0.0}, "edge_order": []}
-    },
-}
-_MISSING = object()
 
 
 class _Options:
@@ -83,12 +59,14 @@ class OpenAPIModels(OpenAPIDocument):
 
     def __init__(self, spec: dict[str, Any]) -> None:
         super().__init__(spec)
-        # Built-from-nothing model defaults, computed once under a lock; the models being built (to stop a
-        # model that defaults to itself) are per thread, so another thread never sees them half-built.
-        self._defaults_cache: dict[str, Any] = {}
         self._kinds: dict[int, tuple[dict[str, Any], str, Any]] = {}
-        self._defaults_lock = threading.RLock()
-        self._building = threading.local()
+        self._missing = MissingDefaults(self, self._build_defaults)
+        # Inline catalog enums, by the identity of their property schema (the document is never modified).
+        self._catalog_properties = {
+            id(prop)
+            for component, name in CATALOG_PROPERTIES
+            if "enum" in (prop := self.schemas.get(component, {}).get("properties", {}).get(name, {}))
+        }
 
     # -- applying ------------------------------------------------------------------------------------
     def apply(
@@ -126,7 +104,7 @@ class OpenAPIModels(OpenAPIDocument):
             raise KeyError(f"unknown component schema {name!r}")
         if "enum" in schema:
             return self._apply_enum(
-                schema, value, loc, errors, catalog=name in CATALOG_ENUMS, options=options
+                schema, value, loc, errors, catalog=name in CATALOG_COMPONENTS, options=options
             )
         return self._apply(schema, value, loc, errors, options, model_name=name)
 
@@ -181,7 +159,7 @@ class OpenAPIModels(OpenAPIDocument):
                 )
             return value
         if kind == "enum":
-            return self._apply_enum(schema, value, loc, errors, catalog=False, options=options, literal=True)
+            return self._apply_enum(schema, value, loc, errors, catalog=extra, options=options, literal=True)
         if kind == "null":
             if value is not None:
                 errors.append(validation_error(loc, "none_required", "Input should be None", value))
@@ -194,9 +172,11 @@ class OpenAPIModels(OpenAPIDocument):
         if ref is not None:
             nullable = any(alt.get("type") == "null" for alt in schema.get("anyOf", ()))
             return "ref", (ref, nullable)
-        for keyword in ("oneOf", "anyOf", "const", "enum"):
+        for keyword in ("oneOf", "anyOf", "const"):
             if keyword in schema:
                 return keyword, None
+        if "enum" in schema:
+            return "enum", id(schema) in self._catalog_properties
         type_ = schema.get("type")
         if "properties" in schema:
             return "model", None
@@ -241,8 +221,8 @@ class OpenAPIModels(OpenAPIDocument):
                 if factory is not None:
                     result[key] = self._apply(prop, factory, (*loc, key), errors, options)
                     continue
-                default = self._missing_default(prop)
-                if default is not _MISSING:
+                default = self._missing.for_field(prop)
+                if default is not MISSING:
                     result[key] = default
         for key in required:
             if key in properties:
@@ -266,50 +246,8 @@ class OpenAPIModels(OpenAPIDocument):
                 )
         return result
 
-    def _missing_default(self, prop: dict[str, Any]) -> object:
-        """What Pydantic puts in a missing optional field (see the module docstring)."""
-        if "default" in prop:
-            default = prop["default"]
-            if isinstance(default, int) and not isinstance(default, bool) and is_float_field(prop):
-                return float(default)  # the stored value was validated once: a float field reads back as 0.0
-            return fast_copy(default)
-        ref = self.ref_name(prop)
-        if ref is not None:
-            target = self.schemas.get(ref, {})
-            if "properties" in target and not target.get("required") and ref not in self._in_progress():
-                return self._model_defaults(ref)
-            return _MISSING
-        alternatives = prop.get("anyOf")
-        if isinstance(alternatives, list) and any(alt.get("type") == "null" for alt in alternatives):
-            return None
-        if prop.get("type") == "array":
-            return []
-        if prop.get("type") == "object" and "properties" not in prop:
-            return {}
-        return _MISSING
-
-    def _in_progress(self) -> set[str]:
-        building: set[str] | None = getattr(self._building, "names", None)
-        if building is None:
-            building = self._building.names = set()
-        return building
-
-    def _model_defaults(self, name: str) -> object:
-        cached = self._defaults_cache.get(name, _MISSING)
-        if cached is _MISSING:
-            with self._defaults_lock:
-                cached = self._defaults_cache.get(name, _MISSING)
-                if cached is _MISSING:
-                    # A model that (indirectly) defaults to itself stops materialising at the repeat
-                    # (no model of the vendored spec does).
-                    building = self._in_progress()
-                    building.add(name)
-                    try:
-                        cached = self._apply_ref(name, {}, (), [], _Options(False, False, True))
-                    finally:
-                        building.discard(name)
-                    self._defaults_cache[name] = cached
-        return fast_copy(cached)
+    def _build_defaults(self, name: str) -> object:
+        return self._apply_ref(name, {}, (), [], _Options(False, False, True))
 
     def _apply_dict(
         self, schema: dict[str, Any], value: object, loc: Loc, errors: ErrorList, options: _Options

@@ -1,4 +1,4 @@
-"""Scalar checks and small helpers of ``openapi_model``: Pydantic v2 (lax mode) behaviour for strings,
+"""Scalar checks and small helpers of ``model``: Pydantic v2 (lax mode) behaviour for strings,
 numbers and booleans, size limits, and FastAPI's error entries ``{"type", "loc", "msg", "input", "ctx"}``."""
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from agents_cli.bundled import openapi_spec_path, schemas_dir
 from agents_cli.spec.schemagen import generate, render
+from tests.conftest import REPO_ROOT
 
 GENERATED = ("agent.schema.json", "tool.schema.json", "test.schema.json", "manifest.schema.json")
 OUR_KEYWORDS = {"x-catalog", "x-catalog-enum"}
@@ -29,7 +30,7 @@ def vendored_schemas() -> dict[str, dict[str, Any]]:
 
 
 def load_script() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "scripts" / "gen_schemas.py"
+    path = REPO_ROOT / "scripts" / "gen_schemas.py"
     spec = importlib.util.spec_from_file_location("gen_schemas_script", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

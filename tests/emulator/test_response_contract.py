@@ -70,7 +70,8 @@ def _ok(response: httpx.Response) -> Any:
     return response.json() if response.content else None
 
 
-def _exercise_every_route(client: httpx.Client) -> None:
+def _create_documents_tools_and_tests(client: httpx.Client) -> dict[str, Any]:
+    """The records an agent can reference, by role (``doc``, ``tool``, ``llm_test``...)."""
     doc = _ok(
         client.post("/v1/convai/knowledge-base/text", json={"text": "Opening hours: 9-17", "name": "Hours"})
     )
@@ -119,6 +120,18 @@ def _exercise_every_route(client: httpx.Client) -> None:
             },
         )
     )
+    return {
+        "doc": doc,
+        "tool": tool,
+        "client_tool": client_tool,
+        "llm_test": llm_test,
+        "tool_test": tool_test,
+        "simulation_test": simulation_test,
+    }
+
+
+def _create_agent(client: httpx.Client, made: dict[str, Any]) -> str:
+    doc, tool, client_tool, llm_test = made["doc"], made["tool"], made["client_tool"], made["llm_test"]
     agent = _ok(
         client.post(
             "/v1/convai/agents/create",
@@ -139,7 +152,12 @@ def _exercise_every_route(client: httpx.Client) -> None:
             },
         )
     )
-    agent_id = agent["agent_id"]
+    agent_id: str = agent["agent_id"]
+    return agent_id
+
+
+def _exercise_agents(client: httpx.Client, agent_id: str) -> str:
+    """Every agent route but delete; returns the id of the duplicate."""
     fetched = _ok(client.get(f"/v1/convai/agents/{agent_id}"))
     _ok(client.get(f"/v1/convai/agents/{agent_id}", params={"version_id": fetched["version_id"]}))
     _ok(client.get(f"/v1/convai/agents/{agent_id}", params={"branch_id": fetched["main_branch_id"]}))
@@ -151,6 +169,13 @@ def _exercise_every_route(client: httpx.Client) -> None:
     _ok(client.get("/v1/convai/agents", params={"search": "supp", "tags": "support"}))
     copy = _ok(client.post(f"/v1/convai/agents/{agent_id}/duplicate", json={"name": "Support copy"}))
     _ok(client.get(f"/v1/convai/agents/{agent_id}/widget"))
+    copy_id: str = copy["agent_id"]
+    return copy_id
+
+
+def _exercise_tools_and_tests(client: httpx.Client, made: dict[str, Any]) -> None:
+    tool, llm_test, tool_test = made["tool"], made["llm_test"], made["tool_test"]
+    simulation_test = made["simulation_test"]
     _ok(client.get("/v1/convai/tools", params={"types": "webhook"}))
     _ok(client.get(f"/v1/convai/tools/{tool['id']}"))
     _ok(client.patch(f"/v1/convai/tools/{tool['id']}", json=WEBHOOK_TOOL))
@@ -169,6 +194,10 @@ def _exercise_every_route(client: httpx.Client) -> None:
             "/v1/convai/agent-testing/summaries", json={"test_ids": [llm_test["id"], tool_test["id"]]}
         )
     )
+
+
+def _exercise_runs(client: httpx.Client, agent_id: str, made: dict[str, Any]) -> None:
+    llm_test, tool_test, simulation_test = made["llm_test"], made["tool_test"], made["simulation_test"]
     run = _ok(
         client.post(
             f"/v1/convai/agents/{agent_id}/run-tests",
@@ -196,6 +225,10 @@ def _exercise_every_route(client: httpx.Client) -> None:
             },
         )
     )
+
+
+def _exercise_workspace(client: httpx.Client) -> None:
+    """Knowledge-base listing, secrets, the user and environment variables."""
     _ok(client.get("/v1/convai/knowledge-base"))
     secret = _ok(client.post("/v1/convai/secrets", json={"type": "new", "name": "token", "value": "s3cret"}))
     _ok(client.get("/v1/convai/secrets"))
@@ -222,8 +255,18 @@ def _exercise_every_route(client: httpx.Client) -> None:
     _ok(
         client.patch(f"/v1/convai/environment-variables/{variable['id']}", json={"values": {"staging": None}})
     )
+
+
+def _exercise_every_route(client: httpx.Client) -> None:
+    made = _create_documents_tools_and_tests(client)
+    agent_id = _create_agent(client, made)
+    copy_id = _exercise_agents(client, agent_id)
+    _exercise_tools_and_tests(client, made)
+    _exercise_runs(client, agent_id, made)
+    _exercise_workspace(client)
+    tool, doc, tool_test = made["tool"], made["doc"], made["tool_test"]
     _ok(client.delete(f"/v1/convai/agent-testing/{tool_test['id']}"))
-    _ok(client.delete(f"/v1/convai/agents/{copy['agent_id']}"))
+    _ok(client.delete(f"/v1/convai/agents/{copy_id}"))
     _ok(client.delete(f"/v1/convai/agents/{agent_id}"))
     _ok(client.delete(f"/v1/convai/tools/{tool['id']}"))
     _ok(client.delete(f"/v1/convai/knowledge-base/{doc['id']}"))

@@ -6,14 +6,14 @@ from __future__ import annotations
 import logging
 import socket
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from agents_cli.emulator.app import ReportedErrorLogFilter
+from agents_cli.emulator.errors import ReportedErrorLogFilter
 from tests.conftest import ServedEmulator
+from tests.emulator.support import EVENT_DEADLINE_S, wait_until
 
 
 @pytest.fixture
@@ -35,12 +35,13 @@ def _port(served: ServedEmulator) -> int:
 
 
 def _wait_for_exchange(served: ServedEmulator, method: str, path: str) -> None:
-    """Until the app has finished with a request (the recorder notes it), then a moment for server logs."""
-    deadline = time.monotonic() + 5
-    while not any(e.method == method and e.path == path for e in served.exchanges):
-        assert time.monotonic() < deadline, f"the emulator never finished {method} {path}"
-        time.sleep(0.01)
-    time.sleep(0.1)
+    """Until the app has finished with a request (the recorder notes it) and the server has finished with
+    every request it began: uvicorn writes its logs for a request before the request's task ends."""
+    wait_until(
+        lambda: any(e.method == method and e.path == path for e in served.exchanges),
+        f"the emulator finishing {method} {path}",
+    )
+    served.running.background.wait_until_idle(EVENT_DEADLINE_S)
 
 
 def _problems(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -61,7 +62,9 @@ def test_client_that_disconnects_mid_body_leaves_no_traceback(
             + b"content-type: application/json\r\ncontent-length: 500\r\n\r\n"
             + b'{"conversation_config": {'
         )
-        time.sleep(0.05)
+        # Hang up only once the server is handling the request, so that it is the app that sees the client go.
+        in_flight = served_emulator.running.background.requests_in_flight
+        wait_until(lambda: in_flight() > 0, "the server reading the request")
     _wait_for_exchange(served_emulator, "POST", "/v1/convai/agents/create")
 
     assert _problems(all_logs) == []

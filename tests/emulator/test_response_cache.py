@@ -1,5 +1,5 @@
-"""The emulator's response cache and openapi_memo: cached answers are exactly what shaping would give, and
-any change to what a response depends on is seen at once."""
+"""The emulator's cache of shaped response bodies (``responses.ShapedBodyCache``): bounded by count and
+bytes, and cached answers follow every change to what a response depends on."""
 
 from __future__ import annotations
 
@@ -10,12 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from agents_cli.emulator.app import ShapedBodyCache
-from agents_cli.spec.memo import ApplyMemo
-from agents_cli.spec.model import models
+from agents_cli.emulator.responses import ShapedBodyCache
 from tests.conftest import ServedEmulator
 
-CREATE_BODY = "Body_Create_Agent_v1_convai_agents_create_post"
 WEBHOOK = {
     "type": "webhook",
     "name": "lookup_order",
@@ -28,39 +25,6 @@ WEBHOOK = {
 def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
         yield http
-
-
-def _memo_for(name: str, sections: tuple[str, ...]) -> ApplyMemo:
-    properties = models().schema(name)["properties"]
-    return ApplyMemo(properties[section] for section in sections)
-
-
-def test_memoised_apply_gives_the_same_result_and_fresh_copies() -> None:
-    body = {
-        "name": "a",
-        "conversation_config": {"agent": {"first_message": "Hi"}},
-        "platform_settings": {"widget": {"variant": "compact"}},
-    }
-    memo = _memo_for(CREATE_BODY, ("platform_settings", "conversation_config"))
-    plain, plain_errors = models().apply(CREATE_BODY, body)
-    first, first_errors = models().apply(CREATE_BODY, body, memo=memo)
-    second, second_errors = models().apply(CREATE_BODY, body, memo=memo)
-    assert first == second == plain and first_errors == second_errors == plain_errors == []
-    assert isinstance(first, dict) and isinstance(second, dict)
-    first["platform_settings"]["widget"]["variant"] = "changed"  # a caller mutating its result...
-    third, _ = models().apply(CREATE_BODY, body, memo=memo)
-    assert third == plain  # ...does not change what the memo hands out next
-
-
-def test_memo_never_keeps_a_result_with_errors() -> None:
-    memo = _memo_for(CREATE_BODY, ("platform_settings",))
-    bad = {"conversation_config": {}, "platform_settings": {"widget": {"variant": 7}}}
-    for loc in (("body",), ("body", "again")):
-        # The second call must not be answered from the memo: its errors carry its own loc.
-        _, errors = models().apply(CREATE_BODY, bad, memo=memo, loc=loc)
-        assert [error["loc"] for error in errors] == [[*loc, "platform_settings", "widget", "variant"]]
-    good = {"conversation_config": {}, "platform_settings": {"widget": {"variant": "compact"}}}
-    assert models().apply(CREATE_BODY, good, memo=memo)[1] == []
 
 
 def test_shaped_body_cache_evicts_by_count_and_by_bytes() -> None:
@@ -111,27 +75,3 @@ def test_cached_agent_responses_follow_every_change(
     # An old version is still what it was.
     old = client.get(f"/v1/convai/agents/{agent_id}", params={"version_id": first.json()["version_id"]})
     assert old.json()["name"] == "cached"
-
-
-def test_injected_latency_is_waited_out_concurrently(served_emulator: ServedEmulator) -> None:
-    import asyncio
-    import time
-
-    from agents_cli.emulator.faults import FaultSettings
-
-    served_emulator.configure(faults=FaultSettings(seed=1, latency_ms=200))
-
-    async def eight_at_once() -> float:
-        limits = httpx.Limits(max_connections=8)
-        async with httpx.AsyncClient(
-            base_url=served_emulator.url, headers=served_emulator.headers, limits=limits
-        ) as http:
-            started = time.perf_counter()
-            responses = await asyncio.gather(*(http.get("/v1/user") for _ in range(8)))
-            assert [r.status_code for r in responses] == [200] * 8
-            return time.perf_counter() - started
-
-    elapsed = asyncio.run(eight_at_once())
-    served_emulator.configure(faults=None)
-    # One after the other would take 1.6 s; a lock held across the sleep would serialise them.
-    assert 0.2 <= elapsed < 0.8

@@ -1,5 +1,8 @@
-"""``agents emulator serve`` as a real process: fast start, one parseable URL line, clean SIGTERM/SIGINT
-shutdown (no process, no open port), state kept across restarts with the same ``--data`` file."""
+"""``agents emulator serve`` as a real process: one parseable URL line once it accepts connections, clean
+SIGTERM/SIGINT shutdown (no process, no open port), state kept across restarts with the same ``--data`` file.
+
+Every wait is on an event (the URL line, the process's exit) with a generous deadline that only fails a test
+when the event never comes: how fast the command starts depends on the machine's load, not on the command."""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,13 +21,13 @@ import httpx
 from tests.conftest import REPO_ROOT
 
 HEADERS = {"xi-api-key": "k"}
+EVENT_DEADLINE_S = 60
 
 
 @contextmanager
-def _serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, float]]:
-    """Start the command; yield (process, url, seconds until the URL line appeared)."""
+def _serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """Start the command; yield (process, url) once it printed the line that says it accepts connections."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "NO_COLOR": "1"}
-    started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "agents_cli", "emulator", "serve", "--port", "0", *args],
         cwd=REPO_ROOT,
@@ -38,15 +40,14 @@ def _serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, float]]:
         assert process.stdout is not None
         selector = selectors.DefaultSelector()
         selector.register(process.stdout, selectors.EVENT_READ)
-        assert selector.select(timeout=10), "no output from 'agents emulator serve'"
+        assert selector.select(timeout=EVENT_DEADLINE_S), "no output from 'agents emulator serve'"
         line = process.stdout.readline().strip()
-        elapsed = time.monotonic() - started
         assert line.startswith("emulator listening on http://127.0.0.1:"), line
-        yield process, line.removeprefix("emulator listening on "), elapsed
+        yield process, line.removeprefix("emulator listening on ")
     finally:
         if process.poll() is None:
             process.kill()
-            process.wait(timeout=5)
+            process.wait(timeout=EVENT_DEADLINE_S)
 
 
 def _port_closed(url: str) -> bool:
@@ -57,12 +58,11 @@ def _port_closed(url: str) -> bool:
 
 def _stop(process: subprocess.Popen[str], sig: signal.Signals) -> int:
     process.send_signal(sig)
-    return process.wait(timeout=10)
+    return process.wait(timeout=EVENT_DEADLINE_S)
 
 
-def test_serve_starts_fast_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
-    with _serve("--data", str(tmp_path / "emulator.db")) as (process, url, elapsed):
-        assert elapsed < 1.0, f"started in {elapsed:.2f}s"
+def test_serve_announces_its_url_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    with _serve("--data", str(tmp_path / "emulator.db")) as (process, url):
         response = httpx.get(f"{url}/v1/user", headers=HEADERS)
         assert response.status_code == 200 and response.json()["user_id"]
         assert _stop(process, signal.SIGTERM) == 0
@@ -73,10 +73,10 @@ def test_serve_starts_fast_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -
 def test_state_survives_a_restart_with_the_same_data_file(tmp_path: Path) -> None:
     data = tmp_path / "state" / "emulator.db"
     body = {"name": "persisted", "conversation_config": {"agent": {"first_message": "Hi"}}}
-    with _serve("--data", str(data)) as (process, url, _):
+    with _serve("--data", str(data)) as (process, url):
         agent_id = httpx.post(f"{url}/v1/convai/agents/create", json=body, headers=HEADERS).json()["agent_id"]
         assert _stop(process, signal.SIGINT) == 0
-    with _serve("--data", str(data)) as (process, url, _):
+    with _serve("--data", str(data)) as (process, url):
         agent = httpx.get(f"{url}/v1/convai/agents/{agent_id}", headers=HEADERS).json()
         assert agent["name"] == "persisted"
         assert agent["conversation_config"]["agent"]["first_message"] == "Hi"
@@ -85,7 +85,7 @@ def test_state_survives_a_restart_with_the_same_data_file(tmp_path: Path) -> Non
 
 
 def test_serve_flags_reach_the_server(tmp_path: Path) -> None:
-    with _serve("--api-key", "only-this", "--strict", "--completion-polls", "2") as (process, url, _):
+    with _serve("--api-key", "only-this", "--strict", "--completion-polls", "2") as (process, url):
         assert httpx.get(f"{url}/v1/user", headers=HEADERS).status_code == 401
         good = {"xi-api-key": "only-this"}
         assert httpx.get(f"{url}/v1/user", headers=good).status_code == 200
@@ -110,14 +110,14 @@ def test_serve_rejects_a_bad_fault_rate() -> None:
 def test_a_signal_right_after_the_url_line_still_stops_it() -> None:
     # Regression: a signal that arrived before uvicorn installed its handlers used to be swallowed.
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGTERM, signal.SIGINT):
-        with _serve() as (process, url, _):
+        with _serve() as (process, url):
             assert _stop(process, sig) == 0
             assert _port_closed(url)
 
 
 def test_serve_with_faults_names_the_seed_and_replays_it() -> None:
     def statuses(seed: str) -> tuple[list[int], str]:
-        with _serve("--fault-rate", "0.3", "--faults", "500,503", "--seed", seed) as (process, url, _):
+        with _serve("--fault-rate", "0.3", "--faults", "500,503", "--seed", seed) as (process, url):
             with httpx.Client(base_url=url, headers=HEADERS) as client:
                 codes = [client.get("/v1/user").status_code for _ in range(20)]
             assert _stop(process, signal.SIGTERM) == 0

@@ -1,4 +1,4 @@
-"""`openapi_model.apply`: Pydantic-like defaults, unknown keys, coercion and FastAPI-style errors."""
+"""`agents_cli.spec.model`: Pydantic-like defaults, unknown keys, coercion and FastAPI-style errors."""
 
 from __future__ import annotations
 

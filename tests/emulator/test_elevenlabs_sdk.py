@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -130,13 +129,12 @@ def test_sdk_tests_crud_run_and_poll_to_completion(served_emulator: ServedEmulat
     assert [run.status for run in invocation.test_runs] == ["pending", "pending"]
 
     polls = 0
-    deadline = time.monotonic() + 10
     while True:
         polls += 1
         invocation = tests_api.invocations.get(invocation.id)
         if all(run.status != "pending" for run in invocation.test_runs):
             break
-        assert time.monotonic() < deadline
+        assert polls < 50, "the runs never completed"
     assert polls == 3  # completion_polls
     assert {run.status for run in invocation.test_runs} <= {"passed", "failed"}
     assert all(run.condition_result is not None for run in invocation.test_runs)

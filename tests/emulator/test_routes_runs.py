@@ -3,7 +3,6 @@ invocation listing and simulate-conversation."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,8 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import ServedEmulator
-
-WELCOME_TEST = {"type": "llm", "name": "welcomes", "success_condition": "The agent says 'welcome'"}
+from tests.emulator.support import WELCOME_TEST, expect_ok
 
 
 @pytest.fixture
@@ -66,15 +64,19 @@ def test_verdict_follows_the_agent_and_the_override(client: httpx.Client) -> Non
     assert stored["conversation_config"]["agent"]["first_message"] == "Hello there."
 
 
-def test_runs_complete_after_the_configured_delay(
+def test_runs_complete_only_once_the_configured_delay_has_passed(
     served_emulator: ServedEmulator, client: httpx.Client
 ) -> None:
-    served_emulator.configure(completion_delay=0.3)
+    # A delay no test run outlasts, so the early polls are pending whatever the machine's load; the delay
+    # is read at each poll, so shortening it to one that has passed completes the runs on the next poll.
+    served_emulator.configure(completion_delay=3600)
     agent_id, test_id = _setup(client, "Welcome!")
     invocation_id = _run(client, agent_id, test_id)["id"]
     early = client.get(f"/v1/convai/test-invocations/{invocation_id}").json()
     assert early["test_runs"][0]["status"] == "pending"
-    time.sleep(0.35)
+    again = client.get(f"/v1/convai/test-invocations/{invocation_id}").json()
+    assert again["test_runs"][0]["status"] == "pending"  # polls alone do not complete it (completion_polls=1)
+    served_emulator.configure(completion_delay=0.0)
     late = client.get(f"/v1/convai/test-invocations/{invocation_id}").json()
     assert late["test_runs"][0]["status"] == "passed"
 
@@ -133,3 +135,84 @@ def test_simulate_conversation_uses_the_agent(client: httpx.Client) -> None:
     messages = [turn.get("message") or "" for turn in result["simulated_conversation"]]
     assert any("Welcome to the shop!" in message for message in messages)
     assert result["analysis"]["evaluation_criteria_results"]["w"]["result"] == "success"
+
+
+def test_invocations_list_filters_by_agent_and_pages_newest_first(client: httpx.Client) -> None:
+    test_id = expect_ok(client.post("/v1/convai/agent-testing/create", json=WELCOME_TEST))["id"]
+    first, second = (
+        expect_ok(client.post("/v1/convai/agents/create", json={"name": name, "conversation_config": {}}))[
+            "agent_id"
+        ]
+        for name in "ab"
+    )
+    runs = [_run(client, agent, test_id)["id"] for agent in (first, second, first, first)]
+
+    collected: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"agent_id": first, "page_size": 2}
+        if cursor:
+            params["cursor"] = cursor
+        page = expect_ok(client.get("/v1/convai/test-invocations", params=params))
+        assert all(item["agent_id"] == first for item in page["results"])
+        collected += [item["id"] for item in page["results"]]
+        if not page["has_more"]:
+            assert page["next_cursor"] is None
+            break
+        cursor = page["next_cursor"]
+    assert collected == [runs[3], runs[2], runs[0]]
+    everything = expect_ok(client.get("/v1/convai/test-invocations"))["results"]
+    assert [item["id"] for item in everything] == runs[::-1]
+    assert everything[0]["pending_count"] == 1 and everything[0]["test_run_count"] == 1
+    assert (
+        expect_ok(client.get("/v1/convai/test-invocations", params={"agent_id": "agent_none"}))["results"]
+        == []
+    )
+
+
+def test_resubmitted_runs_use_the_new_agent_and_the_others_keep_theirs(
+    served_emulator: ServedEmulator, client: httpx.Client
+) -> None:
+    served_emulator.configure(completion_polls=3)  # keep the runs pending while we resubmit one
+    test_id = expect_ok(client.post("/v1/convai/agent-testing/create", json=WELCOME_TEST))["id"]
+    body = {"name": "greeter", "conversation_config": {"agent": {"first_message": "Hello there."}}}
+    agent_id = expect_ok(client.post("/v1/convai/agents/create", json=body))["agent_id"]
+    invocation = _run(client, agent_id, test_id, repeat_count=2)
+    kept, resubmitted = (run["test_run_id"] for run in invocation["test_runs"])
+    override = {
+        "conversation_config": {"agent": {"first_message": "Welcome aboard!"}},
+        "platform_settings": {},
+    }
+    resubmit = {"test_run_ids": [resubmitted], "agent_id": agent_id, "agent_config_override": override}
+    assert (
+        expect_ok(client.post(f"/v1/convai/test-invocations/{invocation['id']}/resubmit", json=resubmit))
+        == {}
+    )
+
+    for _ in range(3):
+        result = expect_ok(client.get(f"/v1/convai/test-invocations/{invocation['id']}"))
+    statuses = {run["test_run_id"]: run["status"] for run in result["test_runs"]}
+    assert statuses == {kept: "failed", resubmitted: "passed"}
+    assert all(not any(key.startswith("_") for key in run) for run in result["test_runs"])
+    assert "_emulator" not in result
+
+    # Resubmitting a finished run makes it pending again and judges it against the agent as it is now.
+    expect_ok(
+        client.patch(
+            f"/v1/convai/agents/{agent_id}", json={"conversation_config": override["conversation_config"]}
+        )
+    )
+    again = {"test_run_ids": [kept], "agent_id": agent_id}
+    expect_ok(client.post(f"/v1/convai/test-invocations/{invocation['id']}/resubmit", json=again))
+    pending = expect_ok(client.get(f"/v1/convai/test-invocations/{invocation['id']}"))
+    assert {run["test_run_id"]: run["status"] for run in pending["test_runs"]} == {
+        kept: "pending",
+        resubmitted: "passed",
+    }
+    for _ in range(2):
+        result = expect_ok(client.get(f"/v1/convai/test-invocations/{invocation['id']}"))
+    assert {run["status"] for run in result["test_runs"]} == {"passed"}
+    unknown = client.post(
+        f"/v1/convai/test-invocations/{invocation['id']}/resubmit", json={**again, "test_run_ids": ["run_x"]}
+    )
+    assert unknown.status_code == 400

@@ -1,0 +1,101 @@
+"""The JSON Schema of the project manifest (``agents.json``), written by hand: it is ours, not the API's.
+
+``schemagen.generate`` writes it next to the schemas derived from the spec.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents_cli.kinds import REGISTRY
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+LOCAL_NAME_PATTERN = "^[a-z0-9][a-z0-9._-]{0,63}$"
+ENVIRONMENT_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+RESIDENCIES = ["global", "us", "eu-residency", "in-residency", "sg-residency"]
+
+Schema = dict[str, Any]
+
+
+def _resource() -> Schema:
+    """One agent, tool or test of the manifest: its config file and per-environment overlays."""
+    overlays = {
+        "type": "object",
+        "description": "Environment name -> overlay file deep-merged over the config for that environment.",
+        "propertyNames": {"pattern": ENVIRONMENT_NAME_PATTERN},
+        "additionalProperties": {"type": "string", "minLength": 1},
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "config": {
+                "type": "string",
+                "minLength": 1,
+                "description": "Config file, relative to agents.json.",
+            },
+            "overlays": overlays,
+        },
+        "required": ["config"],
+        "additionalProperties": False,
+    }
+
+
+def _environment() -> Schema:
+    """Where an environment's API is: a residency or a base URL (not both), or the embedded emulator."""
+    return {
+        "type": "object",
+        "properties": {
+            "api_key_env": {
+                "type": "string",
+                "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+                "default": "ELEVENLABS_API_KEY",
+                "description": "Environment variable holding the API key.",
+            },
+            "residency": {"enum": RESIDENCIES, "description": "Data residency; picks the base URL."},
+            "base_url": {"type": "string", "format": "uri", "pattern": "^https?://"},
+            "emulator": {
+                "type": "boolean",
+                "description": "Use the embedded convai emulator (no key needed).",
+            },
+        },
+        "additionalProperties": False,
+        "not": {"required": ["residency", "base_url"]},
+    }
+
+
+def _by_local_name(item: Schema, description: str) -> Schema:
+    return {
+        "type": "object",
+        "description": description,
+        "propertyNames": {"pattern": LOCAL_NAME_PATTERN},
+        "additionalProperties": item,
+    }
+
+
+def manifest_schema() -> Schema:
+    """The schema of ``agents.json``."""
+    resource = {"$ref": "#/$defs/resource"}
+    return {
+        "$schema": DIALECT,
+        "title": "agents project manifest (agents.json)",
+        "type": "object",
+        "properties": {
+            "$schema": {"type": "string"},
+            "version": {"const": 1},
+            "default_environment": {"type": "string", "minLength": 1},
+            "environments": {
+                "type": "object",
+                "description": "Environments by name (used in overlay file names and --env).",
+                "propertyNames": {"pattern": ENVIRONMENT_NAME_PATTERN},
+                "additionalProperties": {"$ref": "#/$defs/environment"},
+            },
+            **{
+                kind.section: _by_local_name(resource, f"{kind.section.capitalize()} by local name.")
+                for kind in REGISTRY.listed()
+            },
+            "scenarios": _by_local_name(resource, "Reserved for a later release."),
+        },
+        "required": ["version"],
+        "additionalProperties": False,
+        "$defs": {"environment": _environment(), "resource": _resource()},
+    }

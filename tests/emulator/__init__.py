@@ -1,0 +1,1 @@
+"""Tests of ``agents_cli.emulator``, one module per part of it."""

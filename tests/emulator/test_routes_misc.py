@@ -1,0 +1,25 @@
+"""Workspace environment variables (``routes_misc``): a ``production`` value is required and labels are
+unique. Real loopback HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import ServedEmulator
+
+
+@pytest.fixture
+def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
+        yield http
+
+
+def test_env_vars_need_production_and_a_new_label(client: httpx.Client) -> None:
+    no_production = {"type": "string", "label": "X", "values": {"staging": "v"}}
+    assert client.post("/v1/convai/environment-variables", json=no_production).status_code == 400
+    good = {"type": "string", "label": "X", "values": {"production": "v"}}
+    assert client.post("/v1/convai/environment-variables", json=good).status_code == 200
+    assert client.post("/v1/convai/environment-variables", json=good).status_code == 409
