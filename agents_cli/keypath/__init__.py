@@ -3,7 +3,8 @@
 ``KeyPath`` is a tuple of parts: ``str`` (dict key), ``int`` (list index) or ``ItemKey(field, value)`` (the
 item of a keyed list with that id). Code passes tuples; ``format_path``/``parse_path`` give the one text
 spelling, for people and for storage (state files, saved plans). ``paths`` reads and writes documents at a
-path; ``compare`` holds the walkers, ``leaves`` and ``diff`` with their shared list policy.
+path (``with_values``: a changed copy); ``compare`` holds the walkers, ``leaves`` and ``diff`` with their
+shared list policy.
 """
 
 from agents_cli.keypath.compare import (
@@ -43,6 +44,7 @@ from agents_cli.keypath.paths import (
     related,
     same_scalar,
     set_in,
+    with_values,
 )
 
 __all__ = [
@@ -80,4 +82,5 @@ __all__ = [
     "set_in",
     "strict_equal",
     "walk_strings",
+    "with_values",
 ]

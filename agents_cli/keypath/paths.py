@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -292,6 +292,38 @@ def delete_in(doc: Any, path: KeyPath) -> bool:
         return False
     del parent[index]
     return True
+
+
+def _slot(node: Any, part: Part) -> str | int:
+    """The dict key or list index ``part`` names in ``node`` (which has it: callers check ``contains``)."""
+    return find_item(node, part)[0] if isinstance(part, ItemKey) else part
+
+
+def _shallow_copy(node: Any) -> Any:
+    return dict(node) if isinstance(node, dict) else list(node)
+
+
+def with_values(doc: Any, values: Mapping[KeyPath, Any]) -> Any:
+    """``doc`` with the value at each path of ``values`` replaced, where ``doc`` has one (other paths are
+    left out); ``doc`` is not changed. Only the containers on those paths are copied, the rest is shared:
+    this runs for every resource of a plan (fingerprints by reference name, ids filled in at apply), where a
+    deep copy of each body would cost more than the plan."""
+    if not values:
+        return doc
+    result = _shallow_copy(doc)
+    copies = {id(result)}  # containers of ``result`` that are ours to change (the others are ``doc``'s)
+    for path, value in values.items():
+        if not path or not contains(result, path):
+            continue
+        node = result
+        for part in path[:-1]:
+            slot = _slot(node, part)
+            if id(node[slot]) not in copies:
+                node[slot] = _shallow_copy(node[slot])
+                copies.add(id(node[slot]))
+            node = node[slot]
+        node[_slot(node, path[-1])] = value
+    return result
 
 
 # -- relations between paths -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from agents_cli.keypath import (
     parse_path,
     related,
     set_in,
+    with_values,
 )
 
 # -- format_path -----------------------------------------------------------------------------------------
@@ -357,3 +358,30 @@ def test_outside_lists_cuts_at_the_first_list_part() -> None:
     assert outside_lists(("a", 0, "b")) == ("a",)
     assert outside_lists(("a", ItemKey("id", "x"), "b")) == ("a",)
     assert outside_lists(()) == ()
+
+
+# -- with_values -----------------------------------------------------------------------------------------
+
+
+def test_with_values_replaces_existing_paths_in_a_copy() -> None:
+    doc = sample()
+    before = copy.deepcopy(doc)
+    values: dict[KeyPath, Any] = {
+        ("a", "b", 1): 21,
+        ("tests", ItemKey("test_id", "t2"), "x"): 22,
+        ("zz", "y"): 1,
+        ("a", "b", 9): 1,
+    }
+    result = with_values(doc, values)
+    assert result["a"]["b"] == [10, 21]
+    assert result["tests"][1] == {"test_id": "t2", "x": 22}
+    assert "zz" not in result and len(result["a"]["b"]) == 2  # absent paths are left out, never made
+    assert doc == before
+
+
+def test_with_values_copies_only_the_containers_on_its_paths() -> None:
+    doc = sample()
+    result = with_values(doc, {("a", "b", 0): 0, ("a", "b", 1): 1})
+    assert result is not doc and result["a"] is not doc["a"] and result["a"]["b"] is not doc["a"]["b"]
+    assert result["tests"] is doc["tests"] and result["a"]["empty"] is doc["a"]["empty"]
+    assert with_values(doc, {}) is doc
