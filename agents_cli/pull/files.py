@@ -17,12 +17,25 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from agents_cli.engine.normalise import normalise_remote
+from agents_cli.keypath import MISSING as MISSING  # the pull command imports it from here
+from agents_cli.keypath import (
+    KeyPath,
+    ListMode,
+    contains,
+    delete_in,
+    diff,
+    format_path,
+    get,
+    leaves,
+    map_strings,
+    related,
+    set_in,
+    walk_strings,
+)
 from agents_cli.kinds import REGISTRY
 
-Path_ = tuple[str | int, ...]
 # ``check(config) -> normalised body``: how plan sees a local config (references and placeholders resolved).
 Check = Callable[[dict[str, Any]], dict[str, Any]]
-MISSING: Any = object()
 # Keys that select a model variant (tool type, system tool type, test type): kept in the skeleton so defaults
 # are computed for the right variant.
 DISCRIMINATORS = frozenset({"type", "system_tool_type"})
@@ -95,55 +108,33 @@ def readable_order(value: Any) -> Any:
     return {key: readable_order(value[key]) for key in keys}
 
 
-def differing_paths(remote: Any, local: Any, path: Path_ = ()) -> list[Path_]:
-    """Shallowest paths where two normalised documents differ (dicts recursed, everything else whole)."""
-    if isinstance(remote, dict) and isinstance(local, dict):
-        paths: list[Path_] = []
-        for key in list(remote) + [key for key in local if key not in remote]:
-            paths.extend(differing_paths(remote.get(key, MISSING), local.get(key, MISSING), (*path, key)))
-        return paths
-    return [] if remote == local else [path]
+def whole_lists(_path: KeyPath, _items: list[Any]) -> ListMode:
+    """The list policy of pull's round-trip checks: every list is one value. A repair puts the remote's
+    value back at a differing path of the candidate config, where list items hold ``@kind:name`` instead of
+    the ids the remote's items are keyed by: a path into a list would not find its item there."""
+    return "whole"
 
 
-def get_path(document: Any, path: Path_) -> Any:
-    node = document
-    for part in path:
-        if isinstance(node, list) and isinstance(part, int):
-            if part >= len(node):
-                return MISSING
-            node = node[part]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return MISSING
-    return node
+def differing_paths(target: Any, seen: Any) -> list[KeyPath]:
+    """Shallowest paths where two normalised documents differ (dicts recursed, lists and scalars whole)."""
+    return [change.path for change in diff(target, seen, whole_lists)]
 
 
-def set_path(document: dict[str, Any], path: Path_, value: Any) -> None:
-    node: Any = document
-    for part in path[:-1]:
-        if not isinstance(node.get(part), dict):
-            node[part] = {}
-        node = node[part]
+def set_or_remove(document: dict[str, Any], path: KeyPath, value: Any) -> None:
+    """Set ``path`` to ``value`` (dicts made on the way), or remove it when ``value`` is MISSING."""
     if value is MISSING:
-        node.pop(path[-1], None)
+        delete_in(document, path)
     else:
-        node[path[-1]] = value
+        set_in(document, path, value)
 
 
 def to_references(value: Any, references: Mapping[str, str]) -> Any:
     """Every string equal to a known remote id becomes its ``@kind:name`` reference."""
-    if isinstance(value, dict):
-        return {key: to_references(item, references) for key, item in value.items()}
-    if isinstance(value, list):
-        return [to_references(item, references) for item in value]
-    if isinstance(value, str) and value in references:
-        return references[value]
-    return value
+    return map_strings(value, lambda _path, text: references.get(text, text))
 
 
 def keep_placeholders(
-    config: dict[str, Any], existing: Any, resolve: Callable[[str], str | None], path: Path_ = ()
+    config: dict[str, Any], existing: Any, resolve: Callable[[str], str | None]
 ) -> list[str]:
     """Put the existing file's ``${VAR}`` strings back where the pulled value is what they resolve to.
 
@@ -151,27 +142,19 @@ def keep_placeholders(
     pull never writes a secret's value into a file. Returns the warnings.
     """
     warnings: list[str] = []
-    if isinstance(existing, dict):
-        for key, item in existing.items():
-            warnings += keep_placeholders(config, item, resolve, (*path, key))
-    elif isinstance(existing, list):
-        for index, item in enumerate(existing):
-            warnings += keep_placeholders(config, item, resolve, (*path, index))
-    elif isinstance(existing, str) and "${" in existing and path:
-        pulled = get_path(config, path)
+    for path, text in _placeholders(existing):
+        pulled = get(config, path)
         if pulled is MISSING or isinstance(pulled, dict | list):
-            return warnings
-        if resolve(existing) != pulled:
-            warnings.append(f"{'.'.join(str(p) for p in path)}: differs remotely; kept {existing}")
-        _set_existing(config, path, existing)
+            continue
+        if resolve(text) != pulled:
+            warnings.append(f"{format_path(path)}: differs remotely; kept {text}")
+        set_in(config, path, text)
     return warnings
 
 
-def _set_existing(config: Any, path: Path_, value: Any) -> None:
-    node = config
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
+def _placeholders(existing: Any) -> list[tuple[KeyPath, str]]:
+    """The ``${VAR}`` strings of a config (below its root) with their paths."""
+    return [(path, text) for path, text in walk_strings(existing) if path and "${" in text]
 
 
 SECRET_HEADER = re.compile(r"auth|token|key|secret|passw|cookie|signature", re.IGNORECASE)
@@ -183,14 +166,14 @@ def secret_variable(owner: str, header: str) -> str:
 
 def extract_secret_headers(
     kind: str, name: str, config: dict[str, Any], environ: dict[str, str]
-) -> tuple[list[Path_], list[str]]:
+) -> tuple[list[KeyPath], list[str]]:
     """Credential-looking values in the kind's credential maps (a tool's request headers) become ``${VAR}``
     placeholders: a config file never holds a secret. The value goes into ``environ`` (memory only) so the
     round-trip check still holds. Returns the placeholder paths and warnings naming the variable to set."""
-    paths: list[Path_] = []
+    paths: list[KeyPath] = []
     warnings: list[str] = []
     for prefix in REGISTRY[kind].credential_maps:
-        headers = get_path(config, prefix)
+        headers = get(config, prefix)
         if not isinstance(headers, dict):
             continue
         for header, value in headers.items():
@@ -217,16 +200,12 @@ def name_of(kind: str, config: dict[str, Any]) -> str:
     return REGISTRY[kind].api_name(config) or kind
 
 
-def _touches(path: Path_, protected: list[Path_]) -> bool:
-    return any(path == kept[: len(path)] or kept == path[: len(kept)] for kept in protected)
-
-
 def repair(
     candidate: dict[str, Any],
     target: dict[str, Any],
     check: Check,
     references: Mapping[str, str],
-    protected: list[Path_],
+    protected: list[KeyPath],
 ) -> dict[str, Any] | None:
     """Put back remote values where ``candidate`` does not round-trip; None when it cannot be made to.
 
@@ -239,20 +218,12 @@ def repair(
             seen = check(current)
         except Exception:  # a candidate the normaliser rejects is simply not good enough
             return None
-        paths = [path for path in differing_paths(target, seen) if not _touches(path, protected)]
+        paths = [path for path in differing_paths(target, seen) if not related(path, protected)]
         if not paths:
             return current
         for path in paths:
-            set_path(current, path, to_references(copy.deepcopy(get_path(target, path)), references))
+            set_or_remove(current, path, to_references(copy.deepcopy(get(target, path)), references))
     return None
-
-
-def _placeholder_paths(existing: Any, path: Path_ = ()) -> list[Path_]:
-    if isinstance(existing, dict):
-        return [p for key, item in existing.items() for p in _placeholder_paths(item, (*path, key))]
-    if isinstance(existing, list):
-        return [p for index, item in enumerate(existing) for p in _placeholder_paths(item, (*path, index))]
-    return [path] if isinstance(existing, str) and "${" in existing else []
 
 
 def minimal_config(
@@ -277,10 +248,10 @@ def minimal_config(
     if "name" not in candidate and target.get("name"):
         candidate["name"] = target["name"]
     warnings: list[str] = []
-    protected: list[Path_] = []
+    protected: list[KeyPath] = []
     if existing is not None:
         warnings = keep_placeholders(candidate, existing, resolve)
-        protected = [p for p in _placeholder_paths(existing) if get_path(candidate, p) is not MISSING]
+        protected = [path for path, _text in _placeholders(existing) if contains(candidate, path)]
     if environ is not None:
         secret_paths, secret_warnings = extract_secret_headers(
             kind, name_of(kind, candidate), candidate, environ
@@ -312,28 +283,25 @@ def minimal_config(
     return file_shape(kind, readable_order(repaired)), warnings
 
 
-def _leaf_paths(value: Any, path: Path_ = ()) -> list[Path_]:
+def _leaf_paths(value: Any) -> list[KeyPath]:
     """Paths of an overlay's leaves: dict keys recursively; lists and scalars are leaves (they replace)."""
-    if isinstance(value, dict) and value:
-        return [p for key, item in value.items() for p in _leaf_paths(item, (*path, key))]
-    return [path]
+    return list(leaves(value, whole_lists))
 
 
-def _without(document: dict[str, Any], path: Path_) -> dict[str, Any]:
+def _without(document: dict[str, Any], path: KeyPath) -> dict[str, Any]:
     """A copy of ``document`` without the key at ``path``; dicts left empty by it go too."""
     copied = copy.deepcopy(document)
-    parents: list[Any] = [copied]  # dicts only: _leaf_paths never descends into lists
-    for key in path[:-1]:
-        parents.append(parents[-1][key])
-    del parents[-1][path[-1]]
-    for depth in range(len(path) - 1, 0, -1):
-        if parents[depth]:
+    delete_in(copied, path)
+    for depth in range(len(path) - 1, 0, -1):  # dicts only: leaves of whole lists never enter a list
+        if get(copied, path[:depth]):
             break
-        del parents[depth - 1][path[depth - 1]]
+        delete_in(copied, path[:depth])
     return copied
 
 
-def _no_worse(target: dict[str, Any], check: Check, baseline: set[Path_]) -> Callable[[dict[str, Any]], bool]:
+def _no_worse(
+    target: dict[str, Any], check: Check, baseline: set[KeyPath]
+) -> Callable[[dict[str, Any]], bool]:
     """Whether a candidate round-trips at least as well as the baseline (differences only where the
     baseline already had them: placeholders whose remote value differs)."""
 
@@ -353,7 +321,7 @@ def _drop_redundant_leaves(
     user wrote) stay."""
     current = config
     for path in _leaf_paths(config):
-        if not path or (keep is not MISSING and get_path(keep, path) is not MISSING):
+        if not path or (keep is not MISSING and contains(keep, path)):
             continue
         candidate = _without(current, path)
         if acceptable(candidate):
@@ -369,17 +337,10 @@ def shrink_overlay(overlay: dict[str, Any], target: dict[str, Any], check: Check
     return _drop_redundant_leaves(overlay, _no_worse(target, check, set()))
 
 
-def _nested_discriminator_paths(value: Any, path: Path_ = ()) -> list[Path_]:
-    found: list[Path_] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key in DISCRIMINATORS and path:  # a top-level type (tool, test) always stays
-                found.append((*path, key))
-            found.extend(_nested_discriminator_paths(item, (*path, key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(_nested_discriminator_paths(item, (*path, index)))
-    return found
+def _nested_discriminator_paths(value: Any) -> list[KeyPath]:
+    """Where a discriminator sits below the top level (a top-level ``type`` of a tool or test always stays);
+    discriminators are strings (``skeleton`` keeps only those)."""
+    return [path for path, _text in walk_strings(value) if len(path) > 1 and path[-1] in DISCRIMINATORS]
 
 
 def drop_implied_discriminators(config: dict[str, Any], acceptable: Callable[[dict[str, Any]], bool]) -> Any:
@@ -388,7 +349,7 @@ def drop_implied_discriminators(config: dict[str, Any], acceptable: Callable[[di
     current = config
     for path in reversed(_nested_discriminator_paths(config)):  # deepest and last first: indexes stay valid
         candidate = copy.deepcopy(current)
-        parent = get_path(candidate, path[:-1])
+        parent = get(candidate, path[:-1])
         if not isinstance(parent, dict) or path[-1] not in parent:
             continue
         del parent[path[-1]]
@@ -409,11 +370,11 @@ def settle_on_existing(
     for path in _leaf_paths(existing):
         if not path:
             continue
-        wanted = get_path(existing, path)
-        if get_path(current, path) == wanted:
+        wanted = get(existing, path)
+        if get(current, path) == wanted:
             continue
         candidate = copy.deepcopy(current)
-        set_path(candidate, path, copy.deepcopy(wanted))
+        set_or_remove(candidate, path, copy.deepcopy(wanted))
         if acceptable(candidate):
             current = candidate
     return _drop_redundant_leaves(current, acceptable, keep=existing)
