@@ -15,7 +15,6 @@ from typing import Any
 
 from agents_cli.errors import ConfigError
 from agents_cli.kinds import REGISTRY, ResourceKind
-from agents_cli.project.loader import format_key_path
 from agents_cli.project.references import REFERENCE_PATTERN, substitute_placeholders
 
 KNOWN_AFTER_APPLY = "(known after apply)"
@@ -33,8 +32,15 @@ def _default_apply(schema_name: str, value: object) -> tuple[object, list[dict[s
 
 
 def path_text(path: tuple[str | int, ...]) -> str:
-    """``("a", "tool_ids", 0)`` → ``a.tool_ids[0]`` (the empty path is ``""``: keys of flattened bodies)."""
-    return format_key_path(path, root="")
+    """``("a", "tool_ids", 0)`` → ``a.tool_ids[0]`` (the empty path is ``""``: keys of flattened bodies).
+    Spelled as ``planner.diff`` spells change paths, keys bare, which masking compares with."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
 
 
 @dataclass

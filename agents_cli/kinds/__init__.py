@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agents_cli.kinds import agent, test, tool
-from agents_cli.kinds.base import Attachment, FoundBy, KeyPath, ResourceKind, Routes, Slot
+from agents_cli.kinds.base import Attachment, FoundBy, ResourceKind, Routes, Slot
 
 
 class Registry:
@@ -78,7 +78,6 @@ __all__ = [
     "TOOL",
     "Attachment",
     "FoundBy",
-    "KeyPath",
     "Registry",
     "ResourceKind",
     "Routes",

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-KeyPath = tuple[str | int, ...]
+from agents_cli.keypath import KeyPath
+
 # A reference slot: a key-path suffix where ``int`` stands for any list index (``("tool_ids", int)``).
 Slot = tuple[str | type[int], ...]
 FoundBy = Literal["tags", "name"]

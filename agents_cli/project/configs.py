@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents_cli.project.loader import Document, KeyPath, LoadError
+from agents_cli.keypath import KeyPath
+from agents_cli.project.loader import Document, LoadError
 from agents_cli.project.manifest import Project, Resource
 
 # Editors use ``$schema`` in JSON configs to find the JSON Schema, and top-level ``x-*`` keys hold YAML

@@ -11,16 +11,16 @@ Everything here is a pure function over plain data: inputs are never mutated.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from agents_cli.errors import ConfigError
+from agents_cli.keypath import KeyPath, map_strings, walk_strings
 from agents_cli.kinds import REGISTRY, Slot
 from agents_cli.project.loader import format_key_path
 
 ReferenceKind = str  # a kind name of the registry
-KeyPath = tuple[str | int, ...]
 
 _KINDS = "|".join(re.escape(name) for name in REGISTRY.names)
 REFERENCE_PATTERN = re.compile(rf"^@(?P<kind>{_KINDS}):(?P<name>[a-z0-9][a-z0-9._-]{{0,63}})$")
@@ -48,17 +48,6 @@ class Placeholder:
     name: str
 
 
-def _walk_strings(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _walk_strings(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _walk_strings(value, (*path, index))
-
-
 def parse_reference(value: str) -> tuple[ReferenceKind, str] | None:
     match = REFERENCE_PATTERN.match(value)
     if match is None:
@@ -69,7 +58,7 @@ def parse_reference(value: str) -> tuple[ReferenceKind, str] | None:
 def find_references(data: Any) -> list[Reference]:
     """Every string value that is exactly a reference, in document order."""
     found: list[Reference] = []
-    for path, value in _walk_strings(data):
+    for path, value in walk_strings(data):
         if value.startswith("@"):
             parsed = parse_reference(value)
             if parsed is not None:
@@ -83,7 +72,7 @@ def find_malformed_references(data: Any) -> list[tuple[KeyPath, str]]:
     remote ids never start with ``@``, so these are typos that would reach the API as literal ids."""
     return [
         (path, value)
-        for path, value in _walk_strings(data)
+        for path, value in walk_strings(data)
         if not REFERENCE_PATTERN.match(value)
         and (
             REFERENCE_LIKE_PATTERN.match(value) or (value.startswith("@") and expected_kind(path) is not None)
@@ -105,16 +94,6 @@ def expected_kind(path: KeyPath) -> ReferenceKind | None:
     return None
 
 
-def _rebuild(data: Any, path: KeyPath, replace: Callable[[KeyPath, str], Any]) -> Any:
-    if isinstance(data, str):
-        return replace(path, data)
-    if isinstance(data, dict):
-        return {key: _rebuild(value, (*path, key), replace) for key, value in data.items()}
-    if isinstance(data, list):
-        return [_rebuild(value, (*path, index), replace) for index, value in enumerate(data)]
-    return data
-
-
 def resolve_references(data: Any, resolve: Callable[[ReferenceKind, str], str]) -> Any:
     """A copy of ``data`` with each reference replaced by ``resolve(kind, name)`` (e.g. a remote id)."""
 
@@ -125,13 +104,13 @@ def resolve_references(data: Any, resolve: Callable[[ReferenceKind, str], str]) 
                 return resolve(parsed[0], parsed[1])
         return value
 
-    return _rebuild(data, (), replace)
+    return map_strings(data, replace)
 
 
 def find_placeholders(data: Any) -> list[Placeholder]:
     """Every ``${NAME}`` (not ``$${``-escaped) in string values, in document order."""
     found: list[Placeholder] = []
-    for path, value in _walk_strings(data):
+    for path, value in walk_strings(data):
         if "${" in value:
             for match in PLACEHOLDER_PATTERN.finditer(value):
                 if match.group("name"):
@@ -170,4 +149,4 @@ def resolve_placeholders(data: Any, environ: Mapping[str, str]) -> Any:
     def replace(path: KeyPath, value: str) -> Any:
         return substitute_placeholders(value, path, environ)[0]
 
-    return _rebuild(data, (), replace)
+    return map_strings(data, replace)

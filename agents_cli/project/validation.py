@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from agents_cli.keypath import KeyPath
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.configs import LoadedConfig, merge_documents
 from agents_cli.project.files import FileStore
-from agents_cli.project.loader import Document, KeyPath, LoadError
+from agents_cli.project.loader import Document, LoadError
 from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, parse_manifest
 from agents_cli.project.references import (
     expected_kind,

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from agents_cli.engine.normalise import normalise_remote
-from agents_cli.keypath import MISSING as MISSING  # the pull command imports it from here
+from agents_cli.keypath import MISSING as MISSING  # pull's callers import it from here
 from agents_cli.keypath import (
     KeyPath,
     ListMode,

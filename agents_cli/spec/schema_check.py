@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from agents_cli.bundled import schemas_dir
+from agents_cli.keypath import KeyPath
 from agents_cli.project.loader import format_key_path
 
 if TYPE_CHECKING:
@@ -35,19 +36,14 @@ _MAX_LISTED_VALUES = 20
 
 @dataclass(frozen=True)
 class SchemaIssue:
-    path: tuple[str | int, ...]  # key path into the document
+    path: KeyPath  # key path into the document
     message: str
     severity: Severity
 
     @property
     def dotted_path(self) -> str:
         """``conversation_config.agent.prompt.tool_ids[0]`` (``<root>`` for the document itself)."""
-        return format_path(self.path)
-
-
-def format_path(path: Iterable[str | int]) -> str:
-    """``a.tool_ids[0]``; the document itself is ``<root>`` (one spelling for every message we print)."""
-    return format_key_path(tuple(path))
+        return format_key_path(self.path)
 
 
 def known_schemas() -> tuple[str, ...]:

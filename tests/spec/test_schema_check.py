@@ -10,7 +10,7 @@ import pytest
 
 from agents_cli.bundled import templates_dir
 from agents_cli.project.loader import load_file
-from agents_cli.spec.schema_check import Kind, SchemaIssue, check, format_path, load_schema
+from agents_cli.spec.schema_check import Kind, SchemaIssue, check, load_schema
 
 AGENT: dict[str, Any] = {
     "name": "Support bot",
@@ -356,12 +356,10 @@ def test_load_schema_is_cached_and_rejects_unknown_kinds() -> None:
         load_schema("widget")
 
 
-def test_format_path() -> None:
-    assert (
-        format_path(("conversation_config", "agent", "tool_ids", 0))
-        == "conversation_config.agent.tool_ids[0]"
-    )
-    assert format_path(()) == "<root>"
+def test_dotted_path() -> None:
+    issue = SchemaIssue(("conversation_config", "agent", "tool_ids", 0), "m", "error")
+    assert issue.dotted_path == "conversation_config.agent.tool_ids[0]"
+    assert SchemaIssue((), "m", "error").dotted_path == "<root>"
 
 
 TEMPLATE_KINDS: dict[str, Kind] = {"agents": "agent", "tools": "tool", "tests": "test"}
