@@ -7,6 +7,7 @@ pointing at the same served emulator (one workspace), with their own key variabl
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,6 +116,37 @@ def remote_list(base_url: str, path: str, key: str) -> list[dict[str, Any]]:
         if not page.get("has_more"):
             return items
         params["cursor"] = page["next_cursor"]
+
+
+def version_1_fields(kind: str, body: dict[str, Any], salt: str) -> dict[str, str]:
+    """``fields`` as agents wrote them in version-1 state files (before keyed lists): leaf paths by list
+    index, lists of scalars (id sets too) one leaf hashed in their order, schema defaults left out."""
+    from agents_cli.engine.normalise import normalise_remote
+    from agents_cli.kinds import REGISTRY
+
+    def leaves(value: Any, path: str, found: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(value, dict) and value:
+            for key, item in value.items():
+                leaves(item, f"{path}.{key}" if path else key, found)
+        elif isinstance(value, list) and value and any(isinstance(item, dict | list) for item in value):
+            for index, item in enumerate(value):
+                leaves(item, f"{path}[{index}]", found)
+        else:
+            found[path] = value
+        return found
+
+    def digest(path: str, value: Any) -> str:
+        canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(f"{salt}\0{path}\0{canonical}".encode()).hexdigest()[:16]
+
+    resource_kind = REGISTRY[kind]
+    minimal = normalise_remote(kind, resource_kind.minimal_body(resource_kind.discriminator(body)))
+    defaults = leaves(minimal, "", {})
+    return {
+        path: digest(path, value)
+        for path, value in leaves(body, "", {}).items()
+        if not (path in defaults and type(defaults[path]) is type(value) and defaults[path] == value)
+    }
 
 
 @contextlib.contextmanager

@@ -220,7 +220,7 @@ def test_removed_list_entry_and_model_keys_converge(project: Path, served_emulat
     planned = plan(project)
     changes = {c["path"]: c for c in planned["resources"][0]["changes"]}
     assert planned["summary"]["cannot_apply"] == 0
-    assert changes["platform_settings.evaluation.criteria[1]"]["change"] == "removed"
+    assert changes["platform_settings.evaluation.criteria[id=polite]"]["change"] == "removed"
     assert changes["conversation_config.agent.prompt.temperature"]["remote"] == 0.3
     assert changes["conversation_config.agent.first_message"]["remote"] == "Hello!"
     waited = changes["conversation_config.turn.initial_wait_time"]
@@ -275,7 +275,7 @@ def test_planner_marks_only_removals_a_merge_cannot_express() -> None:
     desired = normalise_desired("agent", "a", local, ids={}, declared=declared, environ={})
     item = plan_resource(desired, RemoteResource("agent_1", normalise_remote("agent", remote)), State("dev"))
     marked = {change.path: bool(change.cannot_apply) for change in item.changes}
-    assert marked == {f"{DATA_COLLECTION}.x": True, "platform_settings.evaluation.criteria[0]": False}
+    assert marked == {f"{DATA_COLLECTION}.x": True, "platform_settings.evaluation.criteria[id=c]": False}
 
     tool = {"type": "webhook", "name": "t", "description": "d", "api_schema": {"url": "https://e.x/"}}
     with_header = {**tool, "api_schema": {**tool["api_schema"], "request_headers": {"X-Trace": "on"}}}

@@ -10,17 +10,30 @@ from agents_cli.engine.drift import (
     changed_leaves,
     field_hashes,
     keep_remote,
-    leaves,
     merge_kept,
     merge_patch,
     salt_for,
 )
 from agents_cli.engine.normalise import normalise_desired, normalise_remote
 from agents_cli.engine.planner import RemoteResource, plan
+from agents_cli.keypath import KeyPath, format_path, leaves, parse_path
 from agents_cli.project.state import ResourceState, State, fingerprint, parse_state
 
 DECLARED: dict[str, set[str]] = {"tool": set(), "test": set(), "agent": {"bot"}}
 SALT = salt_for("dev", "agent", "agent_1")
+
+
+def texts(paths: Any) -> set[str]:
+    """Key paths (a set, or a map's keys) as text, to compare with literal spellings."""
+    return {format_path(path) for path in paths}
+
+
+def by_text(mapping: dict[KeyPath, Any]) -> dict[str, Any]:
+    return {format_path(path): value for path, value in mapping.items()}
+
+
+def by_path(mapping: dict[str, Any]) -> dict[KeyPath, Any]:
+    return {parse_path(text): value for text, value in mapping.items()}
 
 
 def agent(first_message: str = "Hello!", temperature: float = 0.3, prompt: str = "You help.") -> dict:  # type: ignore[type-arg]
@@ -39,33 +52,35 @@ def agent(first_message: str = "Hello!", temperature: float = 0.3, prompt: str =
 def test_map_holds_only_non_default_leaves_as_short_salted_hashes() -> None:
     body = agent()
     hashes = field_hashes("agent", body, SALT)
-    assert set(hashes) == {
+    assert texts(hashes) == {
         "name",
         "conversation_config.agent.first_message",
         "conversation_config.agent.prompt.prompt",
         "conversation_config.agent.prompt.temperature",
     }
     assert all(len(digest) == 16 for digest in hashes.values())
-    assert "Hello!" not in json.dumps(hashes) and "You help." not in json.dumps(hashes)
+    assert "Hello!" not in json.dumps(by_text(hashes)) and "You help." not in json.dumps(by_text(hashes))
     # Salted per resource: the same value elsewhere hashes differently; deterministic for the same salt.
     other = field_hashes("agent", body, salt_for("dev", "agent", "agent_2"))
-    assert other["name"] != hashes["name"]
+    assert other[("name",)] != hashes[("name",)]
     assert field_hashes("agent", body, SALT) == hashes
 
 
 def test_changed_leaves_finds_edits_resets_to_default_and_new_keys() -> None:
     recorded = field_hashes("agent", agent(), SALT)
     assert changed_leaves("agent", agent(), recorded, SALT) == set()
-    assert changed_leaves("agent", agent(first_message="Hi"), recorded, SALT) == {
+    assert texts(changed_leaves("agent", agent(first_message="Hi"), recorded, SALT)) == {
         "conversation_config.agent.first_message"
     }
     reset = agent()
     del reset["conversation_config"]["agent"]["prompt"]["temperature"]
     reset = normalise_remote("agent", reset)  # back to the schema default
-    assert changed_leaves("agent", reset, recorded, SALT) == {"conversation_config.agent.prompt.temperature"}
+    assert texts(changed_leaves("agent", reset, recorded, SALT)) == {
+        "conversation_config.agent.prompt.temperature"
+    }
     more = agent()
     more["tags"] = ["vip"]
-    assert changed_leaves("agent", more, recorded, SALT) == {"tags"}
+    assert texts(changed_leaves("agent", more, recorded, SALT)) == {"tags"}
 
 
 def test_list_entries_grow_and_shrink_as_leaves() -> None:
@@ -75,7 +90,7 @@ def test_list_entries_grow_and_shrink_as_leaves() -> None:
     recorded = field_hashes("tool", tool, salt)
     grown = normalise_remote("tool", {**body, "tool_config": {**body["tool_config"], "assignments": []}})
     assert changed_leaves("tool", grown, recorded, salt) == set()
-    assert leaves({"a": [{"b": 1}], "c": [1, 2], "d": {}}) == {"a[0].b": 1, "c": [1, 2], "d": {}}
+    assert by_text(leaves({"a": [{"b": 1}], "c": [1, 2], "d": {}})) == {"a[0].b": 1, "c": [1, 2], "d": {}}
 
 
 def test_keep_remote_sets_changed_added_and_removed_paths() -> None:
@@ -94,9 +109,10 @@ def test_merge_patch_cuts_paths_at_lists_and_missing_keys() -> None:
 
 
 def test_merge_kept_keeps_old_hashes_under_kept_paths() -> None:
-    old = {"a.b": "1", "a.c": "2", "d[0].e": "3"}
-    new = {"a.b": "9", "a.c": "8", "f": "7"}
-    assert merge_kept(new, old, ["a.b", "d"]) == {"a.b": "1", "a.c": "8", "f": "7", "d[0].e": "3"}
+    old = by_path({"a.b": "1", "a.c": "2", "d[0].e": "3"})
+    new = by_path({"a.b": "9", "a.c": "8", "f": "7"})
+    kept = [parse_path("a.b"), parse_path("d")]
+    assert by_text(merge_kept(new, old, kept)) == {"a.b": "1", "a.c": "8", "f": "7", "d[0].e": "3"}
 
 
 def _state_after_apply(body: dict) -> State:  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from agents_cli.engine.normalise import (
     send_body,
 )
 from agents_cli.engine.plan import FieldChange, PlanOptions
-from agents_cli.engine.planner import RemoteResource, diff, plan
+from agents_cli.engine.planner import RemoteResource, field_changes, plan
 from agents_cli.errors import ConfigError
 from agents_cli.kinds.tags import env_tag, name_tag
 from agents_cli.project.state import ResourceState, State, fingerprint
@@ -50,7 +50,7 @@ def remote_echo(body: dict[str, object], env: str = "dev") -> dict[str, object]:
 def test_diff_paths_and_list_indexes() -> None:
     before = {"a": {"b": 1, "c": [1, 2]}, "d": [{"x": 1}]}
     after = {"a": {"b": 2, "c": [1, 2]}, "d": [{"x": 2}], "e": True}
-    assert diff(before, after) == [
+    assert field_changes(before, after) == [
         FieldChange("a.b", 1, 2),
         FieldChange("d[0].x", 1, 2),
         FieldChange("e", None, True, "added"),
@@ -58,8 +58,8 @@ def test_diff_paths_and_list_indexes() -> None:
 
 
 def test_diff_distinguishes_types() -> None:
-    assert diff({"a": 1}, {"a": True}) == [FieldChange("a", 1, True)]
-    assert diff({"a": 1}, {"a": 1}) == []
+    assert field_changes({"a": 1}, {"a": True}) == [FieldChange("a", 1, True)]
+    assert field_changes({"a": 1}, {"a": 1}) == []
 
 
 def test_remote_echo_normalises_to_the_desired_body() -> None:
@@ -80,7 +80,7 @@ def test_deleting_a_key_reads_as_reset_to_default() -> None:
     config = agent_config()
     del config["conversation_config"]["agent"]["prompt"]["temperature"]  # type: ignore[index]
     now = desired(config)
-    changes = diff(normalise_remote("agent", remote_echo(applied.body)), now.body)
+    changes = field_changes(normalise_remote("agent", remote_echo(applied.body)), now.body)
     assert [(c.path, c.before) for c in changes] == [("conversation_config.agent.prompt.temperature", 0.9)]
     assert changes[0].after != 0.9  # the schema default
 

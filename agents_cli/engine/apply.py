@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.engine.drift import field_hashes, merge_kept, salt_for
-from agents_cli.engine.normalise import normalise_remote, with_values
+from agents_cli.engine.normalise import normalise_remote
 from agents_cli.engine.outcome import (
     KEPT_HINT,
     UNAPPLIED_HINT,
@@ -30,6 +30,7 @@ from agents_cli.engine.outcome import (
 )
 from agents_cli.engine.plan import Key, Plan, ResourcePlan, Write
 from agents_cli.errors import AgentsError
+from agents_cli.keypath import KeyPath, with_values
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.state import ResourceState, State, fingerprint, write_state_text
 from agents_cli.remote.client import ApiClient
@@ -174,9 +175,9 @@ class Applier:
             return await self._replace(item, body, expect)
         remote_id = placeholder or self._remote_id(item)
         remote_body = await self._write(item.kind, remote_id, body)
-        self._record_applied(item, remote_id, remote_body, write.kept)
+        self._record_applied(item, remote_id, remote_body, write.kept_keys)
         await self._save()
-        unapplied = still_differing(remote_body, expect, write.kept)
+        unapplied = still_differing(remote_body, expect, write.kept_keys)
         action = "created" if placeholder else "updated"
         return self._outcome(item, action, remote_id, list(write.kept), unapplied)
 
@@ -226,15 +227,15 @@ class Applier:
         await self._save()
 
     def _record_applied(
-        self, item: ResourcePlan, remote_id: str, remote_body: Body, kept_paths: tuple[str, ...] = ()
+        self, item: ResourcePlan, remote_id: str, remote_body: Body, kept: tuple[KeyPath, ...] = ()
     ) -> None:
         """State after an apply: fingerprints plus per-field hashes of the remote as it is now — except
         under kept (drifted) paths, whose hashes stay as they were at the previous apply."""
         salt = salt_for(self.state.environment, item.kind, remote_id)
         fields = field_hashes(item.kind, remote_body, salt)
         previous = self.state.get(item.kind, item.name)
-        if kept_paths and previous is not None and previous.fields is not None and previous.id == remote_id:
-            fields = merge_kept(fields, previous.fields, kept_paths)
+        if kept and previous is not None and previous.fields is not None and previous.id == remote_id:
+            fields = merge_kept(fields, previous.fields, kept)
         entry = ResourceState(remote_id, item.desired_fingerprint, fingerprint(dict(remote_body)), fields)
         self.state.set(item.kind, item.name, entry)
 

@@ -16,7 +16,6 @@ from agents_cli.engine.normalise import (
     Desired,
     Ids,
     normalise_desired,
-    references_in,
     remote_name,
     request_shape,
 )
@@ -24,6 +23,7 @@ from agents_cli.errors import ConfigError, UsageError
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.configs import load_resource
 from agents_cli.project.manifest import Project, unknown_names
+from agents_cli.project.references import referenced_resources
 
 Key = tuple[str, str]  # (kind, local name)
 
@@ -67,7 +67,9 @@ class DesiredSet:
     def dependencies(self, key: Key) -> set[Key]:
         found = self._dependencies.get(key)
         if found is None:
-            found = self._dependencies[key] = {ref for ref in references_in(self.configs[key]) if ref != key}
+            found = self._dependencies[key] = {
+                ref for ref in referenced_resources(self.configs[key]) if ref != key
+            }
         return found
 
 
@@ -103,7 +105,7 @@ def load_desired(
         waiting = sorted(configs)
         while waiting:
             referrer = waiting.pop(0)
-            for dep in sorted(references_in(configs[referrer])):
+            for dep in sorted(referenced_resources(configs[referrer])):
                 if dep in configs or dep not in resources:  # undeclared: normalisation reports it
                     continue
                 configs[dep] = load_resource(project, resources[dep], env).data

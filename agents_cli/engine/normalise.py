@@ -14,12 +14,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents_cli.errors import ConfigError
+from agents_cli.keypath import (
+    KeyPath,
+    contains,
+    delete_in,
+    format_path,
+    get,
+    leaf_path,
+    leaves,
+    map_strings,
+    with_values,
+)
 from agents_cli.kinds import REGISTRY, ResourceKind
-from agents_cli.project.references import REFERENCE_PATTERN, substitute_placeholders
+from agents_cli.project.references import parse_reference, substitute_placeholders
 
 KNOWN_AFTER_APPLY = "(known after apply)"
 SENSITIVE = "(sensitive)"
-REFERENCE = REFERENCE_PATTERN
 
 ApplyModel = Callable[[str, object], tuple[object, list[dict[str, Any]]]]
 Ids = Mapping[str, Mapping[str, str]]  # kind → local name → remote id
@@ -31,18 +41,6 @@ def _default_apply(schema_name: str, value: object) -> tuple[object, list[dict[s
     return models().apply(schema_name, value, strict=False)
 
 
-def path_text(path: tuple[str | int, ...]) -> str:
-    """``("a", "tool_ids", 0)`` → ``a.tool_ids[0]`` (the empty path is ``""``: keys of flattened bodies).
-    Spelled as ``planner.diff`` spells change paths, keys bare, which masking compares with."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
 @dataclass
 class Desired:
     """One local resource, normalised for comparison, plus what output and apply must know about it."""
@@ -50,14 +48,15 @@ class Desired:
     kind: str
     name: str
     body: dict[str, Any]
-    sensitive: set[str] = field(default_factory=set)  # dotted paths whose value came from ${ENV}
-    # Where each placeholder is, with its text (``Bearer ${TOKEN}``): what a plan file keeps instead of the
-    # secret value.
-    templates: list[tuple[tuple[str | int, ...], str]] = field(default_factory=list)
+    # Where values came from ${ENV}, spelled as plan changes are (``keypath.leaves``): masked in every output.
+    sensitive: set[KeyPath] = field(default_factory=set)
+    # Where each placeholder is in ``body`` (list indexes), with its text (``Bearer ${TOKEN}``): what a plan
+    # file keeps instead of the secret value.
+    templates: list[tuple[KeyPath, str]] = field(default_factory=list)
     pending: set[tuple[str, str]] = field(default_factory=set)  # references not created yet
-    # Every reference, where it sits in ``body``: (path, kind, name).
-    references: list[tuple[tuple[str | int, ...], str, str]] = field(default_factory=list)
-    user_keys: dict[str, Any] = field(default_factory=dict)  # flattened leaves the user wrote (for create)
+    # Every reference, where it sits in ``body`` (list indexes): (path, kind, name).
+    references: list[tuple[KeyPath, str, str]] = field(default_factory=list)
+    user_keys: dict[KeyPath, Any] = field(default_factory=dict)  # the leaves the user wrote (for create)
     warnings: list[str] = field(default_factory=list)
     _fingerprint: str | None = field(default=None, repr=False)
 
@@ -88,44 +87,8 @@ class Desired:
         return bool(self.references) and recorded == fingerprint(self.body)
 
     @property
-    def pending_references(self) -> list[tuple[tuple[str | int, ...], str, str]]:
+    def pending_references(self) -> list[tuple[KeyPath, str, str]]:
         return [ref for ref in self.references if (ref[1], ref[2]) in self.pending]
-
-
-def with_values(document: Any, values: Mapping[tuple[str | int, ...], Any]) -> Any:
-    """``document`` with the value at each path replaced, copying only the containers on those paths."""
-    if not values:
-        return document
-    copied: Any = dict(document) if isinstance(document, dict) else list(document)
-    for path, value in values.items():
-        node = copied
-        for depth, part in enumerate(path[:-1]):
-            child = node[part] if _has(node, part) else None
-            if not isinstance(child, dict | list):
-                break
-            if child is _original_at(document, path[: depth + 1]):
-                child = dict(child) if isinstance(child, dict) else list(child)
-                node[part] = child
-            node = child
-        else:
-            if path and _has(node, path[-1]):
-                node[path[-1]] = value
-    return copied
-
-
-def _has(node: Any, part: str | int) -> bool:
-    if isinstance(node, dict):
-        return part in node
-    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-
-
-def _original_at(document: Any, path: tuple[str | int, ...]) -> Any:
-    node = document
-    for part in path:
-        if not _has(node, part):
-            return None
-        node = node[part]
-    return node
 
 
 def request_shape(kind: str, config: Mapping[str, Any]) -> dict[str, Any]:
@@ -146,51 +109,45 @@ def _fill_sections(kind: ResourceKind, body: dict[str, Any]) -> None:
 
 def _strip(kind: ResourceKind, body: dict[str, Any]) -> None:
     for path in kind.server_owned:
-        node: Any = body
-        for key in path[:-1]:
-            node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            node.pop(path[-1], None)
+        delete_in(body, path)
 
 
-def _walk_resolve(
-    value: Any,
-    path: tuple[str | int, ...],
-    resolve_ref: Callable[[tuple[str | int, ...], str, str], str],
-    environ: Mapping[str, str],
-    desired: Desired,
-) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: _walk_resolve(item, (*path, key), resolve_ref, environ, desired)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [
-            _walk_resolve(item, (*path, index), resolve_ref, environ, desired)
-            for index, item in enumerate(value)
-        ]
-    if not isinstance(value, str):
-        return value
-    match = REFERENCE.match(value)
-    if match:
-        return resolve_ref(path, match.group("kind"), match.group("name"))
-    resolved, used = substitute_placeholders(value, path, environ)
-    if used:
-        desired.sensitive.add(path_text(path))
-        desired.templates.append((path, value))
-    return resolved
+def _string_resolver(
+    desired: Desired, ids: Ids, declared: Mapping[str, set[str]], environ: Mapping[str, str]
+) -> Callable[[KeyPath, str], str]:
+    """What each string of ``desired``'s config becomes (for ``keypath.map_strings``): a reference its id,
+    or ``(known after apply)`` when the resource is declared but not created yet; placeholders their values.
+    Records the references, pending ones and placeholders in ``desired`` on the way."""
+
+    def resolve(path: KeyPath, text: str) -> str:
+        reference = parse_reference(text)
+        if reference is None:
+            resolved, used = substitute_placeholders(text, path, environ)
+            if used:
+                desired.templates.append((path, text))
+            return resolved
+        ref_kind, ref_name = reference
+        desired.references.append((path, ref_kind, ref_name))
+        found = ids.get(ref_kind, {}).get(ref_name)
+        if found:
+            return found
+        if ref_name in declared.get(ref_kind, set()):
+            desired.pending.add((ref_kind, ref_name))
+            return KNOWN_AFTER_APPLY
+        raise ConfigError(
+            f"{desired.kind} {desired.name!r} references @{ref_kind}:{ref_name}, which is not declared in "
+            "agents.json",
+            hint=f"add it with 'agents add {ref_kind} {ref_name}' or fix the reference",
+        )
+
+    return resolve
 
 
-def _flatten(value: Any, path: tuple[str | int, ...], into: dict[str, Any]) -> None:
-    if isinstance(value, dict) and value:
-        for key, item in value.items():
-            _flatten(item, (*path, key), into)
-    elif isinstance(value, list) and value and any(isinstance(item, dict | list) for item in value):
-        for index, item in enumerate(value):
-            _flatten(item, (*path, index), into)
-    else:
-        into[path_text(path)] = value
+def _sensitive_paths(templates: list[tuple[KeyPath, str]], *documents: Any) -> set[KeyPath]:
+    """The placeholders' places in the spelling of plan changes. That spelling names keyed list items by
+    their id as each document has it; the resolved config and the normalised body could disagree on which
+    field is the id (the model fills in defaults), so both spellings are masked: masking more is safe."""
+    return {leaf_path(document, path) for document in documents for path, _text in templates}
 
 
 def normalise_desired(
@@ -209,36 +166,23 @@ def normalise_desired(
     to a declared resource without an id yet becomes ``(known after apply)``.
     """
     desired = Desired(kind=kind, name=name, body={})
-
-    def resolve_ref(path: tuple[str | int, ...], ref_kind: str, ref_name: str) -> str:
-        desired.references.append((path, ref_kind, ref_name))
-        found = ids.get(ref_kind, {}).get(ref_name)
-        if found:
-            return found
-        if ref_name in declared.get(ref_kind, set()):
-            desired.pending.add((ref_kind, ref_name))
-            return KNOWN_AFTER_APPLY
-        raise ConfigError(
-            f"{kind} {name!r} references @{ref_kind}:{ref_name}, which is not declared in agents.json",
-            hint=f"add it with 'agents add {ref_kind} {ref_name}' or fix the reference",
-        )
-
     resource_kind = REGISTRY[kind]
     body = resource_kind.complete(name, resource_kind.request_shape(config))
     try:
-        resolved = _walk_resolve(body, (), resolve_ref, environ, desired)
+        resolved = map_strings(body, _string_resolver(desired, ids, declared, environ))
     except ConfigError as exc:
         owner = f"{kind} {name!r}"
         if exc.message.startswith(owner):
             raise
         # A missing ${VAR} names only the key path: say whose config it is (a project has many).
         raise ConfigError(f"{owner}: {exc.message}", hint=exc.hint) from exc
-    _flatten(resolved, (), desired.user_keys)
+    # As written (a set in the user's order, not its sorted leaf form): what a create lists.
+    desired.user_keys = {path: get(resolved, path) for path in leaves(resolved)}
     _strip(resource_kind, resolved)
     _fill_sections(resource_kind, resolved)
     coerced, errors = apply(resource_kind.model_for(resolved), resolved)
     desired.warnings = [
-        f"{path_text(tuple(err.get('loc', [])[1:]))}: {err.get('msg', '')}"
+        f"{format_path(tuple(err.get('loc', [])[1:]))}: {err.get('msg', '')}"
         for err in errors
         if isinstance(err, dict)
     ]
@@ -246,17 +190,9 @@ def normalise_desired(
     _strip(resource_kind, result)
     desired.body = resource_kind.canonical(result)
     # The model keeps every place (only unknown keys go, and the references in them with them).
-    desired.references = [ref for ref in desired.references if _has_path(desired.body, ref[0])]
+    desired.references = [ref for ref in desired.references if contains(desired.body, ref[0])]
+    desired.sensitive = _sensitive_paths(desired.templates, resolved, desired.body)
     return desired
-
-
-def _has_path(document: Any, path: tuple[str | int, ...]) -> bool:
-    node = document
-    for part in path:
-        if not _has(node, part):
-            return False
-        node = node[part]
-    return True
 
 
 def normalise_remote(
@@ -279,19 +215,3 @@ def normalise_remote(
 def send_body(kind: str, name: str, env: str, body: Mapping[str, Any]) -> dict[str, Any]:
     """The request body for create/update: the normalised body plus what the kind adds (our tags)."""
     return REGISTRY[kind].send_body(name, env, body)
-
-
-def references_in(config: Any) -> set[tuple[str, str]]:
-    """Every ``@kind:name`` reference in a raw config (for dependency order)."""
-    found: set[tuple[str, str]] = set()
-    if isinstance(config, dict):
-        for item in config.values():
-            found |= references_in(item)
-    elif isinstance(config, list):
-        for item in config:
-            found |= references_in(item)
-    elif isinstance(config, str):
-        match = REFERENCE.match(config)
-        if match:
-            found.add((match.group("kind"), match.group("name")))
-    return found

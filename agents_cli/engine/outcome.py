@@ -12,9 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents_cli.engine.drift import related
 from agents_cli.engine.plan import ResourcePlan
-from agents_cli.engine.planner import diff
+from agents_cli.keypath import KeyPath, diff, format_path, related
 
 KEPT_HINT = "rerun with --force to overwrite them, or run 'agents pull' to take the remote values"
 UNAPPLIED_HINT = (
@@ -38,11 +37,14 @@ def unapplied_message(item: ResourcePlan, paths: list[str]) -> str:
     return f"{count}: the remote still differs there after the write"
 
 
-def still_differing(remote: Mapping[str, Any], target: Mapping[str, Any], kept: Iterable[str]) -> list[str]:
+def still_differing(
+    remote: Mapping[str, Any], target: Mapping[str, Any], kept: Iterable[KeyPath]
+) -> list[str]:
     """Paths where the remote, right after a write, is not what the write meant to make it (kept drifted
-    fields aside): a sync never reports as done a change the server did not take."""
+    fields aside), spelled as the plan spells changes: a sync never reports as done a change the server did
+    not take."""
     kept = list(kept)
-    return [change.path for change in diff(remote, target) if not related(change.path, kept)]
+    return [format_path(change.path) for change in diff(remote, target) if not related(change.path, kept)]
 
 
 @dataclass

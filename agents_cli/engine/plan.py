@@ -17,24 +17,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+# ``commands.apply_plan`` imports KeyPath from here.
+from agents_cli.keypath import KeyPath as KeyPath
+
 Action = Literal["create", "update", "no-op", "drift", "delete", "replace"]
 # What apply does for one resource: send a create/update (a replace is a create, then a delete of the old
 # one), write state only (``record``), nothing remotely (``none``: only kept or unwritable differences).
 Operation = Literal["create", "update", "replace", "record", "none", "delete"]
-KeyPath = tuple[str | int, ...]
 Key = tuple[str, str]  # (kind, local name)
 TAGS_REFRESHED = "agents-cli tags refreshed"
 
 
 @dataclass(frozen=True)
 class FieldChange:
-    path: str
+    path: str  # ``format_path(key)``: for people, and the JSON outputs
     before: Any  # remote value (absent → None with ``added``)
     after: Any  # local value
     change: Literal["changed", "added", "removed"] = "changed"
     # For drifted fields: the local value changed since the last apply too.
     conflict: bool = False
-    # The path as keys and list indexes (``path`` is for people; this is for writing values back).
+    # The path as keys, list indexes and keyed items (``keypath.diff``'s): for writing values back.
     key: KeyPath = field(default=(), compare=False)
     # Why sync cannot make this change (a deep-merge PATCH cannot remove a map's key).
     cannot_apply: str | None = None
@@ -56,7 +58,7 @@ class FieldChange:
 class Pending:
     """A reference whose id is known only after apply: the place in ``Write.body``/``expect`` and whose id."""
 
-    path: KeyPath
+    path: KeyPath  # by list index: a position in the body, as the walker over the config found it
     kind: str
     name: str
 
@@ -103,8 +105,9 @@ class ResourcePlan:
     # The normalised remote as planned (unmasked); never written to a plan file (apply of a saved plan gets
     # it again from the remote, which it checks has not moved).
     remote_body: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
-    # Sensitive paths (values from ${VAR} placeholders) and the placeholder text at each, for plan files.
-    sensitive: tuple[str, ...] = ()
+    # Sensitive paths (values from ${VAR} placeholders, spelled as changes are) and where each placeholder
+    # is in the body (by list index) with its text, for plan files.
+    sensitive: tuple[KeyPath, ...] = ()
     templates: tuple[tuple[KeyPath, str], ...] = field(default=(), repr=False)
 
     @property

@@ -9,6 +9,10 @@ No secret is ever written: a value that came from a ``${VAR}`` placeholder is st
 resolved again from the environment at apply time; a salted digest of the resolved values (the salt is the
 plan's own nonce) tells whether they still resolve to what was planned. A drifted field left as the remote
 has it is stored as a marker and taken from the remote again, which apply checks has not moved.
+
+Key paths are stored as ``keypath.format_path`` text and read back with ``parse_path``: a change's ``key``,
+``kept_keys`` and ``sensitive`` in the spelling of plan changes (``attached_tests[test_id=t1]``), the places
+of references and placeholders in a body by list index (``tool_ids[0]``).
 """
 
 from __future__ import annotations
@@ -23,11 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli import __version__
-from agents_cli.engine.drift import related
-from agents_cli.engine.normalise import path_text, with_values
 from agents_cli.engine.plan import (
     FieldChange,
-    KeyPath,
     Pending,
     Plan,
     PlanOptions,
@@ -35,6 +36,7 @@ from agents_cli.engine.plan import (
     Write,
 )
 from agents_cli.errors import ConfigError
+from agents_cli.keypath import KeyPath, contains, format_path, leaf_path, parse_path, related, with_values
 
 FORMAT = "agents-plan"
 VERSION = 1
@@ -54,34 +56,21 @@ class SavedPlan:
 
 
 def secrets_digest(nonce: str, values: list[tuple[KeyPath, str]]) -> str:
-    canonical = json.dumps([[list(path), value] for path, value in values], ensure_ascii=False)
+    canonical = json.dumps([[format_path(path), value] for path, value in values], ensure_ascii=False)
     return "sha256:" + hashlib.sha256(f"{nonce}\0{canonical}".encode()).hexdigest()
 
 
-def _get(document: Any, path: KeyPath) -> Any:
-    node = document
-    for part in path:
-        in_dict = isinstance(node, dict) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if not (in_dict or in_list):
-            return _ABSENT
-        node = node[part]
-    return node
-
-
-_ABSENT: Any = object()
-
-
-def _masked(document: Mapping[str, Any] | None, item: ResourcePlan, kept: list[str]) -> Any:
+def _masked(document: Mapping[str, Any] | None, item: ResourcePlan, kept: tuple[KeyPath, ...]) -> Any:
     """``document`` with every placeholder value replaced by its placeholder (or, where the write keeps the
-    remote's value, by a marker to take it from the remote again)."""
+    remote's value, by a marker to take it from the remote again). A placeholder's place is a list index;
+    kept paths name keyed items by id, so it is compared in their spelling (``leaf_path``)."""
     if document is None:
         return None
     values: dict[KeyPath, Any] = {}
     for path, template in item.templates:
-        if _get(document, path) is _ABSENT:
+        if not contains(document, path):
             continue
-        from_remote = bool(kept) and related(path_text(path), kept)
+        from_remote = bool(kept) and related(leaf_path(document, path), kept)
         values[path] = {REMOTE_MARK: True} if from_remote else {PLACEHOLDER_MARK: template}
     return with_values(document, values)
 
@@ -90,14 +79,15 @@ def _write_data(item: ResourcePlan) -> dict[str, Any] | None:
     write = item.write
     if write is None:
         return None
-    kept = list(write.kept)
     return {
         "operation": write.operation,
-        "body": _masked(write.body, item, kept),
-        "expect": _masked(write.expect, item, kept),
-        "pending": [{"path": list(ref.path), "kind": ref.kind, "name": ref.name} for ref in write.pending],
-        "kept": kept,
-        "kept_keys": [list(key) for key in write.kept_keys],
+        "body": _masked(write.body, item, write.kept_keys),
+        "expect": _masked(write.expect, item, write.kept_keys),
+        "pending": [
+            {"path": format_path(ref.path), "kind": ref.kind, "name": ref.name} for ref in write.pending
+        ],
+        "kept": list(write.kept),
+        "kept_keys": [format_path(key) for key in write.kept_keys],
         "blocked": list(write.blocked),
         "placeholder_first": write.placeholder_first,
     }
@@ -105,7 +95,7 @@ def _write_data(item: ResourcePlan) -> dict[str, Any] | None:
 
 def _change_data(change: FieldChange) -> dict[str, Any]:
     data = change.as_dict()
-    data["key"] = list(change.key)
+    data["key"] = format_path(change.key)
     return data
 
 
@@ -126,8 +116,8 @@ def resource_data(item: ResourcePlan, resolved: list[tuple[KeyPath, str]], nonce
         "remote_fingerprint": item.remote_fingerprint,
         "included_because": item.included_because,
         "api_name": item.api_name,
-        "sensitive": list(item.sensitive),
-        "templates": [[list(path), template] for path, template in item.templates],
+        "sensitive": [format_path(path) for path in item.sensitive],
+        "templates": [[format_path(path), template] for path, template in item.templates],
         "write": _write_data(item),
     }
     if item.templates:
@@ -171,9 +161,12 @@ class PlanFileError(ConfigError):
 
 
 def _key_path(value: Any) -> KeyPath:
-    if not isinstance(value, list) or not all(isinstance(part, str | int) for part in value):
-        raise PlanFileError(f"a key path in the plan file is malformed: {value!r}")
-    return tuple(value)
+    try:
+        if isinstance(value, str):
+            return parse_path(value)
+    except ValueError as exc:
+        raise PlanFileError(f"a key path in the plan file is malformed: {exc}") from None
+    raise PlanFileError(f"a key path in the plan file is not text: {value!r}")
 
 
 def _changes(values: Any) -> tuple[FieldChange, ...]:
@@ -186,7 +179,7 @@ def _changes(values: Any) -> tuple[FieldChange, ...]:
                 after=data.get("local"),
                 change=data.get("change", "changed"),
                 conflict=bool(data.get("conflict")),
-                key=_key_path(data.get("key", [])),
+                key=_key_path(data.get("key", "")),
                 cannot_apply=data.get("cannot_apply"),
                 note=data.get("note"),
             )
@@ -228,7 +221,7 @@ def _resource(data: Mapping[str, Any]) -> ResourcePlan:
         included_because=data.get("included_because"),
         api_name=data.get("api_name"),
         write=_write(data.get("write")),
-        sensitive=tuple(data.get("sensitive", [])),
+        sensitive=tuple(_key_path(path) for path in data.get("sensitive", [])),
         templates=tuple((_key_path(path), str(template)) for path, template in data.get("templates", [])),
     )
 
@@ -267,11 +260,14 @@ def parse_plan(data: Any, source: str) -> SavedPlan:
 
 
 def restore(document: Any, values: Mapping[KeyPath, Any]) -> Any:
+    """A stored body with the values for its marked places (``marked_places``) filled in: placeholders
+    resolved again, kept remote values read again."""
     return with_values(document, values)
 
 
 def marked_places(document: Any, path: KeyPath = ()) -> list[tuple[KeyPath, str, Any]]:
-    """Every marker in a stored body: (path, which mark, its value)."""
+    """Every marker in a stored body: (path by list index, as the templates' are; which mark; its value).
+    Markers are objects, which no string walker of ``keypath`` finds."""
     found: list[tuple[KeyPath, str, Any]] = []
     if isinstance(document, dict):
         for mark in (PLACEHOLDER_MARK, REMOTE_MARK):

@@ -21,7 +21,6 @@ from agents_cli.engine.drift import (
     keep_remote,
     merge_cannot_remove,
     merge_patch,
-    related,
     salt_for,
 )
 from agents_cli.engine.normalise import SENSITIVE, Desired
@@ -36,10 +35,9 @@ from agents_cli.engine.plan import (
     Write,
 )
 from agents_cli.errors import UsageError
+from agents_cli.keypath import KeyPath, diff, format_path, related
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.state import ResourceState, State, fingerprint
-
-_MISSING: Any = object()
 
 
 @dataclass(frozen=True)
@@ -53,57 +51,23 @@ class RemoteResource:
     managed_tags: list[str] | None = None
 
 
-def diff(before: Any, after: Any, path: str = "", key: tuple[str | int, ...] = ()) -> list[FieldChange]:
-    """Field-level differences, depth first, in a stable order (keys of ``after`` first)."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        changes: list[FieldChange] = []
-        names = list(after) + [name for name in before if name not in after]
-        for name in names:
-            child = f"{path}.{name}" if path else str(name)
-            old = before.get(name, _MISSING)
-            new = after.get(name, _MISSING)
-            if old is _MISSING:
-                changes.append(FieldChange(child, None, new, "added", key=(*key, name)))
-            elif new is _MISSING:
-                changes.append(FieldChange(child, old, None, "removed", key=(*key, name)))
-            else:
-                changes.extend(diff(old, new, child, (*key, name)))
-        return changes
-    if isinstance(before, list) and isinstance(after, list) and before != after:
-        # Scalars lists with different lengths read better as one change than as index noise.
-        if len(before) != len(after) and not any(isinstance(item, dict | list) for item in before + after):
-            return [FieldChange(path, before, after, key=key)]
-        changes = []
-        for index in range(max(len(before), len(after))):
-            child = f"{path}[{index}]"
-            if index >= len(before):
-                changes.append(FieldChange(child, None, after[index], "added", key=(*key, index)))
-            elif index >= len(after):
-                changes.append(FieldChange(child, before[index], None, "removed", key=(*key, index)))
-            else:
-                changes.extend(diff(before[index], after[index], child, (*key, index)))
-        return changes
-    if before == after and type(before) is type(after):
-        return []
-    return [FieldChange(path, before, after, key=key)]
+def field_changes(before: Any, after: Any) -> list[FieldChange]:
+    """``keypath.diff`` as plan changes (keyed list items by id, id sets unordered, scalar lists whole):
+    ``key`` the path for writing values back, ``path`` its text for people."""
+    return [
+        FieldChange(format_path(change.path), change.before, change.after, change.kind, key=change.path)
+        for change in diff(before, after)
+    ]
 
 
-def _is_sensitive(path: str, sensitive: Iterable[str]) -> bool:
-    return any(
-        path == item or path.startswith(item + ".") or path.startswith(item + "[") for item in sensitive
-    )
-
-
-def mask(changes: list[FieldChange], sensitive: set[str]) -> list[FieldChange]:
-    """Values that came from ``${ENV}`` placeholders are shown as ``(sensitive)`` on both sides."""
+def mask(changes: list[FieldChange], sensitive: set[KeyPath]) -> list[FieldChange]:
+    """Values that came from ``${ENV}`` placeholders are shown as ``(sensitive)`` on both sides: a change at,
+    inside or containing such a place."""
     if not sensitive:
         return changes
     masked = []
     for change in changes:
-        covered = _is_sensitive(change.path, sensitive) or any(
-            _is_sensitive(item, [change.path]) for item in sensitive
-        )
-        if covered:
+        if related(change.key, sensitive):
             before = None if change.change == "added" else SENSITIVE
             after = None if change.change == "removed" else SENSITIVE
             masked.append(dataclasses.replace(change, before=before, after=after))
@@ -115,16 +79,21 @@ def mask(changes: list[FieldChange], sensitive: set[str]) -> list[FieldChange]:
 def _create_changes(item: Desired) -> tuple[FieldChange, ...]:
     changes = []
     for path, value in item.user_keys.items():
-        shown = SENSITIVE if _is_sensitive(path, item.sensitive) else value
-        changes.append(FieldChange(path, None, shown, "added"))
+        shown = SENSITIVE if related(path, item.sensitive) else value
+        changes.append(FieldChange(format_path(path), None, shown, "added", key=path))
     return tuple(changes)
 
 
 def _drift_split(
-    item: Desired, remote: RemoteResource, entry: ResourceState | None, environment: str, remote_fp: str
+    item: Desired,
+    remote: RemoteResource,
+    changes: list[FieldChange],
+    entry: ResourceState | None,
+    environment: str,
+    remote_fp: str,
 ) -> tuple[list[FieldChange], list[FieldChange]]:
-    """(local changes, drifted fields) between the remote and the desired body, both unmasked."""
-    changes = diff(remote.body, item.body)
+    """``changes`` (from the remote to the desired body, unmasked) split into local changes and drifted
+    fields."""
     if entry is None or remote.adopted or entry.id != remote.id:
         return changes, []  # nothing recorded about this remote resource: all differences are local
     if entry.fields is None:
@@ -139,8 +108,8 @@ def _drift_split(
     local_moved = changed_leaves(item.kind, item.body, entry.fields, salt)
     local, drifted = [], []
     for change in changes:
-        if related(change.path, remote_moved):
-            drifted.append(dataclasses.replace(change, conflict=related(change.path, local_moved)))
+        if related(change.key, remote_moved):
+            drifted.append(dataclasses.replace(change, conflict=related(change.key, local_moved)))
         else:
             local.append(change)
     return local, drifted
@@ -206,7 +175,7 @@ def _update_write(
     pending = _pending(item)
     kept_keys = tuple(change.key for change in kept)
     # Kinds written whole carry the remote's values at the kept paths, so the write leaves them as they are.
-    expect = keep_remote(item.body, remote.body, list(kept_keys)) if kept else item.body
+    expect = keep_remote(item.body, remote.body, kept_keys) if kept else item.body
     kept_paths = tuple(change.path for change in kept)
     if (kept or blocked) and not writable and not pending:
         return Write("none", expect=expect, kept=kept_paths, kept_keys=kept_keys, blocked=blocked)
@@ -228,7 +197,7 @@ def _base(item: Desired, action: str, remote: RemoteResource | None, **extra: An
         remote_fingerprint=fingerprint(remote.body) if remote else None,
         api_name=REGISTRY[item.kind].api_name(item.body),
         remote_body=remote.body if remote else None,
-        sensitive=tuple(sorted(item.sensitive)),
+        sensitive=tuple(sorted(item.sensitive, key=format_path)),
         templates=tuple(item.templates),
         **extra,
     )
@@ -254,12 +223,14 @@ def plan_resource(
     refresh = _tag_refresh(item, remote, environment)
     if item.key in options.replace:
         return _replaced(item, remote, entry, environment, options)
-    if item.body == remote.body and not item.pending and refresh is None:
+    # Equal bodies need no diff; unequal ones may still have no changes (a keyed list or set reordered).
+    changes = [] if item.body == remote.body else field_changes(remote.body, item.body)
+    if not changes and not item.pending and refresh is None:
         stale = not _state_is_current(entry, item, remote, environment, remote_fp)
         return _base(item, "no-op", remote, refresh_state=stale, write=Write("record") if stale else None)
-    local, drifted = _drift_split(item, remote, entry, environment, remote_fp)
+    local, drifted = _drift_split(item, remote, changes, entry, environment, remote_fp)
     local, drifted = _mark_unmergeable(item.kind, local), _mark_unmergeable(item.kind, drifted)
-    if refresh is not None and not any(_is_sensitive(change.path, ["tags"]) for change in local + drifted):
+    if refresh is not None and not any(change.key[:1] == ("tags",) for change in local + drifted):
         local.append(refresh)  # a write of user tags carries ours anyway (``send_body``)
     write = _update_write(item, remote, local, drifted, environment=environment, force=options.force)
     return _base(
@@ -282,7 +253,8 @@ def _replaced(
     """``--replace``: the resource is created again from its config and the old one deleted, so every
     difference applies (map keys a PATCH cannot remove included) — at the price of a new id. Drifted fields
     would be lost, so they need ``--force``."""
-    local, drifted = _drift_split(item, remote, entry, environment, fingerprint(remote.body))
+    differences = field_changes(remote.body, item.body)
+    local, drifted = _drift_split(item, remote, differences, entry, environment, fingerprint(remote.body))
     if drifted and not options.force:
         raise UsageError(
             f"--replace {item.name}: {len(drifted)} field(s) changed remotely since the last sync, "

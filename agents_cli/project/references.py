@@ -66,6 +66,11 @@ def find_references(data: Any) -> list[Reference]:
     return found
 
 
+def referenced_resources(data: Any) -> set[tuple[ReferenceKind, str]]:
+    """(kind, name) of every resource ``data`` references (for dependency order)."""
+    return {(ref.kind, ref.name) for ref in find_references(data)}
+
+
 def find_malformed_references(data: Any) -> list[tuple[KeyPath, str]]:
     """Strings that start like a reference (``@tool:``) but are not a valid one, and strings in a
     reference slot (``tool_ids[]``…) that start with ``@`` but are no reference (``@tol:x``, ``@lookup``):

@@ -2,8 +2,16 @@
 
 For each kind and local name: the remote id, the fingerprint of the normalised desired config last applied,
 the fingerprint of the normalised remote right after that apply, and ``fields``: per leaf path a salted short
-hash of the remote value then (see ``field_drift``), so drift is known field by field without storing values.
-Entries without ``fields`` (older files) are judged per resource: remote fingerprint ≠ ``remote_fingerprint``.
+hash of the remote value then (see ``engine.drift``), so drift is known field by field without storing values.
+Entries without ``fields`` are judged per resource: remote fingerprint ≠ ``remote_fingerprint``.
+
+``version`` is the format of ``fields``. Version 2: leaf paths are ``keypath.format_path`` of
+``keypath.leaves``, the spelling of plan changes — keyed list items by id
+(``attached_tests[test_id=t1].test_id``), id sets one leaf in sorted form (``tool_ids``, ``tags``).
+Version 1 (or none) spelled list items by index and hashed sets in their order; its ``fields`` are not read
+(such entries are judged per resource, as entries without ``fields``), and the next sync records every
+resource it plans again in version 2 — a no-op as a state-only refresh, without a remote write. A file of
+a later version is refused rather than misread.
 
 Written atomically (temp file + fsync + ``os.replace``) after each remote operation, with deterministic
 formatting, and guarded by ``state/<env>.lock`` (``flock``, released by the kernel when the holder dies; the
@@ -23,11 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.errors import AgentsError, ConfigError
+from agents_cli.keypath import KeyPath, format_path, parse_path
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.loader import write_atomic
 
 STATE_DIR = "state"
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 class StateLocked(AgentsError):
@@ -45,9 +54,9 @@ class ResourceState:
     id: str
     fingerprint: str | None = None
     remote_fingerprint: str | None = None
-    # Leaf path → salted short hash of the remote value at the last apply (``field_drift``); None in state
-    # files written before field-level drift (those fall back to the resource-level remote fingerprint).
-    fields: dict[str, str] | None = None
+    # Leaf path → salted short hash of the remote value at the last apply (``engine.drift``); None when
+    # state has none this version can read (those fall back to the resource-level remote fingerprint).
+    fields: dict[KeyPath, str] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id}
@@ -56,7 +65,7 @@ class ResourceState:
         if self.remote_fingerprint:
             data["remote_fingerprint"] = self.remote_fingerprint
         if self.fields is not None:
-            data["fields"] = dict(sorted(self.fields.items()))
+            data["fields"] = dict(sorted((format_path(path), digest) for path, digest in self.fields.items()))
         return data
 
 
@@ -99,9 +108,32 @@ def lock_path(root: Path, env: str) -> Path:
     return root / STATE_DIR / f"{env}.lock"
 
 
+def _fields_readable(data: dict[str, Any], source: str) -> bool:
+    """Whether this version reads the file's ``fields`` (see the module docstring); a later version is
+    refused: its files may hold what this one would misread."""
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > STATE_VERSION:
+        raise ConfigError(
+            f"{source} is a version {version} state file; this agents reads versions up to {STATE_VERSION}",
+            hint="upgrade agents-cli (the file was written by a newer version)",
+        )
+    return version == STATE_VERSION
+
+
+def _fields(entry: dict[str, Any], readable: bool) -> dict[KeyPath, str] | None:
+    fields = entry.get("fields")
+    if not readable or not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        return None  # older state (or a hand edit): drift is judged per resource
+    try:
+        return {parse_path(text): digest for text, digest in fields.items()}
+    except ValueError:
+        return None  # a path no version writes: a hand edit
+
+
 def parse_state(env: str, data: Any, source: str) -> State:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: state must be a JSON object", hint="restore it from git or delete it")
+    readable = _fields_readable(data, source)
     state = State(environment=env)
     for kind in REGISTRY:
         section = kind.section
@@ -115,9 +147,6 @@ def parse_state(env: str, data: Any, source: str) -> State:
                 raise ConfigError(
                     f"{source}: {section}.{name} has no 'id'", hint="restore it from git or delete the entry"
                 )
-            fields = entry.get("fields")
-            if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
-                fields = None  # older state (or a hand edit): drift is judged per resource
             state.set(
                 kind.name,
                 name,
@@ -125,7 +154,7 @@ def parse_state(env: str, data: Any, source: str) -> State:
                     id=entry["id"],
                     fingerprint=entry.get("fingerprint"),
                     remote_fingerprint=entry.get("remote_fingerprint"),
-                    fields=fields,
+                    fields=_fields(entry, readable),
                 ),
             )
     return state
