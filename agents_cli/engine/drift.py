@@ -35,7 +35,6 @@ from agents_cli.keypath import (
     delete_in,
     format_path,
     get,
-    is_inside,
     leaves,
     outside_lists,
     related,
@@ -56,8 +55,13 @@ def salt_for(environment: str, kind: str, remote_id: str) -> str:
     return f"{environment}/{kind}/{remote_id}"
 
 
+# The same leaf paths recur in every resource of a kind, on every plan and after every write: their text is
+# worth keeping rather than spelling it again each time.
+_path_text = functools.lru_cache(maxsize=8192)(format_path)
+
+
 def _hash(salt: str, path: KeyPath, canonical_value: str) -> str:
-    digest = hashlib.sha256(f"{salt}\0{format_path(path)}\0{canonical_value}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{salt}\0{_path_text(path)}\0{canonical_value}".encode()).hexdigest()
     return digest[:HASH_DIGITS]
 
 
@@ -91,9 +95,11 @@ def field_hashes(kind: str, body: Mapping[str, Any], salt: str) -> FieldHashes:
             hashes[path] = _hash(salt, path, _canonical(value))
     # A default leaf that no longer exists must not read as "still default" — unless it only grew children
     # (an empty list or dict of the defaults that now has entries, whose leaves are listed already).
-    for path in defaults.keys() - current.keys():
-        if not any(is_inside(leaf, path) for leaf in current):
-            hashes[path] = _ABSENT
+    gone = defaults.keys() - current.keys()
+    # Prefixes of the current leaves, at the depths of the gone paths only: one set, not a scan per path.
+    depths = {len(path) for path in gone}
+    grown = {leaf[:depth] for leaf in current for depth in depths if depth < len(leaf)}
+    hashes.update((path, _ABSENT) for path in gone if path not in grown)
     return hashes
 
 
