@@ -39,7 +39,11 @@ class ConfigError(AgentsError):
 
 
 class ValidationFailed(AgentsError):
-    """Validation found errors; they have already been reported."""
+    """Validation found errors (``report``: the problems, which the CLI lists before the message)."""
+
+    def __init__(self, message: str, *, hint: str | None = None, report: object = None) -> None:
+        super().__init__(message, hint=hint)
+        self.report = report
 
 
 class UnknownEnvironment(ConfigError):

@@ -50,7 +50,7 @@ from typing import Any, TypeVar
 import httpx
 
 from agents_cli.errors import RemoteError
-from agents_cli.remote.failures import Target, attempts_note, http_timeouts, transport_failure
+from agents_cli.remote.failures import HttpTimeouts, Target, attempts_note, http_timeouts, transport_failure
 
 T = TypeVar("T")
 
@@ -196,6 +196,7 @@ class ApiClient:
         transport: httpx.AsyncBaseTransport | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         timeout: float | None = None,
+        timeouts: HttpTimeouts | None = None,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
@@ -208,7 +209,7 @@ class ApiClient:
         self.concurrency = concurrency
         self.retry = retry or RetryPolicy()
         self.stats = RequestStats()
-        self.timeouts = http_timeouts(timeout)
+        self.timeouts = timeouts if timeouts is not None and timeout is None else http_timeouts(timeout)
         self.target = Target(self.base_url, base_url_source, self.timeouts)
         self._api_key = api_key
         self._transport = transport

@@ -7,7 +7,6 @@ naming where the URL came from. No IO here.
 
 from __future__ import annotations
 
-import os
 import socket
 import ssl
 from collections.abc import Iterator, Mapping
@@ -33,11 +32,16 @@ class HttpTimeouts:
         return httpx.Timeout(self.read, connect=self.connect)
 
 
-def http_timeouts(read: float | None = None, environ: Mapping[str, str] = os.environ) -> HttpTimeouts:
+def http_timeouts(read: float | None = None, environ: Mapping[str, str] | None = None) -> HttpTimeouts:
     """``read`` (a caller's explicit limit) wins; else ``AGENTS_HTTP_TIMEOUT`` = ``READ`` or ``CONNECT,READ``
-    seconds; else 10 s to connect and 60 s to read. The connect limit never exceeds the read limit."""
+    seconds (in ``environ``, the run's variables); else 10 s to connect and 60 s to read. The connect limit
+    never exceeds the read limit."""
     if read is not None:
         return HttpTimeouts(connect=min(DEFAULT_CONNECT_TIMEOUT, read), read=read)
+    if environ is None:
+        from agents_cli.host import Host
+
+        environ = Host.from_process().environ
     raw = environ.get(TIMEOUT_VARIABLE, "").strip()
     if not raw:
         return HttpTimeouts()

@@ -1,0 +1,31 @@
+"""One renderer per result type: how a command's result reads as text (for people) and as JSON (one
+document on stdout for machines). ``boundary.present`` picks the renderer by the result's type and the
+output format, so commands never branch on ``--json``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from agents_cli.context import AppContext
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Renderer(Generic[T]):
+    text: Callable[[AppContext, T], None]
+    json: Callable[[T], Any]
+    # With JSON output, what people still see on stderr (a test run's table), if anything.
+    stderr: Callable[[AppContext, T], None] | None = None
+
+
+def renderer_for(result: object) -> Renderer[Any]:
+    from agents_cli.cli.render.catalogue import RENDERERS
+
+    for kind in type(result).__mro__:
+        found = RENDERERS.get(kind)
+        if found is not None:
+            return found
+    raise TypeError(f"no renderer for {type(result).__name__}")
