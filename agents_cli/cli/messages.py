@@ -1,14 +1,17 @@
-"""The wording of structured errors (see ``wording``): message, hint and detail lines per error class."""
+"""The wording of structured errors: message and hint, or detail lines printed before them, per error class
+(read by ``wording``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from agents_cli.cli.wording import details_for
-from agents_cli.errors import ValidationFailed
+from agents_cli.errors import AgentsError, ValidationFailed
+
+Words = tuple[str, str | None]
 
 
-@details_for(ValidationFailed)
 def _validation_problems(error: ValidationFailed, cwd: Path) -> list[str]:
     from agents_cli.cli.render.project import format_problem
     from agents_cli.project.validation import ValidationReport
@@ -17,3 +20,11 @@ def _validation_problems(error: ValidationFailed, cwd: Path) -> list[str]:
     if not isinstance(report, ValidationReport):
         return []
     return [format_problem(problem, cwd) for problem in report.problems if problem.severity == "error"]
+
+
+# Error class → (error) -> (message, hint). A class without an entry shows its own message and hint.
+WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {}
+# Error class → (error, cwd) -> lines shown before the message.
+DETAILS: dict[type[AgentsError], Callable[[Any, Path], list[str]]] = {
+    ValidationFailed: _validation_problems,
+}

@@ -1,42 +1,22 @@
-"""The words for errors: core code raises errors with fields; this is where they become a message and a
-hint for people (and, for some, detail lines printed before them). An error class without an entry here
-is shown with its own ``message`` and ``hint``."""
+"""The words for errors: core code raises errors with fields; the CLI turns them into a message and a hint
+for people (and, for some, detail lines printed before them), from the tables in ``messages``. An error
+class without an entry is shown with its own ``message`` and ``hint``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 from agents_cli.errors import AgentsError
 
-E = TypeVar("E", bound=AgentsError)
 Words = tuple[str, str | None]
-_WORDING: dict[type[AgentsError], Callable[[AgentsError], Words]] = {}
-_DETAILS: dict[type[AgentsError], Callable[[AgentsError, Path], list[str]]] = {}
 
 
-def words_for(kind: type[E]) -> Callable[[Callable[[E], Words]], Callable[[E], Words]]:
-    def register(function: Callable[[E], Words]) -> Callable[[E], Words]:
-        _WORDING[kind] = function  # type: ignore[assignment]
-        return function
-
-    return register
-
-
-def details_for(kind: type[E]) -> Callable[[Callable[[E, Path], list[str]]], Callable[[E, Path], list[str]]]:
-    def register(function: Callable[[E, Path], list[str]]) -> Callable[[E, Path], list[str]]:
-        _DETAILS[kind] = function  # type: ignore[assignment]
-        return function
-
-    return register
-
-
-def _lookup(
-    table: dict[type[AgentsError], Callable[..., object]], error: AgentsError
-) -> Callable[..., object] | None:
-    from agents_cli.cli import messages  # noqa: F401  (registers the wording of every error class)
-
+def _entry(
+    table: Mapping[type[AgentsError], Callable[..., Any]], error: AgentsError
+) -> Callable[..., Any] | None:
+    """The entry of the error's class, or of the nearest base class that has one."""
     for kind in type(error).__mro__:
         if kind in table:
             return table[kind]
@@ -44,12 +24,15 @@ def _lookup(
 
 
 def words(error: AgentsError) -> Words:
-    """(message, hint) for ``error``: the entry of its class (or the nearest base class that has one)."""
-    function = _lookup(_WORDING, error)  # type: ignore[arg-type]
-    return function(error) if function is not None else (error.message, error.hint)  # type: ignore[return-value]
+    from agents_cli.cli.messages import WORDING
+
+    function = _entry(WORDING, error)
+    return function(error) if function is not None else (error.message, error.hint)
 
 
 def details(error: AgentsError, cwd: Path) -> list[str]:
     """Lines shown before the message (validation errors, one per problem); paths relative to ``cwd``."""
-    function = _lookup(_DETAILS, error)  # type: ignore[arg-type]
-    return function(error, cwd) if function is not None else []  # type: ignore[return-value]
+    from agents_cli.cli.messages import DETAILS
+
+    function = _entry(DETAILS, error)
+    return list(function(error, cwd)) if function is not None else []

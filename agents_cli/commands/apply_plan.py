@@ -137,7 +137,13 @@ async def _apply(
 
 
 def apply_saved_plan(app: AppContext, request: SyncRequest) -> SyncReport:
-    assert request.plan_file is not None
+    if request.plan_file is None:
+        raise UsageError("no plan file given", hint="'agents plan --out FILE' saves one")
+    if request.dry_run or request.prune or request.only or request.force or request.replace:
+        raise UsageError(
+            "a saved plan is applied with the options it was made with",
+            hint="leave out --dry-run, --prune, --only, --force and --replace",
+        )
     saved = read_plan_file(app.cwd / request.plan_file)
     label = str(request.plan_file)
     env = request.env

@@ -120,15 +120,9 @@ class Progress:
 
 
 def sync(app: AppContext, request: SyncRequest) -> SyncReport | PlanReport:
+    """Plan and apply (``request.plan_file``: see ``apply_plan.apply_saved_plan``, which applies one)."""
     if request.plan_file is not None:
-        from agents_cli.commands.apply_plan import apply_saved_plan
-
-        if request.dry_run or request.prune or request.only or request.force or request.replace:
-            raise UsageError(
-                "a saved plan is applied with the options it was made with",
-                hint="leave out --dry-run, --prune, --only, --force and --replace",
-            )
-        return apply_saved_plan(app, request)
+        raise UsageError("a saved plan is applied by 'agents sync PLANFILE' (apply_plan.apply_saved_plan)")
     if request.dry_run:  # plan validates
         return plan(app, request.planning())
     workspace = open_workspace(app, request.env, request.only, action="nothing was synced")

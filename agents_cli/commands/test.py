@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from agents_cli.engine.outcome import Outcome
     from agents_cli.engine.workspace import Workspace
     from agents_cli.testing.model import RunReport
+    from agents_cli.testing.prepare import Preparation
     from agents_cli.testing.selection import Selection
 
 STDOUT = Path("-")  # the report file name that means "write it to stdout"
@@ -103,23 +104,37 @@ async def _execute(
     )
     async with client as api:
         await sync_prerequisites(api, workspace, keys, report)
-        targets = await build_targets(
-            api,
-            workspace.project,
-            workspace.environment.name,
-            selection,
-            desired,
-            against=request.against,
-            out=app.out,
+        prepared = await build_targets(
+            api, workspace.project, workspace.environment.name, selection, desired, against=request.against
         )
+        _say_how(app, workspace.environment.name, prepared)
         with app.progress() as progress:
             return await run_targets(
                 ApiTestClient(api),
-                targets,
+                prepared.targets,
                 repeat=request.repeat,
                 timeout_s=request.timeout,
                 progress=progress,
             )
+
+
+def _say_how(app: AppContext, env: str, prepared: Preparation) -> None:
+    """How agents that were never synced are tested, and where scenarios run."""
+    for used in prepared.placeholders:
+        if used.reused:
+            app.out.info(
+                f"{used.agent}: not in state/{env}.json; reusing agent {used.agent_id} tagged for it by an "
+                "earlier run to run tests against (your config is sent with each run)"
+            )
+        else:
+            app.out.info(
+                f"{used.agent}: not deployed in {env!r}; created placeholder agent {used.agent_id} to run "
+                "tests against (your config is sent with each run; 'agents sync' will fill it)"
+            )
+    if prepared.scenarios_against_deployed:
+        app.out.info(
+            "note: scenarios run against the deployed agent (simulate-conversation takes no config override)"
+        )
 
 
 def _write_reports(app: AppContext, report: RunReport, request: TestRequest) -> None:

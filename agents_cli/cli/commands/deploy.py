@@ -90,6 +90,7 @@ def sync(
     concurrency: ConcurrencyOption = None,
 ) -> None:
     """Apply the plan: create, update (and with --prune delete) remote resources, in dependency order."""
+    from agents_cli.commands import apply_plan
     from agents_cli.commands import sync as command
 
     request = command.SyncRequest(
@@ -104,4 +105,5 @@ def sync(
         base_url=base_url,
         concurrency=concurrency,
     )
-    invoke(ctx, "sync", command.sync, request, json=as_json)
+    run = apply_plan.apply_saved_plan if plan_file is not None else command.sync
+    invoke(ctx, "sync", run, request, json=as_json)

@@ -4,21 +4,9 @@ output format, so commands never branch on ``--json``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from agents_cli.context import AppContext
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Renderer(Generic[T]):
-    text: Callable[[AppContext, T], None]
-    json: Callable[[T], Any]
-    # With JSON output, what people still see on stderr (a test run's table), if anything.
-    stderr: Callable[[AppContext, T], None] | None = None
+from agents_cli.cli.render.base import Renderer
 
 
 def renderer_for(result: object) -> Renderer[Any]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents_cli.cli.render import Renderer
-from agents_cli.cli.render import plan as plan_results
-from agents_cli.cli.render import project as project_results
-from agents_cli.cli.render import resources as resource_results
-from agents_cli.cli.render import tests as test_results
+import agents_cli.cli.render.plan as plan_results
+import agents_cli.cli.render.project as project_results
+import agents_cli.cli.render.resources as resource_results
+import agents_cli.cli.render.tests as test_results
+from agents_cli.cli.render.base import Renderer
 from agents_cli.commands.auth import Whoami
 from agents_cli.commands.delete import Deletion
 from agents_cli.commands.list_resources import ResourceList

@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from agents_cli.cli.output import Output
-from agents_cli.cli.render import Renderer
+from agents_cli.cli.render.base import Renderer
 from agents_cli.commands.plan import PlanReport
 from agents_cli.commands.sync import SyncReport
 from agents_cli.engine.outcome import KEPT_HINT, UNAPPLIED_HINT, SyncResult, kept_message

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from agents_cli.cli.render import Renderer
+from agents_cli.cli.render.base import Renderer
 from agents_cli.commands.templates import TemplateList, TemplateShown
 from agents_cli.commands.validate import ValidationResult
 from agents_cli.context import AppContext

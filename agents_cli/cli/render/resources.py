@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from agents_cli.cli.render import Renderer
+from agents_cli.cli.render.base import Renderer
 from agents_cli.commands import status as status_command
 from agents_cli.commands.auth import Whoami
 from agents_cli.commands.delete import Deletion

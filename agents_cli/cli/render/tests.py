@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from agents_cli.cli.output import Output
-from agents_cli.cli.render import Renderer
+from agents_cli.cli.render.base import Renderer
 from agents_cli.commands.test import TestRun
 from agents_cli.context import AppContext
 from agents_cli.testing.model import CaseResult, RunReport
