@@ -137,11 +137,13 @@ def _fail(app: AppContext, message: str, hint: str | None, code: int) -> int:
 
 
 def _crash(app: AppContext, error: Exception, argv: list[str]) -> int:
-    from agents_cli.cli.crash import write_crash_log
+    from agents_cli.cli.crash import redact, write_crash_log
 
+    environ = app.host.environ
     if app.debug:
-        traceback.print_exception(error, file=app.out.stderr)
-    log = write_crash_log(app.host.state_home / "agents-cli", error, argv, app.host.environ)
+        app.out.stderr.write(redact("".join(traceback.format_exception(error)), environ))
+    log = write_crash_log(app.host.state_home / "agents-cli", error, argv, environ)
     where = f"a crash log is in {log}" if log is not None else "no crash log could be written"
     hint = f"{where}; please report it (run again with --debug for the traceback)"
-    return _fail(app, f"internal error: {type(error).__name__}: {error}", hint, int(ExitCode.BUG))
+    message = redact(f"internal error: {type(error).__name__}: {error}", environ)
+    return _fail(app, message, hint, int(ExitCode.BUG))
