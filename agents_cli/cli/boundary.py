@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
+from agents_cli.cli.wording import words
 from agents_cli.context import AppContext
-from agents_cli.errors import AgentsError, ExitCode
+from agents_cli.errors import AgentsError, ExitCode, use_wording
 
 if TYPE_CHECKING:
     pass
 
 R = TypeVar("R")
+use_wording(words)  # structured errors read the CLI's words wherever their message is used
 
 # Ctrl-C in the middle of remote writes: what the user most needs to know is that rerunning is safe.
 INTERRUPTED_HINTS = {
@@ -116,7 +118,7 @@ def _show(app: AppContext, value: object) -> None:
 def _report(app: AppContext, error: BaseException) -> int:
     if not isinstance(error, AgentsError):
         raise error
-    from agents_cli.cli.wording import details, words
+    from agents_cli.cli.wording import details
 
     if app.debug:
         traceback.print_exception(error, file=app.out.stderr)

@@ -24,10 +24,15 @@ def _entry(
 
 
 def words(error: AgentsError) -> Words:
+    """(message, hint): the CLI's words for a structured error, else what the raiser wrote."""
     from agents_cli.cli.messages import WORDING
 
-    function = _entry(WORDING, error)
-    return function(error) if function is not None else (error.message, error.hint)
+    message, hint = error.given()
+    function = _entry(WORDING, error) if message is None else None
+    if function is not None:
+        worded: Words = function(error)
+        return worded
+    return message or type(error).__name__, hint
 
 
 def details(error: AgentsError, cwd: Path) -> list[str]:

@@ -11,7 +11,9 @@ from typing import Any
 
 import httpx
 
-from agents_cli.errors import RemoteError
+from agents_cli.remote.errors import AmbiguousRequest, ApiRefused
+
+__all__ = ["AmbiguousRequest", "ApiRefused", "RequestStats", "RetryPolicy"]
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -55,34 +57,14 @@ class RequestStats:
         }
 
 
-class AmbiguousRequest(RemoteError):
-    """A non-idempotent request may or may not have been applied (connection dropped after sending, a 5xx
-    other than a 503 with Retry-After, a timeout), so it was not sent again."""
-
-    def __init__(self, method: str, path: str, cause: BaseException | RemoteError) -> None:
-        if isinstance(cause, RemoteError):
-            what, status, body = cause.message, cause.status, cause.body
-        else:
-            what, status, body = f"{method} {path}: {type(cause).__name__}: {cause}", None, None
-        super().__init__(
-            f"{what} (it may have been applied, so it was not sent again)",
-            status=status,
-            hint="check the remote before retrying (e.g. 'agents plan', or list recent test invocations)",
-            body=body,
-        )
-        self.cause = cause
-
-
 def refused_before_processing(status: int, retry_after: float | None) -> bool:
     """429, or 503 with Retry-After: the server turned the request away without acting on it."""
     return status == 429 or (status == 503 and retry_after is not None)
 
 
-def with_note(error: RemoteError, note: str) -> RemoteError:
-    hint = error.hint
-    if hint is None and error.status is not None and error.status >= 500:
-        hint = "the API kept failing; try again in a few minutes (run with --debug to see each retry)"
-    return RemoteError(f"{error.message} ({note})", status=error.status, hint=hint, body=error.body)
+def with_note(error: ApiRefused, note: str) -> ApiRefused:
+    """The same refusal, saying how hard we tried (``after 8 attempts``)."""
+    return error.with_note(note)
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
@@ -123,20 +105,16 @@ def error_message(response: httpx.Response) -> tuple[str, list[str], Any]:
 
 def remote_error(
     method: str, path: str, response: httpx.Response, *, environment: str | None, api_key_env: str
-) -> RemoteError:
-    """The error for a 4xx/5xx answer: the API's message, and a hint for the statuses people can act on."""
+) -> ApiRefused:
+    """The error for a 4xx/5xx answer, with the API's own message."""
     message, lines, body = error_message(response)
-    status = response.status_code
-    hint: str | None = None
-    if status == 401:
-        login = f"agents auth login --env {environment}" if environment else "agents auth login"
-        hint = f"the key was refused: check {api_key_env} (variable or .env) or run '{login}'"
-    elif status == 403:
-        hint = f"the key in {api_key_env} lacks a permission for {method} {path}"
-    elif status == 422 and lines:
-        hint = "; ".join(lines)
-    elif status == 404:
-        hint = "the remote resource no longer exists; 'agents plan' will look it up again"
-    elif status == 429:
-        hint = "rate limited; lower --concurrency or try again later"
-    return RemoteError(f"{method} {path}: {status} {message}", status=status, hint=hint, body=body)
+    return ApiRefused(
+        method,
+        path,
+        response.status_code,
+        message,
+        lines=tuple(lines),
+        body=body,
+        environment=environment,
+        api_key_env=api_key_env,
+    )

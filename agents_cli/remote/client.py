@@ -57,6 +57,7 @@ from agents_cli.remote.answers import (
     retry_after_seconds,
     with_note,
 )
+from agents_cli.remote.errors import ApiRefused, NoAnswer, NotTheApi, UnexpectedAnswer
 from agents_cli.remote.failures import HttpTimeouts, Target, attempts_note, http_timeouts, transport_failure
 
 __all__ = [
@@ -321,7 +322,8 @@ class ApiClient:
                     cause = ambiguous.cause
                     if isinstance(cause, RemoteError):
                         raise cause from None
-                    raise RemoteError(f"POST {path}: {type(cause).__name__}: {cause}") from None
+                    reason = f"{type(cause).__name__}: {cause}"
+                    raise NoAnswer("POST", path, "other", place=self.target.place, reason=reason) from None
                 self.stats.retries += 1
                 await self._sleep(self._backoff(attempt, None))
 
@@ -339,15 +341,11 @@ class ApiClient:
                 if exc.status != 404:
                     raise
                 # A collection does not vanish: the base URL is wrong (a proxy without /v1/convai, a typo).
-                detail = exc.message.partition(": 404 ")[2] or "Not Found"
-                raise RemoteError(
-                    f"GET {self.base_url}{path}: 404 {detail}",
-                    status=404,
-                    hint=f"{self.base_url} does not serve the convai API: {self.target.reach_hint()}",
-                    body=exc.body,
-                ) from exc
+                detail = exc.detail if isinstance(exc, ApiRefused) else "Not Found"
+                url = f"{self.base_url}{path}"
+                raise NotTheApi(url, detail, place=self.target.place, body=exc.body) from exc
             if not isinstance(page, dict):
-                raise RemoteError(f"GET {path}: expected an object with {item_key!r}")
+                raise UnexpectedAnswer(f"GET {path}", f"an object with {item_key!r}")
             items.extend(item for item in page.get(item_key) or [] if isinstance(item, dict))
             cursor = page.get("next_cursor")
             if not page.get("has_more") or not cursor or cursor in seen_cursors:
@@ -379,4 +377,4 @@ def _decoded(method: str, path: str, response: httpx.Response) -> Any:
     try:
         return response.json()
     except ValueError as exc:
-        raise RemoteError(f"{method} {path}: response is not JSON", status=response.status_code) from exc
+        raise UnexpectedAnswer(f"{method} {path}", "a JSON body", status=response.status_code) from exc

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agents_cli.errors import UsageError
 from agents_cli.host import Host
 from agents_cli.project.manifest import Environment
 from agents_cli.remote.credentials import ResolvedKey, find_api_key, resolve_api_key
+from agents_cli.remote.errors import EmulatorNeedsProject
 from agents_cli.remote.failures import HttpTimeouts, http_timeouts
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def resolve(
     if environment.emulator:
         if not flag:
             if project_root is None:
-                raise UsageError("the embedded emulator needs a project", hint="run 'agents init' first")
+                raise EmulatorNeedsProject()
             from agents_cli.emulator.transport import project_database
 
             data = project_database(project_root)

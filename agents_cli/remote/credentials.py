@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agents_cli.errors import ConfigError, CredentialsMissing
 from agents_cli.host import Host
 from agents_cli.project.loader import write_atomic
 from agents_cli.project.manifest import Environment
+from agents_cli.remote.errors import CredentialsFileUnusable, EmptyKey, KeyMissing
 
 log = logging.getLogger("agents_cli.remote.credentials")
 
@@ -81,14 +81,11 @@ def _read_file_keys(path: Path) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}", hint="check the file's permissions") from exc
+        raise CredentialsFileUnusable(str(path), exc.strerror or str(exc)) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{path}:{exc.lineno}:{exc.colno}: invalid JSON in the credentials file",
-            hint="delete it and run 'agents auth login' again",
-        ) from exc
+        raise CredentialsFileUnusable(str(path), "invalid JSON", line=exc.lineno, column=exc.colno) from exc
     keys = data.get("keys") if isinstance(data, dict) else None
     if not isinstance(keys, dict):
         return {}
@@ -223,18 +220,14 @@ def resolve_api_key(
     """Like ``find_api_key`` but a missing key is a ``CredentialsMissing`` naming both ways to provide one."""
     found = find_api_key(environment, project_root, host)
     if found is None:
-        raise CredentialsMissing(
-            f"no API key for environment {environment.name!r}",
-            hint=f"set {environment.api_key_env} (or put it in .env), or run 'agents auth login --env "
-            f"{environment.name}'",
-        )
+        raise KeyMissing(environment.name, environment.api_key_env)
     return found
 
 
 def store_key(env_name: str, key: str, host: Host | None = None) -> StoredKey:
     """Keep ``key`` for ``env_name``: the OS keyring if one is usable, else the 0600 file."""
     if not key.strip():
-        raise CredentialsMissing("refusing to store an empty API key", hint="paste the key again")
+        raise EmptyKey()
     key = key.strip()
     if _keyring_set(env_name, key):
         # A stale copy in the file would be shadowed anyway; remove it so logout really logs out.

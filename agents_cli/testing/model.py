@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from agents_cli.errors import AgentsError
+
 # passed/failed come from the API; unknown is an inconclusive evaluation; timed_out is still pending at the
 # deadline; error means the run could not be started or read (the API refused it).
 RunStatus = Literal["passed", "failed", "unknown", "timed_out", "error"]
@@ -28,7 +30,7 @@ class ScenarioCase:
     name: str
     body: dict[str, Any]
     # Why the scenario cannot run (reported as an error without calling the API), e.g. agent not deployed.
-    blocked: str | None = None
+    blocked: AgentsError | None = None
 
 
 @dataclass

@@ -16,10 +16,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agents_cli.engine.normalise import remote_name, send_body
-from agents_cli.errors import ConfigError, RemoteError
+from agents_cli.errors import RemoteError
 from agents_cli.kinds import AGENT, REGISTRY, TEST, tags
 from agents_cli.kinds.test import type_of as test_type
 from agents_cli.project.state import ResourceState, State, load_state, save_state, state_lock
+from agents_cli.remote.errors import UnexpectedAnswer
+from agents_cli.testing.errors import (
+    DeletedRemotely,
+    NotDeployed,
+    ReferencesNotCreated,
+    ScenarioNeedsDeployed,
+    TestNotCreated,
+)
 from agents_cli.testing.model import AgentTarget, ScenarioCase, TestCase
 from agents_cli.testing.selection import SelectedAgent, Selection
 
@@ -30,11 +38,6 @@ if TYPE_CHECKING:
     from agents_cli.remote.client import ApiClient
 
 PLACEHOLDER_TAG = tags.PLACEHOLDER
-SCENARIO_NEEDS_DEPLOYED = (
-    "agent {agent!r} is not deployed in {env!r}: scenarios run against the deployed agent "
-    "(simulate-conversation takes no config override); run 'agents sync --env {env}' first, "
-    "or express the scenario as a simulation test"
-)
 AGENTS_PATH = AGENT.routes.collection
 
 
@@ -47,7 +50,7 @@ class ApiTestClient:
     async def _object(self, call: Awaitable[Any], what: str) -> dict[str, Any]:
         answer = await call
         if not isinstance(answer, dict):
-            raise RemoteError(f"{what}: expected a JSON object in the response")
+            raise UnexpectedAnswer(what, "a JSON object")
         return answer
 
     async def run_tests(self, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -70,10 +73,7 @@ def config_override(desired: DesiredSet, agent: str, ids: dict[str, dict[str, st
     normalised = desired.normalise(AGENT.key(agent), ids)
     missing = sorted(f"@{kind}:{name}" for kind, name in normalised.pending if kind != AGENT.name)
     if missing:
-        raise ConfigError(
-            f"agent {agent!r} references {', '.join(missing)}, not yet created in {desired.environment!r}",
-            hint="run 'agents sync' for them first",
-        )
+        raise ReferencesNotCreated(agent, missing, desired.environment)
     body = normalised.body
     override: dict[str, Any] = {
         "conversation_config": body.get("conversation_config") or {},
@@ -117,7 +117,7 @@ async def create_placeholder_agent(api: ApiClient, env: str, agent: str, display
     created, _adopted = await api.create(AGENT.routes.create, body, find_existing=find_existing)
     agent_id = AGENT.remote_id(created)
     if not isinstance(agent_id, str):
-        raise RemoteError(f"POST {AGENTS_PATH}/create: no agent_id in the response")
+        raise UnexpectedAnswer(f"POST {AGENT.routes.create}", "an agent_id")
     return agent_id
 
 
@@ -160,13 +160,7 @@ def _refuse_undeployed(state: State, selection: Selection, ids: dict[str, str], 
     ]
     if missing or never_synced:
         agent = (missing or never_synced)[0]
-        detail = (
-            "" if missing else " (only the empty placeholder 'agents test' created to test local configs)"
-        )
-        raise ConfigError(
-            f"agent {agent.name!r} is not deployed in environment {env!r}{detail}",
-            hint=f"run 'agents sync --env {env}' first, or test the local config (--against local)",
-        )
+        raise NotDeployed(agent.name, env, placeholder=not missing)
 
 
 async def _drop_lost(api: ApiClient, state: State, ids: dict[str, str], env: str) -> set[str]:
@@ -181,11 +175,7 @@ async def _drop_lost(api: ApiClient, state: State, ids: dict[str, str], env: str
             continue
         entry = state.get(AGENT.name, name)
         if entry is not None and entry.fingerprint is not None:
-            raise ConfigError(
-                f"agent {name!r} ({agent_id}) no longer exists in environment {env!r} (deleted remotely?)",
-                hint=f"run 'agents sync --env {env}' to create it again ('agents status --env {env}' shows "
-                "it as missing remotely)",
-            )
+            raise DeletedRemotely(name, agent_id, env)
         del ids[name]
         replaced.add(name)
     return replaced
@@ -245,12 +235,10 @@ def _target(
     for name in agent.tests:
         remote_id = ids[TEST.name].get(name)
         if remote_id is None:
-            raise ConfigError(
-                f"test {name!r} has no id in environment {env!r}", hint=f"run 'agents sync --env {env}'"
-            )
+            raise TestNotCreated(name, env)
         tests.append(TestCase(name=name, remote_id=remote_id, type=test_type(selection.test_configs[name])))
     tests += [TestCase(name=raw, remote_id=raw, type="?") for raw in agent.raw_test_ids]
-    blocked = None if deployed else SCENARIO_NEEDS_DEPLOYED.format(agent=agent.name, env=env)
+    blocked = None if deployed else ScenarioNeedsDeployed(agent.name, env)
     scenarios = [ScenarioCase(name=s.name, body=s.body, blocked=blocked) for s in agent.scenarios]
     return AgentTarget(agent=agent.name, remote_id=agent_id, tests=tests, scenarios=scenarios)
 

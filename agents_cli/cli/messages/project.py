@@ -1,5 +1,4 @@
-"""The wording of structured errors: message and hint, or detail lines printed before them, per error class
-(read by ``wording``)."""
+"""Words for the errors of ``agents_cli.project`` (and the validation failures commands raise)."""
 
 from __future__ import annotations
 
@@ -22,9 +21,7 @@ def _validation_problems(error: ValidationFailed, cwd: Path) -> list[str]:
     return [format_problem(problem, cwd) for problem in report.problems if problem.severity == "error"]
 
 
-# Error class → (error) -> (message, hint). A class without an entry shows its own message and hint.
 WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {}
-# Error class → (error, cwd) -> lines shown before the message.
 DETAILS: dict[type[AgentsError], Callable[[Any, Path], list[str]]] = {
     ValidationFailed: _validation_problems,
 }
