@@ -73,13 +73,20 @@ def write_scale_agent(root: Path, name: str, index: int, *, tools: int, temperat
 
 
 def run_command(command: str, root: Path, **options: Any) -> tuple[int, str, str]:
-    """``agents <command>`` through its ``run`` function (the real command path, without the CLI parser)."""
-    import importlib
+    """``agents [--format json] <command>`` through its typed request and the CLI's boundary (the real
+    command path, without the argument parser)."""
+    from agents_cli.cli.boundary import run
+    from agents_cli.commands.plan import PlanRequest, plan
+    from agents_cli.commands.sync import SyncRequest, sync
 
     stdout, stderr = io.StringIO(), io.StringIO()
-    module = importlib.import_module(f"agents_cli.commands.{command}")
+    as_json = options.pop("as_json", False)
     app = AppContext(out=Output(no_color=True, stdout=stdout, stderr=stderr), cwd=root)
-    code = int(module.run(app, **options))
+    app.format = "json" if as_json else "text"
+    if command == "sync":
+        code = run(app, command, sync, SyncRequest(**options))
+    else:
+        code = run(app, command, plan, PlanRequest(**options))
     return code, stdout.getvalue(), stderr.getvalue()
 
 

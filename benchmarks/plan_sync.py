@@ -3,7 +3,7 @@
 For the default concurrency and for concurrency 1, on a fresh emulator each (``agents emulator serve`` in its
 own process, as a real server would be): create everything (one sync),
 then measure ``plan``, ``sync`` with nothing changed, and ``sync`` with every agent changed. The sync timings
-are of the real command (``agents_cli.commands.sync.run``, in-process); plan is the command's read-and-plan
+are of the real command (``agents_cli.commands.sync.sync``, in-process); plan is the command's read-and-plan
 path without rendering. Checks: the nothing-changed sync makes 0 write requests; the default concurrency is
 at least 6x faster than concurrency 1 for the all-changed sync.
 

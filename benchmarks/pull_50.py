@@ -47,25 +47,15 @@ def create_agents(base_url: str, count: int) -> None:
 def run_pull(project: Path, concurrency: int | None) -> tuple[dict[str, Any], float]:
     import os
 
-    from agents_cli.commands import pull
+    from agents_cli.cli.boundary import run
+    from agents_cli.commands.pull import PullRequest, pull
 
     os.environ[KEY_VARIABLE] = "sk_bench"
     stdout, stderr = io.StringIO(), io.StringIO()
-    app = AppContext(out=Output(stdout=stdout, stderr=stderr, no_color=True), cwd=project)
+    app = AppContext(out=Output(stdout=stdout, stderr=stderr, no_color=True), cwd=project, format="json")
     started = time.perf_counter()
-    code = pull.run(
-        app,
-        env="bench",
-        mode="new",
-        only=[],
-        file_format="yaml",
-        force=False,
-        dry_run=False,
-        yes=True,
-        as_json=True,
-        base_url=None,
-        concurrency=concurrency,
-    )
+    request = PullRequest(env="bench", yes=True, concurrency=concurrency)
+    code = run(app, "pull", pull, request)
     elapsed = time.perf_counter() - started
     if code != 0:
         raise SystemExit(f"pull exited {code}: {stderr.getvalue()}")

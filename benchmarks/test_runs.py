@@ -77,26 +77,16 @@ def run_test_command(
     project: Path, agents: list[str], json_path: Path, tests: list[str] | None = None
 ) -> tuple[int, float]:
     """The real command in-process; (exit code, wall seconds)."""
-    from agents_cli.commands import test as test_command
+    from agents_cli.cli.boundary import run
+    from agents_cli.commands.test import TestRequest, run_tests
 
     sink = io.StringIO()
     app = AppContext(out=Output(stdout=sink, stderr=sink, no_color=True), cwd=project)
     started = time.perf_counter()
-    code = test_command.run(
-        app,
-        agents=agents,
-        env=None,
-        tests=tests or [],
-        against="local",
-        repeat=1,
-        junit=None,
-        json_report=json_path,
-        timeout=120.0,
-        show_transcript=False,
-        sync_agents=False,
-        base_url=None,
-        concurrency=None,
+    request = TestRequest(
+        agents=tuple(agents), tests=tuple(tests or ()), json_report=json_path, timeout=120.0
     )
+    code = run(app, "test", run_tests, request)
     elapsed = time.perf_counter() - started
     if code != 0:
         print(sink.getvalue(), file=sys.stderr)

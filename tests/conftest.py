@@ -28,6 +28,17 @@ if TYPE_CHECKING:
 TEST_API_KEY = "xi-test-key"
 
 
+def _use_the_clis_words() -> None:
+    """Structured errors read as the CLI words them, also in tests that call core code directly."""
+    from agents_cli.cli.wording import words
+    from agents_cli.errors import use_wording
+
+    use_wording(words)
+
+
+_use_the_clis_words()
+
+
 @dataclass
 class Exchange:
     method: str

@@ -381,13 +381,14 @@ def test_a_request_that_keeps_failing_is_reported_once_without_debug(
     served_emulator: ServedEmulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from agents_cli.cli.app import configure_logging
+    from agents_cli.host import Host
 
     served_emulator.configure(
         faults=FaultSettings(seed=3, retry_after_s=0).with_route(
             "GET /v1/convai/tools", fault_rate=1, kinds=("503",)
         )
     )
-    configure_logging(debug=False)  # what every CLI run does (no --debug)
+    configure_logging(Host.from_process(), debug=False)  # what every CLI run does (no --debug)
     retry = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.002)
     error, _, _ = call(served_emulator.url, lambda api: api.get("/v1/convai/tools"), retry=retry)
     assert isinstance(error, RemoteError) and error.message.endswith("(after 4 attempts)")

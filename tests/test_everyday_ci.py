@@ -78,7 +78,7 @@ def _workflow_blocks() -> list[Any]:
 
 
 def test_github_workflow_uses_only_real_commands_and_covers_the_pipeline() -> None:
-    workflow, pre_commit_config = _workflow_blocks()
+    workflow, _reviewed, pre_commit_config = _workflow_blocks()
     jobs = workflow["jobs"]
     assert set(jobs) == {"validate", "plan", "sync"}
     # `on:` is YAML 1.1's boolean true for PyYAML.
@@ -121,3 +121,17 @@ def test_invocation_checker_rejects_made_up_flags() -> None:
         "auth",
         "whoami",
     ]
+
+
+def test_reviewed_plan_workflow_plans_to_a_file_and_applies_exactly_it() -> None:
+    _workflow, reviewed, _pre_commit = _workflow_blocks()
+    jobs = reviewed["jobs"]
+    assert set(jobs) == {"plan", "apply"} and "merged" in jobs["apply"]["if"]
+    commands = []
+    for job in jobs.values():
+        for step in job["steps"]:
+            for tokens in agents_invocations(step.get("run", "")):
+                check_invocation(tokens)
+                commands.append(" ".join(tokens))
+    assert "agents plan --env prod --out plan.json" in commands
+    assert "agents sync plan.json" in commands

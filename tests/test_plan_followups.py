@@ -105,15 +105,16 @@ def test_state_only_refreshes_are_one_summary_count_not_a_line_each(
     assert all("fields" in entry for entry in state(project, "staging")["agents"].values())
     path.write_text(json.dumps(old))
     # With --debug they are listed (called directly: the CLI's --debug would leave a log handler behind).
+    from agents_cli.cli.boundary import run
     from agents_cli.cli.output import Output
-    from agents_cli.commands import sync
+    from agents_cli.commands.sync import SyncRequest, sync
     from agents_cli.context import AppContext
+    from agents_cli.host import Host
 
-    for variable, value in KEYS.items():
-        monkeypatch.setenv(variable, value)
     stderr_text = io.StringIO()
-    out = Output(stdout=io.StringIO(), stderr=stderr_text, no_color=True)
-    assert sync.run(AppContext(out=out, debug=True, cwd=project)) == 0
+    host = Host.from_process().with_environ(**KEYS)
+    out = Output(host=host, stdout=io.StringIO(), stderr=stderr_text, no_color=True)
+    assert run(AppContext(host=host, out=out, debug=True, cwd=project), "sync", sync, SyncRequest()) == 0
     assert (
         "= recorded agent bot" in stderr_text.getvalue()
         and "= recorded tool lookup" in stderr_text.getvalue()

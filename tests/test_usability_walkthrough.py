@@ -128,8 +128,7 @@ def test_agent_test_refuses_configs_with_validation_errors(tmp_path: Path) -> No
 
 
 def test_rationale_keeps_request_paths_but_names_quoted_ids() -> None:
-    from agents_cli.cli.render_tests import name_remote_ids
-    from agents_cli.testing.model import CaseResult
+    from agents_cli.testing.model import CaseResult, name_remote_ids
 
     result = CaseResult(
         agent="bot",
@@ -456,8 +455,9 @@ def test_rename_keeps_the_remote_resources_and_every_reference(tmp_path: Path) -
     ids_before = json.loads((root / "state" / "local.json").read_text(encoding="utf-8"))
 
     quiet = Output(stdout=io.StringIO(), stderr=io.StringIO())
-    assert rename.run(AppContext(out=quiet, cwd=root), name="lookup-order", new_name="Order Lookup") == 0
-    assert rename.run(AppContext(out=quiet, cwd=root), name="bot", new_name="support-bot") == 0
+    app = AppContext(out=quiet, cwd=root)
+    assert rename.rename(app, rename.RenameRequest("lookup-order", "Order Lookup")) == 0
+    assert rename.rename(app, rename.RenameRequest("bot", "support-bot")) == 0
 
     manifest = json.loads((root / "agents.json").read_text(encoding="utf-8"))
     assert manifest["tools"] == {"order-lookup": {"config": "tools/order-lookup.yaml"}}
@@ -485,4 +485,4 @@ def test_rename_keeps_the_remote_resources_and_every_reference(tmp_path: Path) -
 
     run_cli(["add", "agent", "other"], cwd=root)
     with pytest.raises(AgentsError, match="agent 'other' is already registered"):
-        rename.run(AppContext(out=quiet, cwd=root), name="support-bot", new_name="other")
+        rename.rename(AppContext(out=quiet, cwd=root), rename.RenameRequest("support-bot", "other"))

@@ -1,27 +1,24 @@
-"""The typer application, the shared option types and the one error boundary (``dispatch``).
+"""The typer application, the global options and the option types commands share.
 
-Command declarations live in ``cli_project`` (offline commands) and ``cli_remote`` (commands that talk to an
-environment); ``cli`` imports both so they register, in help order. Command modules are imported inside each
-command so that ``agents --help`` loads no heavy library. ``dispatch`` turns exceptions into exit codes
-(0 ok, 1 error, 2 changes present with --detailed-exitcode, 3 bug, 130 interrupted) and one-line messages.
+Command declarations live in ``cli/commands/`` (one module per group); each typer function builds its
+command's typed request and hands it to ``boundary.invoke``, importing the command module inside the
+function so that ``agents --help`` loads no heavy library.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
-import traceback
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from agents_cli import __version__
 from agents_cli.cli import completion
 from agents_cli.cli.output import Output
-from agents_cli.context import AppContext
-from agents_cli.errors import AgentsError, ExitCode
+from agents_cli.context import AppContext, Format
+from agents_cli.host import Host
 from agents_cli.kinds import REGISTRY
 
 app = typer.Typer(
@@ -37,9 +34,10 @@ templates_app = typer.Typer(help="List and show the built-in config templates.",
 emulator_app = typer.Typer(
     help="Run the embedded emulator of the ElevenLabs convai API.", no_args_is_help=True
 )
+auth_app = typer.Typer(help="Store, check and forget API keys per environment.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
 app.add_typer(emulator_app, name="emulator")
-
+app.add_typer(auth_app, name="auth")
 
 if TYPE_CHECKING:
 
@@ -55,9 +53,30 @@ class FileFormat(StrEnum):
     json = "json"
 
 
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@dataclass
+class GlobalOptions:
+    """The options given before (or, hoisted, after) the command, and the host the run sees."""
+
+    host: Host = field(default_factory=Host.from_process)
+    debug: bool = False
+    no_color: bool = False
+    chdir: Path | None = None
+    format: Format = "text"
+
+    def context(self) -> AppContext:
+        cwd = (self.host.cwd / self.chdir if self.chdir else self.host.cwd).resolve()
+        out = Output(host=self.host, no_color=self.no_color)
+        return AppContext(host=self.host, out=out, debug=self.debug, cwd=cwd, format=self.format)
+
+
 def _version(value: bool) -> None:
     if value:
-        print(f"agents {__version__}")
+        typer.echo(f"agents {__version__}")
         raise typer.Exit(0)
 
 
@@ -72,27 +91,32 @@ def _global(
         Path | None,
         typer.Option("--chdir", "-C", help="Run as if started in this folder.", show_default=False),
     ] = None,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", help="Output: text for people, json for machines (one document on stdout)."),
+    ] = OutputFormat.text,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    ctx.obj = AppContext(out=Output(no_color=no_color), debug=debug, cwd=(chdir or Path.cwd()).resolve())
-    configure_logging(debug=debug)
+    host = ctx.obj if isinstance(ctx.obj, Host) else Host.from_process()
+    ctx.obj = GlobalOptions(host, debug, no_color, chdir, output_format.value)
+    configure_logging(host, debug=debug)
 
 
-def configure_logging(*, debug: bool) -> None:
-    """Our loggers (``agents_cli.*``) write to the current stderr: warnings always (e.g. a request that keeps
+def configure_logging(host: Host, *, debug: bool) -> None:
+    """Our loggers (``agents_cli.*``) write to the run's stderr: warnings always (e.g. a request that keeps
     being retried), everything with --debug (requests, retries, key sources — never key values).
 
     Libraries stay at WARNING: httpcore/asyncio DEBUG lines would bury the few lines that matter. The handler
-    looks up ``sys.stderr`` on every record, so in-process runs (tests) never write to an earlier run's
-    closed stream. ``logging`` is imported here, not at module level, to keep ``agents --help`` light."""
+    is replaced on every run, so in-process runs (tests) never write to an earlier run's closed stream.
+    ``logging`` is imported here, not at module level, to keep ``agents --help`` light."""
     import logging
 
-    class CurrentStderrHandler(logging.Handler):
+    class RunStderrHandler(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             try:
-                sys.stderr.write(self.format(record) + "\n")
+                host.stderr.write(self.format(record) + "\n")
             except Exception:
                 self.handleError(record)
 
@@ -106,7 +130,7 @@ def configure_logging(*, debug: bool) -> None:
     ours = logging.getLogger("agents_cli")
     for previous in [h for h in ours.handlers if isinstance(h, logging.Handler) and h.name == "agents-cli"]:
         ours.removeHandler(previous)
-    handler = CurrentStderrHandler(logging.DEBUG if debug else logging.WARNING)
+    handler = RunStderrHandler(logging.DEBUG if debug else logging.WARNING)
     handler.name = "agents-cli"
     handler.setFormatter(DiagnosticFormatter())
     ours.addHandler(handler)
@@ -117,55 +141,6 @@ def configure_logging(*, debug: bool) -> None:
         logging.getLogger().setLevel(logging.WARNING)
 
 
-# Ctrl-C in the middle of remote writes: what the user most needs to know is that rerunning is safe.
-INTERRUPTED_HINTS = {
-    "sync": "every finished operation is recorded in state/<env>.json; run the same 'agents sync' again "
-    "to finish (nothing is created twice)",
-}
-
-
-def dispatch(ctx: typer.Context, command: str, **options: Any) -> None:
-    """Run ``agents_cli.commands.<command>.run(app_ctx, **options)`` inside the error boundary."""
-    app_ctx: AppContext = ctx.obj if isinstance(ctx.obj, AppContext) else AppContext()
-    out = app_ctx.out
-    try:
-        module = importlib.import_module(f"agents_cli.commands.{command}")
-        code = int(module.run(app_ctx, **options))
-    except AgentsError as exc:
-        if app_ctx.debug:
-            traceback.print_exc(file=out.stderr)
-        code = int(exc.exit_code)
-        _report_error(out, exc.message, exc.hint, code, as_json=_wants_json(options))
-    except KeyboardInterrupt:
-        code = int(ExitCode.INTERRUPTED)
-        hint = INTERRUPTED_HINTS.get(command)
-        _report_error(out, "interrupted", hint, code, as_json=_wants_json(options))
-    except typer.Exit:
-        raise
-    except Exception as exc:  # a bug: say so in one line, traceback only with --debug
-        if app_ctx.debug:
-            traceback.print_exc(file=out.stderr)
-        code = int(ExitCode.BUG)
-        message = f"internal error: {type(exc).__name__}: {exc}"
-        hint = "run again with --debug for the traceback and report it"
-        _report_error(out, message, hint, code, as_json=_wants_json(options))
-    raise typer.Exit(code)
-
-
-def _wants_json(options: dict[str, Any]) -> bool:
-    """--json, or 'agents test --json -' (the JSON report on stdout)."""
-    return bool(options.get("as_json")) or str(options.get("json_report")) == "-"
-
-
-def _report_error(out: Output, message: str, hint: str | None, code: int, *, as_json: bool) -> None:
-    """The error for people on stderr; with --json also ``{"error": {...}}`` on stdout, so a script reading
-    stdout always gets one JSON document (unless the command already wrote its own, e.g. a failed sync's
-    summary, which carries the failures)."""
-    out.error(message, hint=hint)
-    if as_json and not out.wrote_json:
-        out.json({"error": {"message": message, "hint": hint, "exit_code": code}})
-
-
 # Shared option declarations -----------------------------------------------------------------------
 EnvOption = Annotated[
     str | None,
@@ -173,7 +148,9 @@ EnvOption = Annotated[
         "--env", "-e", help="Environment name from agents.json.", autocompletion=completion.environments
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Machine-readable JSON on stdout (the same as --format json).")
+]
 OnlyOption = Annotated[
     list[str] | None,
     typer.Option(

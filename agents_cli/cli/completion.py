@@ -14,10 +14,11 @@ import typer
 
 
 def _manifest(ctx: typer.Context) -> dict[str, Any]:
+    from agents_cli.host import Host
     from agents_cli.project.manifest import MANIFEST_NAME  # imported on <TAB>, not by every `agents` start
 
     chdir = ctx.find_root().params.get("chdir")
-    start = Path(chdir) if chdir else Path.cwd()
+    start = Path(chdir) if chdir else Host.from_process().cwd
     for folder in (start, *start.resolve().parents):
         path = folder / MANIFEST_NAME
         if path.is_file():

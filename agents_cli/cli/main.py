@@ -1,7 +1,7 @@
 """Composition root: the console-script entry point.
 
-Importing ``project_commands`` and ``remote_commands`` registers their commands on ``app`` (in help
-order); the error boundary is ``cli.app.dispatch``.
+Importing the modules of ``cli/commands/`` registers their commands on ``app`` (in help order); the error
+boundary is ``cli.boundary``. ``main`` is the only place that reads the process (``Host.from_process``).
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from typing import Any
 
 import typer
 
-from agents_cli.cli import project_commands, remote_commands  # noqa: F401  (registers the commands)
+from agents_cli.cli import commands  # noqa: F401  (registers the commands)
 from agents_cli.cli.app import app
 from agents_cli.errors import ExitCode
+from agents_cli.host import Host
 
 __all__ = ["app", "main"]
 
@@ -29,28 +30,60 @@ def _click_exceptions() -> Any:
 
 # Global flags that people also type after the command (`agents plan --debug`); click only accepts them first.
 _HOISTED_FLAGS = ("--debug", "--no-color")
+# Commands whose own --format is a file format (yaml|json): there --format after the command is theirs.
+_OWN_FORMAT = ("add", "pull")
+
+
+# Global options that take a value: what follows them is not the command.
+_GLOBAL_WITH_VALUE = ("-C", "--chdir", "--format")
+
+
+def _command_of(argv: list[str]) -> str | None:
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def hoist_global_flags(argv: list[str]) -> list[str]:
-    """Move global flags found after the command to the front (not past a ``--`` separator)."""
+    """Move global options found after the command to the front (not past a ``--`` separator)."""
     end = argv.index("--") if "--" in argv else len(argv)
-    hoisted = [arg for arg in argv[:end] if arg in _HOISTED_FLAGS]
-    rest = [arg for arg in argv[:end] if arg not in _HOISTED_FLAGS]
-    return hoisted + rest + argv[end:]
+    head, tail = argv[:end], argv[end:]
+    command = _command_of(head)
+    hoisted: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(head):
+        arg = head[index]
+        if arg in _HOISTED_FLAGS or (command not in _OWN_FORMAT and arg.startswith("--format=")):
+            hoisted.append(arg)
+        elif command not in _OWN_FORMAT and arg == "--format" and index + 1 < len(head):
+            hoisted += [arg, head[index + 1]]
+            index += 1
+        else:
+            rest.append(arg)
+        index += 1
+    return hoisted + rest + tail
 
 
 def main() -> None:
     """Console-script entry point. Usage errors exit 1 (2 is reserved for 'changes present')."""
     exceptions = _click_exceptions()
+    host = Host.from_process()
     try:
         # In non-standalone mode click returns the code of a typer.Exit instead of raising it.
-        result = app(args=hoist_global_flags(sys.argv[1:]), standalone_mode=False)
+        result = app(args=hoist_global_flags(list(host.argv)), standalone_mode=False, obj=host)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except exceptions.ClickException as exc:
-        exc.show()
+        exc.show(file=host.stderr)
         sys.exit(int(ExitCode.ERROR))
     except (typer.Abort, KeyboardInterrupt):
-        print("error: interrupted", file=sys.stderr)
+        host.stderr.write("error: interrupted\n")
         sys.exit(int(ExitCode.INTERRUPTED))
     sys.exit(result if isinstance(result, int) else 0)

@@ -1,23 +1,23 @@
 """One output object for every command: rich text for people, JSON for machines.
 
-Data goes to stdout, diagnostics (warnings, errors, progress) to stderr. Colour only on a TTY and never
-when ``NO_COLOR`` is set. Rich is imported lazily so ``agents --help`` stays fast.
+Data goes to stdout, diagnostics (warnings, errors, progress) to stderr — the host's streams. Colour only on
+a TTY and never when ``NO_COLOR`` is set. Rich is imported lazily so ``agents --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from agents_cli.host import Host
+
 
 def _wants_colour(stream: IO[str], no_color: bool) -> bool:
-    if no_color or os.environ.get("NO_COLOR"):
+    if no_color:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
@@ -27,27 +27,29 @@ class Output:
     def __init__(
         self,
         *,
-        json_mode: bool = False,
+        host: Host | None = None,
         no_color: bool = False,
         stdout: IO[str] | None = None,
         stderr: IO[str] | None = None,
     ) -> None:
-        self.json_mode = json_mode
-        self.no_color = no_color
+        """Streams are the host's (or the given ones); colour never with ``NO_COLOR`` or ``--no-color``."""
+        from agents_cli.host import Host
+
+        self.host = host or Host.from_process()
+        self.no_color = no_color or self.host.no_color
         self._stdout = stdout
         self._stderr = stderr
         self._out_console: Console | None = None
         self._err_console: Console | None = None
         self.wrote_json = False  # a --json command that fails after its document needs no error document
 
-    # Streams are looked up late so CliRunner's swapped sys.stdout/sys.stderr are honoured.
     @property
     def stdout(self) -> IO[str]:
-        return self._stdout or sys.stdout
+        return self._stdout or self.host.stdout
 
     @property
     def stderr(self) -> IO[str]:
-        return self._stderr or sys.stderr
+        return self._stderr or self.host.stderr
 
     @property
     def is_tty(self) -> bool:
@@ -55,8 +57,13 @@ class Output:
         return bool(isatty and isatty())
 
     @property
+    def styled(self) -> bool:
+        """Whether stdout gets colour (a terminal, and colour not turned off)."""
+        return self.is_tty and not self.no_color
+
+    @property
     def stdin_is_tty(self) -> bool:
-        return sys.stdin.isatty() if hasattr(sys.stdin, "isatty") else False
+        return self.host.stdin_is_tty
 
     def _console(self, err: bool) -> Console:
         from rich.console import Console

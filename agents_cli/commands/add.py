@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,55 +93,72 @@ def _add_overlay(app: AppContext, project: Project, kind: str, slug: str, env: s
     return 0
 
 
-def run(
-    app: AppContext, *, kind: str, name: str, template: str | None, env: str | None, file_format: str
-) -> int:
-    resource_kind = kind
+@dataclass(frozen=True)
+class AddRequest:
+    kind: str
+    name: str  # what the user typed: 'Support Bot' (the local name is its slug)
+    template: str | None = None
+    env: str | None = None  # also create an overlay for this environment
+    file_format: str = "yaml"
+
+
+def add(app: AppContext, request: AddRequest) -> int:
+    kind, name, env = request.kind, request.name, request.env
     project = load_project(app.cwd)
     slug = slugify(name)
     if not slug or not LOCAL_NAME_PATTERN.match(slug):
         raise UsageError(
             f"{name!r} does not make a usable local name", hint="use letters or digits, e.g. 'Support Bot'"
         )
-    existing = project.get(resource_kind, slug)
-    if existing is not None and env is not None and template is None:
-        return _add_overlay(app, project, resource_kind, slug, env)
+    existing = project.get(kind, slug)
+    if existing is not None and env is not None and request.template is None:
+        return _add_overlay(app, project, kind, slug, env)
     if existing is not None:
         raise ConfigError(
             f"{kind} {slug!r} is already registered in {MANIFEST_NAME}",
-            hint=f"pick another name, edit {project.resources[resource_kind][slug].config.as_posix()}, "
+            hint=f"pick another name, edit {existing.config.as_posix()}, "
             f"or add an overlay with 'agents add {kind} {slug} --env ENV'",
         )
     if env is not None:
         project.environment(env)  # unknown environments list the valid ones
-    chosen = get_template(template or REGISTRY[kind].default_template, kind)
-
-    config = config_path_for(resource_kind, slug, file_format)
-    overlay = config_path_for(resource_kind, slug, file_format, env) if env is not None else None
+    chosen = get_template(request.template or REGISTRY[kind].default_template, kind)
+    config = config_path_for(kind, slug, request.file_format)
+    overlay = config_path_for(kind, slug, request.file_format, env) if env is not None else None
     for relative in (config, overlay):
         if relative is not None and (project.root / relative).exists():
             raise ConfigError(
                 f"{relative.as_posix()} already exists",
                 hint=f"register it by hand in {MANIFEST_NAME}, or pick another name",
             )
-    section = REGISTRY[kind].section
-
-    data = _named(resource_kind, chosen.data(), name, slug)
-    write_atomic(project.root / config, _render(project, resource_kind, config, data))
+    data = _named(kind, chosen.data(), name, slug)
+    write_atomic(project.root / config, _render(project, kind, config, data))
     overlays: dict[str, Path] = {}
     if env is not None and overlay is not None:
         comment = _overlay_comment(env, config)
-        write_atomic(project.root / overlay, _render(project, resource_kind, overlay, {}, comment))
+        write_atomic(project.root / overlay, _render(project, kind, overlay, {}, comment))
         overlays[env] = overlay
-    register_resource(project.root, resource_kind, slug, config, overlays)
+    register_resource(project.root, kind, slug, config, overlays)
     refresh_editor_schemas(project.root)
+    _report_added(app, project, request, slug, chosen.name, config, overlay, data)
+    return 0
 
-    out = app.out
-    out.success(f"added {kind} {slug!r} from template {chosen.name!r}")
+
+def _report_added(
+    app: AppContext,
+    project: Project,
+    request: AddRequest,
+    slug: str,
+    template: str,
+    config: Path,
+    overlay: Path | None,
+    data: Any,
+) -> None:
+    kind, out = request.kind, app.out
+    out.success(f"added {kind} {slug!r} from template {template!r}")
     out.info(f"  created  {config.as_posix()}")
     if overlay is not None:
-        out.info(f"  created  {overlay.as_posix()} (overlay for {env})")
-    out.info(f"  updated  {MANIFEST_NAME} ({section}.{slug})")
+        out.info(f"  created  {overlay.as_posix()} (overlay for {request.env})")
+    out.info(f"  updated  {MANIFEST_NAME} ({REGISTRY[kind].section}.{slug})")
     attachment = REGISTRY[kind].attached_at
     if attachment is not None:
         out.info(
@@ -155,4 +173,3 @@ def run(
             f"run 'agents add {ref_kind} {ref_name} --template {REGISTRY[ref_kind].default_template}' "
             "or edit the reference"
         )
-    return 0

@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from agents_cli.cli.render_plan import render_plan
-from agents_cli.commands.sync import _finish, _Progress
+from agents_cli.commands.plan import PlanReport
+from agents_cli.commands.sync import Progress, SyncReport, SyncRequest
 from agents_cli.context import AppContext
 from agents_cli.engine.desired import environ_with_dotenv
 from agents_cli.engine.normalise import normalise_remote
@@ -119,54 +118,59 @@ def _variables(text: str) -> list[str]:
 
 
 async def _apply(
-    app: AppContext, workspace: Workspace, saved: SavedPlan, api: ApiClient, *, label: str, as_json: bool
-) -> int:
+    app: AppContext, workspace: Workspace, saved: SavedPlan, api: ApiClient, *, label: str
+) -> SyncReport:
     directory = workspace.directory(api)
     checks = await gather_or_cancel(*(_remote_check(directory, item) for item in saved.plan.resources))
     moved = [what for what, _body in checks if what]
     remote = {
         item.key: body for item, (_what, body) in zip(saved.plan.resources, checks, strict=True) if body
     }
-    the_plan, unresolved = _restored(saved, environ_with_dotenv(workspace.root), remote)
+    the_plan, unresolved = _restored(saved, environ_with_dotenv(workspace.root, app.host.environ), remote)
     if moved or unresolved:
         raise PlanOutdated(label, moved + unresolved)
-    if not as_json:
-        render_plan(app.out, the_plan)
-    progress = _Progress(app, as_json=as_json)
+    app.show(PlanReport(the_plan))
+    progress = Progress(app)
     progress.release()
     result = await workspace.applier(api, directory, progress).run(the_plan)
-    return _finish(app, the_plan, result, api, as_json=as_json)
+    return SyncReport(the_plan, result, api.stats.as_dict())
 
 
-def apply_saved_plan(
-    app: AppContext,
-    plan_file: Path,
-    *,
-    env: str | None,
-    as_json: bool,
-    base_url: str | None,
-    concurrency: int | None,
-) -> int:
-    saved = read_plan_file(app.cwd / plan_file)
-    label = str(plan_file)
+def apply_saved_plan(app: AppContext, request: SyncRequest) -> SyncReport:
+    if request.plan_file is None:
+        raise UsageError("no plan file given", hint="'agents plan --out FILE' saves one")
+    if request.dry_run or request.prune or request.only or request.force or request.replace:
+        raise UsageError(
+            "a saved plan is applied with the options it was made with",
+            hint="leave out --dry-run, --prune, --only, --force and --replace",
+        )
+    saved = read_plan_file(app.cwd / request.plan_file)
+    label = str(request.plan_file)
+    env = request.env
     if env is not None and env != saved.plan.environment:
         raise UsageError(
             f"{label} is a plan for environment {saved.plan.environment!r}, not {env!r}",
             hint="leave out --env: a plan file names its environment",
         )
-    workspace = Workspace.open(app.cwd, saved.plan.environment)
+    workspace = Workspace.open(app.cwd, saved.plan.environment, environ=app.host.environ)
     moved = _moved_files(workspace, saved)
     if moved:
         raise PlanOutdated(label, moved)
-    client = build_client(workspace.root, workspace.environment, base_url=base_url, concurrency=concurrency)
+    client = build_client(
+        workspace.root,
+        workspace.environment,
+        base_url=request.base_url,
+        concurrency=request.concurrency,
+        host=app.host,
+    )
     with workspace.locked():
         if file_digest(state_path(workspace.root, workspace.environment.name)) != saved.state:
             raise PlanOutdated(
                 label, [f"state/{workspace.environment.name}.json changed since the plan was made"]
             )
 
-        async def main() -> int:
+        async def main() -> SyncReport:
             async with client as api:
-                return await _apply(app, workspace, saved, api, label=label, as_json=as_json)
+                return await _apply(app, workspace, saved, api, label=label)
 
         return asyncio.run(main())

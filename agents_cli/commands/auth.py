@@ -8,9 +8,8 @@ A refusal from the API is explained by its own ``detail.status``: ``invalid_api_
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import sys
+from dataclasses import dataclass
 from typing import Any
 
 from agents_cli.commands import _everyday
@@ -28,23 +27,32 @@ USER_FIELDS = ("user_id", "first_name", "seat_type", "created_at")
 _PERMISSION_IN_MESSAGE = re.compile(r"missing the permission[s]? ([A-Za-z0-9_.:-]+)")
 
 
-def run(
-    app: AppContext,
-    *,
-    action: str,
-    env: str | None,
-    as_json: bool = False,
-    key_stdin: bool = False,
-    verify: bool = True,
-    base_url: str | None = None,
-) -> int:
-    if action == "login":
-        return login(app, env=env, key_stdin=key_stdin, verify=verify, base_url=base_url)
-    if action == "logout":
-        return logout(app, env=env)
-    if action == "whoami":
-        return whoami(app, env=env, as_json=as_json, base_url=base_url)
-    raise UsageError(f"unknown auth action {action!r}")
+@dataclass(frozen=True)
+class LoginRequest:
+    env: str | None = None
+    key_stdin: bool = False  # read the key from stdin instead of a hidden prompt
+    verify: bool = True  # check the key before storing it
+    base_url: str | None = None
+
+
+@dataclass(frozen=True)
+class LogoutRequest:
+    env: str | None = None
+
+
+@dataclass(frozen=True)
+class WhoamiRequest:
+    env: str | None = None
+    base_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Whoami:
+    payload: dict[str, Any]  # environment, base_url, key (masked), key_source, user
+
+    @property
+    def exit_code(self) -> int:
+        return 0
 
 
 # -- refusals --------------------------------------------------------------------------------------
@@ -118,7 +126,7 @@ def _refuse_emulator(environment: Environment, base_url: str | None) -> None:
 # -- login -----------------------------------------------------------------------------------------
 def _read_key(app: AppContext, environment: Environment, key_stdin: bool) -> str:
     if key_stdin or not app.out.stdin_is_tty:
-        text = sys.stdin.read()
+        text = app.host.stdin.read()
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if not lines:
             raise UsageError("no API key on stdin", hint="pipe it in: 'pass show el | agents auth login'")
@@ -157,15 +165,16 @@ async def _verify(app: AppContext, chosen: Connection) -> tuple[dict[str, Any] |
         return None, permission or "user_read"
 
 
-def login(app: AppContext, *, env: str | None, key_stdin: bool, verify: bool, base_url: str | None) -> int:
-    project, environment = _project_and_environment(app, env)
+def login(app: AppContext, request: LoginRequest) -> int:
+    base_url = request.base_url
+    project, environment = _project_and_environment(app, request.env)
     _refuse_emulator(environment, base_url)
-    key = ResolvedKey(_read_key(app, environment, key_stdin), "input")
+    key = ResolvedKey(_read_key(app, environment, request.key_stdin), "input")
     if not key.value:
         raise CredentialsMissing("no API key entered", hint="paste the key from the ElevenLabs dashboard")
     out = app.out
-    if verify:
-        url, source = base_url_for(environment, base_url, os.environ)
+    if request.verify:
+        url, source = base_url_for(environment, base_url, app.host.environ)
         chosen = Connection(environment, url, source, key)
         user, lacking = asyncio.run(_verify(app, chosen))
         if user is not None:
@@ -173,9 +182,9 @@ def login(app: AppContext, *, env: str | None, key_stdin: bool, verify: bool, ba
             out.info(f"key {key.masked} accepted by {chosen.base_url} (user: {name})")
         else:
             out.warn(f"key {key.masked} can read agents but lacks {lacking!r} (whoami needs it)")
-    stored = credentials.store_key(environment.name, key.value)
+    stored = credentials.store_key(environment.name, key.value, app.host)
     out.success(f"stored the key for environment {environment.name!r} in {_place(stored.location)}")
-    effective = credentials.find_api_key(environment, project.root if project else None)
+    effective = credentials.find_api_key(environment, project.root if project else None, app.host)
     if effective is not None and effective.source != stored.location:
         out.warn(f"{effective.source} also provides a key for {environment.name!r} and takes precedence")
     return 0
@@ -189,16 +198,16 @@ def _place(location: str) -> str:
 
 
 # -- logout ----------------------------------------------------------------------------------------
-def logout(app: AppContext, *, env: str | None) -> int:
-    project, environment = _project_and_environment(app, env)
-    removed = credentials.delete_key(environment.name)
+def logout(app: AppContext, request: LogoutRequest) -> int:
+    project, environment = _project_and_environment(app, request.env)
+    removed = credentials.delete_key(environment.name, app.host)
     out = app.out
     if removed:
         places = ", ".join(_place(item) for item in removed)
         out.success(f"removed the stored key of environment {environment.name!r} from {places}")
     else:
         out.info(f"no stored key for environment {environment.name!r}")
-    remaining = credentials.find_api_key(environment, project.root if project else None)
+    remaining = credentials.find_api_key(environment, project.root if project else None, app.host)
     if remaining is not None:
         out.warn(f"{remaining.source} still provides a key for {environment.name!r}; remove it there")
     return 0
@@ -213,33 +222,21 @@ def _user_summary(user: dict[str, Any]) -> dict[str, Any]:
     return summary
 
 
-def whoami(app: AppContext, *, env: str | None, as_json: bool, base_url: str | None) -> int:
-    project, environment = _project_and_environment(app, env)
-    chosen = resolve(project.root if project else None, environment, base_url=base_url)
+def whoami(app: AppContext, request: WhoamiRequest) -> Whoami:
+    project, environment = _project_and_environment(app, request.env)
+    chosen = resolve(project.root if project else None, environment, base_url=request.base_url, host=app.host)
     try:
         user = asyncio.run(_fetch_user(app, chosen))
     except RemoteError as exc:
         if chosen.key is None or exc.status not in (401, 403):
             raise
         raise explain_refusal(exc, environment, chosen.key, f"GET {USER_PATH}") from None
-    payload: dict[str, Any] = {
-        "environment": environment.name,
-        "base_url": "emulator (in-process)" if chosen.key is None else chosen.base_url,
-        "key": chosen.key.masked if chosen.key else None,
-        "key_source": chosen.key.source if chosen.key else None,
-        "user": _user_summary(user),
-    }
-    out = app.out
-    if as_json:
-        out.json(payload)
-        return 0
-    rows = [
-        ("environment", environment.name),
-        ("base URL", payload["base_url"]),
-        ("key", f"{payload['key']} (from {payload['key_source']})" if chosen.key else "none needed"),
-        *((name.replace("_", " "), str(value)) for name, value in payload["user"].items()),
-    ]
-    width = max(len(label) for label, _ in rows)
-    for label, value in rows:
-        out.line(f"{label.ljust(width)}  {value}")
-    return 0
+    return Whoami(
+        {
+            "environment": environment.name,
+            "base_url": "emulator (in-process)" if chosen.key is None else chosen.base_url,
+            "key": chosen.key.masked if chosen.key else None,
+            "key_source": chosen.key.source if chosen.key else None,
+            "user": _user_summary(user),
+        }
+    )

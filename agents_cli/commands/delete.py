@@ -16,12 +16,12 @@ from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, RemoteError
 from agents_cli.kinds import REGISTRY
-from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource
+from agents_cli.project.manifest import MANIFEST_NAME, Environment, Project, Resource
 from agents_cli.remote.connect import Connection, open_client, resolve
 
 
 @dataclass
-class Outcome:
+class Deletion:
     kind: str
     name: str
     environment: str
@@ -30,6 +30,10 @@ class Outcome:
     local_removed: bool = False
     files_removed: list[str] = field(default_factory=list)
     kept_locally_because: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -84,81 +88,100 @@ async def _delete_remote(chosen: Connection, kind: str, remote_id: str) -> None:
         await api.delete(REGISTRY[kind].routes.item(remote_id))
 
 
-def run(
+@dataclass(frozen=True)
+class DeleteRequest:
+    name: str
+    env: str | None = None
+    kind: str | None = None
+    yes: bool = False
+    keep_local: bool = False  # delete only remotely; keep the files and the manifest entry
+    base_url: str | None = None
+
+
+def _announce(
+    app: AppContext, project: Project, resource: Resource, outcome: Deletion, entry_id: str | None
+) -> list[str]:
+    """Say what will happen (stderr); the files that still reference the resource."""
+    label = f"{resource.kind} {resource.name!r}"
+    environment = outcome.environment
+    app.out.info(
+        f"delete {label} ({entry_id}) in environment {environment!r}"
+        if entry_id
+        else f"{label} is not deployed in {environment!r}: nothing to delete remotely"
+    )
+    if outcome.kept_locally_because is None:
+        files = ", ".join(p.as_posix() for p in [resource.config, *resource.overlays.values()])
+        app.out.info(f"remove it from {MANIFEST_NAME} and delete {files}")
+    referencing = referencing_files(project, resource)
+    for path in referencing:
+        app.out.warn(f"{path} references @{resource.kind}:{resource.name}; update it before the next sync")
+    return referencing
+
+
+def _delete_in_environment(
     app: AppContext,
-    *,
-    name: str,
-    env: str | None,
-    kind: str | None,
-    yes: bool,
-    keep_local: bool,
-    as_json: bool,
-    base_url: str | None,
-) -> int:
-    from agents_cli.project.state import load_other_states, load_state, save_state, state_lock
+    project: Project,
+    environment: Environment,
+    resource: Resource,
+    remote_id: str,
+    request: DeleteRequest,
+    referencing: list[str],
+) -> None:
+    from agents_cli.project.state import load_state, save_state, state_lock
+
+    chosen = resolve(project.root, environment, base_url=request.base_url, host=app.host)
+    with state_lock(project.root, environment.name):
+        try:
+            asyncio.run(_delete_remote(chosen, resource.kind, remote_id))
+        except RemoteError as exc:
+            if exc.status != 409:
+                raise
+            # In use remotely (a tool attached to an agent, a test attached to one): detach first.
+            where = ", ".join(referencing) or "the configs that reference it"
+            raise RemoteError(
+                exc.message,
+                status=exc.status,
+                hint=f"remove @{resource.kind}:{resource.name} from {where}, run 'agents sync --env "
+                f"{environment.name}', then delete it again",
+            ) from exc
+        state = load_state(project.root, environment.name)
+        state.remove(resource.kind, resource.name)
+        save_state(project.root, state)
+
+
+def delete(app: AppContext, request: DeleteRequest) -> Deletion:
+    from agents_cli.project.state import load_other_states, load_state
 
     out = app.out
     project = _everyday.load(app)
-    resource = project.find(name, kind)
-    environment = project.environment(env)
+    resource = project.find(request.name, request.kind)
+    environment = project.environment(request.env)
     entry = load_state(project.root, environment.name).get(resource.kind, resource.name)
-    outcome = Outcome(resource.kind, resource.name, environment.name, entry.id if entry else None)
+    outcome = Deletion(resource.kind, resource.name, environment.name, entry.id if entry else None)
     elsewhere = [
         other.environment
         for other in load_other_states(project.root, environment.name)
         if other.get(resource.kind, resource.name) is not None
     ]
-    if keep_local:
+    if request.keep_local:
         outcome.kept_locally_because = "--keep-local"
     elif elsewhere:
         outcome.kept_locally_because = f"still deployed in {', '.join(sorted(elsewhere))}"
-
     label = f"{resource.kind} {resource.name!r}"
-    steps = [
-        f"delete {label} ({entry.id}) in environment {environment.name!r}"
-        if entry
-        else f"{label} is not deployed in {environment.name!r}: nothing to delete remotely"
-    ]
-    if outcome.kept_locally_because is None:
-        files = ", ".join(p.as_posix() for p in [resource.config, *resource.overlays.values()])
-        steps.append(f"remove it from {MANIFEST_NAME} and delete {files}")
-    for step in steps:
-        out.info(step)
-    referencing = referencing_files(project, resource)
-    for path in referencing:
-        out.warn(f"{path} references @{resource.kind}:{resource.name}; update it before the next sync")
-    if not _everyday.confirm(app, f"Delete {label}?", action=f"deleting {label}", yes=yes):
+    referencing = _announce(app, project, resource, outcome, entry.id if entry else None)
+    if not _everyday.confirm(app, f"Delete {label}?", action=f"deleting {label}", yes=request.yes):
         raise Aborted("nothing deleted")
-
     if entry is not None:
-        chosen = resolve(project.root, environment, base_url=base_url)
-        with state_lock(project.root, environment.name):
-            try:
-                asyncio.run(_delete_remote(chosen, resource.kind, entry.id))
-            except RemoteError as exc:
-                if exc.status != 409:
-                    raise
-                # In use remotely (a tool attached to an agent, a test attached to one): detach first.
-                where = ", ".join(referencing) or "the configs that reference it"
-                raise RemoteError(
-                    exc.message,
-                    status=exc.status,
-                    hint=f"remove @{resource.kind}:{resource.name} from {where}, run 'agents sync --env "
-                    f"{environment.name}', then delete it again",
-                ) from exc
-            state = load_state(project.root, environment.name)
-            state.remove(resource.kind, resource.name)
-            save_state(project.root, state)
+        _delete_in_environment(app, project, environment, resource, entry.id, request, referencing)
         outcome.remote_deleted = True
         out.success(f"deleted {label} in {environment.name!r}")
-
     if outcome.kept_locally_because is None:
         unregister(project, resource)
         outcome.files_removed = remove_files(project, resource)
         outcome.local_removed = True
         deleted = ", ".join(outcome.files_removed) or "no files"
         out.success(f"removed {label} from {MANIFEST_NAME} and deleted {deleted}")
-    elif not keep_local:
+    elif not request.keep_local:
         out.warn(f"kept {label} locally: {outcome.kept_locally_because}")
     if outcome.kept_locally_because is not None and outcome.remote_deleted:
         # Still declared for every environment: say so before a routine sync quietly brings it back.
@@ -166,7 +189,4 @@ def run(
             f"note: {label} is still declared in {MANIFEST_NAME}, so the next 'agents sync --env "
             f"{environment.name}' creates it again"
         )
-
-    if as_json:
-        out.json(outcome.as_dict())
-    return 0
+    return outcome

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from agents_cli.context import AppContext
@@ -54,7 +55,14 @@ def _registered_names(root: Path) -> list[str]:
     return names
 
 
-def run(app: AppContext, *, path: Path, force: bool) -> int:
+@dataclass(frozen=True)
+class InitRequest:
+    path: Path = Path(".")
+    force: bool = False  # replace existing files (and say which)
+
+
+def init(app: AppContext, request: InitRequest) -> int:
+    path, force = request.path, request.force
     root = (app.cwd / path).resolve()
     if root.exists() and not root.is_dir():
         raise ConfigError(f"{root} exists and is not a folder", hint="pick another PATH")

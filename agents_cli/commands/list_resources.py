@@ -7,6 +7,7 @@ marks the resources this project manages in that environment (their ids are in `
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 from agents_cli.commands import _everyday
@@ -88,48 +89,39 @@ def remote_rows(
     return rows
 
 
-def _what(kind: str | None, everything: str) -> str:
-    return everything if kind is None else REGISTRY[kind].section
+@dataclass(frozen=True)
+class ListRequest:
+    env: str | None = None
+    remote: bool = False  # what the environment holds, instead of the local resources
+    kind: str | None = None
+    base_url: str | None = None
 
 
-def run(
-    app: AppContext, *, env: str | None, remote: bool, kind: str | None, as_json: bool, base_url: str | None
-) -> int:
-    project = _everyday.load(app)
-    out = app.out
-    if not remote:
-        environment = _optional_environment(project, env)
-        rows = local_rows(project, environment, kind)
-        if as_json:
-            out.json({"environment": environment.name if environment else None, "resources": rows})
-        elif not rows:
-            what = _what(kind, "resources")
-            out.info(f"no {what} in agents.json yet (add one with 'agents add')")
-        else:
-            out.table(
-                ["KIND", "NAME", "FILE", f"REMOTE ID ({environment.name})" if environment else "REMOTE ID"],
-                [
-                    (row["kind"], row["name"], row["file"], row["remote_id"] or "-" if environment else "")
-                    for row in rows
-                ],
-            )
-        return 0
-    environment = project.environment(env)
-    chosen = resolve(project.root, environment, base_url=base_url)
-    listed = asyncio.run(_fetch_remote(app, chosen, _kinds(kind)))
-    rows = remote_rows(project, chosen, listed)
-    if as_json:
-        out.json({"environment": environment.name, "resources": rows})
-        return 0
-    if not rows:
+@dataclass(frozen=True)
+class ResourceList:
+    environment: str | None
+    rows: list[dict[str, Any]]
+    remote: bool
+    kind: str | None
+
+    @property
+    def what(self) -> str:
+        """What was listed, in words: ``tools``, or every section."""
+        if self.kind is not None:
+            return REGISTRY[self.kind].section
+        if not self.remote:
+            return "resources"
         sections = [each.section for each in REGISTRY.listed()]
-        what = _what(kind, f"{', '.join(sections[:-1])} or {sections[-1]}")
-        out.info(f"environment {environment.name!r} holds no {what}")
-        return 0
-    out.table(
-        ["KIND", "NAME", "REMOTE ID", "MANAGED"],
-        [(row["kind"], row["name"], row["remote_id"], row["local_name"] or "-") for row in rows],
-    )
-    managed = sum(1 for row in rows if row["managed"])
-    out.info(f"{len(rows)} remote resources, {managed} managed by this project in {environment.name!r}")
-    return 0
+        return f"{', '.join(sections[:-1])} or {sections[-1]}"
+
+
+def list_resources(app: AppContext, request: ListRequest) -> ResourceList:
+    project = _everyday.load(app)
+    if not request.remote:
+        environment = _optional_environment(project, request.env)
+        rows = local_rows(project, environment, request.kind)
+        return ResourceList(environment.name if environment else None, rows, False, request.kind)
+    environment = project.environment(request.env)
+    chosen = resolve(project.root, environment, base_url=request.base_url, host=app.host)
+    listed = asyncio.run(_fetch_remote(app, chosen, _kinds(request.kind)))
+    return ResourceList(environment.name, remote_rows(project, chosen, listed), True, request.kind)

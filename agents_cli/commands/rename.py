@@ -11,6 +11,7 @@ their ids; the next plan creates and deletes nothing for the rename.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from agents_cli.context import AppContext
@@ -79,7 +80,15 @@ def _move_state(project: Project, kind: str, old: str, new: str) -> list[str]:
     return moved
 
 
-def run(app: AppContext, *, name: str, new_name: str, kind: str | None = None) -> int:
+@dataclass(frozen=True)
+class RenameRequest:
+    name: str
+    new_name: str  # slugged like 'agents add'
+    kind: str | None = None
+
+
+def rename(app: AppContext, request: RenameRequest) -> int:
+    name, new_name, kind = request.name, request.new_name, request.kind
     project = load_project(app.cwd)
     resource = project.find(name, kind)
     new = slugify(new_name)

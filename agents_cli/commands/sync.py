@@ -1,18 +1,19 @@
 """``agents sync``: apply the plan (create, update, and with --prune delete) in dependency order.
 
 ``agents sync PLANFILE`` applies a plan saved by ``agents plan --out`` exactly, after checking that neither
-the configs nor the remote moved since. The state lock is held from before the remote is read until the last
-state write, so two syncs of one environment never interleave. Deletions and replacements need
-confirmation: a prompt on a terminal, ``--yes`` otherwise (a saved plan was approved when it was reviewed).
+the configs nor the remote moved since (``apply_plan``). The state lock is held from before the remote is
+read until the last state write, so two syncs of one environment never interleave. Deletions and
+replacements need confirmation: a question on a terminal, ``--yes`` otherwise (a saved plan was approved
+when it was reviewed).
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 
-from agents_cli.cli.render_plan import render_plan, render_sync, sync_json
-from agents_cli.commands.plan import open_workspace, plan_options, report_notes
+from agents_cli.commands.plan import PlanReport, PlanRequest, open_workspace, plan, plan_options, report_notes
 from agents_cli.context import AppContext
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Plan, PlanOptions
@@ -35,7 +36,47 @@ PROGRESS = {
 }
 
 
-def _confirm_deletes(app: AppContext, deletes: int, replaces: int, yes: bool) -> None:
+@dataclass(frozen=True)
+class SyncRequest:
+    plan_file: Path | None = None  # a plan saved by 'agents plan --out': apply exactly it
+    env: str | None = None
+    dry_run: bool = False
+    yes: bool = False
+    prune: bool = False
+    only: tuple[str, ...] = ()
+    force: bool = False
+    replace: tuple[str, ...] = ()
+    base_url: str | None = None
+    concurrency: int | None = None
+
+    def planning(self) -> PlanRequest:
+        return PlanRequest(
+            env=self.env,
+            only=self.only,
+            prune=self.prune,
+            replace=self.replace,
+            force=self.force,
+            base_url=self.base_url,
+            concurrency=self.concurrency,
+        )
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    plan: Plan
+    result: SyncResult
+    requests: dict[str, int]  # what was sent (``ApiClient.stats``)
+
+    @property
+    def exit_code(self) -> int:
+        # Kept drifted fields and changes no write could make exit 1 too: CI must notice that the remote
+        # and the config still disagree.
+        result = self.result
+        disagree = result.failures or result.kept_fields or result.unapplied_fields
+        return int(ExitCode.ERROR) if disagree else int(ExitCode.OK)
+
+
+def confirm_deletes(app: AppContext, deletes: int, replaces: int, yes: bool) -> None:
     """Deletions and replacements (which delete the old agent: its id, widget embeds and phone numbers
     pointing at it stop working) need a yes."""
     if yes or deletes + replaces == 0:
@@ -44,29 +85,26 @@ def _confirm_deletes(app: AppContext, deletes: int, replaces: int, yes: bool) ->
     doing += [f"replacing {replaces} agent(s) (the old agent is deleted)"] if replaces else []
     if not app.out.stdin_is_tty:
         raise ConfirmationRequired(" and ".join(doing))
-    import typer
-
     question = " and ".join(
         ([f"Delete {deletes} remote resource(s)"] if deletes else [])
         + ([f"replace {replaces} agent(s) (the old agent is deleted)"] if replaces else [])
     )
-    if not typer.confirm(f"{question[0].upper()}{question[1:]}?", default=False, err=True):
+    if not app.ask(f"{question[0].upper()}{question[1:]}?"):
         flags = " and ".join((["--prune"] if deletes else []) + (["--replace"] if replaces else []))
         raise Aborted("nothing was deleted", hint=f"rerun without {flags} to apply only creates and updates")
 
 
-class _Progress:
+class Progress:
     """Progress lines on stderr. Early updates report while the plan is still being read; their lines
     wait for the plan, so the output reads plan → progress → summary (also when stdout and stderr go to one
     CI log)."""
 
-    def __init__(self, app: AppContext, *, as_json: bool) -> None:
+    def __init__(self, app: AppContext) -> None:
         self.app = app
-        self.as_json = as_json
         self.waiting: list[str] | None = []
 
     def __call__(self, outcome: Outcome) -> None:
-        if self.as_json or (outcome.action == "recorded" and not self.app.debug):
+        if self.app.json or (outcome.action == "recorded" and not self.app.debug):
             return  # a state-only refresh changed nothing remotely: counted in the summary instead
         line = f"{PROGRESS.get(outcome.action, outcome.action)} {outcome.kind} {outcome.name}"
         if self.waiting is None:
@@ -81,82 +119,35 @@ class _Progress:
         self.waiting = None
 
 
-def _finish(app: AppContext, the_plan: Plan, result: SyncResult, api: ApiClient, *, as_json: bool) -> int:
-    if as_json:
-        app.out.json(sync_json(the_plan, result, api.stats.as_dict()))
-    else:
-        render_sync(app.out, the_plan, result)
-    # Kept drifted fields and changes no write could make exit 1 too: CI must notice that the remote and
-    # the config still disagree.
-    disagree = result.failures or result.kept_fields or result.unapplied_fields
-    return int(ExitCode.ERROR) if disagree else int(ExitCode.OK)
-
-
-def run(
-    app: AppContext,
-    *,
-    env: str | None = None,
-    dry_run: bool = False,
-    yes: bool = False,
-    prune: bool = False,
-    only: list[str] | None = None,
-    force: bool = False,
-    replace: list[str] | None = None,
-    as_json: bool = False,
-    base_url: str | None = None,
-    concurrency: int | None = None,
-    plan_file: Path | None = None,
-) -> int:
-    from agents_cli.commands import plan
-
-    if plan_file is not None:
-        from agents_cli.commands.apply_plan import apply_saved_plan
-
-        if dry_run or prune or only or force or replace:
-            raise UsageError(
-                "a saved plan is applied with the options it was made with",
-                hint="leave out --dry-run, --prune, --only, --force and --replace",
-            )
-
-        return apply_saved_plan(
-            app, plan_file, env=env, as_json=as_json, base_url=base_url, concurrency=concurrency
-        )
-    if dry_run:  # plan validates
-        return plan.run(
-            app,
-            env=env,
-            as_json=as_json,
-            only=only,
-            prune=prune,
-            replace=replace,
-            force=force,
-            base_url=base_url,
-            concurrency=concurrency,
-        )
-    workspace = open_workspace(app, env, only, action="nothing was synced")
-    options = plan_options(workspace, prune=prune, force=force, replace=replace, only=only)
-    client = build_client(workspace.root, workspace.environment, base_url=base_url, concurrency=concurrency)
+def sync(app: AppContext, request: SyncRequest) -> SyncReport | PlanReport:
+    """Plan and apply (``request.plan_file``: see ``apply_plan.apply_saved_plan``, which applies one)."""
+    if request.plan_file is not None:
+        raise UsageError("a saved plan is applied by 'agents sync PLANFILE' (apply_plan.apply_saved_plan)")
+    if request.dry_run:  # plan validates
+        return plan(app, request.planning())
+    workspace = open_workspace(app, request.env, request.only, action="nothing was synced")
+    options = plan_options(workspace, request.planning())
+    client = build_client(
+        workspace.root,
+        workspace.environment,
+        base_url=request.base_url,
+        concurrency=request.concurrency,
+        host=app.host,
+    )
     with workspace.locked():
-        return asyncio.run(_sync(app, workspace, client, options, yes=yes, as_json=as_json))
+        return asyncio.run(_sync(app, workspace, client, options, yes=request.yes))
 
 
 async def _sync(
-    app: AppContext,
-    workspace: Workspace,
-    client: ApiClient,
-    options: PlanOptions,
-    *,
-    yes: bool,
-    as_json: bool,
-) -> int:
-    progress = _Progress(app, as_json=as_json)
+    app: AppContext, workspace: Workspace, client: ApiClient, options: PlanOptions, *, yes: bool
+) -> SyncReport:
+    progress = Progress(app)
 
     async def approve(computed: PlanResult) -> None:
         report_notes(app, workspace, computed, prune=options.prune)
-        if not as_json:
-            render_plan(app.out, computed.plan)
+        app.show(PlanReport(computed.plan))
         progress.release()
-        _confirm_deletes(app, computed.plan.count("delete"), computed.plan.count("replace"), yes)
+        confirm_deletes(app, computed.plan.count("delete"), computed.plan.count("replace"), yes)
 
     # Updates start while the remaining reads are in flight (no idle gap between reading and writing) —
     # unless deletions or replacements still need a "yes": then nothing is written first.
@@ -168,4 +159,4 @@ async def _sync(
             )
         finally:
             progress.release()
-        return _finish(app, computed.plan, result, api, as_json=as_json)
+        return SyncReport(computed.plan, result, api.stats.as_dict())

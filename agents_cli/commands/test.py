@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agents_cli.cli.output import Output
 from agents_cli.context import AppContext
 from agents_cli.errors import ExitCode, UsageError
 
@@ -22,31 +21,58 @@ if TYPE_CHECKING:
     from agents_cli.engine.outcome import Outcome
     from agents_cli.engine.workspace import Workspace
     from agents_cli.testing.model import RunReport
+    from agents_cli.testing.prepare import Preparation
     from agents_cli.testing.selection import Selection
 
 STDOUT = Path("-")  # the report file name that means "write it to stdout"
 
 
 @dataclass(frozen=True)
-class _Run:
-    against: str
-    repeat: int
-    timeout: float
-    sync_agents: bool
-    base_url: str | None
-    concurrency: int | None
+class TestRequest:
+    agents: tuple[str, ...] = ()  # default: every agent with tests or scenarios
+    env: str | None = None
+    tests: tuple[str, ...] = ()  # only these tests/scenarios
+    against: str = "local"  # local: the local config (before deploy); deployed: the deployed agent
+    repeat: int = 1
+    junit: Path | None = None  # a JUnit XML report ('-': stdout)
+    json_report: Path | None = None  # a JSON report ('-': stdout)
+    timeout: float = 300.0
+    show_transcript: bool = False
+    sync_agents: bool = False  # with --against deployed: sync the agents first
+    base_url: str | None = None
+    concurrency: int | None = None
+
+    __test__ = False  # not a pytest test class
 
 
-def _check_options(against: str, junit: Path | None, json_report: Path | None, run: _Run) -> None:
-    if against not in ("local", "deployed"):
-        raise UsageError(f"--against must be 'local' or 'deployed', not {against!r}")
-    if junit == STDOUT and json_report == STDOUT:
+@dataclass(frozen=True)
+class TestRun:
+    report: RunReport
+    show_transcript: bool = False
+    junit_on_stdout: bool = False
+    json_on_stdout: bool = False
+
+    __test__ = False  # not a pytest test class
+
+    @property
+    def report_on_stdout(self) -> bool:
+        return self.junit_on_stdout or self.json_on_stdout
+
+    @property
+    def exit_code(self) -> int:
+        return int(ExitCode.OK if self.report.all_passed else ExitCode.ERROR)
+
+
+def _check(request: TestRequest) -> None:
+    if request.against not in ("local", "deployed"):
+        raise UsageError(f"--against must be 'local' or 'deployed', not {request.against!r}")
+    if request.junit == STDOUT and request.json_report == STDOUT:
         raise UsageError(
             "--junit - and --json - cannot both write to stdout", hint="send one of them to a file"
         )
-    if run.timeout <= 0:
+    if request.timeout <= 0:
         raise UsageError("--timeout must be more than 0 seconds")
-    if run.sync_agents and against != "deployed":
+    if request.sync_agents and request.against != "deployed":
         raise UsageError("--sync-agents applies only with --against deployed", hint="add --against deployed")
 
 
@@ -55,8 +81,9 @@ def _describe(outcome: Outcome) -> str:
     return f"{outcome.action} {outcome.kind} {outcome.name}{where}"
 
 
-async def _execute(app: AppContext, workspace: Workspace, selection: Selection, run: _Run) -> list[Any]:
-    from agents_cli.cli.render_tests import LiveProgress
+async def _execute(
+    app: AppContext, workspace: Workspace, selection: Selection, request: TestRequest
+) -> list[Any]:
     from agents_cli.remote.connect import build_client
     from agents_cli.testing.prepare import ApiTestClient, build_targets
     from agents_cli.testing.prerequisites import needed_resources, sync_prerequisites
@@ -67,97 +94,89 @@ async def _execute(app: AppContext, workspace: Workspace, selection: Selection, 
             app.out.info(f"sync: {_describe(outcome)}")
 
     desired = workspace.configs()
-    keys = needed_resources(desired, selection, against=run.against, sync_agents=run.sync_agents)
+    keys = needed_resources(desired, selection, against=request.against, sync_agents=request.sync_agents)
     client = build_client(
-        workspace.root, workspace.environment, base_url=run.base_url, concurrency=run.concurrency
+        workspace.root,
+        workspace.environment,
+        base_url=request.base_url,
+        concurrency=request.concurrency,
+        host=app.host,
     )
     async with client as api:
         await sync_prerequisites(api, workspace, keys, report)
-        targets = await build_targets(
-            api,
-            workspace.project,
-            workspace.environment.name,
-            selection,
-            desired,
-            against=run.against,
-            out=app.out,
+        prepared = await build_targets(
+            api, workspace.project, workspace.environment.name, selection, desired, against=request.against
         )
-        with LiveProgress(app.out) as progress:
+        _say_how(app, workspace.environment.name, prepared)
+        with app.progress() as progress:
             return await run_targets(
-                ApiTestClient(api), targets, repeat=run.repeat, timeout_s=run.timeout, progress=progress
+                ApiTestClient(api),
+                prepared.targets,
+                repeat=request.repeat,
+                timeout_s=request.timeout,
+                progress=progress,
             )
 
 
-def _write_reports(app: AppContext, report: RunReport, junit: Path | None, json_report: Path | None) -> None:
-    from agents_cli.testing.reports import json_text, junit_text, write_json, write_junit
+def _say_how(app: AppContext, env: str, prepared: Preparation) -> None:
+    """How agents that were never synced are tested, and where scenarios run."""
+    for used in prepared.placeholders:
+        if used.reused:
+            app.out.info(
+                f"{used.agent}: not in state/{env}.json; reusing agent {used.agent_id} tagged for it by an "
+                "earlier run to run tests against (your config is sent with each run)"
+            )
+        else:
+            app.out.info(
+                f"{used.agent}: not deployed in {env!r}; created placeholder agent {used.agent_id} to run "
+                "tests against (your config is sent with each run; 'agents sync' will fill it)"
+            )
+    if prepared.scenarios_against_deployed:
+        app.out.info(
+            "note: scenarios run against the deployed agent (simulate-conversation takes no config override)"
+        )
 
-    out = app.out
-    if junit == STDOUT:
-        out.stdout.write(junit_text(report))
-    elif junit is not None:
-        write_junit(report, junit)
-        out.info(f"wrote JUnit report {junit}")
-    if json_report == STDOUT:
-        out.stdout.write(json_text(report))
-        out.wrote_json = True
-    elif json_report is not None:
-        write_json(report, json_report)
-        out.info(f"wrote JSON report {json_report}")
-    out.stdout.flush()
+
+def _write_reports(app: AppContext, report: RunReport, request: TestRequest) -> None:
+    from agents_cli.testing.reports import write_json, write_junit
+
+    if request.junit is not None and request.junit != STDOUT:
+        write_junit(report, app.cwd / request.junit)
+        app.out.info(f"wrote JUnit report {request.junit}")
+    if request.json_report is not None and request.json_report != STDOUT:
+        write_json(report, app.cwd / request.json_report)
+        app.out.info(f"wrote JSON report {request.json_report}")
 
 
-def run(
-    app: AppContext,
-    *,
-    agents: list[str],
-    env: str | None,
-    tests: list[str],
-    against: str,
-    repeat: int,
-    junit: Path | None,
-    json_report: Path | None,
-    timeout: float,
-    show_transcript: bool,
-    sync_agents: bool,
-    base_url: str | None,
-    concurrency: int | None,
-) -> int:
-    from agents_cli.cli.render_tests import name_remote_ids, render_failures, render_table, summary_line
+def run_tests(app: AppContext, request: TestRequest) -> TestRun:
     from agents_cli.commands.validate import require_valid
     from agents_cli.engine.workspace import Workspace
     from agents_cli.kinds import REGISTRY
     from agents_cli.project.state import load_state
-    from agents_cli.testing.model import RunReport
+    from agents_cli.testing.model import RunReport, name_remote_ids
     from agents_cli.testing.selection import select
 
-    options = _Run(against, repeat, timeout, sync_agents, base_url, concurrency)
-    _check_options(against, junit, json_report, options)
-    workspace = Workspace.open(app.cwd, env)
+    _check(request)
+    workspace = Workspace.open(app.cwd, request.env, environ=app.host.environ)
     environment = workspace.environment.name
-    selection = select(workspace.project, environment, agents, tests)
-    require_valid(app, workspace.validation(), environment, action="nothing was run")
+    selection = select(workspace.project, environment, list(request.agents), list(request.tests))
+    require_valid(workspace.validation(), environment, action="nothing was run")
     workspace.load()
     started_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     started = time.monotonic()
-    results = asyncio.run(_execute(app, workspace, selection, options))
+    results = asyncio.run(_execute(app, workspace, selection, request))
     state = load_state(workspace.root, environment)
     name_remote_ids(
         results, {remote_id: name for kind in REGISTRY.names for name, remote_id in state.ids(kind).items()}
     )
     report = RunReport(
         environment=environment,
-        against=against,
+        against=request.against,
         started_at=started_at,
         duration_s=time.monotonic() - started,
-        timeout_s=timeout,
+        timeout_s=request.timeout,
         results=results,
     )
-    out = app.out
-    # '-' puts that report alone on stdout (pipe it to jq or a JUnit tool); people's output moves to stderr.
-    human = Output(stdout=out.stderr, no_color=out.no_color) if STDOUT in (junit, json_report) else out
-    render_table(human, report)
-    render_failures(human, report, show_transcript=show_transcript)
-    _write_reports(app, report, junit, json_report)
-    human.line()
-    human.line(summary_line(report), style="green" if report.all_passed else "bold red")
-    return int(ExitCode.OK if report.all_passed else ExitCode.ERROR)
+    _write_reports(app, report, request)
+    json_on_stdout = request.json_report == STDOUT or app.json
+    return TestRun(report, request.show_transcript, request.junit == STDOUT, json_on_stdout)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from agents_cli.context import AppContext
@@ -92,46 +93,54 @@ def wait_for_change(
     return current, sorted(changed)
 
 
-def run_cycle(app: AppContext, *, env: str | None, apply: bool, base_url: str | None) -> int:
-    """validate, then plan or sync; the exit code the command would have had."""
-    from agents_cli.commands import plan, sync, validate
+@dataclass(frozen=True)
+class WatchRequest:
+    env: str | None = None
+    apply: bool = False  # sync (with --yes) on every change instead of planning
+    interval: float = 0.5  # seconds between scans
+    debounce: float = 0.3  # wait this long after the last change before running
+    base_url: str | None = None
+
+
+def run_cycle(app: AppContext, request: WatchRequest) -> None:
+    """validate, then plan or sync, each shown as the command itself shows it; an error is reported and
+    watching goes on."""
+    from agents_cli.commands.plan import PlanRequest, plan
+    from agents_cli.commands.sync import SyncRequest, sync
+    from agents_cli.commands.validate import ValidateRequest, validate
 
     try:
-        code = validate.run(app, env=env, strict=False, as_json=False)
-        if code != 0:
-            return code
-        if apply:
-            return sync.run(app, env=env, yes=True, base_url=base_url)
-        return plan.run(app, env=env, base_url=base_url)
+        checked = validate(app, ValidateRequest(env=request.env))
+        app.show(checked)
+        if checked.error is not None:
+            app.report(checked.error)
+            return
+        if request.apply:
+            app.show(sync(app, SyncRequest(env=request.env, yes=True, base_url=request.base_url)))
+        else:
+            app.show(plan(app, PlanRequest(env=request.env, base_url=request.base_url)))
     except AgentsError as exc:
-        app.out.error(exc.message, hint=exc.hint)
-        return int(exc.exit_code)
+        app.report(exc)
 
 
-def run(
-    app: AppContext,
-    *,
-    env: str | None,
-    apply: bool,
-    interval: float,
-    debounce: float,
-    base_url: str | None,
-) -> int:
+def watch(app: AppContext, request: WatchRequest) -> int:
     root = find_root(app.cwd)
     out = app.out
-    what = "sync" if apply else "plan"
+    what = "sync" if request.apply else "plan"
     try:
-        run_cycle(app, env=env, apply=apply, base_url=base_url)
+        run_cycle(app, request)
         snapshot = scan(root)
         out.info(
             f"watching {root} ({len(snapshot)} files): validate + {what} on every change; Ctrl-C to stop"
         )
         while True:
-            snapshot, changed = wait_for_change(root, snapshot, interval=interval, debounce=debounce)
+            snapshot, changed = wait_for_change(
+                root, snapshot, interval=request.interval, debounce=request.debounce
+            )
             names = ", ".join(_label(path, root) for path in changed[:5])
             more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
             out.info(f"\nchanged: {names}{more}")
-            run_cycle(app, env=env, apply=apply, base_url=base_url)
+            run_cycle(app, request)
             out.info("watching…")
     except KeyboardInterrupt:
         out.info("stopped watching")

@@ -6,8 +6,8 @@ Offline: the agent id comes from ``state/<env>.json``. Residency environments ne
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
-from typing import Any
 
 from agents_cli.commands import _everyday
 from agents_cli.context import AppContext
@@ -42,11 +42,27 @@ def snippet(agent_id: str, location: str | None) -> str:
     return f"<elevenlabs-convai {attributes}></elevenlabs-convai>{EMBED_SCRIPT}"
 
 
-def run(app: AppContext, *, name: str, env: str | None, as_json: bool) -> int:
+@dataclass(frozen=True)
+class WidgetRequest:
+    name: str
+    env: str | None = None
+
+
+@dataclass(frozen=True)
+class Widget:
+    agent: str
+    environment: str
+    agent_id: str
+    server_location: str | None
+    html: str
+
+
+def widget(app: AppContext, request: WidgetRequest) -> Widget:
     from agents_cli.project.state import load_state
 
+    name = request.name
     project = _everyday.load(app)
-    environment = project.environment(env)
+    environment = project.environment(request.env)
     if project.get(AGENT.name, name) is None:
         raise unknown_names(AGENT.name, [name], list(project.resources[AGENT.name]))
     entry = load_state(project.root, environment.name).get(AGENT.name, name)
@@ -56,18 +72,6 @@ def run(app: AppContext, *, name: str, env: str | None, as_json: bool) -> int:
             hint=f"run 'agents sync --env {environment.name}' first",
         )
     location = server_location(environment)
-    html = snippet(entry.id, location)
     if environment.emulator:
         app.out.warn(f"{environment.name!r} is the local emulator: this agent id only exists on this machine")
-    if as_json:
-        payload: dict[str, Any] = {
-            "agent": name,
-            "environment": environment.name,
-            "agent_id": entry.id,
-            "server_location": location,
-            "html": html,
-        }
-        app.out.json(payload)
-    else:
-        app.out.line(html)
-    return 0
+    return Widget(name, environment.name, entry.id, location, snippet(entry.id, location))

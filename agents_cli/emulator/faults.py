@@ -35,7 +35,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import random
 import re
 import threading
@@ -113,7 +112,7 @@ class FaultSettings:
         return self
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> FaultSettings:
+    def from_env(cls, environ: Mapping[str, str]) -> FaultSettings:
         """``AGENTS_EMULATOR_{LATENCY_MS,JITTER_MS,FAULT_RATE,FAULTS,SEED,SLOW_S,RETRY_AFTER_S,ROUTE_FAULTS}``.
 
         FAULTS is a comma-separated list of kinds; ROUTE_FAULTS is ``;``-separated route specs (see

@@ -6,7 +6,6 @@ whenever ids change (after tools are created, agents that reference them resolve
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,8 +77,12 @@ def environ_with_dotenv(root: Path, environ: Mapping[str, str] | None = None) ->
     over the file."""
     from agents_cli.remote.credentials import read_dotenv
 
+    if environ is None:
+        from agents_cli.host import Host
+
+        environ = Host.from_process().environ
     values = dict(read_dotenv(root / ".env")) if (root / ".env").is_file() else {}
-    values.update(os.environ if environ is None else environ)
+    values.update(environ)
     return values
 
 

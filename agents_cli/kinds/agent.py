@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from agents_cli.kinds import tags
+import agents_cli.kinds.tags as tags
 from agents_cli.kinds.base import ResourceKind, Routes
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import quote
 
 from agents_cli.keypath import KeyPath
 
@@ -34,6 +33,8 @@ class Routes:
     def item(self, remote_id: str) -> str:
         """``collection/<id>``, the id escaped as one path segment: an id read from state or a response
         never reaches another route (``../tools/x``) or adds a query (``x?force=true``)."""
+        from urllib.parse import quote  # not at import: ``agents --help`` loads the registry
+
         return f"{self.collection}/{quote(remote_id, safe='')}"
 
 

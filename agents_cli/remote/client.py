@@ -37,20 +37,37 @@ the client (``asyncio.run`` would otherwise close the loop under them: "coroutin
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
 import time
 import weakref
-from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
 
 from agents_cli.errors import RemoteError
-from agents_cli.remote.failures import Target, attempts_note, http_timeouts, transport_failure
+from agents_cli.remote.answers import (
+    RETRY_STATUSES,
+    AmbiguousRequest,
+    RequestStats,
+    RetryPolicy,
+    refused_before_processing,
+    remote_error,
+    retry_after_seconds,
+    with_note,
+)
+from agents_cli.remote.errors import ApiRefused, NoAnswer, NotTheApi, UnexpectedAnswer
+from agents_cli.remote.failures import HttpTimeouts, Target, attempts_note, http_timeouts, transport_failure
+
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "AmbiguousRequest",
+    "ApiClient",
+    "RequestStats",
+    "RetryPolicy",
+    "gather_or_cancel",
+]
 
 T = TypeVar("T")
 
@@ -59,8 +76,6 @@ log = logging.getLogger("agents_cli.remote.client")
 PERSISTENT_FAILURE_ATTEMPTS = 2
 
 DEFAULT_CONCURRENCY = 8
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
-WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 NON_IDEMPOTENT_METHODS = frozenset({"POST"})
 # Transport errors raised before any byte of the request left: safe to retry any request.
 NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
@@ -78,110 +93,6 @@ LEFTOVER_GRACE = 5.0
 PAGE_SIZE = 100
 
 
-@dataclass
-class RetryPolicy:
-    max_attempts: int = 8
-    base_delay: float = 0.2
-    max_delay: float = 10.0
-    # A Retry-After larger than this is treated as a refusal, not something to sleep through.
-    max_retry_after: float = 60.0
-    # No connection (refused, DNS, TLS): a few quick tries, not eight.
-    connect_attempts: int = 3
-    # A connect timeout already waited the whole limit: one more try, then a clear error. (Read timeouts
-    # are not retried at all: a minute of silence is already long.)
-    timeout_attempts: int = 2
-
-
-@dataclass
-class RequestStats:
-    """Counts of requests actually sent (including retries), for summaries and benchmarks."""
-
-    by_method: Counter[str] = field(default_factory=Counter)
-    retries: int = 0
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_method.values())
-
-    @property
-    def writes(self) -> int:
-        return sum(count for method, count in self.by_method.items() if method in WRITE_METHODS)
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "requests": self.total,
-            "writes": self.writes,
-            "retries": self.retries,
-            **dict(self.by_method),
-        }
-
-
-class AmbiguousRequest(RemoteError):
-    """A non-idempotent request may or may not have been applied (connection dropped after sending, a 5xx
-    other than a 503 with Retry-After, a timeout), so it was not sent again."""
-
-    def __init__(self, method: str, path: str, cause: BaseException | RemoteError) -> None:
-        if isinstance(cause, RemoteError):
-            what, status, body = cause.message, cause.status, cause.body
-        else:
-            what, status, body = f"{method} {path}: {type(cause).__name__}: {cause}", None, None
-        super().__init__(
-            f"{what} (it may have been applied, so it was not sent again)",
-            status=status,
-            hint="check the remote before retrying (e.g. 'agents plan', or list recent test invocations)",
-            body=body,
-        )
-        self.cause = cause
-
-
-def refused_before_processing(status: int, retry_after: float | None) -> bool:
-    """429, or 503 with Retry-After: the server turned the request away without acting on it."""
-    return status == 429 or (status == 503 and retry_after is not None)
-
-
-def _with_note(error: RemoteError, note: str) -> RemoteError:
-    hint = error.hint
-    if hint is None and error.status is not None and error.status >= 500:
-        hint = "the API kept failing; try again in a few minutes (run with --debug to see each retry)"
-    return RemoteError(f"{error.message} ({note})", status=error.status, hint=hint, body=error.body)
-
-
-def _retry_after_seconds(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        if parsed is None:
-            return None
-        return max(0.0, parsed.timestamp() - time.time())
-
-
-def _error_message(response: httpx.Response) -> tuple[str, list[str], Any]:
-    """The API's own message (FastAPI ``detail``) and, for 422, one line per ``loc: msg``."""
-    try:
-        body: Any = response.json()
-    except ValueError:
-        text = response.text.strip()
-        return (text[:200] or response.reason_phrase), [], None
-    detail = body.get("detail") if isinstance(body, dict) else body
-    if isinstance(detail, list):
-        lines = []
-        for item in detail:
-            if isinstance(item, dict):
-                loc = ".".join(str(part) for part in item.get("loc", []) if part != "body")
-                lines.append(f"{loc}: {item.get('msg', '')}" if loc else str(item.get("msg", "")))
-        return "invalid request", lines, body
-    if isinstance(detail, dict):
-        message = detail.get("message") or detail.get("status") or str(detail)
-        return str(message), [], body
-    if detail is not None:
-        return str(detail), [], body
-    return response.reason_phrase, [], body
-
-
 class ApiClient:
     """Async client for one environment. Use as ``async with ApiClient(...) as api``."""
 
@@ -196,6 +107,7 @@ class ApiClient:
         transport: httpx.AsyncBaseTransport | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         timeout: float | None = None,
+        timeouts: HttpTimeouts | None = None,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
@@ -208,7 +120,7 @@ class ApiClient:
         self.concurrency = concurrency
         self.retry = retry or RetryPolicy()
         self.stats = RequestStats()
-        self.timeouts = http_timeouts(timeout)
+        self.timeouts = timeouts if timeouts is not None and timeout is None else http_timeouts(timeout)
         self.target = Target(self.base_url, base_url_source, self.timeouts)
         self._api_key = api_key
         self._transport = transport
@@ -285,23 +197,6 @@ class ApiClient:
             log.debug("%s %s -> %d (%.0f ms)", method, path, response.status_code, elapsed)
             return response
 
-    def _remote_error(self, method: str, path: str, response: httpx.Response) -> RemoteError:
-        message, lines, body = _error_message(response)
-        status = response.status_code
-        hint: str | None = None
-        if status == 401:
-            login = f"agents auth login --env {self.environment}" if self.environment else "agents auth login"
-            hint = f"the key was refused: check {self.api_key_env} (variable or .env) or run '{login}'"
-        elif status == 403:
-            hint = f"the key in {self.api_key_env} lacks a permission for {method} {path}"
-        elif status == 422 and lines:
-            hint = "; ".join(lines)
-        elif status == 404:
-            hint = "the remote resource no longer exists; 'agents plan' will look it up again"
-        elif status == 429:
-            hint = "rate limited; lower --concurrency or try again later"
-        return RemoteError(f"{method} {path}: {status} {message}", status=status, hint=hint, body=body)
-
     async def request(
         self,
         method: str,
@@ -321,53 +216,68 @@ class ApiClient:
         attempt = 0
         while True:
             attempt += 1
-            retry_after: float | None = None
-            limit = self.retry.max_attempts
             try:
                 response = await self._send_once(method, path, params, json)
             except httpx.TransportError as exc:
-                if isinstance(exc, httpx.ConnectTimeout):
-                    limit = min(limit, self.retry.timeout_attempts)  # each attempt already waited
-                elif isinstance(exc, httpx.TimeoutException):
-                    limit = 1  # waited the whole read limit: say so now rather than wait as long again
-                elif isinstance(exc, NO_ANSWER_ERRORS):
-                    limit = min(limit, self.retry.connect_attempts)
-                if not idempotent and not isinstance(exc, NOT_SENT_ERRORS):
-                    # Dropped mid-request, read/write timeout, protocol error: maybe processed.
-                    cause = transport_failure(self.target, method, path, exc, attempt)
-                    raise AmbiguousRequest(method, path, cause) from exc
-                if attempt >= limit:
-                    raise transport_failure(self.target, method, path, exc, attempt) from exc
-                what = type(exc).__name__
+                limit = self._transport_limit(exc, method, path, attempt, idempotent)
+                what, retry_after = type(exc).__name__, None
             else:
-                status = response.status_code
-                if status < 400:
-                    if not response.content:
-                        return None
-                    try:
-                        return response.json()
-                    except ValueError as exc:
-                        raise RemoteError(f"{method} {path}: response is not JSON", status=status) from exc
-                error = self._remote_error(method, path, response)
-                if status < 500 and status not in RETRY_STATUSES:
-                    raise error  # 4xx: retrying cannot help
-                retry_after = _retry_after_seconds(response)
-                if not idempotent and not refused_before_processing(status, retry_after):
-                    raise AmbiguousRequest(method, path, error)  # the server may have acted before failing
-                if retry_after is not None and retry_after > self.retry.max_retry_after:
-                    raise _with_note(error, f"the server asked to retry after {retry_after:.0f} s")
-                if attempt >= limit:
-                    raise _with_note(error, attempts_note(attempt))
-                what = str(status)
-            delay = self._backoff(attempt, retry_after)
-            # Method, path, what failed and the wait: never a header (the key).
-            log.debug("%s %s -> %s; retry %d of %d in %.2f s", method, path, what, attempt, limit - 1, delay)
-            if attempt == PERSISTENT_FAILURE_ATTEMPTS and limit > self.retry.connect_attempts:
-                # Once per request, so a long 429/5xx storm is not silent (a few quick connection attempts
-                # need no notice; every retry is logged with --debug).
-                log.warning("%s %s: %s again; still retrying (up to %d attempts)", method, path, what, limit)
-            self.stats.retries += 1
-            await self._sleep(delay)
+                if response.status_code < 400:
+                    return _decoded(method, path, response)
+                limit, retry_after = self._status_limit(method, path, response, attempt, idempotent)
+                what = str(response.status_code)
+            await self._wait(method, path, what, attempt, limit, retry_after)
+
+    def _transport_limit(
+        self, exc: httpx.TransportError, method: str, path: str, attempt: int, idempotent: bool
+    ) -> int:
+        """How many attempts this failure allows (raising when this one was the last, or not retryable)."""
+        limit = self.retry.max_attempts
+        if isinstance(exc, httpx.ConnectTimeout):
+            limit = min(limit, self.retry.timeout_attempts)  # each attempt already waited
+        elif isinstance(exc, httpx.TimeoutException):
+            limit = 1  # waited the whole read limit: say so now rather than wait as long again
+        elif isinstance(exc, NO_ANSWER_ERRORS):
+            limit = min(limit, self.retry.connect_attempts)
+        if not idempotent and not isinstance(exc, NOT_SENT_ERRORS):
+            # Dropped mid-request, read/write timeout, protocol error: maybe processed.
+            cause = transport_failure(self.target, method, path, exc, attempt)
+            raise AmbiguousRequest(method, path, cause) from exc
+        if attempt >= limit:
+            raise transport_failure(self.target, method, path, exc, attempt) from exc
+        return limit
+
+    def _status_limit(
+        self, method: str, path: str, response: httpx.Response, attempt: int, idempotent: bool
+    ) -> tuple[int, float | None]:
+        """(attempts allowed, the server's Retry-After) for an error answer, raising when it is final."""
+        status = response.status_code
+        error = remote_error(
+            method, path, response, environment=self.environment, api_key_env=self.api_key_env
+        )
+        if status < 500 and status not in RETRY_STATUSES:
+            raise error  # 4xx: retrying cannot help
+        retry_after = retry_after_seconds(response)
+        if not idempotent and not refused_before_processing(status, retry_after):
+            raise AmbiguousRequest(method, path, error)  # the server may have acted before failing
+        if retry_after is not None and retry_after > self.retry.max_retry_after:
+            raise with_note(error, f"the server asked to retry after {retry_after:.0f} s")
+        if attempt >= self.retry.max_attempts:
+            raise with_note(error, attempts_note(attempt))
+        return self.retry.max_attempts, retry_after
+
+    async def _wait(
+        self, method: str, path: str, what: str, attempt: int, limit: int, retry_after: float | None
+    ) -> None:
+        delay = self._backoff(attempt, retry_after)
+        # Method, path, what failed and the wait: never a header (the key).
+        log.debug("%s %s -> %s; retry %d of %d in %.2f s", method, path, what, attempt, limit - 1, delay)
+        if attempt == PERSISTENT_FAILURE_ATTEMPTS and limit > self.retry.connect_attempts:
+            # Once per request, so a long 429/5xx storm is not silent (a few quick connection attempts
+            # need no notice; every retry is logged with --debug).
+            log.warning("%s %s: %s again; still retrying (up to %d attempts)", method, path, what, limit)
+        self.stats.retries += 1
+        await self._sleep(delay)
 
     async def get(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
         return await self.request("GET", path, params=params)
@@ -412,7 +322,8 @@ class ApiClient:
                     cause = ambiguous.cause
                     if isinstance(cause, RemoteError):
                         raise cause from None
-                    raise RemoteError(f"POST {path}: {type(cause).__name__}: {cause}") from None
+                    reason = f"{type(cause).__name__}: {cause}"
+                    raise NoAnswer("POST", path, "other", place=self.target.place, reason=reason) from None
                 self.stats.retries += 1
                 await self._sleep(self._backoff(attempt, None))
 
@@ -430,15 +341,11 @@ class ApiClient:
                 if exc.status != 404:
                     raise
                 # A collection does not vanish: the base URL is wrong (a proxy without /v1/convai, a typo).
-                detail = exc.message.partition(": 404 ")[2] or "Not Found"
-                raise RemoteError(
-                    f"GET {self.base_url}{path}: 404 {detail}",
-                    status=404,
-                    hint=f"{self.base_url} does not serve the convai API: {self.target.reach_hint()}",
-                    body=exc.body,
-                ) from exc
+                detail = exc.detail if isinstance(exc, ApiRefused) else "Not Found"
+                url = f"{self.base_url}{path}"
+                raise NotTheApi(url, detail, place=self.target.place, body=exc.body) from exc
             if not isinstance(page, dict):
-                raise RemoteError(f"GET {path}: expected an object with {item_key!r}")
+                raise UnexpectedAnswer(f"GET {path}", f"an object with {item_key!r}")
             items.extend(item for item in page.get(item_key) or [] if isinstance(item, dict))
             cursor = page.get("next_cursor")
             if not page.get("has_more") or not cursor or cursor in seen_cursors:
@@ -462,3 +369,12 @@ async def gather_or_cancel(*coroutines: Coroutine[Any, Any, T]) -> list[T]:
 def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
     first = group.exceptions[0]
     return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
+
+
+def _decoded(method: str, path: str, response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise UnexpectedAnswer(f"{method} {path}", "a JSON body", status=response.status_code) from exc

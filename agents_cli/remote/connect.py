@@ -13,15 +13,16 @@ when there is one, else the emulator's default (it accepts any non-empty key unl
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agents_cli.errors import UsageError
+from agents_cli.host import Host
 from agents_cli.project.manifest import Environment
 from agents_cli.remote.credentials import ResolvedKey, find_api_key, resolve_api_key
+from agents_cli.remote.errors import EmulatorNeedsProject
+from agents_cli.remote.failures import HttpTimeouts, http_timeouts
 
 if TYPE_CHECKING:
     from agents_cli.remote.client import ApiClient, RetryPolicy
@@ -40,6 +41,7 @@ class Connection:
     base_url_source: str
     key: ResolvedKey | None  # None: the in-process emulator, which needs none
     emulator_data: Path | None = None  # the in-process emulator's database
+    timeouts: HttpTimeouts | None = None  # AGENTS_HTTP_TIMEOUT of the run's environment, or the defaults
 
     @property
     def in_process(self) -> bool:
@@ -51,23 +53,26 @@ def resolve(
     environment: Environment,
     *,
     base_url: str | None = None,
-    environ: Mapping[str, str] | None = None,
+    host: Host | None = None,
 ) -> Connection:
     """The connection ``environment`` gets with these overrides (no request is sent)."""
-    variables = os.environ if environ is None else environ
+    host = host or Host.from_process()
     flag = (base_url or "").strip().rstrip("/")
     if environment.emulator:
         if not flag:
             if project_root is None:
-                raise UsageError("the embedded emulator needs a project", hint="run 'agents init' first")
+                raise EmulatorNeedsProject()
             from agents_cli.emulator.transport import project_database
 
             data = project_database(project_root)
-            return Connection(environment, EMULATOR_BASE_URL, "the embedded emulator", None, data)
-        key = find_api_key(environment, project_root) or ResolvedKey(EMULATOR_KEY, "the emulator default")
-        return Connection(environment, flag, "--base-url", key)
-    url, source = base_url_for(environment, flag, variables)
-    return Connection(environment, url, source, resolve_api_key(environment, project_root))
+            timeouts = http_timeouts(None, host.environ)
+            return Connection(environment, EMULATOR_BASE_URL, "the embedded emulator", None, data, timeouts)
+        found = find_api_key(environment, project_root, host)
+        key = found or ResolvedKey(EMULATOR_KEY, "the emulator default")
+        return Connection(environment, flag, "--base-url", key, timeouts=http_timeouts(None, host.environ))
+    url, source = base_url_for(environment, flag, host.environ)
+    key = resolve_api_key(environment, project_root, host)
+    return Connection(environment, url, source, key, timeouts=http_timeouts(None, host.environ))
 
 
 def base_url_for(environment: Environment, flag: str | None, environ: Mapping[str, str]) -> tuple[str, str]:
@@ -98,7 +103,14 @@ def open_client(
 
         connection.emulator_data.parent.mkdir(parents=True, exist_ok=True)
         transport = in_process_client_transport(connection.emulator_data, None)
-        return ApiClient(EMULATOR_BASE_URL, EMULATOR_KEY, transport=transport, concurrency=limit, retry=retry)
+        return ApiClient(
+            EMULATOR_BASE_URL,
+            EMULATOR_KEY,
+            transport=transport,
+            concurrency=limit,
+            retry=retry,
+            timeouts=connection.timeouts,
+        )
     assert connection.key is not None  # only the in-process emulator has none
     environment = connection.environment
     return ApiClient(
@@ -109,6 +121,7 @@ def open_client(
         base_url_source=connection.base_url_source,
         concurrency=limit,
         retry=retry,
+        timeouts=connection.timeouts,
     )
 
 
@@ -119,8 +132,8 @@ def build_client(
     base_url: str | None = None,
     concurrency: int | None = None,
     retry: RetryPolicy | None = None,
-    environ: Mapping[str, str] | None = None,
+    host: Host | None = None,
 ) -> ApiClient:
     """``open_client(resolve(...))``: the client every command uses for an environment."""
-    connection = resolve(project_root, environment, base_url=base_url, environ=environ)
+    connection = resolve(project_root, environment, base_url=base_url, host=host)
     return open_client(connection, concurrency=concurrency, retry=retry)

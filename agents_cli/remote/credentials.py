@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agents_cli.errors import ConfigError, CredentialsMissing
+from agents_cli.host import Host
 from agents_cli.project.loader import write_atomic
 from agents_cli.project.manifest import Environment
+from agents_cli.remote.errors import CredentialsFileUnusable, EmptyKey, KeyMissing
 
 log = logging.getLogger("agents_cli.remote.credentials")
 
@@ -65,15 +66,13 @@ def mask(key: str) -> str:
 
 
 # -- the fallback file -----------------------------------------------------------------------------
-def config_dir() -> Path:
+def config_dir(host: Host | None = None) -> Path:
     """``$XDG_CONFIG_HOME/agents-cli``, else ``~/.config/agents-cli``."""
-    base = os.environ.get("XDG_CONFIG_HOME")
-    root = Path(base) if base else Path.home() / ".config"
-    return root / "agents-cli"
+    return (host or Host.from_process()).config_home / "agents-cli"
 
 
-def credentials_file() -> Path:
-    return config_dir() / CREDENTIALS_FILE_NAME
+def credentials_file(host: Host | None = None) -> Path:
+    return config_dir(host) / CREDENTIALS_FILE_NAME
 
 
 def _read_file_keys(path: Path) -> dict[str, str]:
@@ -82,14 +81,11 @@ def _read_file_keys(path: Path) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}", hint="check the file's permissions") from exc
+        raise CredentialsFileUnusable(str(path), exc.strerror or str(exc)) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{path}:{exc.lineno}:{exc.colno}: invalid JSON in the credentials file",
-            hint="delete it and run 'agents auth login' again",
-        ) from exc
+        raise CredentialsFileUnusable(str(path), "invalid JSON", line=exc.lineno, column=exc.colno) from exc
     keys = data.get("keys") if isinstance(data, dict) else None
     if not isinstance(keys, dict):
         return {}
@@ -195,10 +191,13 @@ def read_dotenv(path: Path) -> dict[str, str]:
 
 
 # -- public API ------------------------------------------------------------------------------------
-def find_api_key(environment: Environment, project_root: Path | None) -> ResolvedKey | None:
+def find_api_key(
+    environment: Environment, project_root: Path | None, host: Host | None = None
+) -> ResolvedKey | None:
     """The key for ``environment`` from the first source that has one, or None."""
+    host = host or Host.from_process()
     variable = environment.api_key_env
-    from_env = os.environ.get(variable, "").strip()
+    from_env = host.environ.get(variable, "").strip()
     if from_env:
         return ResolvedKey(from_env, SOURCE_ENV_PREFIX + variable)
     if project_root is not None:
@@ -208,43 +207,41 @@ def find_api_key(environment: Environment, project_root: Path | None) -> Resolve
     from_keyring = _keyring_get(environment.name)
     if from_keyring:
         return ResolvedKey(from_keyring, SOURCE_KEYRING)
-    path = credentials_file()
+    path = credentials_file(host)
     from_file = _read_file_keys(path).get(environment.name)
     if from_file:
         return ResolvedKey(from_file, SOURCE_FILE_PREFIX + str(path))
     return None
 
 
-def resolve_api_key(environment: Environment, project_root: Path | None) -> ResolvedKey:
+def resolve_api_key(
+    environment: Environment, project_root: Path | None, host: Host | None = None
+) -> ResolvedKey:
     """Like ``find_api_key`` but a missing key is a ``CredentialsMissing`` naming both ways to provide one."""
-    found = find_api_key(environment, project_root)
+    found = find_api_key(environment, project_root, host)
     if found is None:
-        raise CredentialsMissing(
-            f"no API key for environment {environment.name!r}",
-            hint=f"set {environment.api_key_env} (or put it in .env), or run 'agents auth login --env "
-            f"{environment.name}'",
-        )
+        raise KeyMissing(environment.name, environment.api_key_env)
     return found
 
 
-def store_key(env_name: str, key: str) -> StoredKey:
+def store_key(env_name: str, key: str, host: Host | None = None) -> StoredKey:
     """Keep ``key`` for ``env_name``: the OS keyring if one is usable, else the 0600 file."""
     if not key.strip():
-        raise CredentialsMissing("refusing to store an empty API key", hint="paste the key again")
+        raise EmptyKey()
     key = key.strip()
     if _keyring_set(env_name, key):
         # A stale copy in the file would be shadowed anyway; remove it so logout really logs out.
-        _remove_from_file(env_name)
+        _remove_from_file(env_name, host)
         return StoredKey(SOURCE_KEYRING)
-    path = credentials_file()
+    path = credentials_file(host)
     keys = _read_file_keys(path)
     keys[env_name] = key
     _write_file_keys(path, keys)
     return StoredKey(SOURCE_FILE_PREFIX + str(path))
 
 
-def _remove_from_file(env_name: str) -> bool:
-    path = credentials_file()
+def _remove_from_file(env_name: str, host: Host | None) -> bool:
+    path = credentials_file(host)
     keys = _read_file_keys(path)
     if env_name not in keys:
         return False
@@ -253,11 +250,11 @@ def _remove_from_file(env_name: str) -> bool:
     return True
 
 
-def delete_key(env_name: str) -> list[str]:
+def delete_key(env_name: str, host: Host | None = None) -> list[str]:
     """Forget ``env_name``'s stored key wherever we keep keys; returns the locations it was removed from."""
     removed: list[str] = []
     if _keyring_delete(env_name):
         removed.append(SOURCE_KEYRING)
-    if _remove_from_file(env_name):
-        removed.append(SOURCE_FILE_PREFIX + str(credentials_file()))
+    if _remove_from_file(env_name, host):
+        removed.append(SOURCE_FILE_PREFIX + str(credentials_file(host)))
     return removed

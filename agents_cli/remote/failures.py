@@ -7,7 +7,6 @@ naming where the URL came from. No IO here.
 
 from __future__ import annotations
 
-import os
 import socket
 import ssl
 from collections.abc import Iterator, Mapping
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from agents_cli.errors import ConfigError, RemoteError
+from agents_cli.remote.errors import BadTimeout, NoAnswer, Place
 
 TIMEOUT_VARIABLE = "AGENTS_HTTP_TIMEOUT"
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -33,11 +32,16 @@ class HttpTimeouts:
         return httpx.Timeout(self.read, connect=self.connect)
 
 
-def http_timeouts(read: float | None = None, environ: Mapping[str, str] = os.environ) -> HttpTimeouts:
+def http_timeouts(read: float | None = None, environ: Mapping[str, str] | None = None) -> HttpTimeouts:
     """``read`` (a caller's explicit limit) wins; else ``AGENTS_HTTP_TIMEOUT`` = ``READ`` or ``CONNECT,READ``
-    seconds; else 10 s to connect and 60 s to read. The connect limit never exceeds the read limit."""
+    seconds (in ``environ``, the run's variables); else 10 s to connect and 60 s to read. The connect limit
+    never exceeds the read limit."""
     if read is not None:
         return HttpTimeouts(connect=min(DEFAULT_CONNECT_TIMEOUT, read), read=read)
+    if environ is None:
+        from agents_cli.host import Host
+
+        environ = Host.from_process().environ
     raw = environ.get(TIMEOUT_VARIABLE, "").strip()
     if not raw:
         return HttpTimeouts()
@@ -47,10 +51,7 @@ def http_timeouts(read: float | None = None, environ: Mapping[str, str] = os.env
     except ValueError:
         values = []
     if len(values) not in (1, 2) or any(not value > 0 for value in values):
-        raise ConfigError(
-            f"{TIMEOUT_VARIABLE}={raw!r} is not a timeout in seconds",
-            hint=f"use e.g. {TIMEOUT_VARIABLE}=120 (read) or {TIMEOUT_VARIABLE}=5,120 (connect,read)",
-        )
+        raise BadTimeout(TIMEOUT_VARIABLE, raw)
     if len(values) == 1:
         return HttpTimeouts(connect=min(DEFAULT_CONNECT_TIMEOUT, values[0]), read=values[0])
     return HttpTimeouts(connect=values[0], read=values[1])
@@ -92,56 +93,43 @@ def connect_reason(exc: BaseException) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    """Where requests go and what to tell people about it."""
+    """Where requests go (and where that URL came from), and how long we wait."""
 
     base_url: str
-    # Where the URL came from: "--base-url", "ELEVENLABS_BASE_URL …", "base_url of environment 'x' in
-    # agents.json"; named in hints so people fix the right place.
     base_url_source: str | None = None
     timeouts: HttpTimeouts = HttpTimeouts()
 
-    def reach_hint(self) -> str:
-        if self.base_url_source is None:
-            return "check base_url/residency in agents.json, --base-url, ELEVENLABS_BASE_URL and the network"
-        if not self.base_url_source.endswith("in agents.json"):
-            return f"check {self.base_url_source} and the network"
-        return f"check {self.base_url_source} (or pass --base-url / ELEVENLABS_BASE_URL) and the network"
+    @property
+    def place(self) -> Place:
+        return Place(self.base_url, self.base_url_source)
 
 
 def attempts_note(attempts: int) -> str:
     return f"after {attempts} attempts" if attempts != 1 else "after 1 attempt"
 
 
-def transport_failure(
-    target: Target, method: str, path: str, exc: BaseException, attempts: int
-) -> RemoteError:
-    """One line for a request that got no HTTP answer, after ``attempts`` tries (said when more than one)."""
+def transport_failure(target: Target, method: str, path: str, exc: BaseException, attempts: int) -> NoAnswer:
+    """A request that got no HTTP answer, after ``attempts`` tries."""
     url = f"{target.base_url}{path}"
-    message, hint = _describe(target, method, url, exc)
-    if attempts > 1:
-        message = f"{message} ({attempts_note(attempts)})"
-    return RemoteError(message, hint=hint)
-
-
-def _describe(target: Target, method: str, url: str, exc: BaseException) -> tuple[str, str]:
+    place = target.place
     if isinstance(exc, httpx.ConnectTimeout):
-        reason = f"no connection within {target.timeouts.connect:g} s (connect timeout)"
-        return f"cannot reach {target.base_url}: {reason}", target.reach_hint()
+        return NoAnswer(
+            method, url, "connect_timeout", place=place, seconds=target.timeouts.connect, attempts=attempts
+        )
     if isinstance(exc, httpx.ConnectError):
-        return f"cannot reach {target.base_url}: {connect_reason(exc)}", target.reach_hint()
+        return NoAnswer(
+            method, url, "no_connection", place=place, reason=connect_reason(exc), attempts=attempts
+        )
     if isinstance(exc, httpx.PoolTimeout):
-        return (
-            f"{method} {url}: no free connection within {target.timeouts.read:g} s",
-            f"lower --concurrency, or raise {TIMEOUT_VARIABLE}",
+        return NoAnswer(
+            method, url, "pool_timeout", place=place, seconds=target.timeouts.read, attempts=attempts
         )
     if isinstance(exc, httpx.TimeoutException):  # read or write timeout
-        return (
-            f"{method} {url}: no response within {target.timeouts.read:g} s (read timeout)",
-            f"the server is slow or unreachable; set {TIMEOUT_VARIABLE}=SECONDS to wait longer",
+        return NoAnswer(
+            method, url, "read_timeout", place=place, seconds=target.timeouts.read, attempts=attempts
         )
     if isinstance(exc, httpx.RemoteProtocolError):
-        return (
-            f"{method} {url}: the server closed the connection without an answer",
-            "try again; if it persists check the network or a proxy between you and the API",
-        )
-    return f"{method} {url}: {type(exc).__name__}: {exc}", target.reach_hint()
+        return NoAnswer(method, url, "closed", place=place, attempts=attempts)
+    return NoAnswer(
+        method, url, "other", place=place, reason=f"{type(exc).__name__}: {exc}", attempts=attempts
+    )

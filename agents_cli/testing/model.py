@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from agents_cli.errors import AgentsError
+
 # passed/failed come from the API; unknown is an inconclusive evaluation; timed_out is still pending at the
 # deadline; error means the run could not be started or read (the API refused it).
 RunStatus = Literal["passed", "failed", "unknown", "timed_out", "error"]
@@ -28,7 +30,7 @@ class ScenarioCase:
     name: str
     body: dict[str, Any]
     # Why the scenario cannot run (reported as an error without calling the API), e.g. agent not deployed.
-    blocked: str | None = None
+    blocked: AgentsError | None = None
 
 
 @dataclass
@@ -105,3 +107,22 @@ class RunReport:
     @property
     def all_passed(self) -> bool:
         return bool(self.results) and all(result.ok for result in self.results)
+
+
+def name_remote_ids(results: list[CaseResult], local_names: dict[str, str]) -> None:
+    """Write ``'lookup-order'`` where a rationale names ``'tool_4801…'``: the server only knows remote ids,
+    the user only knows the local names in agents.json. ``local_names`` maps remote id → local name. Only
+    quoted ids are rewritten, so request paths in error messages stay the real URLs."""
+    if not local_names:
+        return
+    import re
+
+    alternatives = "|".join(re.escape(remote_id) for remote_id in sorted(local_names, key=len, reverse=True))
+    pattern = re.compile(f"'({alternatives})'")
+
+    def named(text: str) -> str:
+        return pattern.sub(lambda match: f"'{local_names[match.group(1)]}'", text)
+
+    for result in results:
+        result.rationale_summary = named(result.rationale_summary)
+        result.rationale_messages = [named(message) for message in result.rationale_messages]

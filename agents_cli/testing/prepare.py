@@ -12,28 +12,32 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agents_cli.engine.normalise import remote_name, send_body
-from agents_cli.errors import ConfigError, RemoteError
+from agents_cli.errors import RemoteError
 from agents_cli.kinds import AGENT, REGISTRY, TEST, tags
 from agents_cli.kinds.test import type_of as test_type
-from agents_cli.project.state import ResourceState, load_state, save_state, state_lock
+from agents_cli.project.state import ResourceState, State, load_state, save_state, state_lock
+from agents_cli.remote.errors import UnexpectedAnswer
+from agents_cli.testing.errors import (
+    DeletedRemotely,
+    NotDeployed,
+    ReferencesNotCreated,
+    ScenarioNeedsDeployed,
+    TestNotCreated,
+)
 from agents_cli.testing.model import AgentTarget, ScenarioCase, TestCase
-from agents_cli.testing.selection import Selection
+from agents_cli.testing.selection import SelectedAgent, Selection
 
 if TYPE_CHECKING:
-    from agents_cli.cli.output import Output
     from agents_cli.engine.desired import DesiredSet
+    from agents_cli.engine.normalise import Ids
     from agents_cli.project.manifest import Project
     from agents_cli.remote.client import ApiClient
 
 PLACEHOLDER_TAG = tags.PLACEHOLDER
-SCENARIO_NEEDS_DEPLOYED = (
-    "agent {agent!r} is not deployed in {env!r}: scenarios run against the deployed agent "
-    "(simulate-conversation takes no config override); run 'agents sync --env {env}' first, "
-    "or express the scenario as a simulation test"
-)
 AGENTS_PATH = AGENT.routes.collection
 
 
@@ -46,7 +50,7 @@ class ApiTestClient:
     async def _object(self, call: Awaitable[Any], what: str) -> dict[str, Any]:
         answer = await call
         if not isinstance(answer, dict):
-            raise RemoteError(f"{what}: expected a JSON object in the response")
+            raise UnexpectedAnswer(what, "a JSON object")
         return answer
 
     async def run_tests(self, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -69,10 +73,7 @@ def config_override(desired: DesiredSet, agent: str, ids: dict[str, dict[str, st
     normalised = desired.normalise(AGENT.key(agent), ids)
     missing = sorted(f"@{kind}:{name}" for kind, name in normalised.pending if kind != AGENT.name)
     if missing:
-        raise ConfigError(
-            f"agent {agent!r} references {', '.join(missing)}, not yet created in {desired.environment!r}",
-            hint="run 'agents sync' for them first",
-        )
+        raise ReferencesNotCreated(agent, missing, desired.environment)
     body = normalised.body
     override: dict[str, Any] = {
         "conversation_config": body.get("conversation_config") or {},
@@ -116,7 +117,7 @@ async def create_placeholder_agent(api: ApiClient, env: str, agent: str, display
     created, _adopted = await api.create(AGENT.routes.create, body, find_existing=find_existing)
     agent_id = AGENT.remote_id(created)
     if not isinstance(agent_id, str):
-        raise RemoteError(f"POST {AGENTS_PATH}/create: no agent_id in the response")
+        raise UnexpectedAnswer(f"POST {AGENT.routes.create}", "an agent_id")
     return agent_id
 
 
@@ -130,32 +131,42 @@ async def _agent_gone(api: ApiClient, agent_id: str) -> bool:
     return False
 
 
-async def ensure_agent_ids(
-    api: ApiClient, project: Project, env: str, selection: Selection, *, against: str, out: Output
-) -> dict[str, str]:
-    """Remote id per selected agent; never-synced agents get placeholders (``local``) or an error."""
-    state = load_state(project.root, env)
-    ids = {agent.name: entry.id for agent in selection.agents if (entry := state.get(AGENT.name, agent.name))}
+@dataclass(frozen=True)
+class PlaceholderUsed:
+    """An agent never synced to the environment, tested through an empty placeholder agent."""
+
+    agent: str
+    agent_id: str
+    reused: bool  # found tagged for it by an earlier run (state was not committed), rather than created
+
+
+@dataclass(frozen=True)
+class Preparation:
+    targets: list[AgentTarget]
+    placeholders: list[PlaceholderUsed]
+    # --against local with scenarios that can run: they run against the deployed agent.
+    scenarios_against_deployed: bool
+
+
+def _refuse_undeployed(state: State, selection: Selection, ids: dict[str, str], env: str) -> None:
+    """``--against deployed`` needs each agent synced. A state entry without fingerprint is a placeholder an
+    earlier '--against local' run created (or a create that never completed): its config is empty, so
+    testing it would judge nothing the user wrote."""
     missing = [agent for agent in selection.agents if agent.name not in ids]
-    if against == "deployed":
-        # A state entry without fingerprint is a placeholder an earlier '--against local' run created (or a
-        # create that never completed): its config is empty, so testing it would judge nothing the user wrote.
-        never_synced = [
-            agent
-            for agent in selection.agents
-            if (entry := state.get(AGENT.name, agent.name)) is not None and entry.fingerprint is None
-        ]
-        if missing or never_synced:
-            agent = (missing or never_synced)[0]
-            detail = (
-                "" if missing else " (only the empty placeholder 'agents test' created to test local configs)"
-            )
-            raise ConfigError(
-                f"agent {agent.name!r} is not deployed in environment {env!r}{detail}",
-                hint=f"run 'agents sync --env {env}' first, or test the local config (--against local)",
-            )
-    # An id in state whose agent was deleted remotely (in the dashboard, or the environment now points at
-    # another server) would make every run fail with a bare 404: say so once, or replace a lost placeholder.
+    never_synced = [
+        agent
+        for agent in selection.agents
+        if (entry := state.get(AGENT.name, agent.name)) is not None and entry.fingerprint is None
+    ]
+    if missing or never_synced:
+        agent = (missing or never_synced)[0]
+        raise NotDeployed(agent.name, env, placeholder=not missing)
+
+
+async def _drop_lost(api: ApiClient, state: State, ids: dict[str, str], env: str) -> set[str]:
+    """An id in state whose agent was deleted remotely (in the dashboard, or the environment now points at
+    another server) would make every run fail with a bare 404: say so once, or forget a lost placeholder
+    (returned, to be made anew)."""
     known = list(ids.items())
     gone_flags = await asyncio.gather(*(_agent_gone(api, agent_id) for _, agent_id in known))
     replaced: set[str] = set()
@@ -164,13 +175,35 @@ async def ensure_agent_ids(
             continue
         entry = state.get(AGENT.name, name)
         if entry is not None and entry.fingerprint is not None:
-            raise ConfigError(
-                f"agent {name!r} ({agent_id}) no longer exists in environment {env!r} (deleted remotely?)",
-                hint=f"run 'agents sync --env {env}' to create it again ('agents status --env {env}' shows "
-                "it as missing remotely)",
-            )
+            raise DeletedRemotely(name, agent_id, env)
         del ids[name]
         replaced.add(name)
+    return replaced
+
+
+def _record(
+    project: Project, env: str, made: list[tuple[str, str]], replaced: set[str], ids: dict[str, str]
+) -> None:
+    """Placeholders in state (no fingerprint: the next plan compares the real config with the empty agent
+    and updates it)."""
+    with state_lock(project.root, env):
+        state = load_state(project.root, env)
+        for name, agent_id in made:
+            if state.get(AGENT.name, name) is None or name in replaced:
+                state.set(AGENT.name, name, ResourceState(id=agent_id))
+            ids[name] = state.ids(AGENT.name)[name]
+        save_state(project.root, state)
+
+
+async def ensure_agent_ids(
+    api: ApiClient, project: Project, env: str, selection: Selection, *, against: str
+) -> tuple[dict[str, str], list[PlaceholderUsed]]:
+    """Remote id per selected agent; never-synced agents get placeholders (``local``) or an error."""
+    state = load_state(project.root, env)
+    ids = {agent.name: entry.id for agent in selection.agents if (entry := state.get(AGENT.name, agent.name))}
+    if against == "deployed":
+        _refuse_undeployed(state, selection, ids, env)
+    replaced = await _drop_lost(api, state, ids, env)
     missing = [agent for agent in selection.agents if agent.name not in ids]
 
     # A placeholder that was lost remotely is made anew; other missing agents may exist untracked.
@@ -185,29 +218,29 @@ async def ensure_agent_ids(
             for agent in missing
         )
     )
-    created = [agent_id for agent_id, _ in outcomes]
-    adopted = {agent.name for agent, (_, existed) in zip(missing, outcomes, strict=True) if existed}
     if missing:
-        with state_lock(project.root, env):
-            state = load_state(project.root, env)
-            for agent, agent_id in zip(missing, created, strict=True):
-                # No fingerprint: the next plan compares the real config with the empty agent and updates it.
-                if state.get(AGENT.name, agent.name) is None or agent.name in replaced:
-                    state.set(AGENT.name, agent.name, ResourceState(id=agent_id))
-                ids[agent.name] = state.ids(AGENT.name)[agent.name]
-            save_state(project.root, state)
-    for agent in missing:
-        if agent.name in adopted:
-            out.info(
-                f"{agent.name}: not in state/{env}.json; reusing agent {ids[agent.name]} tagged for it by an "
-                "earlier run to run tests against (your config is sent with each run)"
-            )
-            continue
-        out.info(
-            f"{agent.name}: not deployed in {env!r}; created placeholder agent {ids[agent.name]} to run "
-            "tests against (your config is sent with each run; 'agents sync' will fill it)"
-        )
-    return ids
+        made = [(agent.name, agent_id) for agent, (agent_id, _) in zip(missing, outcomes, strict=True)]
+        _record(project, env, made, replaced, ids)
+    used = [
+        PlaceholderUsed(agent.name, ids[agent.name], existed)
+        for agent, (_, existed) in zip(missing, outcomes, strict=True)
+    ]
+    return ids, used
+
+
+def _target(
+    agent: SelectedAgent, agent_id: str, deployed: bool, selection: Selection, ids: Ids, env: str
+) -> AgentTarget:
+    tests = []
+    for name in agent.tests:
+        remote_id = ids[TEST.name].get(name)
+        if remote_id is None:
+            raise TestNotCreated(name, env)
+        tests.append(TestCase(name=name, remote_id=remote_id, type=test_type(selection.test_configs[name])))
+    tests += [TestCase(name=raw, remote_id=raw, type="?") for raw in agent.raw_test_ids]
+    blocked = None if deployed else ScenarioNeedsDeployed(agent.name, env)
+    scenarios = [ScenarioCase(name=s.name, body=s.body, blocked=blocked) for s in agent.scenarios]
+    return AgentTarget(agent=agent.name, remote_id=agent_id, tests=tests, scenarios=scenarios)
 
 
 async def build_targets(
@@ -218,12 +251,11 @@ async def build_targets(
     desired: DesiredSet,
     *,
     against: str,
-    out: Output,
-) -> list[AgentTarget]:
+) -> Preparation:
     """Targets with remote ids (after prerequisites were synced) and, for ``local``, config overrides."""
     state = load_state(project.root, env)
     # Agents first: every other lookup below reads the state these calls may have just written.
-    agent_ids = await ensure_agent_ids(api, project, env, selection, against=against, out=out)
+    agent_ids, placeholders = await ensure_agent_ids(api, project, env, selection, against=against)
     ids = {kind: state.ids(kind) for kind in REGISTRY.names}
     ids[AGENT.name].update(agent_ids)
     targets = []
@@ -231,34 +263,9 @@ async def build_targets(
         entry = state.get(AGENT.name, agent.name)
         # A placeholder (see module doc) is recorded without fingerprint until 'agents sync' fills it.
         deployed = entry is not None and entry.fingerprint is not None
-        agent_id = agent_ids[agent.name]
-        tests = []
-        for name in agent.tests:
-            remote_id = ids[TEST.name].get(name)
-            if remote_id is None:
-                raise ConfigError(
-                    f"test {name!r} has no id in environment {env!r}", hint=f"run 'agents sync --env {env}'"
-                )
-            tests.append(
-                TestCase(name=name, remote_id=remote_id, type=test_type(selection.test_configs[name]))
-            )
-        tests += [TestCase(name=raw, remote_id=raw, type="?") for raw in agent.raw_test_ids]
-        blocked = None if deployed else SCENARIO_NEEDS_DEPLOYED.format(agent=agent.name, env=env)
-        scenarios = [ScenarioCase(name=s.name, body=s.body, blocked=blocked) for s in agent.scenarios]
-        override = config_override(desired, agent.name, ids) if against == "local" else None
-        targets.append(
-            AgentTarget(
-                agent=agent.name,
-                remote_id=agent_id,
-                tests=tests,
-                scenarios=scenarios,
-                config_override=override,
-            )
-        )
-    if against == "local" and any(
-        scenario.blocked is None for target in targets for scenario in target.scenarios
-    ):
-        out.info(
-            "note: scenarios run against the deployed agent (simulate-conversation takes no config override)"
-        )
-    return targets
+        target = _target(agent, agent_ids[agent.name], deployed, selection, ids, env)
+        if against == "local":
+            target.config_override = config_override(desired, agent.name, ids)
+        targets.append(target)
+    runnable = any(scenario.blocked is None for target in targets for scenario in target.scenarios)
+    return Preparation(targets, placeholders, against == "local" and runnable)

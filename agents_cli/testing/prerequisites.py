@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from agents_cli.engine.outcome import Outcome
 from agents_cli.engine.plan import PlanOptions
-from agents_cli.errors import AgentsError
 from agents_cli.kinds import AGENT, TEST
+from agents_cli.testing.errors import PrerequisiteFailed
 from agents_cli.testing.selection import Selection
 
 if TYPE_CHECKING:
@@ -62,9 +62,6 @@ async def sync_prerequisites(
         result = await workspace.apply(api, computed.plan, on_outcome)
     if result.failures:
         first = result.failures[0]
-        more = f" (and {len(result.failures) - 1} more)" if len(result.failures) > 1 else ""
+        more = len(result.failures) - 1
         env = workspace.environment.name
-        raise AgentsError(
-            f"could not sync {first.kind} {first.name!r} before testing: {first.message}{more}",
-            hint=first.hint or f"fix it, or inspect with 'agents plan --env {env}'",
-        )
+        raise PrerequisiteFailed(first.kind, first.name, first.message or "", first.hint, more, env)

@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from agents_cli.errors import ConfigError
 from agents_cli.project.loader import write_atomic
+from agents_cli.testing.errors import ReportNotWritten
 from agents_cli.testing.model import CaseResult, RunReport
 
 REPORT_VERSION = 1
@@ -112,9 +112,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     try:
         write_atomic(path, data)
     except OSError as exc:
-        raise ConfigError(
-            f"cannot write report {path}: {exc.strerror or exc}", hint="choose a writable path"
-        ) from exc
+        raise ReportNotWritten(str(path), str(exc.strerror or exc)) from exc
 
 
 def junit_text(report: RunReport) -> str:

@@ -230,8 +230,8 @@ async def _run_scenario(
         duration_s=0.0,
     )
     try:
-        if scenario.blocked:
-            raise AgentsError(scenario.blocked)
+        if scenario.blocked is not None:
+            raise scenario.blocked
         response = await _before_deadline(clock, api.simulate_conversation, target.remote_id, scenario.body)
     except TimeoutError:
         result.status = "timed_out"

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from agents_cli.bundled import schemas_dir
-from agents_cli.errors import ConfigError
+from agents_cli.testing.errors import InvalidScenario
 from agents_cli.testing.model import RunStatus, Turn
 
 SCENARIO_SCHEMA = "scenario.schema.json"
@@ -111,11 +111,7 @@ def parse_scenario(name: str, document: Any, *, source: str) -> Scenario:
     """A checked scenario; ``source`` names the file(s) in the error message."""
     problems = scenario_problems(document)
     if problems:
-        raise ConfigError(
-            f"{source}: invalid scenario {name!r}: {problems[0]}"
-            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""),
-            hint=f"fix the scenario file; its keys are described in {SCENARIO_SCHEMA}",
-        )
+        raise InvalidScenario(source, name, problems, SCENARIO_SCHEMA)
     return Scenario(name=name, agents=tuple(document["agents"]), body=simulation_body(document))
 
 

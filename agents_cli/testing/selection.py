@@ -11,17 +11,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agents_cli.errors import AgentsError, ConfigError, UsageError
+from agents_cli.errors import AgentsError, UsageError
 from agents_cli.kinds import AGENT, TEST
 from agents_cli.project.configs import deep_merge, load_resource, strip_editor_keys
 from agents_cli.project.manifest import Project, unknown_names
 from agents_cli.project.references import parse_reference
-from agents_cli.testing.scenarios import MANIFEST_SECTION, Scenario, parse_scenario
-
-ATTACH_HINT = (
-    "attach a test in the agent's config under platform_settings.testing.attached_tests as "
-    "{test_id: '@test:<name>'}, or list the agent in a scenario's 'agents' (see docs/testing.md)"
+from agents_cli.testing.errors import (
+    AttachedTestUndeclared,
+    NothingSelected,
+    ScenarioAgentsUndeclared,
+    ScenarioWithoutConfig,
 )
+from agents_cli.testing.scenarios import MANIFEST_SECTION, Scenario, parse_scenario
 
 
 @dataclass
@@ -70,7 +71,7 @@ def load_scenarios(project: Project, env: str) -> list[Scenario]:
     scenarios = []
     for name, entry in section.items():
         if not isinstance(entry, dict) or "config" not in entry:
-            raise ConfigError(f"agents.json: scenarios.{name} needs a 'config' path", hint=ATTACH_HINT)
+            raise ScenarioWithoutConfig(name)
         files = [Path(entry["config"])]
         overlay = (entry.get("overlays") or {}).get(env)
         if overlay:
@@ -88,6 +89,33 @@ def _unknown(kind: str, names: list[str], known: list[str], where: str = "in age
     return unknown_names(kind, names, known, where=where, error=UsageError)
 
 
+def _narrow(selected: list[SelectedAgent], test_names: list[str]) -> None:
+    """Keep only the named tests and scenarios (each must be attached to a selected agent)."""
+    known = {n for agent in selected for n in agent.tests}
+    known |= {scenario.name for agent in selected for scenario in agent.scenarios}
+    unknown_tests = [name for name in test_names if name not in known]
+    if unknown_tests:
+        agents = ", ".join(agent.name for agent in selected)
+        raise _unknown("test or scenario", unknown_tests, sorted(known), f"attached to {agents}")
+    wanted = set(test_names)
+    for agent in selected:
+        agent.tests = [name for name in agent.tests if name in wanted]
+        agent.raw_test_ids = []
+        agent.scenarios = [s for s in agent.scenarios if s.name in wanted]
+
+
+def _test_configs(project: Project, env: str, selected: list[SelectedAgent]) -> dict[str, dict[str, Any]]:
+    declared_tests = project.resources[TEST.name]
+    test_configs: dict[str, dict[str, Any]] = {}
+    for agent in selected:
+        for test in agent.tests:
+            if test not in declared_tests:
+                raise AttachedTestUndeclared(agent.name, test)
+            if test not in test_configs:
+                test_configs[test] = load_resource(project, declared_tests[test], env).data
+    return test_configs
+
+
 def select(project: Project, env: str, agent_names: list[str], test_names: list[str]) -> Selection:
     """The agents to test (all with tests or scenarios when ``agent_names`` is empty), by test name."""
     declared_agents = project.resources[AGENT.name]
@@ -98,52 +126,16 @@ def select(project: Project, env: str, agent_names: list[str], test_names: list[
     for scenario in scenarios:
         missing = [agent for agent in scenario.agents if agent not in declared_agents]
         if missing:
-            raise ConfigError(
-                f"scenario {scenario.name!r} names undeclared agent(s): {', '.join(missing)}",
-                hint="fix the scenario's 'agents' list or add the agent to agents.json",
-            )
-    chosen = agent_names or list(declared_agents)
+            raise ScenarioAgentsUndeclared(scenario.name, missing)
     selected: list[SelectedAgent] = []
-    for name in dict.fromkeys(chosen):
+    for name in dict.fromkeys(agent_names or list(declared_agents)):
         config = load_resource(project, declared_agents[name], env).data
         tests, raw = attached_tests(config)
-        agent = SelectedAgent(
-            name=name,
-            config=config,
-            tests=list(dict.fromkeys(tests)),
-            raw_test_ids=raw,
-            scenarios=[s for s in scenarios if name in s.agents],
-        )
-        selected.append(agent)
-
+        scenarios_of = [s for s in scenarios if name in s.agents]
+        selected.append(SelectedAgent(name, config, list(dict.fromkeys(tests)), raw, scenarios_of))
     if test_names:
-        known = {n for agent in selected for n in agent.tests}
-        known |= {scenario.name for agent in selected for scenario in agent.scenarios}
-        unknown_tests = [name for name in test_names if name not in known]
-        if unknown_tests:
-            agents = ", ".join(agent.name for agent in selected)
-            raise _unknown("test or scenario", unknown_tests, sorted(known), f"attached to {agents}")
-        wanted = set(test_names)
-        for agent in selected:
-            agent.tests = [name for name in agent.tests if name in wanted]
-            agent.raw_test_ids = []
-            agent.scenarios = [s for s in agent.scenarios if s.name in wanted]
-
+        _narrow(selected, test_names)
     selected = [agent for agent in selected if not agent.empty]
     if not selected:
-        scope = ", ".join(agent_names) if agent_names else "any agent"
-        message = f"no tests or scenarios selected for {scope} in environment {env!r}"
-        raise UsageError(message, hint=ATTACH_HINT)
-
-    declared_tests = project.resources[TEST.name]
-    test_configs: dict[str, dict[str, Any]] = {}
-    for agent in selected:
-        for test in agent.tests:
-            if test not in declared_tests:
-                raise ConfigError(
-                    f"agent {agent.name!r} attaches @test:{test}, which is not declared in agents.json",
-                    hint=f"add it with 'agents add test {test}' or fix the reference",
-                )
-            if test not in test_configs:
-                test_configs[test] = load_resource(project, declared_tests[test], env).data
-    return Selection(agents=selected, test_configs=test_configs)
+        raise NothingSelected(list(agent_names), env)
+    return Selection(agents=selected, test_configs=_test_configs(project, env, selected))

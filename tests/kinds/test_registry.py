@@ -14,16 +14,15 @@ EXEMPT = ("kinds", "emulator")
 # String constants that equal a kind or section name but are something else: (module, value) → why.
 ALLOWED = {
     ("cli/app.py", "agents"): "the program's name",
-    ("cli/remote_commands.py", "test"): "the 'agents test' command",
-    ("commands/widget.py", "agent"): "a field of the widget --json document",
+    ("cli/commands/testing.py", "test"): "the 'agents test' command",
     ("testing/model.py", "test"): "a case kind of the test report (test | scenario)",
     ("testing/runner.py", "test"): "a case kind of the test report (test | scenario)",
     ("testing/runner.py", "tests"): "the run-tests request's field",
     ("testing/reports.py", "agent"): "a field of the JSON test report",
     ("testing/reports.py", "tests"): "a JUnit testsuite attribute",
     ("testing/scenarios.py", "agents"): "the scenario file's list of agents",
-    ("cli/render_tests.py", "agent"): "a column heading",
-    ("cli/render_tests.py", "test"): "a column heading",
+    ("cli/render/tests.py", "agent"): "a column heading",
+    ("cli/render/tests.py", "test"): "a column heading",
 }
 
 

@@ -6,10 +6,14 @@ Progress and per-run lines are diagnostics (stderr); the table and failure detai
 
 from __future__ import annotations
 
+import dataclasses
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agents_cli.cli.output import Output
+from agents_cli.cli.render.base import Renderer
+from agents_cli.commands.test import TestRun
+from agents_cli.context import AppContext
 from agents_cli.testing.model import CaseResult, RunReport
 
 if TYPE_CHECKING:
@@ -30,32 +34,13 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
-def name_remote_ids(results: list[CaseResult], local_names: dict[str, str]) -> None:
-    """Write ``'lookup-order'`` where a rationale names ``'tool_4801…'``: the server only knows remote ids,
-    the user only knows the local names in agents.json. ``local_names`` maps remote id → local name. Only
-    quoted ids are rewritten, so request paths in error messages stay the real URLs."""
-    if not local_names:
-        return
-    import re
-
-    alternatives = "|".join(re.escape(remote_id) for remote_id in sorted(local_names, key=len, reverse=True))
-    pattern = re.compile(f"'({alternatives})'")
-
-    def named(text: str) -> str:
-        return pattern.sub(lambda match: f"'{local_names[match.group(1)]}'", text)
-
-    for result in results:
-        result.rationale_summary = named(result.rationale_summary)
-        result.rationale_messages = [named(message) for message in result.rationale_messages]
-
-
 class LiveProgress:
     """A ``runner.Progress`` that draws bars on a TTY (stderr) and prints quiet lines elsewhere."""
 
     def __init__(self, out: Output) -> None:
         self.out = out
         isatty = getattr(out.stderr, "isatty", None)
-        self.live = bool(isatty and isatty()) and not out.json_mode
+        self.live = bool(isatty and isatty())
         self._bars: RichProgress | None = None
         self._tasks: dict[str, TaskID] = {}
 
@@ -148,3 +133,38 @@ def summary_line(report: RunReport) -> str:
         if counts[status]:
             parts.append(f"{counts[status]} {status_label(status)}")
     return f"{', '.join(parts)} of {counts['total']} run(s) in {report.duration_s:.1f}s"
+
+
+def _human(app: AppContext, result: TestRun) -> Output:
+    """Where people's output goes: stderr when a report takes stdout (``--json -``, ``--junit -``)."""
+    if result.report_on_stdout:
+        return Output(host=app.host, stdout=app.out.stderr, no_color=app.out.no_color)
+    return app.out
+
+
+def _test_run_text(app: AppContext, result: TestRun) -> None:
+    human = _human(app, result)
+    report = result.report
+    render_table(human, report)
+    render_failures(human, report, show_transcript=result.show_transcript)
+    if result.junit_on_stdout:
+        from agents_cli.testing.reports import junit_text
+
+        app.out.stdout.write(junit_text(report))
+        app.out.stdout.flush()
+    human.line()
+    human.line(summary_line(report), style="green" if report.all_passed else "bold red")
+
+
+def _test_run_json(result: TestRun) -> Any:
+    from agents_cli.testing.reports import report_json
+
+    return report_json(result.report)
+
+
+def _test_run_stderr(app: AppContext, result: TestRun) -> None:
+    """With the JSON report on stdout, people still see the table, the failures and the summary."""
+    _test_run_text(app, dataclasses.replace(result, json_on_stdout=True))
+
+
+TEST_RUN = Renderer(_test_run_text, _test_run_json, stderr=_test_run_stderr)

@@ -1,4 +1,4 @@
-"""Offline commands: init, add, templates, validate (declarations only; work is in ``commands/``)."""
+"""Offline commands: init, add, templates, validate, rename."""
 
 from __future__ import annotations
 
@@ -8,18 +8,10 @@ from typing import Annotated
 import typer
 
 from agents_cli.cli import completion
-from agents_cli.cli.app import (
-    EnvOption,
-    FileFormat,
-    JsonOption,
-    Kind,
-    app,
-    dispatch,
-    templates_app,
-)
+from agents_cli.cli.app import EnvOption, FileFormat, JsonOption, Kind, app, templates_app
+from agents_cli.cli.boundary import invoke
 
 
-# Project and config commands --------------------------------------------------------------------
 @app.command()
 def init(
     ctx: typer.Context,
@@ -27,7 +19,9 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Replace existing files (and say which).")] = False,
 ) -> None:
     """Scaffold a project: agents.json with local/dev/prod environments, folders, .gitignore, .env.example."""
-    dispatch(ctx, "init", path=path, force=force)
+    from agents_cli.commands import init as command
+
+    invoke(ctx, "init", command.init, command.InitRequest(path=path, force=force))
 
 
 @app.command()
@@ -58,9 +52,10 @@ def add(
     ] = FileFormat.yaml,
 ) -> None:
     """Create a config file from a template and register it in agents.json (offline)."""
-    dispatch(
-        ctx, "add", kind=kind.value, name=name, template=template, env=env, file_format=file_format.value
-    )
+    from agents_cli.commands import add as command
+
+    request = command.AddRequest(kind.value, name, template, env, file_format.value)
+    invoke(ctx, "add", command.add, request)
 
 
 @templates_app.command("list")
@@ -70,7 +65,10 @@ def templates_list(
     as_json: JsonOption = False,
 ) -> None:
     """List the built-in templates."""
-    dispatch(ctx, "templates", action="list", kind=kind.value if kind else None, name=None, as_json=as_json)
+    from agents_cli.commands import templates as command
+
+    request = command.ListTemplatesRequest(kind.value if kind else None)
+    invoke(ctx, "templates", command.list_builtin, request, json=as_json)
 
 
 @templates_app.command("show")
@@ -81,7 +79,10 @@ def templates_show(
     as_json: JsonOption = False,
 ) -> None:
     """Print a template."""
-    dispatch(ctx, "templates", action="show", kind=kind.value if kind else None, name=name, as_json=as_json)
+    from agents_cli.commands import templates as command
+
+    request = command.ShowTemplateRequest(name, kind.value if kind else None)
+    invoke(ctx, "templates", command.show_builtin, request, json=as_json)
 
 
 @app.command()
@@ -94,7 +95,9 @@ def validate(
     as_json: JsonOption = False,
 ) -> None:
     """Check the manifest and every config offline against the API schemas; report all problems at once."""
-    dispatch(ctx, "validate", env=env, strict=strict, as_json=as_json)
+    from agents_cli.commands import validate as command
+
+    invoke(ctx, "validate", command.validate, command.ValidateRequest(env, strict), json=as_json)
 
 
 @app.command("rename")
@@ -105,4 +108,7 @@ def rename_command(
     kind: Annotated[Kind | None, typer.Option("--kind", help="Disambiguate by kind.")] = None,
 ) -> None:
     """Change a resource's local name (manifest, files, state, references) without a new remote resource."""
-    dispatch(ctx, "rename", name=name, new_name=new_name, kind=kind.value if kind else None)
+    from agents_cli.commands import rename as command
+
+    request = command.RenameRequest(name, new_name, kind.value if kind else None)
+    invoke(ctx, "rename", command.rename, request)

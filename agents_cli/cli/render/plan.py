@@ -22,6 +22,9 @@ import json
 from typing import Any
 
 from agents_cli.cli.output import Output
+from agents_cli.cli.render.base import Renderer
+from agents_cli.commands.plan import PlanReport
+from agents_cli.commands.sync import SyncReport
 from agents_cli.engine.outcome import KEPT_HINT, UNAPPLIED_HINT, SyncResult, kept_message
 from agents_cli.engine.plan import FieldChange, Plan, ResourcePlan
 
@@ -136,17 +139,6 @@ def render_plan(out: Output, plan: Plan) -> None:
     out.line(plan.summary(), style="bold")
 
 
-def undeclared_note(env: str, undeclared: list[tuple[str, str]]) -> str | None:
-    """A hint that prune would delete something, for plans made without --prune."""
-    if not undeclared:
-        return None
-    names = ", ".join(f"{kind} {name}" for kind, name in undeclared)
-    return (
-        f"note: state/{env}.json records {len(undeclared)} resource(s) no longer in agents.json ({names}); "
-        "add --prune to delete them remotely"
-    )
-
-
 def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
     """The outcome of a sync: counts, then one line per failure with its reason, then the fields it left
     different from the config (drifted fields kept, differences it could not write)."""
@@ -205,11 +197,8 @@ def _field_listing(out: Output, rows: list[tuple[list[str], str]], hint: str, st
         out.line(f"      hint: {hint}")
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
-    return plan.as_dict()
-
-
-def sync_json(plan: Plan, result: SyncResult, stats: dict[str, int]) -> dict[str, Any]:
+def sync_json(report: SyncReport) -> dict[str, Any]:
+    plan, result = report.plan, report.result
     return {
         "environment": plan.environment,
         "plan": plan.as_dict(),
@@ -217,5 +206,11 @@ def sync_json(plan: Plan, result: SyncResult, stats: dict[str, int]) -> dict[str
         "failed": len(result.failures),
         "drifted_fields_kept": result.kept_fields,
         "fields_not_applied": result.unapplied_fields,
-        "requests": stats,
+        "requests": report.requests,
     }
+
+
+PLAN = Renderer[PlanReport](
+    lambda app, report: render_plan(app.out, report.plan), lambda report: report.plan.as_dict()
+)
+SYNC = Renderer[SyncReport](lambda app, report: render_sync(app.out, report.plan, report.result), sync_json)

@@ -1,0 +1,19 @@
+"""What a renderer is: how a result reads as text (for people) and as JSON (one document on stdout)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from agents_cli.context import AppContext
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Renderer(Generic[T]):
+    text: Callable[[AppContext, T], None]
+    json: Callable[[T], Any]
+    # With JSON output, what people still see on stderr (a test run's table), if anything.
+    stderr: Callable[[AppContext, T], None] | None = None

@@ -1,0 +1,154 @@
+"""``agents pull``'s IO: list and read the remote, decide what to take (``selection``) and how
+(``resources``), and write the files, the manifest and state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from agents_cli.errors import UsageError
+from agents_cli.kinds import REGISTRY
+from agents_cli.project.configs import load_resource
+from agents_cli.project.manifest import MANIFEST_NAME, Project
+from agents_cli.project.state import ResourceState
+from agents_cli.pull.resources import PullContext, Written
+from agents_cli.pull.selection import Candidate, ids_by_kind, reference_map, select
+
+if TYPE_CHECKING:
+    from agents_cli.remote.client import ApiClient
+
+
+async def read_remote(
+    client: ApiClient, select_args: dict[str, Any]
+) -> tuple[list[Candidate], dict[tuple[str, str], dict[str, Any]], float]:
+    """List every kind, choose, then GET each chosen resource, all concurrently within the client's limit."""
+    started = time.perf_counter()
+    async with client as api:
+        pages = await asyncio.gather(
+            *(api.list_all(kind.routes.collection, kind.routes.list_key) for kind in REGISTRY)
+        )
+        only = select_args.pop("only", None)
+        candidates = select(listed=dict(zip(REGISTRY.names, pages, strict=True)), **select_args)
+        if only:
+            names = {candidate.name for candidate in candidates}
+            unknown = sorted(set(only) - names)
+            if unknown:
+                raise UsageError(
+                    f"--only names nothing to pull: {', '.join(unknown)}",
+                    hint=f"candidates: {', '.join(sorted(names)) or 'none'}",
+                )
+            candidates = [candidate for candidate in candidates if candidate.name in only]
+        documents = await asyncio.gather(
+            *(api.get(REGISTRY[c.kind].routes.item(c.remote_id)) for c in candidates)
+        )
+    fetched = {
+        (c.kind, c.name): doc for c, doc in zip(candidates, documents, strict=True) if isinstance(doc, dict)
+    }
+    return candidates, fetched, time.perf_counter() - started
+
+
+def _write_manifest(project: Project, env: str, outcomes: list[Written]) -> None:
+    """New resources appended to their section; new overlays registered under the resource (atomic write)."""
+    from agents_cli.project.loader import dump_json, write_atomic
+    from agents_cli.project.manifest import load_manifest_document
+
+    if not any(item.action == "import" or item.new_overlay for item in outcomes):
+        return
+    data = load_manifest_document(project.root).data
+    for item in outcomes:
+        if item.file is None or not (item.action == "import" or item.new_overlay):
+            continue
+        section = data.setdefault(REGISTRY[item.candidate.kind].section, {})
+        if item.action == "import":
+            section[item.candidate.name] = {"config": item.file.as_posix()}
+        else:
+            section[item.candidate.name].setdefault("overlays", {})[env] = item.file.as_posix()
+    write_atomic(project.root / MANIFEST_NAME, dump_json(data))
+
+
+def write_results(project: Project, env: str, outcomes: list[Written]) -> None:
+    from agents_cli.project.loader import write_atomic
+    from agents_cli.project.state import load_state, save_state, state_lock
+
+    for item in outcomes:
+        if item.text is not None and item.file is not None:
+            write_atomic(project.path(item.file), item.text)
+    _write_manifest(project, env, outcomes)
+    with state_lock(project.root, env):
+        state = load_state(project.root, env)
+        for item in outcomes:
+            if item.state is not None and item.action != "refused":
+                state.set(item.candidate.kind, item.candidate.name, item.state)
+        save_state(project.root, state)
+
+
+def pull_context(
+    project: Project,
+    env: str,
+    candidates: list[Candidate],
+    args: dict[str, Any],
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> PullContext:
+    from agents_cli.engine.desired import environ_with_dotenv
+    from agents_cli.project.state import load_other_states, load_state
+
+    state = load_state(project.root, env)
+    tracked: dict[str, dict[str, str]] = {kind: state.ids(kind) for kind in REGISTRY.names}
+    declared = project.declared()
+    for candidate in candidates:
+        declared[candidate.kind].add(candidate.name)
+    elsewhere: set[tuple[str, str]] = {
+        (kind, name)
+        for other in load_other_states(project.root, env)
+        for kind in REGISTRY.names
+        for name in other.ids(kind)
+    }
+    entries: dict[tuple[str, str], ResourceState] = {
+        (kind, name): entry
+        for kind in REGISTRY.names
+        for name in project.resources[kind]
+        if (entry := state.get(kind, name)) is not None
+    }
+    return PullContext(
+        project=project,
+        env=env,
+        file_format=args["file_format"],
+        force=args["force"],
+        references=reference_map(candidates, tracked),
+        ids=ids_by_kind(candidates, tracked),
+        declared=declared,
+        environ=environ_with_dotenv(project.root, environ),
+        tracked_elsewhere=elsewhere,
+        entries=entries,
+    )
+
+
+def selection_inputs(project: Project, env: str) -> dict[str, Any]:
+    from agents_cli.project.state import load_other_states, load_state
+    from agents_cli.remote.directory import claimed_ids
+
+    state = load_state(project.root, env)
+    tracked = {
+        kind: {name: rid for name, rid in state.ids(kind).items() if name in project.resources[kind]}
+        for kind in REGISTRY.names
+    }
+    api_names: dict[str, dict[str, str]] = {kind: {} for kind in REGISTRY.names}
+    for resource in project.all():
+        if resource.name in tracked[resource.kind]:
+            continue
+        kind = REGISTRY[resource.kind]
+        body = kind.complete(resource.name, kind.request_shape(load_resource(project, resource, env).data))
+        api_name = kind.api_name(body)
+        if api_name:
+            api_names[resource.kind].setdefault(api_name, resource.name)
+    return {
+        "env": env,
+        "tracked": tracked,
+        "local_api_names": api_names,
+        "claimed": claimed_ids(load_other_states(project.root, env)),
+        "reserved": {kind: set(project.resources[kind]) for kind in REGISTRY.names},
+    }

@@ -1,0 +1,229 @@
+"""What ``agents pull`` writes for each remote resource: a new config, an update of the existing one keeping
+what the user wrote, an overlay for a second environment, or a refusal (local edits never synced).
+
+Pure apart from reading the project's files; ``importer`` reads the remote and writes the results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents_cli.engine.drift import field_hashes, salt_for
+from agents_cli.engine.normalise import Desired, normalise_desired, normalise_remote, request_shape
+from agents_cli.errors import ConfigError
+from agents_cli.kinds import REGISTRY
+from agents_cli.project.configs import deep_merge, load_resource
+from agents_cli.project.manifest import Project, Resource, config_path_for
+from agents_cli.project.state import ResourceState, fingerprint
+from agents_cli.pull.files import (
+    MISSING,
+    minimal_config,
+    overlay_between,
+    repair,
+    shrink_overlay,
+    to_references,
+)
+from agents_cli.pull.selection import Candidate
+
+
+@dataclass
+class Written:
+    """One resource's outcome: ``import`` | ``update`` | ``overlay`` | ``up-to-date`` | ``refused``."""
+
+    candidate: Candidate
+    action: str
+    file: Path | None = None
+    text: str | None = None
+    reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    state: ResourceState | None = None
+    new_overlay: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.candidate.kind,
+            "name": self.candidate.name,
+            "remote_id": self.candidate.remote_id,
+            "action": self.action,
+            "file": self.file.as_posix() if self.file else None,
+        }
+        if self.reason:
+            data["reason"] = self.reason
+        if self.warnings:
+            data["warnings"] = self.warnings
+        return data
+
+
+@dataclass
+class PullContext:
+    """What every resource's computation needs: the project, environment, ids and how plan normalises."""
+
+    project: Project
+    env: str
+    file_format: str
+    force: bool
+    references: dict[str, str]
+    ids: dict[str, dict[str, str]]
+    declared: dict[str, set[str]]
+    environ: dict[str, str]
+    tracked_elsewhere: set[tuple[str, str]]
+    entries: dict[tuple[str, str], ResourceState]
+
+    def check(self, kind: str, name: str) -> Any:
+        def normalised(config: dict[str, Any]) -> dict[str, Any]:
+            return self.desired(kind, name, config).body
+
+        return normalised
+
+    def desired(self, kind: str, name: str, config: dict[str, Any]) -> Desired:
+        return normalise_desired(
+            kind, name, config, ids=self.ids, declared=self.declared, environ=self.environ
+        )
+
+    def resolve(self, text: str) -> str | None:
+        from agents_cli.project.references import resolve_placeholders
+
+        try:
+            value = resolve_placeholders(text, self.environ)
+        except ConfigError:
+            return None
+        return value if isinstance(value, str) else None
+
+
+# -- one resource ----------------------------------------------------------------------------------
+def _render(
+    path: Path, data: dict[str, Any], previous: str | None, *, kind: str = "", overlay: bool = False
+) -> str:
+    """A new file gets the same editor schema hint as 'agents add' writes (``kind`` given); an existing one
+    is updated in place, keeping what the user wrote."""
+    import os
+
+    from agents_cli.project.loader import dump_for
+    from agents_cli.project.manifest import editor_schema_path
+    from agents_cli.project.yaml_roundtrip import update_json_text, update_yaml_text
+
+    if previous is None:
+        if not kind:
+            return dump_for(path, data)
+        # ``path`` is relative to the project root, so is the schema folder: the hint is relative to the file.
+        schema = editor_schema_path(Path("."), kind, overlay=overlay)
+        hint = Path(os.path.relpath(schema, path.parent)).as_posix()
+        if path.suffix.lower() == ".json":
+            return dump_for(path, {"$schema": hint, **data})
+        return dump_for(path, data, yaml_header=f"# yaml-language-server: $schema={hint}")
+    if path.suffix.lower() == ".json":
+        return update_json_text(previous, data)
+    return update_yaml_text(previous, data)
+
+
+def _local_changes(ctx: PullContext, resource: Resource, target: dict[str, Any]) -> str | None:
+    """Why the current files must not be overwritten, or None. Unsynced edits are what we protect."""
+    kind, name = resource.kind, resource.name
+    current = ctx.desired(kind, name, load_resource(ctx.project, resource, ctx.env).data)
+    if current.body == target:
+        return None
+    entry = ctx.entries.get((kind, name))
+    if entry is None or entry.fingerprint is None:
+        return f"differs from the remote and was never synced to {ctx.env!r}"
+    if not current.matches_fingerprint(entry.fingerprint):
+        return f"has local changes not synced to {ctx.env!r} (see 'agents plan --env {ctx.env}')"
+    return None
+
+
+def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any]) -> Written:
+    kind, name = candidate.kind, candidate.name
+    project = ctx.project
+    resource = project.get(kind, name)
+    target = normalise_remote(kind, document)
+    check = ctx.check(kind, name)
+    # The same record a sync leaves, per-field hashes included: without them a later remote edit would make
+    # every differing field (local edits too) read as drift.
+    fields = field_hashes(kind, target, salt_for(ctx.env, kind, candidate.remote_id))
+    state = ResourceState(candidate.remote_id, fingerprint(target), fingerprint(target), fields)
+    if resource is None:
+        config, warnings = minimal_config(
+            kind, document, references=ctx.references, check=check, environ=ctx.environ
+        )
+        path = config_path_for(kind, name, ctx.file_format)
+        if project.path(path).exists() and not ctx.force:
+            return Written(
+                candidate, "refused", path, reason="exists but is not in agents.json (use --force)"
+            )
+        text = _render(path, config, None, kind=kind)
+        return Written(candidate, "import", path, text, warnings=warnings, state=state)
+
+    if check(load_resource(project, resource, ctx.env).data) == target:
+        return Written(candidate, "up-to-date", resource.files_for(ctx.env)[-1], state=state)
+    uses_overlay = ctx.env in resource.overlays or (kind, name) in ctx.tracked_elsewhere
+    # A new overlay file overwrites nothing; an existing file must not hold unsynced edits.
+    new_file = uses_overlay and ctx.env not in resource.overlays
+    refusal = None if ctx.force or new_file else _local_changes(ctx, resource, target)
+    if refusal is not None:
+        shown = resource.overlays.get(ctx.env, resource.config) if uses_overlay else resource.config
+        return Written(candidate, "refused", shown, reason=refusal)
+    if not uses_overlay:
+        previous = project.path(resource.config).read_text(encoding="utf-8")
+        existing = request_shape(kind, load_resource(project, resource, None).data)
+        config, warnings = minimal_config(
+            kind,
+            document,
+            references=ctx.references,
+            check=check,
+            existing=existing,
+            resolve=ctx.resolve,
+            environ=ctx.environ,
+        )
+        text = _render(resource.config, config, previous)
+        return Written(candidate, "update", resource.config, text, warnings=warnings, state=state)
+    return _overlay(ctx, candidate, resource, document, target, state)
+
+
+def _overlay(
+    ctx: PullContext,
+    candidate: Candidate,
+    resource: Resource,
+    document: dict[str, Any],
+    target: dict[str, Any],
+    state: ResourceState,
+) -> Written:
+    """Only the differences from the shared base file, written to ``<name>.<env>.<ext>``."""
+    kind, name = candidate.kind, candidate.name
+    base_raw = load_resource(ctx.project, resource, None).data
+    # A config file in the kind's file shape (a tool file holding just its tool_config) stays in that shape.
+    bare_file = REGISTRY[kind].request_shape(base_raw) != base_raw
+    base = request_shape(kind, base_raw)
+    existing = request_shape(kind, load_resource(ctx.project, resource, ctx.env).data)
+    wanted, warnings = minimal_config(
+        kind,
+        document,
+        references=ctx.references,
+        check=ctx.check(kind, name),
+        existing=existing,
+        resolve=ctx.resolve,
+        environ=ctx.environ,
+    )
+    overlay = overlay_between(base, request_shape(kind, wanted))
+    overlay = {} if overlay is MISSING else overlay
+
+    def merged_check(candidate_overlay: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = ctx.check(kind, name)(deep_merge(base, candidate_overlay))
+        return result
+
+    repaired = repair(overlay, target, merged_check, ctx.references, [])
+    if repaired is None:
+        repaired = to_references(dict(target), ctx.references)
+        warnings.append("overlay could not be minimised; it holds the full document")
+    else:
+        repaired = shrink_overlay(repaired, target, merged_check)
+    if bare_file:
+        repaired = REGISTRY[kind].file_shape(repaired)
+    path = resource.overlays.get(ctx.env)
+    is_new = path is None
+    if path is None:
+        suffix = "json" if resource.config.suffix.lower() == ".json" else "yaml"
+        path = config_path_for(kind, name, suffix, environment=ctx.env)
+    previous = None if is_new else ctx.project.path(path).read_text(encoding="utf-8")
+    text = _render(path, repaired, previous, kind=kind, overlay=True)
+    return Written(candidate, "overlay", path, text, warnings=warnings, state=state, new_overlay=is_new)

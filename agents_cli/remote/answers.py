@@ -1,0 +1,120 @@
+"""What the API answers, read for the client: errors with the API's own message, Retry-After, which
+failures are surely not processed (safe to send again), and the counts of what was sent."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from agents_cli.remote.errors import AmbiguousRequest, ApiRefused
+
+__all__ = ["AmbiguousRequest", "ApiRefused", "RequestStats", "RetryPolicy"]
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+
+
+@dataclass
+class RetryPolicy:
+    max_attempts: int = 8
+    base_delay: float = 0.2
+    max_delay: float = 10.0
+    # A Retry-After larger than this is treated as a refusal, not something to sleep through.
+    max_retry_after: float = 60.0
+    # No connection (refused, DNS, TLS): a few quick tries, not eight.
+    connect_attempts: int = 3
+    # A connect timeout already waited the whole limit: one more try, then a clear error. (Read timeouts
+    # are not retried at all: a minute of silence is already long.)
+    timeout_attempts: int = 2
+
+
+@dataclass
+class RequestStats:
+    """Counts of requests actually sent (including retries), for summaries and benchmarks."""
+
+    by_method: Counter[str] = field(default_factory=Counter)
+    retries: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_method.values())
+
+    @property
+    def writes(self) -> int:
+        return sum(count for method, count in self.by_method.items() if method in WRITE_METHODS)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "requests": self.total,
+            "writes": self.writes,
+            "retries": self.retries,
+            **dict(self.by_method),
+        }
+
+
+def refused_before_processing(status: int, retry_after: float | None) -> bool:
+    """429, or 503 with Retry-After: the server turned the request away without acting on it."""
+    return status == 429 or (status == 503 and retry_after is not None)
+
+
+def with_note(error: ApiRefused, note: str) -> ApiRefused:
+    """The same refusal, saying how hard we tried (``after 8 attempts``)."""
+    return error.with_note(note)
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+def error_message(response: httpx.Response) -> tuple[str, list[str], Any]:
+    """The API's own message (FastAPI ``detail``) and, for 422, one line per ``loc: msg``."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return (text[:200] or response.reason_phrase), [], None
+    detail = body.get("detail") if isinstance(body, dict) else body
+    if isinstance(detail, list):
+        lines = []
+        for item in detail:
+            if isinstance(item, dict):
+                loc = ".".join(str(part) for part in item.get("loc", []) if part != "body")
+                lines.append(f"{loc}: {item.get('msg', '')}" if loc else str(item.get("msg", "")))
+        return "invalid request", lines, body
+    if isinstance(detail, dict):
+        message = detail.get("message") or detail.get("status") or str(detail)
+        return str(message), [], body
+    if detail is not None:
+        return str(detail), [], body
+    return response.reason_phrase, [], body
+
+
+def remote_error(
+    method: str, path: str, response: httpx.Response, *, environment: str | None, api_key_env: str
+) -> ApiRefused:
+    """The error for a 4xx/5xx answer, with the API's own message."""
+    message, lines, body = error_message(response)
+    return ApiRefused(
+        method,
+        path,
+        response.status_code,
+        message,
+        lines=tuple(lines),
+        body=body,
+        environment=environment,
+        api_key_env=api_key_env,
+    )
