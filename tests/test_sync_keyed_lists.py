@@ -31,17 +31,17 @@ TESTS = '    attached_tests:\n      - test_id: "@test:greets"\n'
 
 
 @pytest.fixture
-def emulator_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, str]]:
+    """The emulator on loopback and a project synced to it: (project root, emulator URL)."""
     monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
     with serve_emulator() as url:
-        yield url
+        yield synced_project(tmp_path / "proj", url), url
 
 
-@pytest.fixture
-def project(tmp_path: Path, emulator_url: str) -> Path:
+def synced_project(root: Path, emulator_url: str) -> Path:
     """The sync project plus a second test (not attached yet) and a second tool in the agent's tool_ids."""
     agent = AGENT.replace(TOOL_IDS, TOOL_IDS + '        - "@tool:notify"\n')
-    root = write_project(tmp_path / "proj", emulator_url, agents={"bot": agent})
+    root = write_project(root, emulator_url, agents={"bot": agent})
     (root / "tests" / "farewell.yaml").write_text(FAREWELL)
     (root / "tools" / "notify.yaml").write_text(NOTIFY)
     manifest = json.loads((root / "agents.json").read_text())
@@ -63,7 +63,8 @@ def edit_agent(project: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
-def test_a_test_attached_at_the_front_is_one_added_item(project: Path, emulator_url: str) -> None:
+def test_a_test_attached_at_the_front_is_one_added_item(served: tuple[Path, str]) -> None:
+    project, emulator_url = served
     ids = state(project, "staging")
     farewell, greets = ids["tests"]["farewell"]["id"], ids["tests"]["greets"]["id"]
     edit_agent(
@@ -86,7 +87,8 @@ def test_a_test_attached_at_the_front_is_one_added_item(project: Path, emulator_
     cli(project, "plan", "--detailed-exitcode")
 
 
-def test_reordered_tool_ids_are_no_change(project: Path) -> None:
+def test_reordered_tool_ids_are_no_change(served: tuple[Path, str]) -> None:
+    project, _url = served
     edit_agent(
         project,
         TOOL_IDS + '        - "@tool:notify"\n',
@@ -115,7 +117,8 @@ def _as_version_1(project: Path, emulator_url: str) -> dict[str, Any]:
     return document
 
 
-def test_version_1_state_plans_no_drift_and_sync_records_version_2(project: Path, emulator_url: str) -> None:
+def test_version_1_state_plans_no_drift_and_sync_records_version_2(served: tuple[Path, str]) -> None:
+    project, emulator_url = served
     legacy = _as_version_1(project, emulator_url)
     assert "platform_settings.testing.attached_tests[0].test_id" in legacy["agents"]["bot"]["fields"]
     stdout = cli(project, "plan", "--detailed-exitcode")
