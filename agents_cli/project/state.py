@@ -130,10 +130,12 @@ def _fields(entry: dict[str, Any], readable: bool) -> dict[KeyPath, str] | None:
         return None  # a path no version writes: a hand edit
 
 
-def parse_state(env: str, data: Any, source: str) -> State:
+def parse_state(env: str, data: Any, source: str, *, ids_only: bool = False) -> State:
+    """``ids_only``: the ids are all the caller needs (another environment's), so a later version is read
+    too, without its ``fields``."""
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: state must be a JSON object", hint="restore it from git or delete it")
-    readable = _fields_readable(data, source)
+    readable = not ids_only and _fields_readable(data, source)
     state = State(environment=env)
     for kind in REGISTRY:
         section = kind.section
@@ -160,8 +162,9 @@ def parse_state(env: str, data: Any, source: str) -> State:
     return state
 
 
-def load_state(root: Path, env: str) -> State:
-    """The environment's state, or an empty one when the file does not exist yet."""
+def load_state(root: Path, env: str, *, ids_only: bool = False) -> State:
+    """The environment's state, or an empty one when the file does not exist yet (``ids_only``: see
+    ``parse_state``)."""
     path = state_path(root, env)
     try:
         text = path.read_text(encoding="utf-8")
@@ -174,7 +177,7 @@ def load_state(root: Path, env: str) -> State:
             f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}",
             hint="restore it from git; resources are found again by name if you delete it",
         ) from exc
-    return parse_state(env, data, str(path))
+    return parse_state(env, data, str(path), ids_only=ids_only)
 
 
 def load_other_states(root: Path, env: str) -> list[State]:
@@ -185,7 +188,7 @@ def load_other_states(root: Path, env: str) -> list[State]:
         if path.stem == env:
             continue
         with contextlib.suppress(ConfigError):
-            states.append(load_state(root, path.stem))
+            states.append(load_state(root, path.stem, ids_only=True))
     return states
 
 

@@ -105,6 +105,9 @@ def test_a_later_version_is_refused_and_a_hand_edited_path_is_not_read() -> None
     item = bot(("a",))
     with pytest.raises(ConfigError, match="version 3 state file"):
         parse_state("dev", state_document(item, 3, {}), "state/dev.json")
+    # Another environment's state lends only its ids (never to adopt): read whatever its version.
+    other = parse_state("prod", state_document(item, 3, {"name": "0123"}), "x", ids_only=True)
+    assert other.ids("agent") == {"bot": "agent_1"} and other.get("agent", "bot").fields is None  # type: ignore[union-attr]
     edited = parse_state("dev", state_document(item, 2, {"name": "0123", "a[": "4567"}), "x")
     entry = edited.get("agent", "bot")
     assert entry is not None and entry.fields is None
