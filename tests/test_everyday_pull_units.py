@@ -11,6 +11,7 @@ from agents_cli.pull.files import (
     overlay_between,
     prune,
     readable_order,
+    settle_on_existing,
     to_references,
 )
 from agents_cli.pull.selection import reference_map, select, unique_name
@@ -116,3 +117,10 @@ def test_credential_headers_become_placeholders() -> None:
     assert environ == {"LOOKUP_ORDER_AUTHORIZATION": "Bearer abc", "LOOKUP_ORDER_X_API_KEY": "k"}
     assert len(paths) == 2 and "set LOOKUP_ORDER_AUTHORIZATION" in warnings[0]
     assert extract_secret_headers("agent", "x", config, environ) == ([], [])
+
+
+def test_settling_on_a_file_of_another_shape_keeps_the_pulled_value() -> None:
+    """A value of the user's file is put back where it still means the same; where the file has a map and
+    the pulled config a list, there is nothing to put back (and no error)."""
+    settled = settle_on_existing({"a": [1, 2], "b": 1}, {"a": {"x": 1}, "b": 2}, {}, lambda _config: {})
+    assert settled == {"a": [1, 2], "b": 2}

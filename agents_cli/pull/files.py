@@ -374,7 +374,10 @@ def settle_on_existing(
         if get(current, path) == wanted:
             continue
         candidate = copy.deepcopy(current)
-        set_or_remove(candidate, path, copy.deepcopy(wanted))
+        try:
+            set_or_remove(candidate, path, copy.deepcopy(wanted))
+        except (TypeError, IndexError):  # the user's file has another shape here (a dict for a list): not it
+            continue
         if acceptable(candidate):
             current = candidate
     return _drop_redundant_leaves(current, acceptable, keep=existing)
