@@ -70,7 +70,16 @@ def _masked(document: Mapping[str, Any] | None, item: ResourcePlan, kept: tuple[
     for path, template in item.templates:
         if not contains(document, path):
             continue
-        from_remote = bool(kept) and related(leaf_path(document, path), kept)
+        place = leaf_path(document, path)
+        from_remote = bool(kept) and related(place, kept)
+        if from_remote and leaf_path(item.remote_body, path) != place:
+            # Apply reads a kept value from the remote at the marker's index path: there it would be
+            # another item's (keyed items match by id, so the two lists may be in different orders).
+            raise PlanFileError(
+                f"{item.kind} {item.name}: cannot save the plan: the kept remote value at "
+                f"{format_path(place)} (a ${{VAR}} placeholder locally) sits at another position remotely",
+                hint="save the plan with --force (the local value is written), or run 'agents sync' directly",
+            )
         values[path] = {REMOTE_MARK: True} if from_remote else {PLACEHOLDER_MARK: template}
     return with_values(document, values)
 

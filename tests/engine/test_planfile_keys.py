@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from agents_cli.engine.plan import FieldChange, Pending, Plan, ResourcePlan, Write
-from agents_cli.engine.planfile import PlanFileError, parse_plan, plan_document
+from agents_cli.engine.planfile import REMOTE_MARK, PlanFileError, parse_plan, plan_document
 from agents_cli.keypath import ItemKey, KeyPath
 
 TESTS: KeyPath = ("platform_settings", "testing", "attached_tests")
@@ -85,3 +85,29 @@ def test_a_malformed_key_path_is_a_plan_file_error(key: Any) -> None:
     document["resources"][0]["changes"][0]["key"] = key
     with pytest.raises(PlanFileError, match="key path"):
         parse_plan(document, "plan.json")
+
+
+def kept_secret(remote_order: tuple[str, str]) -> ResourcePlan:
+    """A tool-like resource whose drifted ``items[id=b].token`` (a placeholder locally) is kept as the remote
+    has it; the remote holds the two items in ``remote_order``."""
+    items = {"a": {"id": "a", "token": "x"}, "b": {"id": "b", "token": "remote secret"}}
+    expect = {"items": [items["a"], items["b"]]}
+    kept: KeyPath = ("items", ItemKey("id", "b"), "token")
+    write = Write("update", body=expect, expect=expect, kept=("items[id=b].token",), kept_keys=(kept,))
+    remote = {"items": [items[name] for name in remote_order]}
+    templates = ((("items", 1, "token"), "${TOKEN}"),)
+    return ResourcePlan(
+        "tool", "t", "drift", remote_id="tool_1", write=write, remote_body=remote, templates=templates
+    )
+
+
+def test_a_kept_placeholder_value_is_read_again_from_the_remote_at_the_same_item() -> None:
+    document = plan_document(Plan("dev", (kept_secret(("a", "b")),)), files={}, state=None, resolved={})
+    stored = document["resources"][0]["write"]["expect"]
+    assert stored["items"][1]["token"] == {REMOTE_MARK: True}
+    assert "remote secret" not in json.dumps(document)
+
+
+def test_a_kept_placeholder_value_at_another_remote_position_cannot_be_saved() -> None:
+    with pytest.raises(PlanFileError, match=r"items\[id=b\]\.token"):
+        plan_document(Plan("dev", (kept_secret(("b", "a")),)), files={}, state=None, resolved={})
