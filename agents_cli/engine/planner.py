@@ -35,7 +35,7 @@ from agents_cli.engine.plan import (
     Write,
 )
 from agents_cli.errors import UsageError
-from agents_cli.keypath import KeyPath, diff, format_path, related
+from agents_cli.keypath import KeyPath, diff, format_path, index_path, leaf_path, related
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.state import ResourceState, State, fingerprint
 
@@ -156,6 +156,34 @@ def _pending(item: Desired) -> tuple[Pending, ...]:
     return tuple(Pending(path, kind, name) for path, kind, name in item.pending_references)
 
 
+Templates = tuple[tuple[KeyPath, str], ...]
+
+
+def _moved(path: KeyPath, before: Any, after: Any) -> KeyPath | None:
+    """Where the value at ``path`` (by list index) of ``before`` sits in ``after``, made from it by
+    ``keep_remote``: a kept keyed item added or removed by id moves the items after it. None when the item
+    holding it is gone."""
+    leaf = leaf_path(before, path)
+    found = index_path(after, leaf)
+    return None if found is None else (*found, *path[len(leaf) :])
+
+
+def _places_in(expect: Any, item: Desired) -> tuple[tuple[Pending, ...], Templates]:
+    """The pending references and the placeholders, by their list indexes in ``expect`` (what the write
+    sends and apply fills in) rather than in the desired body."""
+    pending = []
+    for ref in _pending(item):
+        path = _moved(ref.path, item.body, expect)
+        if path is not None:
+            pending.append(Pending(path, ref.kind, ref.name))
+    templates = []
+    for place, text in item.templates:
+        path = _moved(place, item.body, expect)
+        if path is not None:
+            templates.append((path, text))
+    return tuple(pending), tuple(templates)
+
+
 def _update_write(
     item: Desired,
     remote: RemoteResource,
@@ -164,28 +192,39 @@ def _update_write(
     *,
     environment: str,
     force: bool,
-) -> Write:
-    """What an update sends: drifted fields kept as the remote has them (unless ``force``); changes no
-    write can make left out and reported; a deep-merge PATCH cut to the changed paths."""
+) -> tuple[Write, Templates]:
+    """What an update sends, and where the placeholders are in it: drifted fields kept as the remote has
+    them (unless ``force``); changes no write can make left out and reported; a deep-merge PATCH cut to the
+    changed paths."""
     kind = REGISTRY[item.kind]
     kept = [] if force else drifted
     to_write = changes if kept else changes + drifted
     blocked = tuple(change.path for change in to_write if change.cannot_apply)
     writable = [change for change in to_write if not change.cannot_apply]
-    pending = _pending(item)
+    pending, templates = _pending(item), tuple(item.templates)
     kept_keys = tuple(change.key for change in kept)
-    # Kinds written whole carry the remote's values at the kept paths, so the write leaves them as they are.
-    expect = keep_remote(item.body, remote.body, kept_keys) if kept else item.body
+    expect = item.body
+    if kept:
+        # Kinds written whole carry the remote's values at the kept paths, so the write leaves them as
+        # they are; that may move list items, and with them the places apply and plan files fill in.
+        expect = keep_remote(item.body, remote.body, kept_keys)
+        pending, templates = _places_in(expect, item)
     kept_paths = tuple(change.path for change in kept)
     if (kept or blocked) and not writable and not pending:
-        return Write("none", expect=expect, kept=kept_paths, kept_keys=kept_keys, blocked=blocked)
+        return Write("none", expect=expect, kept=kept_paths, kept_keys=kept_keys, blocked=blocked), templates
     body = kind.send_body(item.name, environment, expect)
     if kind.update_merges and writable and not pending and all(change.key for change in writable):
         body = merge_patch(body, [change.key for change in writable])
-    return Write("update", body, expect, pending, kept_paths, kept_keys, blocked)
+    return Write("update", body, expect, pending, kept_paths, kept_keys, blocked), templates
 
 
-def _base(item: Desired, action: str, remote: RemoteResource | None, **extra: Any) -> ResourcePlan:
+def _base(
+    item: Desired,
+    action: str,
+    remote: RemoteResource | None,
+    templates: Templates | None = None,
+    **extra: Any,
+) -> ResourcePlan:
     return ResourcePlan(
         item.kind,
         item.name,
@@ -198,7 +237,7 @@ def _base(item: Desired, action: str, remote: RemoteResource | None, **extra: An
         api_name=REGISTRY[item.kind].api_name(item.body),
         remote_body=remote.body if remote else None,
         sensitive=tuple(sorted(item.sensitive, key=format_path)),
-        templates=tuple(item.templates),
+        templates=tuple(item.templates) if templates is None else templates,
         **extra,
     )
 
@@ -232,11 +271,14 @@ def plan_resource(
     local, drifted = _mark_unmergeable(item.kind, local), _mark_unmergeable(item.kind, drifted)
     if refresh is not None and not any(change.key[:1] == ("tags",) for change in local + drifted):
         local.append(refresh)  # a write of user tags carries ours anyway (``send_body``)
-    write = _update_write(item, remote, local, drifted, environment=environment, force=options.force)
+    write, templates = _update_write(
+        item, remote, local, drifted, environment=environment, force=options.force
+    )
     return _base(
         item,
         "drift" if drifted else "update",
         remote,
+        templates,
         changes=tuple(mask(local, item.sensitive)),
         drifted=tuple(mask(drifted, item.sensitive)),
         write=write,

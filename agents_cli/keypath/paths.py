@@ -294,6 +294,27 @@ def delete_in(doc: Any, path: KeyPath) -> bool:
     return True
 
 
+def index_path(doc: Any, path: KeyPath) -> KeyPath | None:
+    """``path`` with each ItemKey turned into the index of its item in ``doc``: where a ``leaves``/``diff``
+    path sits in this document's lists. None when ``doc`` has no such item; past what ``doc`` holds, the
+    rest of ``path`` is kept as it is (None if an ItemKey is left there)."""
+    out: list[Part] = []
+    node = doc
+    for depth, part in enumerate(path):
+        if node is MISSING:
+            rest = path[depth:]
+            return None if any(isinstance(later, ItemKey) for later in rest) else (*out, *rest)
+        if isinstance(part, ItemKey):
+            index, node = find_item(node, part) if isinstance(node, list) else (-1, MISSING)
+            if index < 0:
+                return None
+            out.append(index)
+        else:
+            out.append(part)
+            node = child(node, part)
+    return tuple(out)
+
+
 def _slot(node: Any, part: Part) -> str | int:
     """The dict key or list index ``part`` names in ``node`` (which has it: callers check ``contains``)."""
     return find_item(node, part)[0] if isinstance(part, ItemKey) else part

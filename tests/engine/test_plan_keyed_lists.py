@@ -11,11 +11,11 @@ from agents_cli.engine.drift import field_hashes, salt_for
 from agents_cli.engine.normalise import SENSITIVE, Desired, normalise_desired, normalise_remote, send_body
 from agents_cli.engine.outcome import still_differing
 from agents_cli.engine.planner import RemoteResource, plan_resource
-from agents_cli.keypath import ItemKey
+from agents_cli.keypath import ItemKey, get, with_values
 from agents_cli.project.state import ResourceState, State, fingerprint
 
-DECLARED = {"tool": {"a", "b"}, "test": {"t0", "t1", "t2"}, "agent": {"bot"}}
-IDS = {"tool": {"a": "tool_a", "b": "tool_b"}, "test": {"t0": "test_0", "t1": "test_1", "t2": "test_2"}}
+DECLARED = {"tool": {"a", "b"}, "test": {"t0", "t1", "t2", "t3", "new"}, "agent": {"bot"}}
+IDS = {"tool": {"a": "tool_a", "b": "tool_b"}, "test": {f"t{n}": f"test_{n}" for n in range(4)}}
 TESTS = ("platform_settings", "testing", "attached_tests")
 KNOWLEDGE = ("conversation_config", "agent", "prompt", "knowledge_base")
 
@@ -142,3 +142,35 @@ def test_a_placeholder_inside_a_keyed_item_is_masked_at_its_item_key() -> None:
     assert change.path == "platform_settings.evaluation.criteria[id=polite].conversation_goal_prompt"
     assert (change.before, change.after) == (SENSITIVE, SENSITIVE)
     assert "secret" not in repr(item.as_dict())
+
+
+def test_places_apply_fills_in_follow_items_a_kept_removal_moves() -> None:
+    """Removed remotely since the last sync (drift, kept): test t1 and knowledge-base item kb_1. Sync keeps
+    them removed, which moves the items after them; the pending reference (a test not created yet) and the
+    placeholder are filled in where their items are then, not where they were in the config."""
+    document = config(tests=("t1", "t2", "t3"), faq="${FAQ}")
+    document["conversation_config"]["agent"]["prompt"]["knowledge_base"].reverse()  # kb_2, then kb_1 (FAQ)
+    before = desired(document, {"FAQ": "Questions"})
+    edited = copy.deepcopy(remote(before).body)
+    del edited["platform_settings"]["testing"]["attached_tests"][0]
+    del edited["conversation_config"]["agent"]["prompt"]["knowledge_base"][0]  # kb_2
+    document["platform_settings"]["testing"]["attached_tests"].insert(2, {"test_id": "@test:new"})
+    item = plan_resource(
+        desired(document, {"FAQ": "Questions"}), RemoteResource("agent_1", edited), synced(before)
+    )
+    assert sorted(change.path for change in item.drifted) == [
+        "conversation_config.agent.prompt.knowledge_base[id=kb_2]",
+        "platform_settings.testing.attached_tests[test_id=test_1]",
+    ]
+    write = item.write
+    assert write is not None and write.expect is not None
+    [pending] = write.pending
+    assert pending.path == (*TESTS, 1, "test_id")  # was [2] in the config: t1 before it stays removed
+    filled = with_values(write.expect, {pending.path: "test_new"})
+    assert [entry["test_id"] for entry in filled["platform_settings"]["testing"]["attached_tests"]] == [
+        "test_2",
+        "test_new",
+        "test_3",
+    ]
+    assert item.templates == (((*KNOWLEDGE, 0, "name"), "${FAQ}"),)
+    assert get(write.expect, (*KNOWLEDGE, 0, "name")) == "Questions"

@@ -17,6 +17,7 @@ from agents_cli.keypath import (
     delete_in,
     format_path,
     get,
+    index_path,
     is_inside,
     outside_lists,
     parse_path,
@@ -385,3 +386,17 @@ def test_with_values_copies_only_the_containers_on_its_paths() -> None:
     assert result is not doc and result["a"] is not doc["a"] and result["a"]["b"] is not doc["a"]["b"]
     assert result["tests"] is doc["tests"] and result["a"]["empty"] is doc["a"]["empty"]
     assert with_values(doc, {}) is doc
+
+
+# -- index_path ------------------------------------------------------------------------------------------
+
+
+def test_index_path_turns_item_keys_into_the_indexes_of_this_document() -> None:
+    doc = sample()
+    assert index_path(doc, ("tests", ItemKey("test_id", "t2"), "x")) == ("tests", 1, "x")
+    assert index_path(doc, ("nums", ItemKey("id", "1"), "v")) == ("nums", 1, "v")  # the str id, not the int
+    assert index_path(doc, ("a", "b", 0)) == ("a", "b", 0)
+    assert index_path(doc, ("tests", ItemKey("test_id", "t9"), "x")) is None
+    assert index_path(doc, ("a", ItemKey("id", 1))) is None  # a dict, not a list
+    assert index_path(doc, ("zz", "y", 3)) == ("zz", "y", 3)  # past the document: kept as it is
+    assert index_path(doc, ("zz", ItemKey("id", 1))) is None
