@@ -42,6 +42,7 @@ class PullListing:
     """Per resource what pull does (shown before anything is written or asked)."""
 
     outcomes: list[Written]
+    environment: str
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def pull(app: AppContext, request: PullRequest) -> Pulled:
     ]
     tracked = sum(len(names) for names in inputs["tracked"].values())
     result = Pulled(environment.name, request.dry_run, request.mode, outcomes, network_seconds, tracked)
-    app.show(PullListing(outcomes))
+    app.show(PullListing(outcomes, environment.name))
     refused = [item for item in outcomes if item.action == "refused"]
     if refused:
         return dataclasses.replace(result, error=_refusal(refused))
