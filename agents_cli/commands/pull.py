@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from agents_cli.commands import _everyday
+from agents_cli.commands import shared
 from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, AgentsError, ConfigError, UsageError
 from agents_cli.project.manifest import load_project
@@ -109,7 +109,7 @@ def pull(app: AppContext, request: PullRequest) -> Pulled:
     overwrites = [item for item in result.changing if item.action != "import" and not item.new_overlay]
     if not request.dry_run and overwrites:
         names = ", ".join(item.file.as_posix() for item in overwrites if item.file)
-        if not _everyday.confirm(app, f"Overwrite {names}?", action=f"overwriting {names}", yes=request.yes):
+        if not shared.confirm(app, f"Overwrite {names}?", action=f"overwriting {names}", yes=request.yes):
             raise Aborted("nothing was written")
     if not request.dry_run:
         write_results(project, environment.name, outcomes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from agents_cli.commands import _everyday
+from agents_cli.commands import shared
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError
 from agents_cli.kinds import AGENT
@@ -62,7 +62,7 @@ def widget(app: AppContext, request: WidgetRequest) -> Widget:
     from agents_cli.project.state import load_state
 
     name = request.name
-    project = _everyday.load(app)
+    project = shared.load(app)
     environment = project.environment(request.env)
     if project.get(AGENT.name, name) is None:
         raise NotDeclared(AGENT.name, [name], list(project.resources[AGENT.name]))
