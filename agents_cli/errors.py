@@ -86,19 +86,14 @@ class ValidationFailed(AgentsError):
 
 class UnknownEnvironment(ConfigError):
     def __init__(self, name: str, known: list[str]) -> None:
-        choices = ", ".join(known) if known else "none defined"
-        super().__init__(
-            f"unknown environment {name!r} (known: {choices})",
-            hint="add it under 'environments' in agents.json",
-        )
+        super().__init__(name=name, known=known)
+        self.name, self.known = name, known
 
 
 class ProjectNotFound(ConfigError):
     def __init__(self, start: str) -> None:
-        super().__init__(
-            f"no agents.json found in {start} or any parent folder",
-            hint="run 'agents init' to create a project",
-        )
+        super().__init__(start=start)
+        self.start = start
 
 
 class CredentialsMissing(AgentsError):
@@ -126,7 +121,8 @@ class ConfirmationRequired(AgentsError):
     """A destructive action needs confirmation and there is no terminal to ask on."""
 
     def __init__(self, action: str) -> None:
-        super().__init__(f"{action} needs confirmation and stdin is not a terminal", hint="use --yes")
+        super().__init__(action=action)
+        self.action = action
 
 
 class Aborted(AgentsError):
@@ -138,10 +134,6 @@ class PlanOutdated(AgentsError):
     else than what was reviewed."""
 
     def __init__(self, plan_file: str, moved: list[str]) -> None:
-        shown = "; ".join(moved[:10]) + (f"; and {len(moved) - 10} more" if len(moved) > 10 else "")
-        super().__init__(
-            f"{plan_file} is out of date, nothing was applied: {shown}",
-            hint=f"make the plan again ('agents plan --out {plan_file}'), review it, then apply that one",
-        )
+        super().__init__(plan_file=plan_file, moved=moved)
         self.plan_file = plan_file
         self.moved = moved

@@ -143,6 +143,37 @@ class KillSwitch:
         return middleware
 
 
+def run_agents(root: Path, environment: dict[str, str], *args: str) -> int:
+    """Run one command to the end; its exit code."""
+    done = subprocess.run(
+        agents_command(root, *args), env=environment, capture_output=True, text=True, check=False
+    )
+    return done.returncode
+
+
+def kill_sync(
+    root: Path, environment: dict[str, str], switch: KillSwitch, *, kill_after: float, at_write: bool
+) -> tuple[bool, float]:
+    """Start ``sync --yes`` and kill it (at the switch's write, or after ``kill_after`` s): whether it was
+    still running when killed, and when that was."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        agents_command(root, "sync", "--yes"),
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    switch.pid = process.pid
+    if at_write:
+        process.wait(timeout=120)
+        return switch.fired, time.perf_counter() - started
+    time.sleep(kill_after)
+    killed_running = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    return killed_running, kill_after
+
+
 def kill_trial(
     number: int,
     workdir: Path,
@@ -162,45 +193,16 @@ def kill_trial(
             workdir / f"trial-{number}", served.url, agents=agents, tools=tools, env=ENV
         )
         environment = child_environment()
-        kill_after = rng.uniform(0.0, window)
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            agents_command(root, "sync", "--yes"),
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        killed_running, kill_after = kill_sync(
+            root, environment, switch, kill_after=rng.uniform(0.0, window), at_write=at_write
         )
-        switch.pid = process.pid
-        if at_write:
-            process.wait(timeout=120)
-            kill_after = time.perf_counter() - started
-            killed_running = switch.fired
-        else:
-            time.sleep(kill_after)
-            killed_running = process.poll() is None
-            process.send_signal(signal.SIGKILL)
-            process.wait()
         kill_at, switch.target = switch.target, 0  # the rerun must not be killed
         parsed = state_parses(root)
-        rerun = subprocess.run(
-            agents_command(root, "sync", "--yes"),
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        plan = subprocess.run(
-            agents_command(root, "plan", "--detailed-exitcode"),
-            env=environment,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        rerun_exit = run_agents(root, environment, "sync", "--yes")
+        plan_exit = run_agents(root, environment, "plan", "--detailed-exitcode")
         parsed = parsed and state_parses(root)
         agent_tags, tool_names = remote_counts(served.url)
-    duplicates = sum(n - 1 for n in agent_tags.values() if n > 1) + sum(
-        n - 1 for n in tool_names.values() if n > 1
-    )
+    counts = [*agent_tags.values(), *tool_names.values()]
     how = (
         f"at write #{kill_at} ({'after' if switch.after_commit else 'before'} commit)"
         if at_write
@@ -211,11 +213,11 @@ def kill_trial(
         how=how,
         killed_running=killed_running,
         state_parsed=parsed,
-        rerun_exit=rerun.returncode,
-        plan_exit=plan.returncode,
+        rerun_exit=rerun_exit,
+        plan_exit=plan_exit,
         agents=sum(agent_tags.values()),
         tools=sum(tool_names.values()),
-        duplicates=duplicates,
+        duplicates=sum(n - 1 for n in counts if n > 1),
     )
 
 

@@ -161,9 +161,10 @@ def _report_added(
     out.info(f"  updated  {MANIFEST_NAME} ({REGISTRY[kind].section}.{slug})")
     attachment = REGISTRY[kind].attached_at
     if attachment is not None:
+        then = f"agents {attachment.checked_by} {attachment.to.upper()}"
         out.info(
             f"attach it to an {attachment.to}: {attachment.path}: [{{{attachment.field}: "
-            f"'{REGISTRY[kind].reference(slug)}'}}] in the {attachment.to}'s config, then '{attachment.then}'"
+            f"'{REGISTRY[kind].reference(slug)}'}}] in the {attachment.to}'s config, then '{then}'"
         )
     # A template may refer to an example resource (the tool test names @tool:lookup-order); say so now
     # rather than let the next 'agents validate' fail on it.

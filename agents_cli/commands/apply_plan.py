@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from agents_cli.commands.plan import PlanReport
+from agents_cli.commands.shared import workspace_client
 from agents_cli.commands.sync import Progress, SyncReport, SyncRequest
 from agents_cli.context import AppContext
 from agents_cli.engine.desired import environ_with_dotenv
@@ -35,7 +36,6 @@ from agents_cli.project.files import file_digest
 from agents_cli.project.manifest import MANIFEST_NAME
 from agents_cli.project.state import fingerprint, state_path
 from agents_cli.remote.client import ApiClient, gather_or_cancel
-from agents_cli.remote.connect import build_client
 from agents_cli.remote.directory import Directory
 
 
@@ -156,13 +156,7 @@ def apply_saved_plan(app: AppContext, request: SyncRequest) -> SyncReport:
     moved = _moved_files(workspace, saved)
     if moved:
         raise PlanOutdated(label, moved)
-    client = build_client(
-        workspace.root,
-        workspace.environment,
-        base_url=request.base_url,
-        concurrency=request.concurrency,
-        host=app.host,
-    )
+    client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
     with workspace.locked():
         if file_digest(state_path(workspace.root, workspace.environment.name)) != saved.state:
             raise PlanOutdated(

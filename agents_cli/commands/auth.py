@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agents_cli.commands import _everyday
+from agents_cli.commands import shared
 from agents_cli.context import AppContext
 from agents_cli.errors import CredentialsMissing, ProjectNotFound, RemoteError, UsageError
 from agents_cli.project.manifest import Environment, Project
@@ -107,7 +107,7 @@ def explain_refusal(
 def _project_and_environment(app: AppContext, env: str | None) -> tuple[Project | None, Environment]:
     """The project's environment; outside a project ``--env NAME`` still works (global API)."""
     try:
-        project = _everyday.load(app)
+        project = shared.load(app)
     except ProjectNotFound:
         if env is None:
             raise

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agents_cli.commands import _everyday
+from agents_cli.commands import shared
 from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, RemoteError
 from agents_cli.kinds import REGISTRY
@@ -153,7 +153,7 @@ def delete(app: AppContext, request: DeleteRequest) -> Deletion:
     from agents_cli.project.state import load_other_states, load_state
 
     out = app.out
-    project = _everyday.load(app)
+    project = shared.load(app)
     resource = project.find(request.name, request.kind)
     environment = project.environment(request.env)
     entry = load_state(project.root, environment.name).get(resource.kind, resource.name)
@@ -169,7 +169,7 @@ def delete(app: AppContext, request: DeleteRequest) -> Deletion:
         outcome.kept_locally_because = f"still deployed in {', '.join(sorted(elsewhere))}"
     label = f"{resource.kind} {resource.name!r}"
     referencing = _announce(app, project, resource, outcome, entry.id if entry else None)
-    if not _everyday.confirm(app, f"Delete {label}?", action=f"deleting {label}", yes=request.yes):
+    if not shared.confirm(app, f"Delete {label}?", action=f"deleting {label}", yes=request.yes):
         raise Aborted("nothing deleted")
     if entry is not None:
         _delete_in_environment(app, project, environment, resource, entry.id, request, referencing)

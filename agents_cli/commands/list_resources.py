@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from agents_cli.commands import _everyday
+from agents_cli.commands import shared
 from agents_cli.context import AppContext
 from agents_cli.errors import AgentsError
 from agents_cli.kinds import REGISTRY, ResourceKind
@@ -116,7 +116,7 @@ class ResourceList:
 
 
 def list_resources(app: AppContext, request: ListRequest) -> ResourceList:
-    project = _everyday.load(app)
+    project = shared.load(app)
     if not request.remote:
         environment = _optional_environment(project, request.env)
         rows = local_rows(project, environment, request.kind)

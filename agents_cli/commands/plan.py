@@ -6,11 +6,11 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
+from agents_cli.commands.shared import workspace_client
 from agents_cli.context import AppContext
 from agents_cli.engine.plan import Key, Plan, PlanOptions
 from agents_cli.engine.workspace import PlanResult, Workspace, check_replacements
 from agents_cli.errors import ExitCode
-from agents_cli.remote.connect import build_client
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,7 @@ def report_notes(app: AppContext, workspace: Workspace, result: PlanResult, *, p
 def plan(app: AppContext, request: PlanRequest) -> PlanReport:
     workspace = open_workspace(app, request.env, request.only, action="nothing was planned")
     options = plan_options(workspace, request)
-    client = build_client(
-        workspace.root,
-        workspace.environment,
-        base_url=request.base_url,
-        concurrency=request.concurrency,
-        host=app.host,
-    )
+    client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
 
     async def read_and_plan() -> PlanResult:
         async with client as api:

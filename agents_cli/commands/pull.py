@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from agents_cli.commands import _everyday
+from agents_cli.commands import shared
 from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, AgentsError, ConfigError, UsageError
 from agents_cli.project.manifest import load_project
@@ -42,6 +42,7 @@ class PullListing:
     """Per resource what pull does (shown before anything is written or asked)."""
 
     outcomes: list[Written]
+    environment: str
 
 
 @dataclass(frozen=True)
@@ -101,14 +102,14 @@ def pull(app: AppContext, request: PullRequest) -> Pulled:
     ]
     tracked = sum(len(names) for names in inputs["tracked"].values())
     result = Pulled(environment.name, request.dry_run, request.mode, outcomes, network_seconds, tracked)
-    app.show(PullListing(outcomes))
+    app.show(PullListing(outcomes, environment.name))
     refused = [item for item in outcomes if item.action == "refused"]
     if refused:
         return dataclasses.replace(result, error=_refusal(refused))
     overwrites = [item for item in result.changing if item.action != "import" and not item.new_overlay]
     if not request.dry_run and overwrites:
         names = ", ".join(item.file.as_posix() for item in overwrites if item.file)
-        if not _everyday.confirm(app, f"Overwrite {names}?", action=f"overwriting {names}", yes=request.yes):
+        if not shared.confirm(app, f"Overwrite {names}?", action=f"overwriting {names}", yes=request.yes):
             raise Aborted("nothing was written")
     if not request.dry_run:
         write_results(project, environment.name, outcomes)

@@ -74,20 +74,14 @@ def status_row(item: ResourcePlan, stale: set[Key], state: State) -> dict[str, A
 
 
 def status(app: AppContext, request: StatusRequest) -> Status:
+    from agents_cli.commands.shared import workspace_client
     from agents_cli.engine.plan import PlanOptions
     from agents_cli.engine.workspace import PlanResult, Workspace
-    from agents_cli.remote.connect import build_client
 
     workspace = Workspace.open(app.cwd, request.env, environ=app.host.environ)
     report = workspace.validation()
     workspace.load()
-    client = build_client(
-        workspace.root,
-        workspace.environment,
-        base_url=request.base_url,
-        concurrency=request.concurrency,
-        host=app.host,
-    )
+    client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
 
     async def read() -> PlanResult:
         async with client as api:

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agents_cli.commands.plan import PlanReport, PlanRequest, open_workspace, plan, plan_options, report_notes
+from agents_cli.commands.shared import workspace_client
 from agents_cli.context import AppContext
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Plan, PlanOptions
 from agents_cli.engine.workspace import PlanResult, Workspace
 from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode, UsageError
 from agents_cli.remote.client import ApiClient
-from agents_cli.remote.connect import build_client
 
 PROGRESS = {
     "created": "+ created",
@@ -127,13 +127,7 @@ def sync(app: AppContext, request: SyncRequest) -> SyncReport | PlanReport:
         return plan(app, request.planning())
     workspace = open_workspace(app, request.env, request.only, action="nothing was synced")
     options = plan_options(workspace, request.planning())
-    client = build_client(
-        workspace.root,
-        workspace.environment,
-        base_url=request.base_url,
-        concurrency=request.concurrency,
-        host=app.host,
-    )
+    client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
     with workspace.locked():
         return asyncio.run(_sync(app, workspace, client, options, yes=request.yes))
 

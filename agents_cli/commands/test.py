@@ -84,7 +84,7 @@ def _describe(outcome: Outcome) -> str:
 async def _execute(
     app: AppContext, workspace: Workspace, selection: Selection, request: TestRequest
 ) -> list[Any]:
-    from agents_cli.remote.connect import build_client
+    from agents_cli.commands.shared import workspace_client
     from agents_cli.testing.prepare import ApiTestClient, build_targets
     from agents_cli.testing.prerequisites import needed_resources, sync_prerequisites
     from agents_cli.testing.runner import run_targets
@@ -95,13 +95,7 @@ async def _execute(
 
     desired = workspace.configs()
     keys = needed_resources(desired, selection, against=request.against, sync_agents=request.sync_agents)
-    client = build_client(
-        workspace.root,
-        workspace.environment,
-        base_url=request.base_url,
-        concurrency=request.concurrency,
-        host=app.host,
-    )
+    client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
     async with client as api:
         await sync_prerequisites(api, workspace, keys, report)
         prepared = await build_targets(

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from agents_cli.commands import _everyday
+from agents_cli.commands import shared
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError
 from agents_cli.kinds import AGENT
-from agents_cli.project.manifest import RESIDENCY_BASE_URLS, Environment, unknown_names
+from agents_cli.project.errors import NotDeclared
+from agents_cli.project.manifest import RESIDENCY_BASE_URLS, Environment
 
 EMBED_SCRIPT = (
     '<script src="https://unpkg.com/@elevenlabs/convai-widget-embed" async type="text/javascript"></script>'
@@ -61,10 +62,10 @@ def widget(app: AppContext, request: WidgetRequest) -> Widget:
     from agents_cli.project.state import load_state
 
     name = request.name
-    project = _everyday.load(app)
+    project = shared.load(app)
     environment = project.environment(request.env)
     if project.get(AGENT.name, name) is None:
-        raise unknown_names(AGENT.name, [name], list(project.resources[AGENT.name]))
+        raise NotDeclared(AGENT.name, [name], list(project.resources[AGENT.name]))
     entry = load_state(project.root, environment.name).get(AGENT.name, name)
     if entry is None:
         raise ConfigError(

@@ -18,10 +18,11 @@ from agents_cli.engine.normalise import (
     remote_name,
     request_shape,
 )
-from agents_cli.errors import ConfigError, UsageError
+from agents_cli.errors import ConfigError
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.configs import load_resource
-from agents_cli.project.manifest import Project, unknown_names
+from agents_cli.project.errors import NotDeclared
+from agents_cli.project.manifest import Project
 from agents_cli.project.references import referenced_resources
 
 Key = tuple[str, str]  # (kind, local name)
@@ -94,7 +95,7 @@ def load_desired(
     all_names = {name for names in declared.values() for name in names}
     unknown = sorted(set(only or []) - all_names)
     if unknown:
-        raise unknown_names("resource", unknown, sorted(all_names), prefix="--only: ", error=UsageError)
+        raise NotDeclared("resource", unknown, sorted(all_names), option="only")
     configs: dict[Key, dict[str, Any]] = {}
     resources = {(resource.kind, resource.name): resource for resource in project.all()}
     for key, resource in resources.items():

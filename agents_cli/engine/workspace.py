@@ -17,11 +17,11 @@ from typing import Any
 
 from agents_cli.engine.apply import Applier
 from agents_cli.engine.desired import DesiredSet, load_desired
+from agents_cli.engine.errors import ReplaceReferenced, ReplaceRefused
 from agents_cli.engine.normalise import Ids, normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
 from agents_cli.engine.planner import RemoteResource, plan, plan_resource
-from agents_cli.errors import ConfigError, UsageError
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.manifest import Environment, Project, load_project
 from agents_cli.project.state import State, load_other_states, load_state, state_lock
@@ -233,24 +233,16 @@ def check_replacements(desired: DesiredSet, names: list[str]) -> frozenset[Key]:
     selected: list[Key] = desired.targets()
     for name in names:
         if name not in agents:
-            known = ", ".join(sorted(agents)) or "none"
-            raise UsageError(
-                f"--replace {name}: no agent of that name in agents.json (agents: {known})",
-                hint="--replace takes an agent's local name; tools and tests are always written whole",
-            )
+            raise ReplaceRefused(name, "unknown", sorted(agents))
         if AGENT.key(name) not in selected:
-            raise UsageError(f"--replace {name}: the agent is not selected", hint=f"add --only {name}")
+            raise ReplaceRefused(name, "not_selected")
         users = [
             f"{kind} {other}"
             for kind, other in selected
             if AGENT.key(name) in desired.dependencies((kind, other))
         ]
         if users:
-            raise ConfigError(
-                f"--replace {name}: {', '.join(users)} reference{'s' if len(users) == 1 else ''} "
-                f"@agent:{name}, whose id a replace changes",
-                hint="remove the reference, replace and sync, then add it back (it then gets the new id)",
-            )
+            raise ReplaceReferenced(name, users)
     return frozenset(AGENT.key(name) for name in names)
 
 

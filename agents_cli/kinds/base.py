@@ -45,7 +45,7 @@ class Attachment:
     to: str  # the kind name whose configs attach it
     path: str  # the list it is attached in
     field: str  # the item's field holding the reference
-    then: str  # what to run once it is attached
+    checked_by: str  # the command that exercises it once attached (run with the agent's name)
 
 
 @dataclass(frozen=True)

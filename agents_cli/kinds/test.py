@@ -53,6 +53,6 @@ KIND = TestKind(
     server_owned=(("id",),),
     reference_slots=(("attached_tests", int, "test_id"),),
     attached_at=Attachment(
-        to="agent", path="platform_settings.testing.attached_tests", field="test_id", then="agents test AGENT"
+        to="agent", path="platform_settings.testing.attached_tests", field="test_id", checked_by="test"
     ),
 )

@@ -13,8 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agents_cli.errors import AgentsError, ConfigError, ProjectNotFound, UnknownEnvironment
+from agents_cli.errors import ProjectNotFound, UnknownEnvironment
 from agents_cli.kinds import REGISTRY
+from agents_cli.project.errors import (
+    ManifestInvalid,
+    ManifestShape,
+    NameAmbiguous,
+    NoDefaultEnvironment,
+    NotDeclared,
+    Registration,
+)
 from agents_cli.project.files import FileStore
 from agents_cli.project.loader import Document, dump_json, load_file, write_atomic
 
@@ -82,10 +90,7 @@ class Project:
         if chosen is None:
             if len(self.environments) == 1:
                 return next(iter(self.environments.values()))
-            raise ConfigError(
-                "no environment given and agents.json has no default_environment",
-                hint=f"pass --env (one of: {', '.join(self.environments)})",
-            )
+            raise NoDefaultEnvironment(list(self.environments))
         if chosen not in self.environments:
             raise UnknownEnvironment(chosen, sorted(self.environments))
         return self.environments[chosen]
@@ -101,15 +106,12 @@ class Project:
     def find(self, name: str, kind: str | None = None) -> Resource:
         """The resource a command's NAME argument means (``kind`` narrows it; several kinds may share a
         name, which then needs ``--kind``)."""
-        from agents_cli.errors import UsageError
-
         matches = [res for res in self.all(kind) if res.name == name]
         if not matches:
             known = [res.name for res in self.all(kind)]
-            raise unknown_names(kind or "resource", [name], known)
+            raise NotDeclared(kind or "resource", [name], known)
         if len(matches) > 1:
-            kinds = ", ".join(res.kind for res in matches)
-            raise UsageError(f"{name!r} names several resources ({kinds})", hint="pass --kind")
+            raise NameAmbiguous(name, [res.kind for res in matches])
         return matches[0]
 
     def declared(self) -> dict[str, set[str]]:
@@ -128,7 +130,7 @@ def find_root(start: Path) -> Path:
 
 
 def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
-    """Typed view of a manifest dict (assumed schema-valid; raises ConfigError on what it cannot use)."""
+    """Typed view of a manifest dict (assumed schema-valid: ``check_manifest`` ran)."""
     environments = {
         name: Environment(
             name=name,
@@ -164,7 +166,7 @@ def load_manifest_document(root: Path, files: FileStore | None = None) -> Docume
     path = root / MANIFEST_NAME
     document = files.document(path) if files is not None else load_file(path)
     if not isinstance(document.data, dict):
-        raise ConfigError(f"{document.path}:1:1: the manifest must be a JSON object")
+        raise ManifestShape(str(document.path))
     return document
 
 
@@ -179,11 +181,7 @@ def check_manifest(document: Document) -> None:
         return
     first = errors[0]
     line, column = document.locate(first.path)
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    raise ConfigError(
-        f"{MANIFEST_NAME}:{line}:{column}: {first.dotted_path}: {first.message}{more}",
-        hint="fix agents.json ('agents validate' lists every problem)",
-    )
+    raise ManifestInvalid(MANIFEST_NAME, line, column, first.dotted_path, first.message, len(errors) - 1)
 
 
 def load_project(cwd: Path) -> Project:
@@ -245,42 +243,14 @@ def register_resource(
     if section is None:
         section = data[section_name] = {}
     if not isinstance(section, dict):
-        raise ConfigError(f"{path}: '{section_name}' must be an object", hint="fix agents.json by hand")
+        raise ManifestShape(str(path), section_name)
     if name in section:
-        raise ConfigError(f"{kind} {name!r} is already registered in {MANIFEST_NAME}")
+        raise Registration(kind, name, registered=True)
     entry: dict[str, Any] = {"config": config.as_posix()}
     if overlays:
         entry["overlays"] = {env: overlay.as_posix() for env, overlay in overlays.items()}
     section[name] = entry
     write_atomic(path, dump_json(data))
-
-
-def unknown_names(
-    what: str,
-    names: list[str],
-    known: list[str],
-    *,
-    prefix: str = "",
-    where: str = f"in {MANIFEST_NAME}",
-    error: type[AgentsError] = ConfigError,
-) -> AgentsError:
-    """One wording for a name that agents.json does not declare, wherever it was typed (a command's NAME,
-    --only, --test): ``no agent named 'suport-bot' in agents.json (did you mean 'support-bot'?)``."""
-    import difflib
-
-    choices = sorted(set(known))
-    quoted = ", ".join(repr(name) for name in names)
-    guesses = [m for name in names for m in difflib.get_close_matches(name, choices, n=1, cutoff=0.6)]
-    suggestion = f" (did you mean {', '.join(repr(g) for g in guesses)}?)" if guesses else ""
-    if where == f"in {MANIFEST_NAME}":
-        hint = (
-            f"declared: {', '.join(choices)}"
-            if choices
-            else "nothing declared yet: add one with 'agents add'"
-        )
-    else:
-        hint = f"{where}: {', '.join(choices)}" if choices else f"none {where}"
-    return error(f"{prefix}no {what} named {quoted} {where}{suggestion}", hint=hint)
 
 
 def register_overlay(root: Path, kind: str, name: str, env: str, overlay: Path) -> None:
@@ -289,10 +259,10 @@ def register_overlay(root: Path, kind: str, name: str, env: str, overlay: Path) 
     data = load_manifest_document(root).data
     entry = (data.get(REGISTRY[kind].section) or {}).get(name)
     if not isinstance(entry, dict):
-        raise ConfigError(f"{kind} {name!r} is not registered in {MANIFEST_NAME}", hint="run 'agents add'")
+        raise Registration(kind, name, registered=False)
     overlays = entry.setdefault("overlays", {})
     if not isinstance(overlays, dict):
-        raise ConfigError(f"{path}: {name}.overlays must be an object", hint="fix agents.json by hand")
+        raise ManifestShape(str(path), f"{name}.overlays")
     overlays[env] = overlay.as_posix()
     write_atomic(path, dump_json(data))
 

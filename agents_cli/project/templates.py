@@ -5,14 +5,13 @@ Each template starts with a ``# description: …`` comment, which ``agents templ
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from agents_cli.bundled import templates_dir
-from agents_cli.errors import UsageError
 from agents_cli.kinds import REGISTRY
+from agents_cli.project.errors import NameAmbiguous, TemplateUnknown
 from agents_cli.project.loader import load_file
 
 _DESCRIPTION_PREFIX = "# description:"
@@ -61,16 +60,8 @@ def get_template(name: str, kind: str | None = None) -> Template:
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
-        kinds = ", ".join(template.kind for template in matches)
-        raise UsageError(f"template {name!r} exists for several kinds ({kinds})", hint="pass --kind")
-    names = sorted({template.name for template in candidates})
-    close = difflib.get_close_matches(name, names, n=1)
-    what = f"{kind} template" if kind else "template"
-    suggestion = f" (did you mean {close[0]!r}?)" if close else ""
-    raise UsageError(
-        f"unknown {what} {name!r}{suggestion}",
-        hint=f"known: {', '.join(names)} (see 'agents templates list')",
-    )
+        raise NameAmbiguous(name, [template.kind for template in matches], template=True)
+    raise TemplateUnknown(name, kind, sorted({template.name for template in candidates}))
 
 
 __all__ = ["Template", "get_template", "list_templates"]

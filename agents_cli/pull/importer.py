@@ -9,11 +9,11 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from agents_cli.errors import UsageError
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.configs import load_resource
 from agents_cli.project.manifest import MANIFEST_NAME, Project
 from agents_cli.project.state import ResourceState
+from agents_cli.pull.errors import NothingToPull
 from agents_cli.pull.resources import PullContext, Written
 from agents_cli.pull.selection import Candidate, ids_by_kind, reference_map, select
 
@@ -36,10 +36,7 @@ async def read_remote(
             names = {candidate.name for candidate in candidates}
             unknown = sorted(set(only) - names)
             if unknown:
-                raise UsageError(
-                    f"--only names nothing to pull: {', '.join(unknown)}",
-                    hint=f"candidates: {', '.join(sorted(names)) or 'none'}",
-                )
+                raise NothingToPull(unknown, names)
             candidates = [candidate for candidate in candidates if candidate.name in only]
         documents = await asyncio.gather(
             *(api.get(REGISTRY[c.kind].routes.item(c.remote_id)) for c in candidates)

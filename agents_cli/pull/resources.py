@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from agents_cli.engine.drift import field_hashes, salt_for
 from agents_cli.engine.normalise import Desired, normalise_desired, normalise_remote, request_shape
@@ -27,16 +27,21 @@ from agents_cli.pull.files import (
 )
 from agents_cli.pull.selection import Candidate
 
+Refusal = Literal["not_in_manifest", "never_synced", "unsynced_changes"]
+
 
 @dataclass
 class Written:
-    """One resource's outcome: ``import`` | ``update`` | ``overlay`` | ``up-to-date`` | ``refused``."""
+    """One resource's outcome: ``import`` | ``update`` | ``overlay`` | ``up-to-date`` | ``refused``.
+
+    ``refusal`` says why a file was left alone: it exists but agents.json does not declare it, it differs
+    from the remote and was never synced, or it holds edits not synced yet."""
 
     candidate: Candidate
     action: str
     file: Path | None = None
     text: str | None = None
-    reason: str | None = None
+    refusal: Refusal | None = None
     warnings: list[str] = field(default_factory=list)
     state: ResourceState | None = None
     new_overlay: bool = False
@@ -49,8 +54,8 @@ class Written:
             "action": self.action,
             "file": self.file.as_posix() if self.file else None,
         }
-        if self.reason:
-            data["reason"] = self.reason
+        if self.refusal:
+            data["refusal"] = self.refusal
         if self.warnings:
             data["warnings"] = self.warnings
         return data
@@ -118,7 +123,7 @@ def _render(
     return update_yaml_text(previous, data)
 
 
-def _local_changes(ctx: PullContext, resource: Resource, target: dict[str, Any]) -> str | None:
+def _local_changes(ctx: PullContext, resource: Resource, target: dict[str, Any]) -> Refusal | None:
     """Why the current files must not be overwritten, or None. Unsynced edits are what we protect."""
     kind, name = resource.kind, resource.name
     current = ctx.desired(kind, name, load_resource(ctx.project, resource, ctx.env).data)
@@ -126,9 +131,9 @@ def _local_changes(ctx: PullContext, resource: Resource, target: dict[str, Any])
         return None
     entry = ctx.entries.get((kind, name))
     if entry is None or entry.fingerprint is None:
-        return f"differs from the remote and was never synced to {ctx.env!r}"
+        return "never_synced"
     if not current.matches_fingerprint(entry.fingerprint):
-        return f"has local changes not synced to {ctx.env!r} (see 'agents plan --env {ctx.env}')"
+        return "unsynced_changes"
     return None
 
 
@@ -148,9 +153,7 @@ def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any
         )
         path = config_path_for(kind, name, ctx.file_format)
         if project.path(path).exists() and not ctx.force:
-            return Written(
-                candidate, "refused", path, reason="exists but is not in agents.json (use --force)"
-            )
+            return Written(candidate, "refused", path, refusal="not_in_manifest")
         text = _render(path, config, None, kind=kind)
         return Written(candidate, "import", path, text, warnings=warnings, state=state)
 
@@ -162,7 +165,7 @@ def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any
     refusal = None if ctx.force or new_file else _local_changes(ctx, resource, target)
     if refusal is not None:
         shown = resource.overlays.get(ctx.env, resource.config) if uses_overlay else resource.config
-        return Written(candidate, "refused", shown, reason=refusal)
+        return Written(candidate, "refused", shown, refusal=refusal)
     if not uses_overlay:
         previous = project.path(resource.config).read_text(encoding="utf-8")
         existing = request_shape(kind, load_resource(project, resource, None).data)

@@ -57,7 +57,7 @@ from agents_cli.remote.answers import (
     retry_after_seconds,
     with_note,
 )
-from agents_cli.remote.errors import ApiRefused, NoAnswer, NotTheApi, UnexpectedAnswer
+from agents_cli.remote.errors import ApiRefused, NoAnswer, NotTheApi, UnexpectedAnswer, UrlOrigin
 from agents_cli.remote.failures import HttpTimeouts, Target, attempts_note, http_timeouts, transport_failure
 
 __all__ = [
@@ -103,7 +103,7 @@ class ApiClient:
         *,
         api_key_env: str = "ELEVENLABS_API_KEY",
         environment: str | None = None,
-        base_url_source: str | None = None,
+        base_url_source: UrlOrigin | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         timeout: float | None = None,

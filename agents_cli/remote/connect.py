@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from agents_cli.host import Host
 from agents_cli.project.manifest import Environment
 from agents_cli.remote.credentials import ResolvedKey, find_api_key, resolve_api_key
-from agents_cli.remote.errors import EmulatorNeedsProject
+from agents_cli.remote.errors import EmulatorNeedsProject, UrlOrigin
 from agents_cli.remote.failures import HttpTimeouts, http_timeouts
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class Connection:
 
     environment: Environment
     base_url: str
-    base_url_source: str
+    base_url_source: UrlOrigin
     key: ResolvedKey | None  # None: the in-process emulator, which needs none
     emulator_data: Path | None = None  # the in-process emulator's database
     timeouts: HttpTimeouts | None = None  # AGENTS_HTTP_TIMEOUT of the run's environment, or the defaults
@@ -66,29 +66,33 @@ def resolve(
 
             data = project_database(project_root)
             timeouts = http_timeouts(None, host.environ)
-            return Connection(environment, EMULATOR_BASE_URL, "the embedded emulator", None, data, timeouts)
+            return Connection(environment, EMULATOR_BASE_URL, UrlOrigin("embedded"), None, data, timeouts)
         found = find_api_key(environment, project_root, host)
         key = found or ResolvedKey(EMULATOR_KEY, "the emulator default")
-        return Connection(environment, flag, "--base-url", key, timeouts=http_timeouts(None, host.environ))
+        origin = UrlOrigin("option", environment.name)
+        return Connection(environment, flag, origin, key, timeouts=http_timeouts(None, host.environ))
     url, source = base_url_for(environment, flag, host.environ)
     key = resolve_api_key(environment, project_root, host)
     return Connection(environment, url, source, key, timeouts=http_timeouts(None, host.environ))
 
 
-def base_url_for(environment: Environment, flag: str | None, environ: Mapping[str, str]) -> tuple[str, str]:
+def base_url_for(
+    environment: Environment, flag: str | None, environ: Mapping[str, str]
+) -> tuple[str, UrlOrigin]:
     """The base URL of a (non-emulator) environment and where it came from, for error hints ("cannot reach
     …: the URL comes from …")."""
     flag = (flag or "").strip().rstrip("/")
     variable = environ.get(BASE_URL_VARIABLE, "").strip().rstrip("/")
-    if flag:
-        return flag, "--base-url"
-    if variable:
-        return variable, f"{BASE_URL_VARIABLE} (it overrides agents.json)"
     name = environment.name
-    if environment.base_url or environment.residency:
-        where = "base_url" if environment.base_url else "residency"
-        return environment.resolved_base_url(), f"{where} of environment {name!r} in agents.json"
-    return environment.resolved_base_url(), f"base_url/residency of environment {name!r} in agents.json"
+    if flag:
+        return flag, UrlOrigin("option", name)
+    if variable:
+        return variable, UrlOrigin("variable", name)
+    if environment.base_url:
+        return environment.resolved_base_url(), UrlOrigin("base_url", name)
+    if environment.residency:
+        return environment.resolved_base_url(), UrlOrigin("residency", name)
+    return environment.resolved_base_url(), UrlOrigin("default", name)
 
 
 def open_client(

@@ -7,9 +7,21 @@ Every one is a ``RemoteError`` (``status`` and ``body`` where there was an answe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from agents_cli.errors import ConfigError, CredentialsMissing, RemoteError, UsageError
+
+UrlVia = Literal["option", "variable", "base_url", "residency", "default", "embedded"]
+
+
+@dataclass(frozen=True)
+class UrlOrigin:
+    """Where a base URL came from, so a hint can name the place to fix: the command-line option, the
+    ELEVENLABS_BASE_URL variable, the environment's ``base_url`` or ``residency`` in the manifest, neither of
+    them (the default), or the embedded emulator."""
+
+    via: UrlVia
+    environment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -17,7 +29,7 @@ class Place:
     """Where requests go, and where that URL came from (hints name the place to fix)."""
 
     base_url: str
-    base_url_source: str | None = None  # "--base-url", "ELEVENLABS_BASE_URL …", "base_url of environment …"
+    base_url_source: UrlOrigin | None = None
 
 
 class ApiRefused(RemoteError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from agents_cli.remote.errors import BadTimeout, NoAnswer, Place
+from agents_cli.remote.errors import BadTimeout, NoAnswer, Place, UrlOrigin
 
 TIMEOUT_VARIABLE = "AGENTS_HTTP_TIMEOUT"
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -96,7 +96,7 @@ class Target:
     """Where requests go (and where that URL came from), and how long we wait."""
 
     base_url: str
-    base_url_source: str | None = None
+    base_url_source: UrlOrigin | None = None
     timeouts: HttpTimeouts = HttpTimeouts()
 
     @property

@@ -85,7 +85,7 @@ def manifest_schema() -> Schema:
             "default_environment": {"type": "string", "minLength": 1},
             "environments": {
                 "type": "object",
-                "description": "Environments by name (used in overlay file names and --env).",
+                "description": "Environments by name (overlay files and commands name one).",
                 "propertyNames": {"pattern": ENVIRONMENT_NAME_PATTERN},
                 "additionalProperties": {"$ref": "#/$defs/environment"},
             },

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agents_cli.errors import AgentsError, UsageError
 from agents_cli.kinds import AGENT, TEST
 from agents_cli.project.configs import deep_merge, load_resource, strip_editor_keys
-from agents_cli.project.manifest import Project, unknown_names
+from agents_cli.project.errors import NotDeclared
+from agents_cli.project.manifest import Project
 from agents_cli.project.references import parse_reference
 from agents_cli.testing.errors import (
     AttachedTestUndeclared,
@@ -85,18 +85,14 @@ def load_scenarios(project: Project, env: str) -> list[Scenario]:
     return scenarios
 
 
-def _unknown(kind: str, names: list[str], known: list[str], where: str = "in agents.json") -> AgentsError:
-    return unknown_names(kind, names, known, where=where, error=UsageError)
-
-
 def _narrow(selected: list[SelectedAgent], test_names: list[str]) -> None:
     """Keep only the named tests and scenarios (each must be attached to a selected agent)."""
     known = {n for agent in selected for n in agent.tests}
     known |= {scenario.name for agent in selected for scenario in agent.scenarios}
     unknown_tests = [name for name in test_names if name not in known]
     if unknown_tests:
-        agents = ", ".join(agent.name for agent in selected)
-        raise _unknown("test or scenario", unknown_tests, sorted(known), f"attached to {agents}")
+        attached_to = [agent.name for agent in selected]
+        raise NotDeclared("test or scenario", unknown_tests, sorted(known), attached_to=attached_to)
     wanted = set(test_names)
     for agent in selected:
         agent.tests = [name for name in agent.tests if name in wanted]
@@ -121,7 +117,7 @@ def select(project: Project, env: str, agent_names: list[str], test_names: list[
     declared_agents = project.resources[AGENT.name]
     unknown_agents = [name for name in agent_names if name not in declared_agents]
     if unknown_agents:
-        raise _unknown(AGENT.name, unknown_agents, list(declared_agents))
+        raise NotDeclared(AGENT.name, unknown_agents, list(declared_agents))
     scenarios = load_scenarios(project, env)
     for scenario in scenarios:
         missing = [agent for agent in scenario.agents if agent not in declared_agents]

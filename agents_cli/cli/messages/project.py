@@ -7,8 +7,73 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.errors import AgentsError, ValidationFailed
+from agents_cli.project import errors as project
 
 Words = tuple[str, str | None]
+_MANIFEST = "agents.json"
+
+
+def _not_declared(error: project.NotDeclared) -> Words:
+    import difflib
+
+    quoted = ", ".join(repr(name) for name in error.names)
+    close = [difflib.get_close_matches(name, error.known, n=1, cutoff=0.6) for name in error.names]
+    guesses = [guess for found in close for guess in found]
+    suggestion = f" (did you mean {', '.join(repr(g) for g in guesses)}?)" if guesses else ""
+    prefix = f"--{error.option}: " if error.option else ""
+    known = ", ".join(error.known)
+    if error.attached_to is not None:
+        where = f"attached to {', '.join(error.attached_to)}"
+        hint = f"{where}: {known}" if known else f"none {where}"
+    else:
+        where = f"in {_MANIFEST}"
+        hint = f"declared: {known}" if known else "nothing declared yet: add one with 'agents add'"
+    return f"{prefix}no {error.what} named {quoted} {where}{suggestion}", hint
+
+
+def _name_ambiguous(error: project.NameAmbiguous) -> Words:
+    kinds = ", ".join(error.kinds)
+    if error.template:
+        return f"template {error.name!r} exists for several kinds ({kinds})", "pass --kind"
+    return f"{error.name!r} names several resources ({kinds})", "pass --kind"
+
+
+def _template_unknown(error: project.TemplateUnknown) -> Words:
+    import difflib
+
+    close = difflib.get_close_matches(error.name, error.known, n=1)
+    what = f"{error.kind} template" if error.kind else "template"
+    suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = f"known: {', '.join(error.known)} (see 'agents templates list')"
+    return f"unknown {what} {error.name!r}{suggestion}", hint
+
+
+def _no_default_environment(error: project.NoDefaultEnvironment) -> Words:
+    return (
+        f"no environment given and {_MANIFEST} has no default_environment",
+        f"pass --env (one of: {', '.join(error.environments)})",
+    )
+
+
+def _manifest_invalid(error: project.ManifestInvalid) -> Words:
+    more = f" (and {error.more} more)" if error.more else ""
+    return (
+        f"{error.manifest}:{error.line}:{error.column}: {error.key_path}: {error.problem}{more}",
+        f"fix {_MANIFEST} ('agents validate' lists every problem)",
+    )
+
+
+def _manifest_shape(error: project.ManifestShape) -> Words:
+    if not error.where:
+        return f"{error.path}:1:1: the manifest must be a JSON object", None
+    quoted = f"'{error.where}'" if "." not in error.where else error.where
+    return f"{error.path}: {quoted} must be an object", f"fix {_MANIFEST} by hand"
+
+
+def _registration(error: project.Registration) -> Words:
+    if error.registered:
+        return f"{error.kind} {error.name!r} is already registered in {_MANIFEST}", None
+    return f"{error.kind} {error.name!r} is not registered in {_MANIFEST}", "run 'agents add'"
 
 
 def _validation_problems(error: ValidationFailed, cwd: Path) -> list[str]:
@@ -21,7 +86,15 @@ def _validation_problems(error: ValidationFailed, cwd: Path) -> list[str]:
     return [format_problem(problem, cwd) for problem in report.problems if problem.severity == "error"]
 
 
-WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {}
+WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
+    project.NotDeclared: _not_declared,
+    project.NameAmbiguous: _name_ambiguous,
+    project.TemplateUnknown: _template_unknown,
+    project.NoDefaultEnvironment: _no_default_environment,
+    project.ManifestInvalid: _manifest_invalid,
+    project.ManifestShape: _manifest_shape,
+    project.Registration: _registration,
+}
 DETAILS: dict[type[AgentsError], Callable[[Any, Path], list[str]]] = {
     ValidationFailed: _validation_problems,
 }

@@ -8,18 +8,32 @@ from typing import Any
 
 from agents_cli.errors import AgentsError
 from agents_cli.remote import errors as remote
+from agents_cli.remote.connect import BASE_URL_VARIABLE
 from agents_cli.remote.failures import TIMEOUT_VARIABLE, attempts_note
 
 Words = tuple[str, str | None]
 
 
+def url_origin(origin: remote.UrlOrigin) -> str:
+    """Where a base URL came from, in words ("--base-url", "base_url of environment 'dev' in agents.json")."""
+    environment = f"environment {origin.environment!r}"
+    return {
+        "option": "--base-url",
+        "variable": f"{BASE_URL_VARIABLE} (it overrides agents.json)",
+        "base_url": f"base_url of {environment} in agents.json",
+        "residency": f"residency of {environment} in agents.json",
+        "default": f"base_url/residency of {environment} in agents.json",
+        "embedded": "the embedded emulator",
+    }[origin.via]
+
+
 def reach_hint(place: remote.Place) -> str:
-    source = place.base_url_source
-    if source is None:
+    origin = place.base_url_source
+    if origin is None:
         return "check base_url/residency in agents.json, --base-url, ELEVENLABS_BASE_URL and the network"
-    if not source.endswith("in agents.json"):
-        return f"check {source} and the network"
-    return f"check {source} (or pass --base-url / ELEVENLABS_BASE_URL) and the network"
+    if origin.via in ("option", "variable", "embedded"):
+        return f"check {url_origin(origin)} and the network"
+    return f"check {url_origin(origin)} (or pass --base-url / ELEVENLABS_BASE_URL) and the network"
 
 
 def _refused(error: remote.ApiRefused) -> Words:

@@ -14,6 +14,7 @@ from agents_cli.commands.pull import Pulled, PullListing
 from agents_cli.commands.status import Status
 from agents_cli.commands.widget import Widget
 from agents_cli.context import AppContext
+from agents_cli.pull.resources import Refusal, Written
 
 
 def _widget_text(app: AppContext, result: Widget) -> None:
@@ -149,13 +150,33 @@ WHOAMI = Renderer[Whoami](_whoami_text, lambda result: result.payload)
 _PULL_SYMBOLS = {"import": "+", "update": "~", "overlay": "~", "up-to-date": "=", "refused": "!"}
 
 
+def _refusal_reason(refusal: Refusal, environment: str) -> str:
+    return {
+        "not_in_manifest": "exists but is not in agents.json (use --force)",
+        "never_synced": f"differs from the remote and was never synced to {environment!r}",
+        "unsynced_changes": (
+            f"has local changes not synced to {environment!r} (see 'agents plan --env {environment}')"
+        ),
+    }[refusal]
+
+
+def _pull_rows(outcomes: list[Written], environment: str) -> list[dict[str, Any]]:
+    """The JSON rows: each outcome, a refusal with its reason in words."""
+    rows = [item.as_dict() for item in outcomes]
+    for row, item in zip(rows, outcomes, strict=True):
+        if item.refusal:
+            row["reason"] = _refusal_reason(item.refusal, environment)
+    return rows
+
+
 def _pull_listing_text(app: AppContext, result: PullListing) -> None:
     for item in result.outcomes:
         where = f" ({item.file.as_posix()})" if item.file else ""
         line = (
             f"{_PULL_SYMBOLS[item.action]} {item.candidate.kind} {item.candidate.name} {item.action}{where}"
         )
-        app.out.info(line + (f": {item.reason}" if item.reason else ""))
+        reason = _refusal_reason(item.refusal, result.environment) if item.refusal else None
+        app.out.info(line + (f": {reason}" if reason else ""))
         for warning in item.warnings:
             app.out.warn(f"{item.candidate.kind} {item.candidate.name}: {warning}")
 
@@ -183,10 +204,14 @@ def _pulled_text(app: AppContext, result: Pulled) -> None:
 def _pulled_stderr(app: AppContext, result: Pulled) -> None:
     """With JSON output, refusals are listed on stderr too (the rows say which files and why)."""
     if result.error is not None:
-        _pull_listing_text(app, PullListing(result.outcomes))
+        _pull_listing_text(app, PullListing(result.outcomes, result.environment))
+
+
+def _pulled_json(result: Pulled) -> dict[str, Any]:
+    return {**result.as_dict(), "resources": _pull_rows(result.outcomes, result.environment)}
 
 
 PULL_LISTING = Renderer[PullListing](
-    _pull_listing_text, lambda result: [i.as_dict() for i in result.outcomes]
+    _pull_listing_text, lambda result: _pull_rows(result.outcomes, result.environment)
 )
-PULLED = Renderer[Pulled](_pulled_text, lambda result: result.as_dict(), stderr=_pulled_stderr)
+PULLED = Renderer[Pulled](_pulled_text, _pulled_json, stderr=_pulled_stderr)
