@@ -115,7 +115,7 @@ def served_emulator() -> Iterator[ServedEmulator]:
     recorder = ResponseRecorder()
     with running_emulator(EmulatorSettings(), wrap=recorder.wrap) as running:
         yield ServedEmulator(running.url, running, recorder)
-    from tests.emulator_contract import contract_violations
+    from tests.support.contract import contract_violations
 
     violations = contract_violations(recorder.exchanges)
     assert not violations, "responses that do not fit the spec:\n" + "\n".join(violations[:10])

@@ -21,7 +21,7 @@ from junitparser import Error, Failure, JUnitXml
 from agents_cli.bundled import schemas_dir
 from agents_cli.emulator.server import RunningEmulator, running_emulator
 from agents_cli.emulator.settings import EmulatorSettings
-from tests.helpers import run_cli
+from tests.support.cli import run_cli
 
 KEY_ENV = {"AGENTS_TEST_E2E_KEY": "sk_e2e"}
 

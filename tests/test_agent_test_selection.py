@@ -87,7 +87,7 @@ def test_scenario_naming_an_undeclared_agent_is_a_config_error(tmp_path: Path) -
 
 
 def test_validate_reports_scenario_typos_and_unknown_agents_at_their_line(tmp_path: Path) -> None:
-    from tests.helpers import run_cli
+    from tests.support.cli import run_cli
 
     root = _write_project(
         tmp_path, attached=["greets"], scenarios={"chat": {"agents": ["bot"], "persona": "x"}}

@@ -23,7 +23,7 @@ from agents_cli.errors import ConfigError, RemoteError
 from agents_cli.remote.client import ApiClient, RetryPolicy, gather_or_cancel
 from agents_cli.remote.failures import HttpTimeouts, http_timeouts
 from tests.conftest import REPO_ROOT, ServedEmulator
-from tests.helpers import run_cli
+from tests.support.cli import run_cli
 
 KEY_VARIABLE = "UX_API_KEY"
 GOOD_KEY = "sk_ux_good"

@@ -12,7 +12,7 @@ import pytest
 from agents_cli.errors import CredentialsMissing
 from agents_cli.project.manifest import Environment
 from agents_cli.remote import credentials
-from tests.everyday_support import (
+from tests.support.project import (
     Cli,
     MemoryKeyring,
     isolated_home,

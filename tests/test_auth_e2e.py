@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
 from agents_cli.emulator.settings import EmulatorSettings
-from tests.everyday_support import (
+from tests.support.project import (
     Cli,
     MemoryKeyring,
     all_text_under,

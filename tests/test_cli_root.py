@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from agents_cli.cli.main import hoist_global_flags
-from tests.helpers import REPO_ROOT, run_cli
+from tests.support.cli import REPO_ROOT, run_cli
 
 
 def test_global_flags_typed_after_the_command_are_hoisted() -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from agents_cli.commands.widget import server_location, snippet
 from agents_cli.project.manifest import Environment
-from tests.everyday_support import Cli, isolated_home, memory_keyring, write_project
+from tests.support.project import Cli, isolated_home, memory_keyring, write_project
 
 __all__ = ["isolated_home", "memory_keyring"]
 

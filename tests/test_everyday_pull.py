@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
-from tests.everyday_support import Cli, all_text_under, isolated_home
-from tests.sync_support import KEYS, SECRET
-from tests.sync_support import write_project as write_synced_project
+from tests.support.project import Cli, all_text_under, isolated_home
+from tests.support.samples import KEYS, SECRET
+from tests.support.samples import write_project as write_synced_project
 
 __all__ = ["isolated_home"]
 

@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
-from tests.everyday_support import Cli, isolated_home
-from tests.sync_support import KEYS
-from tests.sync_support import write_project as write_synced_project
+from tests.support.project import Cli, isolated_home
+from tests.support.samples import KEYS
+from tests.support.samples import write_project as write_synced_project
 
 __all__ = ["isolated_home"]
 

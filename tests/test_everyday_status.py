@@ -11,9 +11,9 @@ import pytest
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
 from agents_cli.kinds.tags import env_tag, name_tag
-from tests.everyday_support import Cli, isolated_home
-from tests.sync_support import AGENT, KEYS
-from tests.sync_support import write_project as write_synced_project
+from tests.support.project import Cli, isolated_home
+from tests.support.samples import AGENT, KEYS
+from tests.support.samples import write_project as write_synced_project
 
 __all__ = ["isolated_home"]
 

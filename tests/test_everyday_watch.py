@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from agents_cli.commands.watch import changed_files, scan, wait_for_change
-from tests.everyday_support import Cli, isolated_home
+from tests.support.project import Cli, isolated_home
 
 __all__ = ["isolated_home"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agents_cli.project.loader import load_file
-from tests.helpers import run_cli
+from tests.support.cli import run_cli
 
 
 def test_init_add_validate_round_trip(tmp_path: Path) -> None:

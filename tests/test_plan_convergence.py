@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import ServedEmulator
-from tests.helpers import run_cli
-from tests.sync_support import KEYS, remote_get, remote_patch, state, write_project
+from tests.support.cli import run_cli
+from tests.support.samples import KEYS, remote_get, remote_patch, state, write_project
 
 AGENT = """\
 name: Order Desk

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import ServedEmulator
-from tests.helpers import run_cli
-from tests.sync_support import KEYS, remote_get, state, write_project
+from tests.support.cli import run_cli
+from tests.support.samples import KEYS, remote_get, state, write_project
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ conversation_config:
 
 
 def with_two_agents(project: Path, url: str) -> Path:
-    from tests.sync_support import AGENT
+    from tests.support.samples import AGENT
 
     write_project(project, url, agents={"bot": AGENT, "other": OTHER_AGENT})
     cli(project, "sync")
@@ -182,7 +182,7 @@ def test_create_plans_show_long_prompts_in_full_and_updates_as_line_diffs(projec
 
 # -- 3. hidden tags refreshed after a rename --------------------------------------------------------------
 def remote_tags(url: str, agent_id: str) -> list[str]:
-    from tests.sync_support import remote_get
+    from tests.support.samples import remote_get
 
     tags: list[str] = remote_get(url, f"/v1/convai/agents/{agent_id}").json()["tags"]
     return tags
@@ -256,7 +256,7 @@ def test_status_marks_changes_sync_cannot_apply_and_test_against_local_still_run
 def test_only_includes_references_not_created_yet_and_nothing_unrelated(
     project: Path, served_emulator: ServedEmulator
 ) -> None:
-    from tests.sync_support import AGENT
+    from tests.support.samples import AGENT
 
     write_project(project, served_emulator.url, agents={"bot": AGENT, "other": OTHER_AGENT})
     stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode", expect=2)
@@ -341,7 +341,7 @@ def test_only_agents_tagged_for_this_environment_get_their_tags_refreshed() -> N
 def test_a_refused_replace_still_reports_and_records_updates_that_had_started(
     project: Path, served_emulator: ServedEmulator
 ) -> None:
-    from tests.sync_support import remote_patch
+    from tests.support.samples import remote_patch
 
     with_two_agents(project, served_emulator.url)
     other_id = state(project, "staging")["agents"]["other"]["id"]

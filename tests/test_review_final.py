@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import ServedEmulator
-from tests.everyday_support import isolated_home
-from tests.helpers import run_cli
-from tests.sync_support import KEYS, remote_patch, state, write_project
+from tests.support.cli import run_cli
+from tests.support.project import isolated_home
+from tests.support.samples import KEYS, remote_patch, state, write_project
 
 __all__ = ["isolated_home"]
 
@@ -135,7 +135,7 @@ def test_sync_replace_needs_yes_off_a_terminal(tmp_path: Path, served_emulator: 
 
 
 def served_emulator_agent(served: ServedEmulator, agent_id: str) -> dict[str, Any]:
-    from tests.sync_support import remote_get
+    from tests.support.samples import remote_get
 
     body: dict[str, Any] = remote_get(served.url, f"/v1/convai/agents/{agent_id}").json()
     return body

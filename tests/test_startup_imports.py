@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.helpers import REPO_ROOT
+from tests.support.cli import REPO_ROOT
 
 HEAVY = ("httpx", "jsonschema", "deepdiff", "yaml", "starlette", "uvicorn")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
-from tests.sync_support import (
+from tests.support.cli import run_cli
+from tests.support.samples import (
     KEYS,
     SECRET,
     remote_get,
@@ -324,7 +324,7 @@ conversation_config:
 
 
 def test_one_failing_resource_does_not_stop_the_others(tmp_path: Path, emulator_url: str) -> None:
-    from tests.sync_support import AGENT
+    from tests.support.samples import AGENT
 
     project = write_project(tmp_path / "proj", emulator_url, agents={"bot": AGENT, "broken": BROKEN_AGENT})
     stdout, _stderr = cli(project, "sync", expect=1)

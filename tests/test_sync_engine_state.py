@@ -19,7 +19,7 @@ from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import PlanOptions, ResourcePlan
 from agents_cli.engine.workspace import PlanResult, Workspace
 from agents_cli.remote.connect import build_client
-from tests.sync_support import serve_emulator
+from tests.support.samples import serve_emulator
 
 AGENTS = 12
 

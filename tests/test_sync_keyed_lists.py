@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import run_cli
-from tests.sync_support import (
+from tests.support.cli import run_cli
+from tests.support.samples import (
     AGENT,
     KEYS,
     TEST,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
-from tests.sync_support import KEYS, write_project
+from tests.support.cli import run_cli
+from tests.support.samples import KEYS, write_project
 
 
 def test_local_environment_syncs_in_process_and_persists(

@@ -13,7 +13,7 @@ import yaml
 from agents_cli.cli.output import Output
 from agents_cli.errors import AgentsError
 from tests.conftest import ServedEmulator
-from tests.helpers import run_cli
+from tests.support.cli import run_cli
 
 
 class _Terminal(io.StringIO):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import REPO_ROOT, run_cli
+from tests.support.cli import REPO_ROOT, run_cli
 
 AGENT_YAML = """\
 name: Bot

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agents_cli.cli.main import hoist_global_flags
-from tests.helpers import run_cli
+from tests.support.cli import run_cli
 
 
 @pytest.fixture

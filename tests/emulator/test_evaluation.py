@@ -14,7 +14,7 @@ import yaml
 from agents_cli.emulator.evaluation import evaluate_test
 from agents_cli.emulator.evaluation_rules import condition_rules, phrase_occurs
 from tests.conftest import REPO_ROOT
-from tests.emulator.evaluation_support import (
+from tests.support.evaluation import (
     ORDER_TOOL_ID,
     REFUND_AGENT,
     TOOL_AGENT,

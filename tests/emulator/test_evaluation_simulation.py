@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from agents_cli.emulator.evaluation import evaluate_test, simulate_conversation
-from tests.emulator.evaluation_support import (
+from tests.support.evaluation import (
     ORDER_TOOL_ID,
     REFUND_AGENT,
     TOOL_AGENT,

@@ -16,7 +16,7 @@ from agents_cli.emulator.faults import (
     format_retry_after,
 )
 from agents_cli.errors import ConfigError
-from tests.emulator.fault_support import ItemsApp, items_middleware, run_requests
+from tests.support.faults import ItemsApp, items_middleware, run_requests
 
 # --- reproducibility --------------------------------------------------------------------------------------
 

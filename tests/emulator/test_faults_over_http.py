@@ -21,9 +21,9 @@ import pytest
 from agents_cli.emulator.faults import DroppedConnectionLogFilter, FaultMiddleware, FaultSettings
 from agents_cli.emulator.server import BackgroundServer, running_emulator, serving_in_background
 from tests.conftest import ResponseRecorder, ServedEmulator
-from tests.emulator.fault_support import items_middleware, run_requests
-from tests.emulator.support import EVENT_DEADLINE_S
-from tests.emulator_contract import contract_violations
+from tests.support.contract import contract_violations
+from tests.support.emulator import EVENT_DEADLINE_S
+from tests.support.faults import items_middleware, run_requests
 
 
 @contextmanager

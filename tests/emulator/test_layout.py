@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 from starlette.applications import Starlette
 
-from tests.package_layout import import_cycles, imports_within, oversized
+from tests.support.layout import import_cycles, imports_within, oversized
 
 PACKAGE = "agents_cli.emulator"
 ROUTE_MODULES = [

@@ -13,7 +13,7 @@ import pytest
 
 from agents_cli.emulator.errors import ReportedErrorLogFilter
 from tests.conftest import ServedEmulator
-from tests.emulator.support import EVENT_DEADLINE_S, wait_until
+from tests.support.emulator import EVENT_DEADLINE_S, wait_until
 
 
 @pytest.fixture

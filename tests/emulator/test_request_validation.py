@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import ServedEmulator
-from tests.emulator.support import (
+from tests.support.emulator import (
     create_agent,
 )
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import ServedEmulator
-from tests.emulator_contract import contract_violations, route_of
+from tests.support.contract import contract_violations, route_of
 
 IMPLEMENTED_ROUTES = {
     ("POST", "/v1/convai/agents/create"),

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import ServedEmulator
-from tests.emulator.support import WELCOME_TEST, expect_ok
+from tests.support.emulator import WELCOME_TEST, expect_ok
 
 
 @pytest.fixture

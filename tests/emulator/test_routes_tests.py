@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.conftest import ServedEmulator
-from tests.emulator.support import (
+from tests.support.emulator import (
     AGENT_BODY,
     create_agent,
 )

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
-from tests.sync_support import KEYS, SECRET, remote_get, remote_patch, serve_emulator, state, write_project
+from tests.support.cli import run_cli
+from tests.support.samples import KEYS, SECRET, remote_get, remote_patch, serve_emulator, state, write_project
 
 
 @pytest.fixture

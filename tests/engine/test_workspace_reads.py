@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import run_cli
-from tests.sync_support import KEYS, serve_emulator, write_project
+from tests.support.cli import run_cli
+from tests.support.samples import KEYS, serve_emulator, write_project
 
 _opened: list[str] | None = None
 

@@ -15,7 +15,7 @@ from agents_cli.bundled import openapi_spec_path
 from agents_cli.spec.catalog import CATALOG_COMPONENTS, CATALOG_PROPERTIES
 from agents_cli.spec.model import models
 from agents_cli.spec.schemagen import generate
-from tests.helpers import run_cli
+from tests.support.cli import run_cli
 
 UNKNOWN = "from-a-newer-catalog-v9"
 # The smallest valid bodies of the components that hold an inline catalog.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.package_layout import import_cycles, oversized
+from tests.support.layout import import_cycles, oversized
 
 
 def test_the_spec_package_has_no_import_cycle() -> None:

@@ -124,7 +124,7 @@ def test_request_and_response_schema_lookup() -> None:
 
 
 def test_every_model_built_from_nothing_fits_its_own_schema() -> None:
-    from tests.emulator_contract import schema_errors
+    from tests.support.contract import schema_errors
 
     m = models()
     checked = 0

@@ -14,8 +14,9 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from agents_cli.cli.main import app
+from tests.support import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["REPO_ROOT", "run_cli"]
 
 
 def run_cli(
