@@ -4,15 +4,16 @@
 ``ServedEmulator`` (``url``, ``api_key``, ``configure(...)``, the recorded exchanges). Every JSON response it
 sends during the test is checked against the spec's response schema for its route when the test ends, so
 each test using it is also a contract test. ``emulator_app``: the Starlette app over an in-memory store.
+``isolated_home``: HOME and XDG_CONFIG_HOME in the test's folder, no key variables; ``memory_keyring`` and
+``no_keyring`` on top of it. The helpers the tests share are in ``tests/support/``.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -23,9 +24,8 @@ if str(REPO_ROOT) not in sys.path:
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from agents_cli.emulator.server import RunningEmulator
-
-TEST_API_KEY = "xi-test-key"
+    from tests.support.emulator import ServedEmulator
+    from tests.support.keyring import MemoryKeyring
 
 
 def _use_the_clis_words() -> None:
@@ -39,84 +39,16 @@ def _use_the_clis_words() -> None:
 _use_the_clis_words()
 
 
-@dataclass
-class Exchange:
-    method: str
-    path: str
-    status: int
-    content_type: str
-    body: bytes
-
-
-@dataclass
-class ResponseRecorder:
-    """ASGI wrapper that keeps every response (method, path, status, body) for contract checks."""
-
-    exchanges: list[Exchange] = field(default_factory=list)
-
-    def wrap(self, app: Any) -> Any:
-        async def recording_app(scope: Any, receive: Any, send: Any) -> None:
-            if scope["type"] != "http":
-                await app(scope, receive, send)
-                return
-            status = 0
-            content_type = ""
-            chunks: list[bytes] = []
-
-            async def capture(message: Any) -> None:
-                nonlocal status, content_type
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                    for name, value in message.get("headers", ()):
-                        if name.lower() == b"content-type":
-                            content_type = value.decode("latin-1")
-                elif message["type"] == "http.response.body":
-                    chunks.append(message.get("body", b""))
-                await send(message)
-
-            try:
-                await app(scope, receive, capture)
-            except BaseException:
-                status = 0  # the connection broke (e.g. a `drop` fault): there is no response to check
-                raise
-            finally:
-                self.exchanges.append(
-                    Exchange(scope["method"], scope["path"], status, content_type, b"".join(chunks))
-                )
-
-        return recording_app
-
-
-@dataclass
-class ServedEmulator:
-    url: str
-    running: RunningEmulator
-    recorder: ResponseRecorder
-    api_key: str = TEST_API_KEY
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"xi-api-key": self.api_key}
-
-    def configure(self, **changes: Any) -> None:
-        """Change settings live: ``faults=FaultSettings(...)``, ``api_keys=(...)``, ``strict=True``..."""
-        self.running.configure(**changes)
-
-    @property
-    def exchanges(self) -> list[Exchange]:
-        return self.recorder.exchanges
-
-
 @pytest.fixture
 def served_emulator() -> Iterator[ServedEmulator]:
     from agents_cli.emulator.server import running_emulator
     from agents_cli.emulator.settings import EmulatorSettings
+    from tests.support.contract import contract_violations
+    from tests.support.emulator import ResponseRecorder, ServedEmulator
 
     recorder = ResponseRecorder()
     with running_emulator(EmulatorSettings(), wrap=recorder.wrap) as running:
         yield ServedEmulator(running.url, running, recorder)
-    from tests.support.contract import contract_violations
-
     violations = contract_violations(recorder.exchanges)
     assert not violations, "responses that do not fit the spec:\n" + "\n".join(violations[:10])
 
@@ -130,3 +62,46 @@ def emulator_app() -> Iterator[Starlette]:
     store = Store(None)
     yield create_app(EmulatorSettings(), store)
     store.close()
+
+
+@pytest.fixture
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HOME and XDG_CONFIG_HOME inside tmp_path, no API key variables, NO_COLOR unset."""
+    from tests.support.keyring import KEY_VARIABLES
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in (*KEY_VARIABLES, "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture
+def memory_keyring(isolated_home: Path) -> Iterator[MemoryKeyring]:
+    import keyring
+
+    from tests.support.keyring import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring(isolated_home: Path) -> Iterator[None]:
+    """No usable keyring backend: keys must go to the 0600 file."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)

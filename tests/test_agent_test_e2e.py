@@ -22,6 +22,7 @@ from agents_cli.bundled import schemas_dir
 from agents_cli.emulator.server import RunningEmulator, running_emulator
 from agents_cli.emulator.settings import EmulatorSettings
 from tests.support.cli import run_cli
+from tests.support.project import state, write_project
 
 KEY_ENV = {"AGENTS_TEST_E2E_KEY": "sk_e2e"}
 
@@ -123,7 +124,7 @@ def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningEmulator]:
         yield served
 
 
-def write_project(
+def shop_project(
     root: Path,
     url: str,
     *,
@@ -131,37 +132,22 @@ def write_project(
     tool_ids: list[str] | None = None,
     scenarios: list[str] = (),  # type: ignore[assignment]
 ) -> Path:
-    for folder in ("agents", "tests", "tools", "scenarios"):
-        (root / folder).mkdir(parents=True, exist_ok=True)
     attached_json = json.dumps([{"test_id": f"@test:{name}"} for name in attached])
     tool_json = json.dumps([f"@tool:{name}" for name in tool_ids or []])
-    (root / "agents" / "bot.yaml").write_text(AGENT.format(tool_ids=tool_json, attached=attached_json))
-    for name, text in TESTS.items():
-        (root / "tests" / f"{name}.yaml").write_text(text)
-    (root / "tools" / "lookup.yaml").write_text(TOOL)
-    for name in scenarios:
-        (root / "scenarios" / f"{name}.json").write_text(json.dumps(SCENARIOS[name]))
-    manifest: dict[str, Any] = {
-        "version": 1,
-        "default_environment": "emu",
-        "environments": {"emu": {"api_key_env": "AGENTS_TEST_E2E_KEY", "base_url": url}},
-        "agents": {"bot": {"config": "agents/bot.yaml"}},
-        "tools": {"lookup": {"config": "tools/lookup.yaml"}},
-        "tests": {name: {"config": f"tests/{name}.yaml"} for name in TESTS},
-        "scenarios": {name: {"config": f"scenarios/{name}.json"} for name in scenarios},
-    }
-    (root / "agents.json").write_text(json.dumps(manifest, indent=2))
-    return root
+    return write_project(
+        root,
+        environments={"emu": {"api_key_env": "AGENTS_TEST_E2E_KEY", "base_url": url}},
+        default_environment="emu",
+        agents={"bot": AGENT.format(tool_ids=tool_json, attached=attached_json)},
+        tools={"lookup": TOOL},
+        tests=TESTS,
+        scenarios={name: SCENARIOS[name] for name in scenarios},
+    )
 
 
 def agents(project: Path, *args: str, expect: int) -> tuple[str, str]:
     result = run_cli(list(args), cwd=project, expect=expect, env=KEY_ENV)
     return result.stdout, result.stderr
-
-
-def state_of(project: Path) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((project / "state" / "emu.json").read_text())
-    return loaded
 
 
 def report_schema() -> dict[str, Any]:
@@ -172,7 +158,7 @@ def report_schema() -> dict[str, Any]:
 def test_passing_and_failing_llm_tests_print_rationale_and_write_reports(
     tmp_path: Path, emulator: RunningEmulator
 ) -> None:
-    project = write_project(tmp_path / "p", emulator.url, attached=["greets", "refunds"])
+    project = shop_project(tmp_path / "p", emulator.url, attached=["greets", "refunds"])
     junit, report = tmp_path / "out" / "junit.xml", tmp_path / "out" / "report.json"
     stdout, stderr = agents(project, "test", "--junit", str(junit), "--json", str(report), expect=1)
 
@@ -198,25 +184,25 @@ def test_passing_and_failing_llm_tests_print_rationale_and_write_reports(
     assert data["against"] == "local" and data["environment"] == "emu"
 
     # Test definitions are synced once: a second run changes nothing remotely.
-    before = state_of(project)["tests"]
+    before = state(project, "emu")["tests"]
     _, stderr = agents(project, "test", "--test", "greets", expect=0)
     assert "sync:" not in stderr and "placeholder" not in stderr
-    assert state_of(project)["tests"] == before
+    assert state(project, "emu")["tests"] == before
 
 
 def test_tool_test_passes_only_after_the_tool_is_attached_locally(
     tmp_path: Path, emulator: RunningEmulator
 ) -> None:
-    project = write_project(tmp_path / "p", emulator.url, attached=["calls-lookup"])
+    project = shop_project(tmp_path / "p", emulator.url, attached=["calls-lookup"])
     stdout, _ = agents(project, "test", expect=1)
     assert "FAILED  bot / calls-lookup (tool)" in stdout
 
-    write_project(project, emulator.url, attached=["calls-lookup"], tool_ids=["lookup"])
+    shop_project(project, emulator.url, attached=["calls-lookup"], tool_ids=["lookup"])
     stdout, _ = agents(project, "test", expect=0)
     assert "1 passed of 1 run(s)" in stdout
 
     # The pass came from the local config sent as agent_config_override: the remote agent is untouched.
-    saved = state_of(project)
+    saved = state(project, "emu")
     assert "fingerprint" not in saved["agents"]["bot"]  # a placeholder, never synced
     remote = httpx.get(
         f"{emulator.url}/v1/convai/agents/{saved['agents']['bot']['id']}", headers={"xi-api-key": "k"}
@@ -228,7 +214,7 @@ def test_tool_test_passes_only_after_the_tool_is_attached_locally(
 
 
 def test_simulation_test_and_repeat_three(tmp_path: Path, emulator: RunningEmulator) -> None:
-    project = write_project(tmp_path / "p", emulator.url, attached=["simulated"])
+    project = shop_project(tmp_path / "p", emulator.url, attached=["simulated"])
     junit = tmp_path / "junit.xml"
     stdout, _ = agents(project, "test", "--repeat", "3", "--junit", str(junit), expect=0)
     assert "3 passed of 3 run(s)" in stdout
@@ -239,7 +225,7 @@ def test_simulation_test_and_repeat_three(tmp_path: Path, emulator: RunningEmula
 
 
 def test_scenarios_run_through_simulate_conversation(tmp_path: Path, emulator: RunningEmulator) -> None:
-    project = write_project(
+    project = shop_project(
         tmp_path / "p", emulator.url, attached=[], scenarios=["asks-number", "offers-voucher"]
     )
     # Scenarios need the deployed agent: before a sync they are errors that say so.
@@ -265,7 +251,7 @@ def test_scenarios_run_through_simulate_conversation(tmp_path: Path, emulator: R
 def test_runs_still_pending_at_the_timeout_are_reported_as_timed_out(
     tmp_path: Path, emulator: RunningEmulator
 ) -> None:
-    project = write_project(tmp_path / "p", emulator.url, attached=["greets", "refunds"])
+    project = shop_project(tmp_path / "p", emulator.url, attached=["greets", "refunds"])
     emulator.configure(completion_delay=30.0)
     junit = tmp_path / "junit.xml"
     started = time.monotonic()
@@ -279,7 +265,7 @@ def test_runs_still_pending_at_the_timeout_are_reported_as_timed_out(
 
 
 def test_empty_selection_is_an_error_not_a_pass(tmp_path: Path, emulator: RunningEmulator) -> None:
-    project = write_project(tmp_path / "p", emulator.url, attached=[])
+    project = shop_project(tmp_path / "p", emulator.url, attached=[])
     _, stderr = agents(project, "test", expect=1)
     assert "error: no tests or scenarios selected for any agent in environment 'emu'" in stderr
     assert "attached_tests" in stderr
@@ -288,7 +274,7 @@ def test_empty_selection_is_an_error_not_a_pass(tmp_path: Path, emulator: Runnin
 
 
 def test_against_deployed_needs_the_agent_deployed(tmp_path: Path, emulator: RunningEmulator) -> None:
-    project = write_project(tmp_path / "p", emulator.url, attached=["greets"])
+    project = shop_project(tmp_path / "p", emulator.url, attached=["greets"])
     _, stderr = agents(project, "test", "--against", "deployed", expect=1)
     assert "agent 'bot' is not deployed in environment 'emu'" in stderr
     assert "agents sync" in stderr
@@ -300,7 +286,7 @@ def test_against_deployed_needs_the_agent_deployed(tmp_path: Path, emulator: Run
 def test_inconclusive_result_is_reported_as_unknown_and_fails_the_run(
     tmp_path: Path, emulator: RunningEmulator
 ) -> None:
-    project = write_project(tmp_path / "p", emulator.url, attached=["greets", "vague"])
+    project = shop_project(tmp_path / "p", emulator.url, attached=["greets", "vague"])
     report = tmp_path / "report.json"
     stdout, _ = agents(project, "test", "--json", str(report), expect=1)
     assert "UNKNOWN  bot / vague (llm)" in stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,37 +10,29 @@ import pytest
 from agents_cli.errors import ConfigError, UsageError
 from agents_cli.project.manifest import load_project
 from agents_cli.testing.selection import select
+from tests.support.cli import run_cli
+from tests.support.project import write_project
+
+TESTS = ("greets", "polite")
 
 
 def _write_project(root: Path, *, attached: list[str], scenarios: dict[str, Any] | None = None) -> Path:
-    (root / "agents").mkdir(parents=True)
-    (root / "tests").mkdir()
     attached_yaml = "".join(f'      - test_id: "@test:{name}"\n' for name in attached)
-    (root / "agents" / "bot.yaml").write_text(
+    bot = (
         "name: Bot\nconversation_config:\n  agent:\n    first_message: Hi\nplatform_settings:\n  testing:\n"
-        + ("    attached_tests:\n" + attached_yaml if attached else "    attached_tests: []\n"),
-        encoding="utf-8",
+        + ("    attached_tests:\n" + attached_yaml if attached else "    attached_tests: []\n")
     )
-    (root / "agents" / "other.yaml").write_text("name: Other\nconversation_config: {}\n", encoding="utf-8")
-    for name in ("greets", "polite"):
-        (root / "tests" / f"{name}.yaml").write_text(
-            f"type: llm\nname: {name}\nsuccess_condition: The agent says 'hi'.\n", encoding="utf-8"
-        )
-    manifest: dict[str, Any] = {
-        "version": 1,
-        "default_environment": "local",
-        "environments": {"local": {"emulator": True}},
-        "agents": {"bot": {"config": "agents/bot.yaml"}, "other": {"config": "agents/other.yaml"}},
-        "tests": {"greets": {"config": "tests/greets.yaml"}, "polite": {"config": "tests/polite.yaml"}},
-    }
-    if scenarios:
-        (root / "scenarios").mkdir()
-        manifest["scenarios"] = {}
-        for name, document in scenarios.items():
-            (root / "scenarios" / f"{name}.json").write_text(json.dumps(document), encoding="utf-8")
-            manifest["scenarios"][name] = {"config": f"scenarios/{name}.json"}
-    (root / "agents.json").write_text(json.dumps(manifest), encoding="utf-8")
-    return root
+    return write_project(
+        root,
+        environments={"local": {"emulator": True}},
+        default_environment="local",
+        agents={"bot": bot, "other": "name: Other\nconversation_config: {}\n"},
+        tests={
+            name: f"type: llm\nname: {name}\nsuccess_condition: The agent says 'hi'.\n"
+            for name in ("greets", "polite")
+        },
+        scenarios=scenarios or None,
+    )
 
 
 def test_attached_tests_and_scenarios_are_selected_per_agent(tmp_path: Path) -> None:
@@ -87,8 +78,6 @@ def test_scenario_naming_an_undeclared_agent_is_a_config_error(tmp_path: Path) -
 
 
 def test_validate_reports_scenario_typos_and_unknown_agents_at_their_line(tmp_path: Path) -> None:
-    from tests.support.cli import run_cli
-
     root = _write_project(
         tmp_path, attached=["greets"], scenarios={"chat": {"agents": ["bot"], "persona": "x"}}
     )

@@ -7,10 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -22,35 +18,18 @@ from agents_cli.emulator.faults import FaultSettings, decide
 from agents_cli.errors import ConfigError, RemoteError
 from agents_cli.remote.client import ApiClient, RetryPolicy, gather_or_cancel
 from agents_cli.remote.failures import HttpTimeouts, http_timeouts
-from tests.conftest import REPO_ROOT, ServedEmulator
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_process
+from tests.support.emulator import ServedEmulator
+from tests.support.project import edit_manifest
+from tests.support.remote import call_api, closed_port, recording_sleep
 
 KEY_VARIABLE = "UX_API_KEY"
 GOOD_KEY = "sk_ux_good"
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def call(
-    base_url: str, body: Callable[[ApiClient], Awaitable[Any]], **options: Any
-) -> tuple[Any, ApiClient, float]:
-    """Run ``body`` on a fresh client (real sleeps); return its result or the RemoteError, and seconds."""
-
-    async def main() -> tuple[Any, ApiClient]:
-        async with ApiClient(base_url, GOOD_KEY, **options) as api:
-            try:
-                return await body(api), api
-            except RemoteError as exc:
-                return exc, api
-
-    started = time.monotonic()
-    result, api = asyncio.run(main())
-    return result, api, time.monotonic() - started
+def call(base_url: str, body: Callable[[ApiClient], Awaitable[Any]], **options: Any) -> tuple[Any, ApiClient]:
+    """Run ``body`` on a fresh client with the good key (real sleeps): its result or the RemoteError."""
+    return call_api(base_url, body, api_key=GOOD_KEY, **options)
 
 
 def make_project(root: Path, base_url: str, agents: int = 0) -> Path:
@@ -58,20 +37,9 @@ def make_project(root: Path, base_url: str, agents: int = 0) -> Path:
     run_cli(["init", str(root)], cwd=root.parent)
     for index in range(agents):
         run_cli(["add", "agent", f"bot{index}"], cwd=root)
-    manifest_path = root / "agents.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["environments"]["dev"] = {"api_key_env": KEY_VARIABLE, "base_url": base_url}
-    manifest_path.write_text(json.dumps(manifest, indent=2))
+    dev = {"api_key_env": KEY_VARIABLE, "base_url": base_url}
+    edit_manifest(root, lambda manifest: manifest["environments"].update(dev=dev), indent=2)
     return root
-
-
-def run_agents(
-    args: list[str], root: Path, env: dict[str, str], *python_options: str
-) -> subprocess.CompletedProcess[str]:
-    """The real CLI in a subprocess (``python [options] -m agents_cli --chdir ROOT ARGS``)."""
-    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "NO_COLOR": "1", **env}
-    command = [sys.executable, *python_options, "-m", "agents_cli", "--chdir", str(root), *args]
-    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture(autouse=True)
@@ -84,12 +52,15 @@ def no_stray_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 # 1. connection refused --------------------------------------------------------------------------------
 def test_refused_connection_is_one_line_naming_the_url_and_gives_up_quickly() -> None:
     port = closed_port()
-    error, api, seconds = call(f"http://127.0.0.1:{port}", lambda api: api.get("/v1/convai/agents"))
+    waits: list[float] = []
+    error, api = call(
+        f"http://127.0.0.1:{port}", lambda api: api.get("/v1/convai/agents"), sleep=recording_sleep(waits)
+    )
     assert isinstance(error, RemoteError)
     assert error.message == f"cannot reach http://127.0.0.1:{port}: connection refused (after 3 attempts)"
     assert "ELEVENLABS_BASE_URL" in (error.hint or "") and "--base-url" in (error.hint or "")
     assert api.stats.by_method["GET"] == 3 and api.stats.retries == 2
-    assert seconds < 3, f"a refused port took {seconds:.1f} s to report"
+    assert sum(waits) < 3, f"a refused port waited {sum(waits):.1f} s before it was reported"
 
 
 def test_cli_hint_names_where_the_unreachable_url_came_from(
@@ -114,7 +85,7 @@ def test_cli_hint_names_where_the_unreachable_url_came_from(
 
 
 def test_unknown_host_says_so() -> None:
-    error, _api, _ = call(
+    error, _api = call(
         "http://no-such-host.invalid",
         lambda api: api.get("/v1/convai/agents"),
         retry=RetryPolicy(base_delay=0),
@@ -132,7 +103,7 @@ def test_503_with_retry_after_is_still_retried_the_full_number_of_times(
         )
     )
     retry = RetryPolicy(max_attempts=6, base_delay=0.001, max_delay=0.002)
-    error, api, _ = call(served_emulator.url, lambda api: api.get("/v1/convai/agents"), retry=retry)
+    error, api = call(served_emulator.url, lambda api: api.get("/v1/convai/agents"), retry=retry)
     assert isinstance(error, RemoteError) and error.status == 503
     assert api.stats.by_method["GET"] == 6
     assert error.message.endswith("(after 6 attempts)")
@@ -141,13 +112,13 @@ def test_503_with_retry_after_is_still_retried_the_full_number_of_times(
 # 2. a 404 on a collection is a wrong base URL ------------------------------------------------------------
 def test_list_404_points_at_the_base_url_and_item_404_does_not(served_emulator: ServedEmulator) -> None:
     proxy_without_convai = served_emulator.url + "/proxy"
-    error, _, _ = call(proxy_without_convai, lambda api: api.list_all("/v1/convai/agents", "agents"))
+    error, _ = call(proxy_without_convai, lambda api: api.list_all("/v1/convai/agents", "agents"))
     assert isinstance(error, RemoteError) and error.status == 404
     assert error.message.startswith(f"GET {proxy_without_convai}/v1/convai/agents: 404")
     assert f"{proxy_without_convai} does not serve the convai API" in (error.hint or "")
     assert "no longer exists" not in (error.hint or "")
 
-    gone, _, _ = call(served_emulator.url, lambda api: api.get("/v1/convai/agents/agent_missing"))
+    gone, _ = call(served_emulator.url, lambda api: api.get("/v1/convai/agents/agent_missing"))
     assert isinstance(gone, RemoteError) and gone.status == 404
     assert "no longer exists" in (gone.hint or "")
 
@@ -187,9 +158,7 @@ def test_5xx_storm_error_counts_attempts_and_debug_logs_each_retry(
         )
     )
     retry = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.002)
-    error, api, _ = call(
-        served_emulator.url, lambda api: api.list_all("/v1/convai/tools", "tools"), retry=retry
-    )
+    error, api = call(served_emulator.url, lambda api: api.list_all("/v1/convai/tools", "tools"), retry=retry)
     assert isinstance(error, RemoteError) and error.status == 503
     assert error.message.startswith("GET /v1/convai/tools: 503 ")
     assert error.message.endswith("(after 4 attempts)")
@@ -220,7 +189,7 @@ def test_cli_debug_logs_retries_without_the_key(served_emulator: ServedEmulator,
     state = {"agents": {"bot0": {"id": "agent_x", "fingerprint": "x"}}}
     (root / "state" / "dev.json").write_text(json.dumps(state))
     # In a subprocess: in-process, --debug would leave a logging handler on a closed stream behind.
-    result = run_agents(["--debug", "plan", "-e", "dev"], root, {KEY_VARIABLE: GOOD_KEY})
+    result = run_process(["--chdir", str(root), "--debug", "plan", "-e", "dev"], env={KEY_VARIABLE: GOOD_KEY})
     assert result.returncode == 0, result.stderr
     assert "GET /v1/convai/agents/agent_x -> 429; retry 1 of 7 in " in result.stderr
     assert GOOD_KEY not in result.stderr and GOOD_KEY not in result.stdout
@@ -249,12 +218,18 @@ def test_slow_response_times_out_with_the_url_and_the_limit(
     )
     monkeypatch.setenv("AGENTS_HTTP_TIMEOUT", "0.3")
     retry = RetryPolicy(base_delay=0.001, max_delay=0.002)
-    error, api, seconds = call(served_emulator.url, lambda api: api.get("/v1/convai/agents"), retry=retry)
+    waits: list[float] = []
+    error, api = call(
+        served_emulator.url,
+        lambda api: api.get("/v1/convai/agents"),
+        retry=retry,
+        sleep=recording_sleep(waits),
+    )
     assert isinstance(error, RemoteError)
     url = f"{served_emulator.url}/v1/convai/agents"
     assert error.message == f"GET {url}: no response within 0.3 s (read timeout)"
     assert "AGENTS_HTTP_TIMEOUT" in (error.hint or "")
-    assert api.stats.by_method["GET"] == 1 and seconds < 3  # not waited through twice
+    assert api.stats.by_method["GET"] == 1 and waits == []  # not waited through twice
 
 
 def test_slow_post_is_not_resent_and_names_the_timeout(served_emulator: ServedEmulator) -> None:
@@ -263,7 +238,7 @@ def test_slow_post_is_not_resent_and_names_the_timeout(served_emulator: ServedEm
             "POST /v1/convai/tools", fault_rate=1, kinds=("slow",)
         )
     )
-    error, api, _ = call(served_emulator.url, lambda api: api.post("/v1/convai/tools", {}), timeout=0.3)
+    error, api = call(served_emulator.url, lambda api: api.post("/v1/convai/tools", {}), timeout=0.3)
     assert isinstance(error, RemoteError) and api.stats.by_method["POST"] == 1
     assert "no response within 0.3 s (read timeout)" in error.message
     assert "it may have been applied" in error.message
@@ -367,8 +342,10 @@ def test_failed_plan_leaves_no_coroutine_never_awaited(
     root = make_project(tmp_path / "proj", served_emulator.url, agents=20)
     run_cli(["sync", "-e", "dev", "--yes"], cwd=root, env={KEY_VARIABLE: GOOD_KEY})
     for _ in range(3):
-        process = run_agents(
-            ["plan", "-e", "dev"], root, {KEY_VARIABLE: "sk_wrong"}, "-W", "error::RuntimeWarning"
+        process = run_process(
+            ["--chdir", str(root), "plan", "-e", "dev"],
+            env={KEY_VARIABLE: "sk_wrong"},
+            python_options=("-W", "error::RuntimeWarning"),
         )
         assert process.returncode == 1, process.stderr
         assert "401" in process.stderr and "agents auth login --env dev" in process.stderr, process.stderr
@@ -390,7 +367,7 @@ def test_a_request_that_keeps_failing_is_reported_once_without_debug(
     )
     configure_logging(Host.from_process(), debug=False)  # what every CLI run does (no --debug)
     retry = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.002)
-    error, _, _ = call(served_emulator.url, lambda api: api.get("/v1/convai/tools"), retry=retry)
+    error, _ = call(served_emulator.url, lambda api: api.get("/v1/convai/tools"), retry=retry)
     assert isinstance(error, RemoteError) and error.message.endswith("(after 4 attempts)")
     stderr = capsys.readouterr().err
     notices = [line for line in stderr.splitlines() if "still retrying" in line]

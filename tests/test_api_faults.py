@@ -5,7 +5,6 @@ failure (500/502, 500 after the work was done, a dropped connection); creates lo
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from agents_cli.emulator.faults import DroppedConnectionLogFilter, FaultSettings
 from agents_cli.emulator.server import RunningEmulator, running_emulator
 from agents_cli.errors import RemoteError
 from agents_cli.remote.client import AmbiguousRequest, ApiClient, RetryPolicy
+from tests.support.remote import call_api, closed_port
 
 RUN_TESTS = "POST /v1/convai/agents/{agent_id}/run-tests"
 SIMULATE = "POST /v1/convai/agents/{agent_id}/simulate-conversation"
@@ -53,17 +53,8 @@ def faulting(emulator: RunningEmulator, route: str, kind: str) -> None:
 
 
 def call(base_url: str, body: Callable[[ApiClient], Awaitable[Any]]) -> tuple[Any, ApiClient]:
-    async def main() -> tuple[Any, ApiClient]:
-        client = ApiClient(
-            base_url, "k", retry=RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.002), timeout=5
-        )
-        async with client as api:
-            try:
-                return await body(api), api
-            except RemoteError as exc:
-                return exc, api
-
-    return asyncio.run(main())
+    retry = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.002)
+    return call_api(base_url, body, retry=retry, timeout=5)
 
 
 def invocations(base_url: str, agent_id: str) -> int:
@@ -176,9 +167,7 @@ def test_create_after_500_after_adopts_instead_of_duplicating(
 
 
 def test_post_to_a_closed_port_is_retried_because_nothing_was_sent() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()
     error, api = call(f"http://127.0.0.1:{port}", lambda api: api.post("/v1/convai/tools", {}))
     assert isinstance(error, RemoteError) and not isinstance(error, AmbiguousRequest)
     assert error.message == f"cannot reach http://127.0.0.1:{port}: connection refused (after 3 attempts)"

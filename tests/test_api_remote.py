@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from agents_cli.errors import CredentialsMissing
 from agents_cli.project.manifest import load_project
 from agents_cli.remote.connect import EMULATOR_BASE_URL, build_client
+from tests.support.project import write_project
 
 
 @pytest.fixture
@@ -17,16 +17,12 @@ def project_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for variable in ("KEY_EU", "KEY_CUSTOM", "ELEVENLABS_BASE_URL"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no stored keys from the developer
-    manifest = {
-        "version": 1,
-        "environments": {
-            "local": {"emulator": True},
-            "eu": {"api_key_env": "KEY_EU", "residency": "eu-residency"},
-            "custom": {"api_key_env": "KEY_CUSTOM", "base_url": "https://proxy.example.com/"},
-        },
+    environments = {
+        "local": {"emulator": True},
+        "eu": {"api_key_env": "KEY_EU", "residency": "eu-residency"},
+        "custom": {"api_key_env": "KEY_CUSTOM", "base_url": "https://proxy.example.com/"},
     }
-    (tmp_path / "agents.json").write_text(json.dumps(manifest))
-    return tmp_path
+    return write_project(tmp_path, environments=environments, default_environment=None, sections=())
 
 
 def client_for(root: Path, env: str, **options: object):  # type: ignore[no-untyped-def]

@@ -12,16 +12,9 @@ import pytest
 from agents_cli.errors import CredentialsMissing
 from agents_cli.project.manifest import Environment
 from agents_cli.remote import credentials
-from tests.support.project import (
-    Cli,
-    MemoryKeyring,
-    isolated_home,
-    memory_keyring,
-    no_keyring,
-    write_project,
-)
-
-__all__ = ["isolated_home", "memory_keyring", "no_keyring"]  # fixtures used by name below
+from tests.support.cli import run_cli
+from tests.support.keyring import MemoryKeyring
+from tests.support.project import all_text_under, write_project
 
 KEY = "sk_1234567890abcdefSECRETabcd"
 DEV = Environment(name="dev", api_key_env="ELEVENLABS_API_KEY_DEV")
@@ -100,16 +93,19 @@ def test_login_no_verify_and_logout_never_print_the_key(
     memory_keyring: MemoryKeyring, isolated_home: Path, tmp_path: Path
 ) -> None:
     project = write_project(tmp_path / "proj")
-    cli = Cli(project)
-    login = cli.ok("--debug", "auth", "login", "--env", "dev", "--no-verify", "--key-stdin", input=KEY + "\n")
+    login = run_cli(
+        ["--debug", "auth", "login", "--env", "dev", "--no-verify", "--key-stdin"],
+        cwd=project,
+        input=KEY + "\n",
+    )
     assert "stored the key for environment 'dev' in the OS keyring" in login.stderr
     assert memory_keyring.passwords[("agents-cli", "dev")] == KEY
-    logout = cli.ok("--debug", "auth", "logout", "--env", "dev")
+    logout = run_cli(["--debug", "auth", "logout", "--env", "dev"], cwd=project)
     assert "removed the stored key of environment 'dev'" in logout.stderr
     assert memory_keyring.passwords == {}
-    again = cli.ok("auth", "logout", "--env", "dev")
+    again = run_cli(["auth", "logout", "--env", "dev"], cwd=project)
     assert "no stored key" in again.stderr
-    for text in (login.stdout, login.stderr, logout.stdout, logout.stderr, _all_files(tmp_path)):
+    for text in (login.stdout, login.stderr, logout.stdout, logout.stderr, all_text_under(tmp_path)):
         assert KEY not in text
 
 
@@ -117,10 +113,9 @@ def test_login_to_file_fallback_warns_when_the_variable_shadows_it(
     no_keyring: None, isolated_home: Path, tmp_path: Path
 ) -> None:
     project = write_project(tmp_path / "proj")
-    result = Cli(project).ok(
-        "auth",
-        "login",
-        "--no-verify",
+    result = run_cli(
+        ["auth", "login", "--no-verify"],
+        cwd=project,
         input=KEY,
         env={"ELEVENLABS_API_KEY_DEV": "sk_othervariablevalue"},
     )
@@ -133,11 +128,9 @@ def test_login_to_file_fallback_warns_when_the_variable_shadows_it(
 
 def test_login_refuses_empty_stdin_and_the_emulator(memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
     project = write_project(tmp_path / "proj", environments={"local": {"emulator": True}, "dev": {}})
-    cli = Cli(project)
-    assert "no API key on stdin" in cli.fails("auth", "login", "--env", "dev", input="\n").stderr
-    refused = cli.fails("auth", "login", "--env", "local", "--no-verify", input=KEY)
+    assert (
+        "no API key on stdin"
+        in run_cli(["auth", "login", "--env", "dev"], cwd=project, expect=1, input="\n").stderr
+    )
+    refused = run_cli(["auth", "login", "--env", "local", "--no-verify"], cwd=project, expect=1, input=KEY)
     assert "embedded emulator and needs no API key" in refused.stderr
-
-
-def _all_files(folder: Path) -> str:
-    return "\n".join(p.read_text(errors="replace") for p in folder.rglob("*") if p.is_file())

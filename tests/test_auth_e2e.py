@@ -5,9 +5,6 @@ and no key ever shows up in any output, debug log or file."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,16 +14,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
 from agents_cli.emulator.settings import EmulatorSettings
-from tests.support.project import (
-    Cli,
-    MemoryKeyring,
-    all_text_under,
-    isolated_home,
-    memory_keyring,
-    write_project,
-)
-
-__all__ = ["isolated_home", "memory_keyring"]
+from tests.support.cli import run_cli, run_process
+from tests.support.keyring import MemoryKeyring
+from tests.support.project import all_text_under, write_project
 
 GOOD = "sk_good0123456789abcdefGOODKEY1"
 OTHER = "sk_other0123456789abcdefOTHER22"
@@ -34,7 +24,6 @@ NO_USER_READ = "sk_nouser0123456789abcdefNOUSR3"
 NO_CONVAI = "sk_noconv0123456789abcdefNOCNV4"
 WRONG = "sk_wrong0123456789abcdefWRONGK5"
 ALL_KEYS = (GOOD, OTHER, NO_USER_READ, NO_CONVAI, WRONG)
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class RestrictedKeys:
@@ -92,12 +81,11 @@ def _all_output(*results: Any) -> str:
 def test_login_verifies_stores_and_whoami_reports(
     project: Path, emulator: RunningEmulator, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
-    cli = Cli(project)
-    login = cli.ok("--debug", "auth", "login", "--env", "dev", input=GOOD + "\n")
+    login = run_cli(["--debug", "auth", "login", "--env", "dev"], cwd=project, input=GOOD + "\n")
     assert f"key sk_g…KEY1 accepted by {emulator.url} (user: Emulator)" in login.stderr
     assert memory_keyring.passwords == {("agents-cli", "dev"): GOOD}
 
-    whoami = cli.ok("--debug", "auth", "whoami", "--env", "dev", "--json")
+    whoami = run_cli(["--debug", "auth", "whoami", "--env", "dev", "--json"], cwd=project)
     report = json.loads(whoami.stdout)
     assert report == {
         "environment": "dev",
@@ -112,11 +100,11 @@ def test_login_verifies_stores_and_whoami_reports(
             "tier": "emulator",
         },
     }
-    table = cli.ok("auth", "whoami", "--env", "dev")
+    table = run_cli(["auth", "whoami", "--env", "dev"], cwd=project)
     assert "sk_g…KEY1 (from keyring)" in table.stdout and f"base URL     {emulator.url}" in table.stdout
 
     # The variable wins over the keyring, and whoami says so.
-    from_env = cli.ok("auth", "whoami", "--env", "dev", "--json", env={"KEY_DEV": OTHER})
+    from_env = run_cli(["auth", "whoami", "--env", "dev", "--json"], cwd=project, env={"KEY_DEV": OTHER})
     assert json.loads(from_env.stdout)["key_source"] == "env:KEY_DEV"
     assert json.loads(from_env.stdout)["key"] == "sk_o…ER22"
 
@@ -129,13 +117,14 @@ def test_login_verifies_stores_and_whoami_reports(
 def test_rejected_key_is_said_plainly_and_not_stored(
     project: Path, memory_keyring: MemoryKeyring, tmp_path: Path
 ) -> None:
-    cli = Cli(project)
-    refused = cli.fails("--debug", "auth", "login", "--env", "dev", input=WRONG)
+    refused = run_cli(["--debug", "auth", "login", "--env", "dev"], cwd=project, expect=1, input=WRONG)
     assert "the API rejected the key for environment 'dev' (sk_w…NGK5 from input): invalid or revoked" in (
         refused.stderr
     )
     assert memory_keyring.passwords == {}
-    whoami = cli.fails("--debug", "auth", "whoami", "--env", "dev", env={"KEY_DEV": WRONG})
+    whoami = run_cli(
+        ["--debug", "auth", "whoami", "--env", "dev"], cwd=project, expect=1, env={"KEY_DEV": WRONG}
+    )
     assert "rejected the key for environment 'dev' (sk_w…NGK5 from env:KEY_DEV)" in whoami.stderr
     assert "Traceback" in whoami.stderr  # --debug shows where it came from...
     for key in ALL_KEYS:
@@ -144,44 +133,36 @@ def test_rejected_key_is_said_plainly_and_not_stored(
 
 
 def test_key_lacking_a_permission_names_it(project: Path, memory_keyring: MemoryKeyring) -> None:
-    cli = Cli(project)
     # Real but without user_read: good enough for agents, stored with a warning; whoami names the permission.
-    login = cli.ok("auth", "login", "--env", "dev", input=NO_USER_READ)
+    login = run_cli(["auth", "login", "--env", "dev"], cwd=project, input=NO_USER_READ)
     assert "can read agents but lacks 'user_read'" in login.stderr
     assert memory_keyring.passwords == {("agents-cli", "dev"): NO_USER_READ}
-    whoami = cli.fails("auth", "whoami", "--env", "dev")
+    whoami = run_cli(["auth", "whoami", "--env", "dev"], cwd=project, expect=1)
     assert "lacks the permission 'user_read' needed for GET /v1/user" in whoami.stderr
     assert "grant user_read to this key" in whoami.stderr
     # Without the agents permission the key is useless to this tool: refused, naming convai_read.
-    refused = cli.fails("auth", "login", "--env", "dev", input=NO_CONVAI)
+    refused = run_cli(["auth", "login", "--env", "dev"], cwd=project, expect=1, input=NO_CONVAI)
     assert "lacks the permission 'convai_read' needed for GET /v1/convai/agents" in refused.stderr
     assert memory_keyring.passwords == {("agents-cli", "dev"): NO_USER_READ}
-    no_verify = cli.ok("auth", "login", "--env", "dev", "--no-verify", input=NO_CONVAI)
+    no_verify = run_cli(["auth", "login", "--env", "dev", "--no-verify"], cwd=project, input=NO_CONVAI)
     assert "stored the key" in no_verify.stderr
     for key in ALL_KEYS:
         assert key not in _all_output(login, whoami, refused, no_verify)
 
 
 def test_missing_key_and_emulator_environment(project: Path, memory_keyring: MemoryKeyring) -> None:
-    cli = Cli(project)
-    missing = cli.fails("auth", "whoami", "--env", "dev")
+    missing = run_cli(["auth", "whoami", "--env", "dev"], cwd=project, expect=1)
     assert "no API key for environment 'dev'" in missing.stderr
     assert "set KEY_DEV" in missing.stderr and "agents auth login --env dev" in missing.stderr
-    local = json.loads(cli.ok("auth", "whoami", "--env", "local", "--json").stdout)
+    local = json.loads(run_cli(["auth", "whoami", "--env", "local", "--json"], cwd=project).stdout)
     assert local["base_url"] == "emulator (in-process)" and local["key"] is None
     assert local["user"]["user_id"] == "emulator-user"
 
 
 def test_debug_log_of_a_real_process_never_carries_the_key(project: Path, emulator: RunningEmulator) -> None:
     """In a subprocess --debug really logs (in-process, pytest owns logging): HTTP lines yes, key no."""
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "KEY_DEV": GOOD, "NO_COLOR": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "agents_cli", "--debug", "auth", "whoami", "--env", "dev", "--json"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    done = run_process(
+        ["--debug", "auth", "whoami", "--env", "dev", "--json"], cwd=project, env={"KEY_DEV": GOOD}
     )
     assert done.returncode == 0, done.stderr
     assert "GET /v1/user -> 200" in done.stderr

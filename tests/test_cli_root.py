@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from agents_cli.cli.main import hoist_global_flags
-from tests.support.cli import REPO_ROOT, run_cli
+from tests.support.cli import invoke, run_cli, run_process
 
 
 def test_global_flags_typed_after_the_command_are_hoisted() -> None:
@@ -19,16 +17,10 @@ def test_global_flags_typed_after_the_command_are_hoisted() -> None:
     assert hoist_global_flags(["test", "--", "--debug"]) == ["test", "--", "--debug"]
 
 
-def _agents(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(REPO_ROOT)}
-    command = [sys.executable, "-m", "agents_cli", *args]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
-
-
 def test_debug_after_the_command_logs_our_requests_and_not_library_internals(tmp_path: Path) -> None:
     run_cli(["init", "."], cwd=tmp_path)
     run_cli(["add", "agent", "Bot", "--template", "minimal"], cwd=tmp_path)
-    result = _agents(["plan", "--debug"], tmp_path)
+    result = run_process(["plan", "--debug"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "agents_cli.remote.client:" in result.stderr  # our request log is on
     assert "httpcore" not in result.stderr  # …and library DEBUG chatter is not
@@ -36,7 +28,7 @@ def test_debug_after_the_command_logs_our_requests_and_not_library_internals(tmp
 
 
 def test_an_unknown_option_is_a_usage_error_with_exit_1(tmp_path: Path) -> None:
-    result = _agents(["plan", "--bogus"], tmp_path)
+    result = run_process(["plan", "--bogus"], cwd=tmp_path)
     assert result.returncode == 1
     assert "No such option: --bogus" in result.stderr
 
@@ -67,16 +59,12 @@ def test_top_level_x_keys_hold_yaml_anchors_and_are_never_sent(tmp_path: Path) -
 
 
 def _complete(cwd: Path, words: str) -> list[str]:
-    from typer.testing import CliRunner
-
-    from agents_cli.cli.main import app
-
     index = len(words.split()) - (0 if words.endswith(" ") else 1)
     env = {"_AGENTS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(index)}
     old = Path.cwd()
     os.chdir(cwd)  # completion reads agents.json from the shell's folder
     try:
-        result = CliRunner().invoke(app, [], prog_name="agents", env=env)
+        result = invoke([], env=env)
     finally:
         os.chdir(old)
     return result.stdout.split()

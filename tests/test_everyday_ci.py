@@ -5,56 +5,12 @@ from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 from typing import Any
 
-import typer
 import yaml
 
-from agents_cli.cli.main import app
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHELL_BREAKS = re.compile(r"\s(?:>|\|\||\||&&|;|2>)")
-
-
-def _root() -> tuple[Any, Any]:
-    root = typer.main.get_command(app)
-    return root, root.context_class(root, info_name="agents", **root.context_settings)
-
-
-def check_invocation(tokens: list[str]) -> list[str]:
-    """Walk ``agents …`` tokens through the click tree; return the command path. Unknown names fail."""
-    assert tokens[0] == "agents"
-    command, ctx = _root()
-    path = ["agents"]
-    index = 1
-    while index < len(tokens):
-        token = tokens[index]
-        if token.startswith("-"):
-            name = token.split("=", 1)[0]
-            matches = [p for p in command.get_params(ctx) if p.param_type_name == "option" and name in p.opts]
-            assert matches, f"'{' '.join(path)}' has no option {name}"
-            if not matches[0].is_flag and "=" not in token:
-                index += 1
-        elif getattr(command, "list_commands", None) is not None:
-            assert token in command.list_commands(ctx), f"'{' '.join(path)}' has no command {token!r}"
-            command = command.get_command(ctx, token)
-            ctx = command.context_class(command, info_name=token, parent=ctx)
-            path.append(token)
-        index += 1
-    assert getattr(command, "list_commands", None) is None, f"'{' '.join(path)}' needs a subcommand"
-    return path
-
-
-def agents_invocations(script: str) -> list[list[str]]:
-    found = []
-    for line in script.replace("\\\n", " ").splitlines():
-        line = line.strip()
-        if not line.startswith("agents "):
-            continue
-        command = SHELL_BREAKS.split(" " + line, maxsplit=1)[0].strip()
-        found.append(shlex.split(command))
-    return found
+from tests.support import REPO_ROOT
+from tests.support.cli import agents_invocations, check_invocation
 
 
 def test_pre_commit_hook_definition() -> None:

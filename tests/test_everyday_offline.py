@@ -4,24 +4,19 @@ confirmation rules, shell completion, and the colour conventions (NO_COLOR, no c
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from agents_cli.commands.widget import server_location, snippet
 from agents_cli.project.manifest import Environment
-from tests.support.project import Cli, isolated_home, memory_keyring, write_project
+from tests.support.cli import invoke, on_a_terminal, run_cli
+from tests.support.project import write_project
 
-__all__ = ["isolated_home", "memory_keyring"]
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 AGENT_YAML = (
     "name: Support Bot\nconversation_config:\n  agent:\n    prompt:\n      tool_ids: ['@tool:lookup']\n"
 )
+NO_COLOR = {"NO_COLOR": "1"}
 ENVIRONMENTS = {
     "local": {"emulator": True},
     "dev": {"api_key_env": "ELEVENLABS_API_KEY_DEV"},
@@ -46,17 +41,18 @@ def project(tmp_path: Path, isolated_home: Path) -> Path:
 
 
 def test_list_local_json_and_table(project: Path) -> None:
-    cli = Cli(project)
-    data = json.loads(cli.ok("list", "--json").stdout)
+    data = json.loads(run_cli(["list", "--json"], cwd=project).stdout)
     assert data["environment"] == "dev"
     assert [(r["kind"], r["name"], r["file"], r["remote_id"]) for r in data["resources"]] == [
         ("tool", "lookup", "tools/lookup.yaml", None),
         ("test", "greets", "tests/greets.yaml", None),
         ("agent", "support-bot", "agents/support-bot.yaml", "agent_dev_1"),
     ]
-    only_agents = json.loads(cli.ok("list", "--env", "eu", "--kind", "agent", "--json").stdout)
+    only_agents = json.loads(
+        run_cli(["list", "--env", "eu", "--kind", "agent", "--json"], cwd=project).stdout
+    )
     assert [r["remote_id"] for r in only_agents["resources"]] == ["agent_eu_1"]
-    table = cli.ok("list").stdout
+    table = run_cli(["list"], cwd=project).stdout
     assert "REMOTE ID (dev)" in table and "agent_dev_1" in table and "\x1b[" not in table
 
 
@@ -78,29 +74,30 @@ def test_widget_server_location(environment: Environment, expected: str | None) 
 
 
 def test_widget_snippet_exact_text(project: Path) -> None:
-    cli = Cli(project)
-    assert cli.ok("widget", "support-bot", "--env", "dev").stdout.strip() == (
+    assert run_cli(["widget", "support-bot", "--env", "dev"], cwd=project).stdout.strip() == (
         '<elevenlabs-convai agent-id="agent_dev_1"></elevenlabs-convai>'
         '<script src="https://unpkg.com/@elevenlabs/convai-widget-embed" async type="text/javascript">'
         "</script>"
     )
-    eu = json.loads(cli.ok("widget", "support-bot", "--env", "eu", "--json").stdout)
+    eu = json.loads(run_cli(["widget", "support-bot", "--env", "eu", "--json"], cwd=project).stdout)
     assert eu["server_location"] == "eu-residency"
     assert eu["html"].startswith('<elevenlabs-convai agent-id="agent_eu_1" server-location="eu-residency">')
     assert snippet('a"b', None).startswith('<elevenlabs-convai agent-id="a&quot;b">')
 
 
 def test_widget_errors_name_the_next_step(project: Path) -> None:
-    cli = Cli(project)
-    not_synced = cli.fails("widget", "support-bot", "--env", "prod")
+    not_synced = run_cli(["widget", "support-bot", "--env", "prod"], cwd=project, expect=1)
     assert "no remote id in environment 'prod'" in not_synced.stderr
     assert "agents sync --env prod" in not_synced.stderr
-    assert "no agent named 'nope'" in cli.fails("widget", "nope").stderr
-    assert "unknown environment 'qa'" in cli.fails("widget", "support-bot", "--env", "qa").stderr
+    assert "no agent named 'nope'" in run_cli(["widget", "nope"], cwd=project, expect=1).stderr
+    assert (
+        "unknown environment 'qa'"
+        in run_cli(["widget", "support-bot", "--env", "qa"], cwd=project, expect=1).stderr
+    )
 
 
 def test_delete_off_a_tty_without_yes_is_refused(project: Path) -> None:
-    result = Cli(project).fails("delete", "lookup", "--env", "prod")
+    result = run_cli(["delete", "lookup", "--env", "prod"], cwd=project, expect=1)
     assert "needs confirmation and stdin is not a terminal" in result.stderr
     assert "hint: use --yes" in result.stderr
     assert (project / "tools" / "lookup.yaml").exists()
@@ -108,7 +105,7 @@ def test_delete_off_a_tty_without_yes_is_refused(project: Path) -> None:
 
 
 def test_delete_never_deployed_removes_manifest_entry_and_file(project: Path) -> None:
-    result = Cli(project).ok("delete", "lookup", "--env", "prod", "--yes", "--json")
+    result = run_cli(["delete", "lookup", "--env", "prod", "--yes", "--json"], cwd=project)
     outcome = json.loads(result.stdout)
     assert outcome == {
         "kind": "tool",
@@ -128,7 +125,7 @@ def test_delete_never_deployed_removes_manifest_entry_and_file(project: Path) ->
 
 
 def test_delete_keeps_local_files_while_another_environment_has_it(project: Path) -> None:
-    result = Cli(project).ok("delete", "support-bot", "--env", "prod", "--yes", "--json")
+    result = run_cli(["delete", "support-bot", "--env", "prod", "--yes", "--json"], cwd=project)
     outcome = json.loads(result.stdout)
     assert outcome["local_removed"] is False
     assert outcome["kept_locally_because"] == "still deployed in dev, eu"
@@ -137,113 +134,43 @@ def test_delete_keeps_local_files_while_another_environment_has_it(project: Path
 
 
 def test_delete_unknown_or_ambiguous_names(project: Path, tmp_path: Path) -> None:
-    cli = Cli(project)
-    assert "no resource named 'ghost'" in cli.fails("delete", "ghost", "--yes").stderr
+    assert "no resource named 'ghost'" in run_cli(["delete", "ghost", "--yes"], cwd=project, expect=1).stderr
     both = write_project(tmp_path / "two", agents={"x": "name: x\n"}, tools={"x": "name: x\n"})
-    ambiguous = Cli(both).fails("delete", "x", "--yes")
+    ambiguous = run_cli(["delete", "x", "--yes"], cwd=both, expect=1)
     assert "names several resources (tool, agent)" in ambiguous.stderr and "--kind" in ambiguous.stderr
-    Cli(both).ok("delete", "x", "--kind", "tool", "--yes")
+    run_cli(["delete", "x", "--kind", "tool", "--yes"], cwd=both)
     assert list(json.loads((both / "agents.json").read_text())["agents"]) == ["x"]
 
 
 def test_bash_completion_script_and_completions(project: Path) -> None:
-    cli = Cli(project)
-    script = cli.runner.invoke(cli_app(), ["--show-completion", "bash"], prog_name="agents")
+    script = invoke(["--show-completion", "bash"])
     assert script.exit_code == 0
     assert "_AGENTS_COMPLETE=complete_bash" in script.stdout
     assert "complete -o default -F _agents_completion agents" in script.stdout
-    completions = cli.runner.invoke(
-        cli_app(),
-        [],
-        prog_name="agents",
-        env={"_AGENTS_COMPLETE": "complete_bash", "COMP_WORDS": "agents au", "COMP_CWORD": "1"},
+    completions = invoke(
+        [], env={"_AGENTS_COMPLETE": "complete_bash", "COMP_WORDS": "agents au", "COMP_CWORD": "1"}
     )
     assert completions.stdout.split() == ["auth"]
-    options = cli.runner.invoke(
-        cli_app(),
+    options = invoke(
         [],
-        prog_name="agents",
         env={"_AGENTS_COMPLETE": "complete_bash", "COMP_WORDS": "agents delete x --ke", "COMP_CWORD": "3"},
     )
     assert options.stdout.split() == ["--keep-local"]
 
 
-def cli_app() -> object:
-    from agents_cli.cli.main import app
-
-    return app
-
-
-def _run_on_a_tty(args: list[str], cwd: Path, extra_env: dict[str, str]) -> tuple[int, str]:
-    """Run the CLI with stdout and stderr on a pseudo-terminal; returns (exit code, everything written)."""
-    leader, follower = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env.update({"PYTHONPATH": str(REPO_ROOT), "COLUMNS": "200", "TERM": "xterm-256color", **extra_env})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "agents_cli", *args],
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:  # EIO once the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(leader)
-    return process.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_colour_on_a_tty_and_never_with_no_color(project: Path) -> None:
-    code, coloured = _run_on_a_tty(["widget", "nope"], project, {})
+    code, coloured = on_a_terminal(["widget", "nope"], project)
     assert code == 1 and "\x1b[" in coloured and "no agent named 'nope'" in coloured
-    code, plain = _run_on_a_tty(["widget", "nope"], project, {"NO_COLOR": "1"})
+    code, plain = on_a_terminal(["widget", "nope"], project, env=NO_COLOR)
     assert code == 1 and "\x1b[" not in plain and "error: no agent named 'nope'" in plain
-    code, flag = _run_on_a_tty(["--no-color", "list"], project, {})
+    code, flag = on_a_terminal(["--no-color", "list"], project)
     assert code == 0 and "\x1b[" not in flag and "support-bot" in flag
 
 
-def _answer_on_a_tty(args: list[str], cwd: Path, answer: str) -> tuple[int, str]:
-    """Run the CLI with stdin, stdout and stderr on one pseudo-terminal and type ``answer`` at the prompt."""
-    leader, follower = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "NO_COLOR": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "agents_cli", *args],
-        cwd=cwd,
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-    )
-    os.close(follower)
-    chunks: list[bytes] = []
-    answered = False
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-        if not answered and b"[y/N]" in b"".join(chunks):
-            os.write(leader, answer.encode() + b"\n")
-            answered = True
-    os.close(leader)
-    return process.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_delete_asks_on_a_terminal(project: Path) -> None:
-    code, declined = _answer_on_a_tty(["delete", "lookup", "--env", "prod"], project, "n")
+    code, declined = on_a_terminal(["delete", "lookup", "--env", "prod"], project, env=NO_COLOR, answer="n")
     assert code == 1 and "Delete tool 'lookup'? [y/N]" in declined and "nothing deleted" in declined
     assert (project / "tools" / "lookup.yaml").exists()
-    code, accepted = _answer_on_a_tty(["delete", "lookup", "--env", "prod"], project, "y")
+    code, accepted = on_a_terminal(["delete", "lookup", "--env", "prod"], project, env=NO_COLOR, answer="y")
     assert code == 0 and "removed tool 'lookup' from agents.json and deleted tools/lookup.yaml" in accepted
     assert not (project / "tools" / "lookup.yaml").exists()

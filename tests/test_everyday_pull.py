@@ -10,15 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
-from tests.support.project import Cli, all_text_under, isolated_home
-from tests.support.samples import KEYS, SECRET
-from tests.support.samples import write_project as write_synced_project
-
-__all__ = ["isolated_home"]
+from tests.support.cli import run_cli
+from tests.support.emulator import remote_ok
+from tests.support.project import all_text_under, edit_manifest, state, write_project
+from tests.support.samples import KEYS, SECRET, sample_project
 
 SECRET_VARIABLE = "LOOKUP_ORDER_AUTHORIZATION"
 
@@ -29,35 +27,20 @@ def emulator() -> Iterator[RunningEmulator]:
         yield running
 
 
-def _call(emulator: RunningEmulator, method: str, path: str, body: object = None) -> Any:
-    response = httpx.request(
-        method, emulator.url + path, json=body, headers={"xi-api-key": "sk_ui"}, timeout=10
-    )
-    assert response.status_code < 400, response.text
-    return response.json() if response.content else None
-
-
 def _empty_project(root: Path, emulator: RunningEmulator, envs: tuple[str, ...] = ("staging",)) -> Path:
-    root.mkdir(parents=True)
-    manifest = {
-        "version": 1,
-        "default_environment": envs[0],
-        "environments": {
-            env: {"api_key_env": f"KEY_{env.upper()}", "base_url": emulator.url} for env in envs
-        },
-    }
-    (root / "agents.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    return root
+    """A manifest of environments only (no sections): what a pull into a new project starts from."""
+    environments = {env: {"api_key_env": f"KEY_{env.upper()}", "base_url": emulator.url} for env in envs}
+    return write_project(root, environments=environments, default_environment=envs[0], sections=())
 
 
 def _plan(project: Path, env: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
-    result = Cli(project).ok("plan", "--env", env, "--json", env={**KEYS, **(extra or {})})
+    result = run_cli(["plan", "--env", env, "--json"], cwd=project, env={**KEYS, **(extra or {})})
     data: dict[str, Any] = json.loads(result.stdout)
     return data
 
 
 def _pull(project: Path, *args: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
-    result = Cli(project).ok("pull", "--json", *args, env={**KEYS, **(extra or {})})
+    result = run_cli(["pull", "--json", *args], cwd=project, env={**KEYS, **(extra or {})})
     data: dict[str, Any] = json.loads(result.stdout)
     return data
 
@@ -65,15 +48,15 @@ def _pull(project: Path, *args: str, extra: dict[str, str] | None = None) -> dic
 @pytest.fixture
 def source(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> Path:
     """The sync_support project (tool lookup with a ${SECRET} header, test greets, agent bot) in staging."""
-    project = write_synced_project(tmp_path / "source", emulator.url)
-    Cli(project).ok("sync", "--env", "staging", "--yes", env=KEYS)
+    project = sample_project(tmp_path / "source", emulator.url)
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=project, env=KEYS)
     return project
 
 
 def test_import_writes_minimal_files_and_round_trips(
     source: Path, tmp_path: Path, emulator: RunningEmulator
 ) -> None:
-    ids = json.loads((source / "state" / "staging.json").read_text())
+    ids = state(source, "staging")
     target = _empty_project(tmp_path / "imported", emulator)
     pulled = _pull(target, "--env", "staging")
     mine = {row["remote_id"]: row for row in pulled["resources"]}
@@ -100,12 +83,11 @@ def test_import_writes_minimal_files_and_round_trips(
     assert "looks like a credential" in json.dumps(pulled)
     manifest = json.loads((target / "agents.json").read_text())
     assert set(manifest["agents"]) == {"bot"} and set(manifest["tools"]) == {"lookup_order"}
-    state = json.loads((target / "state" / "staging.json").read_text())
-    assert state["agents"]["bot"]["id"] == ids["agents"]["bot"]["id"]
+    assert state(target, "staging")["agents"]["bot"]["id"] == ids["agents"]["bot"]["id"]
     plan = _plan(target, "staging", {SECRET_VARIABLE: f"Bearer {SECRET}"})
     assert plan["has_changes"] is False, plan
     status = json.loads(
-        Cli(target).ok("status", "--json", env={**KEYS, SECRET_VARIABLE: f"Bearer {SECRET}"}).stdout
+        run_cli(["status", "--json"], cwd=target, env={**KEYS, SECRET_VARIABLE: f"Bearer {SECRET}"}).stdout
     )
     assert status["summary"]["in sync"] == 3
     # A second pull finds nothing new.
@@ -114,18 +96,18 @@ def test_import_writes_minimal_files_and_round_trips(
 
 def test_every_template_round_trips(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> None:
     source = tmp_path / "templates"
-    cli = Cli(source)
-    Cli(tmp_path).ok("init", str(source))
-    manifest = json.loads((source / "agents.json").read_text())
-    manifest["environments"]["tpl"] = {"api_key_env": "KEY_TPL", "base_url": emulator.url}
-    (source / "agents.json").write_text(json.dumps(manifest, indent=2))
-    templates = json.loads(cli.ok("templates", "list", "--json").stdout)
-    cli.ok("add", "tool", "lookup-order", "--template", "webhook")  # the tool test template references it
+    run_cli(["init", str(source)], cwd=tmp_path)
+    tpl = {"api_key_env": "KEY_TPL", "base_url": emulator.url}
+    edit_manifest(source, lambda manifest: manifest["environments"].update(tpl=tpl), indent=2)
+    templates = json.loads(run_cli(["templates", "list", "--json"], cwd=source).stdout)
+    run_cli(
+        ["add", "tool", "lookup-order", "--template", "webhook"], cwd=source
+    )  # the tool test template references it
     for template in templates:
         name = f"tpl-{template['kind']}-{template['name']}"
         if name != "tpl-tool-webhook":
-            cli.ok("add", template["kind"], name, "--template", template["name"])
-    cli.ok("sync", "--env", "tpl", "--yes", env={"KEY_TPL": "sk_tpl"})
+            run_cli(["add", template["kind"], name, "--template", template["name"]], cwd=source)
+    run_cli(["sync", "--env", "tpl", "--yes"], cwd=source, env={"KEY_TPL": "sk_tpl"})
     target = _empty_project(tmp_path / "pulled", emulator, ("tpl",))
     pulled = _pull(target, "--env", "tpl", extra={"KEY_TPL": "sk_tpl"})
     assert len(pulled["resources"]) == len(templates)  # the webhook template is the lookup-order tool
@@ -136,8 +118,10 @@ def test_every_template_round_trips(tmp_path: Path, emulator: RunningEmulator, i
 def test_agent_with_every_field_set_round_trips(
     tmp_path: Path, emulator: RunningEmulator, isolated_home: Path
 ) -> None:
-    seed = _call(emulator, "POST", "/v1/convai/agents/create", {"conversation_config": {}, "name": "Seed"})
-    full = _call(emulator, "GET", f"/v1/convai/agents/{seed['agent_id']}")
+    seed = remote_ok(
+        emulator.url, "POST", "/v1/convai/agents/create", {"conversation_config": {}, "name": "Seed"}
+    )
+    full = remote_ok(emulator.url, "GET", f"/v1/convai/agents/{seed['agent_id']}")
     body = {
         key: copy.deepcopy(full[key]) for key in ("conversation_config", "platform_settings", "name", "tags")
     }
@@ -146,7 +130,7 @@ def test_agent_with_every_field_set_round_trips(
     body["conversation_config"]["agent"]["first_message"] = "Every field is explicit."
     body["conversation_config"]["agent"]["prompt"]["temperature"] = 0.77
     body["conversation_config"]["agent"]["prompt"].pop("tools", None)
-    created = _call(emulator, "POST", "/v1/convai/agents/create", body)
+    created = remote_ok(emulator.url, "POST", "/v1/convai/agents/create", body)
     target = _empty_project(tmp_path / "full", emulator, ("prod",))
     pulled = _pull(target, "--env", "prod", "--only", "everything-set")
     assert [row["name"] for row in pulled["resources"]] == ["everything-set"]
@@ -167,19 +151,19 @@ def test_update_keeps_comments_and_refuses_unsynced_local_changes(
             "first_message: Hello!", "first_message: Hello!  # greeting shown first"
         )
     )
-    Cli(source).ok(
-        "sync", "--env", "staging", "--yes", env=KEYS
+    run_cli(
+        ["sync", "--env", "staging", "--yes"], cwd=source, env=KEYS
     )  # comments only: nothing to sync, state kept
-    agent_id = json.loads((source / "state" / "staging.json").read_text())["agents"]["bot"]["id"]
-    _call(
-        emulator,
+    agent_id = state(source, "staging")["agents"]["bot"]["id"]
+    remote_ok(
+        emulator.url,
         "PATCH",
         f"/v1/convai/agents/{agent_id}",
         {"conversation_config": {"agent": {"first_message": "Hi from the dashboard"}}},
     )
 
     # Off a terminal an overwrite needs --yes.
-    assert "use --yes" in Cli(source).fails("pull", "--update", env=KEYS).stderr
+    assert "use --yes" in run_cli(["pull", "--update"], cwd=source, expect=1, env=KEYS).stderr
     pulled = _pull(source, "--update", "--yes")
     assert {row["name"]: row["action"] for row in pulled["resources"]}["bot"] == "update"
     text = agent_file.read_text()
@@ -201,13 +185,13 @@ def test_update_keeps_comments_and_refuses_unsynced_local_changes(
 
     # Local edit never synced + a newer remote: refused without --force, nothing written.
     agent_file.write_text(text.replace("temperature: 0.3", "temperature: 0.9"))
-    _call(
-        emulator,
+    remote_ok(
+        emulator.url,
         "PATCH",
         f"/v1/convai/agents/{agent_id}",
         {"conversation_config": {"agent": {"first_message": "Changed again"}}},
     )
-    refused = Cli(source).fails("pull", "--update", "--yes", env=KEYS)
+    refused = run_cli(["pull", "--update", "--yes"], cwd=source, expect=1, env=KEYS)
     assert "agents/bot.yaml" in refused.stderr and "local changes not synced to 'staging'" in refused.stderr
     assert "--force" in refused.stderr
     assert "temperature: 0.9" in agent_file.read_text()
@@ -223,16 +207,16 @@ def test_second_environment_gets_an_overlay_with_only_the_differences(
     manifest = json.loads((source / "agents.json").read_text())
     assert set(manifest["environments"]) == {"staging", "prod"}
     # The same agent made by hand in prod's dashboard, with another greeting.
-    staging_id = json.loads((source / "state" / "staging.json").read_text())["agents"]["bot"]["id"]
-    body = _call(emulator, "GET", f"/v1/convai/agents/{staging_id}")
+    staging_id = state(source, "staging")["agents"]["bot"]["id"]
+    body = remote_ok(emulator.url, "GET", f"/v1/convai/agents/{staging_id}")
     prod_body = {key: body[key] for key in ("name", "conversation_config", "platform_settings")}
     prod_body["conversation_config"]["agent"]["first_message"] = "Welcome to prod"
     prod_body["conversation_config"]["agent"]["prompt"].pop("tools", None)
     prod_body["conversation_config"]["agent"]["prompt"]["tool_ids"] = []
     prod_body["platform_settings"]["testing"] = {"attached_tests": []}
-    prod_id = _call(emulator, "POST", "/v1/convai/agents/create", prod_body)["agent_id"]
+    prod_id = remote_ok(emulator.url, "POST", "/v1/convai/agents/create", prod_body)["agent_id"]
 
-    unknown = Cli(source).fails("pull", "--env", "prod", "--only", "nope", env=KEYS)
+    unknown = run_cli(["pull", "--env", "prod", "--only", "nope"], cwd=source, expect=1, env=KEYS)
     assert "--only names nothing to pull: nope" in unknown.stderr and "candidates: bot" in unknown.stderr
     dry = _pull(source, "--env", "prod", "--only", "bot", "--dry-run")
     assert dry["dry_run"] is True and not (source / "agents" / "bot.prod.yaml").exists()
@@ -267,8 +251,8 @@ def test_json_format_and_dry_run(source: Path, tmp_path: Path, emulator: Running
 def test_after_a_pull_a_dashboard_edit_is_drift_and_a_local_edit_is_a_change(
     tmp_path: Path, emulator: RunningEmulator, isolated_home: Path
 ) -> None:
-    created = _call(
-        emulator,
+    created = remote_ok(
+        emulator.url,
         "POST",
         "/v1/convai/agents/create",
         {
@@ -281,7 +265,7 @@ def test_after_a_pull_a_dashboard_edit_is_drift_and_a_local_edit_is_a_change(
     config = project / "agents" / "dash.yaml"
     config.write_text(config.read_text().replace("Be nice.", "Be very nice."))  # a local edit
     patch = {"conversation_config": {"agent": {"prompt": {"temperature": 0.9}}}}  # a dashboard edit
-    _call(emulator, "PATCH", f"/v1/convai/agents/{created['agent_id']}", patch)
+    remote_ok(emulator.url, "PATCH", f"/v1/convai/agents/{created['agent_id']}", patch)
     [agent] = [r for r in _plan(project, "staging")["resources"] if r["kind"] == "agent"]
     drifted = {d["path"] for d in agent["drifted"]}
     changed = {c["path"] for c in agent["changes"]}

@@ -9,15 +9,14 @@ replace), a model key (it resets to the schema default, which is sent) — conve
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ServedEmulator
-from tests.support.cli import run_cli
-from tests.support.samples import KEYS, remote_get, remote_patch, state, write_project
+from tests.support.emulator import ServedEmulator, remote_get, remote_patch
+from tests.support.project import edit, state
+from tests.support.samples import cli, cli_json, sample_project
 
 AGENT = """\
 name: Order Desk
@@ -62,30 +61,9 @@ DATA_COLLECTION = "platform_settings.data_collection"
 @pytest.fixture
 def project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    root = write_project(tmp_path / "proj", served_emulator.url, agents={"desk": AGENT})
-    sync(root)
+    root = sample_project(tmp_path / "proj", served_emulator.url, agents={"desk": AGENT})
+    cli_json(root, "sync")
     return root
-
-
-def cli(project: Path, *args: str, expect: int = 0) -> tuple[str, str]:
-    result = run_cli(list(args), cwd=project, expect=expect, env=KEYS)
-    return result.stdout, result.stderr
-
-
-def sync(project: Path, *args: str, expect: int = 0) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(cli(project, "sync", "--json", *args, expect=expect)[0])
-    return data
-
-
-def plan(project: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(cli(project, "plan", "--json")[0])
-    return data
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new))
 
 
 def remote_agent(project: Path, url: str) -> dict[str, Any]:
@@ -105,12 +83,12 @@ def test_removed_map_key_is_reported_not_claimed_and_a_rerun_writes_nothing(
     assert f"{path}: " in stdout and "→ (removed — sync cannot remove this key ✗)" in stdout
     assert "the API's agent PATCH merges maps" in stdout
     assert "1 field sync cannot apply (✗)." in stdout
-    planned = plan(project)
+    planned = cli_json(project, "plan")
     assert planned["summary"]["cannot_apply"] == 1
     [change] = planned["resources"][0]["changes"]
     assert change["path"] == path and change["change"] == "removed" and change["cannot_apply"]
 
-    first = sync(project, expect=1)
+    first = cli_json(project, "sync", expect=1)
     assert first["requests"]["writes"] == 0  # nothing else to apply: no write at all
     [outcome] = first["results"]
     assert outcome["result"] == "not-applied" and outcome["not_applied"] == [path]
@@ -123,22 +101,22 @@ def test_removed_map_key_is_reported_not_claimed_and_a_rerun_writes_nothing(
     stdout, _ = cli(project, "sync", expect=1)
     assert "1 field not applied" in stdout and f"      {path}" in stdout and "hint: delete them" in stdout
     assert "0 updated" in stdout
-    again = sync(project, expect=1)
+    again = cli_json(project, "sync", expect=1)
     assert again["requests"]["writes"] == 0 and again["results"][0]["not_applied"] == [path]
 
     # Other changes of the same agent are applied; the removal is still reported, and the rerun is quiet.
     edit(config, "temperature: 0.3", "temperature: 0.2")
-    mixed = sync(project, expect=1)
+    mixed = cli_json(project, "sync", expect=1)
     assert mixed["requests"]["writes"] == 1
     assert mixed["results"][0]["result"] == "updated" and mixed["results"][0]["not_applied"] == [path]
     remote = remote_agent(project, served_emulator.url)
     assert remote["conversation_config"]["agent"]["prompt"]["temperature"] == 0.2
-    assert sync(project, expect=1)["requests"]["writes"] == 0
+    assert cli_json(project, "sync", expect=1)["requests"]["writes"] == 0
 
     # Putting the key back converges: nothing to write, nothing to report.
     edit(config, "  data_collection:\n", "  data_collection:\n" + ORDER_NUMBER_BLOCK)
-    assert plan(project)["has_changes"] is False
-    final = sync(project)
+    assert cli_json(project, "plan")["has_changes"] is False
+    final = cli_json(project, "sync")
     assert final["requests"]["writes"] == 0 and final["fields_not_applied"] == 0
 
 
@@ -152,16 +130,16 @@ def test_whole_user_maps_removed_list_each_key(project: Path, served_emulator: S
     )
     text = config.read_text()
     config.write_text(text[: text.index("  data_collection:")])
-    planned = plan(project)
+    planned = cli_json(project, "plan")
     blocked = sorted(c["path"] for c in planned["resources"][0]["changes"] if c.get("cannot_apply"))
     assert blocked == [
         "conversation_config.agent.dynamic_variables.dynamic_variable_placeholders.region",
         f"{DATA_COLLECTION}.email",
         f"{DATA_COLLECTION}.order_number",
     ]
-    result = sync(project, expect=1)
+    result = cli_json(project, "sync", expect=1)
     assert sorted(result["results"][0]["not_applied"]) == blocked
-    assert sync(project, expect=1)["requests"]["writes"] == 0
+    assert cli_json(project, "sync", expect=1)["requests"]["writes"] == 0
 
 
 def test_a_map_key_added_remotely_is_drift_and_not_even_force_removes_it(
@@ -179,9 +157,9 @@ def test_a_map_key_added_remotely_is_drift_and_not_even_force_removes_it(
     stdout, _ = cli(project, "plan")
     assert f"{path}: remote: " in stdout and "local: (absent)  (✗ not even --force can remove it)" in stdout
 
-    kept = sync(project, expect=1)
+    kept = cli_json(project, "sync", expect=1)
     assert kept["results"][0]["result"] == "kept" and kept["results"][0]["kept"] == [path]
-    forced = sync(project, "--force", expect=1)
+    forced = cli_json(project, "sync", "--force", expect=1)
     assert forced["requests"]["writes"] == 0
     assert forced["results"][0]["result"] == "not-applied" and forced["results"][0]["not_applied"] == [path]
     assert "refund" in remote_agent(project, served_emulator.url)["platform_settings"]["data_collection"]
@@ -190,19 +168,19 @@ def test_a_map_key_added_remotely_is_drift_and_not_even_force_removes_it(
 def test_removed_tool_request_header_converges(project: Path, served_emulator: ServedEmulator) -> None:
     tool = project / "tools" / "lookup.yaml"
     edit(tool, "  request_headers:\n", "  request_headers:\n    X-Trace: on\n")
-    assert sync(project)["requests"]["writes"] == 1
+    assert cli_json(project, "sync")["requests"]["writes"] == 1
     edit(tool, "    X-Trace: on\n", "")
-    planned = plan(project)
+    planned = cli_json(project, "plan")
     [change] = planned["resources"][0]["changes"]
     assert change["path"] == "tool_config.api_schema.request_headers.X-Trace"
     assert change["change"] == "removed" and "cannot_apply" not in change
-    result = sync(project)
+    result = cli_json(project, "sync")
     assert result["results"][0]["result"] == "updated" and "not_applied" not in result["results"][0]
     tool_id = state(project, "staging")["tools"]["lookup"]["id"]
     remote = remote_get(served_emulator.url, f"/v1/convai/tools/{tool_id}").json()
     assert set(remote["tool_config"]["api_schema"]["request_headers"]) == {"Authorization"}
-    assert plan(project)["has_changes"] is False
-    assert sync(project)["requests"]["writes"] == 0
+    assert cli_json(project, "plan")["has_changes"] is False
+    assert cli_json(project, "sync")["requests"]["writes"] == 0
 
 
 def test_removed_list_entry_and_model_keys_converge(project: Path, served_emulator: ServedEmulator) -> None:
@@ -217,7 +195,7 @@ def test_removed_list_entry_and_model_keys_converge(project: Path, served_emulat
     edit(config, "      temperature: 0.3\n", "")
     edit(config, "    first_message: Hello!\n", "")
     edit(config, "  turn:\n    initial_wait_time: 5\n", "")  # nullable without a default: reset to null
-    planned = plan(project)
+    planned = cli_json(project, "plan")
     changes = {c["path"]: c for c in planned["resources"][0]["changes"]}
     assert planned["summary"]["cannot_apply"] == 0
     assert changes["platform_settings.evaluation.criteria[id=polite]"]["change"] == "removed"
@@ -225,7 +203,7 @@ def test_removed_list_entry_and_model_keys_converge(project: Path, served_emulat
     assert changes["conversation_config.agent.first_message"]["remote"] == "Hello!"
     waited = changes["conversation_config.turn.initial_wait_time"]
     assert (waited["change"], waited["remote"], waited["local"]) == ("changed", 5, None)
-    result = sync(project)
+    result = cli_json(project, "sync")
     assert result["results"][0]["result"] == "updated" and result["fields_not_applied"] == 0
     remote = remote_agent(project, served_emulator.url)
     assert [c["id"] for c in remote["platform_settings"]["evaluation"]["criteria"]] == ["resolved"]
@@ -234,8 +212,8 @@ def test_removed_list_entry_and_model_keys_converge(project: Path, served_emulat
         remote["conversation_config"]["agent"]["first_message"]
         == changes["conversation_config.agent.first_message"]["local"]
     )
-    assert plan(project)["has_changes"] is False
-    assert sync(project)["requests"]["writes"] == 0
+    assert cli_json(project, "plan")["has_changes"] is False
+    assert cli_json(project, "sync")["requests"]["writes"] == 0
 
 
 def test_the_emulator_refuses_null_for_a_map_entry_as_pydantic_would(
@@ -298,7 +276,7 @@ def test_replace_recreates_the_agent_so_removed_map_keys_converge(
     assert "→ (removed)" in stdout and "✗" not in stdout
     assert "Plan: 0 to create, 0 to update, 0 to delete, 1 to replace (new id)." in stdout
 
-    result = sync(project, "--replace", "desk", "--yes")
+    result = cli_json(project, "sync", "--replace", "desk", "--yes")
     [outcome] = result["results"]
     assert outcome["result"] == "replaced" and outcome["previous_id"] == old_id
     new_id = state(project, "staging")["agents"]["desk"]["id"]
@@ -307,8 +285,8 @@ def test_replace_recreates_the_agent_so_removed_map_keys_converge(
     remote = remote_agent(project, served_emulator.url)
     assert set(remote["platform_settings"]["data_collection"]) == {"email"}
     assert "agents-cli:name=desk" in remote["tags"]
-    assert plan(project)["has_changes"] is False
-    again = sync(project)
+    assert cli_json(project, "plan")["has_changes"] is False
+    again = cli_json(project, "sync")
     assert again["requests"]["writes"] == 0 and again["fields_not_applied"] == 0
 
 
@@ -324,7 +302,7 @@ def test_replace_refuses_what_it_would_break(project: Path, served_emulator: Ser
     assert "--replace desk: 1 field(s) changed remotely since the last sync" in stderr
     assert "'agents sync --replace desk --force'" in stderr
     assert state(project, "staging")["agents"]["desk"]["id"] == agent_id  # nothing was written
-    forced = sync(project, "--replace", "desk", "--force", "--yes")
+    forced = cli_json(project, "sync", "--replace", "desk", "--force", "--yes")
     assert forced["results"][0]["result"] == "replaced"
     assert "refund" not in remote_agent(project, served_emulator.url)["platform_settings"]["data_collection"]
 
@@ -340,7 +318,7 @@ def test_replace_refuses_an_agent_another_one_references(
         "              - agent_id: '@agent:desk'\n"
         "                condition: The caller asks about an order.\n"
     )
-    root = write_project(tmp_path / "two", served_emulator.url, agents={"desk": AGENT, "front": caller})
+    root = sample_project(tmp_path / "two", served_emulator.url, agents={"desk": AGENT, "front": caller})
     _, stderr = cli(root, "sync", "--replace", "desk", expect=1)
     assert "--replace desk: agent front references @agent:desk, whose id a replace changes" in stderr
     assert not (root / "state" / "staging.json").exists()  # refused before any read or write

@@ -8,35 +8,19 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import ServedEmulator
 from tests.support.cli import run_cli
-from tests.support.samples import KEYS, remote_get, state, write_project
+from tests.support.emulator import ServedEmulator, remote_get
+from tests.support.project import edit, state
+from tests.support.samples import KEYS, cli, cli_json, sample_project
 
 
 @pytest.fixture
 def project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    return write_project(tmp_path / "proj", served_emulator.url)
-
-
-def cli(project: Path, *args: str, expect: int = 0) -> tuple[str, str]:
-    result = run_cli(list(args), cwd=project, expect=expect, env=KEYS)
-    return result.stdout, result.stderr
-
-
-def as_json(project: Path, *args: str, expect: int = 0) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(cli(project, *args, "--json", expect=expect)[0])
-    return data
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new))
+    return sample_project(tmp_path / "proj", served_emulator.url)
 
 
 # -- 1. plan and sync validate first ----------------------------------------------------------------------
@@ -79,7 +63,7 @@ conversation_config:
 def with_two_agents(project: Path, url: str) -> Path:
     from tests.support.samples import AGENT
 
-    write_project(project, url, agents={"bot": AGENT, "other": OTHER_AGENT})
+    sample_project(project, url, agents={"bot": AGENT, "other": OTHER_AGENT})
     cli(project, "sync")
     return project
 
@@ -165,7 +149,7 @@ def test_create_plans_show_long_prompts_in_full_and_updates_as_line_diffs(projec
     assert f'    conversation_config.agent.first_message: "{long_message.strip()}"' in stdout
     # --json carries the full values too.
     changes = {
-        change["path"]: change["local"] for change in as_json(project, "plan")["resources"][2]["changes"]
+        change["path"]: change["local"] for change in cli_json(project, "plan")["resources"][2]["changes"]
     }
     assert changes["conversation_config.agent.prompt.prompt"] == "\n".join(lines) + "\n"
     assert changes["conversation_config.agent.first_message"] == long_message.strip()
@@ -182,7 +166,7 @@ def test_create_plans_show_long_prompts_in_full_and_updates_as_line_diffs(projec
 
 # -- 3. hidden tags refreshed after a rename --------------------------------------------------------------
 def remote_tags(url: str, agent_id: str) -> list[str]:
-    from tests.support.samples import remote_get
+    from tests.support.emulator import remote_get
 
     tags: list[str] = remote_get(url, f"/v1/convai/agents/{agent_id}").json()["tags"]
     return tags
@@ -197,7 +181,7 @@ def test_sync_refreshes_the_name_tag_after_a_rename_and_keeps_user_tags(
     stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
     assert f"~ agent helper (update, id {agent_id})\n    tags: (agents-cli tags refreshed)\n" in stdout
     assert "Plan: 0 to create, 1 to update, 0 to delete." in stdout
-    change = as_json(project, "plan")["resources"][0]["changes"]
+    change = cli_json(project, "plan")["resources"][0]["changes"]
     assert change == [
         {
             "path": "tags",
@@ -241,7 +225,7 @@ def test_status_marks_changes_sync_cannot_apply_and_test_against_local_still_run
     stdout, _ = cli(project, "status")
     bot_line = next(line for line in stdout.splitlines() if line.startswith("agent bot"))
     assert "local changes (1 cannot be applied by sync)" in bot_line
-    row = next(row for row in as_json(project, "status")["resources"] if row["name"] == "bot")
+    row = next(row for row in cli_json(project, "status")["resources"] if row["name"] == "bot")
     assert (row["status"], row["cannot_apply"], row["differences"]) == ("local changes", 1, 1)
     edit(config, "temperature: 0.3", "temperature: 0.2")
     stdout, _ = cli(project, "status")
@@ -258,19 +242,19 @@ def test_only_includes_references_not_created_yet_and_nothing_unrelated(
 ) -> None:
     from tests.support.samples import AGENT
 
-    write_project(project, served_emulator.url, agents={"bot": AGENT, "other": OTHER_AGENT})
+    sample_project(project, served_emulator.url, agents={"bot": AGENT, "other": OTHER_AGENT})
     stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode", expect=2)
     assert "+ tool lookup (create, included because bot references it)" in stdout
     assert "+ test greets (create, included because bot references it)" in stdout
     assert "+ agent bot (create)" in stdout and "agent other" not in stdout
     assert "Plan: 3 to create, 0 to update, 0 to delete." in stdout
-    planned = as_json(project, "plan", "--only", "bot")["resources"]
+    planned = cli_json(project, "plan", "--only", "bot")["resources"]
     assert [(item["name"], item.get("included_because")) for item in planned] == [
         ("lookup", "bot"),
         ("greets", "bot"),
         ("bot", None),
     ]
-    result = as_json(project, "sync", "--only", "bot")
+    result = cli_json(project, "sync", "--only", "bot")
     assert sorted(item["result"] for item in result["results"]) == ["created"] * 3
     ids = state(project, "staging")
     assert (
@@ -284,7 +268,7 @@ def test_only_includes_references_not_created_yet_and_nothing_unrelated(
     edit(project / "agents" / "bot.yaml", "temperature: 0.3", "temperature: 0.2")
     stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode", expect=2)
     assert "tool lookup" not in stdout and "Plan: 0 to create, 1 to update, 0 to delete." in stdout
-    result = as_json(project, "sync", "--only", "bot")
+    result = cli_json(project, "sync", "--only", "bot")
     assert [(item["name"], item["result"]) for item in result["results"]] == [("bot", "updated")]
     stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
     assert "~ tool lookup (update" in stdout and "+ agent other (create)" in stdout
@@ -301,7 +285,7 @@ def test_only_creates_a_reference_whose_state_id_is_stale_and_adopts_one_missing
     stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode", expect=2)
     assert "+ tool lookup (create, included because bot references it)" in stdout
     assert "test greets" not in stdout and "Plan: 2 to create, 0 to update, 0 to delete." in stdout
-    result = as_json(project, "sync", "--only", "bot")
+    result = cli_json(project, "sync", "--only", "bot")
     assert sorted((item["name"], item["result"]) for item in result["results"]) == [
         ("bot", "created"),
         ("lookup", "created"),
@@ -341,7 +325,7 @@ def test_only_agents_tagged_for_this_environment_get_their_tags_refreshed() -> N
 def test_a_refused_replace_still_reports_and_records_updates_that_had_started(
     project: Path, served_emulator: ServedEmulator
 ) -> None:
-    from tests.support.samples import remote_patch
+    from tests.support.emulator import remote_patch
 
     with_two_agents(project, served_emulator.url)
     other_id = state(project, "staging")["agents"]["other"]["id"]

@@ -10,8 +10,7 @@ import pytest
 
 from agents_cli.errors import ConfigError
 from agents_cli.project.configs import deep_merge, load_resource
-from agents_cli.project.loader import write_atomic
-from agents_cli.project.manifest import load_project, register_resource, scaffold_manifest, slugify
+from agents_cli.project.manifest import load_project, register_resource, slugify
 from agents_cli.project.references import (
     Placeholder,
     Reference,
@@ -22,6 +21,7 @@ from agents_cli.project.references import (
     resolve_placeholders,
     resolve_references,
 )
+from tests.support.project import bot_with_prod_overlay
 
 CONFIG = {
     "conversation_config": {"agent": {"prompt": {"tool_ids": ["@tool:lookup-order", "raw-id", "@tool:Bad"]}}},
@@ -85,24 +85,8 @@ def test_deep_merge_rules() -> None:
     assert base == {"a": {"x": 1, "y": [1, 2]}, "b": 1, "c": {"k": 1}}
 
 
-def _project(tmp_path: Path) -> Path:
-    manifest = scaffold_manifest()
-    manifest["agents"] = {"bot": {"config": "agents/bot.yaml", "overlays": {"prod": "agents/bot.prod.json"}}}
-    write_atomic(tmp_path / "agents.json", json.dumps(manifest, indent=2))
-    write_atomic(
-        tmp_path / "agents/bot.yaml",
-        "name: Bot\nconversation_config:\n  agent:\n    first_message: hi\n    prompt:\n      prompt: p\n",
-    )
-    write_atomic(
-        tmp_path / "agents/bot.prod.json",
-        '{\n  "$schema": "../.agents/schemas/agent.schema.json",\n'
-        '  "conversation_config": {"agent": {"prompt": {"temperature": 0.1}}}\n}\n',
-    )
-    return tmp_path
-
-
 def test_load_resource_merges_overlay_and_tracks_provenance(tmp_path: Path) -> None:
-    project = load_project(_project(tmp_path) / "agents")  # found from a subfolder
+    project = load_project(bot_with_prod_overlay(tmp_path) / "agents")  # found from a subfolder
     bot = project.resources["agent"]["bot"]
     loaded = load_resource(project, bot, "prod")
     assert "$schema" not in loaded.data
@@ -137,7 +121,7 @@ def test_slugify(typed: str, slug: str) -> None:
 
 
 def test_register_resource_appends_and_keeps_order(tmp_path: Path) -> None:
-    root = _project(tmp_path)
+    root = bot_with_prod_overlay(tmp_path)
     before = list(json.loads((root / "agents.json").read_text(encoding="utf-8")))
     register_resource(root, "tool", "lookup", Path("tools/lookup.yaml"))
     register_resource(

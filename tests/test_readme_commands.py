@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import re
-import shlex
-from pathlib import Path
 
-from tests.test_everyday_ci import check_invocation
+from tests.support import REPO_ROOT
+from tests.support.cli import agents_invocations, check_invocation
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-SHELL_BREAKS = re.compile(r"\s(?:>|\|\||\||&&|;|2>|#)")
+README = REPO_ROOT / "README.md"
 TABLE_COMMAND = re.compile(r"^\| `(agents [^`]+)`")
-
-
-def _code_invocations(text: str) -> list[list[str]]:
-    found = []
-    for raw in text.replace("\\\n", " ").splitlines():
-        line = raw.strip().removeprefix("$ ").removeprefix("- run: ").removeprefix("run: ")
-        line = re.sub(r"^[A-Z_]+=\S+ ", "", line)  # leading VAR=value
-        if not line.startswith("agents "):
-            continue
-        command = SHELL_BREAKS.split(" " + line, maxsplit=1)[0].strip()
-        found.append(shlex.split(command))
-    return found
 
 
 def _table_invocations(text: str) -> list[list[str]]:
@@ -46,7 +32,7 @@ def _table_invocations(text: str) -> list[list[str]]:
 
 
 def test_readme_code_blocks_use_real_commands_and_options() -> None:
-    invocations = _code_invocations(README.read_text(encoding="utf-8"))
+    invocations = agents_invocations(README.read_text(encoding="utf-8"))
     assert len(invocations) >= 15, "expected the README's examples to be found"
     for tokens in invocations:
         check_invocation(tokens)

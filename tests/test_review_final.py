@@ -4,15 +4,14 @@ loopback), each test a problem found by following the commands end to end."""
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
-from typing import Any
 
-from tests.conftest import ServedEmulator
-from tests.support.cli import run_cli
-from tests.support.project import isolated_home
-from tests.support.samples import KEYS, remote_patch, state, write_project
-
-__all__ = ["isolated_home"]
+from tests.support import REPO_ROOT
+from tests.support.cli import run_cli, start_process
+from tests.support.emulator import EVENT_DEADLINE_S, ServedEmulator, remote_ok, remote_patch, wait_until
+from tests.support.project import edit_manifest, state
+from tests.support.samples import KEYS, sample_project
 
 AGENT_WITH_DEFAULT_TYPES = """\
 name: Support Bot
@@ -42,7 +41,7 @@ def test_pulled_overlay_holds_only_the_dashboard_edit(
 ) -> None:
     # The remote echoes defaults the base file leaves out (a built-in tool's `type: system`, a criterion's
     # `type: prompt`); the overlay written for a dashboard edit carried them as if staging differed there.
-    root = write_project(tmp_path / "p", served_emulator.url, agents={"bot": AGENT_WITH_DEFAULT_TYPES})
+    root = sample_project(tmp_path / "p", served_emulator.url, agents={"bot": AGENT_WITH_DEFAULT_TYPES})
     for env in ("staging", "prod"):
         run_cli(["sync", "--env", env, "--yes"], cwd=root, env=KEYS)
     bot = state(root, "staging")["agents"]["bot"]["id"]
@@ -103,9 +102,7 @@ def test_json_commands_print_one_json_document_on_errors_too(tmp_path: Path) -> 
     without_json = run_cli(["plan", "--env", "nope"], cwd=tmp_path, expect=1)
     assert without_json.stdout == ""
     (tmp_path / "agents" / "bot.yaml").write_text("name: Bot\nconversation_config: {agent: {promt: {}}}\n")
-    registered = json.loads((tmp_path / "agents.json").read_text())
-    registered["agents"] = {"bot": {"config": "agents/bot.yaml"}}
-    (tmp_path / "agents.json").write_text(json.dumps(registered))
+    edit_manifest(tmp_path, lambda manifest: manifest.update(agents={"bot": {"config": "agents/bot.yaml"}}))
     invalid = run_cli(["validate", "--json"], cwd=tmp_path, expect=1)
     assert json.loads(invalid.stdout)["valid"] is False  # one document: the report, no error object after it
 
@@ -113,7 +110,7 @@ def test_json_commands_print_one_json_document_on_errors_too(tmp_path: Path) -> 
 def test_sync_replace_needs_yes_off_a_terminal(tmp_path: Path, served_emulator: ServedEmulator) -> None:
     # --replace deletes the live agent (its id, widget embeds and phone numbers go with it); off a terminal it
     # ran without --yes while --prune's deletions were refused.
-    root = write_project(tmp_path / "p", served_emulator.url)
+    root = sample_project(tmp_path / "p", served_emulator.url)
     run_cli(["sync", "--yes"], cwd=root, env=KEYS)
     old_id = state(root, "staging")["agents"]["bot"]["id"]
     (root / "agents" / "bot.yaml").write_text(
@@ -123,22 +120,12 @@ def test_sync_replace_needs_yes_off_a_terminal(tmp_path: Path, served_emulator: 
     assert "replacing 1 agent(s) (the old agent is deleted) needs confirmation" in refused.stderr
     assert json.loads(refused.stdout)["error"]["hint"] == "use --yes"
     assert state(root, "staging")["agents"]["bot"]["id"] == old_id
-    assert (
-        served_emulator_agent(served_emulator, old_id)["conversation_config"]["agent"]["prompt"][
-            "temperature"
-        ]
-        == 0.3
-    )  # nothing written before the yes, not even the other changes
+    remote_agent = remote_ok(served_emulator.url, "GET", f"/v1/convai/agents/{old_id}")
+    # nothing written before the yes, not even the other changes
+    assert remote_agent["conversation_config"]["agent"]["prompt"]["temperature"] == 0.3
     replaced = json.loads(run_cli(["sync", "--replace", "bot", "--yes", "--json"], cwd=root, env=KEYS).stdout)
     assert replaced["results"][0]["result"] == "replaced"
     assert state(root, "staging")["agents"]["bot"]["id"] != old_id
-
-
-def served_emulator_agent(served: ServedEmulator, agent_id: str) -> dict[str, Any]:
-    from tests.support.samples import remote_get
-
-    body: dict[str, Any] = remote_get(served.url, f"/v1/convai/agents/{agent_id}").json()
-    return body
 
 
 AGENT_WITH_EXPLICIT_DEFAULTS = AGENT_WITH_DEFAULT_TYPES.replace(
@@ -153,16 +140,14 @@ def test_pull_update_of_a_json_file_changes_only_what_the_dashboard_changed(
     # ("language": "en", "description": "") and added echoed defaults ("type": "system", "type": "prompt").
     import yaml
 
-    root = write_project(tmp_path / "p", served_emulator.url, agents={"bot": AGENT_WITH_EXPLICIT_DEFAULTS})
+    root = sample_project(tmp_path / "p", served_emulator.url, agents={"bot": AGENT_WITH_EXPLICIT_DEFAULTS})
     original = {
         "$schema": "../.agents/schemas/agent.schema.json",
         **yaml.safe_load(AGENT_WITH_EXPLICIT_DEFAULTS),
     }
     (root / "agents" / "bot.yaml").unlink()
     (root / "agents" / "bot.json").write_text(json.dumps(original, indent=2) + "\n")
-    manifest = json.loads((root / "agents.json").read_text())
-    manifest["agents"]["bot"]["config"] = "agents/bot.json"
-    (root / "agents.json").write_text(json.dumps(manifest))
+    edit_manifest(root, lambda manifest: manifest["agents"]["bot"].update(config="agents/bot.json"))
     run_cli(["sync", "--env", "staging", "--yes"], cwd=root, env=KEYS)
     bot = state(root, "staging")["agents"]["bot"]["id"]
     edit = {"conversation_config": {"agent": {"first_message": "Hi from the dashboard"}}}
@@ -182,7 +167,7 @@ def test_pull_update_of_a_yaml_file_keeps_anchor_keys_and_explicit_defaults(
     text = "x-greeting: &greeting Hello!\n" + AGENT_WITH_EXPLICIT_DEFAULTS.replace(
         "first_message: Hello!", "first_message: *greeting"
     )
-    root = write_project(tmp_path / "p", served_emulator.url, agents={"bot": text})
+    root = sample_project(tmp_path / "p", served_emulator.url, agents={"bot": text})
     run_cli(["sync", "--env", "staging", "--yes"], cwd=root, env=KEYS)
     bot = state(root, "staging")["agents"]["bot"]["id"]
     edit = {"conversation_config": {"agent": {"prompt": {"temperature": 0.7}}}}
@@ -197,7 +182,7 @@ def test_pull_update_of_a_yaml_file_keeps_anchor_keys_and_explicit_defaults(
 def test_readme_quick_start_runs_as_written_and_its_test_passes(tmp_path: Path) -> None:
     # Followed literally, the quick start's 'agents test support-bot' failed: no test was attached, and the
     # llm template's condition was one the local emulator could not judge (unknown = exit 1).
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (REPO_ROOT / "README.md").read_text()
     attach = '#   testing: {attached_tests: [{test_id: "@test:greets-user"}]}'
     assert attach in readme
     root = tmp_path / "my-agents"
@@ -222,7 +207,9 @@ def test_pull_import_leaves_out_discriminators_the_model_infers(
 ) -> None:
     # An imported agent carried `type: system` per built-in tool and `type: prompt` per criterion, which no
     # template writes; files are meant to be minimal.
-    source = write_project(tmp_path / "source", served_emulator.url, agents={"bot": AGENT_WITH_DEFAULT_TYPES})
+    source = sample_project(
+        tmp_path / "source", served_emulator.url, agents={"bot": AGENT_WITH_DEFAULT_TYPES}
+    )
     run_cli(["sync", "--env", "staging", "--yes"], cwd=source, env=KEYS)
     target = tmp_path / "target"
     target.mkdir()
@@ -245,7 +232,7 @@ def test_pull_json_refusal_names_each_refused_file(
     tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
 ) -> None:
     # With --json a refused pull printed only {"error": …}: which files and why was on stderr alone.
-    root = write_project(tmp_path / "p", served_emulator.url)
+    root = sample_project(tmp_path / "p", served_emulator.url)
     run_cli(["sync", "--env", "staging", "--yes"], cwd=root, env=KEYS)
     bot = state(root, "staging")["agents"]["bot"]["id"]
     edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
@@ -300,7 +287,7 @@ def test_sync_force_says_drift_is_overwritten_not_kept(
 ) -> None:
     # 'sync --force' printed "kept unless --force" / "sync keeps them without --force" for the very fields it
     # then overwrote.
-    root = write_project(tmp_path / "p", served_emulator.url)
+    root = sample_project(tmp_path / "p", served_emulator.url)
     run_cli(["sync", "--yes"], cwd=root, env=KEYS)
     bot = state(root, "staging")["agents"]["bot"]["id"]
     edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
@@ -321,7 +308,7 @@ def test_status_of_a_drifted_resource_also_edited_locally_says_both(
     tmp_path: Path, served_emulator: ServedEmulator
 ) -> None:
     # It said only 'remote drift', hiding the local edit that the next sync would write.
-    root = write_project(tmp_path / "p", served_emulator.url)
+    root = sample_project(tmp_path / "p", served_emulator.url)
     run_cli(["sync", "--yes"], cwd=root, env=KEYS)
     bot = state(root, "staging")["agents"]["bot"]["id"]
     edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
@@ -338,7 +325,7 @@ def test_status_of_a_drifted_resource_also_edited_locally_says_both(
 def test_a_missing_secret_variable_names_the_resource_that_uses_it(
     tmp_path: Path, served_emulator: ServedEmulator
 ) -> None:
-    root = write_project(tmp_path / "p", served_emulator.url)
+    root = sample_project(tmp_path / "p", served_emulator.url)
     without_token = {key: value for key, value in KEYS.items() if key != "E2E_ORDERS_TOKEN"}
     failed = run_cli(["status", "--json"], cwd=root, env=without_token, expect=1)
     assert json.loads(failed.stdout)["error"]["message"] == (
@@ -352,7 +339,7 @@ def test_plain_pull_after_a_dashboard_edit_points_at_update(
 ) -> None:
     # 'agents pull' only imports what is new; after a dashboard edit it said "nothing to pull" as if the
     # remote matched the files.
-    root = write_project(tmp_path / "p", served_emulator.url)
+    root = sample_project(tmp_path / "p", served_emulator.url)
     run_cli(["sync", "--yes"], cwd=root, env=KEYS)
     bot = state(root, "staging")["agents"]["bot"]["id"]
     edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
@@ -364,27 +351,23 @@ def test_plain_pull_after_a_dashboard_edit_points_at_update(
 def test_ctrl_c_during_sync_exits_130_and_says_rerunning_is_safe(
     tmp_path: Path, served_emulator: ServedEmulator
 ) -> None:
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-
     from agents_cli.emulator.faults import FaultSettings
 
-    root = write_project(tmp_path / "p", served_emulator.url)
-    served_emulator.configure(faults=FaultSettings(latency_ms=300))
-    command = [sys.executable, "-m", "agents_cli", "-C", str(root), "sync", "--yes"]
-    environ = {**os.environ, **KEYS, "NO_COLOR": "1"}
-    process = subprocess.Popen(
-        command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    # The emulator holds the agent's create until the client gives up: Ctrl-C lands while it is in flight.
+    held = FaultSettings().with_route(
+        "POST /v1/convai/agents/create", fault_rate=1, kinds=("slow",), slow_s=600
     )
-    deadline = time.monotonic() + 20
-    while not served_emulator.exchanges and time.monotonic() < deadline:  # sync has started reading
-        time.sleep(0.05)
-    time.sleep(0.5)  # the first writes are in flight (300 ms per request)
-    process.send_signal(signal.SIGINT)
-    _stdout, stderr = process.communicate(timeout=30)
+    served_emulator.configure(faults=held)
+    middleware = served_emulator.running.context.fault_middleware
+    assert middleware is not None
+    process = start_process(["-C", str(root), "sync", "--yes"], env=KEYS)
+    try:
+        wait_until(lambda: any(d.kind == "slow" for d in middleware.history), "the agent's create")
+        process.send_signal(signal.SIGINT)
+        _stdout, stderr = process.communicate(timeout=EVENT_DEADLINE_S)
+    finally:
+        process.kill()
     assert process.returncode == 130, stderr
     assert "error: interrupted" in stderr
     assert "run the same 'agents sync' again to finish (nothing is created twice)" in stderr
@@ -406,7 +389,7 @@ def test_tables_have_no_trailing_blanks(tmp_path: Path) -> None:
 def test_deleting_a_tool_an_agent_uses_says_how_to_detach_it(
     tmp_path: Path, served_emulator: ServedEmulator
 ) -> None:
-    root = write_project(tmp_path / "p", served_emulator.url)
+    root = sample_project(tmp_path / "p", served_emulator.url)
     run_cli(["sync", "--yes"], cwd=root, env=KEYS)
     refused = run_cli(["delete", "lookup", "--yes", "--keep-local"], cwd=root, env=KEYS, expect=1)
     assert "409" in refused.stderr
@@ -437,7 +420,7 @@ def test_a_mistyped_name_gets_one_wording_and_a_suggestion_everywhere(tmp_path: 
 def test_delete_in_one_environment_says_the_next_sync_recreates_it(
     tmp_path: Path, served_emulator: ServedEmulator
 ) -> None:
-    root = write_project(tmp_path / "p", served_emulator.url)
+    root = sample_project(tmp_path / "p", served_emulator.url)
     for env in ("staging", "prod"):
         run_cli(["sync", "--env", env, "--yes"], cwd=root, env=KEYS)
     deleted = run_cli(["delete", "bot", "--env", "staging", "--yes"], cwd=root, env=KEYS)

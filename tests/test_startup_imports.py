@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from tests.support.cli import REPO_ROOT
+from tests.support.cli import run_process
 
 HEAVY = ("httpx", "jsonschema", "deepdiff", "yaml", "starlette", "uvicorn")
 
 
 def test_help_imports_no_heavy_library() -> None:
-    completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "agents_cli", "--help"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    completed = run_process(["--help"], python_options=("-X", "importtime"))
     assert completed.returncode == 0, completed.stderr
     assert "validate" in completed.stdout
     imported = {

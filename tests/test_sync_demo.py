@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.support import REPO_ROOT
 
 
 @pytest.mark.skipif(not (REPO_ROOT / ".venv" / "bin" / "agents").exists(), reason="needs the project's .venv")

@@ -9,16 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import run_cli
-from tests.support.samples import (
-    KEYS,
-    SECRET,
-    remote_get,
-    remote_list,
-    remote_patch,
-    serve_emulator,
-    state,
-    write_project,
-)
+from tests.support.emulator import remote_get, remote_list, remote_patch, serve_emulator
+from tests.support.project import state
+from tests.support.samples import KEYS, SECRET, cli, cli_json, sample_project
 
 
 @pytest.fixture
@@ -30,18 +23,7 @@ def emulator_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 @pytest.fixture
 def project(tmp_path: Path, emulator_url: str) -> Path:
-    return write_project(tmp_path / "proj", emulator_url)
-
-
-def cli(project: Path, *args: str, expect: int = 0) -> tuple[str, str]:
-    result = run_cli(list(args), cwd=project, expect=expect, env=KEYS)
-    return result.stdout, result.stderr
-
-
-def sync_json(project: Path, *args: str, expect: int = 0) -> dict[str, object]:
-    stdout, _ = cli(project, "sync", "--json", *args, expect=expect)
-    data: dict[str, object] = json.loads(stdout)
-    return data
+    return sample_project(tmp_path / "proj", emulator_url)
 
 
 def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str) -> None:
@@ -49,7 +31,7 @@ def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str
     assert "Plan: 3 to create, 0 to update, 0 to delete." in stdout
     assert "(known after apply: @test:greets, @tool:lookup)" in stdout
 
-    first = sync_json(project)
+    first = cli_json(project, "sync")
     assert sorted(r["result"] for r in first["results"]) == ["created", "created", "created"]  # type: ignore[index, union-attr]
     ids = state(project, "staging")
     agent_id = ids["agents"]["bot"]["id"]
@@ -63,7 +45,7 @@ def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str
 
     stdout, _ = cli(project, "plan", "--detailed-exitcode")
     assert "No changes." in stdout and "Plan: 0 to create, 0 to update, 0 to delete." in stdout
-    second = sync_json(project)
+    second = cli_json(project, "sync")
     assert second["requests"]["writes"] == 0  # type: ignore[index]
     assert second["results"] == []
 
@@ -73,7 +55,7 @@ def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str
     assert "~ agent bot (update, id " in stdout
     assert "conversation_config.agent.prompt.temperature: 0.3 → 0.1" in stdout
     assert "Plan: 0 to create, 1 to update, 0 to delete." in stdout
-    plan = json.loads(cli(project, "plan", "--json")[0])
+    plan = cli_json(project, "plan")
     assert plan["resources"] == [
         {
             "kind": "agent",
@@ -90,7 +72,7 @@ def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str
             ],
         }
     ]
-    third = sync_json(project)
+    third = cli_json(project, "sync")
     assert [r["result"] for r in third["results"]] == ["updated"]  # type: ignore[union-attr, index]
     assert third["requests"]["writes"] == 1  # type: ignore[index]
     assert (
@@ -159,7 +141,7 @@ def test_drift_is_per_field_kept_without_force_and_overwritten_with_it(
     assert "tool_config.response_timeout_secs: 20 → 30" in stdout
     assert 'tool_config.description: remote: "Edited in the dashboard.", local: "Look up' in stdout
     assert "2 drifted (3 fields changed remotely; sync keeps them without --force)." in stdout
-    planned = json.loads(cli(project, "plan", "--json")[0])
+    planned = cli_json(project, "plan")
     bot = next(item for item in planned["resources"] if item["name"] == "bot")
     assert [change["path"] for change in bot["changes"]] == ["conversation_config.agent.prompt.prompt"]
     assert [(d["path"], d.get("conflict", False)) for d in bot["drifted"]] == [
@@ -178,7 +160,7 @@ def test_drift_is_per_field_kept_without_force_and_overwritten_with_it(
     assert tool["api_schema"]["request_headers"]["Authorization"] == f"Bearer {SECRET}"
 
     # The kept fields still read as drifted (not as local updates a later sync would push).
-    result = sync_json(project, expect=1)
+    result = cli_json(project, "sync", expect=1)
     assert result["requests"]["writes"] == 0 and result["drifted_fields_kept"] == 3  # type: ignore[index]
     assert sorted((r["name"], r["result"]) for r in result["results"]) == [
         ("bot", "kept"),
@@ -205,7 +187,7 @@ def test_remote_edit_matching_local_is_no_conflict_and_old_state_still_loads(
             del entry["fields"]
     path.write_text(json.dumps(legacy, indent=2))
     cli(project, "plan", "--detailed-exitcode")  # no field map: the resource fingerprints still say "in sync"
-    result = sync_json(project)
+    result = cli_json(project, "sync")
     assert result["requests"]["writes"] == 0  # type: ignore[index]
     assert sorted(r["result"] for r in result["results"]) == ["recorded"] * 3  # type: ignore[union-attr, index]
     assert all("fields" in entry for entry in state(project, "staging")["agents"].values())
@@ -218,7 +200,7 @@ def test_remote_edit_matching_local_is_no_conflict_and_old_state_still_loads(
     config.write_text(config.read_text().replace("first_message: Hello!", "first_message: Welcome!"))
     stdout, _ = cli(project, "plan", "--detailed-exitcode")
     assert "No changes." in stdout
-    assert sync_json(project)["requests"]["writes"] == 0  # type: ignore[index]
+    assert cli_json(project, "sync")["requests"]["writes"] == 0  # type: ignore[index]
 
 
 def test_old_state_with_a_remote_edit_keeps_the_whole_resource(project: Path, emulator_url: str) -> None:
@@ -264,7 +246,7 @@ def test_prune_needs_yes_and_deletes(project: Path, emulator_url: str) -> None:
     # Deletions awaiting a "yes": no update starts early either, nothing at all is written.
     assert remote_get(emulator_url, tool_path).json()["tool_config"]["description"].startswith("Look up")
 
-    result = sync_json(project, "--prune", "--yes")
+    result = cli_json(project, "sync", "--prune", "--yes")
     assert [r["result"] for r in result["results"]] == ["updated", "deleted"]  # type: ignore[union-attr, index]
     assert remote_get(emulator_url, tool_path).json()["tool_config"]["description"] == "Find an order."
     assert remote_get(emulator_url, f"/v1/convai/agents/{old_id}").status_code == 404
@@ -306,7 +288,7 @@ def test_lost_state_adopts_instead_of_duplicating(project: Path, emulator_url: s
     (project / "state" / "staging.json").unlink()
     stdout, _ = cli(project, "plan", "--detailed-exitcode")
     assert "No changes." in stdout
-    result = sync_json(project)
+    result = cli_json(project, "sync")
     assert result["requests"]["writes"] == 0  # type: ignore[index]
     assert state(project, "staging") == before
     assert len(remote_list(emulator_url, "/v1/convai/agents", "agents")) == 1
@@ -326,7 +308,7 @@ conversation_config:
 def test_one_failing_resource_does_not_stop_the_others(tmp_path: Path, emulator_url: str) -> None:
     from tests.support.samples import AGENT
 
-    project = write_project(tmp_path / "proj", emulator_url, agents={"bot": AGENT, "broken": BROKEN_AGENT})
+    project = sample_project(tmp_path / "proj", emulator_url, agents={"bot": AGENT, "broken": BROKEN_AGENT})
     stdout, _stderr = cli(project, "sync", expect=1)
     assert "Sync staging: 3 created, 0 updated, 0 deleted, 1 failed." in stdout
     # Valid by the schema (validation runs first and would stop a wrong type), refused by the server.
@@ -374,8 +356,8 @@ conversation_config:
 
 def test_agents_that_transfer_to_each_other(tmp_path: Path, emulator_url: str) -> None:
     agents = {"front": transfer_agent("Front", "back"), "back": transfer_agent("Back", "front")}
-    project = write_project(tmp_path / "proj", emulator_url, agents=agents)
-    result = sync_json(project)
+    project = sample_project(tmp_path / "proj", emulator_url, agents=agents)
+    result = cli_json(project, "sync")
     assert sorted((r["name"], r["result"]) for r in result["results"] if r["kind"] == "agent") == [  # type: ignore[index, union-attr]
         ("back", "created"),
         ("front", "created"),
@@ -390,7 +372,7 @@ def test_agents_that_transfer_to_each_other(tmp_path: Path, emulator_url: str) -
     # Both change at once: existing ids need no ordering, so no cycle to break.
     for name, target in (("front", "back"), ("back", "front")):
         (project / "agents" / f"{name}.yaml").write_text(transfer_agent(name.title(), target, "Hi again!"))
-    result = sync_json(project)
+    result = cli_json(project, "sync")
     assert sorted(r["result"] for r in result["results"]) == ["updated", "updated"]  # type: ignore[union-attr, index]
     cli(project, "plan", "--detailed-exitcode")
 
@@ -403,7 +385,7 @@ def test_tool_and_test_updates(project: Path, emulator_url: str) -> None:
     stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
     assert 'tool_config.description: "Look up an order by its number." → "Find an order."' in stdout
     assert 'success_condition: "The agent greets the user." → "The agent says hello."' in stdout
-    result = sync_json(project)
+    result = cli_json(project, "sync")
     assert sorted((r["kind"], r["result"]) for r in result["results"]) == [  # type: ignore[union-attr, index]
         ("test", "updated"),
         ("tool", "updated"),

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from tests.support import REPO_ROOT
+
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 
 from faults_converge import KEY_VARIABLE, write_scale_agent, write_scale_project
 
@@ -19,7 +21,7 @@ from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import PlanOptions, ResourcePlan
 from agents_cli.engine.workspace import PlanResult, Workspace
 from agents_cli.remote.connect import build_client
-from tests.support.samples import serve_emulator
+from tests.support.emulator import serve_emulator
 
 AGENTS = 12
 

@@ -11,18 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import run_cli
-from tests.support.samples import (
-    AGENT,
-    KEYS,
-    TEST,
-    TOOL,
-    remote_get,
-    serve_emulator,
-    state,
-    version_1_fields,
-    write_project,
-)
+from tests.support.emulator import remote_get, serve_emulator
+from tests.support.project import edit, edit_manifest, state, version_1_fields
+from tests.support.samples import AGENT, TEST, TOOL, cli, cli_json, sample_project
 
 FAREWELL = TEST.replace("name: Greets the user", "name: Says goodbye")
 NOTIFY = TOOL.replace("name: lookup_order", "name: notify_customer")
@@ -41,43 +32,36 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Pa
 def synced_project(root: Path, emulator_url: str) -> Path:
     """The sync project plus a second test (not attached yet) and a second tool in the agent's tool_ids."""
     agent = AGENT.replace(TOOL_IDS, TOOL_IDS + '        - "@tool:notify"\n')
-    root = write_project(root, emulator_url, agents={"bot": agent})
+    root = sample_project(root, emulator_url, agents={"bot": agent})
     (root / "tests" / "farewell.yaml").write_text(FAREWELL)
     (root / "tools" / "notify.yaml").write_text(NOTIFY)
-    manifest = json.loads((root / "agents.json").read_text())
-    manifest["tests"]["farewell"] = {"config": "tests/farewell.yaml"}
-    manifest["tools"]["notify"] = {"config": "tools/notify.yaml"}
-    (root / "agents.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+    def register(manifest: dict[str, Any]) -> None:
+        manifest["tests"]["farewell"] = {"config": "tests/farewell.yaml"}
+        manifest["tools"]["notify"] = {"config": "tools/notify.yaml"}
+
+    edit_manifest(root, register, indent=2)
     cli(root, "sync")
     return root
-
-
-def cli(project: Path, *args: str, expect: int = 0) -> str:
-    return str(run_cli(list(args), cwd=project, expect=expect, env=KEYS).stdout)
-
-
-def edit_agent(project: Path, old: str, new: str) -> None:
-    path = project / "agents" / "bot.yaml"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 def test_a_test_attached_at_the_front_is_one_added_item(served: tuple[Path, str]) -> None:
     project, emulator_url = served
     ids = state(project, "staging")
     farewell, greets = ids["tests"]["farewell"]["id"], ids["tests"]["greets"]["id"]
-    edit_agent(
-        project, TESTS, '    attached_tests:\n      - test_id: "@test:farewell"\n' + TESTS.split("\n", 1)[1]
+    edit(
+        project / "agents" / "bot.yaml",
+        TESTS,
+        '    attached_tests:\n      - test_id: "@test:farewell"\n' + TESTS.split("\n", 1)[1],
     )
-    planned = json.loads(cli(project, "plan", "--json"))
+    planned = cli_json(project, "plan")
     [bot] = planned["resources"]
     assert (bot["name"], bot["action"]) == ("bot", "update")
     assert [(change["path"], change["change"]) for change in bot["changes"]] == [
         (f"platform_settings.testing.attached_tests[test_id={farewell}]", "added")
     ]
     assert bot["changes"][0]["local"]["test_id"] == farewell
-    result = json.loads(cli(project, "sync", "--json"))
+    result = cli_json(project, "sync")
     assert [item["result"] for item in result["results"]] == ["updated"]
     agent = remote_get(emulator_url, f"/v1/convai/agents/{ids['agents']['bot']['id']}").json()
     assert [item["test_id"] for item in agent["platform_settings"]["testing"]["attached_tests"]] == [
@@ -89,13 +73,13 @@ def test_a_test_attached_at_the_front_is_one_added_item(served: tuple[Path, str]
 
 def test_reordered_tool_ids_are_no_change(served: tuple[Path, str]) -> None:
     project, _url = served
-    edit_agent(
-        project,
+    edit(
+        project / "agents" / "bot.yaml",
         TOOL_IDS + '        - "@tool:notify"\n',
         '      tool_ids:\n        - "@tool:notify"\n        - "@tool:lookup"\n',
     )
-    assert "No changes." in cli(project, "plan", "--detailed-exitcode")
-    result = json.loads(cli(project, "sync", "--json"))
+    assert "No changes." in cli(project, "plan", "--detailed-exitcode")[0]
+    result = cli_json(project, "sync")
     assert result["requests"]["writes"] == 0
     cli(project, "plan", "--detailed-exitcode")
 
@@ -121,9 +105,9 @@ def test_version_1_state_plans_no_drift_and_sync_records_version_2(served: tuple
     project, emulator_url = served
     legacy = _as_version_1(project, emulator_url)
     assert "platform_settings.testing.attached_tests[0].test_id" in legacy["agents"]["bot"]["fields"]
-    stdout = cli(project, "plan", "--detailed-exitcode")
-    assert "No changes." in stdout and "drift" not in stdout
-    result = json.loads(cli(project, "sync", "--json"))
+    planned, _ = cli(project, "plan", "--detailed-exitcode")
+    assert "No changes." in planned and "drift" not in planned
+    result = cli_json(project, "sync")
     assert result["requests"]["writes"] == 0
     assert {item["result"] for item in result["results"]} == {"recorded"}
     recorded = state(project, "staging")

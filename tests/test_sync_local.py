@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import run_cli
-from tests.support.samples import KEYS, write_project
+from tests.support.samples import KEYS, sample_project
 
 
 def test_local_environment_syncs_in_process_and_persists(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    project = write_project(tmp_path / "proj", "http://127.0.0.1:9")  # staging/prod unused here
+    project = sample_project(tmp_path / "proj", "http://127.0.0.1:9")  # staging/prod unused here
     manifest = json.loads((project / "agents.json").read_text())
     manifest["environments"]["local"] = {"emulator": True}
     (project / "agents.json").write_text(json.dumps(manifest))

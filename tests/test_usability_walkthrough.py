@@ -12,25 +12,14 @@ import yaml
 
 from agents_cli.cli.output import Output
 from agents_cli.errors import AgentsError
-from tests.conftest import ServedEmulator
-from tests.support.cli import run_cli
+from tests.support.cli import init_project, run_cli
+from tests.support.emulator import ServedEmulator, remote_delete
+from tests.support.project import attach_tests, edit_manifest, state
 
 
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
-
-
-def _project(tmp_path: Path) -> Path:
-    run_cli(["init", str(tmp_path)], cwd=tmp_path)
-    return tmp_path
-
-
-def _attach(config: Path, *tests: str) -> None:
-    data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    testing = data.setdefault("platform_settings", {}).setdefault("testing", {})
-    testing["attached_tests"] = [{"test_id": f"@test:{name}"} for name in tests]
-    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
 def test_table_on_a_narrow_terminal_never_crops_ids(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,7 +39,7 @@ def test_table_on_a_narrow_terminal_never_crops_ids(monkeypatch: pytest.MonkeyPa
 
 
 def test_add_from_a_template_that_refers_to_a_missing_tool_says_what_to_add(tmp_path: Path) -> None:
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     added = run_cli(["add", "test", "finds order", "--template", "tool"], cwd=root)
     assert "refers to @tool:lookup-order" in added.stderr
     assert "agents add tool lookup-order --template webhook" in added.stderr
@@ -62,7 +51,7 @@ def test_add_from_a_template_that_refers_to_a_missing_tool_says_what_to_add(tmp_
 
 
 def test_reference_typo_in_a_reference_slot_is_an_error(tmp_path: Path) -> None:
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "agent", "bot"], cwd=root)
     config = root / "agents" / "bot.yaml"
     config.write_text(
@@ -79,12 +68,12 @@ def test_reference_typo_in_a_reference_slot_is_an_error(tmp_path: Path) -> None:
 
 def test_simulation_template_passes_or_fails_on_purpose_on_the_local_emulator(tmp_path: Path) -> None:
     # Before: its success conditions were checkable by nothing, so every agent got 'unknown' (exit 1).
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "test", "delivery", "--template", "simulation"], cwd=root)
     run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
     run_cli(["add", "agent", "plain", "--template", "default"], cwd=root)
-    _attach(root / "agents" / "support.yaml", "delivery")
-    _attach(root / "agents" / "plain.yaml", "delivery")
+    attach_tests(root / "agents" / "support.yaml", "delivery")
+    attach_tests(root / "agents" / "plain.yaml", "delivery")
     run_cli(["validate"], cwd=root)
 
     passing = run_cli(["test", "support"], cwd=root)
@@ -95,11 +84,11 @@ def test_simulation_template_passes_or_fails_on_purpose_on_the_local_emulator(tm
 
 
 def test_failure_rationale_names_the_local_tool_not_its_remote_id(tmp_path: Path) -> None:
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
     run_cli(["add", "test", "finds order", "--template", "tool"], cwd=root)
     run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
-    _attach(root / "agents" / "support.yaml", "finds-order")
+    attach_tests(root / "agents" / "support.yaml", "finds-order")
     report_file = root / "report.json"
     failed = run_cli(["test", "support", "--json", str(report_file)], cwd=root, expect=1)
     assert "tool 'lookup-order' is not attached" in failed.stdout
@@ -111,11 +100,11 @@ def test_failure_rationale_names_the_local_tool_not_its_remote_id(tmp_path: Path
 def test_agent_test_refuses_configs_with_validation_errors(tmp_path: Path) -> None:
     # Before: the typo went out in agent_config_override, the emulator dropped it like the API does, and
     # the test "passed" for a config that was not the one in the file.
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "test", "greets"], cwd=root)
     run_cli(["add", "agent", "bot"], cwd=root)
     config = root / "agents" / "bot.yaml"
-    _attach(config, "greets")
+    attach_tests(config, "greets")
     config.write_text(
         config.read_text(encoding="utf-8").replace("temperature: 0.5", "temprature: 0.5"), encoding="utf-8"
     )
@@ -151,7 +140,7 @@ def test_rationale_keeps_request_paths_but_names_quoted_ids() -> None:
 
 
 def test_init_force_over_a_project_names_the_registrations_it_drops(tmp_path: Path) -> None:
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "agent", "Support Bot"], cwd=root)
     run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
     kept = run_cli(["init"], cwd=root)
@@ -175,10 +164,10 @@ def test_emulator_serve_rejects_an_impossible_port_as_a_usage_error(tmp_path: Pa
 def test_against_deployed_refuses_the_placeholder_of_a_never_synced_agent(tmp_path: Path) -> None:
     # Before: after an '--against local' run, '--against deployed' tested the empty placeholder agent and
     # reported made-up failures ('unknown', phrases "not found in the language") for an agent never deployed.
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "test", "delivery", "--template", "simulation"], cwd=root)
     run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
-    _attach(root / "agents" / "support.yaml", "delivery")
+    attach_tests(root / "agents" / "support.yaml", "delivery")
     run_cli(["test", "support"], cwd=root)  # creates the placeholder
     refused = run_cli(["test", "support", "--against", "deployed"], cwd=root, expect=1)
     assert (
@@ -193,10 +182,10 @@ def test_against_deployed_refuses_the_placeholder_of_a_never_synced_agent(tmp_pa
 
 def test_agent_test_reports_to_stdout_with_a_dash(tmp_path: Path) -> None:
     # Before: '--json -' wrote a file named '-' (mode 0600) and the table went to stdout.
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "test", "delivery", "--template", "simulation"], cwd=root)
     run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
-    _attach(root / "agents" / "support.yaml", "delivery")
+    attach_tests(root / "agents" / "support.yaml", "delivery")
     as_json = run_cli(["test", "--json", "-"], cwd=root)
     assert json.loads(as_json.stdout)["summary"]["passed"] == 1
     assert "1 passed of 1 run(s)" in as_json.stderr
@@ -218,10 +207,9 @@ def test_login_with_a_rejected_typed_key_points_at_the_key_not_a_variable(
     # Before: the hint said "check ELEVENLABS_API_KEY_DEV", a variable the user never set or used here.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    root = _project(tmp_path / "p")
-    manifest = json.loads((root / "agents.json").read_text(encoding="utf-8"))
-    manifest["environments"]["dev"] = {"api_key_env": "UNSET_KEY_DEV", "base_url": served_emulator.url}
-    (root / "agents.json").write_text(json.dumps(manifest), encoding="utf-8")
+    root = init_project(tmp_path / "p")
+    dev = {"api_key_env": "UNSET_KEY_DEV", "base_url": served_emulator.url}
+    edit_manifest(root, lambda manifest: manifest["environments"].update(dev=dev))
     served_emulator.configure(api_keys=(served_emulator.api_key,))
     wrong = "sk_wrong_key_0123456789"
     refused = run_cli(["auth", "login", "--env", "dev", "--key-stdin"], cwd=root, expect=1, input=wrong)
@@ -234,11 +222,9 @@ def test_login_with_a_rejected_typed_key_points_at_the_key_not_a_variable(
 def test_a_manifest_typo_stops_every_command_instead_of_changing_what_it_means(tmp_path: Path) -> None:
     # Before: "emulatr": true made 'local' a real-API environment, so plan went to api.elevenlabs.io with
     # ELEVENLABS_API_KEY; a misspelt section silently declared nothing.
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "agent", "bot"], cwd=root)
-    manifest = json.loads((root / "agents.json").read_text(encoding="utf-8"))
-    manifest["environments"]["local"] = {"emulatr": True}
-    (root / "agents.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    edit_manifest(root, lambda manifest: manifest["environments"].update(local={"emulatr": True}), indent=2)
     for command in (["plan"], ["sync"], ["status"], ["list"], ["test"], ["add", "agent", "other"]):
         refused = run_cli(command, cwd=root, expect=1, env={"ELEVENLABS_API_KEY": "sk_must_not_be_used"})
         assert "agents.json:7:7: environments.local.emulatr: unknown key 'emulatr'" in refused.stderr, command
@@ -248,7 +234,7 @@ def test_a_manifest_typo_stops_every_command_instead_of_changing_what_it_means(t
 
 
 def test_a_tab_indent_in_yaml_is_named_as_such(tmp_path: Path) -> None:
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "agent", "bot"], cwd=root)
     (root / "agents" / "bot.yaml").write_text(
         "name: bot\nconversation_config:\n\tagent: {}\n", encoding="utf-8"
@@ -262,7 +248,7 @@ def test_a_tab_indent_in_yaml_is_named_as_such(tmp_path: Path) -> None:
 def test_list_of_one_kind_that_is_empty_says_which_kind(tmp_path: Path) -> None:
     # Before: 'list --kind tool' with agents but no tools said "no resources in agents.json yet", and with
     # --remote "holds no agents, tools or tests" while the environment held agents.
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "agent", "bot"], cwd=root)
     run_cli(["sync"], cwd=root)
     local = run_cli(["list", "--kind", "tool"], cwd=root)
@@ -287,24 +273,19 @@ def test_dotenv_quoted_value_with_a_trailing_comment(tmp_path: Path) -> None:
 def test_agent_deleted_remotely_is_named_once_instead_of_a_404_per_run(
     tmp_path: Path, served_emulator: ServedEmulator
 ) -> None:
-    import httpx
-
-    root = _project(tmp_path)
-    manifest = json.loads((root / "agents.json").read_text(encoding="utf-8"))
-    manifest["environments"]["dev"] = {"api_key_env": "KEY_DEV", "base_url": served_emulator.url}
-    (root / "agents.json").write_text(json.dumps(manifest), encoding="utf-8")
+    root = init_project(tmp_path)
+    dev = {"api_key_env": "KEY_DEV", "base_url": served_emulator.url}
+    edit_manifest(root, lambda manifest: manifest["environments"].update(dev=dev))
     key = {"KEY_DEV": served_emulator.api_key}
     run_cli(["add", "test", "delivery", "--template", "simulation"], cwd=root)
     run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
-    _attach(root / "agents" / "support.yaml", "delivery")
+    attach_tests(root / "agents" / "support.yaml", "delivery")
 
     def agent_id() -> str:
-        state = json.loads((root / "state" / "dev.json").read_text(encoding="utf-8"))
-        return str(state["agents"]["support"]["id"])
+        return str(state(root, "dev")["agents"]["support"]["id"])
 
     def delete_remotely(remote_id: str) -> None:
-        url = f"{served_emulator.url}/v1/convai/agents/{remote_id}"
-        httpx.delete(url, headers=served_emulator.headers).raise_for_status()
+        remote_delete(served_emulator.url, f"/v1/convai/agents/{remote_id}")
 
     run_cli(["test", "support", "--env", "dev"], cwd=root, env=key)
     placeholder = agent_id()
@@ -327,10 +308,10 @@ def test_agent_test_without_committed_state_reuses_its_placeholder(tmp_path: Pat
     # Before: a CI job that does not commit state/<env>.json left one more empty agent per run.
     import shutil
 
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "test", "delivery", "--template", "simulation"], cwd=root)
     run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
-    _attach(root / "agents" / "support.yaml", "delivery")
+    attach_tests(root / "agents" / "support.yaml", "delivery")
     first = run_cli(["test"], cwd=root)
     assert "created placeholder agent" in first.stderr
     for _ in range(2):
@@ -343,7 +324,7 @@ def test_agent_test_without_committed_state_reuses_its_placeholder(tmp_path: Pat
 
 def test_status_warns_that_an_invalid_config_may_look_in_sync(tmp_path: Path) -> None:
     # Before: a typo'd key (dropped by the API and by the comparison) showed as plain "in sync".
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "agent", "bot"], cwd=root)
     run_cli(["sync"], cwd=root)
     config = root / "agents" / "bot.yaml"
@@ -387,7 +368,7 @@ def test_editor_schemas_cover_scenarios_and_partial_overlays(tmp_path: Path) -> 
     # written; overlays pointed at the full schema, so editors flagged each overlay for missing required keys.
     import jsonschema
 
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "tool", "lookup", "--template", "webhook", "--env", "prod"], cwd=root)
     schemas = root / ".agents" / "schemas"
     assert (schemas / "scenario.schema.json").is_file()
@@ -417,15 +398,13 @@ def test_editor_schemas_cover_scenarios_and_partial_overlays(tmp_path: Path) -> 
 def test_pulled_files_carry_the_editor_schema_hint_like_added_ones(tmp_path: Path, file_format: str) -> None:
     import shutil
 
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "agent", "Support Bot", "--template", "customer-service"], cwd=root)
     run_cli(["sync"], cwd=root)
     # Forget it locally: pull imports it again as a new file.
     (root / "agents" / "support-bot.yaml").unlink()
     shutil.rmtree(root / "state")
-    manifest = json.loads((root / "agents.json").read_text(encoding="utf-8"))
-    manifest["agents"] = {}
-    (root / "agents.json").write_text(json.dumps(manifest), encoding="utf-8")
+    edit_manifest(root, lambda manifest: manifest.update(agents={}))
 
     run_cli(["pull", "--format", file_format, "--yes"], cwd=root)
     text = (root / "agents" / f"support-bot.{file_format}").read_text(encoding="utf-8")
@@ -443,7 +422,7 @@ def test_rename_keeps_the_remote_resources_and_every_reference(tmp_path: Path) -
     from agents_cli.commands import rename
     from agents_cli.context import AppContext
 
-    root = _project(tmp_path)
+    root = init_project(tmp_path)
     run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
     run_cli(["add", "test", "finds", "--template", "tool"], cwd=root)
     run_cli(["add", "agent", "bot", "--env", "prod"], cwd=root)
@@ -452,7 +431,7 @@ def test_rename_keeps_the_remote_resources_and_every_reference(tmp_path: Path) -
     data["conversation_config"]["agent"]["prompt"]["tool_ids"] = ["@tool:lookup-order"]
     config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     run_cli(["sync"], cwd=root)
-    ids_before = json.loads((root / "state" / "local.json").read_text(encoding="utf-8"))
+    ids_before = state(root, "local")
 
     quiet = Output(stdout=io.StringIO(), stderr=io.StringIO())
     app = AppContext(out=quiet, cwd=root)
@@ -470,9 +449,9 @@ def test_rename_keeps_the_remote_resources_and_every_reference(tmp_path: Path) -
     assert "'@tool:order-lookup'" in (root / "agents" / "support-bot.yaml").read_text(encoding="utf-8")
     assert "'@tool:order-lookup'" in (root / "tests" / "finds.yaml").read_text(encoding="utf-8")
     assert not (root / "agents" / "bot.prod.yaml").exists()
-    state = json.loads((root / "state" / "local.json").read_text(encoding="utf-8"))
-    assert state["tools"]["order-lookup"] == ids_before["tools"]["lookup-order"]
-    assert state["agents"]["support-bot"] == ids_before["agents"]["bot"]
+    ids_after = state(root, "local")
+    assert ids_after["tools"]["order-lookup"] == ids_before["tools"]["lookup-order"]
+    assert ids_after["agents"]["support-bot"] == ids_before["agents"]["bot"]
 
     run_cli(["validate"], cwd=root)
     # The one update refreshes the agent's hidden name tag (agents-cli:name=bot → support-bot); nothing is

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import REPO_ROOT, run_cli
+from tests.support import REPO_ROOT
+from tests.support.cli import run_cli
+from tests.support.project import write_file, write_project
 
 AGENT_YAML = """\
 name: Bot
@@ -21,25 +23,13 @@ conversation_config:
 """
 
 
+ENVIRONMENTS = {"local": {"emulator": True}, "dev": {}, "prod": {"residency": "eu-residency"}}
+
+
 def make_project(root: Path, agents: dict[str, dict[str, Any]] | None = None, **sections: Any) -> Path:
-    manifest: dict[str, Any] = {
-        "version": 1,
-        "default_environment": "local",
-        "environments": {"local": {"emulator": True}, "dev": {}, "prod": {"residency": "eu-residency"}},
-        "agents": agents if agents is not None else {"bot": {"config": "agents/bot.yaml"}},
-        "tools": {},
-        "tests": {},
-        **sections,
-    }
-    (root / "agents.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return root
-
-
-def write(root: Path, relative: str, text: str) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+    """The manifest only, its entries as given (the files they name are written by each test)."""
+    entries = {"agents": agents if agents is not None else {"bot": {"config": "agents/bot.yaml"}}, **sections}
+    return write_project(root, environments=ENVIRONMENTS, default_environment="local", manifest=entries)
 
 
 def problems(root: Path, *args: str, expect: int) -> list[dict[str, Any]]:
@@ -52,7 +42,7 @@ def problems(root: Path, *args: str, expect: int) -> list[dict[str, Any]]:
 
 def test_clean_project_passes(tmp_path: Path) -> None:
     make_project(tmp_path)
-    write(tmp_path, "agents/bot.yaml", AGENT_YAML)
+    write_file(tmp_path, "agents/bot.yaml", AGENT_YAML)
     result = run_cli(["validate"], cwd=tmp_path)
     assert result.stdout == "no problems in 2 files\n"
     assert (tmp_path / ".agents/schemas/agent.schema.json").is_file()
@@ -60,7 +50,7 @@ def test_clean_project_passes(tmp_path: Path) -> None:
 
 def test_yaml_typo_at_depth_four_reports_file_line_and_suggestion(tmp_path: Path) -> None:
     make_project(tmp_path)
-    write(tmp_path, "agents/bot.yaml", AGENT_YAML.replace("temperature", "temprature"))
+    write_file(tmp_path, "agents/bot.yaml", AGENT_YAML.replace("temperature", "temprature"))
     result = run_cli(["validate"], cwd=tmp_path, expect=1)
     assert result.stdout.splitlines() == [
         "agents/bot.yaml:7:7: conversation_config.agent.prompt.temprature: "
@@ -76,7 +66,7 @@ def test_json_typo_reports_json_line(tmp_path: Path) -> None:
         "$schema": "../.agents/schemas/agent.schema.json",
         "conversation_config": {"agent": {"prompt": {"prompt": "x", "temprature": 0.2}}},
     }
-    write(tmp_path, "agents/bot.json", json.dumps(body, indent=2))
+    write_file(tmp_path, "agents/bot.json", json.dumps(body, indent=2))
     [problem] = problems(tmp_path, expect=1)
     assert problem["file"] == "agents/bot.json"
     assert (problem["line"], problem["column"]) == (7, 9)
@@ -88,8 +78,8 @@ def test_error_inside_overlay_points_at_the_overlay(tmp_path: Path) -> None:
     make_project(
         tmp_path, agents={"bot": {"config": "agents/bot.yaml", "overlays": {"prod": "agents/bot.prod.yaml"}}}
     )
-    write(tmp_path, "agents/bot.yaml", AGENT_YAML)
-    write(
+    write_file(tmp_path, "agents/bot.yaml", AGENT_YAML)
+    write_file(
         tmp_path,
         "agents/bot.prod.yaml",
         "# prod\nconversation_config:\n  agent:\n    prompt:\n      temperature: hot\n",
@@ -108,9 +98,11 @@ def test_wrong_type_bad_discriminator_and_missing_key_have_precise_paths(tmp_pat
         tools={"hook": {"config": "tools/hook.yaml"}},
         tests={"t": {"config": "tests/t.yaml"}},
     )
-    write(tmp_path, "agents/bot.yaml", AGENT_YAML.replace("temperature: 0.5", "temperature: [1]"))
-    write(tmp_path, "tools/hook.yaml", "type: webhok\nname: hook\ndescription: d\n")
-    write(tmp_path, "tests/t.yaml", "type: llm\nname: t\nchat_history:\n  - role: user\n    message: hi\n")
+    write_file(tmp_path, "agents/bot.yaml", AGENT_YAML.replace("temperature: 0.5", "temperature: [1]"))
+    write_file(tmp_path, "tools/hook.yaml", "type: webhok\nname: hook\ndescription: d\n")
+    write_file(
+        tmp_path, "tests/t.yaml", "type: llm\nname: t\nchat_history:\n  - role: user\n    message: hi\n"
+    )
     found = {(p["file"], p["path"]): p for p in problems(tmp_path, expect=1)}
     wrong_type = found[("agents/bot.yaml", "conversation_config.agent.prompt.temperature")]
     assert wrong_type["line"] == 7 and "expected number" in wrong_type["message"]
@@ -122,7 +114,7 @@ def test_wrong_type_bad_discriminator_and_missing_key_have_precise_paths(tmp_pat
 
 def test_unknown_llm_is_a_warning_unless_strict(tmp_path: Path) -> None:
     make_project(tmp_path)
-    write(tmp_path, "agents/bot.yaml", AGENT_YAML + "      llm: brand-new-llm-9000\n")
+    write_file(tmp_path, "agents/bot.yaml", AGENT_YAML + "      llm: brand-new-llm-9000\n")
     result = run_cli(["validate"], cwd=tmp_path, expect=0)
     assert "agents/bot.yaml:8:7: warning: conversation_config.agent.prompt.llm:" in result.stdout
     assert result.stdout.endswith("0 errors, 1 warning in 2 files\n")
@@ -133,7 +125,7 @@ def test_unknown_llm_is_a_warning_unless_strict(tmp_path: Path) -> None:
 def test_yes_on_and_dates_stay_strings(tmp_path: Path) -> None:
     make_project(tmp_path)
     # Strings in string slots: valid. PyYAML's defaults would have made a bool and a date (type errors).
-    write(
+    write_file(
         tmp_path,
         "agents/bot.yaml",
         AGENT_YAML.replace("first_message: Hello", "first_message: yes") + "tags:\n  - on\n  - 2024-01-31\n",
@@ -147,11 +139,13 @@ def test_unknown_and_wrong_kind_references(tmp_path: Path) -> None:
         tools={"lookup-order": {"config": "tools/lookup.yaml"}},
         tests={"greets": {"config": "tests/greets.yaml"}},
     )
-    write(
+    write_file(
         tmp_path, "tools/lookup.yaml", (REPO_ROOT / "templates/tools/client.yaml").read_text(encoding="utf-8")
     )
-    write(tmp_path, "tests/greets.yaml", (REPO_ROOT / "templates/tests/llm.yaml").read_text(encoding="utf-8"))
-    write(
+    write_file(
+        tmp_path, "tests/greets.yaml", (REPO_ROOT / "templates/tests/llm.yaml").read_text(encoding="utf-8")
+    )
+    write_file(
         tmp_path,
         "agents/bot.yaml",
         AGENT_YAML
@@ -183,9 +177,9 @@ def test_manifest_problems_overlay_env_missing_files_and_shared_files(tmp_path: 
             "Bad Name": {"config": "agents/bad.yaml"},
         },
     )
-    write(tmp_path, "agents/bot.yaml", AGENT_YAML)
-    write(tmp_path, "agents/bot.staging.yaml", "{}\n")
-    write(tmp_path, "agents/bad.yaml", AGENT_YAML)
+    write_file(tmp_path, "agents/bot.yaml", AGENT_YAML)
+    write_file(tmp_path, "agents/bot.staging.yaml", "{}\n")
+    write_file(tmp_path, "agents/bad.yaml", AGENT_YAML)
     messages = [(p["file"], p["message"]) for p in problems(tmp_path, expect=1)]
     assert (
         "agents.json",
@@ -197,7 +191,7 @@ def test_manifest_problems_overlay_env_missing_files_and_shared_files(tmp_path: 
 
 
 def test_manifest_duplicate_keys_are_reported_with_everything_else(tmp_path: Path) -> None:
-    write(
+    write_file(
         tmp_path,
         "agents.json",
         '{\n  "version": 1,\n  "agents": {\n    "bot": {"config": "agents/bot.yaml"},\n'
@@ -218,7 +212,7 @@ def test_manifest_duplicate_keys_are_reported_with_everything_else(tmp_path: Pat
 
 def test_syntax_error_and_unknown_environment(tmp_path: Path) -> None:
     make_project(tmp_path)
-    write(tmp_path, "agents/bot.yaml", "name: [unclosed\n")
+    write_file(tmp_path, "agents/bot.yaml", "name: [unclosed\n")
     result = run_cli(["validate"], cwd=tmp_path, expect=1)
     assert result.stdout.startswith("agents/bot.yaml:2:1: invalid YAML:")
     unknown = run_cli(["validate", "--env", "qa"], cwd=tmp_path, expect=1)

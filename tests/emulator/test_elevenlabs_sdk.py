@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ServedEmulator
+from tests.support.emulator import ServedEmulator
 
 elevenlabs = pytest.importorskip("elevenlabs")
 

@@ -13,7 +13,7 @@ import yaml
 
 from agents_cli.emulator.evaluation import evaluate_test
 from agents_cli.emulator.evaluation_rules import condition_rules, phrase_occurs
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 from tests.support.evaluation import (
     ORDER_TOOL_ID,
     REFUND_AGENT,

@@ -20,9 +20,8 @@ import pytest
 
 from agents_cli.emulator.faults import DroppedConnectionLogFilter, FaultMiddleware, FaultSettings
 from agents_cli.emulator.server import BackgroundServer, running_emulator, serving_in_background
-from tests.conftest import ResponseRecorder, ServedEmulator
 from tests.support.contract import contract_violations
-from tests.support.emulator import EVENT_DEADLINE_S
+from tests.support.emulator import EVENT_DEADLINE_S, ResponseRecorder, ServedEmulator
 from tests.support.faults import items_middleware, run_requests
 
 

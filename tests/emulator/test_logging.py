@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from agents_cli.emulator.errors import ReportedErrorLogFilter
-from tests.conftest import ServedEmulator
-from tests.support.emulator import EVENT_DEADLINE_S, wait_until
+from tests.support.emulator import EVENT_DEADLINE_S, ServedEmulator, wait_until
 
 
 @pytest.fixture

@@ -8,13 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import ServedEmulator
-from tests.support.emulator import (
-    AGENT_BODY,
-    WELCOME_TEST,
-    create_agent,
-    expect_ok,
-)
+from tests.support.emulator import AGENT_BODY, WELCOME_TEST, ServedEmulator, create_agent, expect_ok
 
 
 @pytest.fixture

@@ -8,10 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import ServedEmulator
-from tests.support.emulator import (
-    create_agent,
-)
+from tests.support.emulator import ServedEmulator, create_agent
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from agents_cli.emulator.responses import ShapedBodyCache
-from tests.conftest import ServedEmulator
+from tests.support.emulator import ServedEmulator
 
 WEBHOOK = {
     "type": "webhook",

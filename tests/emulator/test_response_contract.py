@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import ServedEmulator
 from tests.support.contract import contract_violations, route_of
+from tests.support.emulator import ServedEmulator
 
 IMPLEMENTED_ROUTES = {
     ("POST", "/v1/convai/agents/create"),
@@ -289,7 +289,7 @@ def test_every_implemented_route_answers_within_the_spec(served_emulator: Served
 
 
 def test_contract_check_catches_a_response_that_does_not_fit() -> None:
-    from tests.conftest import Exchange
+    from tests.support.emulator import Exchange
 
     bad = Exchange("GET", "/v1/convai/agents/agent_x", 200, "application/json", b'{"agent_id": 5}')
     violations = contract_violations([bad])

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import ServedEmulator
 from tests.support.emulator import (
+    ServedEmulator,
     create_agent,
     create_tool,
     expect_error,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import ServedEmulator
+from tests.support.emulator import ServedEmulator
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import ServedEmulator
-from tests.support.emulator import WELCOME_TEST, expect_ok
+from tests.support.emulator import WELCOME_TEST, ServedEmulator, expect_ok
 
 
 @pytest.fixture

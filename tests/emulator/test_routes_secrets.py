@@ -8,11 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import ServedEmulator
-from tests.support.emulator import (
-    expect_error,
-    expect_ok,
-)
+from tests.support.emulator import ServedEmulator, expect_error, expect_ok
 
 
 @pytest.fixture

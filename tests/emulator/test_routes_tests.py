@@ -7,11 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.conftest import ServedEmulator
-from tests.support.emulator import (
-    AGENT_BODY,
-    create_agent,
-)
+from tests.support.emulator import AGENT_BODY, ServedEmulator, create_agent
 
 
 @pytest.fixture

@@ -9,13 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import ServedEmulator
-from tests.support.emulator import (
-    create_agent,
-    create_tool,
-    expect_error,
-    expect_ok,
-)
+from tests.support.emulator import ServedEmulator, create_agent, create_tool, expect_error, expect_ok
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 HEADERS = {"xi-api-key": "k"}
 EVENT_DEADLINE_S = 60

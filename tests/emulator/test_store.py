@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from agents_cli.emulator.store import Store
-from tests.conftest import ServedEmulator
+from tests.support.emulator import ServedEmulator
 
 
 def test_documents_round_trip_in_insertion_order_and_survive_reopening(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from agents_cli.engine.planner import RemoteResource, plan_resource
 from agents_cli.errors import ConfigError
 from agents_cli.keypath import ItemKey, format_path
 from agents_cli.project.state import STATE_VERSION, ResourceState, State, fingerprint, parse_state
-from tests.support.samples import version_1_fields
+from tests.support.project import version_1_fields
 
 DECLARED = {"tool": {"a", "b", "c"}, "test": {"t1", "t2"}, "agent": {"bot"}}
 IDS = {"tool": {"a": "tool_a", "b": "tool_b", "c": "tool_c"}, "test": {"t1": "test_1", "t2": "test_2"}}

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from tests.support.cli import run_cli
-from tests.support.samples import KEYS, serve_emulator, write_project
+from tests.support.emulator import serve_emulator
+from tests.support.samples import KEYS, sample_project
 
 _opened: list[str] | None = None
 
@@ -37,7 +38,7 @@ def opened() -> Iterator[list[str]]:
 
 def test_plan_opens_every_config_file_once(tmp_path: Path, opened: list[str]) -> None:
     with serve_emulator() as url:
-        root = write_project(tmp_path / "proj", url)
+        root = sample_project(tmp_path / "proj", url)
         overlay = root / "agents" / "bot.staging.yaml"
         overlay.write_text("conversation_config:\n  agent:\n    first_message: Hi staging\n")
         manifest = (

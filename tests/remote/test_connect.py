@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.cli import run_cli
-from tests.support.samples import remote_list, serve_emulator
+from tests.support.emulator import remote_list, serve_emulator
 
 AGENT = "name: Bot\nconversation_config:\n  agent:\n    first_message: Hello\n"
 

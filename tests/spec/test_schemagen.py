@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 
 from agents_cli.bundled import openapi_spec_path, schemas_dir
 from agents_cli.spec.schemagen import generate, render
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 GENERATED = ("agent.schema.json", "tool.schema.json", "test.schema.json", "manifest.schema.json")
 OUR_KEYWORDS = {"x-catalog", "x-catalog-enum"}

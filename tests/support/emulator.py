@@ -1,25 +1,35 @@
-"""Helpers the emulator's HTTP tests share: short ways to create resources and to check answers.
-
-Not collected by pytest (no ``test_`` prefix). Each test module opens its own ``client`` on the
-``served_emulator`` fixture (tests/conftest.py).
+"""The emulator in tests: served on loopback (``serve_emulator``, the ``served_emulator`` fixture's
+``ServedEmulator``), its answers recorded for contract checks, looked at and edited from outside the CLI
+(``remote_*``: what the dashboard would do), and the short ways the emulator's HTTP tests create resources
+and check answers. ``wait_until`` is the one way to wait for something that has no event to wait on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    from agents_cli.emulator.server import RunningEmulator
+
+TEST_API_KEY = "xi-test-key"
+# The key of requests made outside the CLI (the emulator accepts any key unless told otherwise).
+DASHBOARD_KEY = "sk_dashboard"
+# How long a test waits for something that must happen before it calls it a failure: far longer than
+# anything takes on a loaded machine, since reaching it means "never".
+EVENT_DEADLINE_S = 60.0
 
 AGENT_BODY: dict[str, Any] = {
     "name": "Support",
     "conversation_config": {"agent": {"first_message": "Hi", "prompt": {"prompt": "Help."}}},
 }
 WELCOME_TEST = {"type": "llm", "name": "welcomes", "success_condition": "The agent says 'welcome'"}
-# How long a test waits for something that must happen before it calls it a failure: far longer than
-# anything takes on a loaded machine, since reaching it means "never".
-EVENT_DEADLINE_S = 60.0
 
 
 def wait_until(condition: Callable[[], bool], what: str, deadline_s: float = EVENT_DEADLINE_S) -> None:
@@ -32,6 +42,133 @@ def wait_until(condition: Callable[[], bool], what: str, deadline_s: float = EVE
     while not condition():
         assert time.monotonic() < give_up, f"{what} never happened"
         time.sleep(0.005)  # a re-check interval, not an assumption about how long anything takes
+
+
+# -- served on loopback, every answer recorded -------------------------------------------------------------
+
+
+@dataclass
+class Exchange:
+    method: str
+    path: str
+    status: int
+    content_type: str
+    body: bytes
+
+
+@dataclass
+class ResponseRecorder:
+    """ASGI wrapper that keeps every response (method, path, status, body) for contract checks."""
+
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def wrap(self, app: Any) -> Any:
+        async def recording_app(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            status = 0
+            content_type = ""
+            chunks: list[bytes] = []
+
+            async def capture(message: Any) -> None:
+                nonlocal status, content_type
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    for name, value in message.get("headers", ()):
+                        if name.lower() == b"content-type":
+                            content_type = value.decode("latin-1")
+                elif message["type"] == "http.response.body":
+                    chunks.append(message.get("body", b""))
+                await send(message)
+
+            try:
+                await app(scope, receive, capture)
+            except BaseException:
+                status = 0  # the connection broke (e.g. a `drop` fault): there is no response to check
+                raise
+            finally:
+                self.exchanges.append(
+                    Exchange(scope["method"], scope["path"], status, content_type, b"".join(chunks))
+                )
+
+        return recording_app
+
+
+@dataclass
+class ServedEmulator:
+    url: str
+    running: RunningEmulator
+    recorder: ResponseRecorder
+    api_key: str = TEST_API_KEY
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"xi-api-key": self.api_key}
+
+    def configure(self, **changes: Any) -> None:
+        """Change settings live: ``faults=FaultSettings(...)``, ``api_keys=(...)``, ``strict=True``..."""
+        self.running.configure(**changes)
+
+    @property
+    def exchanges(self) -> list[Exchange]:
+        return self.recorder.exchanges
+
+
+@contextlib.contextmanager
+def serve_emulator(settings: Any = None, data_path: Path | None = None) -> Iterator[str]:
+    """The emulator on 127.0.0.1 (a free port) in a background thread; its URL, until the block ends."""
+    from agents_cli.emulator.server import running_emulator
+
+    with running_emulator(settings, data_path) as served:
+        yield served.url
+
+
+# -- outside the CLI: what the dashboard reads and edits ---------------------------------------------------
+
+
+def remote(
+    base_url: str, method: str, path: str, body: Any = None, *, params: dict[str, Any] | None = None
+) -> httpx.Response:
+    """One request to the API at ``base_url``, made outside the CLI (the dashboard)."""
+    headers = {"xi-api-key": DASHBOARD_KEY}
+    return httpx.request(method, base_url + path, json=body, params=params, headers=headers, timeout=10)
+
+
+def remote_ok(base_url: str, method: str, path: str, body: Any = None) -> Any:
+    """The JSON of a successful ``remote`` request (None without a body); fails with the answer otherwise."""
+    response = remote(base_url, method, path, body)
+    assert response.status_code < 400, response.text
+    return response.json() if response.content else None
+
+
+def remote_get(base_url: str, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
+    return remote(base_url, "GET", path, params=params)
+
+
+def remote_patch(base_url: str, path: str, body: dict[str, Any]) -> httpx.Response:
+    """An edit made outside the CLI (the dashboard)."""
+    return remote(base_url, "PATCH", path, body)
+
+
+def remote_delete(base_url: str, path: str) -> None:
+    """A delete made outside the CLI (the dashboard); it must succeed."""
+    remote(base_url, "DELETE", path).raise_for_status()
+
+
+def remote_list(base_url: str, path: str, key: str) -> list[dict[str, Any]]:
+    """Every item of a collection, page by page."""
+    items: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"page_size": 100}
+    while True:
+        page = remote_get(base_url, path, params).json()
+        items.extend(page[key])
+        if not page.get("has_more"):
+            return items
+        params["cursor"] = page["next_cursor"]
+
+
+# -- the emulator's own HTTP tests (each opens a ``client`` on the ``served_emulator`` fixture) ------------
 
 
 def expect_ok(response: httpx.Response) -> Any:

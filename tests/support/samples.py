@@ -1,19 +1,17 @@
-"""Helpers for the plan/sync end-to-end tests: a project on disk, the emulator on loopback, remote peeks.
-
-Not collected by pytest (no ``test_`` prefix). Projects get two environments, ``staging`` and ``prod``, both
-pointing at the same served emulator (one workspace), with their own key variables.
+"""The sample project of the plan/sync/pull tests: tool ``lookup`` (a webhook with a ``${E2E_ORDERS_TOKEN}``
+header), test ``greets`` and agent ``bot`` referring to both, in two environments, ``staging`` and ``prod``,
+both pointing at the same served emulator (one workspace) with their own key variables (``KEYS``). ``cli``
+runs ``agents`` on it with those keys.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+from tests.support.cli import run_cli
+from tests.support.project import write_project
 
 SECRET = "e2e-s3cret-value-91f3"
 KEYS = {"KEY_STAGING": "sk_staging", "KEY_PROD": "sk_prod", "E2E_ORDERS_TOKEN": SECRET}
@@ -69,90 +67,32 @@ failure_examples:
 """
 
 
-def write_project(root: Path, base_url: str, *, agents: dict[str, str] | None = None) -> Path:
-    """A project with tool ``lookup``, test ``greets`` and agent ``bot`` (or the given agent files)."""
-    agents = agents if agents is not None else {"bot": AGENT}
-    for folder in ("agents", "tools", "tests"):
-        (root / folder).mkdir(parents=True, exist_ok=True)
-    (root / "tools" / "lookup.yaml").write_text(TOOL)
-    (root / "tests" / "greets.yaml").write_text(TEST)
-    for name, text in agents.items():
-        (root / "agents" / f"{name}.yaml").write_text(text)
-    manifest = {
-        "version": 1,
-        "default_environment": "staging",
-        "environments": {
-            "staging": {"api_key_env": "KEY_STAGING", "base_url": base_url},
-            "prod": {"api_key_env": "KEY_PROD", "base_url": base_url},
-        },
-        "agents": {name: {"config": f"agents/{name}.yaml"} for name in agents},
-        "tools": {"lookup": {"config": "tools/lookup.yaml"}},
-        "tests": {"greets": {"config": "tests/greets.yaml"}},
-    }
-    (root / "agents.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    return root
-
-
-def state(root: Path, env: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((root / "state" / f"{env}.json").read_text())
-    return data
-
-
-def remote_get(base_url: str, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
-    return httpx.get(base_url + path, params=params, headers={"xi-api-key": "sk_peek"}, timeout=10)
-
-
-def remote_patch(base_url: str, path: str, body: dict[str, Any]) -> httpx.Response:
-    """An edit made outside the CLI (the dashboard)."""
-    return httpx.patch(base_url + path, json=body, headers={"xi-api-key": "sk_dashboard"}, timeout=10)
-
-
-def remote_list(base_url: str, path: str, key: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    params: dict[str, Any] = {"page_size": 100}
-    while True:
-        page = remote_get(base_url, path, params).json()
-        items.extend(page[key])
-        if not page.get("has_more"):
-            return items
-        params["cursor"] = page["next_cursor"]
-
-
-def version_1_fields(kind: str, body: dict[str, Any], salt: str) -> dict[str, str]:
-    """``fields`` as agents wrote them in version-1 state files (before keyed lists): leaf paths by list
-    index, lists of scalars (id sets too) one leaf hashed in their order, schema defaults left out."""
-    from agents_cli.engine.normalise import normalise_remote
-    from agents_cli.kinds import REGISTRY
-
-    def leaves(value: Any, path: str, found: dict[str, Any]) -> dict[str, Any]:
-        if isinstance(value, dict) and value:
-            for key, item in value.items():
-                leaves(item, f"{path}.{key}" if path else key, found)
-        elif isinstance(value, list) and value and any(isinstance(item, dict | list) for item in value):
-            for index, item in enumerate(value):
-                leaves(item, f"{path}[{index}]", found)
-        else:
-            found[path] = value
-        return found
-
-    def digest(path: str, value: Any) -> str:
-        canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(f"{salt}\0{path}\0{canonical}".encode()).hexdigest()[:16]
-
-    resource_kind = REGISTRY[kind]
-    minimal = normalise_remote(kind, resource_kind.minimal_body(resource_kind.discriminator(body)))
-    defaults = leaves(minimal, "", {})
+def staging_and_prod(base_url: str) -> dict[str, Any]:
     return {
-        path: digest(path, value)
-        for path, value in leaves(body, "", {}).items()
-        if not (path in defaults and type(defaults[path]) is type(value) and defaults[path] == value)
+        "staging": {"api_key_env": "KEY_STAGING", "base_url": base_url},
+        "prod": {"api_key_env": "KEY_PROD", "base_url": base_url},
     }
 
 
-@contextlib.contextmanager
-def serve_emulator(settings: Any = None, data_path: Path | None = None) -> Iterator[str]:
-    """The emulator on 127.0.0.1 (a free port) in a background thread; stops when the block ends."""
-    from agents_cli.emulator.server import running_emulator
+def sample_project(root: Path, base_url: str, *, agents: dict[str, str] | None = None) -> Path:
+    """The project with tool ``lookup``, test ``greets`` and agent ``bot`` (or the given agent files)."""
+    return write_project(
+        root,
+        environments=staging_and_prod(base_url),
+        default_environment="staging",
+        agents=agents if agents is not None else {"bot": AGENT},
+        tools={"lookup": TOOL},
+        tests={"greets": TEST},
+    )
 
-    with running_emulator(settings, data_path) as served:
-        yield served.url
+
+def cli(project: Path, *args: str, expect: int = 0, env: dict[str, str] | None = None) -> tuple[str, str]:
+    """``agents ARGS…`` on the project with the sample keys (and ``env``): (stdout, stderr)."""
+    result = run_cli(list(args), cwd=project, expect=expect, env={**KEYS, **(env or {})})
+    return result.stdout, result.stderr
+
+
+def cli_json(project: Path, *args: str, expect: int = 0) -> dict[str, Any]:
+    """``agents ARGS… --json`` on the project with the sample keys: the document it printed."""
+    data: dict[str, Any] = json.loads(cli(project, *args, "--json", expect=expect)[0])
+    return data
