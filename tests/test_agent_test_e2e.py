@@ -8,7 +8,6 @@ agent would call from the attached ``tool_ids``.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -252,11 +251,9 @@ def test_runs_still_pending_at_the_timeout_are_reported_as_timed_out(
     tmp_path: Path, emulator: RunningEmulator
 ) -> None:
     project = shop_project(tmp_path / "p", emulator.url, attached=["greets", "refunds"])
-    emulator.configure(completion_delay=30.0)
+    emulator.configure(completion_delay=3600.0)  # pending longer than any test runs: only --timeout ends it
     junit = tmp_path / "junit.xml"
-    started = time.monotonic()
     stdout, _ = agents(project, "test", "--timeout", "1", "--junit", str(junit), expect=1)
-    assert time.monotonic() - started < 10
     assert stdout.count("TIMED OUT") >= 2
     assert "still pending after the 1s timeout" in stdout
     assert "2 timed out of 2 run(s)" in stdout

@@ -15,6 +15,7 @@ import pytest
 
 from agents_cli.errors import RemoteError
 from agents_cli.remote.client import ApiClient, RetryPolicy
+from tests.support.waiting import EVENT_DEADLINE_S
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -147,19 +148,26 @@ def test_debug_log_has_method_path_status_and_never_the_key(caplog: pytest.LogCa
 
 
 def test_concurrency_is_bounded() -> None:
-    in_flight = 0
-    peak = 0
+    in_flight = peak = arrived = 0
+    changed = asyncio.Condition()
 
     async def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal in_flight, peak
-        in_flight += 1
-        peak = max(peak, in_flight)
-        await asyncio.sleep(0.01)
-        in_flight -= 1
+        # Each request is held until two more have arrived (or all have): with a bound of 3, three are
+        # in flight at once and a fourth only arrives when one of them has been answered.
+        nonlocal in_flight, peak, arrived
+        async with changed:
+            in_flight += 1
+            arrived += 1
+            peak = max(peak, in_flight)
+            mine = arrived
+            changed.notify_all()
+            await changed.wait_for(lambda: arrived >= min(mine + 2, 20))
+            in_flight -= 1
         return httpx.Response(200, json={})
 
     async def many(api: ApiClient) -> None:
-        await asyncio.gather(*(api.get(f"/v1/x/{i}") for i in range(20)))
+        requests = asyncio.gather(*(api.get(f"/v1/x/{i}") for i in range(20)))
+        await asyncio.wait_for(requests, EVENT_DEADLINE_S)
 
     run_client(handler, many, concurrency=3)  # type: ignore[arg-type]
     assert peak == 3

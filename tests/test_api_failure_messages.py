@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from tests.support.cli import run_cli, run_process
 from tests.support.emulator import ServedEmulator
 from tests.support.project import edit_manifest
 from tests.support.remote import call_api, closed_port, recording_sleep
+from tests.support.waiting import EVENT_DEADLINE_S, wait_until
 
 KEY_VARIABLE = "UX_API_KEY"
 GOOD_KEY = "sk_ux_good"
@@ -30,6 +30,12 @@ GOOD_KEY = "sk_ux_good"
 def call(base_url: str, body: Callable[[ApiClient], Awaitable[Any]], **options: Any) -> tuple[Any, ApiClient]:
     """Run ``body`` on a fresh client with the good key (real sleeps): its result or the RemoteError."""
     return call_api(base_url, body, api_key=GOOD_KEY, **options)
+
+
+async def slow_requests_held(served: ServedEmulator, count: int) -> None:
+    """Until ``count`` requests are held by the emulator's ``slow`` fault (waited for in a thread, so the
+    event loop goes on serving the requests)."""
+    await asyncio.to_thread(wait_until, lambda: served.requests_faulted("slow") == count, "the slow requests")
 
 
 def make_project(root: Path, base_url: str, agents: int = 0) -> Path:
@@ -259,7 +265,7 @@ def test_closing_the_client_stops_the_siblings_of_a_failed_gather(served_emulato
             raise
 
     async def failing(api: ApiClient) -> None:
-        await asyncio.sleep(0.05)
+        await slow_requests_held(served_emulator, 3)
         await api.get("/v1/convai/agents/agent_missing")
 
     async def main() -> int:
@@ -268,10 +274,12 @@ def test_closing_the_client_stops_the_siblings_of_a_failed_gather(served_emulato
                 await asyncio.gather(failing(api), *(slow(api, index) for index in range(3)))
         return len([task for task in asyncio.all_tasks() if task is not asyncio.current_task()])
 
-    started = time.monotonic()
     assert asyncio.run(main()) == 0
-    assert sorted(cancelled) == ["slow 0", "slow 1", "slow 2"]
-    assert time.monotonic() - started < 3  # the 5 s slow requests were cancelled, not waited for
+    assert sorted(cancelled) == [
+        "slow 0",
+        "slow 1",
+        "slow 2",
+    ]  # the 5 s slow requests: cancelled, not waited for
 
 
 def test_a_task_woken_while_the_client_closes_sends_nothing(served_emulator: ServedEmulator) -> None:
@@ -279,30 +287,37 @@ def test_a_task_woken_while_the_client_closes_sends_nothing(served_emulator: Ser
         faults=FaultSettings(seed=9, slow_s=5).with_route("GET /v1/slow/*", fault_rate=1, kinds=("slow",))
     )
     lock = asyncio.Lock()
+    held, queued, ended = asyncio.Event(), asyncio.Event(), asyncio.Event()
     late_outcome: list[str] = []
 
     async def holds_the_lock(api: ApiClient) -> None:
         async with lock:
+            held.set()
             await api.get("/v1/slow/held")
 
     async def waits_for_the_lock(api: ApiClient) -> None:
-        await asyncio.sleep(0.01)
-        async with lock:  # granted when the holder is cancelled, after the leftovers were collected
-            try:
-                await api.get("/v1/convai/agents/late")
-            except RuntimeError as exc:
-                late_outcome.append(str(exc))
-                raise
+        await held.wait()
+        queued.set()
+        try:
+            async with lock:  # granted when the holder is cancelled, after the leftovers were collected
+                try:
+                    await api.get("/v1/convai/agents/late")
+                except RuntimeError as exc:
+                    late_outcome.append(str(exc))
+                    raise
+        finally:
+            ended.set()
 
     async def failing(api: ApiClient) -> None:
-        await asyncio.sleep(0.05)
+        await queued.wait()
+        await slow_requests_held(served_emulator, 1)
         await api.get("/v1/convai/agents/agent_missing")
 
     async def main() -> None:
         async with ApiClient(served_emulator.url, GOOD_KEY, timeout=10) as api:
             with pytest.raises(RemoteError):
                 await asyncio.gather(failing(api), holds_the_lock(api), waits_for_the_lock(api))
-        await asyncio.sleep(0.05)  # let the woken task run to its end
+        await asyncio.wait_for(ended.wait(), EVENT_DEADLINE_S)  # the woken task has run to its end
 
     asyncio.run(main())
     assert late_outcome == ["ApiClient used outside 'async with'"]
@@ -312,19 +327,25 @@ def test_a_task_woken_while_the_client_closes_sends_nothing(served_emulator: Ser
 def test_gather_or_cancel_raises_the_first_error_after_cancelling_the_rest() -> None:
     finished: list[str] = []
 
+    lingering = asyncio.Event()
+
+    async def value(result: int) -> int:
+        return result
+
     async def fails() -> int:
-        await asyncio.sleep(0.01)
+        await lingering.wait()
         raise RemoteError("boom")
 
     async def lingers() -> int:
         try:
-            await asyncio.sleep(5)
+            lingering.set()
+            await asyncio.Event().wait()  # until cancelled
         finally:
             finished.append("lingers")
         return 1
 
     async def main() -> None:
-        assert await gather_or_cancel(asyncio.sleep(0, result=1), asyncio.sleep(0, result=2)) == [1, 2]
+        assert await gather_or_cancel(value(1), value(2)) == [1, 2]
         with pytest.raises(RemoteError, match="boom"):
             await gather_or_cancel(lingers(), fails())
         assert finished == ["lingers"]  # cancelled and awaited before the error surfaced

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from tests.support import REPO_ROOT
 from tests.support.cli import run_cli, start_process
-from tests.support.emulator import EVENT_DEADLINE_S, ServedEmulator, remote_ok, remote_patch, wait_until
+from tests.support.emulator import ServedEmulator, remote_ok, remote_patch
 from tests.support.project import edit_manifest, state
 from tests.support.samples import KEYS, sample_project
+from tests.support.waiting import EVENT_DEADLINE_S, wait_until
 
 AGENT_WITH_DEFAULT_TYPES = """\
 name: Support Bot
@@ -359,11 +360,9 @@ def test_ctrl_c_during_sync_exits_130_and_says_rerunning_is_safe(
         "POST /v1/convai/agents/create", fault_rate=1, kinds=("slow",), slow_s=600
     )
     served_emulator.configure(faults=held)
-    middleware = served_emulator.running.context.fault_middleware
-    assert middleware is not None
     process = start_process(["-C", str(root), "sync", "--yes"], env=KEYS)
     try:
-        wait_until(lambda: any(d.kind == "slow" for d in middleware.history), "the agent's create")
+        wait_until(lambda: served_emulator.requests_faulted("slow") == 1, "the agent's create")
         process.send_signal(signal.SIGINT)
         _stdout, stderr = process.communicate(timeout=EVENT_DEADLINE_S)
     finally:

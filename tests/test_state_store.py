@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,8 @@ from agents_cli.project.state import (
     state_lock,
     state_path,
 )
+from tests.support import REPO_ROOT
+from tests.support.waiting import EVENT_DEADLINE_S
 
 
 def test_round_trip_is_deterministic(tmp_path: Path) -> None:
@@ -61,33 +62,46 @@ def test_lock_is_exclusive_and_released(tmp_path: Path) -> None:
 
 
 HOLD_LOCK = """
-import sys, time
+import sys
 from pathlib import Path
 from agents_cli.project.state import StateLocked, state_lock
 
-root, start, hold = Path(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-while time.time() < start:
-    time.sleep(0.001)
+print("ready", flush=True)
+sys.stdin.readline()  # every contender goes when told, all together
 try:
-    with state_lock(root, "dev"):
+    with state_lock(Path(sys.argv[1]), "dev"):
         print("acquired", flush=True)
-        time.sleep(hold)
+        sys.stdin.readline()  # held until told to let go (or killed)
 except StateLocked as exc:
     print("locked:", exc.message, flush=True)
 """
 
 
-def _contenders(root: Path, count: int, hold: float) -> list[subprocess.Popen[str]]:
-    start = time.time() + 1.0  # every interpreter is up and waiting by then
-    return [
+def _contenders(root: Path, count: int) -> list[subprocess.Popen[str]]:
+    """``count`` processes that try to take the lock at once, as soon as every one of them is up."""
+    procs = [
         subprocess.Popen(
-            [sys.executable, "-c", HOLD_LOCK, str(root), str(start), str(hold)],
+            [sys.executable, "-c", HOLD_LOCK, str(root)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            cwd=Path(__file__).resolve().parent.parent,
+            cwd=REPO_ROOT,
         )
         for _ in range(count)
     ]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    return procs
+
+
+def _answer(proc: subprocess.Popen[str]) -> str:
+    """The contender's answer: "acquired" (and it holds the lock until told to let go) or "locked: …"."""
+    assert proc.stdout is not None
+    return proc.stdout.readline().strip()
 
 
 def test_processes_starting_together_on_a_stale_lock_take_it_exactly_once(tmp_path: Path) -> None:
@@ -97,8 +111,10 @@ def test_processes_starting_together_on_a_stale_lock_take_it_exactly_once(tmp_pa
     path.parent.mkdir()
     path.write_text(f"{dead.pid}\n")  # left by a crashed sync
     for _round in range(2):
-        procs = _contenders(tmp_path, 8, hold=1.0)
-        outputs = [proc.communicate(timeout=30)[0].strip() for proc in procs]
+        procs = _contenders(tmp_path, 8)
+        outputs = [_answer(proc) for proc in procs]  # every one has tried while the winner holds it
+        for proc in procs:
+            proc.communicate("\n", timeout=EVENT_DEADLINE_S)  # the winner lets go; the others have ended
         winners = [proc.pid for proc, out in zip(procs, outputs, strict=True) if out == "acquired"]
         assert len(winners) == 1, outputs
         losers = [out for out in outputs if out != "acquired"]
@@ -107,9 +123,9 @@ def test_processes_starting_together_on_a_stale_lock_take_it_exactly_once(tmp_pa
 
 
 def test_lock_of_a_killed_holder_is_free_at_once(tmp_path: Path) -> None:
-    holder = _contenders(tmp_path, 1, hold=60)[0]
+    holder = _contenders(tmp_path, 1)[0]
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "acquired"
+        assert _answer(holder) == "acquired"
         with pytest.raises(StateLocked, match=f"locked by process {holder.pid}"), state_lock(tmp_path, "dev"):
             pass
     finally:

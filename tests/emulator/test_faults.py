@@ -4,11 +4,12 @@ environment (over real HTTP: test_faults_over_http)."""
 from __future__ import annotations
 
 import asyncio
-import time
+from types import SimpleNamespace
 
 import httpx
 import pytest
 
+from agents_cli.emulator import faults
 from agents_cli.emulator.faults import (
     FaultMiddleware,
     FaultSettings,
@@ -57,15 +58,21 @@ def test_reset_replays_the_sequence_and_a_random_seed_is_reported() -> None:
     assert len(middleware.history) == 40
 
 
-def test_latency_comes_from_the_seeded_draw() -> None:
+def test_latency_comes_from_the_seeded_draw(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = FaultSettings(latency_ms=20, jitter_ms=10)
     delays = [decide(settings, 1, n, "GET", "/x").delay_s for n in range(100)]
     assert all(0.020 <= d < 0.030 for d in delays)
     assert delays == [decide(settings, 1, n, "GET", "/x").delay_s for n in range(100)]
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    # The middleware's waits, recorded instead of taken.
+    monkeypatch.setattr(faults, "asyncio", SimpleNamespace(**{**vars(asyncio), "sleep": sleep}))
     middleware, _ = items_middleware(seed=1, latency_ms=20)
-    started = time.perf_counter()
     assert run_requests(middleware, 3) == [200, 201, 200]
-    assert time.perf_counter() - started >= 0.06  # every request waited at least the fixed latency
+    assert waited == pytest.approx([0.02] * 3)  # every request waited the fixed latency
 
 
 # --- fault shapes -----------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,8 +20,9 @@ import pytest
 from agents_cli.emulator.faults import DroppedConnectionLogFilter, FaultMiddleware, FaultSettings
 from agents_cli.emulator.server import BackgroundServer, running_emulator, serving_in_background
 from tests.support.contract import contract_violations
-from tests.support.emulator import EVENT_DEADLINE_S, ResponseRecorder, ServedEmulator
+from tests.support.emulator import ResponseRecorder, ServedEmulator
 from tests.support.faults import items_middleware, run_requests
+from tests.support.waiting import EVENT_DEADLINE_S, wait_until
 
 
 @contextmanager
@@ -120,10 +120,11 @@ def test_injected_latency_is_waited_out_concurrently() -> None:
                 base_url=running.url, headers={"xi-api-key": "k"}, limits=limits, timeout=EVENT_DEADLINE_S
             ) as http:
                 waiting = [asyncio.create_task(http.get("/v1/convai/agents")) for _ in range(8)]
-                give_up = time.monotonic() + EVENT_DEADLINE_S
-                while len(middleware.history) < 8:  # each has decided its latency and is waiting it out
-                    assert time.monotonic() < give_up, "the eight requests never reached the emulator"
-                    await asyncio.sleep(0.005)
+
+                def all_waiting() -> bool:  # each has decided its latency and is waiting it out
+                    return len(middleware.history) >= 8
+
+                await asyncio.to_thread(wait_until, all_waiting, "the eight requests reaching the emulator")
                 answered = await http.get("/v1/user")
                 assert answered.status_code == 200
                 assert not any(task.done() for task in waiting)

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from agents_cli.emulator.errors import ReportedErrorLogFilter
-from tests.support.emulator import EVENT_DEADLINE_S, ServedEmulator, wait_until
+from tests.support.emulator import ServedEmulator
+from tests.support.waiting import EVENT_DEADLINE_S, wait_until
 
 
 @pytest.fixture

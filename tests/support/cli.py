@@ -28,7 +28,7 @@ from typer.testing import CliRunner, Result
 
 from agents_cli.cli.main import app
 from tests.support import REPO_ROOT
-from tests.support.emulator import EVENT_DEADLINE_S
+from tests.support.waiting import EVENT_DEADLINE_S
 
 __all__ = [
     "REPO_ROOT",

@@ -1,14 +1,13 @@
 """The emulator in tests: served on loopback (``serve_emulator``, the ``served_emulator`` fixture's
 ``ServedEmulator``), its answers recorded for contract checks, looked at and edited from outside the CLI
 (``remote_*``: what the dashboard would do), and the short ways the emulator's HTTP tests create resources
-and check answers. ``wait_until`` is the one way to wait for something that has no event to wait on.
+and check answers.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,27 +20,11 @@ if TYPE_CHECKING:
 TEST_API_KEY = "xi-test-key"
 # The key of requests made outside the CLI (the emulator accepts any key unless told otherwise).
 DASHBOARD_KEY = "sk_dashboard"
-# How long a test waits for something that must happen before it calls it a failure: far longer than
-# anything takes on a loaded machine, since reaching it means "never".
-EVENT_DEADLINE_S = 60.0
-
 AGENT_BODY: dict[str, Any] = {
     "name": "Support",
     "conversation_config": {"agent": {"first_message": "Hi", "prompt": {"prompt": "Help."}}},
 }
 WELCOME_TEST = {"type": "llm", "name": "welcomes", "success_condition": "The agent says 'welcome'"}
-
-
-def wait_until(condition: Callable[[], bool], what: str, deadline_s: float = EVENT_DEADLINE_S) -> None:
-    """Return as soon as ``condition()`` holds; fail only when it has not held after ``deadline_s``.
-
-    For conditions with no event to wait on (what another thread has recorded); where the emulator offers
-    an event (``RunningEmulator.background.wait_until_idle``), wait on that.
-    """
-    give_up = time.monotonic() + deadline_s
-    while not condition():
-        assert time.monotonic() < give_up, f"{what} never happened"
-        time.sleep(0.005)  # a re-check interval, not an assumption about how long anything takes
 
 
 # -- served on loopback, every answer recorded -------------------------------------------------------------
@@ -113,6 +96,11 @@ class ServedEmulator:
     @property
     def exchanges(self) -> list[Exchange]:
         return self.recorder.exchanges
+
+    def requests_faulted(self, kind: str) -> int:
+        """How many requests the fault injection gave ``kind`` (counted as they arrive, before it acts)."""
+        middleware = self.running.context.fault_middleware
+        return sum(1 for decision in middleware.history if decision.kind == kind) if middleware else 0
 
 
 @contextlib.contextmanager
