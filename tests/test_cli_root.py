@@ -6,31 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from agents_cli.cli.main import hoist_global_flags
-from tests.support.cli import invoke, run_cli, run_process
-
-
-def test_global_flags_typed_after_the_command_are_hoisted() -> None:
-    assert hoist_global_flags(["plan", "--debug", "--env", "dev"]) == ["--debug", "plan", "--env", "dev"]
-    assert hoist_global_flags(["sync", "--no-color", "--yes"]) == ["--no-color", "sync", "--yes"]
-    # after `--` everything is an argument, untouched
-    assert hoist_global_flags(["test", "--", "--debug"]) == ["test", "--", "--debug"]
-
-
-def test_debug_after_the_command_logs_our_requests_and_not_library_internals(tmp_path: Path) -> None:
-    run_cli(["init", "."], cwd=tmp_path)
-    run_cli(["add", "agent", "Bot", "--template", "minimal"], cwd=tmp_path)
-    result = run_process(["plan", "--debug"], cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "agents_cli.remote.client:" in result.stderr  # our request log is on
-    assert "httpcore" not in result.stderr  # …and library DEBUG chatter is not
-    assert "asyncio:" not in result.stderr
-
-
-def test_an_unknown_option_is_a_usage_error_with_exit_1(tmp_path: Path) -> None:
-    result = run_process(["plan", "--bogus"], cwd=tmp_path)
-    assert result.returncode == 1
-    assert "No such option: --bogus" in result.stderr
+from tests.support.cli import invoke, run_cli
 
 
 def test_rename_is_wired_into_the_cli(tmp_path: Path) -> None:
@@ -68,17 +44,3 @@ def _complete(cwd: Path, words: str) -> list[str]:
     finally:
         os.chdir(old)
     return result.stdout.split()
-
-
-def test_completion_offers_environment_resource_and_template_names(tmp_path: Path) -> None:
-    run_cli(["init", "."], cwd=tmp_path)
-    run_cli(["add", "agent", "Support Bot", "--template", "minimal"], cwd=tmp_path)
-    run_cli(["add", "tool", "Lookup", "--template", "webhook"], cwd=tmp_path)
-    assert _complete(tmp_path, "agents plan --env ") == ["dev", "local", "prod"]
-    assert _complete(tmp_path, "agents plan --env p") == ["prod"]
-    assert _complete(tmp_path, "agents sync --only ") == ["lookup", "support-bot"]
-    assert _complete(tmp_path, "agents widget ") == ["support-bot"]
-    assert _complete(tmp_path, "agents add agent x --template cu") == ["customer-service"]
-    assert _complete(tmp_path, "agents add tool x --template ") == ["client", "webhook"]
-    assert _complete(tmp_path / "agents", "agents delete l") == ["lookup"]  # found from a subfolder
-    assert _complete(tmp_path.parent, "agents plan --env ") == []  # no project: nothing, no error

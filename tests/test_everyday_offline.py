@@ -10,34 +10,16 @@ import pytest
 
 from agents_cli.commands.widget import server_location, snippet
 from agents_cli.project.manifest import Environment
-from tests.support.cli import invoke, on_a_terminal, run_cli
+from tests.support.cli import on_a_terminal, run_cli
 from tests.support.project import write_project
+from tests.support.samples import offline_project
 
-AGENT_YAML = (
-    "name: Support Bot\nconversation_config:\n  agent:\n    prompt:\n      tool_ids: ['@tool:lookup']\n"
-)
 NO_COLOR = {"NO_COLOR": "1"}
-ENVIRONMENTS = {
-    "local": {"emulator": True},
-    "dev": {"api_key_env": "ELEVENLABS_API_KEY_DEV"},
-    "eu": {"residency": "eu-residency"},
-    "prod": {"base_url": "https://api.in.residency.elevenlabs.io/"},
-}
 
 
 @pytest.fixture
 def project(tmp_path: Path, isolated_home: Path) -> Path:
-    return write_project(
-        tmp_path / "proj",
-        environments=ENVIRONMENTS,
-        agents={"support-bot": AGENT_YAML},
-        tools={"lookup": "type: webhook\nname: lookup\n"},
-        tests={"greets": "type: llm\nname: greets\n"},
-        state={
-            "dev": {"agents": {"support-bot": "agent_dev_1"}},
-            "eu": {"agents": {"support-bot": "agent_eu_1"}},
-        },
-    )
+    return offline_project(tmp_path / "proj")
 
 
 def test_list_local_json_and_table(project: Path) -> None:
@@ -140,31 +122,6 @@ def test_delete_unknown_or_ambiguous_names(project: Path, tmp_path: Path) -> Non
     assert "names several resources (tool, agent)" in ambiguous.stderr and "--kind" in ambiguous.stderr
     run_cli(["delete", "x", "--kind", "tool", "--yes"], cwd=both)
     assert list(json.loads((both / "agents.json").read_text())["agents"]) == ["x"]
-
-
-def test_bash_completion_script_and_completions(project: Path) -> None:
-    script = invoke(["--show-completion", "bash"])
-    assert script.exit_code == 0
-    assert "_AGENTS_COMPLETE=complete_bash" in script.stdout
-    assert "complete -o default -F _agents_completion agents" in script.stdout
-    completions = invoke(
-        [], env={"_AGENTS_COMPLETE": "complete_bash", "COMP_WORDS": "agents au", "COMP_CWORD": "1"}
-    )
-    assert completions.stdout.split() == ["auth"]
-    options = invoke(
-        [],
-        env={"_AGENTS_COMPLETE": "complete_bash", "COMP_WORDS": "agents delete x --ke", "COMP_CWORD": "3"},
-    )
-    assert options.stdout.split() == ["--keep-local"]
-
-
-def test_colour_on_a_tty_and_never_with_no_color(project: Path) -> None:
-    code, coloured = on_a_terminal(["widget", "nope"], project)
-    assert code == 1 and "\x1b[" in coloured and "no agent named 'nope'" in coloured
-    code, plain = on_a_terminal(["widget", "nope"], project, env=NO_COLOR)
-    assert code == 1 and "\x1b[" not in plain and "error: no agent named 'nope'" in plain
-    code, flag = on_a_terminal(["--no-color", "list"], project)
-    assert code == 0 and "\x1b[" not in flag and "support-bot" in flag
 
 
 def test_delete_asks_on_a_terminal(project: Path) -> None:

@@ -22,22 +22,6 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_table_on_a_narrow_terminal_never_crops_ids(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Before: rich shrank the columns to the terminal and printed 'agent_0001k73fzpfj7p…'.
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setenv("COLUMNS", "40")
-    terminal = _Terminal()
-    remote_id = "agent_0001k73fzpfj7pw5v17wv22z40a0"
-    Output(stdout=terminal).table(
-        ["KIND", "NAME", "REMOTE ID"], [["agent", "customer-service-bot", remote_id]]
-    )
-    text = terminal.getvalue()
-    assert "\x1b[" in text  # it really rendered for a colour terminal
-    assert remote_id in text
-    assert "customer-service-bot" in text
-    assert "…" not in text
-
-
 def test_add_from_a_template_that_refers_to_a_missing_tool_says_what_to_add(tmp_path: Path) -> None:
     root = init_project(tmp_path)
     added = run_cli(["add", "test", "finds order", "--template", "tool"], cwd=root)

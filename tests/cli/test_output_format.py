@@ -10,6 +10,7 @@ import pytest
 
 from agents_cli.cli.main import hoist_global_flags
 from tests.support.cli import run_cli
+from tests.support.project import edit_manifest
 
 
 @pytest.fixture
@@ -57,3 +58,30 @@ def test_a_commands_own_format_option_stays_its_own() -> None:
         "--debug",
         "status",
     ]
+
+
+def test_json_commands_print_one_json_document_on_errors_too(tmp_path: Path) -> None:
+    # A script doing `agents status --json | jq` got an empty stdout on an error; now it gets {"error": …}
+    # (the human message stays on stderr) and never a second document after the command's own.
+    run_cli(["init", str(tmp_path)], cwd=tmp_path)
+    for args in (
+        ["plan", "--json"],
+        ["status", "--json"],
+        ["list", "--remote", "--json"],
+        ["pull", "--json"],
+    ):
+        failed = run_cli([*args, "--env", "nope"], cwd=tmp_path, expect=1)
+        assert json.loads(failed.stdout) == {
+            "error": {
+                "message": "unknown environment 'nope' (known: dev, local, prod)",
+                "hint": "add it under 'environments' in agents.json",
+                "exit_code": 1,
+            }
+        }
+        assert failed.stderr.startswith("error: unknown environment 'nope'")
+    without_json = run_cli(["plan", "--env", "nope"], cwd=tmp_path, expect=1)
+    assert without_json.stdout == ""
+    (tmp_path / "agents" / "bot.yaml").write_text("name: Bot\nconversation_config: {agent: {promt: {}}}\n")
+    edit_manifest(tmp_path, lambda manifest: manifest.update(agents={"bot": {"config": "agents/bot.yaml"}}))
+    invalid = run_cli(["validate", "--json"], cwd=tmp_path, expect=1)
+    assert json.loads(invalid.stdout)["valid"] is False  # one document: the report, no error object after it

@@ -1,7 +1,10 @@
-"""The sample project of the plan/sync/pull tests: tool ``lookup`` (a webhook with a ``${E2E_ORDERS_TOKEN}``
+"""The sample projects of the tests.
+
+``sample_project``: the plan/sync/pull project, tool ``lookup`` (a webhook with a ``${E2E_ORDERS_TOKEN}``
 header), test ``greets`` and agent ``bot`` referring to both, in two environments, ``staging`` and ``prod``,
-both pointing at the same served emulator (one workspace) with their own key variables (``KEYS``). ``cli``
-runs ``agents`` on it with those keys.
+both pointing at the same served emulator (one workspace) with their own key variables (``KEYS``); ``cli``
+and ``cli_json`` run ``agents`` on it with those keys. ``offline_project``: for the commands that need no
+remote.
 """
 
 from __future__ import annotations
@@ -67,6 +70,67 @@ failure_examples:
 """
 
 
+# An agent whose remote echoes defaults the file leaves out (a built-in tool's `type: system`, a criterion's
+# `type: prompt`).
+AGENT_WITH_DEFAULT_TYPES = """\
+name: Support Bot
+conversation_config:
+  agent:
+    first_message: Hello!
+    prompt:
+      prompt: You help customers.
+      temperature: 0.3
+      built_in_tools:
+        end_call:
+          name: end_call
+          description: ''
+          params:
+            system_tool_type: end_call
+platform_settings:
+  evaluation:
+    criteria:
+      - id: resolved
+        name: Resolved
+        conversation_goal_prompt: The issue was resolved.
+"""
+AGENT_WITH_EXPLICIT_DEFAULTS = AGENT_WITH_DEFAULT_TYPES.replace(
+    "    first_message: Hello!\n", "    first_message: Hello!\n    language: en\n"
+)
+OTHER_AGENT = """\
+name: Other Bot
+conversation_config:
+  agent:
+    first_message: Hi there.
+"""
+
+OFFLINE_ENVIRONMENTS = {
+    "local": {"emulator": True},
+    "dev": {"api_key_env": "ELEVENLABS_API_KEY_DEV"},
+    "eu": {"residency": "eu-residency"},
+    "prod": {"base_url": "https://api.in.residency.elevenlabs.io/"},
+}
+
+
+def offline_project(root: Path) -> Path:
+    """A project for commands that need no remote: agent ``support-bot`` (referring to ``@tool:lookup``),
+    tool ``lookup``, test ``greets``; the agent has remote ids in ``dev`` and ``eu`` (state), none in
+    ``prod``."""
+    agent = (
+        "name: Support Bot\nconversation_config:\n  agent:\n    prompt:\n      tool_ids: ['@tool:lookup']\n"
+    )
+    return write_project(
+        root,
+        environments=OFFLINE_ENVIRONMENTS,
+        agents={"support-bot": agent},
+        tools={"lookup": "type: webhook\nname: lookup\n"},
+        tests={"greets": "type: llm\nname: greets\n"},
+        state={
+            "dev": {"agents": {"support-bot": "agent_dev_1"}},
+            "eu": {"agents": {"support-bot": "agent_eu_1"}},
+        },
+    )
+
+
 def staging_and_prod(base_url: str) -> dict[str, Any]:
     return {
         "staging": {"api_key_env": "KEY_STAGING", "base_url": base_url},
@@ -84,6 +148,13 @@ def sample_project(root: Path, base_url: str, *, agents: dict[str, str] | None =
         tools={"lookup": TOOL},
         tests={"greets": TEST},
     )
+
+
+def with_two_agents(project: Path, url: str) -> Path:
+    """The sample project with a second agent, ``other``, synced to ``staging``."""
+    sample_project(project, url, agents={"bot": AGENT, "other": OTHER_AGENT})
+    cli(project, "sync")
+    return project
 
 
 def cli(project: Path, *args: str, expect: int = 0, env: dict[str, str] | None = None) -> tuple[str, str]:
