@@ -12,9 +12,7 @@ import pytest
 from agents_cli.errors import CredentialsMissing
 from agents_cli.project.manifest import Environment
 from agents_cli.remote import credentials
-from tests.support.cli import run_cli
 from tests.support.keyring import MemoryKeyring
-from tests.support.project import all_text_under, write_project
 
 KEY = "sk_1234567890abcdefSECRETabcd"
 DEV = Environment(name="dev", api_key_env="ELEVENLABS_API_KEY_DEV")
@@ -87,50 +85,3 @@ def test_missing_key_names_both_remedies(memory_keyring: MemoryKeyring) -> None:
         credentials.resolve_api_key(DEV, None)
     assert "ELEVENLABS_API_KEY_DEV" in (caught.value.hint or "")
     assert "agents auth login --env dev" in (caught.value.hint or "")
-
-
-def test_login_no_verify_and_logout_never_print_the_key(
-    memory_keyring: MemoryKeyring, isolated_home: Path, tmp_path: Path
-) -> None:
-    project = write_project(tmp_path / "proj")
-    login = run_cli(
-        ["--debug", "auth", "login", "--env", "dev", "--no-verify", "--key-stdin"],
-        cwd=project,
-        input=KEY + "\n",
-    )
-    assert "stored the key for environment 'dev' in the OS keyring" in login.stderr
-    assert memory_keyring.passwords[("agents-cli", "dev")] == KEY
-    logout = run_cli(["--debug", "auth", "logout", "--env", "dev"], cwd=project)
-    assert "removed the stored key of environment 'dev'" in logout.stderr
-    assert memory_keyring.passwords == {}
-    again = run_cli(["auth", "logout", "--env", "dev"], cwd=project)
-    assert "no stored key" in again.stderr
-    for text in (login.stdout, login.stderr, logout.stdout, logout.stderr, all_text_under(tmp_path)):
-        assert KEY not in text
-
-
-def test_login_to_file_fallback_warns_when_the_variable_shadows_it(
-    no_keyring: None, isolated_home: Path, tmp_path: Path
-) -> None:
-    project = write_project(tmp_path / "proj")
-    result = run_cli(
-        ["auth", "login", "--no-verify"],
-        cwd=project,
-        input=KEY,
-        env={"ELEVENLABS_API_KEY_DEV": "sk_othervariablevalue"},
-    )
-    path = isolated_home / ".config" / "agents-cli" / "credentials.json"
-    assert f"in {path}" in result.stderr
-    assert "env:ELEVENLABS_API_KEY_DEV also provides a key" in result.stderr
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert KEY not in result.stdout + result.stderr
-
-
-def test_login_refuses_empty_stdin_and_the_emulator(memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
-    project = write_project(tmp_path / "proj", environments={"local": {"emulator": True}, "dev": {}})
-    assert (
-        "no API key on stdin"
-        in run_cli(["auth", "login", "--env", "dev"], cwd=project, expect=1, input="\n").stderr
-    )
-    refused = run_cli(["auth", "login", "--env", "local", "--no-verify"], cwd=project, expect=1, input=KEY)
-    assert "embedded emulator and needs no API key" in refused.stderr

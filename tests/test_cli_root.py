@@ -9,15 +9,6 @@ from pathlib import Path
 from tests.support.cli import invoke, run_cli
 
 
-def test_rename_is_wired_into_the_cli(tmp_path: Path) -> None:
-    run_cli(["init", "."], cwd=tmp_path)
-    run_cli(["add", "agent", "Bot", "--template", "minimal"], cwd=tmp_path)
-    run_cli(["rename", "bot", "Front Desk"], cwd=tmp_path)
-    manifest = json.loads((tmp_path / "agents.json").read_text())
-    assert list(manifest["agents"]) == ["front-desk"]
-    run_cli(["validate"], cwd=tmp_path)
-
-
 def test_top_level_x_keys_hold_yaml_anchors_and_are_never_sent(tmp_path: Path) -> None:
     run_cli(["init", "."], cwd=tmp_path)
     run_cli(["add", "agent", "Bot", "--template", "minimal"], cwd=tmp_path)

@@ -172,40 +172,6 @@ def remote_tags(url: str, agent_id: str) -> list[str]:
     return tags
 
 
-def test_sync_refreshes_the_name_tag_after_a_rename_and_keeps_user_tags(
-    project: Path, served_emulator: ServedEmulator
-) -> None:
-    cli(project, "sync")
-    agent_id = state(project, "staging")["agents"]["bot"]["id"]
-    cli(project, "rename", "bot", "helper")
-    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
-    assert f"~ agent helper (update, id {agent_id})\n    tags: (agents-cli tags refreshed)\n" in stdout
-    assert "Plan: 0 to create, 1 to update, 0 to delete." in stdout
-    change = cli_json(project, "plan")["resources"][0]["changes"]
-    assert change == [
-        {
-            "path": "tags",
-            "change": "changed",
-            "remote": ["agents-cli:env=staging", "agents-cli:name=bot"],
-            "local": ["agents-cli:env=staging", "agents-cli:name=helper"],
-            "note": "agents-cli tags refreshed",
-        }
-    ]
-    stdout, _ = cli(project, "sync")
-    assert "Sync staging: 0 created, 1 updated" in stdout
-    assert sorted(remote_tags(served_emulator.url, agent_id)) == [
-        "agents-cli:env=staging",
-        "agents-cli:name=helper",
-        "support",
-    ]
-    stdout, _ = cli(project, "plan", "--detailed-exitcode")
-    assert "No changes." in stdout
-    # A user tag change carries our tags with it: one change, no separate refresh line.
-    edit(project / "agents" / "helper.yaml", "tags: [support]", "tags: [support, vip]")
-    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
-    assert "agents-cli tags refreshed" not in stdout and 'tags: ["support"] → ["support", "vip"]' in stdout
-
-
 # -- 6. status and test with changes sync cannot apply -----------------------------------------------------
 COLLECTING = """\
   data_collection:
@@ -213,27 +179,6 @@ COLLECTING = """\
       type: string
       description: The order number.
 """
-
-
-def test_status_marks_changes_sync_cannot_apply_and_test_against_local_still_runs(
-    project: Path, served_emulator: ServedEmulator
-) -> None:
-    config = project / "agents" / "bot.yaml"
-    edit(config, "platform_settings:\n", "platform_settings:\n" + COLLECTING)
-    cli(project, "sync")
-    edit(config, COLLECTING, "")  # a map key the agent PATCH cannot remove
-    stdout, _ = cli(project, "status")
-    bot_line = next(line for line in stdout.splitlines() if line.startswith("agent bot"))
-    assert "local changes (1 cannot be applied by sync)" in bot_line
-    row = next(row for row in cli_json(project, "status")["resources"] if row["name"] == "bot")
-    assert (row["status"], row["cannot_apply"], row["differences"]) == ("local changes", 1, 1)
-    edit(config, "temperature: 0.3", "temperature: 0.2")
-    stdout, _ = cli(project, "status")
-    assert "local changes (1 of 2 cannot be applied by sync)" in stdout
-
-    # The run carries the local config as an override: it runs (no sync needed), and says what it ran.
-    stdout, _stderr = cli(project, "test", "--against", "local")
-    assert "1 passed of 1 run(s)" in stdout
 
 
 # -- 2. --only includes what the selection references and does not exist yet -------------------------------

@@ -8,10 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-import yaml
 
-from agents_cli.cli.output import Output
-from agents_cli.errors import AgentsError
 from tests.support.cli import init_project, run_cli
 from tests.support.emulator import ServedEmulator, remote_delete
 from tests.support.project import attach_tests, edit_manifest, state
@@ -20,34 +17,6 @@ from tests.support.project import attach_tests, edit_manifest, state
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
-
-
-def test_add_from_a_template_that_refers_to_a_missing_tool_says_what_to_add(tmp_path: Path) -> None:
-    root = init_project(tmp_path)
-    added = run_cli(["add", "test", "finds order", "--template", "tool"], cwd=root)
-    assert "refers to @tool:lookup-order" in added.stderr
-    assert "agents add tool lookup-order --template webhook" in added.stderr
-    run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
-    # Following the advice makes the project valid, and the next add has nothing to warn about.
-    run_cli(["validate"], cwd=root)
-    again = run_cli(["add", "test", "finds order 2", "--template", "tool", "--format", "json"], cwd=root)
-    assert "refers to" not in again.stderr
-
-
-def test_reference_typo_in_a_reference_slot_is_an_error(tmp_path: Path) -> None:
-    root = init_project(tmp_path)
-    run_cli(["add", "agent", "bot"], cwd=root)
-    config = root / "agents" / "bot.yaml"
-    config.write_text(
-        "name: bot\nconversation_config:\n  agent:\n    prompt:\n      prompt: hi\n"
-        "      tool_ids: ['@tol:lookup']\n",
-        encoding="utf-8",
-    )
-    report = json.loads(run_cli(["validate", "--json"], cwd=root, expect=1).stdout)
-    [problem] = report["problems"]
-    assert problem["path"] == "conversation_config.agent.prompt.tool_ids[0]"
-    assert (problem["line"], problem["column"]) == (6, 18)
-    assert "'@tol:lookup' is not a valid reference" in problem["message"]
 
 
 def test_simulation_template_passes_or_fails_on_purpose_on_the_local_emulator(tmp_path: Path) -> None:
@@ -123,28 +92,6 @@ def test_rationale_keeps_request_paths_but_names_quoted_ids() -> None:
     assert result.rationale_messages == ["FAIL: tool 'lookup-order' (not 'tool_22')"]
 
 
-def test_init_force_over_a_project_names_the_registrations_it_drops(tmp_path: Path) -> None:
-    root = init_project(tmp_path)
-    run_cli(["add", "agent", "Support Bot"], cwd=root)
-    run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
-    kept = run_cli(["init"], cwd=root)
-    assert "no longer registered" not in kept.stderr
-    replaced = run_cli(["init", "--force"], cwd=root)
-    assert "replaced agents.json" in replaced.stderr
-    assert (
-        "2 resource(s) that are no longer registered: agents.support-bot, tools.lookup-order"
-        in replaced.stderr
-    )
-    assert (root / "agents" / "support-bot.yaml").is_file()
-
-
-def test_emulator_serve_rejects_an_impossible_port_as_a_usage_error(tmp_path: Path) -> None:
-    # Before: "internal error: OverflowError: bind(): port must be 0-65535." with exit 3 (a bug).
-    refused = run_cli(["emulator", "serve", "--port", "99999"], cwd=tmp_path, expect=1)
-    assert "--port must be between 0 and 65535 (got 99999)" in refused.stderr
-    assert "internal error" not in refused.stderr
-
-
 def test_against_deployed_refuses_the_placeholder_of_a_never_synced_agent(tmp_path: Path) -> None:
     # Before: after an '--against local' run, '--against deployed' tested the empty placeholder agent and
     # reported made-up failures ('unknown', phrases "not found in the language") for an agent never deployed.
@@ -185,24 +132,6 @@ def test_agent_test_reports_to_stdout_with_a_dash(tmp_path: Path) -> None:
     assert report.stat().st_mode & 0o777 == 0o666 & ~umask  # the mode any new file gets, not mkstemp's 0600
 
 
-def test_login_with_a_rejected_typed_key_points_at_the_key_not_a_variable(
-    tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Before: the hint said "check ELEVENLABS_API_KEY_DEV", a variable the user never set or used here.
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    root = init_project(tmp_path / "p")
-    dev = {"api_key_env": "UNSET_KEY_DEV", "base_url": served_emulator.url}
-    edit_manifest(root, lambda manifest: manifest["environments"].update(dev=dev))
-    served_emulator.configure(api_keys=(served_emulator.api_key,))
-    wrong = "sk_wrong_key_0123456789"
-    refused = run_cli(["auth", "login", "--env", "dev", "--key-stdin"], cwd=root, expect=1, input=wrong)
-    assert "the API rejected the key for environment 'dev'" in refused.stderr
-    assert "hint: check the key you entered" in refused.stderr
-    assert "UNSET_KEY_DEV" not in refused.stderr
-    assert wrong not in refused.stdout + refused.stderr
-
-
 def test_a_manifest_typo_stops_every_command_instead_of_changing_what_it_means(tmp_path: Path) -> None:
     # Before: "emulatr": true made 'local' a real-API environment, so plan went to api.elevenlabs.io with
     # ELEVENLABS_API_KEY; a misspelt section silently declared nothing.
@@ -227,19 +156,6 @@ def test_a_tab_indent_in_yaml_is_named_as_such(tmp_path: Path) -> None:
     assert (
         "agents/bot.yaml:3:1: invalid YAML: a tab character: YAML indents with spaces only" in refused.stdout
     )
-
-
-def test_list_of_one_kind_that_is_empty_says_which_kind(tmp_path: Path) -> None:
-    # Before: 'list --kind tool' with agents but no tools said "no resources in agents.json yet", and with
-    # --remote "holds no agents, tools or tests" while the environment held agents.
-    root = init_project(tmp_path)
-    run_cli(["add", "agent", "bot"], cwd=root)
-    run_cli(["sync"], cwd=root)
-    local = run_cli(["list", "--kind", "tool"], cwd=root)
-    assert "no tools in agents.json yet" in local.stderr
-    remote = run_cli(["list", "--remote", "--kind", "tool"], cwd=root)
-    assert "environment 'local' holds no tools" in remote.stderr
-    assert "bot" in run_cli(["list", "--remote", "--kind", "agent"], cwd=root).stdout
 
 
 def test_dotenv_quoted_value_with_a_trailing_comment(tmp_path: Path) -> None:
@@ -304,24 +220,6 @@ def test_agent_test_without_committed_state_reuses_its_placeholder(tmp_path: Pat
         assert "reusing agent" in again.stderr and "1 passed of 1 run(s)" in again.stdout
     remote = json.loads(run_cli(["list", "--remote", "--json"], cwd=root).stdout)["resources"]
     assert [item["kind"] for item in remote].count("agent") == 1
-
-
-def test_status_warns_that_an_invalid_config_may_look_in_sync(tmp_path: Path) -> None:
-    # Before: a typo'd key (dropped by the API and by the comparison) showed as plain "in sync".
-    root = init_project(tmp_path)
-    run_cli(["add", "agent", "bot"], cwd=root)
-    run_cli(["sync"], cwd=root)
-    config = root / "agents" / "bot.yaml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "temperature: 0.5", "temperature: 0.5\n      temprature: 0.9"
-        ),
-        encoding="utf-8",
-    )
-    status = run_cli(["status"], cwd=root)
-    assert "agent bot" in status.stdout
-    assert "unknown key 'temprature'" in status.stderr
-    assert "1 validation error(s) in the configs of 'local'" in status.stderr
 
 
 def test_a_turn_with_only_a_tool_result_shows_the_result() -> None:
@@ -398,54 +296,3 @@ def test_pulled_files_carry_the_editor_schema_hint_like_added_ones(tmp_path: Pat
         assert json.loads(text)["$schema"] == "../.agents/schemas/agent.schema.json"
     run_cli(["validate"], cwd=root)
     assert "Plan: 0 to create, 0 to update, 0 to delete." in run_cli(["plan"], cwd=root).stdout
-
-
-def test_rename_keeps_the_remote_resources_and_every_reference(tmp_path: Path) -> None:
-    # Renaming the key in agents.json by hand makes the next sync create a second remote agent (state is
-    # keyed by local name) and leave the first orphaned; 'rename' moves everything that carries the name.
-    from agents_cli.commands import rename
-    from agents_cli.context import AppContext
-
-    root = init_project(tmp_path)
-    run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
-    run_cli(["add", "test", "finds", "--template", "tool"], cwd=root)
-    run_cli(["add", "agent", "bot", "--env", "prod"], cwd=root)
-    config = root / "agents" / "bot.yaml"
-    data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    data["conversation_config"]["agent"]["prompt"]["tool_ids"] = ["@tool:lookup-order"]
-    config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    run_cli(["sync"], cwd=root)
-    ids_before = state(root, "local")
-
-    quiet = Output(stdout=io.StringIO(), stderr=io.StringIO())
-    app = AppContext(out=quiet, cwd=root)
-    assert rename.rename(app, rename.RenameRequest("lookup-order", "Order Lookup")) == 0
-    assert rename.rename(app, rename.RenameRequest("bot", "support-bot")) == 0
-
-    manifest = json.loads((root / "agents.json").read_text(encoding="utf-8"))
-    assert manifest["tools"] == {"order-lookup": {"config": "tools/order-lookup.yaml"}}
-    assert manifest["agents"] == {
-        "support-bot": {
-            "config": "agents/support-bot.yaml",
-            "overlays": {"prod": "agents/support-bot.prod.yaml"},
-        }
-    }
-    assert "'@tool:order-lookup'" in (root / "agents" / "support-bot.yaml").read_text(encoding="utf-8")
-    assert "'@tool:order-lookup'" in (root / "tests" / "finds.yaml").read_text(encoding="utf-8")
-    assert not (root / "agents" / "bot.prod.yaml").exists()
-    ids_after = state(root, "local")
-    assert ids_after["tools"]["order-lookup"] == ids_before["tools"]["lookup-order"]
-    assert ids_after["agents"]["support-bot"] == ids_before["agents"]["bot"]
-
-    run_cli(["validate"], cwd=root)
-    # The one update refreshes the agent's hidden name tag (agents-cli:name=bot → support-bot); nothing is
-    # created or deleted.
-    planned = run_cli(["plan", "--prune"], cwd=root).stdout
-    assert "Plan: 0 to create, 1 to update, 0 to delete." in planned
-    assert "tags: (agents-cli tags refreshed)" in planned
-    remote = json.loads(run_cli(["list", "--remote", "--json"], cwd=root).stdout)["resources"]
-    assert len(remote) == 3
-
-    run_cli(["add", "agent", "other"], cwd=root)
-    with pytest.raises(AgentsError, match="agent 'other' is already registered"):
-        rename.rename(AppContext(out=quiet, cwd=root), rename.RenameRequest("support-bot", "other"))

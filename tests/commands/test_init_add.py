@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agents_cli.project.loader import load_file
-from tests.support.cli import run_cli
+from tests.support.cli import init_project, run_cli
 
 
 def test_init_add_validate_round_trip(tmp_path: Path) -> None:
@@ -151,3 +151,53 @@ def test_every_template_can_be_added_and_validates(tmp_path: Path, kind: str) ->
     for item in listed:
         run_cli(["add", kind, f"from {item['name']}", "--template", item["name"]], cwd=tmp_path)
     assert run_cli(["validate"], cwd=tmp_path).stdout.startswith("no problems in ")
+
+
+def test_add_env_on_a_registered_agent_creates_just_its_overlay(tmp_path: Path) -> None:
+    # The docs say 'agents add agent NAME --env prod' creates the overlay; for an agent that already
+    # existed it refused with "already registered".
+    run_cli(["init", str(tmp_path)], cwd=tmp_path)
+    run_cli(["add", "agent", "Bot", "--format", "json"], cwd=tmp_path)
+    before = (tmp_path / "agents" / "bot.json").read_text()
+    added = run_cli(["add", "agent", "bot", "--env", "prod"], cwd=tmp_path)
+    assert "agents/bot.prod.json" in added.stderr
+    assert (tmp_path / "agents" / "bot.json").read_text() == before
+    overlay = json.loads((tmp_path / "agents" / "bot.prod.json").read_text())
+    assert overlay == {"$schema": "../.agents/schemas/agent.overlay.schema.json"}
+    manifest = json.loads((tmp_path / "agents.json").read_text())
+    assert manifest["agents"]["bot"] == {
+        "config": "agents/bot.json",
+        "overlays": {"prod": "agents/bot.prod.json"},
+    }
+    run_cli(["validate", "--env", "prod"], cwd=tmp_path)
+    again = run_cli(["add", "agent", "bot", "--env", "prod"], cwd=tmp_path, expect=1)
+    assert "already has an overlay for 'prod': agents/bot.prod.json" in again.stderr
+    unknown = run_cli(["add", "agent", "bot", "--env", "qa"], cwd=tmp_path, expect=1)
+    assert "unknown environment 'qa'" in unknown.stderr
+
+
+def test_add_from_a_template_that_refers_to_a_missing_tool_says_what_to_add(tmp_path: Path) -> None:
+    root = init_project(tmp_path)
+    added = run_cli(["add", "test", "finds order", "--template", "tool"], cwd=root)
+    assert "refers to @tool:lookup-order" in added.stderr
+    assert "agents add tool lookup-order --template webhook" in added.stderr
+    run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
+    # Following the advice makes the project valid, and the next add has nothing to warn about.
+    run_cli(["validate"], cwd=root)
+    again = run_cli(["add", "test", "finds order 2", "--template", "tool", "--format", "json"], cwd=root)
+    assert "refers to" not in again.stderr
+
+
+def test_init_force_over_a_project_names_the_registrations_it_drops(tmp_path: Path) -> None:
+    root = init_project(tmp_path)
+    run_cli(["add", "agent", "Support Bot"], cwd=root)
+    run_cli(["add", "tool", "lookup-order", "--template", "webhook"], cwd=root)
+    kept = run_cli(["init"], cwd=root)
+    assert "no longer registered" not in kept.stderr
+    replaced = run_cli(["init", "--force"], cwd=root)
+    assert "replaced agents.json" in replaced.stderr
+    assert (
+        "2 resource(s) that are no longer registered: agents.support-bot, tools.lookup-order"
+        in replaced.stderr
+    )
+    assert (root / "agents" / "support-bot.yaml").is_file()

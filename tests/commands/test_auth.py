@@ -1,10 +1,12 @@
-"""``agents auth`` end to end over loopback HTTP against the emulator: login verifies with GET /v1/user,
-whoami shows masked key / source / base URL, a rejected key and a key lacking a permission are told apart,
-and no key ever shows up in any output, debug log or file."""
+"""``agents auth``: login stores a key in the keyring (or a 0600 file without one) and verifies it over
+loopback HTTP against the emulator with GET /v1/user, logout removes it, whoami shows masked key / source /
+base URL; a rejected key and a key lacking a permission are told apart, and no key ever shows up in any
+output, debug log or file."""
 
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,9 +16,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
 from agents_cli.emulator.settings import EmulatorSettings
-from tests.support.cli import run_cli, run_process
+from tests.support.cli import init_project, run_cli, run_process
+from tests.support.emulator import ServedEmulator
 from tests.support.keyring import MemoryKeyring
-from tests.support.project import all_text_under, write_project
+from tests.support.project import all_text_under, edit_manifest, write_project
 
 GOOD = "sk_good0123456789abcdefGOODKEY1"
 OTHER = "sk_other0123456789abcdefOTHER22"
@@ -24,6 +27,7 @@ NO_USER_READ = "sk_nouser0123456789abcdefNOUSR3"
 NO_CONVAI = "sk_noconv0123456789abcdefNOCNV4"
 WRONG = "sk_wrong0123456789abcdefWRONGK5"
 ALL_KEYS = (GOOD, OTHER, NO_USER_READ, NO_CONVAI, WRONG)
+KEY = "sk_1234567890abcdefSECRETabcd"
 
 
 class RestrictedKeys:
@@ -169,3 +173,68 @@ def test_debug_log_of_a_real_process_never_carries_the_key(project: Path, emulat
     assert json.loads(done.stdout)["key_source"] == "env:KEY_DEV"
     assert GOOD not in done.stdout + done.stderr
     assert GOOD not in all_text_under(project)
+
+
+def test_login_no_verify_and_logout_never_print_the_key(
+    memory_keyring: MemoryKeyring, isolated_home: Path, tmp_path: Path
+) -> None:
+    project = write_project(tmp_path / "proj")
+    login = run_cli(
+        ["--debug", "auth", "login", "--env", "dev", "--no-verify", "--key-stdin"],
+        cwd=project,
+        input=KEY + "\n",
+    )
+    assert "stored the key for environment 'dev' in the OS keyring" in login.stderr
+    assert memory_keyring.passwords[("agents-cli", "dev")] == KEY
+    logout = run_cli(["--debug", "auth", "logout", "--env", "dev"], cwd=project)
+    assert "removed the stored key of environment 'dev'" in logout.stderr
+    assert memory_keyring.passwords == {}
+    again = run_cli(["auth", "logout", "--env", "dev"], cwd=project)
+    assert "no stored key" in again.stderr
+    for text in (login.stdout, login.stderr, logout.stdout, logout.stderr, all_text_under(tmp_path)):
+        assert KEY not in text
+
+
+def test_login_to_file_fallback_warns_when_the_variable_shadows_it(
+    no_keyring: None, isolated_home: Path, tmp_path: Path
+) -> None:
+    project = write_project(tmp_path / "proj")
+    result = run_cli(
+        ["auth", "login", "--no-verify"],
+        cwd=project,
+        input=KEY,
+        env={"ELEVENLABS_API_KEY_DEV": "sk_othervariablevalue"},
+    )
+    path = isolated_home / ".config" / "agents-cli" / "credentials.json"
+    assert f"in {path}" in result.stderr
+    assert "env:ELEVENLABS_API_KEY_DEV also provides a key" in result.stderr
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert KEY not in result.stdout + result.stderr
+
+
+def test_login_refuses_empty_stdin_and_the_emulator(memory_keyring: MemoryKeyring, tmp_path: Path) -> None:
+    project = write_project(tmp_path / "proj", environments={"local": {"emulator": True}, "dev": {}})
+    assert (
+        "no API key on stdin"
+        in run_cli(["auth", "login", "--env", "dev"], cwd=project, expect=1, input="\n").stderr
+    )
+    refused = run_cli(["auth", "login", "--env", "local", "--no-verify"], cwd=project, expect=1, input=KEY)
+    assert "embedded emulator and needs no API key" in refused.stderr
+
+
+def test_login_with_a_rejected_typed_key_points_at_the_key_not_a_variable(
+    tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: the hint said "check ELEVENLABS_API_KEY_DEV", a variable the user never set or used here.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    root = init_project(tmp_path / "p")
+    dev = {"api_key_env": "UNSET_KEY_DEV", "base_url": served_emulator.url}
+    edit_manifest(root, lambda manifest: manifest["environments"].update(dev=dev))
+    served_emulator.configure(api_keys=(served_emulator.api_key,))
+    wrong = "sk_wrong_key_0123456789"
+    refused = run_cli(["auth", "login", "--env", "dev", "--key-stdin"], cwd=root, expect=1, input=wrong)
+    assert "the API rejected the key for environment 'dev'" in refused.stderr
+    assert "hint: check the key you entered" in refused.stderr
+    assert "UNSET_KEY_DEV" not in refused.stderr
+    assert wrong not in refused.stdout + refused.stderr

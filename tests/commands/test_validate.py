@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support import REPO_ROOT
-from tests.support.cli import run_cli
+from tests.support.cli import init_project, run_cli
 from tests.support.project import write_file, write_project
 
 AGENT_YAML = """\
@@ -244,3 +244,19 @@ def test_every_template_is_schema_valid_without_warnings(kind: str) -> None:
     for template in templates:
         issues = check(singular, load_file(template).data, strict=True)  # type: ignore[arg-type]
         assert issues == [], f"{template.name}: {issues}"
+
+
+def test_reference_typo_in_a_reference_slot_is_an_error(tmp_path: Path) -> None:
+    root = init_project(tmp_path)
+    run_cli(["add", "agent", "bot"], cwd=root)
+    config = root / "agents" / "bot.yaml"
+    config.write_text(
+        "name: bot\nconversation_config:\n  agent:\n    prompt:\n      prompt: hi\n"
+        "      tool_ids: ['@tol:lookup']\n",
+        encoding="utf-8",
+    )
+    report = json.loads(run_cli(["validate", "--json"], cwd=root, expect=1).stdout)
+    [problem] = report["problems"]
+    assert problem["path"] == "conversation_config.agent.prompt.tool_ids[0]"
+    assert (problem["line"], problem["column"]) == (6, 18)
+    assert "'@tol:lookup' is not a valid reference" in problem["message"]

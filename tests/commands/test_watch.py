@@ -1,8 +1,9 @@
-"""``agents watch``: change detection with debounce, and a real process that re-plans / syncs on edits and
-stops cleanly on Ctrl-C."""
+"""``agents watch``: change detection with debounce (configs wherever the manifest keeps them), and a real
+process that re-plans / syncs on edits and stops cleanly on Ctrl-C."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,29 @@ def test_watch_plans_without_applying(project: Path) -> None:
         watcher.kill()
     assert code == 0 and "stopped watching" in output
     assert not (project / "state" / "local.json").exists()
+
+
+def test_watch_sees_configs_the_manifest_keeps_outside_the_default_folders(tmp_path: Path) -> None:
+    # This repository's own example keeps configs under configs/: watch never noticed an edit there.
+    from agents_cli.commands.watch import changed_files, scan
+
+    (tmp_path / "configs" / "agents").mkdir(parents=True)
+    (tmp_path / "configs" / "scenarios").mkdir()
+    bot, prod, scenario = (
+        tmp_path / "configs" / "agents" / "bot.yaml",
+        tmp_path / "configs" / "agents" / "bot.prod.yaml",
+        tmp_path / "configs" / "scenarios" / "late.yaml",
+    )
+    for path in (bot, prod, scenario):
+        path.write_text("name: a\n")
+    manifest = {
+        "agents": {
+            "bot": {"config": "configs/agents/bot.yaml", "overlays": {"prod": "configs/agents/bot.prod.yaml"}}
+        },
+        "scenarios": {"late": {"config": "configs/scenarios/late.yaml"}},
+    }
+    (tmp_path / "agents.json").write_text(json.dumps(manifest))
+    before = scan(tmp_path)
+    for path in (bot, prod, scenario):
+        path.write_text("name: changed\n")
+    assert changed_files(before, scan(tmp_path)) == sorted([bot, prod, scenario])

@@ -1,4 +1,5 @@
-"""``agents list --remote`` and ``agents delete`` end to end over loopback HTTP against the emulator."""
+"""``agents list``: the local resources with their remote ids (JSON and table), and ``--remote`` over loopback
+HTTP against the emulator, marking what the project manages and reading every page."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import httpx
 import pytest
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
-from tests.support.cli import run_cli
+from tests.support.cli import init_project, run_cli
 from tests.support.emulator import remote
 from tests.support.project import state
-from tests.support.samples import KEYS, sample_project
+from tests.support.samples import KEYS, offline_project, sample_project
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,11 @@ def synced(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> Pa
     project = sample_project(tmp_path / "proj", emulator.url)
     run_cli(["sync", "--env", "staging", "--yes"], cwd=project, env=KEYS)
     return project
+
+
+@pytest.fixture
+def project(tmp_path: Path, isolated_home: Path) -> Path:
+    return offline_project(tmp_path / "proj")
 
 
 def test_list_remote_marks_what_the_project_manages(synced: Path, emulator: RunningEmulator) -> None:
@@ -63,53 +69,6 @@ def test_list_remote_marks_what_the_project_manages(synced: Path, emulator: Runn
     assert {row["name"]: row["remote_id"] for row in local["resources"]}["bot"] == ids["agents"]["bot"]["id"]
 
 
-def test_delete_removes_remote_state_manifest_and_files(synced: Path, emulator: RunningEmulator) -> None:
-    agent_id = state(synced, "staging")["agents"]["bot"]["id"]
-    refused = run_cli(["delete", "bot", "--env", "staging"], cwd=synced, expect=1, env=KEYS)
-    assert "use --yes" in refused.stderr
-    assert remote(emulator.url, "GET", f"/v1/convai/agents/{agent_id}").status_code == 200
-
-    result = run_cli(["delete", "bot", "--env", "staging", "--yes", "--json"], cwd=synced, env=KEYS)
-    outcome = json.loads(result.stdout)
-    assert outcome["remote_id"] == agent_id
-    assert outcome["remote_deleted"] is True and outcome["local_removed"] is True
-    assert outcome["files_removed"] == ["agents/bot.yaml"]
-    assert remote(emulator.url, "GET", f"/v1/convai/agents/{agent_id}").status_code == 404
-    assert "bot" not in state(synced, "staging")["agents"]
-    assert "bot" not in json.loads((synced / "agents.json").read_text())["agents"]
-    assert not (synced / "agents" / "bot.yaml").exists()
-    assert not (synced / "state" / "staging.lock").exists()
-
-
-def test_delete_keep_local_and_a_resource_deployed_elsewhere(synced: Path, emulator: RunningEmulator) -> None:
-    run_cli(["sync", "--env", "prod", "--yes"], cwd=synced, env=KEYS)
-    staging_bot = state(synced, "staging")["agents"]["bot"]["id"]
-    prod_bot = state(synced, "prod")["agents"]["bot"]["id"]
-
-    # Deleting in staging keeps the files: prod is still managed by them.
-    first = json.loads(
-        run_cli(["delete", "bot", "--env", "staging", "--yes", "--json"], cwd=synced, env=KEYS).stdout
-    )
-    assert first["remote_deleted"] is True and first["kept_locally_because"] == "still deployed in prod"
-    assert (synced / "agents" / "bot.yaml").exists()
-    assert remote(emulator.url, "GET", f"/v1/convai/agents/{staging_bot}").status_code == 404
-    assert remote(emulator.url, "GET", f"/v1/convai/agents/{prod_bot}").status_code == 200
-
-    # --keep-local deletes only remotely, even when it is the last environment.
-    second = json.loads(
-        run_cli(
-            ["delete", "bot", "--env", "prod", "--yes", "--keep-local", "--json"], cwd=synced, env=KEYS
-        ).stdout
-    )
-    assert second["remote_deleted"] is True and second["local_removed"] is False
-    assert remote(emulator.url, "GET", f"/v1/convai/agents/{prod_bot}").status_code == 404
-    assert (synced / "agents" / "bot.yaml").exists()
-    assert "bot" in json.loads((synced / "agents.json").read_text())["agents"]
-    # The files still describe the agent: the next sync creates it again.
-    plan = json.loads(run_cli(["plan", "--env", "prod", "--json"], cwd=synced, env=KEYS).stdout)
-    assert "bot" in json.dumps(plan)
-
-
 def test_list_remote_reads_every_page(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> None:
     project = sample_project(tmp_path / "paged", emulator.url)
     before = len(
@@ -135,3 +94,32 @@ def test_list_remote_reads_every_page(tmp_path: Path, emulator: RunningEmulator,
     ids = [row["remote_id"] for row in listing["resources"]]
     assert len(ids) == before + 105 and len(set(ids)) == len(ids)  # every page, no item twice
     assert {f"bulk {index}" for index in range(105)} <= set(names)
+
+
+def test_list_local_json_and_table(project: Path) -> None:
+    data = json.loads(run_cli(["list", "--json"], cwd=project).stdout)
+    assert data["environment"] == "dev"
+    assert [(r["kind"], r["name"], r["file"], r["remote_id"]) for r in data["resources"]] == [
+        ("tool", "lookup", "tools/lookup.yaml", None),
+        ("test", "greets", "tests/greets.yaml", None),
+        ("agent", "support-bot", "agents/support-bot.yaml", "agent_dev_1"),
+    ]
+    only_agents = json.loads(
+        run_cli(["list", "--env", "eu", "--kind", "agent", "--json"], cwd=project).stdout
+    )
+    assert [r["remote_id"] for r in only_agents["resources"]] == ["agent_eu_1"]
+    table = run_cli(["list"], cwd=project).stdout
+    assert "REMOTE ID (dev)" in table and "agent_dev_1" in table and "\x1b[" not in table
+
+
+def test_list_of_one_kind_that_is_empty_says_which_kind(tmp_path: Path) -> None:
+    # Before: 'list --kind tool' with agents but no tools said "no resources in agents.json yet", and with
+    # --remote "holds no agents, tools or tests" while the environment held agents.
+    root = init_project(tmp_path)
+    run_cli(["add", "agent", "bot"], cwd=root)
+    run_cli(["sync"], cwd=root)
+    local = run_cli(["list", "--kind", "tool"], cwd=root)
+    assert "no tools in agents.json yet" in local.stderr
+    remote = run_cli(["list", "--remote", "--kind", "tool"], cwd=root)
+    assert "environment 'local' holds no tools" in remote.stderr
+    assert "bot" in run_cli(["list", "--remote", "--kind", "agent"], cwd=root).stdout
