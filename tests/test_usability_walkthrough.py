@@ -7,8 +7,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 from tests.support.cli import init_project, run_cli
 from tests.support.emulator import ServedEmulator, remote_delete
 from tests.support.project import attach_tests, edit_manifest, state
@@ -274,25 +272,3 @@ def test_editor_schemas_cover_scenarios_and_partial_overlays(tmp_path: Path) -> 
     assert problems("tool.overlay.schema.json", {"type": "webhook", "api_schema": {"method": "POST"}}) == []
     assert problems("tool.overlay.schema.json", {"type": "webhook", "bogus": 1})
     assert problems("test.overlay.schema.json", {"success_condition": "The agent greets."}) == []
-
-
-@pytest.mark.parametrize("file_format", ["yaml", "json"])
-def test_pulled_files_carry_the_editor_schema_hint_like_added_ones(tmp_path: Path, file_format: str) -> None:
-    import shutil
-
-    root = init_project(tmp_path)
-    run_cli(["add", "agent", "Support Bot", "--template", "customer-service"], cwd=root)
-    run_cli(["sync"], cwd=root)
-    # Forget it locally: pull imports it again as a new file.
-    (root / "agents" / "support-bot.yaml").unlink()
-    shutil.rmtree(root / "state")
-    edit_manifest(root, lambda manifest: manifest.update(agents={}))
-
-    run_cli(["pull", "--format", file_format, "--yes"], cwd=root)
-    text = (root / "agents" / f"support-bot.{file_format}").read_text(encoding="utf-8")
-    if file_format == "yaml":
-        assert text.startswith("# yaml-language-server: $schema=../.agents/schemas/agent.schema.json\n")
-    else:
-        assert json.loads(text)["$schema"] == "../.agents/schemas/agent.schema.json"
-    run_cli(["validate"], cwd=root)
-    assert "Plan: 0 to create, 0 to update, 0 to delete." in run_cli(["plan"], cwd=root).stdout

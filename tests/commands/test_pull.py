@@ -1,6 +1,7 @@
-"""``agents pull`` end to end over loopback HTTP against the emulator: minimal files, round trip (pull → plan
-shows no changes) for every template and for a fully specified agent, YAML comments kept on update, --force,
-overlays for a second environment, secrets never written."""
+"""``agents pull`` importing into a project, end to end over loopback HTTP against the emulator: minimal files
+(no discriminators the model infers, the editor schema hint as added files have), round trip (pull → plan
+shows no changes) for every template and for a fully specified agent, JSON files and --dry-run, secrets
+never written; after a pull, a dashboard edit is drift and a local edit a change."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from typing import Any
 import pytest
 
 from agents_cli.emulator.server import RunningEmulator, running_emulator
-from tests.support.cli import run_cli
-from tests.support.emulator import remote_ok
+from tests.support.cli import init_project, run_cli
+from tests.support.emulator import ServedEmulator, remote_ok
 from tests.support.project import all_text_under, edit_manifest, state, write_project
-from tests.support.samples import KEYS, SECRET, sample_project
+from tests.support.samples import AGENT_WITH_DEFAULT_TYPES, KEYS, SECRET, sample_project
 
 SECRET_VARIABLE = "LOOKUP_ORDER_AUTHORIZATION"
 
@@ -141,99 +142,6 @@ def test_agent_with_every_field_set_round_trips(
     assert _plan(target, "prod")["has_changes"] is False
 
 
-def test_update_keeps_comments_and_refuses_unsynced_local_changes(
-    source: Path, emulator: RunningEmulator
-) -> None:
-    agent_file = source / "agents" / "bot.yaml"
-    agent_file.write_text(
-        "# The shop's support agent\n"
-        + agent_file.read_text().replace(
-            "first_message: Hello!", "first_message: Hello!  # greeting shown first"
-        )
-    )
-    run_cli(
-        ["sync", "--env", "staging", "--yes"], cwd=source, env=KEYS
-    )  # comments only: nothing to sync, state kept
-    agent_id = state(source, "staging")["agents"]["bot"]["id"]
-    remote_ok(
-        emulator.url,
-        "PATCH",
-        f"/v1/convai/agents/{agent_id}",
-        {"conversation_config": {"agent": {"first_message": "Hi from the dashboard"}}},
-    )
-
-    # Off a terminal an overwrite needs --yes.
-    assert "use --yes" in run_cli(["pull", "--update"], cwd=source, expect=1, env=KEYS).stderr
-    pulled = _pull(source, "--update", "--yes")
-    assert {row["name"]: row["action"] for row in pulled["resources"]}["bot"] == "update"
-    text = agent_file.read_text()
-    assert text.startswith("# The shop's support agent\n")
-    [line] = [line for line in text.splitlines() if "first_message" in line]
-    assert line.split() == [
-        "first_message:",
-        "Hi",
-        "from",
-        "the",
-        "dashboard",
-        "#",
-        "greeting",
-        "shown",
-        "first",
-    ]
-    assert "${E2E_ORDERS_TOKEN}" in (source / "tools" / "lookup.yaml").read_text()  # placeholder kept
-    assert _plan(source, "staging")["has_changes"] is False
-
-    # Local edit never synced + a newer remote: refused without --force, nothing written.
-    agent_file.write_text(text.replace("temperature: 0.3", "temperature: 0.9"))
-    remote_ok(
-        emulator.url,
-        "PATCH",
-        f"/v1/convai/agents/{agent_id}",
-        {"conversation_config": {"agent": {"first_message": "Changed again"}}},
-    )
-    refused = run_cli(["pull", "--update", "--yes"], cwd=source, expect=1, env=KEYS)
-    assert "agents/bot.yaml" in refused.stderr and "local changes not synced to 'staging'" in refused.stderr
-    assert "--force" in refused.stderr
-    assert "temperature: 0.9" in agent_file.read_text()
-    forced = _pull(source, "--update", "--yes", "--force")
-    assert {row["name"]: row["action"] for row in forced["resources"]}["bot"] == "update"
-    assert "temperature: 0.3" in agent_file.read_text() and "Changed again" in agent_file.read_text()
-    assert _plan(source, "staging")["has_changes"] is False
-
-
-def test_second_environment_gets_an_overlay_with_only_the_differences(
-    source: Path, emulator: RunningEmulator
-) -> None:
-    manifest = json.loads((source / "agents.json").read_text())
-    assert set(manifest["environments"]) == {"staging", "prod"}
-    # The same agent made by hand in prod's dashboard, with another greeting.
-    staging_id = state(source, "staging")["agents"]["bot"]["id"]
-    body = remote_ok(emulator.url, "GET", f"/v1/convai/agents/{staging_id}")
-    prod_body = {key: body[key] for key in ("name", "conversation_config", "platform_settings")}
-    prod_body["conversation_config"]["agent"]["first_message"] = "Welcome to prod"
-    prod_body["conversation_config"]["agent"]["prompt"].pop("tools", None)
-    prod_body["conversation_config"]["agent"]["prompt"]["tool_ids"] = []
-    prod_body["platform_settings"]["testing"] = {"attached_tests": []}
-    prod_id = remote_ok(emulator.url, "POST", "/v1/convai/agents/create", prod_body)["agent_id"]
-
-    unknown = run_cli(["pull", "--env", "prod", "--only", "nope"], cwd=source, expect=1, env=KEYS)
-    assert "--only names nothing to pull: nope" in unknown.stderr and "candidates: bot" in unknown.stderr
-    dry = _pull(source, "--env", "prod", "--only", "bot", "--dry-run")
-    assert dry["dry_run"] is True and not (source / "agents" / "bot.prod.yaml").exists()
-    pulled = _pull(source, "--env", "prod", "--only", "bot")
-    [row] = pulled["resources"]
-    assert (row["action"], row["file"], row["remote_id"]) == ("overlay", "agents/bot.prod.yaml", prod_id)
-    overlay = (source / "agents" / "bot.prod.yaml").read_text()
-    assert "first_message: Welcome to prod" in overlay and "prompt: |" not in overlay  # differences only
-    assert json.loads((source / "agents.json").read_text())["agents"]["bot"]["overlays"] == {
-        "prod": "agents/bot.prod.yaml"
-    }
-    assert "first_message: Hello!" in (source / "agents" / "bot.yaml").read_text()  # base untouched
-    prod_plan = _plan(source, "prod")
-    assert [r for r in prod_plan["resources"] if r["name"] == "bot"] == []  # bot: no changes in prod
-    assert _plan(source, "staging")["has_changes"] is False
-
-
 def test_json_format_and_dry_run(source: Path, tmp_path: Path, emulator: RunningEmulator) -> None:
     target = _empty_project(tmp_path / "as-json", emulator)
     dry = _pull(target, "--env", "staging", "--format", "json", "--dry-run")
@@ -271,3 +179,51 @@ def test_after_a_pull_a_dashboard_edit_is_drift_and_a_local_edit_is_a_change(
     changed = {c["path"] for c in agent["changes"]}
     assert drifted == {"conversation_config.agent.prompt.temperature"}
     assert changed == {"conversation_config.agent.prompt.prompt"}
+
+
+def test_pull_import_leaves_out_discriminators_the_model_infers(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    # An imported agent carried `type: system` per built-in tool and `type: prompt` per criterion, which no
+    # template writes; files are meant to be minimal.
+    source = sample_project(
+        tmp_path / "source", served_emulator.url, agents={"bot": AGENT_WITH_DEFAULT_TYPES}
+    )
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=source, env=KEYS)
+    target = tmp_path / "target"
+    target.mkdir()
+    environments = json.loads((source / "agents.json").read_text())["environments"]
+    manifest = {"version": 1, "default_environment": "staging", "environments": environments}
+    (target / "agents.json").write_text(json.dumps(manifest))
+    run_cli(["pull", "--env", "staging"], cwd=target, env=KEYS)
+    pulled = (target / "agents" / "bot.yaml").read_text()  # its name tag gives the local name back
+    assert "type: system" not in pulled and "type: prompt" not in pulled, pulled
+    assert "system_tool_type: end_call" in pulled  # what the API needs stays
+    run_cli(["validate"], cwd=target, env=KEYS)
+    header = {
+        "LOOKUP_ORDER_AUTHORIZATION": f"Bearer {KEYS['E2E_ORDERS_TOKEN']}"
+    }  # the imported tool's secret
+    planned = run_cli(["plan", "--env", "staging", "--json"], cwd=target, env={**KEYS, **header})
+    assert json.loads(planned.stdout)["has_changes"] is False
+
+
+@pytest.mark.parametrize("file_format", ["yaml", "json"])
+def test_pulled_files_carry_the_editor_schema_hint_like_added_ones(tmp_path: Path, file_format: str) -> None:
+    import shutil
+
+    root = init_project(tmp_path)
+    run_cli(["add", "agent", "Support Bot", "--template", "customer-service"], cwd=root)
+    run_cli(["sync"], cwd=root)
+    # Forget it locally: pull imports it again as a new file.
+    (root / "agents" / "support-bot.yaml").unlink()
+    shutil.rmtree(root / "state")
+    edit_manifest(root, lambda manifest: manifest.update(agents={}))
+
+    run_cli(["pull", "--format", file_format, "--yes"], cwd=root)
+    text = (root / "agents" / f"support-bot.{file_format}").read_text(encoding="utf-8")
+    if file_format == "yaml":
+        assert text.startswith("# yaml-language-server: $schema=../.agents/schemas/agent.schema.json\n")
+    else:
+        assert json.loads(text)["$schema"] == "../.agents/schemas/agent.schema.json"
+    run_cli(["validate"], cwd=root)
+    assert "Plan: 0 to create, 0 to update, 0 to delete." in run_cli(["plan"], cwd=root).stdout

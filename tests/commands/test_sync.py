@@ -1,17 +1,27 @@
-"""plan and sync end to end: the CLI in-process, the emulator served on loopback HTTP."""
+"""``agents sync`` (and the plans it applies) end to end: the CLI in-process, the emulator served on loopback
+HTTP. Create, no-op and one-field updates; deletions only with --prune and --yes; one config in two
+environments; secrets never written or printed; lost state adopts; one failure does not stop the others;
+agents that transfer to each other; Ctrl-C of a real process; the ``local`` environment in-process."""
 
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_cli
-from tests.support.emulator import remote_get, remote_list, remote_patch, serve_emulator
+from tests.support.cli import run_cli, start_process
+from tests.support.emulator import (
+    ServedEmulator,
+    remote_get,
+    remote_list,
+    serve_emulator,
+)
 from tests.support.project import state
 from tests.support.samples import KEYS, SECRET, cli, cli_json, sample_project
+from tests.support.waiting import EVENT_DEADLINE_S, wait_until
 
 
 @pytest.fixture
@@ -32,7 +42,7 @@ def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str
     assert "(known after apply: @test:greets, @tool:lookup)" in stdout
 
     first = cli_json(project, "sync")
-    assert sorted(r["result"] for r in first["results"]) == ["created", "created", "created"]  # type: ignore[index, union-attr]
+    assert sorted(r["result"] for r in first["results"]) == ["created", "created", "created"]
     ids = state(project, "staging")
     agent_id = ids["agents"]["bot"]["id"]
     remote_agent = remote_get(emulator_url, f"/v1/convai/agents/{agent_id}").json()
@@ -46,7 +56,7 @@ def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str
     stdout, _ = cli(project, "plan", "--detailed-exitcode")
     assert "No changes." in stdout and "Plan: 0 to create, 0 to update, 0 to delete." in stdout
     second = cli_json(project, "sync")
-    assert second["requests"]["writes"] == 0  # type: ignore[index]
+    assert second["requests"]["writes"] == 0
     assert second["results"] == []
 
     config = project / "agents" / "bot.yaml"
@@ -73,8 +83,8 @@ def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str
         }
     ]
     third = cli_json(project, "sync")
-    assert [r["result"] for r in third["results"]] == ["updated"]  # type: ignore[union-attr, index]
-    assert third["requests"]["writes"] == 1  # type: ignore[index]
+    assert [r["result"] for r in third["results"]] == ["updated"]
+    assert third["requests"]["writes"] == 1
     assert (
         remote_get(emulator_url, f"/v1/convai/agents/{agent_id}").json()["conversation_config"]["agent"][
             "prompt"
@@ -101,129 +111,6 @@ def test_long_strings_render_as_line_diffs_and_deleted_key_resets(project: Path,
     cli(project, "plan", "--detailed-exitcode")
 
 
-def test_drift_is_per_field_kept_without_force_and_overwritten_with_it(
-    project: Path, emulator_url: str
-) -> None:
-    cli(project, "sync")
-    ids = state(project, "staging")
-    agent_path = f"/v1/convai/agents/{ids['agents']['bot']['id']}"
-    tool_path = f"/v1/convai/tools/{ids['tools']['lookup']['id']}"
-    # The dashboard: the first message and the temperature of the agent, the tool's description.
-    edit = {
-        "conversation_config": {
-            "agent": {"first_message": "Hi from the dashboard", "prompt": {"temperature": 0.5}}
-        }
-    }
-    assert remote_patch(emulator_url, agent_path, edit).status_code == 200
-    tool_config = remote_get(emulator_url, tool_path).json()["tool_config"]
-    tool_config["description"] = "Edited in the dashboard."
-    assert remote_patch(emulator_url, tool_path, {"tool_config": tool_config}).status_code == 200
-    # Locally: the temperature too (a conflict), the prompt text, and the tool's timeout.
-    agent_file, tool_file = project / "agents" / "bot.yaml", project / "tools" / "lookup.yaml"
-    agent_file.write_text(
-        agent_file.read_text()
-        .replace("temperature: 0.3", "temperature: 0.1")
-        .replace("Be brief.", "Be terse.")
-    )
-    tool_file.write_text(tool_file.read_text() + "response_timeout_secs: 30\n")
-
-    stdout, _ = cli(project, "plan", "--detailed-exitcode", expect=2)
-    assert "! agent bot (drift: changed remotely since the last sync" in stdout
-    assert "-Be brief." in stdout and "+Be terse." in stdout  # a local change, shown as such
-    assert "drifted (changed remotely since the last sync; kept unless --force):" in stdout
-    assert (
-        'conversation_config.agent.first_message: remote: "Hi from the dashboard", local: "Hello!"' in stdout
-    )
-    assert (
-        "conversation_config.agent.prompt.temperature: remote: 0.5, local: 0.1"
-        "  (conflict: changed locally too)" in stdout
-    )
-    assert "tool_config.response_timeout_secs: 20 → 30" in stdout
-    assert 'tool_config.description: remote: "Edited in the dashboard.", local: "Look up' in stdout
-    assert "2 drifted (3 fields changed remotely; sync keeps them without --force)." in stdout
-    planned = cli_json(project, "plan")
-    bot = next(item for item in planned["resources"] if item["name"] == "bot")
-    assert [change["path"] for change in bot["changes"]] == ["conversation_config.agent.prompt.prompt"]
-    assert [(d["path"], d.get("conflict", False)) for d in bot["drifted"]] == [
-        ("conversation_config.agent.first_message", False),
-        ("conversation_config.agent.prompt.temperature", True),
-    ]
-
-    stdout, _ = cli(project, "sync", expect=1)
-    assert "3 drifted fields not overwritten" in stdout
-    assert "--force" in stdout and "agents pull" in stdout and "0 failed" in stdout
-    agent = remote_get(emulator_url, agent_path).json()["conversation_config"]["agent"]
-    assert agent["first_message"] == "Hi from the dashboard" and agent["prompt"]["temperature"] == 0.5
-    assert agent["prompt"]["prompt"].endswith("Be terse.\n")  # the local change went through
-    tool = remote_get(emulator_url, tool_path).json()["tool_config"]
-    assert tool["description"] == "Edited in the dashboard." and tool["response_timeout_secs"] == 30
-    assert tool["api_schema"]["request_headers"]["Authorization"] == f"Bearer {SECRET}"
-
-    # The kept fields still read as drifted (not as local updates a later sync would push).
-    result = cli_json(project, "sync", expect=1)
-    assert result["requests"]["writes"] == 0 and result["drifted_fields_kept"] == 3  # type: ignore[index]
-    assert sorted((r["name"], r["result"]) for r in result["results"]) == [
-        ("bot", "kept"),
-        ("lookup", "kept"),
-    ]  # type: ignore[union-attr, index]
-    for path in project.rglob("*.json"):
-        assert b"dashboard" not in path.read_bytes() and SECRET.encode() not in path.read_bytes()
-
-    cli(project, "sync", "--force")
-    agent = remote_get(emulator_url, agent_path).json()["conversation_config"]["agent"]
-    assert agent["first_message"] == "Hello!" and agent["prompt"]["temperature"] == 0.1
-    assert remote_get(emulator_url, tool_path).json()["tool_config"]["description"].startswith("Look up")
-    cli(project, "plan", "--detailed-exitcode")
-
-
-def test_remote_edit_matching_local_is_no_conflict_and_old_state_still_loads(
-    project: Path, emulator_url: str
-) -> None:
-    cli(project, "sync")
-    path = project / "state" / "staging.json"
-    legacy = json.loads(path.read_text())
-    for section in ("agents", "tools", "tests"):
-        for entry in legacy[section].values():
-            del entry["fields"]
-    path.write_text(json.dumps(legacy, indent=2))
-    cli(project, "plan", "--detailed-exitcode")  # no field map: the resource fingerprints still say "in sync"
-    result = cli_json(project, "sync")
-    assert result["requests"]["writes"] == 0  # type: ignore[index]
-    assert sorted(r["result"] for r in result["results"]) == ["recorded"] * 3  # type: ignore[union-attr, index]
-    assert all("fields" in entry for entry in state(project, "staging")["agents"].values())
-
-    # The same edit in the dashboard and locally: nothing differs, nothing to sync.
-    agent_path = f"/v1/convai/agents/{state(project, 'staging')['agents']['bot']['id']}"
-    edit = {"conversation_config": {"agent": {"first_message": "Welcome!"}}}
-    assert remote_patch(emulator_url, agent_path, edit).status_code == 200
-    config = project / "agents" / "bot.yaml"
-    config.write_text(config.read_text().replace("first_message: Hello!", "first_message: Welcome!"))
-    stdout, _ = cli(project, "plan", "--detailed-exitcode")
-    assert "No changes." in stdout
-    assert cli_json(project, "sync")["requests"]["writes"] == 0  # type: ignore[index]
-
-
-def test_old_state_with_a_remote_edit_keeps_the_whole_resource(project: Path, emulator_url: str) -> None:
-    cli(project, "sync")
-    path = project / "state" / "staging.json"
-    legacy = json.loads(path.read_text())
-    del legacy["agents"]["bot"]["fields"]
-    path.write_text(json.dumps(legacy, indent=2))
-    agent_path = f"/v1/convai/agents/{legacy['agents']['bot']['id']}"
-    edit = {"conversation_config": {"agent": {"first_message": "Hi from the dashboard"}}}
-    assert remote_patch(emulator_url, agent_path, edit).status_code == 200
-    config = project / "agents" / "bot.yaml"
-    config.write_text(config.read_text().replace("temperature: 0.3", "temperature: 0.1"))
-    stdout, _ = cli(project, "sync", expect=1)
-    # Without per-field hashes nothing tells which side changed what: every difference is kept.
-    assert "2 drifted fields not overwritten" in stdout
-    agent = remote_get(emulator_url, agent_path).json()["conversation_config"]["agent"]
-    assert agent["first_message"] == "Hi from the dashboard" and agent["prompt"]["temperature"] == 0.3
-    cli(project, "sync", "--force")
-    assert "fields" in state(project, "staging")["agents"]["bot"]
-    cli(project, "plan", "--detailed-exitcode")
-
-
 def test_prune_needs_yes_and_deletes(project: Path, emulator_url: str) -> None:
     cli(project, "sync")
     old_id = state(project, "staging")["agents"]["bot"]["id"]
@@ -247,7 +134,7 @@ def test_prune_needs_yes_and_deletes(project: Path, emulator_url: str) -> None:
     assert remote_get(emulator_url, tool_path).json()["tool_config"]["description"].startswith("Look up")
 
     result = cli_json(project, "sync", "--prune", "--yes")
-    assert [r["result"] for r in result["results"]] == ["updated", "deleted"]  # type: ignore[union-attr, index]
+    assert [r["result"] for r in result["results"]] == ["updated", "deleted"]
     assert remote_get(emulator_url, tool_path).json()["tool_config"]["description"] == "Find an order."
     assert remote_get(emulator_url, f"/v1/convai/agents/{old_id}").status_code == 404
     assert "bot" not in state(project, "staging")["agents"]
@@ -289,7 +176,7 @@ def test_lost_state_adopts_instead_of_duplicating(project: Path, emulator_url: s
     stdout, _ = cli(project, "plan", "--detailed-exitcode")
     assert "No changes." in stdout
     result = cli_json(project, "sync")
-    assert result["requests"]["writes"] == 0  # type: ignore[index]
+    assert result["requests"]["writes"] == 0
     assert state(project, "staging") == before
     assert len(remote_list(emulator_url, "/v1/convai/agents", "agents")) == 1
     assert len(remote_list(emulator_url, "/v1/convai/tools", "tools")) == 1
@@ -319,21 +206,6 @@ def test_one_failing_resource_does_not_stop_the_others(tmp_path: Path, emulator_
     assert "Plan: 1 to create, 0 to update, 0 to delete." in stdout
 
 
-def test_only_limits_plan_and_sync_and_resolves_references_from_state(
-    project: Path, emulator_url: str
-) -> None:
-    # (--only with references not created yet: test_plan_followups.)
-    cli(project, "sync", "--only", "lookup", "--only", "greets")
-    assert set(state(project, "staging")["tools"]) == {"lookup"}
-    assert state(project, "staging")["agents"] == {}
-    stdout, _ = cli(project, "plan", "--only", "bot", "--detailed-exitcode", expect=2)
-    assert "Plan: 1 to create, 0 to update, 0 to delete." in stdout
-    cli(project, "sync", "--only", "bot")
-    cli(project, "plan", "--detailed-exitcode")
-    _, stderr = cli(project, "plan", "--only", "nope", expect=1)
-    assert "--only: no resource named 'nope' in agents.json" in stderr
-
-
 def transfer_agent(name: str, target: str, first_message: str = "Hello!") -> str:
     return f"""\
 name: {name}
@@ -358,7 +230,7 @@ def test_agents_that_transfer_to_each_other(tmp_path: Path, emulator_url: str) -
     agents = {"front": transfer_agent("Front", "back"), "back": transfer_agent("Back", "front")}
     project = sample_project(tmp_path / "proj", emulator_url, agents=agents)
     result = cli_json(project, "sync")
-    assert sorted((r["name"], r["result"]) for r in result["results"] if r["kind"] == "agent") == [  # type: ignore[index, union-attr]
+    assert sorted((r["name"], r["result"]) for r in result["results"] if r["kind"] == "agent") == [
         ("back", "created"),
         ("front", "created"),
     ]
@@ -373,7 +245,7 @@ def test_agents_that_transfer_to_each_other(tmp_path: Path, emulator_url: str) -
     for name, target in (("front", "back"), ("back", "front")):
         (project / "agents" / f"{name}.yaml").write_text(transfer_agent(name.title(), target, "Hi again!"))
     result = cli_json(project, "sync")
-    assert sorted(r["result"] for r in result["results"]) == ["updated", "updated"]  # type: ignore[union-attr, index]
+    assert sorted(r["result"] for r in result["results"]) == ["updated", "updated"]
     cli(project, "plan", "--detailed-exitcode")
 
 
@@ -386,7 +258,7 @@ def test_tool_and_test_updates(project: Path, emulator_url: str) -> None:
     assert 'tool_config.description: "Look up an order by its number." → "Find an order."' in stdout
     assert 'success_condition: "The agent greets the user." → "The agent says hello."' in stdout
     result = cli_json(project, "sync")
-    assert sorted((r["kind"], r["result"]) for r in result["results"]) == [  # type: ignore[union-attr, index]
+    assert sorted((r["kind"], r["result"]) for r in result["results"]) == [
         ("test", "updated"),
         ("tool", "updated"),
     ]
@@ -412,3 +284,49 @@ def test_rotated_secret_is_an_update_shown_as_sensitive(project: Path, emulator_
     tool_id = state(project, "staging")["tools"]["lookup"]["id"]
     headers = remote_get(emulator_url, f"/v1/convai/tools/{tool_id}").json()["tool_config"]["api_schema"]
     assert headers["request_headers"]["Authorization"] == "Bearer rotated-s3cret-77"
+
+
+def test_ctrl_c_during_sync_exits_130_and_says_rerunning_is_safe(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    from agents_cli.emulator.faults import FaultSettings
+
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    # The emulator holds the agent's create until the client gives up: Ctrl-C lands while it is in flight.
+    held = FaultSettings().with_route(
+        "POST /v1/convai/agents/create", fault_rate=1, kinds=("slow",), slow_s=600
+    )
+    served_emulator.configure(faults=held)
+    process = start_process(["-C", str(root), "sync", "--yes"], env=KEYS)
+    try:
+        wait_until(lambda: served_emulator.requests_faulted("slow") == 1, "the agent's create")
+        process.send_signal(signal.SIGINT)
+        _stdout, stderr = process.communicate(timeout=EVENT_DEADLINE_S)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert "error: interrupted" in stderr
+    assert "run the same 'agents sync' again to finish (nothing is created twice)" in stderr
+    served_emulator.configure(faults=FaultSettings())
+    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
+    plan = json.loads(run_cli(["plan", "--json"], cwd=root, env=KEYS).stdout)
+    assert plan["has_changes"] is False
+
+
+def test_local_environment_syncs_in_process_and_persists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
+    project = sample_project(tmp_path / "proj", "http://127.0.0.1:9")  # staging/prod unused here
+    manifest = json.loads((project / "agents.json").read_text())
+    manifest["environments"]["local"] = {"emulator": True}
+    (project / "agents.json").write_text(json.dumps(manifest))
+
+    first = run_cli(["plan", "--env", "local", "--detailed-exitcode"], cwd=project, expect=2, env=KEYS)
+    assert "Plan: 3 to create, 0 to update, 0 to delete." in first.stdout
+    run_cli(["sync", "--env", "local"], cwd=project, env=KEYS)
+    assert (project / ".agents" / "emulator.db").is_file()
+    assert set(json.loads((project / "state" / "local.json").read_text())["agents"]) == {"bot"}
+    # A new process-level client reads the same database: nothing left to do.
+    again = run_cli(["plan", "--env", "local", "--detailed-exitcode"], cwd=project, env=KEYS)
+    assert "No changes." in again.stdout

@@ -1,0 +1,86 @@
+"""``agents plan`` end to end over loopback HTTP against the served emulator: configs are validated before any
+request (an error stops plan and sync, a warning does not), creates show new values in full and updates of
+long strings as line diffs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.emulator import ServedEmulator
+from tests.support.project import edit
+from tests.support.samples import cli, cli_json, sample_project
+
+
+@pytest.fixture
+def project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
+    return sample_project(tmp_path / "proj", served_emulator.url)
+
+
+@pytest.mark.parametrize("command", [["plan"], ["sync"], ["sync", "--dry-run"]])
+def test_a_typod_key_stops_plan_and_sync_before_any_request(
+    project: Path, served_emulator: ServedEmulator, command: list[str]
+) -> None:
+    edit(project / "agents" / "bot.yaml", "temperature: 0.3", "temprature: 0.1")
+    _stdout, stderr = cli(project, *command, expect=1)
+    assert "agents/bot.yaml:10:" in stderr and "temprature" in stderr
+    assert "1 error in the configs of environment 'staging'" in stderr
+    assert "agents validate --env staging" in stderr
+    assert served_emulator.exchanges == []
+    assert not (project / "state" / "staging.json").exists()
+
+
+def test_a_wrong_type_stops_sync_instead_of_a_422_and_warnings_do_not(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    config = project / "agents" / "bot.yaml"
+    original = config.read_text()
+    config.write_text("name: Support Bot\nconversation_config: x\n")
+    _stdout, stderr = cli(project, "sync", expect=1)
+    assert "agents/bot.yaml:2:" in stderr and "conversation_config" in stderr
+    assert served_emulator.exchanges == []
+    # A warning (an LLM id the catalog does not know) does not stop it.
+    config.write_text(original.replace("temperature: 0.3", "temperature: 0.3\n      llm: my-new-llm-9"))
+    stdout, _stderr = cli(project, "plan")
+    assert "Plan: 3 to create" in stdout
+
+
+def test_create_plans_show_long_prompts_in_full_and_updates_as_line_diffs(project: Path) -> None:
+    lines = [
+        f"Rule {number}: answer questions about order {number} politely and briefly." for number in range(8)
+    ]
+    prompt_block = "".join(f"        {line}\n" for line in lines)
+    long_message = "Welcome! " * 30
+    edit(
+        project / "agents" / "bot.yaml",
+        "        You help customers.\n        Be brief.\n",
+        prompt_block,
+    )
+    edit(project / "agents" / "bot.yaml", "first_message: Hello!", f"first_message: {long_message.strip()}")
+    stdout, _ = cli(project, "plan")
+    assert "…" not in stdout
+    expected = [
+        "    conversation_config.agent.prompt.prompt: <<EOT",
+        *(f"        {line}" for line in lines),
+        "    EOT",
+    ]
+    start = stdout.splitlines().index(expected[0])
+    assert stdout.splitlines()[start : start + len(expected)] == expected
+    assert f'    conversation_config.agent.first_message: "{long_message.strip()}"' in stdout
+    # --json carries the full values too.
+    changes = {
+        change["path"]: change["local"] for change in cli_json(project, "plan")["resources"][2]["changes"]
+    }
+    assert changes["conversation_config.agent.prompt.prompt"] == "\n".join(lines) + "\n"
+    assert changes["conversation_config.agent.first_message"] == long_message.strip()
+
+    cli(project, "sync")
+    edit(project / "agents" / "bot.yaml", "Rule 3: answer", "Rule 3: always answer")
+    edit(project / "agents" / "bot.yaml", long_message.strip(), "Hi!")
+    stdout, _ = cli(project, "plan")
+    assert "      -Rule 3: answer questions about order 3 politely and briefly." in stdout
+    assert "      +Rule 3: always answer questions about order 3 politely and briefly." in stdout
+    assert f"      -{long_message.strip()}" in stdout and "      +Hi!" in stdout
+    assert "…" not in stdout

@@ -1,0 +1,245 @@
+"""``agents pull --update`` and overlays, end to end over loopback HTTP: remote edits of tracked resources are
+taken into the files changing only what changed (comments, anchors, explicit defaults and placeholders
+kept), unsynced local changes refuse (naming each file), a second environment gets an overlay of the
+differences only, and a plain pull points at --update."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agents_cli.emulator.server import RunningEmulator, running_emulator
+from tests.support.cli import run_cli
+from tests.support.emulator import ServedEmulator, remote_ok, remote_patch
+from tests.support.project import edit_manifest, state
+from tests.support.samples import (
+    AGENT_WITH_DEFAULT_TYPES,
+    AGENT_WITH_EXPLICIT_DEFAULTS,
+    KEYS,
+    sample_project,
+)
+
+
+@pytest.fixture
+def emulator() -> Iterator[RunningEmulator]:
+    with running_emulator() as running:
+        yield running
+
+
+def _plan(project: Path, env: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
+    result = run_cli(["plan", "--env", env, "--json"], cwd=project, env={**KEYS, **(extra or {})})
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def _pull(project: Path, *args: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
+    result = run_cli(["pull", "--json", *args], cwd=project, env={**KEYS, **(extra or {})})
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+@pytest.fixture
+def source(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> Path:
+    """The sync_support project (tool lookup with a ${SECRET} header, test greets, agent bot) in staging."""
+    project = sample_project(tmp_path / "source", emulator.url)
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=project, env=KEYS)
+    return project
+
+
+def test_update_keeps_comments_and_refuses_unsynced_local_changes(
+    source: Path, emulator: RunningEmulator
+) -> None:
+    agent_file = source / "agents" / "bot.yaml"
+    agent_file.write_text(
+        "# The shop's support agent\n"
+        + agent_file.read_text().replace(
+            "first_message: Hello!", "first_message: Hello!  # greeting shown first"
+        )
+    )
+    run_cli(
+        ["sync", "--env", "staging", "--yes"], cwd=source, env=KEYS
+    )  # comments only: nothing to sync, state kept
+    agent_id = state(source, "staging")["agents"]["bot"]["id"]
+    remote_ok(
+        emulator.url,
+        "PATCH",
+        f"/v1/convai/agents/{agent_id}",
+        {"conversation_config": {"agent": {"first_message": "Hi from the dashboard"}}},
+    )
+
+    # Off a terminal an overwrite needs --yes.
+    assert "use --yes" in run_cli(["pull", "--update"], cwd=source, expect=1, env=KEYS).stderr
+    pulled = _pull(source, "--update", "--yes")
+    assert {row["name"]: row["action"] for row in pulled["resources"]}["bot"] == "update"
+    text = agent_file.read_text()
+    assert text.startswith("# The shop's support agent\n")
+    [line] = [line for line in text.splitlines() if "first_message" in line]
+    assert line.split() == [
+        "first_message:",
+        "Hi",
+        "from",
+        "the",
+        "dashboard",
+        "#",
+        "greeting",
+        "shown",
+        "first",
+    ]
+    assert "${E2E_ORDERS_TOKEN}" in (source / "tools" / "lookup.yaml").read_text()  # placeholder kept
+    assert _plan(source, "staging")["has_changes"] is False
+
+    # Local edit never synced + a newer remote: refused without --force, nothing written.
+    agent_file.write_text(text.replace("temperature: 0.3", "temperature: 0.9"))
+    remote_ok(
+        emulator.url,
+        "PATCH",
+        f"/v1/convai/agents/{agent_id}",
+        {"conversation_config": {"agent": {"first_message": "Changed again"}}},
+    )
+    refused = run_cli(["pull", "--update", "--yes"], cwd=source, expect=1, env=KEYS)
+    assert "agents/bot.yaml" in refused.stderr and "local changes not synced to 'staging'" in refused.stderr
+    assert "--force" in refused.stderr
+    assert "temperature: 0.9" in agent_file.read_text()
+    forced = _pull(source, "--update", "--yes", "--force")
+    assert {row["name"]: row["action"] for row in forced["resources"]}["bot"] == "update"
+    assert "temperature: 0.3" in agent_file.read_text() and "Changed again" in agent_file.read_text()
+    assert _plan(source, "staging")["has_changes"] is False
+
+
+def test_second_environment_gets_an_overlay_with_only_the_differences(
+    source: Path, emulator: RunningEmulator
+) -> None:
+    manifest = json.loads((source / "agents.json").read_text())
+    assert set(manifest["environments"]) == {"staging", "prod"}
+    # The same agent made by hand in prod's dashboard, with another greeting.
+    staging_id = state(source, "staging")["agents"]["bot"]["id"]
+    body = remote_ok(emulator.url, "GET", f"/v1/convai/agents/{staging_id}")
+    prod_body = {key: body[key] for key in ("name", "conversation_config", "platform_settings")}
+    prod_body["conversation_config"]["agent"]["first_message"] = "Welcome to prod"
+    prod_body["conversation_config"]["agent"]["prompt"].pop("tools", None)
+    prod_body["conversation_config"]["agent"]["prompt"]["tool_ids"] = []
+    prod_body["platform_settings"]["testing"] = {"attached_tests": []}
+    prod_id = remote_ok(emulator.url, "POST", "/v1/convai/agents/create", prod_body)["agent_id"]
+
+    unknown = run_cli(["pull", "--env", "prod", "--only", "nope"], cwd=source, expect=1, env=KEYS)
+    assert "--only names nothing to pull: nope" in unknown.stderr and "candidates: bot" in unknown.stderr
+    dry = _pull(source, "--env", "prod", "--only", "bot", "--dry-run")
+    assert dry["dry_run"] is True and not (source / "agents" / "bot.prod.yaml").exists()
+    pulled = _pull(source, "--env", "prod", "--only", "bot")
+    [row] = pulled["resources"]
+    assert (row["action"], row["file"], row["remote_id"]) == ("overlay", "agents/bot.prod.yaml", prod_id)
+    overlay = (source / "agents" / "bot.prod.yaml").read_text()
+    assert "first_message: Welcome to prod" in overlay and "prompt: |" not in overlay  # differences only
+    assert json.loads((source / "agents.json").read_text())["agents"]["bot"]["overlays"] == {
+        "prod": "agents/bot.prod.yaml"
+    }
+    assert "first_message: Hello!" in (source / "agents" / "bot.yaml").read_text()  # base untouched
+    prod_plan = _plan(source, "prod")
+    assert [r for r in prod_plan["resources"] if r["name"] == "bot"] == []  # bot: no changes in prod
+    assert _plan(source, "staging")["has_changes"] is False
+
+
+def test_pulled_overlay_holds_only_the_dashboard_edit(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    # The remote echoes defaults the base file leaves out (a built-in tool's `type: system`, a criterion's
+    # `type: prompt`); the overlay written for a dashboard edit carried them as if staging differed there.
+    root = sample_project(tmp_path / "p", served_emulator.url, agents={"bot": AGENT_WITH_DEFAULT_TYPES})
+    for env in ("staging", "prod"):
+        run_cli(["sync", "--env", env, "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"prompt": {"temperature": 0.9}}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+
+    run_cli(["pull", "--env", "staging", "--update"], cwd=root, env=KEYS)
+    overlay = (root / "agents" / "bot.staging.yaml").read_text()
+    body = [line for line in overlay.splitlines() if not line.startswith("#")]
+    assert body == ["conversation_config:", "  agent:", "    prompt:", "      temperature: 0.9"]
+    for env in ("staging", "prod"):
+        plan = json.loads(run_cli(["plan", "--env", env, "--json"], cwd=root, env=KEYS).stdout)
+        assert plan["has_changes"] is False, plan
+
+
+def test_pull_update_of_a_json_file_changes_only_what_the_dashboard_changed(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    # pull --update rewrote untouched parts of the file: dropped "$schema", an explicit default the user wrote
+    # ("language": "en", "description": "") and added echoed defaults ("type": "system", "type": "prompt").
+    import yaml
+
+    root = sample_project(tmp_path / "p", served_emulator.url, agents={"bot": AGENT_WITH_EXPLICIT_DEFAULTS})
+    original = {
+        "$schema": "../.agents/schemas/agent.schema.json",
+        **yaml.safe_load(AGENT_WITH_EXPLICIT_DEFAULTS),
+    }
+    (root / "agents" / "bot.yaml").unlink()
+    (root / "agents" / "bot.json").write_text(json.dumps(original, indent=2) + "\n")
+    edit_manifest(root, lambda manifest: manifest["agents"]["bot"].update(config="agents/bot.json"))
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"first_message": "Hi from the dashboard"}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+
+    run_cli(["pull", "--env", "staging", "--update", "--yes"], cwd=root, env=KEYS)
+    expected = json.loads(json.dumps(original))
+    expected["conversation_config"]["agent"]["first_message"] = "Hi from the dashboard"
+    assert json.loads((root / "agents" / "bot.json").read_text()) == expected
+    plan = json.loads(run_cli(["plan", "--env", "staging", "--json"], cwd=root, env=KEYS).stdout)
+    assert plan["has_changes"] is False
+
+
+def test_pull_update_of_a_yaml_file_keeps_anchor_keys_and_explicit_defaults(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    text = "x-greeting: &greeting Hello!\n" + AGENT_WITH_EXPLICIT_DEFAULTS.replace(
+        "first_message: Hello!", "first_message: *greeting"
+    )
+    root = sample_project(tmp_path / "p", served_emulator.url, agents={"bot": text})
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"prompt": {"temperature": 0.7}}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+
+    run_cli(["pull", "--env", "staging", "--update", "--yes"], cwd=root, env=KEYS)
+    assert (root / "agents" / "bot.yaml").read_text() == text.replace("temperature: 0.3", "temperature: 0.7")
+    plan = json.loads(run_cli(["plan", "--env", "staging", "--json"], cwd=root, env=KEYS).stdout)
+    assert plan["has_changes"] is False
+
+
+def test_pull_json_refusal_names_each_refused_file(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    # With --json a refused pull printed only {"error": …}: which files and why was on stderr alone.
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+    config = root / "agents" / "bot.yaml"
+    config.write_text(config.read_text().replace("temperature: 0.3", "temperature: 0.5"))  # not synced
+    refused = run_cli(
+        ["pull", "--env", "staging", "--update", "--yes", "--json"], cwd=root, env=KEYS, expect=1
+    )
+    rows = {row["name"]: row for row in json.loads(refused.stdout)["resources"]}
+    assert rows["bot"]["action"] == "refused" and rows["bot"]["file"] == "agents/bot.yaml"
+    assert "local changes not synced to 'staging'" in rows["bot"]["reason"]
+    assert "error: pull refused to overwrite agents/bot.yaml" in refused.stderr
+    assert "temperature: 0.5" in config.read_text()
+
+
+def test_plain_pull_after_a_dashboard_edit_points_at_update(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    # 'agents pull' only imports what is new; after a dashboard edit it said "nothing to pull" as if the
+    # remote matched the files.
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
+    bot = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
+    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+    pulled = run_cli(["pull"], cwd=root, env=KEYS)
+    assert "'agents pull --env staging --update' takes remote edits of the 3 resource(s)" in pulled.stderr
