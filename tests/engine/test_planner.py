@@ -200,3 +200,23 @@ def test_omitted_platform_settings_equal_the_server_filled_defaults() -> None:
     echoed = remote_echo({**item.body, "platform_settings": None})
     echoed["platform_settings"] = item.body["platform_settings"]
     assert normalise_remote("agent", echoed) == item.body
+
+
+def test_only_agents_tagged_for_this_environment_get_their_tags_refreshed() -> None:
+    from agents_cli.engine.normalise import normalise_desired
+    from agents_cli.engine.planner import RemoteResource, plan_resource
+    from agents_cli.project.state import State
+
+    config = {"name": "Bot", "conversation_config": {"agent": {"first_message": "Hi"}}}
+    desired = normalise_desired("agent", "bot", config, ids={}, declared={"agent": {"bot"}}, environ={})
+
+    def planned(tags: list[str]) -> tuple[str, list[str | None]]:
+        remote = RemoteResource(id="agent_1", body=desired.body, managed_tags=tags)
+        item = plan_resource(desired, remote, State(environment="dev"))
+        return item.action, [change.note for change in item.changes]
+
+    assert planned(["agents-cli:env=dev", "agents-cli:name=bot"]) == ("no-op", [])
+    assert planned(["agents-cli:env=dev", "agents-cli:name=old"]) == ("update", ["agents-cli tags refreshed"])
+    assert planned(["agents-cli:env=dev"]) == ("update", ["agents-cli tags refreshed"])
+    assert planned([]) == ("no-op", [])  # made in the dashboard and pulled: pull → plan stays clean
+    assert planned(["agents-cli:env=prod", "agents-cli:name=bot"]) == ("no-op", [])  # another env's agent
