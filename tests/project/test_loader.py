@@ -1,8 +1,10 @@
-"""loader: YAML 1.2-core scalars, positions for YAML and JSON, duplicate keys, syntax errors, writers."""
+"""The loader (``agents_cli/project/loader.py``): YAML 1.2-core scalars, positions for YAML and JSON,
+duplicate keys, syntax errors (a tab indent named as such), writers."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from agents_cli.project.loader import (
     parse_yaml,
     write_atomic,
 )
+from tests.support.cli import init_project, run_cli
 
 YAML_PATH = Path("config.yaml")
 JSON_PATH = Path("config.json")
@@ -193,7 +196,6 @@ def test_yaml_merge_keys_work_and_explicit_keys_win() -> None:
 
 
 def test_write_atomic_modes(tmp_path: Path) -> None:
-    import os
     import stat
 
     from agents_cli.project.loader import write_atomic
@@ -213,3 +215,15 @@ def test_write_atomic_modes(tmp_path: Path) -> None:
         assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     finally:
         os.umask(umask)
+
+
+def test_a_tab_indent_in_yaml_is_named_as_such(tmp_path: Path) -> None:
+    root = init_project(tmp_path)
+    run_cli(["add", "agent", "bot"], cwd=root)
+    (root / "agents" / "bot.yaml").write_text(
+        "name: bot\nconversation_config:\n\tagent: {}\n", encoding="utf-8"
+    )
+    refused = run_cli(["validate"], cwd=root, expect=1)
+    assert (
+        "agents/bot.yaml:3:1: invalid YAML: a tab character: YAML indents with spaces only" in refused.stdout
+    )
