@@ -113,18 +113,6 @@ def test_agent_test_reports_to_stdout_with_a_dash(tmp_path: Path) -> None:
     assert report.stat().st_mode & 0o777 == 0o666 & ~umask  # the mode any new file gets, not mkstemp's 0600
 
 
-def test_dotenv_quoted_value_with_a_trailing_comment(tmp_path: Path) -> None:
-    # Before: 'export KEY="sk_…"  # dev key' gave the key *with* its quotes, and the API rejected it.
-    from agents_cli.remote.credentials import read_dotenv
-
-    dotenv = tmp_path / ".env"
-    dotenv.write_text(
-        'export KEY_A="sk_abc def"  # dev key\nKEY_B=\'sk_b\' # prod\nKEY_C=plain # note\nKEY_D="a#b"\n',
-        encoding="utf-8",
-    )
-    assert read_dotenv(dotenv) == {"KEY_A": "sk_abc def", "KEY_B": "sk_b", "KEY_C": "plain", "KEY_D": "a#b"}
-
-
 def test_agent_deleted_remotely_is_named_once_instead_of_a_404_per_run(
     tmp_path: Path, served_emulator: ServedEmulator
 ) -> None:

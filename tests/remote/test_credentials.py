@@ -1,4 +1,5 @@
-"""Key storage and lookup: keyring, the 0600 fallback file, the environment variable winning, masking."""
+"""Key storage and lookup (``agents_cli/remote/credentials.py``): keyring, the 0600 fallback file, the
+environment variable winning, ``.env`` parsing (quotes and trailing comments), masking."""
 
 from __future__ import annotations
 
@@ -85,3 +86,15 @@ def test_missing_key_names_both_remedies(memory_keyring: MemoryKeyring) -> None:
         credentials.resolve_api_key(DEV, None)
     assert "ELEVENLABS_API_KEY_DEV" in (caught.value.hint or "")
     assert "agents auth login --env dev" in (caught.value.hint or "")
+
+
+def test_dotenv_quoted_value_with_a_trailing_comment(tmp_path: Path) -> None:
+    # Before: 'export KEY="sk_…"  # dev key' gave the key *with* its quotes, and the API rejected it.
+    from agents_cli.remote.credentials import read_dotenv
+
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(
+        'export KEY_A="sk_abc def"  # dev key\nKEY_B=\'sk_b\' # prod\nKEY_C=plain # note\nKEY_D="a#b"\n',
+        encoding="utf-8",
+    )
+    assert read_dotenv(dotenv) == {"KEY_A": "sk_abc def", "KEY_B": "sk_b", "KEY_C": "plain", "KEY_D": "a#b"}
