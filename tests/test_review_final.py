@@ -3,7 +3,6 @@ loopback), each test a problem found by following the commands end to end."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from tests.support import REPO_ROOT
@@ -58,10 +57,3 @@ def test_readme_quick_start_runs_as_written_and_its_test_passes(tmp_path: Path) 
     run_cli(["sync"], cwd=root)
     tested = run_cli(["test", "support-bot"], cwd=root)
     assert "1 passed of 1 run(s)" in tested.stdout
-
-
-def test_test_json_report_on_stdout_is_an_error_document_when_nothing_ran(tmp_path: Path) -> None:
-    run_cli(["init", str(tmp_path)], cwd=tmp_path)
-    run_cli(["add", "agent", "Bot"], cwd=tmp_path)
-    failed = run_cli(["test", "bot", "--json", "-"], cwd=tmp_path, expect=1)
-    assert json.loads(failed.stdout)["error"]["message"].startswith("no tests or scenarios selected for bot")

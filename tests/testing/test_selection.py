@@ -1,4 +1,4 @@
-"""Selection of what `agents test` runs, on real project folders (offline)."""
+"""What ``agents test`` runs (``agents_cli/testing/selection.py``), on real project folders (offline)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,11 @@
-"""Report files and scenario mapping, on result data built directly (no server needed)."""
+"""Report files (``agents_cli/testing/reports.py``): JUnit and JSON on result data built directly (no server
+needed), and through ``agents test``: ``-`` for stdout (one of them only), the mode any new file gets, an
+error document when nothing ran."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -13,7 +16,8 @@ from agents_cli.bundled import schemas_dir
 from agents_cli.errors import ConfigError
 from agents_cli.testing.model import CaseResult, RunReport, Turn
 from agents_cli.testing.reports import report_json, write_json, write_junit
-from agents_cli.testing.scenarios import judge_simulation, parse_scenario, simulation_body
+from tests.support.cli import init_project, run_cli
+from tests.support.project import attach_tests
 
 
 def _result(agent: str, name: str, status: str, **extra: object) -> CaseResult:
@@ -118,56 +122,29 @@ SCENARIO = {
 }
 
 
-def test_scenario_maps_to_simulate_conversation_body() -> None:
-    body = simulation_body(SCENARIO)
-    spec = body["simulation_specification"]
-    assert spec["simulated_user_config"] == {
-        "prompt": {"prompt": SCENARIO["persona"]},
-        "first_message": "Where is my order?",
-        "language": "en",
-    }
-    # Tool names are user data: passed through as written.
-    assert spec["tool_mock_config"] == {"Lookup Order": {"default_return_value": '{"status": "shipped"}'}}
-    assert spec["partial_conversation_history"] == [
-        {"time_in_call_secs": 0, "role": "user", "message": "Hello"}
-    ]
-    assert spec["dynamic_variables"] == {"customer_name": "Ada"}
-    assert body["extra_evaluation_criteria"] == [
-        {
-            "name": "mentions_status",
-            "id": "mentions_status",
-            "conversation_goal_prompt": "The agent says 'shipped'.",
-        }
-    ]
-    assert body["new_turns_limit"] == 6
+def test_agent_test_reports_to_stdout_with_a_dash(tmp_path: Path) -> None:
+    # Before: '--json -' wrote a file named '-' (mode 0600) and the table went to stdout.
+    root = init_project(tmp_path)
+    run_cli(["add", "test", "delivery", "--template", "simulation"], cwd=root)
+    run_cli(["add", "agent", "support", "--template", "customer-service"], cwd=root)
+    attach_tests(root / "agents" / "support.yaml", "delivery")
+    as_json = run_cli(["test", "--json", "-"], cwd=root)
+    assert json.loads(as_json.stdout)["summary"]["passed"] == 1
+    assert "1 passed of 1 run(s)" in as_json.stderr
+    assert not (root / "-").exists()
+    as_junit = run_cli(["test", "--junit", "-"], cwd=root)
+    assert as_junit.stdout.startswith("<?xml") and 'tests="1"' in as_junit.stdout
+    both = run_cli(["test", "--junit", "-", "--json", "-"], cwd=root, expect=1)
+    assert "cannot both write to stdout" in both.stderr
+    report = root / "reports" / "tests.json"
+    run_cli(["test", "--json", str(report)], cwd=root)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert report.stat().st_mode & 0o777 == 0o666 & ~umask  # the mode any new file gets, not mkstemp's 0600
 
 
-def test_invalid_scenario_names_the_key() -> None:
-    with pytest.raises(ConfigError, match=r"turn_limt|persona"):
-        parse_scenario("late-order", {"agents": ["support-bot"], "turn_limt": 3}, source="scenarios/x.yaml")
-
-
-def test_simulation_verdict_fails_on_any_failed_criterion_and_is_unknown_when_inconclusive() -> None:
-    response = {
-        "simulated_conversation": [{"role": "user", "message": "hi"}, {"role": "agent", "message": "hello"}],
-        "analysis": {
-            "call_successful": "success",
-            "transcript_summary": "short chat",
-            "evaluation_criteria_results": {
-                "mentions_status": {
-                    "criteria_id": "mentions_status",
-                    "result": "failure",
-                    "rationale": "no status",
-                }
-            },
-        },
-    }
-    verdict = judge_simulation(response)
-    assert verdict.status == "failed"
-    assert verdict.summary == "mentions_status: no status"
-    assert [turn.role for turn in verdict.transcript] == ["user", "agent"]
-    response["analysis"]["evaluation_criteria_results"] = {}  # type: ignore[index]
-    response["analysis"]["call_successful"] = "unknown"  # type: ignore[index]
-    assert judge_simulation(response).status == "unknown"
-    response["analysis"]["call_successful"] = "success"  # type: ignore[index]
-    assert judge_simulation(response).status == "passed"
+def test_test_json_report_on_stdout_is_an_error_document_when_nothing_ran(tmp_path: Path) -> None:
+    run_cli(["init", str(tmp_path)], cwd=tmp_path)
+    run_cli(["add", "agent", "Bot"], cwd=tmp_path)
+    failed = run_cli(["test", "bot", "--json", "-"], cwd=tmp_path, expect=1)
+    assert json.loads(failed.stdout)["error"]["message"].startswith("no tests or scenarios selected for bot")
