@@ -1,4 +1,5 @@
-"""The schema generator: checked-in schemas are fresh, and each spec quirk is handled as documented."""
+"""The schema generator: checked-in schemas are fresh, each spec quirk is handled as documented, and the
+editor schemas written into a project cover scenarios and partial overlays."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from jsonschema import Draft202012Validator
 from agents_cli.bundled import openapi_spec_path, schemas_dir
 from agents_cli.spec.schemagen import generate, render
 from tests.support import REPO_ROOT
+from tests.support.cli import init_project, run_cli
 
 GENERATED = ("agent.schema.json", "tool.schema.json", "test.schema.json", "manifest.schema.json")
 OUR_KEYWORDS = {"x-catalog", "x-catalog-enum"}
@@ -270,3 +272,34 @@ def test_config_files_may_carry_editor_keys_at_the_top_level_only(kind: str) -> 
     # …but an x- key deeper down is still an unknown key (the API would drop it)
     nested = {**minimal, "platform_settings": {"x-note": 1}} if kind == "agent" else {**minimal, "y-typo": 1}
     assert any(i.severity == "error" for i in check(kind, nested))
+
+
+def test_editor_schemas_cover_scenarios_and_partial_overlays(tmp_path: Path) -> None:
+    # Before: scenario files pointed their modeline at .agents/schemas/scenario.schema.json, which was never
+    # written; overlays pointed at the full schema, so editors flagged each overlay for missing required keys.
+    import jsonschema
+
+    root = init_project(tmp_path)
+    run_cli(["add", "tool", "lookup", "--template", "webhook", "--env", "prod"], cwd=root)
+    schemas = root / ".agents" / "schemas"
+    assert (schemas / "scenario.schema.json").is_file()
+    overlay_file = (root / "tools" / "lookup.prod.yaml").read_text(encoding="utf-8")
+    assert overlay_file.startswith(
+        "# yaml-language-server: $schema=../.agents/schemas/tool.overlay.schema.json\n"
+    )
+
+    def problems(name: str, document: dict[str, object]) -> list[str]:
+        schema = json.loads((schemas / name).read_text(encoding="utf-8"))
+        validator = jsonschema.validators.validator_for(schema)(schema)
+        return [error.message for error in validator.iter_errors(document)]
+
+    partial_agent = {"conversation_config": {"agent": {"prompt": {"temperature": 0.2}}}}
+    assert problems("agent.schema.json", {"tags": ["prod"]})  # the full schema still requires its keys
+    assert problems("agent.overlay.schema.json", {"tags": ["prod"]}) == []
+    assert problems("agent.overlay.schema.json", partial_agent) == []
+    typo = {"conversation_config": {"agent": {"prompt": {"temprature": 0.2}}}}
+    assert "'temprature' was unexpected" in problems("agent.overlay.schema.json", typo)[0]
+    # The tool type still picks its branch: a partial webhook is fine, an unknown key is not.
+    assert problems("tool.overlay.schema.json", {"type": "webhook", "api_schema": {"method": "POST"}}) == []
+    assert problems("tool.overlay.schema.json", {"type": "webhook", "bogus": 1})
+    assert problems("test.overlay.schema.json", {"success_condition": "The agent greets."}) == []
