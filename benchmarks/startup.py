@@ -1,7 +1,7 @@
 """Median wall time of ``agents --help`` (target: <= 120 ms on the development machine).
 
 Runs ``python -m agents_cli --help`` as a subprocess ~20 times after one warm-up run and prints the median.
-The import list is asserted in tests/test_startup_imports.py; this script only measures.
+The import list is asserted in tests/cli/test_main.py; this script only measures.
 
 Usage: python benchmarks/startup.py [--runs N]
 """
