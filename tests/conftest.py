@@ -3,9 +3,13 @@
 ``served_emulator``: the emulator on 127.0.0.1 (a free port, background uvicorn thread), yielding a
 ``ServedEmulator`` (``url``, ``api_key``, ``configure(...)``, the recorded exchanges). Every JSON response it
 sends during the test is checked against the spec's response schema for its route when the test ends, so
-each test using it is also a contract test. ``emulator_app``: the Starlette app over an in-memory store.
-``isolated_home``: HOME and XDG_CONFIG_HOME in the test's folder, no key variables; ``memory_keyring`` and
-``no_keyring`` on top of it. The helpers the tests share are in ``tests/support/``.
+each test using it is also a contract test; ``client`` is an httpx client on it. ``emulator_app``: the
+Starlette app over an in-memory store. ``emulator``: the emulator on loopback without the contract checks (a
+``RunningEmulator``); ``emulator_url``: the URL of one, with ``ELEVENLABS_BASE_URL`` unset. The sample
+project (tests/support/samples.py): ``served_project`` on ``served_emulator``, ``synced`` synced to
+``staging`` on ``emulator``. ``isolated_home``: HOME and XDG_CONFIG_HOME in the test's folder, no key
+variables; ``memory_keyring`` and ``no_keyring`` on top of it. The helpers the tests share are in
+``tests/support/``.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 if TYPE_CHECKING:
+    import httpx
     from starlette.applications import Starlette
 
+    from agents_cli.emulator.server import RunningEmulator
     from tests.support.emulator import ServedEmulator
     from tests.support.keyring import MemoryKeyring
 
@@ -51,6 +57,52 @@ def served_emulator() -> Iterator[ServedEmulator]:
         yield ServedEmulator(running.url, running, recorder)
     violations = contract_violations(recorder.exchanges)
     assert not violations, "responses that do not fit the spec:\n" + "\n".join(violations[:10])
+
+
+@pytest.fixture
+def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
+    """An HTTP client on ``served_emulator`` with its key."""
+    import httpx
+
+    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
+        yield http
+
+
+@pytest.fixture
+def emulator() -> Iterator[RunningEmulator]:
+    from agents_cli.emulator.server import running_emulator
+
+    with running_emulator() as running:
+        yield running
+
+
+@pytest.fixture
+def emulator_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    from tests.support.emulator import serve_emulator
+
+    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
+    with serve_emulator() as url:
+        yield url
+
+
+@pytest.fixture
+def served_project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample project on the served emulator, not synced yet."""
+    from tests.support.samples import sample_project
+
+    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
+    return sample_project(tmp_path / "proj", served_emulator.url)
+
+
+@pytest.fixture
+def synced(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> Path:
+    """The sample project (tool ``lookup``, test ``greets``, agent ``bot``) synced to ``staging``."""
+    from tests.support.cli import run_cli
+    from tests.support.samples import KEYS, sample_project
+
+    project = sample_project(tmp_path / "synced", emulator.url)
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=project, env=KEYS)
+    return project
 
 
 @pytest.fixture

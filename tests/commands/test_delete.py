@@ -5,12 +5,11 @@ resource, its state and files go, and refusals and follow-ups say what to do nex
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from agents_cli.emulator.server import RunningEmulator, running_emulator
+from agents_cli.emulator.server import RunningEmulator
 from tests.support.cli import on_a_terminal, run_cli
 from tests.support.emulator import ServedEmulator, remote
 from tests.support.project import state, write_project
@@ -22,20 +21,6 @@ NO_COLOR = {"NO_COLOR": "1"}
 @pytest.fixture
 def project(tmp_path: Path, isolated_home: Path) -> Path:
     return offline_project(tmp_path / "proj")
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[RunningEmulator]:
-    with running_emulator() as running:
-        yield running
-
-
-@pytest.fixture
-def synced(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> Path:
-    """A project (tool ``lookup``, test ``greets``, agent ``bot``) synced to ``staging``."""
-    project = sample_project(tmp_path / "proj", emulator.url)
-    run_cli(["sync", "--env", "staging", "--yes"], cwd=project, env=KEYS)
-    return project
 
 
 def test_delete_off_a_tty_without_yes_is_refused(project: Path) -> None:

@@ -4,31 +4,16 @@ HTTP against the emulator, marking what the project manages and reading every pa
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from agents_cli.emulator.server import RunningEmulator, running_emulator
+from agents_cli.emulator.server import RunningEmulator
 from tests.support.cli import init_project, run_cli
 from tests.support.emulator import remote
 from tests.support.project import state
 from tests.support.samples import KEYS, offline_project, sample_project
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[RunningEmulator]:
-    with running_emulator() as running:
-        yield running
-
-
-@pytest.fixture
-def synced(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> Path:
-    """A project (tool ``lookup``, test ``greets``, agent ``bot``) synced to ``staging``."""
-    project = sample_project(tmp_path / "proj", emulator.url)
-    run_cli(["sync", "--env", "staging", "--yes"], cwd=project, env=KEYS)
-    return project
 
 
 @pytest.fixture

@@ -10,13 +10,12 @@ import pytest
 
 from tests.support.emulator import ServedEmulator
 from tests.support.project import edit
-from tests.support.samples import cli, cli_json, sample_project
+from tests.support.samples import cli, cli_json
 
 
 @pytest.fixture
-def project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    return sample_project(tmp_path / "proj", served_emulator.url)
+def project(served_project: Path) -> Path:
+    return served_project
 
 
 @pytest.mark.parametrize("command", [["plan"], ["sync"], ["sync", "--dry-run"]])

@@ -19,9 +19,8 @@ from tests.support.samples import OTHER_AGENT, cli, cli_json, sample_project
 
 
 @pytest.fixture
-def project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    return sample_project(tmp_path / "proj", served_emulator.url)
+def project(served_project: Path) -> Path:
+    return served_project
 
 
 def test_only_includes_references_not_created_yet_and_nothing_unrelated(

@@ -7,25 +7,17 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from agents_cli.emulator.server import RunningEmulator, running_emulator
+from agents_cli.emulator.server import RunningEmulator
 from tests.support.cli import init_project, run_cli
 from tests.support.emulator import ServedEmulator, remote_ok
 from tests.support.project import all_text_under, edit_manifest, state, write_project
-from tests.support.samples import AGENT_WITH_DEFAULT_TYPES, KEYS, SECRET, sample_project
+from tests.support.samples import AGENT_WITH_DEFAULT_TYPES, KEYS, SECRET, cli_json, sample_project
 
 SECRET_VARIABLE = "LOOKUP_ORDER_AUTHORIZATION"
-
-
-@pytest.fixture
-def emulator() -> Iterator[RunningEmulator]:
-    with running_emulator() as running:
-        yield running
 
 
 def _empty_project(root: Path, emulator: RunningEmulator, envs: tuple[str, ...] = ("staging",)) -> Path:
@@ -34,32 +26,12 @@ def _empty_project(root: Path, emulator: RunningEmulator, envs: tuple[str, ...] 
     return write_project(root, environments=environments, default_environment=envs[0], sections=())
 
 
-def _plan(project: Path, env: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
-    result = run_cli(["plan", "--env", env, "--json"], cwd=project, env={**KEYS, **(extra or {})})
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
-
-
-def _pull(project: Path, *args: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
-    result = run_cli(["pull", "--json", *args], cwd=project, env={**KEYS, **(extra or {})})
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
-
-
-@pytest.fixture
-def source(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> Path:
-    """The sync_support project (tool lookup with a ${SECRET} header, test greets, agent bot) in staging."""
-    project = sample_project(tmp_path / "source", emulator.url)
-    run_cli(["sync", "--env", "staging", "--yes"], cwd=project, env=KEYS)
-    return project
-
-
 def test_import_writes_minimal_files_and_round_trips(
-    source: Path, tmp_path: Path, emulator: RunningEmulator
+    synced: Path, tmp_path: Path, emulator: RunningEmulator
 ) -> None:
-    ids = state(source, "staging")
+    ids = state(synced, "staging")
     target = _empty_project(tmp_path / "imported", emulator)
-    pulled = _pull(target, "--env", "staging")
+    pulled = cli_json(target, "pull", "--env", "staging")
     mine = {row["remote_id"]: row for row in pulled["resources"]}
     bot = mine[ids["agents"]["bot"]["id"]]
     assert (bot["action"], bot["name"], bot["file"]) == (
@@ -85,14 +57,14 @@ def test_import_writes_minimal_files_and_round_trips(
     manifest = json.loads((target / "agents.json").read_text())
     assert set(manifest["agents"]) == {"bot"} and set(manifest["tools"]) == {"lookup_order"}
     assert state(target, "staging")["agents"]["bot"]["id"] == ids["agents"]["bot"]["id"]
-    plan = _plan(target, "staging", {SECRET_VARIABLE: f"Bearer {SECRET}"})
+    plan = cli_json(target, "plan", "--env", "staging", env={SECRET_VARIABLE: f"Bearer {SECRET}"})
     assert plan["has_changes"] is False, plan
     status = json.loads(
         run_cli(["status", "--json"], cwd=target, env={**KEYS, SECRET_VARIABLE: f"Bearer {SECRET}"}).stdout
     )
     assert status["summary"]["in sync"] == 3
     # A second pull finds nothing new.
-    assert _pull(target, "--env", "staging")["resources"] == []
+    assert cli_json(target, "pull", "--env", "staging")["resources"] == []
 
 
 def test_every_template_round_trips(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> None:
@@ -110,10 +82,10 @@ def test_every_template_round_trips(tmp_path: Path, emulator: RunningEmulator, i
             run_cli(["add", template["kind"], name, "--template", template["name"]], cwd=source)
     run_cli(["sync", "--env", "tpl", "--yes"], cwd=source, env={"KEY_TPL": "sk_tpl"})
     target = _empty_project(tmp_path / "pulled", emulator, ("tpl",))
-    pulled = _pull(target, "--env", "tpl", extra={"KEY_TPL": "sk_tpl"})
+    pulled = cli_json(target, "pull", "--env", "tpl", env={"KEY_TPL": "sk_tpl"})
     assert len(pulled["resources"]) == len(templates)  # the webhook template is the lookup-order tool
     assert all(row["action"] == "import" for row in pulled["resources"])
-    assert _plan(target, "tpl", {"KEY_TPL": "sk_tpl"})["has_changes"] is False
+    assert cli_json(target, "plan", "--env", "tpl", env={"KEY_TPL": "sk_tpl"})["has_changes"] is False
 
 
 def test_agent_with_every_field_set_round_trips(
@@ -133,27 +105,30 @@ def test_agent_with_every_field_set_round_trips(
     body["conversation_config"]["agent"]["prompt"].pop("tools", None)
     created = remote_ok(emulator.url, "POST", "/v1/convai/agents/create", body)
     target = _empty_project(tmp_path / "full", emulator, ("prod",))
-    pulled = _pull(target, "--env", "prod", "--only", "everything-set")
+    pulled = cli_json(target, "pull", "--env", "prod", "--only", "everything-set")
     assert [row["name"] for row in pulled["resources"]] == ["everything-set"]
     assert pulled["resources"][0]["remote_id"] == created["agent_id"]
     text = (target / "agents" / "everything-set.yaml").read_text()
     assert "temperature: 0.77" in text and "first_message: Every field is explicit." in text
     assert len(text.splitlines()) < 20, text  # every value equal to a default was dropped
-    assert _plan(target, "prod")["has_changes"] is False
+    assert cli_json(target, "plan", "--env", "prod")["has_changes"] is False
 
 
-def test_json_format_and_dry_run(source: Path, tmp_path: Path, emulator: RunningEmulator) -> None:
+def test_json_format_and_dry_run(synced: Path, tmp_path: Path, emulator: RunningEmulator) -> None:
     target = _empty_project(tmp_path / "as-json", emulator)
-    dry = _pull(target, "--env", "staging", "--format", "json", "--dry-run")
+    dry = cli_json(target, "pull", "--env", "staging", "--format", "json", "--dry-run")
     assert dry["dry_run"] is True and len(dry["resources"]) == 3
     assert not (target / "agents").exists() and not (target / "state").exists()
     assert "agents" not in json.loads((target / "agents.json").read_text())
-    _pull(target, "--env", "staging", "--format", "json")
+    cli_json(target, "pull", "--env", "staging", "--format", "json")
     agent = json.loads((target / "agents" / "bot.json").read_text())
     assert (
         agent["name"] == "Support Bot" and agent["conversation_config"]["agent"]["first_message"] == "Hello!"
     )
-    assert _plan(target, "staging", {SECRET_VARIABLE: f"Bearer {SECRET}"})["has_changes"] is False
+    assert (
+        cli_json(target, "plan", "--env", "staging", env={SECRET_VARIABLE: f"Bearer {SECRET}"})["has_changes"]
+        is False
+    )
 
 
 def test_after_a_pull_a_dashboard_edit_is_drift_and_a_local_edit_is_a_change(
@@ -169,12 +144,12 @@ def test_after_a_pull_a_dashboard_edit_is_drift_and_a_local_edit_is_a_change(
         },
     )
     project = _empty_project(tmp_path / "p", emulator)
-    _pull(project, "--env", "staging", "--all", "--yes")
+    cli_json(project, "pull", "--env", "staging", "--all", "--yes")
     config = project / "agents" / "dash.yaml"
     config.write_text(config.read_text().replace("Be nice.", "Be very nice."))  # a local edit
     patch = {"conversation_config": {"agent": {"prompt": {"temperature": 0.9}}}}  # a dashboard edit
     remote_ok(emulator.url, "PATCH", f"/v1/convai/agents/{created['agent_id']}", patch)
-    [agent] = [r for r in _plan(project, "staging")["resources"] if r["kind"] == "agent"]
+    [agent] = [r for r in cli_json(project, "plan", "--env", "staging")["resources"] if r["kind"] == "agent"]
     drifted = {d["path"] for d in agent["drifted"]}
     changed = {c["path"] for c in agent["changes"]}
     assert drifted == {"conversation_config.agent.prompt.temperature"}

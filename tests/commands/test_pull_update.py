@@ -6,13 +6,9 @@ differences only, and a plain pull points at --update."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from agents_cli.emulator.server import RunningEmulator, running_emulator
+from agents_cli.emulator.server import RunningEmulator
 from tests.support.cli import run_cli
 from tests.support.emulator import ServedEmulator, remote_ok, remote_patch
 from tests.support.project import edit_manifest, state
@@ -20,40 +16,15 @@ from tests.support.samples import (
     AGENT_WITH_DEFAULT_TYPES,
     AGENT_WITH_EXPLICIT_DEFAULTS,
     KEYS,
+    cli_json,
     sample_project,
 )
 
 
-@pytest.fixture
-def emulator() -> Iterator[RunningEmulator]:
-    with running_emulator() as running:
-        yield running
-
-
-def _plan(project: Path, env: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
-    result = run_cli(["plan", "--env", env, "--json"], cwd=project, env={**KEYS, **(extra or {})})
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
-
-
-def _pull(project: Path, *args: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
-    result = run_cli(["pull", "--json", *args], cwd=project, env={**KEYS, **(extra or {})})
-    data: dict[str, Any] = json.loads(result.stdout)
-    return data
-
-
-@pytest.fixture
-def source(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> Path:
-    """The sync_support project (tool lookup with a ${SECRET} header, test greets, agent bot) in staging."""
-    project = sample_project(tmp_path / "source", emulator.url)
-    run_cli(["sync", "--env", "staging", "--yes"], cwd=project, env=KEYS)
-    return project
-
-
 def test_update_keeps_comments_and_refuses_unsynced_local_changes(
-    source: Path, emulator: RunningEmulator
+    synced: Path, emulator: RunningEmulator
 ) -> None:
-    agent_file = source / "agents" / "bot.yaml"
+    agent_file = synced / "agents" / "bot.yaml"
     agent_file.write_text(
         "# The shop's support agent\n"
         + agent_file.read_text().replace(
@@ -61,9 +32,9 @@ def test_update_keeps_comments_and_refuses_unsynced_local_changes(
         )
     )
     run_cli(
-        ["sync", "--env", "staging", "--yes"], cwd=source, env=KEYS
+        ["sync", "--env", "staging", "--yes"], cwd=synced, env=KEYS
     )  # comments only: nothing to sync, state kept
-    agent_id = state(source, "staging")["agents"]["bot"]["id"]
+    agent_id = state(synced, "staging")["agents"]["bot"]["id"]
     remote_ok(
         emulator.url,
         "PATCH",
@@ -72,8 +43,8 @@ def test_update_keeps_comments_and_refuses_unsynced_local_changes(
     )
 
     # Off a terminal an overwrite needs --yes.
-    assert "use --yes" in run_cli(["pull", "--update"], cwd=source, expect=1, env=KEYS).stderr
-    pulled = _pull(source, "--update", "--yes")
+    assert "use --yes" in run_cli(["pull", "--update"], cwd=synced, expect=1, env=KEYS).stderr
+    pulled = cli_json(synced, "pull", "--update", "--yes")
     assert {row["name"]: row["action"] for row in pulled["resources"]}["bot"] == "update"
     text = agent_file.read_text()
     assert text.startswith("# The shop's support agent\n")
@@ -89,8 +60,8 @@ def test_update_keeps_comments_and_refuses_unsynced_local_changes(
         "shown",
         "first",
     ]
-    assert "${E2E_ORDERS_TOKEN}" in (source / "tools" / "lookup.yaml").read_text()  # placeholder kept
-    assert _plan(source, "staging")["has_changes"] is False
+    assert "${E2E_ORDERS_TOKEN}" in (synced / "tools" / "lookup.yaml").read_text()  # placeholder kept
+    assert cli_json(synced, "plan", "--env", "staging")["has_changes"] is False
 
     # Local edit never synced + a newer remote: refused without --force, nothing written.
     agent_file.write_text(text.replace("temperature: 0.3", "temperature: 0.9"))
@@ -100,23 +71,23 @@ def test_update_keeps_comments_and_refuses_unsynced_local_changes(
         f"/v1/convai/agents/{agent_id}",
         {"conversation_config": {"agent": {"first_message": "Changed again"}}},
     )
-    refused = run_cli(["pull", "--update", "--yes"], cwd=source, expect=1, env=KEYS)
+    refused = run_cli(["pull", "--update", "--yes"], cwd=synced, expect=1, env=KEYS)
     assert "agents/bot.yaml" in refused.stderr and "local changes not synced to 'staging'" in refused.stderr
     assert "--force" in refused.stderr
     assert "temperature: 0.9" in agent_file.read_text()
-    forced = _pull(source, "--update", "--yes", "--force")
+    forced = cli_json(synced, "pull", "--update", "--yes", "--force")
     assert {row["name"]: row["action"] for row in forced["resources"]}["bot"] == "update"
     assert "temperature: 0.3" in agent_file.read_text() and "Changed again" in agent_file.read_text()
-    assert _plan(source, "staging")["has_changes"] is False
+    assert cli_json(synced, "plan", "--env", "staging")["has_changes"] is False
 
 
 def test_second_environment_gets_an_overlay_with_only_the_differences(
-    source: Path, emulator: RunningEmulator
+    synced: Path, emulator: RunningEmulator
 ) -> None:
-    manifest = json.loads((source / "agents.json").read_text())
+    manifest = json.loads((synced / "agents.json").read_text())
     assert set(manifest["environments"]) == {"staging", "prod"}
     # The same agent made by hand in prod's dashboard, with another greeting.
-    staging_id = state(source, "staging")["agents"]["bot"]["id"]
+    staging_id = state(synced, "staging")["agents"]["bot"]["id"]
     body = remote_ok(emulator.url, "GET", f"/v1/convai/agents/{staging_id}")
     prod_body = {key: body[key] for key in ("name", "conversation_config", "platform_settings")}
     prod_body["conversation_config"]["agent"]["first_message"] = "Welcome to prod"
@@ -125,22 +96,22 @@ def test_second_environment_gets_an_overlay_with_only_the_differences(
     prod_body["platform_settings"]["testing"] = {"attached_tests": []}
     prod_id = remote_ok(emulator.url, "POST", "/v1/convai/agents/create", prod_body)["agent_id"]
 
-    unknown = run_cli(["pull", "--env", "prod", "--only", "nope"], cwd=source, expect=1, env=KEYS)
+    unknown = run_cli(["pull", "--env", "prod", "--only", "nope"], cwd=synced, expect=1, env=KEYS)
     assert "--only names nothing to pull: nope" in unknown.stderr and "candidates: bot" in unknown.stderr
-    dry = _pull(source, "--env", "prod", "--only", "bot", "--dry-run")
-    assert dry["dry_run"] is True and not (source / "agents" / "bot.prod.yaml").exists()
-    pulled = _pull(source, "--env", "prod", "--only", "bot")
+    dry = cli_json(synced, "pull", "--env", "prod", "--only", "bot", "--dry-run")
+    assert dry["dry_run"] is True and not (synced / "agents" / "bot.prod.yaml").exists()
+    pulled = cli_json(synced, "pull", "--env", "prod", "--only", "bot")
     [row] = pulled["resources"]
     assert (row["action"], row["file"], row["remote_id"]) == ("overlay", "agents/bot.prod.yaml", prod_id)
-    overlay = (source / "agents" / "bot.prod.yaml").read_text()
+    overlay = (synced / "agents" / "bot.prod.yaml").read_text()
     assert "first_message: Welcome to prod" in overlay and "prompt: |" not in overlay  # differences only
-    assert json.loads((source / "agents.json").read_text())["agents"]["bot"]["overlays"] == {
+    assert json.loads((synced / "agents.json").read_text())["agents"]["bot"]["overlays"] == {
         "prod": "agents/bot.prod.yaml"
     }
-    assert "first_message: Hello!" in (source / "agents" / "bot.yaml").read_text()  # base untouched
-    prod_plan = _plan(source, "prod")
+    assert "first_message: Hello!" in (synced / "agents" / "bot.yaml").read_text()  # base untouched
+    prod_plan = cli_json(synced, "plan", "--env", "prod")
     assert [r for r in prod_plan["resources"] if r["name"] == "bot"] == []  # bot: no changes in prod
-    assert _plan(source, "staging")["has_changes"] is False
+    assert cli_json(synced, "plan", "--env", "staging")["has_changes"] is False
 
 
 def test_pulled_overlay_holds_only_the_dashboard_edit(

@@ -15,13 +15,12 @@ from agents_cli.errors import AgentsError
 from tests.support.cli import init_project, run_cli
 from tests.support.emulator import ServedEmulator, remote_get
 from tests.support.project import edit, state
-from tests.support.samples import cli, cli_json, sample_project
+from tests.support.samples import cli, cli_json
 
 
 @pytest.fixture
-def project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    return sample_project(tmp_path / "proj", served_emulator.url)
+def project(served_project: Path) -> Path:
+    return served_project
 
 
 def test_rename_is_wired_into_the_cli(tmp_path: Path) -> None:

@@ -4,12 +4,11 @@ and drift together, changes sync cannot apply, and warnings that an invalid conf
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from agents_cli.emulator.server import RunningEmulator, running_emulator
+from agents_cli.emulator.server import RunningEmulator
 from agents_cli.kinds.tags import env_tag, name_tag
 from tests.support.cli import init_project, run_cli
 from tests.support.emulator import ServedEmulator, remote_ok, remote_patch
@@ -24,16 +23,9 @@ COLLECTING = """\
 """
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[RunningEmulator]:
-    with running_emulator() as running:
-        yield running
-
-
 @pytest.fixture
-def project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    return sample_project(tmp_path / "proj", served_emulator.url)
+def project(served_project: Path) -> Path:
+    return served_project
 
 
 def test_status_shows_all_six_states(tmp_path: Path, emulator: RunningEmulator, isolated_home: Path) -> None:

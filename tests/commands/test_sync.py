@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,18 +16,10 @@ from tests.support.emulator import (
     ServedEmulator,
     remote_get,
     remote_list,
-    serve_emulator,
 )
 from tests.support.project import state
 from tests.support.samples import KEYS, SECRET, cli, cli_json, sample_project
 from tests.support.waiting import EVENT_DEADLINE_S, wait_until
-
-
-@pytest.fixture
-def emulator_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    with serve_emulator() as url:
-        yield url
 
 
 @pytest.fixture

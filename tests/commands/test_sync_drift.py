@@ -5,7 +5,6 @@ and state without per-field hashes keeps the whole resource."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,17 +14,9 @@ from tests.support.emulator import (
     ServedEmulator,
     remote_get,
     remote_patch,
-    serve_emulator,
 )
 from tests.support.project import state
 from tests.support.samples import KEYS, SECRET, cli, cli_json, sample_project
-
-
-@pytest.fixture
-def emulator_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    with serve_emulator() as url:
-        yield url
 
 
 @pytest.fixture

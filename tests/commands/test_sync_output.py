@@ -12,13 +12,12 @@ import pytest
 from tests.support.cli import run_cli
 from tests.support.emulator import ServedEmulator
 from tests.support.project import edit, state
-from tests.support.samples import KEYS, cli, sample_project, with_two_agents
+from tests.support.samples import KEYS, cli, with_two_agents
 
 
 @pytest.fixture
-def project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    return sample_project(tmp_path / "proj", served_emulator.url)
+def project(served_project: Path) -> Path:
+    return served_project
 
 
 def test_state_only_refreshes_are_one_summary_count_not_a_line_each(

@@ -36,9 +36,8 @@ def test_sync_replace_needs_yes_off_a_terminal(tmp_path: Path, served_emulator: 
 
 
 @pytest.fixture
-def project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    return sample_project(tmp_path / "proj", served_emulator.url)
+def project(served_project: Path) -> Path:
+    return served_project
 
 
 def test_a_refused_replace_still_reports_and_records_updates_that_had_started(

@@ -3,18 +3,9 @@ API's error shape for unknown routes, methods and ids (``errors``). Real loopbac
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
 from tests.support.emulator import ServedEmulator
-
-
-@pytest.fixture
-def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
-        yield http
 
 
 def test_api_key_is_required_and_configurable(served_emulator: ServedEmulator) -> None:

@@ -3,19 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from tests.support.emulator import AGENT_BODY, WELCOME_TEST, ServedEmulator, create_agent, expect_ok
-
-
-@pytest.fixture
-def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
-        yield http
-
+from tests.support.emulator import AGENT_BODY, WELCOME_TEST, create_agent, expect_ok
 
 LISTS = [
     "/v1/convai/agents",

@@ -3,18 +3,9 @@ dropped or rejected in strict mode, 422s at the field, missing and malformed bod
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
 from tests.support.emulator import ServedEmulator, create_agent
-
-
-@pytest.fixture
-def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
-        yield http
 
 
 def test_typo_key_is_dropped_by_default_and_rejected_in_strict_mode(

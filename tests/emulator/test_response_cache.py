@@ -4,11 +4,9 @@ bytes, and cached answers follow every change to what a response depends on."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from agents_cli.emulator.responses import ShapedBodyCache
 from tests.support.emulator import ServedEmulator
@@ -19,12 +17,6 @@ WEBHOOK = {
     "description": "Look up an order",
     "api_schema": {"url": "https://example.com/orders", "method": "GET"},
 }
-
-
-@pytest.fixture
-def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
-        yield http
 
 
 def test_shaped_body_cache_evicts_by_count_and_by_bytes() -> None:

@@ -3,13 +3,9 @@ rules that name agents, archived agents in lists. Real loopback HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
 from tests.support.emulator import (
-    ServedEmulator,
     create_agent,
     create_tool,
     expect_error,
@@ -17,12 +13,6 @@ from tests.support.emulator import (
     transfer_agent,
     transfers,
 )
-
-
-@pytest.fixture
-def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
-        yield http
 
 
 def test_server_owned_fields_versions_and_tools_echo(client: httpx.Client) -> None:

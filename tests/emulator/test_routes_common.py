@@ -5,18 +5,8 @@ Real loopback HTTP against ``served_emulator``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
-
-from tests.support.emulator import ServedEmulator
-
-
-@pytest.fixture
-def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
-        yield http
 
 
 def _agent_with_document(client: httpx.Client) -> tuple[str, str]:

@@ -3,18 +3,7 @@ unique. Real loopback HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
-
-from tests.support.emulator import ServedEmulator
-
-
-@pytest.fixture
-def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
-        yield http
 
 
 def test_env_vars_need_production_and_a_new_label(client: httpx.Client) -> None:

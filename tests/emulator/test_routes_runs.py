@@ -3,19 +3,11 @@ invocation listing and simulate-conversation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.support.emulator import WELCOME_TEST, ServedEmulator, expect_ok
-
-
-@pytest.fixture
-def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
-        yield http
 
 
 def _setup(client: httpx.Client, first_message: str = "Hello there.") -> tuple[str, str]:

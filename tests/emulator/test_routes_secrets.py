@@ -3,18 +3,9 @@ that reference a secret, and a used secret cannot be deleted. Real loopback HTTP
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
-from tests.support.emulator import ServedEmulator, expect_error, expect_ok
-
-
-@pytest.fixture
-def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
-        yield http
+from tests.support.emulator import expect_error, expect_ok
 
 
 def test_secret_values_are_write_only(client: httpx.Client) -> None:

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
-from tests.support.emulator import AGENT_BODY, ServedEmulator, create_agent
-
-
-@pytest.fixture
-def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
-        yield http
+from tests.support.emulator import AGENT_BODY, create_agent
 
 
 def test_deleting_an_attached_test_detaches_it(client: httpx.Client) -> None:

@@ -3,19 +3,11 @@ transfer system tool must name existing agents. Real loopback HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
-from tests.support.emulator import ServedEmulator, create_agent, create_tool, expect_error, expect_ok
-
-
-@pytest.fixture
-def client(served_emulator: ServedEmulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers, timeout=10) as http:
-        yield http
+from tests.support.emulator import create_agent, create_tool, expect_error, expect_ok
 
 
 def test_references_must_exist_and_deleting_a_used_tool_needs_force(client: httpx.Client) -> None:

@@ -5,21 +5,13 @@ remote or a placeholder's value changed in between."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.emulator import remote_get, remote_patch, serve_emulator
+from tests.support.emulator import remote_get, remote_patch
 from tests.support.project import edit, state
 from tests.support.samples import SECRET, cli, sample_project
-
-
-@pytest.fixture
-def emulator_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    with serve_emulator() as url:
-        yield url
 
 
 @pytest.fixture

@@ -163,7 +163,7 @@ def cli(project: Path, *args: str, expect: int = 0, env: dict[str, str] | None =
     return result.stdout, result.stderr
 
 
-def cli_json(project: Path, *args: str, expect: int = 0) -> dict[str, Any]:
-    """``agents ARGS… --json`` on the project with the sample keys: the document it printed."""
-    data: dict[str, Any] = json.loads(cli(project, *args, "--json", expect=expect)[0])
+def cli_json(project: Path, *args: str, expect: int = 0, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """``agents ARGS… --json`` on the project with the sample keys (and ``env``): the document it printed."""
+    data: dict[str, Any] = json.loads(cli(project, *args, "--json", expect=expect, env=env)[0])
     return data
