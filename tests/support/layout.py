@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
