@@ -63,8 +63,11 @@ def test_lock_is_exclusive_and_released(tmp_path: Path) -> None:
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
+from agents_cli.cli.wording import words
+from agents_cli.errors import use_wording
 from agents_cli.project.state import StateLocked, state_lock
 
+use_wording(words)  # the CLI's words for the error, as a user sees them
 root, start, hold = Path(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
 while time.time() < start:
     time.sleep(0.001)
