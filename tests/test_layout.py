@@ -1,12 +1,13 @@
-"""The package's layout holds: no import cycle anywhere (lazy imports count), and only ``host`` reads the
-process's surroundings (variables, standard streams, home and working folders)."""
+"""The package's layout holds: no import cycle anywhere (lazy imports count), no module over 400 lines or
+function over 60, and only ``host`` reads the process's surroundings (variables, standard streams, home and
+working folders)."""
 
 from __future__ import annotations
 
 import ast
 
 from tests.conftest import REPO_ROOT
-from tests.package_layout import import_cycles
+from tests.package_layout import import_cycles, oversized
 
 PACKAGE = REPO_ROOT / "agents_cli"
 # os.environ, os.getenv, sys.stdin/stdout/stderr, Path.home(), Path.cwd(): read once, in host.py.
@@ -17,6 +18,10 @@ READERS = {"host.py"}
 
 def test_agents_cli_has_no_import_cycle() -> None:
     assert import_cycles("agents_cli") == []
+
+
+def test_no_module_or_function_of_agents_cli_is_over_the_limits() -> None:
+    assert oversized("agents_cli") == []
 
 
 def process_reads() -> list[str]:

@@ -18,16 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.engine.drift import field_hashes, merge_kept, salt_for
-from agents_cli.engine.normalise import normalise_remote
-from agents_cli.engine.outcome import (
-    KEPT_HINT,
-    UNAPPLIED_HINT,
-    Outcome,
-    SyncResult,
-    kept_message,
-    still_differing,
-    unapplied_message,
+from agents_cli.engine.errors import (
+    NoIdInAnswer,
+    OldNotDeleted,
+    ReferenceCycle,
+    Skipped,
+    Unexpected,
 )
+from agents_cli.engine.normalise import normalise_remote
+from agents_cli.engine.outcome import Outcome, SyncResult, still_differing, unapplied_why
 from agents_cli.engine.plan import Key, Plan, ResourcePlan, Write
 from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, with_values
@@ -37,10 +36,6 @@ from agents_cli.remote.client import ApiClient
 from agents_cli.remote.directory import Directory
 
 Body = Mapping[str, Any]
-
-
-class _Skip(Exception):
-    """A resource cannot be applied because something it references failed or has no id."""
 
 
 class Applier:
@@ -135,18 +130,17 @@ class Applier:
             for dep in sorted(write.depends_on() & self._id_known.keys()):
                 await self._id_known[dep].wait()
                 if dep in self._failed:
-                    raise _Skip(f"skipped: depends on {dep[0]} {dep[1]!r}, which failed")
+                    raise Skipped(failed=dep)
             self._record(await self._execute(item, write))
-        except _Skip as skip:
+        except Skipped as skip:
             self._failed.add(key)
-            self._record(Outcome(item.kind, item.name, "skipped", item.remote_id, str(skip)))
+            self._record(Outcome(item.kind, item.name, "skipped", item.remote_id, skip))
         except AgentsError as exc:
             self._failed.add(key)
-            self._record(Outcome(item.kind, item.name, "failed", item.remote_id, exc.message, exc.hint))
+            self._record(Outcome(item.kind, item.name, "failed", item.remote_id, exc))
         except Exception as exc:  # one resource's bug must not stop the others; reported and non-zero exit
             self._failed.add(key)
-            message = f"{type(exc).__name__}: {exc}"
-            self._record(Outcome(item.kind, item.name, "failed", item.remote_id, message))
+            self._record(Outcome(item.kind, item.name, "failed", item.remote_id, Unexpected(exc)))
         finally:
             if key in self._id_known:
                 self._id_known[key].set()
@@ -155,8 +149,7 @@ class Applier:
         """The write's body and expectation with the ids of resources created in this run filled in."""
         missing = [ref for ref in write.pending if ref.name not in self.state.ids(ref.kind)]
         if missing:
-            names = ", ".join(f"@{ref.kind}:{ref.name}" for ref in missing)
-            raise _Skip(f"skipped: {names} has no id in this environment yet (include it, or sync it first)")
+            raise Skipped(unknown=[f"@{ref.kind}:{ref.name}" for ref in missing])
         ids = {ref.path: self.state.ids(ref.kind)[ref.name] for ref in write.pending}
         return with_values(write.body or {}, ids), with_values(write.expect or {}, ids)
 
@@ -184,7 +177,7 @@ class Applier:
     @staticmethod
     def _remote_id(item: ResourcePlan) -> str:
         if item.remote_id is None:  # pragma: no cover - the planner sets it for everything but creates
-            raise AgentsError(f"{item.kind} {item.name!r} has no remote id")
+            raise RuntimeError(f"{item.kind} {item.name!r} has no remote id")
         return item.remote_id
 
     async def _leave(self, item: ResourcePlan, write: Write) -> Outcome:
@@ -200,20 +193,10 @@ class Applier:
     ) -> Outcome:
         """The outcome of an apply, naming what it left as it was: drifted fields kept on purpose, and
         differences the write could not make."""
-        if unapplied:
-            message = unapplied_message(item, unapplied)
-            return Outcome(
-                item.kind,
-                item.name,
-                action,
-                remote_id,
-                message,
-                UNAPPLIED_HINT,
-                kept=kept,
-                unapplied=unapplied,
-            )
-        note = kept_message(len(kept)) if kept else None
-        return Outcome(item.kind, item.name, action, remote_id, note, KEPT_HINT if kept else None, kept=kept)
+        why = unapplied_why(item, unapplied) if unapplied else None
+        return Outcome(
+            item.kind, item.name, action, remote_id, kept=kept, unapplied=unapplied, unapplied_why=why
+        )
 
     async def _record_untouched(self, item: ResourcePlan, remote_id: str) -> None:
         """No write, but a resource state does not know yet (adopted, or recorded before per-field hashes)
@@ -258,15 +241,8 @@ class Applier:
         try:
             await self.api.delete(REGISTRY[item.kind].routes.item(old_id))
         except AgentsError as exc:
-            return Outcome(
-                item.kind,
-                item.name,
-                "failed",
-                created.remote_id,
-                f"created again as {created.remote_id}, but deleting the old {item.kind} {old_id} failed: "
-                f"{exc.message}",
-                f"delete {old_id} in the dashboard; state already names the new {item.kind}",
-            )
+            problem = OldNotDeleted(item.kind, created.remote_id or "", old_id, exc)
+            return Outcome(item.kind, item.name, "failed", created.remote_id, problem)
         created.action = "replaced"  # a POST that had gone through ("adopted") is still the new one
         created.previous_id = old_id
         return created
@@ -286,7 +262,7 @@ class Applier:
         )
         remote_id = resource_kind.remote_id(response)
         if remote_id is None:
-            raise AgentsError(f"create {kind} {name!r}: the response carries no id")
+            raise NoIdInAnswer(kind, name)
         self.state.set(kind, name, ResourceState(remote_id))
         await self._save()
         if item.key in self._id_known:
@@ -314,10 +290,7 @@ class Applier:
         minimal tagged placeholder (adoptable after a crash) to get an id, then updated with its config."""
         kind = REGISTRY[item.kind]
         if not kind.placeholder_in_cycles:
-            raise AgentsError(
-                f"{item.kind} {item.name!r} is in a reference cycle of resources not created yet",
-                hint="create one side without the reference first, then add it back and sync again",
-            )
+            raise ReferenceCycle(item.kind, item.name)
         minimal = {"name": item.api_name or item.name, **kind.minimal_body("")}
         placeholder = ResourcePlan(item.kind, item.name, "create", api_name=None)
         body = kind.send_body(item.name, self.state.environment, minimal)
@@ -332,4 +305,4 @@ class Applier:
             await self._save()
             self._record(Outcome(item.kind, item.name, "deleted", item.remote_id))
         except AgentsError as exc:
-            self._record(Outcome(item.kind, item.name, "failed", item.remote_id, exc.message, exc.hint))
+            self._record(Outcome(item.kind, item.name, "failed", item.remote_id, exc))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agents_cli.engine.errors import NameClash
 from agents_cli.engine.normalise import (
     Desired,
     Ids,
@@ -18,7 +19,6 @@ from agents_cli.engine.normalise import (
     remote_name,
     request_shape,
 )
-from agents_cli.errors import ConfigError
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.configs import load_resource
 from agents_cli.project.errors import NotDeclared
@@ -138,8 +138,5 @@ def _check_unique_remote_names(desired: DesiredSet) -> None:
             continue
         other = seen.get((kind, api_name))
         if other is not None:
-            raise ConfigError(
-                f"{kind}s {other!r} and {name!r} both have the name {api_name!r}",
-                hint=f"give each {kind} a unique name: {kind}s are found again by name after a crash",
-            )
+            raise NameClash(kind, other, name, api_name)
         seen[(kind, api_name)] = name

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents_cli.errors import ConfigError
+from agents_cli.engine.errors import ReferenceUndeclared
 from agents_cli.keypath import (
     KeyPath,
     contains,
@@ -26,6 +26,7 @@ from agents_cli.keypath import (
     with_values,
 )
 from agents_cli.kinds import REGISTRY, ResourceKind
+from agents_cli.project.errors import PlaceholderUnset
 from agents_cli.project.references import parse_reference, substitute_placeholders
 
 KNOWN_AFTER_APPLY = "(known after apply)"
@@ -134,11 +135,7 @@ def _string_resolver(
         if ref_name in declared.get(ref_kind, set()):
             desired.pending.add((ref_kind, ref_name))
             return KNOWN_AFTER_APPLY
-        raise ConfigError(
-            f"{desired.kind} {desired.name!r} references @{ref_kind}:{ref_name}, which is not declared in "
-            "agents.json",
-            hint=f"add it with 'agents add {ref_kind} {ref_name}' or fix the reference",
-        )
+        raise ReferenceUndeclared(desired.kind, desired.name, ref_kind, ref_name)
 
     return resolve
 
@@ -170,12 +167,9 @@ def normalise_desired(
     body = resource_kind.complete(name, resource_kind.request_shape(config))
     try:
         resolved = map_strings(body, _string_resolver(desired, ids, declared, environ))
-    except ConfigError as exc:
-        owner = f"{kind} {name!r}"
-        if exc.message.startswith(owner):
-            raise
+    except PlaceholderUnset as exc:
         # A missing ${VAR} names only the key path: say whose config it is (a project has many).
-        raise ConfigError(f"{owner}: {exc.message}", hint=exc.hint) from exc
+        raise exc.of(kind, name) from None
     # As written (a set in the user's order, not its sorted leaf form): what a create lists.
     desired.user_keys = {path: get(resolved, path) for path in leaves(resolved)}
     _strip(resource_kind, resolved)

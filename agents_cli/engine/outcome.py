@@ -10,31 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from agents_cli.engine.plan import ResourcePlan
+from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, diff, format_path, related
 
-KEPT_HINT = "rerun with --force to overwrite them, or run 'agents pull' to take the remote values"
-UNAPPLIED_HINT = (
-    "delete them in the ElevenLabs dashboard (the next sync records that), put them back in the config, "
-    "or 'agents sync --replace NAME' (the agent is created again: a new id)"
-)
+Unapplied = Literal["merge_patch", "still_differs"]
 
 
-def kept_message(count: int) -> str:
-    return (
-        f"{count} drifted field{'s' if count != 1 else ''} not overwritten "
-        "(changed remotely since the last sync; remote value kept)"
-    )
-
-
-def unapplied_message(item: ResourcePlan, paths: list[str]) -> str:
-    count = f"{len(paths)} field{'s' if len(paths) != 1 else ''} not applied"
+def unapplied_why(item: ResourcePlan, paths: list[str]) -> Unapplied:
+    """Why differences are left after a write: all of them planned as keys the agent PATCH cannot remove
+    (it merges maps), or the remote still differs where the write should have made it equal."""
     planned = {change.path for change in item.cannot_apply}
-    if set(paths) <= planned:
-        return f"{count}: the agent PATCH merges maps, so sync cannot remove keys from them"
-    return f"{count}: the remote still differs there after the write"
+    return "merge_patch" if set(paths) <= planned else "still_differs"
 
 
 def still_differing(
@@ -54,15 +43,23 @@ class Outcome:
     # created | updated | replaced | adopted | deleted | recorded | kept | not-applied | failed | skipped
     action: str
     remote_id: str | None = None
-    message: str | None = None
-    hint: str | None = None
+    problem: AgentsError | None = None  # why it failed or was skipped
     kept: list[str] = field(default_factory=list)  # drifted field paths whose remote value was kept
     unapplied: list[str] = field(default_factory=list)  # differences the write could not make
+    unapplied_why: Unapplied | None = None
     previous_id: str | None = None  # a replaced agent's old (deleted) id
 
     @property
     def ok(self) -> bool:
         return self.action not in ("failed", "skipped")
+
+    @property
+    def message(self) -> str | None:
+        return self.problem.message if self.problem is not None else None
+
+    @property
+    def hint(self) -> str | None:
+        return self.problem.hint if self.problem is not None else None
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -79,6 +76,7 @@ class Outcome:
             data["kept"] = self.kept
         if self.unapplied:
             data["not_applied"] = self.unapplied
+            data["not_applied_because"] = self.unapplied_why
         if self.previous_id:
             data["previous_id"] = self.previous_id
         return data

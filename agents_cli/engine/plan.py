@@ -172,22 +172,6 @@ class Plan:
     def has_changes(self) -> bool:
         return any(item.writes for item in self.resources)
 
-    def summary(self) -> str:
-        create, update, delete = self.count("create"), self.count("update"), self.count("delete")
-        text = f"Plan: {create} to create, {update} to update, {delete} to delete."
-        replace = self.count("replace")
-        if replace:
-            text = text[:-1] + f", {replace} to replace (new id{'s' if replace != 1 else ''})."
-        drift = self.count("drift")
-        if drift:
-            fields = self.drifted_fields
-            fate = "--force overwrites them" if self.force else "sync keeps them without --force"
-            text += f" {drift} drifted ({fields} field{'s' if fields != 1 else ''} changed remotely; {fate})."
-        blocked = self.cannot_apply_fields
-        if blocked:
-            text += f" {blocked} field{'s' if blocked != 1 else ''} sync cannot apply (✗)."
-        return text
-
     @property
     def cannot_apply_fields(self) -> int:
         return sum(len(item.cannot_apply) for item in self.resources)

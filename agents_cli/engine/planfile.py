@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli import __version__
+from agents_cli.engine.errors import PlanFileError, PlanNotSavable
 from agents_cli.engine.plan import (
     FieldChange,
     Pending,
@@ -35,7 +36,6 @@ from agents_cli.engine.plan import (
     ResourcePlan,
     Write,
 )
-from agents_cli.errors import ConfigError
 from agents_cli.keypath import KeyPath, contains, format_path, leaf_path, parse_path, related, with_values
 
 FORMAT = "agents-plan"
@@ -75,11 +75,7 @@ def _masked(document: Mapping[str, Any] | None, item: ResourcePlan, kept: tuple[
         if from_remote and leaf_path(item.remote_body, path) != place:
             # Apply reads a kept value from the remote at the marker's index path: there it would be
             # another item's (keyed items match by id, so the two lists may be in different orders).
-            raise PlanFileError(
-                f"{item.kind} {item.name}: cannot save the plan: the kept remote value at "
-                f"{format_path(place)} (a ${{VAR}} placeholder locally) sits at another position remotely",
-                hint="save the plan with --force (the local value is written), or run 'agents sync' directly",
-            )
+            raise PlanNotSavable(item.kind, item.name, format_path(place))
         values[path] = {REMOTE_MARK: True} if from_remote else {PLACEHOLDER_MARK: template}
     return with_values(document, values)
 
@@ -165,17 +161,13 @@ def plan_document(
 
 
 # -- reading ----------------------------------------------------------------------------------------------
-class PlanFileError(ConfigError):
-    """A plan file that cannot be used (not a plan, another format version, malformed)."""
-
-
 def _key_path(value: Any) -> KeyPath:
     try:
         if isinstance(value, str):
             return parse_path(value)
     except ValueError as exc:
-        raise PlanFileError(f"a key path in the plan file is malformed: {exc}") from None
-    raise PlanFileError(f"a key path in the plan file is not text: {value!r}")
+        raise PlanFileError("", "key_path", f"malformed: {exc}") from None
+    raise PlanFileError("", "key_path", f"not text: {value!r}")
 
 
 def _changes(values: Any) -> tuple[FieldChange, ...]:
@@ -238,12 +230,9 @@ def _resource(data: Mapping[str, Any]) -> ResourcePlan:
 def parse_plan(data: Any, source: str) -> SavedPlan:
     """A plan file's content as a ``SavedPlan``; ``PlanFileError`` naming ``source`` when it is not one."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise PlanFileError(f"{source} is not a plan file", hint="make one with 'agents plan --out FILE'")
+        raise PlanFileError(source, "not_a_plan")
     if data.get("version") != VERSION:
-        raise PlanFileError(
-            f"{source} is a version {data.get('version')!r} plan file; this agents reads version {VERSION}",
-            hint="make the plan again with this version of agents",
-        )
+        raise PlanFileError(source, "version", repr(data.get("version")))
     try:
         options = data["options"]
         the_plan = Plan(
@@ -264,8 +253,10 @@ def parse_plan(data: Any, source: str) -> SavedPlan:
             if item.get("secrets")
         }
         return SavedPlan(the_plan, dict(inputs["files"]), inputs["state"], str(data["nonce"]), digests)
+    except PlanFileError as exc:  # a key path: the reader names no file
+        raise PlanFileError(source, exc.problem, exc.detail) from None
     except (KeyError, TypeError, ValueError) as exc:
-        raise PlanFileError(f"{source} is malformed ({type(exc).__name__}: {exc})") from None
+        raise PlanFileError(source, "malformed", f"{type(exc).__name__}: {exc}") from None
 
 
 def restore(document: Any, values: Mapping[KeyPath, Any]) -> Any:
@@ -294,11 +285,12 @@ def read_plan_file(path: Path) -> SavedPlan:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise PlanFileError(f"cannot read the plan file {path}: {exc.strerror or exc}") from None
+        raise PlanFileError(str(path), "unreadable", str(exc.strerror or exc)) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PlanFileError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        problem = PlanFileError(str(path), "invalid_json", exc.msg, line=exc.lineno, column=exc.colno)
+        raise problem from None
     return parse_plan(data, str(path))
 
 

@@ -23,6 +23,7 @@ from agents_cli.engine.drift import (
     merge_patch,
     salt_for,
 )
+from agents_cli.engine.errors import ReplaceLosesDrift
 from agents_cli.engine.normalise import SENSITIVE, Desired
 from agents_cli.engine.plan import (
     TAGS_REFRESHED,
@@ -34,7 +35,6 @@ from agents_cli.engine.plan import (
     ResourcePlan,
     Write,
 )
-from agents_cli.errors import UsageError
 from agents_cli.keypath import KeyPath, diff, format_path, index_path, leaf_path, related
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.state import ResourceState, State, fingerprint
@@ -298,12 +298,7 @@ def _replaced(
     differences = field_changes(remote.body, item.body)
     local, drifted = _drift_split(item, remote, differences, entry, environment, fingerprint(remote.body))
     if drifted and not options.force:
-        raise UsageError(
-            f"--replace {item.name}: {len(drifted)} field(s) changed remotely since the last sync, "
-            "which the new agent would not have",
-            hint=f"replace anyway with 'agents sync --replace {item.name} --force', or run 'agents pull' "
-            "to take the remote values first",
-        )
+        raise ReplaceLosesDrift(item.name, len(drifted))
     every = mask(local + drifted, item.sensitive)
     body = REGISTRY[item.kind].send_body(item.name, environment, item.body)
     write = Write("replace", body, item.body, _pending(item))

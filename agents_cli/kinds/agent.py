@@ -50,16 +50,15 @@ class AgentKind(ResourceKind):
         return tags.managed(environment, name)
 
 
+ROUTES = Routes(
+    collection="/v1/convai/agents", create="/v1/convai/agents/create", list_key="agents", id_field="agent_id"
+)
+
 KIND = AgentKind(
     name="agent",
     section="agents",
     folder="agents",
-    routes=Routes(
-        collection="/v1/convai/agents",
-        create="/v1/convai/agents/create",
-        list_key="agents",
-        id_field="agent_id",
-    ),
+    routes=ROUTES,
     model="Body_Create_Agent_v1_convai_agents_create_post",
     found_by="tags",
     default_template="default",

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from agents_cli.keypath import KeyPath
+if TYPE_CHECKING:  # the CLI imports the registry at start-up; keypath is not needed for that
+    from agents_cli.keypath import KeyPath
 
 # A reference slot: a key-path suffix where ``int`` stands for any list index (``("tool_ids", int)``).
 Slot = tuple[str | type[int], ...]

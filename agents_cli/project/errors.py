@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
-from agents_cli.errors import ConfigError, UsageError
+from agents_cli.errors import AgentsError, ConfigError, UsageError
 
 
 class NotDeclared(UsageError):
@@ -75,3 +76,47 @@ class Registration(ConfigError):
     def __init__(self, kind: str, name: str, *, registered: bool) -> None:
         super().__init__(kind=kind, name=name, registered=registered)
         self.kind, self.name, self.registered = kind, name, registered
+
+
+class PlaceholderUnset(ConfigError):
+    """A ``${NAME}`` whose variable is not set, at ``path`` (text) of the config of ``kind``/``name`` when
+    known (resolving a config names only the key path; whoever knows whose config it is adds that)."""
+
+    def __init__(self, path: str, variable: str, kind: str | None = None, name: str | None = None) -> None:
+        super().__init__(path=path, variable=variable, kind=kind, name=name)
+        self.path, self.variable, self.kind, self.name = path, variable, kind, name
+
+    def of(self, kind: str, name: str) -> PlaceholderUnset:
+        return PlaceholderUnset(self.path, self.variable, kind, name)
+
+
+StateProblem = Literal["newer_version", "not_object", "section", "entry", "invalid_json"]
+
+
+class StateUnusable(ConfigError):
+    """A state file this version cannot use: ``problem`` says how; ``version`` (a newer file's), ``where``
+    (the section, or ``section.name`` of an entry without an id), ``line``/``column``/``detail`` (JSON)."""
+
+    def __init__(
+        self,
+        source: str,
+        problem: StateProblem,
+        *,
+        version: int = 0,
+        where: str = "",
+        line: int = 0,
+        column: int = 0,
+        detail: str = "",
+    ) -> None:
+        super().__init__(source=source, problem=problem, version=version, where=where)
+        self.source, self.problem, self.version, self.where = source, problem, version, where
+        self.line, self.column, self.detail = line, column, detail
+
+
+class StateLocked(AgentsError):
+    """Another sync (process ``pid`` when known, or this very process: ``own``) holds the environment's
+    lock file ``path``."""
+
+    def __init__(self, environment: str, path: str, pid: int | None, *, own: bool = False) -> None:
+        super().__init__(environment=environment, path=path, pid=pid, own=own)
+        self.environment, self.path, self.pid, self.own = environment, path, pid, own

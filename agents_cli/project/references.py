@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from agents_cli.errors import ConfigError
 from agents_cli.keypath import KeyPath, map_strings, walk_strings
 from agents_cli.kinds import REGISTRY, Slot
+from agents_cli.project.errors import PlaceholderUnset
 from agents_cli.project.loader import format_key_path
 
 ReferenceKind = str  # a kind name of the registry
@@ -127,7 +127,7 @@ def substitute_placeholders(value: str, path: KeyPath, environ: Mapping[str, str
     """``value`` with ``${NAME}`` replaced from ``environ`` and ``$${`` turned into ``${``, and whether it
     held a placeholder (its result is then a secret: never printed or written).
 
-    Raises ConfigError naming the missing variable and where it is used."""
+    Raises PlaceholderUnset naming the missing variable and where it is used."""
     if "${" not in value:
         return value, False
     used = False
@@ -138,10 +138,7 @@ def substitute_placeholders(value: str, path: KeyPath, environ: Mapping[str, str
         if name is None:
             return "${"
         if name not in environ:
-            raise ConfigError(
-                f"{format_key_path(path)}: environment variable {name} is not set",
-                hint=f"export {name}=... (or add it to .env); placeholders are resolved in memory only",
-            )
+            raise PlaceholderUnset(format_key_path(path), name)
         used = True
         return environ[name]
 

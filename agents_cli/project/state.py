@@ -30,17 +30,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agents_cli.errors import AgentsError, ConfigError
+from agents_cli.errors import ConfigError
 from agents_cli.keypath import KeyPath, format_path, parse_path
 from agents_cli.kinds import REGISTRY
+from agents_cli.project.errors import StateLocked, StateUnusable
 from agents_cli.project.loader import write_atomic
 
 STATE_DIR = "state"
 STATE_VERSION = 2
-
-
-class StateLocked(AgentsError):
-    """Another sync holds the environment's lock."""
 
 
 def fingerprint(document: Any) -> str:
@@ -113,10 +110,7 @@ def _fields_readable(data: dict[str, Any], source: str) -> bool:
     refused: its files may hold what this one would misread."""
     version = data.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > STATE_VERSION:
-        raise ConfigError(
-            f"{source} is a version {version} state file; this agents reads versions up to {STATE_VERSION}",
-            hint="upgrade agents-cli (the file was written by a newer version)",
-        )
+        raise StateUnusable(source, "newer_version", version=version)
     return version == STATE_VERSION
 
 
@@ -134,21 +128,17 @@ def parse_state(env: str, data: Any, source: str, *, ids_only: bool = False) -> 
     """``ids_only``: the ids are all the caller needs (another environment's), so a later version is read
     too, without its ``fields``."""
     if not isinstance(data, dict):
-        raise ConfigError(f"{source}: state must be a JSON object", hint="restore it from git or delete it")
+        raise StateUnusable(source, "not_object")
     readable = not ids_only and _fields_readable(data, source)
     state = State(environment=env)
     for kind in REGISTRY:
         section = kind.section
         entries = data.get(section) or {}
         if not isinstance(entries, dict):
-            raise ConfigError(
-                f"{source}: {section!r} must be an object", hint="restore it from git or delete it"
-            )
+            raise StateUnusable(source, "section", where=section)
         for name, entry in entries.items():
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                raise ConfigError(
-                    f"{source}: {section}.{name} has no 'id'", hint="restore it from git or delete the entry"
-                )
+                raise StateUnusable(source, "entry", where=f"{section}.{name}")
             state.set(
                 kind.name,
                 name,
@@ -173,10 +163,8 @@ def load_state(root: Path, env: str, *, ids_only: bool = False) -> State:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}",
-            hint="restore it from git; resources are found again by name if you delete it",
-        ) from exc
+        problem = StateUnusable(str(path), "invalid_json", line=exc.lineno, column=exc.colno, detail=exc.msg)
+        raise problem from exc
     return parse_state(env, data, str(path), ids_only=ids_only)
 
 
@@ -230,14 +218,8 @@ def _holder_pid(path: Path) -> int | None:
     return None
 
 
-def _locked_message(env: str, path: Path, pid: int | None) -> StateLocked:
-    if pid == os.getpid():
-        return StateLocked(f"state for environment {env!r} is already locked by this process ({path})")
-    holder = f"process {pid}" if pid else "another process"
-    return StateLocked(
-        f"state for environment {env!r} is locked by {holder} ({path})",
-        hint="wait for the other 'agents sync' to finish",
-    )
+def _locked(env: str, path: Path, pid: int | None) -> StateLocked:
+    return StateLocked(env, str(path), pid, own=pid == os.getpid())
 
 
 @contextlib.contextmanager
@@ -260,7 +242,7 @@ def state_lock(root: Path, env: str) -> Iterator[Path]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise _locked_message(env, path, _holder_pid(path)) from None
+            raise _locked(env, path, _holder_pid(path)) from None
         try:
             same_file = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:

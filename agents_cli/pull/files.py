@@ -185,7 +185,7 @@ def extract_secret_headers(
             paths.append((*prefix, header))
             warnings.append(
                 f"request header {header!r} looks like a credential: written as ${{{variable}}}; "
-                f"set {variable} (e.g. in .env) before 'agents plan'"
+                f"set {variable} (e.g. in .env) before the next plan"
             )
     return paths, warnings
 

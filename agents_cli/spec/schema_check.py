@@ -228,7 +228,7 @@ def _catalog_message(error: ValidationError, strict: bool) -> str:
     match = _closest(str(error.instance), [str(value) for value in known])
     hint = f"did you mean {match!r}?" if match else f"{len(known)} known values"
     if strict:
-        return f"{error.message} ({hint}); rejected by --strict (without it this is a warning)"
+        return f"{error.message} ({hint}); rejected in strict mode (otherwise a warning)"
     return f"{error.message} ({hint}); the server may accept it"
 
 

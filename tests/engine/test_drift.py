@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agents_cli.cli.render.plan import plan_summary
 from agents_cli.engine.drift import (
     changed_leaves,
     field_hashes,
@@ -152,7 +153,7 @@ def test_plan_splits_local_changes_drift_and_conflicts() -> None:
     ]
     assert item.drifted[0].key == ("conversation_config", "agent", "first_message")
     assert result.as_dict()["summary"]["drifted_fields"] == 2
-    assert "1 drifted (2 fields changed remotely" in result.summary()
+    assert "1 drifted (2 fields changed remotely" in plan_summary(result)
 
     # Only local changes: a plain update, nothing drifted.
     update = plan([local], {("agent", "bot"): RemoteResource("agent_1", agent())}, state).resources[0]

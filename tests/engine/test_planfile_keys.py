@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from agents_cli.engine.errors import PlanNotSavable
 from agents_cli.engine.plan import FieldChange, Pending, Plan, ResourcePlan, Write
 from agents_cli.engine.planfile import REMOTE_MARK, PlanFileError, parse_plan, plan_document
 from agents_cli.keypath import ItemKey, KeyPath
@@ -109,5 +110,5 @@ def test_a_kept_placeholder_value_is_read_again_from_the_remote_at_the_same_item
 
 
 def test_a_kept_placeholder_value_at_another_remote_position_cannot_be_saved() -> None:
-    with pytest.raises(PlanFileError, match=r"items\[id=b\]\.token"):
+    with pytest.raises(PlanNotSavable, match=r"items\[id=b\]\.token"):
         plan_document(Plan("dev", (kept_secret(("b", "a")),)), files={}, state=None, resolved={})

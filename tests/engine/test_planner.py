@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from agents_cli.cli.render.plan import plan_summary
 from agents_cli.engine.normalise import (
     KNOWN_AFTER_APPLY,
     SENSITIVE,
@@ -132,7 +133,7 @@ def test_plan_create_update_noop_drift_delete() -> None:
     assert list(update.resources[0].changes) == [
         FieldChange("conversation_config.agent.prompt.temperature", 0.3, 0.1)
     ]
-    assert update.summary() == "Plan: 0 to create, 1 to update, 0 to delete."
+    assert plan_summary(update) == "Plan: 0 to create, 1 to update, 0 to delete."
 
     edited = normalise_remote("agent", remote_echo(desired(agent_config(temperature=0.7)).body))
     drift = plan([applied], {("agent", "bot"): RemoteResource("agent_1", edited)}, state)
@@ -142,7 +143,7 @@ def test_plan_create_update_noop_drift_delete() -> None:
 
     create = plan([applied], {}, State("dev"))
     assert create.resources[0].action == "create"
-    assert create.summary() == "Plan: 1 to create, 0 to update, 0 to delete."
+    assert plan_summary(create) == "Plan: 1 to create, 0 to update, 0 to delete."
 
     orphan = {("tool", "old"): RemoteResource("tool_9", {})}
     without_prune = plan(
@@ -157,7 +158,7 @@ def test_plan_create_update_noop_drift_delete() -> None:
         options=PlanOptions(prune=True),
     )
     assert [r.action for r in pruned.resources] == ["no-op", "delete"]
-    assert pruned.summary() == "Plan: 0 to create, 0 to update, 1 to delete."
+    assert plan_summary(pruned) == "Plan: 0 to create, 0 to update, 1 to delete."
 
 
 def test_adopted_resource_equal_to_desired_only_refreshes_state() -> None:

@@ -64,8 +64,11 @@ def test_lock_is_exclusive_and_released(tmp_path: Path) -> None:
 HOLD_LOCK = """
 import sys
 from pathlib import Path
+from agents_cli.cli.wording import words
+from agents_cli.errors import use_wording
 from agents_cli.project.state import StateLocked, state_lock
 
+use_wording(words)  # the CLI's words for the error, as a user sees them
 print("ready", flush=True)
 sys.stdin.readline()  # every contender goes when told, all together
 try:

@@ -232,7 +232,7 @@ def test_unknown_llm_id_is_a_warning_unless_strict() -> None:
     [strict_issue] = check("agent", document, strict=True)
     assert strict_issue.severity == "error"
     assert strict_issue.path == issue.path
-    assert "may accept" not in strict_issue.message and "--strict" in strict_issue.message
+    assert "may accept" not in strict_issue.message and "strict mode" in strict_issue.message
 
 
 def test_other_catalogs_warn_too() -> None:

@@ -9,17 +9,18 @@ import typer
 from agents_cli.cli.app import BaseUrlOption, EnvOption, JsonOption, auth_app
 from agents_cli.cli.boundary import invoke
 
+KeyStdinOption = Annotated[
+    bool, typer.Option("--key-stdin", help="Read the key from stdin instead of a hidden prompt.")
+]
+NoVerifyOption = Annotated[bool, typer.Option("--no-verify", help="Store the key without checking it.")]
+
 
 @auth_app.command("login")
 def auth_login(
     ctx: typer.Context,
     env: EnvOption = None,
-    key_stdin: Annotated[
-        bool, typer.Option("--key-stdin", help="Read the key from stdin instead of a hidden prompt.")
-    ] = False,
-    no_verify: Annotated[
-        bool, typer.Option("--no-verify", help="Store the key without checking it.")
-    ] = False,
+    key_stdin: KeyStdinOption = False,
+    no_verify: NoVerifyOption = False,
     base_url: BaseUrlOption = None,
 ) -> None:
     """Store an API key for an environment in the OS keyring (or a 0600 file), after checking it."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.engine import errors as engine
+from agents_cli.engine.planfile import VERSION as PLAN_VERSION
 from agents_cli.errors import AgentsError
 
 Words = tuple[str, str | None]
@@ -31,8 +32,100 @@ def _replace_referenced(error: engine.ReplaceReferenced) -> Words:
     )
 
 
+def _replace_loses_drift(error: engine.ReplaceLosesDrift) -> Words:
+    return (
+        f"--replace {error.name}: {error.drifted} field(s) changed remotely since the last sync, "
+        "which the new agent would not have",
+        f"replace anyway with 'agents sync --replace {error.name} --force', or run 'agents pull' "
+        "to take the remote values first",
+    )
+
+
+def _reference_undeclared(error: engine.ReferenceUndeclared) -> Words:
+    reference = f"@{error.ref_kind}:{error.ref_name}"
+    return (
+        f"{error.kind} {error.name!r} references {reference}, which is not declared in agents.json",
+        f"add it with 'agents add {error.ref_kind} {error.ref_name}' or fix the reference",
+    )
+
+
+def _name_clash(error: engine.NameClash) -> Words:
+    kind = error.kind
+    return (
+        f"{kind}s {error.first!r} and {error.second!r} both have the name {error.api_name!r}",
+        f"give each {kind} a unique name: {kind}s are found again by name after a crash",
+    )
+
+
+def _skipped(error: engine.Skipped) -> Words:
+    if error.failed is not None:
+        kind, name = error.failed
+        return f"skipped: depends on {kind} {name!r}, which failed", None
+    names = ", ".join(error.unknown)
+    return f"skipped: {names} has no id in this environment yet (include it, or sync it first)", None
+
+
+def _no_id_in_answer(error: engine.NoIdInAnswer) -> Words:
+    return f"create {error.kind} {error.name!r}: the response carries no id", None
+
+
+def _reference_cycle(error: engine.ReferenceCycle) -> Words:
+    return (
+        f"{error.kind} {error.name!r} is in a reference cycle of resources not created yet",
+        "create one side without the reference first, then add it back and sync again",
+    )
+
+
+def _old_not_deleted(error: engine.OldNotDeleted) -> Words:
+    return (
+        f"created again as {error.new_id}, but deleting the old {error.kind} {error.old_id} failed: "
+        f"{error.cause.message}",
+        f"delete {error.old_id} in the dashboard; state already names the new {error.kind}",
+    )
+
+
+def _unexpected(error: engine.Unexpected) -> Words:
+    return f"{error.error_type}: {error.text}", None
+
+
+def _plan_file(error: engine.PlanFileError) -> Words:
+    source, detail = error.source, error.detail
+    if error.problem == "not_a_plan":
+        return f"{source} is not a plan file", "make one with 'agents plan --out FILE'"
+    if error.problem == "version":
+        return (
+            f"{source} is a version {detail} plan file; this agents reads version {PLAN_VERSION}",
+            "make the plan again with this version of agents",
+        )
+    if error.problem == "unreadable":
+        return f"cannot read the plan file {source}: {detail}", None
+    if error.problem == "invalid_json":
+        return f"{source}:{error.line}:{error.column}: invalid JSON: {detail}", None
+    if error.problem == "key_path":
+        return f"{source}: a key path in the plan file is {detail}", None
+    return f"{source} is malformed ({detail})", None
+
+
+def _plan_not_savable(error: engine.PlanNotSavable) -> Words:
+    return (
+        f"{error.kind} {error.name}: cannot save the plan: the kept remote value at {error.place} "
+        "(a ${VAR} placeholder locally) sits at another position remotely",
+        "save the plan with --force (the local value is written), or run 'agents sync' directly",
+    )
+
+
 WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     engine.ReplaceRefused: _replace_refused,
     engine.ReplaceReferenced: _replace_referenced,
+    engine.ReplaceLosesDrift: _replace_loses_drift,
+    engine.ReferenceUndeclared: _reference_undeclared,
+    engine.NameClash: _name_clash,
+    engine.Skipped: _skipped,
+    engine.NoIdInAnswer: _no_id_in_answer,
+    engine.ReferenceCycle: _reference_cycle,
+    engine.OldNotDeleted: _old_not_deleted,
+    engine.Unexpected: _unexpected,
+    engine.PlanFileError: _plan_file,
+    engine.PlanNotSavable: _plan_not_savable,
 }
 DETAILS: dict[type[AgentsError], Callable[[Any, Path], list[str]]] = {}

@@ -8,6 +8,7 @@ from typing import Any
 
 from agents_cli.errors import AgentsError, ValidationFailed
 from agents_cli.project import errors as project
+from agents_cli.project.state import STATE_VERSION
 
 Words = tuple[str, str | None]
 _MANIFEST = "agents.json"
@@ -86,7 +87,49 @@ def _validation_problems(error: ValidationFailed, cwd: Path) -> list[str]:
     return [format_problem(problem, cwd) for problem in report.problems if problem.severity == "error"]
 
 
+def _placeholder_unset(error: project.PlaceholderUnset) -> Words:
+    owner = f"{error.kind} {error.name!r}: " if error.kind and error.name else ""
+    return (
+        f"{owner}{error.path}: environment variable {error.variable} is not set",
+        f"export {error.variable}=... (or add it to .env); placeholders are resolved in memory only",
+    )
+
+
+_RESTORE = "restore it from git or delete it"
+
+
+def _state_unusable(error: project.StateUnusable) -> Words:
+    source = error.source
+    if error.problem == "newer_version":
+        return (
+            f"{source} is a version {error.version} state file; this agents reads versions up to "
+            f"{STATE_VERSION}",
+            "upgrade agents-cli (the file was written by a newer version)",
+        )
+    if error.problem == "not_object":
+        return f"{source}: state must be a JSON object", _RESTORE
+    if error.problem == "section":
+        return f"{source}: {error.where!r} must be an object", _RESTORE
+    if error.problem == "entry":
+        return f"{source}: {error.where} has no 'id'", "restore it from git or delete the entry"
+    return (
+        f"{source}:{error.line}:{error.column}: invalid JSON: {error.detail}",
+        "restore it from git; resources are found again by name if you delete it",
+    )
+
+
+def _state_locked(error: project.StateLocked) -> Words:
+    where = f"state for environment {error.environment!r}"
+    if error.own:
+        return f"{where} is already locked by this process ({error.path})", None
+    holder = f"process {error.pid}" if error.pid else "another process"
+    return f"{where} is locked by {holder} ({error.path})", "wait for the other 'agents sync' to finish"
+
+
 WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
+    project.PlaceholderUnset: _placeholder_unset,
+    project.StateUnusable: _state_unusable,
+    project.StateLocked: _state_locked,
     project.NotDeclared: _not_declared,
     project.NameAmbiguous: _name_ambiguous,
     project.TemplateUnknown: _template_unknown,

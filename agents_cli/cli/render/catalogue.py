@@ -7,6 +7,7 @@ from typing import Any
 import agents_cli.cli.render.plan as plan_results
 import agents_cli.cli.render.project as project_results
 import agents_cli.cli.render.resources as resource_results
+import agents_cli.cli.render.sync as sync_results
 import agents_cli.cli.render.tests as test_results
 from agents_cli.cli.render.base import Renderer
 from agents_cli.commands.auth import Whoami
@@ -33,6 +34,6 @@ RENDERERS: dict[type, Renderer[Any]] = {
     PullListing: resource_results.PULL_LISTING,
     Pulled: resource_results.PULLED,
     PlanReport: plan_results.PLAN,
-    SyncReport: plan_results.SYNC,
+    SyncReport: sync_results.SYNC,
     TestRun: test_results.TEST_RUN,
 }

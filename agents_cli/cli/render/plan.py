@@ -24,13 +24,15 @@ from typing import Any
 from agents_cli.cli.output import Output
 from agents_cli.cli.render.base import Renderer
 from agents_cli.commands.plan import PlanReport
-from agents_cli.commands.sync import SyncReport
-from agents_cli.engine.outcome import KEPT_HINT, UNAPPLIED_HINT, SyncResult, kept_message
 from agents_cli.engine.plan import FieldChange, Plan, ResourcePlan
 
 CANNOT_APPLY_NOTE = (
     "the API's agent PATCH merges maps (a key left out means 'unchanged'), so sync cannot remove the "
     "keys marked ✗; it applies the rest and exits 1"
+)
+UNAPPLIED_HINT = (
+    "delete them in the ElevenLabs dashboard (the next sync records that), put them back in the config, "
+    "or 'agents sync --replace NAME' (the agent is created again: a new id)"
 )
 LONG_STRING = 80
 MAX_INLINE = 160
@@ -113,6 +115,27 @@ def _header(item: ResourcePlan) -> str:
     return f"{item.kind} {item.name} ({', '.join(details)})"
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def plan_summary(plan: Plan) -> str:
+    """``Plan: 1 to create, 2 to update, 0 to delete.``, then replacements, drift and what cannot apply."""
+    create, update, delete = plan.count("create"), plan.count("update"), plan.count("delete")
+    text = f"Plan: {create} to create, {update} to update, {delete} to delete."
+    replace = plan.count("replace")
+    if replace:
+        text = text[:-1] + f", {replace} to replace (new id{'s' if replace != 1 else ''})."
+    drift = plan.count("drift")
+    if drift:
+        fate = "--force overwrites them" if plan.force else "sync keeps them without --force"
+        text += f" {drift} drifted ({_plural(plan.drifted_fields, 'field')} changed remotely; {fate})."
+    blocked = plan.cannot_apply_fields
+    if blocked:
+        text += f" {_plural(blocked, 'field')} sync cannot apply (✗)."
+    return text
+
+
 def render_plan(out: Output, plan: Plan) -> None:
     """Every resource with something to do, then the summary line (all on stdout)."""
     shown = [item for item in plan.resources if item.action != "no-op"]
@@ -136,81 +159,9 @@ def render_plan(out: Output, plan: Plan) -> None:
             out.line(f"    ✗ {CANNOT_APPLY_NOTE}", style="red")
             out.line(f"      hint: {UNAPPLIED_HINT}")
         out.line()
-    out.line(plan.summary(), style="bold")
-
-
-def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
-    """The outcome of a sync: counts, then one line per failure with its reason, then the fields it left
-    different from the config (drifted fields kept, differences it could not write)."""
-    parts = [
-        f"{result.count('created')} created",
-        f"{result.count('updated')} updated",
-        f"{result.count('deleted')} deleted",
-    ]
-    adopted = result.count("adopted")
-    if adopted:
-        parts.append(f"{adopted} adopted")
-    replaced = result.count("replaced")
-    if replaced:
-        parts.append(f"{replaced} replaced")
-    failures = result.failures
-    parts.append(f"{len(failures)} failed")
-    recorded = result.count("recorded")
-    if recorded:
-        parts.append(f"{recorded} recorded in state only (no write)")
-    kept = result.kept_fields
-    if kept:
-        parts.append(f"{kept} drifted field{'s' if kept != 1 else ''} not overwritten")
-    unapplied = result.unapplied_fields
-    if unapplied:
-        parts.append(f"{unapplied} field{'s' if unapplied != 1 else ''} not applied")
-    style = "bold red" if failures or kept or unapplied else "bold green"
-    out.line(f"Sync {plan.environment}: {', '.join(parts)}.", style=style)
-    for failure in failures:
-        out.line(f"  ✗ {failure.kind} {failure.name}: {failure.message}", style="red")
-        if failure.hint:
-            out.line(f"      hint: {failure.hint}")
-    _field_listing(
-        out,
-        [(o.unapplied, f"✗ {o.kind} {o.name}: {o.message}") for o in result.outcomes],
-        UNAPPLIED_HINT,
-        "red",
-    )
-    _field_listing(
-        out,
-        [(o.kept, f"! {o.kind} {o.name}: {kept_message(len(o.kept))}") for o in result.outcomes],
-        KEPT_HINT,
-        "magenta",
-    )
-
-
-def _field_listing(out: Output, rows: list[tuple[list[str], str]], hint: str, style: str) -> None:
-    """One heading per resource with fields left different from the config, its paths, then the hint once."""
-    listed = False
-    for paths, heading in rows:
-        if paths:
-            listed = True
-            out.line(f"  {heading}", style=style)
-            for path in paths:
-                out.line(f"      {path}")
-    if listed:
-        out.line(f"      hint: {hint}")
-
-
-def sync_json(report: SyncReport) -> dict[str, Any]:
-    plan, result = report.plan, report.result
-    return {
-        "environment": plan.environment,
-        "plan": plan.as_dict(),
-        "results": [outcome.as_dict() for outcome in result.outcomes],
-        "failed": len(result.failures),
-        "drifted_fields_kept": result.kept_fields,
-        "fields_not_applied": result.unapplied_fields,
-        "requests": report.requests,
-    }
+    out.line(plan_summary(plan), style="bold")
 
 
 PLAN = Renderer[PlanReport](
     lambda app, report: render_plan(app.out, report.plan), lambda report: report.plan.as_dict()
 )
-SYNC = Renderer[SyncReport](lambda app, report: render_sync(app.out, report.plan, report.result), sync_json)
