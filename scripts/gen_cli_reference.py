@@ -1,7 +1,7 @@
 """Write ``docs/cli-reference.md`` from the typer/click command tree: every command, argument and option.
 
     python scripts/gen_cli_reference.py          # rewrite the file
-    python scripts/gen_cli_reference.py --check  # exit 1 if stale (tests/docs/test_cli_reference.py checks it)
+    python scripts/gen_cli_reference.py --check  # exit 1 if stale (tests/docs/test_cli_reference.py runs it)
 
 The reference is generated, never edited by hand, so documented flags always exist (lessons.md 9).
 """
