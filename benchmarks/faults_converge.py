@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import sys
 import tempfile
 import time
@@ -78,10 +77,12 @@ def run_command(command: str, root: Path, **options: Any) -> tuple[int, str, str
     from agents_cli.cli.boundary import run
     from agents_cli.commands.plan import PlanRequest, plan
     from agents_cli.commands.sync import SyncRequest, sync
+    from agents_cli.host import Host
 
     stdout, stderr = io.StringIO(), io.StringIO()
     as_json = options.pop("as_json", False)
-    app = AppContext(out=Output(no_color=True, stdout=stdout, stderr=stderr), cwd=root)
+    host = Host.from_process(environ={KEY_VARIABLE: "sk_bench"})  # the run's variables: just the key
+    app = AppContext(host=host, out=Output(host=host, no_color=True, stdout=stdout, stderr=stderr), cwd=root)
     app.format = "json" if as_json else "text"
     if command == "sync":
         code = run(app, command, sync, SyncRequest(**options))
@@ -163,7 +164,6 @@ def converge(
     from agents_cli.emulator.server import running_emulator
     from agents_cli.emulator.settings import EmulatorSettings
 
-    os.environ.setdefault(KEY_VARIABLE, "sk_bench")
     quiet_dropped_connections()
     faults = FaultSettings(seed=seed, fault_rate=fault_rate, kinds=FAULT_KINDS, retry_after_s=0.02)
     started = time.perf_counter()

@@ -77,20 +77,18 @@ def emulator() -> Iterator[RunningEmulator]:
 
 
 @pytest.fixture
-def emulator_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def emulator_url() -> Iterator[str]:
     from tests.support.emulator import serve_emulator
 
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
     with serve_emulator() as url:
         yield url
 
 
 @pytest.fixture
-def served_project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
+def served_project(tmp_path: Path, served_emulator: ServedEmulator) -> Path:
     """The sample project on the served emulator, not synced yet."""
     from tests.support.samples import sample_project
 
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
     return sample_project(tmp_path / "proj", served_emulator.url)
 
 
@@ -116,16 +114,20 @@ def emulator_app() -> Iterator[Starlette]:
     store.close()
 
 
-@pytest.fixture
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """HOME and XDG_CONFIG_HOME inside tmp_path, no API key variables, NO_COLOR unset."""
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test: HOME and XDG_CONFIG_HOME in a fresh folder of their own (beside tmp_path, which stays
+    the test's), no API key variables, NO_COLOR unset.
+
+    The one place tests touch the process's variables: our code reads the ``Host`` a test hands it, but the
+    keyring library and ``Path.home()`` read the process, and a developer's stored keys must never leak in."""
     from tests.support.keyring import KEY_VARIABLES
 
-    home = tmp_path / "home"
-    home.mkdir()
+    home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    for name in (*KEY_VARIABLES, "NO_COLOR"):
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))  # crash logs
+    for name in (*KEY_VARIABLES, "NO_COLOR", "AGENTS_HTTP_TIMEOUT"):
         monkeypatch.delenv(name, raising=False)
     return home
 

@@ -99,9 +99,21 @@ def _global(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    host = ctx.obj if isinstance(ctx.obj, Host) else Host.from_process()
+    host = _host(ctx.obj)
     ctx.obj = GlobalOptions(host, debug, no_color, chdir, output_format.value)
     configure_logging(host, debug=debug)
+
+
+def _host(given: object) -> Host:
+    """The run's host: the one ``main`` read, or one made now by a factory an in-process caller passed
+    (called here, once the caller's streams are in place), else this process's."""
+    if isinstance(given, Host):
+        return given
+    if callable(given):
+        made = given()
+        if isinstance(made, Host):
+            return made
+    return Host.from_process()
 
 
 def configure_logging(host: Host, *, debug: bool) -> None:

@@ -80,6 +80,7 @@ class Output:
                 highlight=False,
                 soft_wrap=True,
                 width=None if colour else 10_000,
+                _environ=dict(self.host.environ),  # COLUMNS, TERM…: the host's, not the process's
             )
             if err:
                 self._err_console = cached

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from agents_cli.cli.output import Output
+from agents_cli.host import Host
 from tests.support.cli import on_a_terminal, run_cli
 from tests.support.samples import offline_project
 
@@ -34,13 +35,12 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_table_on_a_narrow_terminal_never_crops_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_table_on_a_narrow_terminal_never_crops_ids() -> None:
     # Before: rich shrank the columns to the terminal and printed 'agent_0001k73fzpfj7p…'.
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setenv("COLUMNS", "40")
     terminal = _Terminal()
     remote_id = "agent_0001k73fzpfj7pw5v17wv22z40a0"
-    Output(stdout=terminal).table(
+    narrow = Host.from_process(environ={"COLUMNS": "40"})
+    Output(host=narrow, stdout=terminal).table(
         ["KIND", "NAME", "REMOTE ID"], [["agent", "customer-service-bot", remote_id]]
     )
     text = terminal.getvalue()

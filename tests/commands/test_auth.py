@@ -226,7 +226,7 @@ def test_login_with_a_rejected_typed_key_points_at_the_key_not_a_variable(
     tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Before: the hint said "check ELEVENLABS_API_KEY_DEV", a variable the user never set or used here.
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    # The keyring library reads its backend from the process: no keyring, so the key goes to the file.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     root = init_project(tmp_path / "p")
     dev = {"api_key_env": "UNSET_KEY_DEV", "base_url": served_emulator.url}

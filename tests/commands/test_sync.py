@@ -304,10 +304,7 @@ def test_ctrl_c_during_sync_exits_130_and_says_rerunning_is_safe(
     assert plan["has_changes"] is False
 
 
-def test_local_environment_syncs_in_process_and_persists(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
+def test_local_environment_syncs_in_process_and_persists(tmp_path: Path) -> None:
     project = sample_project(tmp_path / "proj", "http://127.0.0.1:9")  # staging/prod unused here
     manifest = json.loads((project / "agents.json").read_text())
     manifest["environments"]["local"] = {"emulator": True}

@@ -12,13 +12,11 @@ from tests.support import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 
-from faults_converge import KEY_VARIABLE, converge
+from faults_converge import converge
 
 
 @pytest.mark.parametrize("seed", [7, 1234])
-def test_sync_converges_under_faults(seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(KEY_VARIABLE, "sk_faults")
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
+def test_sync_converges_under_faults(seed: int, tmp_path: Path) -> None:
     outcome = converge(seed, tmp_path, agents=50, tools=10, fault_rate=0.2)
     assert outcome.sync_exit == 0 and outcome.failed == 0, outcome.line()
     assert outcome.retries > 0, "the faults must actually have hit the sync"

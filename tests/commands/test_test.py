@@ -117,8 +117,7 @@ SCENARIOS = {
 
 
 @pytest.fixture
-def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[RunningEmulator]:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
+def emulator() -> Iterator[RunningEmulator]:
     with running_emulator(EmulatorSettings()) as served:
         yield served
 

@@ -9,8 +9,6 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.support import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
@@ -20,15 +18,17 @@ from faults_converge import KEY_VARIABLE, write_scale_agent, write_scale_project
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import PlanOptions, ResourcePlan
 from agents_cli.engine.workspace import PlanResult, Workspace
+from agents_cli.host import Host
 from agents_cli.remote.connect import build_client
 from tests.support.emulator import serve_emulator
 
 AGENTS = 12
+HOST = Host.from_process(environ={KEY_VARIABLE: "sk_engine"})  # the run's variables: just the key
 
 
 def sync_with_checks(root: Path) -> tuple[SyncResult, list[ResourcePlan], list[str]]:
     """One sync through the workspace; every reported outcome is checked against the file on disk."""
-    workspace = Workspace.open(root, None)
+    workspace = Workspace.open(root, None, environ=HOST.environ)
     workspace.load()
     problems: list[str] = []
     early: list[ResourcePlan] = []
@@ -40,7 +40,7 @@ def sync_with_checks(root: Path) -> tuple[SyncResult, list[ResourcePlan], list[s
             problems.append(f"{outcome.kind} {outcome.name} reported before its state was written")
 
     async def main() -> SyncResult:
-        async with build_client(workspace.root, workspace.environment, concurrency=4) as api:
+        async with build_client(workspace.root, workspace.environment, concurrency=4, host=HOST) as api:
             applier = workspace.applier(api, workspace.directory(api), on_outcome)
 
             def start(item: ResourcePlan) -> None:
@@ -58,9 +58,8 @@ def sync_with_checks(root: Path) -> tuple[SyncResult, list[ResourcePlan], list[s
 
 
 def test_reported_outcomes_are_on_disk_and_early_updates_apply_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv(KEY_VARIABLE, "sk_engine")
     with serve_emulator() as url:
         root = write_scale_project(tmp_path / "proj", url, agents=AGENTS, tools=2)
         created, early, problems = sync_with_checks(root)

@@ -22,9 +22,8 @@ TESTS = '    attached_tests:\n      - test_id: "@test:greets"\n'
 
 
 @pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, str]]:
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """The emulator on loopback and a project synced to it: (project root, emulator URL)."""
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
     with serve_emulator() as url:
         yield synced_project(tmp_path / "proj", url), url
 

@@ -59,8 +59,7 @@ DATA_COLLECTION = "platform_settings.data_collection"
 
 
 @pytest.fixture
-def project(tmp_path: Path, served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
+def project(tmp_path: Path, served_emulator: ServedEmulator) -> Path:
     root = sample_project(tmp_path / "proj", served_emulator.url, agents={"desk": AGENT})
     cli_json(root, "sync")
     return root

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from agents_cli.errors import CredentialsMissing
+from agents_cli.host import Host
 from agents_cli.project.manifest import load_project
 from agents_cli.remote.connect import EMULATOR_BASE_URL, build_client
 from tests.support.cli import run_cli
@@ -21,10 +22,7 @@ AGENT = "name: Bot\nconversation_config:\n  agent:\n    first_message: Hello\n"
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("ELEVENLABS_BASE_URL", raising=False)
-    monkeypatch.delenv("ELEVENLABS_API_KEY", raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no stored keys from the developer
+def project(tmp_path: Path) -> Path:
     run_cli(["init"], cwd=tmp_path)
     (tmp_path / "agents" / "bot.yaml").write_text(AGENT)
     manifest = json.loads((tmp_path / "agents.json").read_text())
@@ -59,10 +57,7 @@ def test_elevenlabs_base_url_never_redirects_an_emulator_environment(project: Pa
 
 
 @pytest.fixture
-def project_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for variable in ("KEY_EU", "KEY_CUSTOM", "ELEVENLABS_BASE_URL"):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no stored keys from the developer
+def project_root(tmp_path: Path) -> Path:
     environments = {
         "local": {"emulator": True},
         "eu": {"api_key_env": "KEY_EU", "residency": "eu-residency"},
@@ -71,35 +66,31 @@ def project_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return write_project(tmp_path, environments=environments, default_environment=None, sections=())
 
 
-def client_for(root: Path, env: str, **options: object):  # type: ignore[no-untyped-def]
+def client_for(root: Path, env: str, environ: dict[str, str] | None = None, **options: object):  # type: ignore[no-untyped-def]
+    """The client ``env`` gets when the run's variables are exactly ``environ``."""
     project = load_project(root)
-    return build_client(project.root, project.environment(env), **options)  # type: ignore[arg-type]
+    host = Host.from_process(environ=environ or {})
+    return build_client(project.root, project.environment(env), host=host, **options)  # type: ignore[arg-type]
 
 
-def test_base_url_from_residency_then_env_variable_then_flag(
-    project_root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KEY_EU", "sk_eu")
-    assert client_for(project_root, "eu").base_url == "https://api.eu.residency.elevenlabs.io"
-    monkeypatch.setenv("ELEVENLABS_BASE_URL", "http://127.0.0.1:9999")
-    assert client_for(project_root, "eu").base_url == "http://127.0.0.1:9999"
-    assert (
-        client_for(project_root, "eu", base_url="https://flag.example.com").base_url
-        == "https://flag.example.com"
-    )
+def test_base_url_from_residency_then_env_variable_then_flag(project_root: Path) -> None:
+    key = {"KEY_EU": "sk_eu"}
+    assert client_for(project_root, "eu", key).base_url == "https://api.eu.residency.elevenlabs.io"
+    overridden = {**key, "ELEVENLABS_BASE_URL": "http://127.0.0.1:9999"}
+    assert client_for(project_root, "eu", overridden).base_url == "http://127.0.0.1:9999"
+    flagged = client_for(project_root, "eu", overridden, base_url="https://flag.example.com")
+    assert flagged.base_url == "https://flag.example.com"
 
 
-def test_explicit_base_url_and_concurrency(project_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KEY_CUSTOM", "sk_custom")
-    client = client_for(project_root, "custom", concurrency=3)
+def test_explicit_base_url_and_concurrency(project_root: Path) -> None:
+    client = client_for(project_root, "custom", {"KEY_CUSTOM": "sk_custom"}, concurrency=3)
     assert (client.base_url, client.concurrency) == ("https://proxy.example.com", 3)
 
 
-def test_key_from_dotenv_and_variable_wins(project_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_key_from_dotenv_and_variable_wins(project_root: Path) -> None:
     (project_root / ".env").write_text("KEY_EU=sk_from_dotenv\n")
     assert client_for(project_root, "eu")._api_key == "sk_from_dotenv"
-    monkeypatch.setenv("KEY_EU", "sk_from_variable")
-    assert client_for(project_root, "eu")._api_key == "sk_from_variable"
+    assert client_for(project_root, "eu", {"KEY_EU": "sk_from_variable"})._api_key == "sk_from_variable"
 
 
 def test_missing_key_names_the_variable(project_root: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from agents_cli.errors import CredentialsMissing
+from agents_cli.host import Host
 from agents_cli.project.manifest import Environment
 from agents_cli.remote import credentials
 from tests.support.keyring import MemoryKeyring
@@ -66,8 +67,8 @@ def test_the_environment_variable_always_wins(
     credentials.store_key("dev", "sk_fromkeyringfromkeyring")
     (tmp_path / ".env").write_text('# comment\nexport ELEVENLABS_API_KEY_DEV="sk_fromdotenvfromdotenv"\n')
     assert credentials.resolve_api_key(DEV, tmp_path).source == ".env"
-    monkeypatch.setenv("ELEVENLABS_API_KEY_DEV", "sk_fromvariablefromvariable")
-    found = credentials.resolve_api_key(DEV, tmp_path)
+    host = Host.from_process(environ={"ELEVENLABS_API_KEY_DEV": "sk_fromvariablefromvariable"})
+    found = credentials.resolve_api_key(DEV, tmp_path, host)
     assert (found.value, found.source) == ("sk_fromvariablefromvariable", "env:ELEVENLABS_API_KEY_DEV")
 
 

@@ -40,13 +40,6 @@ def make_project(root: Path, base_url: str, agents: int = 0) -> Path:
     return root
 
 
-@pytest.fixture(autouse=True)
-def no_stray_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for variable in ("ELEVENLABS_BASE_URL", "AGENTS_HTTP_TIMEOUT", KEY_VARIABLE):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no stored keys from the developer
-
-
 # 1. connection refused --------------------------------------------------------------------------------
 def test_refused_connection_is_one_line_naming_the_url_and_gives_up_quickly() -> None:
     port = closed_port()
@@ -206,20 +199,18 @@ def test_timeout_defaults_and_the_environment_variable() -> None:
         assert "AGENTS_HTTP_TIMEOUT" in info.value.message and info.value.hint
 
 
-def test_slow_response_times_out_with_the_url_and_the_limit(
-    served_emulator: ServedEmulator, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_slow_response_times_out_with_the_url_and_the_limit(served_emulator: ServedEmulator) -> None:
     served_emulator.configure(
         faults=FaultSettings(seed=7, slow_s=5).with_route(
             "GET /v1/convai/agents", fault_rate=1, kinds=("slow",)
         )
     )
-    monkeypatch.setenv("AGENTS_HTTP_TIMEOUT", "0.3")
     retry = RetryPolicy(base_delay=0.001, max_delay=0.002)
     waits: list[float] = []
     error, api = call(
         served_emulator.url,
         lambda api: api.get("/v1/convai/agents"),
+        timeouts=http_timeouts(environ={"AGENTS_HTTP_TIMEOUT": "0.3"}),
         retry=retry,
         sleep=recording_sleep(waits),
     )

@@ -27,6 +27,7 @@ import typer
 from typer.testing import CliRunner, Result
 
 from agents_cli.cli.main import app
+from agents_cli.host import Host
 from tests.support import REPO_ROOT
 from tests.support.waiting import EVENT_DEADLINE_S
 
@@ -46,10 +47,28 @@ __all__ = [
 SHELL_BREAKS = re.compile(r"\s(?:>|\|\||\||&&|;|2>|#)")
 
 
+# What an in-process run sees of the test process's variables: where home, config and state are and the
+# keyring backend a fixture chose. Never an API key, base URL or timeout from the developer's shell: the
+# run's variables are exactly these plus the ones the test passes.
+PASSED_THROUGH = ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "PATH", "TMPDIR", "PYTHON_KEYRING_BACKEND")
+
+
 def invoke(args: Sequence[str], *, env: Mapping[str, str] | None = None, input: str | None = None) -> Result:
-    """``agents ARGS…`` in-process exactly as given (no folder, no default variables)."""
+    """``agents ARGS…`` in-process exactly as given (no folder, no default variables), with a ``Host`` whose
+    variables are ``env`` (and ``PASSED_THROUGH``) alone."""
+    environ = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ} | dict(env or {})
+
+    def host() -> Host:  # made inside the run, once the runner has put its streams in place
+        return Host.from_process(environ=environ)
+
     return CliRunner().invoke(
-        app, list(args), env=dict(env or {}), input=input, prog_name="agents", catch_exceptions=False
+        app,
+        list(args),
+        env=dict(env or {}),
+        input=input,
+        prog_name="agents",
+        catch_exceptions=False,
+        obj=host,
     )
 
 
