@@ -198,6 +198,7 @@ def test_pull_json_refusal_names_each_refused_file(
     rows = {row["name"]: row for row in json.loads(refused.stdout)["resources"]}
     assert rows["bot"]["action"] == "refused" and rows["bot"]["file"] == "agents/bot.yaml"
     assert "local changes not synced to 'staging'" in rows["bot"]["reason"]
+    assert rows["bot"]["refusal"] == "unsynced_changes"  # the code a script branches on
     assert "error: pull refused to overwrite agents/bot.yaml" in refused.stderr
     assert "temperature: 0.5" in config.read_text()
 

@@ -92,6 +92,7 @@ def test_removed_map_key_is_reported_not_claimed_and_a_rerun_writes_nothing(
     [outcome] = first["results"]
     assert outcome["result"] == "not-applied" and outcome["not_applied"] == [path]
     assert "dashboard" in outcome["hint"]
+    assert outcome["not_applied_because"] == "merge_patch"
     assert first["fields_not_applied"] == 1
     collected = remote_agent(project, served_emulator.url)["platform_settings"]["data_collection"]
     assert "order_number" in collected
