@@ -115,7 +115,7 @@ def _header(item: ResourcePlan) -> str:
     return f"{item.kind} {item.name} ({', '.join(details)})"
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
@@ -129,10 +129,10 @@ def plan_summary(plan: Plan) -> str:
     drift = plan.count("drift")
     if drift:
         fate = "--force overwrites them" if plan.force else "sync keeps them without --force"
-        text += f" {drift} drifted ({_plural(plan.drifted_fields, 'field')} changed remotely; {fate})."
+        text += f" {drift} drifted ({plural(plan.drifted_fields, 'field')} changed remotely; {fate})."
     blocked = plan.cannot_apply_fields
     if blocked:
-        text += f" {_plural(blocked, 'field')} sync cannot apply (✗)."
+        text += f" {plural(blocked, 'field')} sync cannot apply (✗)."
     return text
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from agents_cli.cli.output import Output
 from agents_cli.cli.render.base import Renderer
-from agents_cli.cli.render.plan import UNAPPLIED_HINT
+from agents_cli.cli.render.plan import UNAPPLIED_HINT, plural
 from agents_cli.commands.sync import SyncReport
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Plan
@@ -15,17 +15,13 @@ from agents_cli.engine.plan import Plan
 KEPT_HINT = "rerun with --force to overwrite them, or run 'agents pull' to take the remote values"
 
 
-def _fields(count: int) -> str:
-    return f"{count} field{'s' if count != 1 else ''}"
-
-
 def kept_note(count: int) -> str:
-    drifted = f"{count} drifted field{'s' if count != 1 else ''}"
-    return f"{drifted} not overwritten (changed remotely since the last sync; remote value kept)"
+    why = "changed remotely since the last sync; remote value kept"
+    return f"{plural(count, 'drifted field')} not overwritten ({why})"
 
 
 def unapplied_note(outcome: Outcome) -> str:
-    count = f"{_fields(len(outcome.unapplied))} not applied"
+    count = f"{plural(len(outcome.unapplied), 'field')} not applied"
     if outcome.unapplied_why == "merge_patch":
         return f"{count}: the agent PATCH merges maps, so sync cannot remove keys from them"
     return f"{count}: the remote still differs there after the write"
@@ -63,10 +59,10 @@ def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
         parts.append(f"{recorded} recorded in state only (no write)")
     kept = result.kept_fields
     if kept:
-        parts.append(f"{kept} drifted field{'s' if kept != 1 else ''} not overwritten")
+        parts.append(f"{plural(kept, 'drifted field')} not overwritten")
     unapplied = result.unapplied_fields
     if unapplied:
-        parts.append(f"{unapplied} field{'s' if unapplied != 1 else ''} not applied")
+        parts.append(f"{plural(unapplied, 'field')} not applied")
     style = "bold red" if failures or kept or unapplied else "bold green"
     out.line(f"Sync {plan.environment}: {', '.join(parts)}.", style=style)
     for failure in failures:
