@@ -1,5 +1,5 @@
-"""What can stop a plan or a sync before anything is written, as structured errors (fields;
-``cli/messages/engine.py`` words them)."""
+"""What can stop a plan or a sync, or one resource in it, and what makes a saved plan unusable, as
+structured errors (fields; ``cli/messages/engine.py`` words them)."""
 
 from __future__ import annotations
 
