@@ -27,13 +27,14 @@ from agents_cli.engine.planfile import (
     marked_places,
     read_plan_file,
     resolve_templates,
-    restore,
     secrets_digest,
 )
 from agents_cli.engine.workspace import Workspace
 from agents_cli.errors import PlanOutdated, UsageError
+from agents_cli.keypath import get, with_values
 from agents_cli.project.files import file_digest
 from agents_cli.project.manifest import MANIFEST_NAME
+from agents_cli.project.references import find_placeholders
 from agents_cli.project.state import fingerprint, state_path
 from agents_cli.remote.client import ApiClient, gather_or_cancel
 from agents_cli.remote.directory import Directory
@@ -84,11 +85,8 @@ def _restored_write(write: Write, values: Mapping[KeyPath, Any], remote: Mapping
             if mark == PLACEHOLDER_MARK:
                 found[path] = values[path]
             elif mark == REMOTE_MARK:
-                node: Any = remote
-                for part in path:
-                    node = node[part]  # the remote was checked unchanged: the kept value is there
-                found[path] = node
-        return restore(document, found)
+                found[path] = get(remote, path)  # the remote was checked unchanged: the kept value is there
+        return with_values(document, found)
 
     return dataclasses.replace(write, body=fill(write.body), expect=fill(write.expect))
 
@@ -102,19 +100,15 @@ def _restored(
     for item in saved.plan.resources:
         values = resolve_templates(item.templates, environ)
         if item.templates and secrets_digest(saved.nonce, values) != saved.secrets.get(item.key):
-            names = sorted({name for _path, text in item.templates for name in _variables(text)})
+            names = sorted(
+                {found.name for _path, text in item.templates for found in find_placeholders(text)}
+            )
             moved.append(f"{item.kind} {item.name}: ${{{'}, ${'.join(names)}}} resolve to other values now")
         write = item.write
         if write is not None:
             write = _restored_write(write, dict(values), remote.get(item.key))
         resources.append(dataclasses.replace(item, write=write, remote_body=remote.get(item.key)))
     return dataclasses.replace(saved.plan, resources=tuple(resources)), moved
-
-
-def _variables(text: str) -> list[str]:
-    from agents_cli.project.references import PLACEHOLDER_PATTERN
-
-    return [match.group("name") for match in PLACEHOLDER_PATTERN.finditer(text) if match.group("name")]
 
 
 async def _apply(

@@ -259,12 +259,6 @@ def parse_plan(data: Any, source: str) -> SavedPlan:
         raise PlanFileError(source, "malformed", f"{type(exc).__name__}: {exc}") from None
 
 
-def restore(document: Any, values: Mapping[KeyPath, Any]) -> Any:
-    """A stored body with the values for its marked places (``marked_places``) filled in: placeholders
-    resolved again, kept remote values read again."""
-    return with_values(document, values)
-
-
 def marked_places(document: Any, path: KeyPath = ()) -> list[tuple[KeyPath, str, Any]]:
     """Every marker in a stored body: (path by list index, as the templates' are; which mark; its value).
     Markers are objects, which no string walker of ``keypath`` finds."""
