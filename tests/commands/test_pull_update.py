@@ -18,6 +18,7 @@ from tests.support.samples import (
     KEYS,
     cli_json,
     sample_project,
+    synced_then_edited_remotely,
 )
 
 
@@ -209,9 +210,6 @@ def test_plain_pull_after_a_dashboard_edit_points_at_update(
     # 'agents pull' only imports what is new; after a dashboard edit it said "nothing to pull" as if the
     # remote matched the files.
     root = sample_project(tmp_path / "p", served_emulator.url)
-    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
-    bot = state(root, "staging")["agents"]["bot"]["id"]
-    edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
-    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+    synced_then_edited_remotely(root, served_emulator.url)
     pulled = run_cli(["pull"], cwd=root, env=KEYS)
     assert "'agents pull --env staging --update' takes remote edits of the 3 resource(s)" in pulled.stderr

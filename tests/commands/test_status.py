@@ -11,9 +11,9 @@ import pytest
 from agents_cli.emulator.server import RunningEmulator
 from agents_cli.kinds.tags import env_tag, name_tag
 from tests.support.cli import init_project, run_cli
-from tests.support.emulator import ServedEmulator, remote_ok, remote_patch
+from tests.support.emulator import ServedEmulator, remote_ok
 from tests.support.project import edit, edit_manifest, state
-from tests.support.samples import AGENT, KEYS, cli, cli_json, sample_project
+from tests.support.samples import AGENT, KEYS, cli, cli_json, sample_project, synced_then_edited_remotely
 
 COLLECTING = """\
   data_collection:
@@ -93,10 +93,7 @@ def test_status_of_a_drifted_resource_also_edited_locally_says_both(
 ) -> None:
     # It said only 'remote drift', hiding the local edit that the next sync would write.
     root = sample_project(tmp_path / "p", served_emulator.url)
-    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
-    bot = state(root, "staging")["agents"]["bot"]["id"]
-    edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
-    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+    bot = synced_then_edited_remotely(root, served_emulator.url)
     config = root / "agents" / "bot.yaml"
     config.write_text(config.read_text().replace("temperature: 0.3", "temperature: 0.5"))
     shown = run_cli(["status"], cwd=root, env=KEYS).stdout

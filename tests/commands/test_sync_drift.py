@@ -16,7 +16,7 @@ from tests.support.emulator import (
     remote_patch,
 )
 from tests.support.project import state
-from tests.support.samples import KEYS, SECRET, cli, cli_json, sample_project
+from tests.support.samples import KEYS, SECRET, cli, cli_json, sample_project, synced_then_edited_remotely
 
 
 @pytest.fixture
@@ -162,10 +162,7 @@ def test_sync_force_says_drift_is_overwritten_not_kept(
     # 'sync --force' printed "kept unless --force" / "sync keeps them without --force" for the very fields it
     # then overwrote.
     root = sample_project(tmp_path / "p", served_emulator.url)
-    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
-    bot = state(root, "staging")["agents"]["bot"]["id"]
-    edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
-    assert remote_patch(served_emulator.url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+    synced_then_edited_remotely(root, served_emulator.url)
     planned = run_cli(["sync", "--dry-run", "--force"], cwd=root, env=KEYS).stdout
     forced = run_cli(["sync", "--force", "--yes"], cwd=root, env=KEYS).stdout
     for output in (planned, forced):

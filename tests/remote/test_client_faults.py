@@ -63,18 +63,25 @@ def invocations(base_url: str, agent_id: str) -> int:
     return len(listing.json()["results"])
 
 
+def run_tests_with_fault(
+    emulator: RunningEmulator, agent_id: str, test_id: str, kind: str
+) -> tuple[Any, ApiClient]:
+    """POST run-tests once while the emulator answers it with fault ``kind``: the error and the client."""
+    faulting(emulator, RUN_TESTS, kind)
+    try:
+        body = {"tests": [{"test_id": test_id}]}
+        return call(emulator.url, lambda api: api.post(f"/v1/convai/agents/{agent_id}/run-tests", body))
+    finally:
+        emulator.configure(faults=None)
+
+
 @pytest.mark.parametrize("kind", ["500-after", "500", "502", "drop"])
 def test_run_tests_is_not_resent_after_an_ambiguous_failure(
     served: tuple[RunningEmulator, str, str], kind: str
 ) -> None:
     emulator, agent_id, test_id = served
     before = invocations(emulator.url, agent_id)
-    faulting(emulator, RUN_TESTS, kind)
-    try:
-        body = {"tests": [{"test_id": test_id}]}
-        error, api = call(emulator.url, lambda api: api.post(f"/v1/convai/agents/{agent_id}/run-tests", body))
-    finally:
-        emulator.configure(faults=None)
+    error, api = run_tests_with_fault(emulator, agent_id, test_id, kind)
     assert isinstance(error, AmbiguousRequest), error
     assert "may have been applied" in error.message and error.hint
     assert api.stats.by_method["POST"] == 1 and api.stats.retries == 0
@@ -88,12 +95,7 @@ def test_post_refused_before_processing_is_retried(
 ) -> None:
     emulator, agent_id, test_id = served
     before = invocations(emulator.url, agent_id)
-    faulting(emulator, RUN_TESTS, kind)
-    try:
-        body = {"tests": [{"test_id": test_id}]}
-        error, api = call(emulator.url, lambda api: api.post(f"/v1/convai/agents/{agent_id}/run-tests", body))
-    finally:
-        emulator.configure(faults=None)
+    error, api = run_tests_with_fault(emulator, agent_id, test_id, kind)
     assert isinstance(error, RemoteError) and not isinstance(error, AmbiguousRequest)
     assert error.status == int(kind)
     assert api.stats.by_method["POST"] == 3  # every attempt, none of them processed

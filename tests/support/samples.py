@@ -103,6 +103,21 @@ conversation_config:
     first_message: Hi there.
 """
 
+# A scenario file's content (agents test's simulated conversations): every key the API takes.
+SCENARIO = {
+    "agents": ["support-bot"],
+    "persona": "You are an impatient customer whose order #123 is late.",
+    "first_message": "Where is my order?",
+    "language": "en",
+    "dynamic_variables": {"customer_name": "Ada"},
+    "partial_history": [{"role": "user", "message": "Hello"}],
+    "tool_mocks": {"Lookup Order": {"default_return_value": '{"status": "shipped"}'}},
+    "evaluation_criteria": [
+        {"id": "mentions_status", "conversation_goal_prompt": "The agent says 'shipped'."}
+    ],
+    "turn_limit": 6,
+}
+
 OFFLINE_ENVIRONMENTS = {
     "local": {"emulator": True},
     "dev": {"api_key_env": "ELEVENLABS_API_KEY_DEV"},
@@ -167,3 +182,16 @@ def cli_json(project: Path, *args: str, expect: int = 0, env: dict[str, str] | N
     """``agents ARGS… --json`` on the project with the sample keys (and ``env``): the document it printed."""
     data: dict[str, Any] = json.loads(cli(project, *args, "--json", expect=expect, env=env)[0])
     return data
+
+
+def synced_then_edited_remotely(root: Path, base_url: str) -> str:
+    """Sync the sample project to staging, then change agent ``bot``'s first message remotely (a dashboard
+    edit); the agent's remote id."""
+    from tests.support.emulator import remote_patch
+    from tests.support.project import state
+
+    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
+    bot: str = state(root, "staging")["agents"]["bot"]["id"]
+    edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
+    assert remote_patch(base_url, f"/v1/convai/agents/{bot}", edit).status_code == 200
+    return bot

@@ -107,21 +107,6 @@ def test_report_to_unwritable_path_is_a_config_error(report: RunReport, tmp_path
         write_json(report, blocker / "report.json")
 
 
-SCENARIO = {
-    "agents": ["support-bot"],
-    "persona": "You are an impatient customer whose order #123 is late.",
-    "first_message": "Where is my order?",
-    "language": "en",
-    "dynamic_variables": {"customer_name": "Ada"},
-    "partial_history": [{"role": "user", "message": "Hello"}],
-    "tool_mocks": {"Lookup Order": {"default_return_value": '{"status": "shipped"}'}},
-    "evaluation_criteria": [
-        {"id": "mentions_status", "conversation_goal_prompt": "The agent says 'shipped'."}
-    ],
-    "turn_limit": 6,
-}
-
-
 def test_agent_test_reports_to_stdout_with_a_dash(tmp_path: Path) -> None:
     # Before: '--json -' wrote a file named '-' (mode 0600) and the table went to stdout.
     root = init_project(tmp_path)

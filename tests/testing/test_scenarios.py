@@ -8,20 +8,7 @@ import pytest
 
 from agents_cli.errors import ConfigError
 from agents_cli.testing.scenarios import judge_simulation, parse_scenario, simulation_body
-
-SCENARIO = {
-    "agents": ["support-bot"],
-    "persona": "You are an impatient customer whose order #123 is late.",
-    "first_message": "Where is my order?",
-    "language": "en",
-    "dynamic_variables": {"customer_name": "Ada"},
-    "partial_history": [{"role": "user", "message": "Hello"}],
-    "tool_mocks": {"Lookup Order": {"default_return_value": '{"status": "shipped"}'}},
-    "evaluation_criteria": [
-        {"id": "mentions_status", "conversation_goal_prompt": "The agent says 'shipped'."}
-    ],
-    "turn_limit": 6,
-}
+from tests.support.samples import SCENARIO
 
 
 def test_scenario_maps_to_simulate_conversation_body() -> None:
