@@ -108,8 +108,16 @@ def request_count(url: str) -> int:
 
 
 def measure(
-    label: str, args: list[str], cwd: Path, env: dict[str, str], *, url: str, repeats: int, floor: float,
-    allowed: tuple[int, ...] = (0,), before_each: object = None,
+    label: str,
+    args: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    *,
+    url: str,
+    repeats: int,
+    floor: float,
+    allowed: tuple[int, ...] = (0,),
+    before_each: object = None,
 ) -> Row:
     runs = []
     requests = 0
@@ -157,14 +165,17 @@ def series(agents: int, options: argparse.Namespace, start: float, folder: Path)
         # Create: one POST per agent; state needs nothing a GET would add (floor: one round trip each),
         # the issue counts two round trips per agent (POST + GET) as the ceiling of its floor.
         create_floor = floor_of(2 * agents, concurrency, latency, start)
-        rows.append(measure("sync (create)", ["sync", "--yes"], root, env, url=url, repeats=1,
-                            floor=create_floor))
+        rows.append(
+            measure("sync (create)", ["sync", "--yes"], root, env, url=url, repeats=1, floor=create_floor)
+        )
         repeats = options.repeats
         rows.append(measure("plan", ["plan"], root, env, url=url, repeats=repeats, floor=reads))
-        rows.append(measure("sync (no-op)", ["sync", "--yes"], root, env, url=url, repeats=repeats,
-                            floor=reads))
-        rows.append(measure("status", ["status"], root, env, url=url, repeats=repeats, floor=reads,
-                            allowed=(0, 2)))
+        rows.append(
+            measure("sync (no-op)", ["sync", "--yes"], root, env, url=url, repeats=repeats, floor=reads)
+        )
+        rows.append(
+            measure("status", ["status"], root, env, url=url, repeats=repeats, floor=reads, allowed=(0, 2))
+        )
         flip = {"value": 0}
 
         def change_all() -> None:
@@ -174,8 +185,18 @@ def series(agents: int, options: argparse.Namespace, start: float, folder: Path)
                 write_scale_agent(root, f"agent-{index:03d}", index, tools=0, temperature=temperature)
 
         # All changed: a GET and a PATCH per agent.
-        rows.append(measure("sync (all changed)", ["sync", "--yes"], root, env, url=url, repeats=repeats,
-                            floor=floor_of(2 * agents, concurrency, latency, start), before_each=change_all))
+        rows.append(
+            measure(
+                "sync (all changed)",
+                ["sync", "--yes"],
+                root,
+                env,
+                url=url,
+                repeats=repeats,
+                floor=floor_of(2 * agents, concurrency, latency, start),
+                before_each=change_all,
+            )
+        )
         pulled = folder / f"pull{agents}"
 
         def fresh_pull_project() -> None:
@@ -189,9 +210,18 @@ def series(agents: int, options: argparse.Namespace, start: float, folder: Path)
 
         # Pull: list (pages of 100, one per kind) + a GET per agent.
         pages = math.ceil(agents / 100) + 2
-        rows.append(measure("pull", ["pull", "--yes", "--env", "bench"], pulled, env, url=url,
-                            repeats=repeats, floor=floor_of(agents, concurrency, latency, start)
-                            + pages * latency, before_each=fresh_pull_project))
+        rows.append(
+            measure(
+                "pull",
+                ["pull", "--yes", "--env", "bench"],
+                pulled,
+                env,
+                url=url,
+                repeats=repeats,
+                floor=floor_of(agents, concurrency, latency, start) + pages * latency,
+                before_each=fresh_pull_project,
+            )
+        )
     return rows
 
 
@@ -201,8 +231,9 @@ def start_up(options: argparse.Namespace, start: float, folder: Path) -> list[Ro
     root = write_scale_project(folder / "validate50", "http://127.0.0.1:9", agents=50, tools=0)
     rows = [Row("--help", [run_agents(["--help"], root, env) for _ in range(repeats)], start, 0)]
     run_agents(["validate"], root, env)  # fills the validation cache
-    rows.append(Row("validate 50 (cached)", [run_agents(["validate"], root, env) for _ in range(repeats)],
-                    start, 0))
+    rows.append(
+        Row("validate 50 (cached)", [run_agents(["validate"], root, env) for _ in range(repeats)], start, 0)
+    )
     cold = write_scale_project(folder / "validate500", "http://127.0.0.1:9", agents=500, tools=0)
     cold_runs = []
     for _ in range(3):
@@ -226,10 +257,9 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory(prefix="agents-scale-") as name:
         folder = Path(name)
-        for rows_title, rows in (("start-up", lambda: start_up(options, start, folder)),):
-            print(rows_title, flush=True)
-            for row in rows():
-                print(row.line(), flush=True)
+        print("start-up", flush=True)
+        for row in start_up(options, start, folder):
+            print(row.line(), flush=True)
         for agents in (int(size) for size in options.agents.split(",")):
             print(f"N = {agents}", flush=True)
             for row in series(agents, options, start, folder):
