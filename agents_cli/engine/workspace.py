@@ -219,10 +219,10 @@ class Workspace:
             computed = await self.plan(
                 api, options, directory=directory, on_planned=start_early if stream else None
             )
+            await approve(computed)
         except BaseException:
             await applier.finish_started()  # let early writes finish and record their state
             raise
-        await approve(computed)
         return computed, await applier.run(computed.plan)
 
 
