@@ -181,5 +181,12 @@ BaseUrlOption = Annotated[
     ),
 ]
 ConcurrencyOption = Annotated[
-    int | None, typer.Option("--concurrency", min=1, max=64, help="Parallel requests (default 8).")
+    int | None,
+    typer.Option(
+        "--concurrency",
+        min=1,
+        max=64,
+        help="Most parallel requests (default: AGENTS_CONCURRENCY, else the environment's 'concurrency', "
+        "else 8); fewer while the API rate-limits.",
+    ),
 ]

@@ -47,6 +47,7 @@ class Environment:
     residency: str | None = None
     base_url: str | None = None
     emulator: bool = False
+    concurrency: int | None = None  # most requests in flight (None: the client's default)
 
     def resolved_base_url(self) -> str:
         """Explicit base URL, else the residency's, else global. Emulator environments have no URL."""
@@ -139,6 +140,7 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
             residency=spec.get("residency"),
             base_url=spec.get("base_url"),
             emulator=bool(spec.get("emulator", False)),
+            concurrency=spec.get("concurrency"),
         )
         for name, spec in (data.get("environments") or {}).items()
     }
