@@ -61,8 +61,8 @@ def _environment() -> Schema:
                 "type": "integer",
                 "minimum": 1,
                 "maximum": 64,
-                "description": "Most requests in flight at once (default 8; AGENTS_CONCURRENCY and "
-                "--concurrency win). Lowered on its own while the API answers 429.",
+                "description": "Most requests in flight at once (default 8; the AGENTS_CONCURRENCY variable "
+                "and the command-line option win). Lowered on its own while the API answers 429.",
             },
         },
         "additionalProperties": False,
