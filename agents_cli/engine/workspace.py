@@ -284,8 +284,16 @@ class _EarlyPlanner:
         self.keys = set(keys)
         self.planned: dict[Key, ResourcePlan] = {}
         self.waiting: set[Key] = set()
+        # ``workspace.ids(snapshot)`` kept up to date one answer at a time (rebuilding it for each of
+        # 1,000 answers would be quadratic).
+        self.ids = {kind: dict(names) for kind, names in workspace.ids(Snapshot()).items()}
 
     def resolved(self, key: Key, snapshot: Snapshot) -> None:
+        found = snapshot.found.get(key)
+        if found is not None:
+            self.ids[key[0]][key[1]] = found[0]
+        elif key in snapshot.stale:
+            self.ids[key[0]].pop(key[1], None)
         self.waiting.add(key)
         for candidate in sorted(self.waiting):
             if self._ready(candidate, snapshot):
@@ -312,7 +320,7 @@ class _EarlyPlanner:
     def _plan(self, key: Key, snapshot: Snapshot) -> None:
         remote_id, document, _adopted = snapshot.found[key]
         try:
-            item = self.desired.normalise(key, self.workspace.ids(snapshot))
+            item = self.desired.normalise(key, self.ids)
         except AgentsError:
             return  # planned with the rest, which reports configuration errors in the resources' order
         planned = plan_resource(
