@@ -327,5 +327,8 @@ class _EarlyPlanner:
             item, remote_resource(key[0], remote_id, document), self.workspace.state, options=self.options
         )
         self.planned[key] = planned
+        # The raw answer is not needed any more (the plan holds what it needs, normalised): with 1,000
+        # resources, keeping every raw document until the end is most of the peak memory.
+        snapshot.found[key] = (remote_id, {}, False)
         if planned.write is not None:
             self.on_planned(planned)
