@@ -235,15 +235,13 @@ def minimal_config(
     existing: Any = None,
     resolve: Callable[[str], str | None] = lambda _text: None,
     environ: dict[str, str] | None = None,
-    target: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """The config to write for a remote ``document`` (a GET response) and warnings for the user.
 
     ``references``: remote id → ``@kind:name`` for every resource the project knows in this environment;
-    ``existing``: the current local config (request shape) when updating; its placeholders are kept;
-    ``target``: ``document`` normalised, when the caller has it already (normalised once per resource).
+    ``existing``: the current local config (request shape) when updating; its placeholders are kept.
     """
-    target = target if target is not None else normalise_remote(kind, document)
+    target = normalise_remote(kind, document)
     pruned = prune(target, defaults_for(kind, target))
     candidate = to_references(pruned if isinstance(pruned, dict) else {}, references)
     # The name stays even when it equals a default: normalisation would otherwise fill in the local name.

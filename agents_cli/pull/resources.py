@@ -149,7 +149,7 @@ def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any
     state = ResourceState(candidate.remote_id, fingerprint(target), fingerprint(target), fields)
     if resource is None:
         config, warnings = minimal_config(
-            kind, document, references=ctx.references, check=check, environ=ctx.environ, target=target
+            kind, document, references=ctx.references, check=check, environ=ctx.environ
         )
         path = config_path_for(kind, name, ctx.file_format)
         if project.path(path).exists() and not ctx.force:
@@ -177,7 +177,6 @@ def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any
             existing=existing,
             resolve=ctx.resolve,
             environ=ctx.environ,
-            target=target,
         )
         text = _render(resource.config, config, previous)
         return Written(candidate, "update", resource.config, text, warnings=warnings, state=state)
