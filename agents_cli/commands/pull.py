@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from agents_cli.errors import Aborted, AgentsError, ConfigError, UsageError
 from agents_cli.project.manifest import load_project
 from agents_cli.pull.importer import pull_context, read_remote, selection_inputs, write_results
 from agents_cli.pull.resources import Written, for_resource
+from agents_cli.pull.selection import Candidate
 
 MODES = ("new", "update", "all")
 
@@ -92,14 +94,20 @@ def pull(app: AppContext, request: PullRequest) -> Pulled:
     client = build_client(
         project.root, environment, base_url=request.base_url, concurrency=request.concurrency, host=app.host
     )
-    candidates, documents, network_seconds = asyncio.run(read_remote(client, select_args))
     options = {"file_format": request.file_format, "force": request.force}
-    ctx = pull_context(project, environment.name, candidates, options, environ=app.host.environ)
-    outcomes = [
-        for_resource(ctx, candidate, documents[(candidate.kind, candidate.name)])
-        for candidate in candidates
-        if (candidate.kind, candidate.name) in documents
-    ]
+    computed: dict[tuple[str, str], Written] = {}
+
+    def on_chosen(chosen: list[Candidate]) -> Callable[[Candidate, dict[str, Any]], None]:
+        ctx = pull_context(project, environment.name, chosen, options, environ=app.host.environ)
+
+        def arrived(candidate: Candidate, document: dict[str, Any]) -> None:
+            # Minimised as each answer arrives, while the other GETs are in flight.
+            computed[(candidate.kind, candidate.name)] = for_resource(ctx, candidate, document)
+
+        return arrived
+
+    candidates, documents, network_seconds = asyncio.run(read_remote(client, select_args, on_chosen))
+    outcomes = [computed[key] for key in ((c.kind, c.name) for c in candidates) if key in documents]
     tracked = sum(len(names) for names in inputs["tracked"].values())
     result = Pulled(environment.name, request.dry_run, request.mode, outcomes, network_seconds, tracked)
     app.show(PullListing(outcomes, environment.name))
