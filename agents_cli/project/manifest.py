@@ -155,9 +155,34 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
             if isinstance(entry, dict) and "config" in entry
         }
     default = data.get("default_environment")
+    if not isinstance(default, str):
+        default = None  # another type: the manifest schema reports it
     return Project(
         root=root, manifest=data, environments=environments, resources=resources, default_environment=default
     )
+
+
+def path_problem(root: Path, relative: Path) -> str | None:
+    """Why a path the manifest names must not be opened, or None: absolute or ``..`` (outside the project),
+    a NUL byte or an over-long name (the OS refuses it), a symlink loop, or a symlink out of the project.
+    Checked before anything opens it, so a file outside is never read (nor its values echoed)."""
+    text = relative.as_posix()
+    if "\x00" in text:
+        return "a config path cannot contain a NUL character"
+    if relative.is_absolute() or ".." in relative.parts:
+        return "config paths must be relative and inside the project"
+    if len(text.encode("utf-8", "surrogateescape")) > 1024 or any(
+        len(part.encode("utf-8", "surrogateescape")) > 255 for part in relative.parts
+    ):
+        return "the file name is too long"
+    try:
+        resolved = (root / relative).resolve()
+        outside = not resolved.is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+        return "a symlink loop"
+    if outside:
+        return "the path leads outside the project (a symlink)"
+    return None
 
 
 def load_manifest_document(root: Path, files: FileStore | None = None) -> Document:

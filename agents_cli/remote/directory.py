@@ -153,16 +153,7 @@ async def fetch_snapshot(
     start work on it while the other reads are in flight."""
     snapshot = Snapshot()
     own_ids = {kind: set(state.ids(kind).values()) for kind in REGISTRY.names}
-    # Entries agents.json no longer declares, by id: one holding the resource tagged as a declared name
-    # (a stray or copied entry) is a conflict, where a declared one is a rename whose tags lag behind.
-    undeclared = {
-        kind: {
-            remote_id: name
-            for name, remote_id in state.ids(kind).items()
-            if name not in declared.get(kind, ())
-        }
-        for kind in own_ids
-    }
+    undeclared = _undeclared_owners(state, declared)
     # Kinds whose list carries whole resources: one paginated list instead of a GET each.
     listed: dict[str, dict[str | None, dict[str, Any]]] = {}
     for kind in REGISTRY:
@@ -199,6 +190,20 @@ async def fetch_snapshot(
     if prune:
         await _find_orphans(directory, state, declared, snapshot)
     return snapshot
+
+
+def _undeclared_owners(state: State, declared: dict[str, set[str]]) -> dict[str, dict[str, str]]:
+    """Per kind, id → name of the entries agents.json no longer declares: one holding the resource tagged
+    as a declared name (a stray or copied entry) is a conflict, where a declared one is a rename whose tags
+    lag behind."""
+    return {
+        kind: {
+            remote_id: name
+            for name, remote_id in state.ids(kind).items()
+            if name not in declared.get(kind, ())
+        }
+        for kind in REGISTRY.names
+    }
 
 
 def _local_names(state: State, declared: dict[str, set[str]]) -> dict[str, set[str]]:
