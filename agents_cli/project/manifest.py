@@ -129,30 +129,38 @@ def find_root(start: Path) -> Path:
     raise ProjectNotFound(str(start))
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """A part of the manifest that must be an object, or {} (its schema problem is reported elsewhere)."""
+    return value if isinstance(value, dict) else {}
+
+
 def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
-    """Typed view of a manifest dict (assumed schema-valid: ``check_manifest`` ran)."""
+    """Typed view of a manifest dict. Parts of another type than the schema's are left out (validation
+    reports them; ``check_manifest`` refuses them before any other command uses the project)."""
     environments = {
         name: Environment(
             name=name,
             api_key_env=str(spec.get("api_key_env", DEFAULT_API_KEY_ENV)),
-            residency=spec.get("residency"),
-            base_url=spec.get("base_url"),
-            emulator=bool(spec.get("emulator", False)),
+            residency=spec.get("residency") if isinstance(spec.get("residency"), str) else None,
+            base_url=spec.get("base_url") if isinstance(spec.get("base_url"), str) else None,
+            emulator=spec.get("emulator") is True,
         )
-        for name, spec in (data.get("environments") or {}).items()
+        for name, spec in _mapping(data.get("environments")).items()
+        if isinstance(spec, dict)
     }
     resources: dict[str, dict[str, Resource]] = {}
     for kind in REGISTRY:
-        entries = data.get(kind.section) or {}
         resources[kind.name] = {
             name: Resource(
                 kind=kind.name,
                 name=name,
                 config=Path(entry["config"]),
-                overlays={env: Path(p) for env, p in (entry.get("overlays") or {}).items()},
+                overlays={
+                    env: Path(p) for env, p in _mapping(entry.get("overlays")).items() if isinstance(p, str)
+                },
             )
-            for name, entry in entries.items()
-            if isinstance(entry, dict) and "config" in entry
+            for name, entry in _mapping(data.get(kind.section)).items()
+            if isinstance(entry, dict) and isinstance(entry.get("config"), str)
         }
     default = data.get("default_environment")
     if not isinstance(default, str):

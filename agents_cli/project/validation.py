@@ -222,7 +222,8 @@ class _Validator:
         """Scenario files of ``agents test`` (base files): their schema and the agents they name."""
         from agents_cli.testing.scenarios import scenario_issues
 
-        for name, entry in (project.manifest.get("scenarios") or {}).items():
+        scenarios = project.manifest.get("scenarios")
+        for name, entry in (scenarios if isinstance(scenarios, dict) else {}).items():
             if not isinstance(entry, dict) or not isinstance(entry.get("config"), str):
                 continue  # the manifest schema reports it
             self._check_file(manifest, ("scenarios", name, "config"), Path(entry["config"]))
