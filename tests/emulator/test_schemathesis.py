@@ -10,10 +10,11 @@ in docs/emulator.md); any other finding fails the test.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from fnmatch import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ EXPECTED = [
         "RejectedPositiveData",
         422,
         "union_tag_not_found",
-        "the spec gives a discriminated union's tag a default, so the fuzzer leaves it out; Pydantic needs it",
+        "the spec gives a discriminated union's tag a default, so the fuzzer omits it; Pydantic needs it",
     ),
     Deviation(
         "UndefinedStatusCode", 409, "*", "a conflict (in use, already exists) the spec does not document"
@@ -142,10 +143,8 @@ def _findings(operation: Any, mode: Any, examples: int, url: str) -> set[str]:
                 if not _expected(check, response.status_code, code):
                     found.add(f"{check} {response.status_code} {code}: {str(failure).splitlines()[0]}")
 
-    try:
+    with contextlib.suppress(Unsatisfiable):  # nothing to make invalid (no parameters, no body)
         run()
-    except Unsatisfiable:  # nothing to make invalid (no parameters, no body)
-        pass
     return found
 
 
