@@ -15,7 +15,11 @@ from tests.support.emulator import ServedEmulator, create_agent
     ("url", "loc", "error"),
     [
         ("/v1/convai/agents?sort_direction=AAA", ["query", "sort_direction"], "enum"),
-        ("/v1/convai/agents?show_only_owned_agents=maybe", ["query", "show_only_owned_agents"], "bool_parsing"),
+        (
+            "/v1/convai/agents?show_only_owned_agents=maybe",
+            ["query", "show_only_owned_agents"],
+            "bool_parsing",
+        ),
         ("/v1/convai/tools?types=bogus", ["query", "types", 0], "enum"),
         ("/v1/convai/environment-variables?type=true", ["query", "type"], "literal_error"),
         ("/v1/convai/knowledge-base?sort_by=bogus", ["query", "sort_by"], "enum"),
@@ -35,7 +39,9 @@ def test_a_create_query_parameter_of_the_wrong_type_is_422(client: httpx.Client)
     response = client.post("/v1/convai/agents/create?enable_versioning=0.9", json={"conversation_config": {}})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "enable_versioning"]
-    assert client.post("/v1/convai/agents/create?enable_versioning=true", json={"conversation_config": {}}).is_success
+    assert client.post(
+        "/v1/convai/agents/create?enable_versioning=true", json={"conversation_config": {}}
+    ).is_success
 
 
 def test_created_by_user_id_filters(client: httpx.Client) -> None:

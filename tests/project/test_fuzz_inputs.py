@@ -15,15 +15,16 @@ from tests.support.fuzzing import BASE_MANIFEST, config_files, manifests, run_of
 # ``benchmarks/fuzz.py`` sets AGENTS_FUZZ_PROFILE=long (and AGENTS_FUZZ_EXAMPLES per test); otherwise the
 # bounded profile, 2,400 inputs in all.
 PROFILE = os.environ.get("AGENTS_FUZZ_PROFILE", "ci")
-settings.load_profile(PROFILE)
 CONFIGS, MANIFESTS, STATES = 1000, 700, 700
 
 
-def _examples(count: int) -> int:
-    return count if PROFILE == "ci" else int(os.environ.get("AGENTS_FUZZ_EXAMPLES", "5000"))
+def _profile(count: int) -> settings:
+    """The profile's settings with ``count`` examples (the long run: AGENTS_FUZZ_EXAMPLES)."""
+    examples = count if PROFILE == "ci" else int(os.environ.get("AGENTS_FUZZ_EXAMPLES", "5000"))
+    return settings(settings.get_profile(PROFILE), max_examples=examples)
 
 
-@settings(max_examples=_examples(CONFIGS))
+@_profile(CONFIGS)
 @given(config=config_files())
 def test_generated_configs_never_crash(tmp_path_factory: object, config: tuple[str, str]) -> None:
     suffix, text = config
@@ -34,14 +35,14 @@ def test_generated_configs_never_crash(tmp_path_factory: object, config: tuple[s
     run_offline(root)
 
 
-@settings(max_examples=_examples(MANIFESTS))
+@_profile(MANIFESTS)
 @given(manifest=manifests())
 def test_generated_manifests_never_crash(tmp_path_factory: object, manifest: str) -> None:
     root = with_files(_root(tmp_path_factory, "manifest"), {"agents.json": manifest})
     run_offline(root)
 
 
-@settings(max_examples=_examples(STATES))
+@_profile(STATES)
 @given(state=state_files())
 def test_generated_state_files_never_crash(tmp_path_factory: object, state: str) -> None:
     root = with_files(_root(tmp_path_factory, "state"), {"state/dev.json": state})
