@@ -278,6 +278,23 @@ def write_state_text(root: Path, env: str, text: str) -> None:
         os.unlink(journal_path(root, env))
 
 
+def state_digest(root: Path, env: str) -> str | None:
+    """The digest of what ``load_state`` reads: the file (None when there is none), and the journal a
+    killed sync left, if any (a saved plan is outdated when either moved)."""
+    from agents_cli.project.files import digest_bytes, file_digest
+
+    path = state_path(root, env)
+    try:
+        journal = journal_path(root, env).read_bytes()
+    except FileNotFoundError:
+        return file_digest(path)
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        text = b""
+    return digest_bytes(text + b"\0journal\0" + journal)
+
+
 def append_journal(root: Path, env: str, lines: str) -> None:
     """Append changed entries to the environment's journal and fsync: durable before this returns."""
     path = journal_path(root, env)
