@@ -37,7 +37,8 @@ from typing import Any
 from agents_cli.errors import ConfigError
 from agents_cli.keypath import KeyPath, format_path, parse_path
 from agents_cli.kinds import REGISTRY
-from agents_cli.project.errors import StateLocked, StateUnusable
+from agents_cli.kinds.base import valid_remote_id
+from agents_cli.project.errors import StateConflict, StateLocked, StateUnusable
 from agents_cli.project.loader import write_atomic
 
 STATE_DIR = "state"
@@ -128,13 +129,24 @@ def lock_path(root: Path, env: str) -> Path:
     return root / STATE_DIR / f"{env}.lock"
 
 
+# Versions whose files this one reads (none: version 1, the first format).
+READABLE_VERSIONS = (1, STATE_VERSION)
+
+
+def _source_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)[:60]
+
+
 def _fields_readable(data: dict[str, Any], source: str) -> bool:
     """Whether this version reads the file's ``fields`` (see the module docstring); a later version is
-    refused: its files may hold what this one would misread."""
-    version = data.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > STATE_VERSION:
+    refused: its files may hold what this one would misread; so is a version no release wrote."""
+    version = data.get("version", 1)
+    is_int = isinstance(version, int) and not isinstance(version, bool)
+    if is_int and version > STATE_VERSION:
         raise StateUnusable(source, "newer_version", version=version)
-    return version == STATE_VERSION
+    if not is_int or version not in READABLE_VERSIONS:
+        raise StateUnusable(source, "unknown_version", detail=_source_json(version))
+    return bool(version == STATE_VERSION)
 
 
 def _fields(entry: dict[str, Any], readable: bool) -> dict[KeyPath, str] | None:
@@ -147,12 +159,39 @@ def _fields(entry: dict[str, Any], readable: bool) -> dict[KeyPath, str] | None:
         return None  # a path no version writes: a hand edit
 
 
+def _entry(source: str, where: str, entry: Any, readable: bool) -> ResourceState:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        raise StateUnusable(source, "entry", where=where)
+    if not valid_remote_id(entry["id"]):  # it would reach a URL (``../tools/x``, ``x?force=1``)
+        raise StateUnusable(source, "bad_id", where=where, detail=_source_json(entry["id"]))
+    fingerprint, remote_fingerprint = entry.get("fingerprint"), entry.get("remote_fingerprint")
+    return ResourceState(
+        id=entry["id"],
+        fingerprint=fingerprint if isinstance(fingerprint, str) else None,
+        remote_fingerprint=remote_fingerprint if isinstance(remote_fingerprint, str) else None,
+        fields=_fields(entry, readable),
+    )
+
+
+def _check_unique_ids(state: State, source: str) -> None:
+    """Two local names recording one id: pruning one would delete the other's live resource."""
+    for kind in REGISTRY.names:
+        owners: dict[str, str] = {}
+        for name, remote_id in sorted(state.ids(kind).items()):
+            if remote_id in owners:
+                raise StateConflict(source, kind, name, owners[remote_id], remote_id, "same_id")
+            owners[remote_id] = name
+
+
 def parse_state(env: str, data: Any, source: str, *, ids_only: bool = False) -> State:
     """``ids_only``: the ids are all the caller needs (another environment's), so a later version is read
-    too, without its ``fields``."""
+    too, without its ``fields``. A file naming another environment is refused (copied, or a merge gone
+    wrong): its ids are that environment's resources."""
     if not isinstance(data, dict):
         raise StateUnusable(source, "not_object")
     readable = not ids_only and _fields_readable(data, source)
+    if not ids_only and "environment" in data and data["environment"] != env:
+        raise StateUnusable(source, "other_environment", where=env, detail=_source_json(data["environment"]))
     state = State(environment=env)
     for kind in REGISTRY:
         section = kind.section
@@ -160,25 +199,17 @@ def parse_state(env: str, data: Any, source: str, *, ids_only: bool = False) -> 
         if not isinstance(entries, dict):
             raise StateUnusable(source, "section", where=section)
         for name, entry in entries.items():
-            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                raise StateUnusable(source, "entry", where=f"{section}.{name}")
-            state.resources[kind.name][name] = _entry(entry, readable)
+            state.set(kind.name, name, _entry(source, f"{section}.{name}", entry, readable))
+    _check_unique_ids(state, source)
     return state
 
 
-def _entry(entry: dict[str, Any], readable: bool) -> ResourceState:
-    return ResourceState(
-        id=entry["id"],
-        fingerprint=entry.get("fingerprint"),
-        remote_fingerprint=entry.get("remote_fingerprint"),
-        fields=_fields(entry, readable),
-    )
-
-
 def _replay_journal(root: Path, state: State, readable: bool) -> None:
-    """The changes a killed sync made durable after the file's last rewrite (see the module docstring)."""
+    """The changes a killed sync made durable after the file's last rewrite (see the module docstring);
+    each entry checked as the file's are."""
+    path = journal_path(root, state.environment)
     try:
-        text = journal_path(root, state.environment).read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return
     for line in text.splitlines():
@@ -191,8 +222,8 @@ def _replay_journal(root: Path, state: State, readable: bool) -> None:
             continue
         if entry is None:
             state.resources[kind].pop(name, None)
-        elif isinstance(entry, dict) and isinstance(entry.get("id"), str):
-            state.resources[kind][name] = _entry(entry, readable)
+        else:
+            state.set(kind, name, _entry(str(path), f"{kind}.{name}", entry, readable))
 
 
 def load_state(root: Path, env: str, *, ids_only: bool = False) -> State:
@@ -204,14 +235,21 @@ def load_state(root: Path, env: str, *, ids_only: bool = False) -> State:
     except FileNotFoundError:
         state = State(environment=env)
         _replay_journal(root, state, not ids_only)
+        _check_unique_ids(state, str(path))
         return state
+    except (OSError, UnicodeDecodeError) as exc:
+        what = "a directory" if path.is_dir() else type(exc).__name__
+        raise StateUnusable(str(path), "not_a_file", detail=what) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         problem = StateUnusable(str(path), "invalid_json", line=exc.lineno, column=exc.colno, detail=exc.msg)
         raise problem from exc
+    except RecursionError:
+        raise StateUnusable(str(path), "invalid_json", line=1, column=1, detail="nested too deeply") from None
     state = parse_state(env, data, str(path), ids_only=ids_only)
     _replay_journal(root, state, not ids_only and _fields_readable(data, str(path)))
+    _check_unique_ids(state, str(path))
     return state
 
 
@@ -267,6 +305,14 @@ def append_journal(root: Path, env: str, lines: str) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def remove_temp_files(root: Path, env: str) -> None:
+    """Temp files of ``write_atomic`` a killed sync left (``state/.<env>.json.*.tmp``); only the lock holder
+    may remove them, since only it writes them."""
+    for leftover in (root / STATE_DIR).glob(f".{env}.json.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def _read_pid(path: Path) -> int | None:
@@ -332,6 +378,7 @@ def state_lock(root: Path, env: str) -> Iterator[Path]:
     try:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
+        remove_temp_files(root, env)
         yield path
     finally:
         with contextlib.suppress(FileNotFoundError):

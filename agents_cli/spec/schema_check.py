@@ -116,7 +116,8 @@ def _schema_version(kind: Kind) -> str:
 
 def _pass_key(kind: Kind, document: object, strict: bool) -> str | None:
     try:
-        content = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        # ASCII escapes: a lone surrogate a YAML escape can produce hashes instead of failing to encode
+        content = json.dumps(document, sort_keys=True, separators=(",", ":"))
     except (TypeError, ValueError):  # not plain JSON data (a YAML date…): always checked
         return None
     digest = hashlib.blake2b(content.encode(), digest_size=16)
