@@ -13,7 +13,7 @@ from typing import Any, Literal
 from agents_cli.cli.output import Output
 from agents_cli.host import Host
 
-Format = Literal["text", "json"]
+Format = Literal["text", "json", "markdown"]
 
 
 class _QuietProgress:

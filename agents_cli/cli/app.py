@@ -56,6 +56,7 @@ class FileFormat(StrEnum):
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    markdown = "markdown"
 
 
 @dataclass
@@ -93,7 +94,11 @@ def _global(
     ] = None,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", help="Output: text for people, json for machines (one document on stdout)."),
+        typer.Option(
+            "--format",
+            help="Output: text for people, json for machines (one document on stdout), markdown for pull "
+            "requests (plan, test; also appended to $GITHUB_STEP_SUMMARY when set).",
+        ),
     ] = OutputFormat.text,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")

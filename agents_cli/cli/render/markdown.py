@@ -1,0 +1,149 @@
+"""Plans and test runs as GitHub-flavoured markdown, for a pull-request comment or a job summary.
+
+A plan reads as a summary table (resource, action, fields changed, drift), then one collapsible
+``<details>`` per resource with its field changes in a ``diff`` block (long strings such as prompts as a
+unified diff), then warnings: drift kept without ``--force`` and changes the API cannot apply. Values come
+from the plan, where every value from a ``${VAR}`` placeholder is already ``(sensitive)``; nothing here
+reads a config or the environment. Text from configs is escaped where markdown would interpret it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from agents_cli.cli.render.plan import CANNOT_APPLY_NOTE, UNAPPLIED_HINT, change_lines, plan_summary, plural
+from agents_cli.engine.plan import Plan, ResourcePlan
+from agents_cli.testing.model import RunReport
+
+ACTION_LABELS = {
+    "create": "➕ create",
+    "update": "✏️ update",
+    "drift": "⚠️ drift",
+    "delete": "🗑️ delete",
+    "replace": "♻️ replace",
+}
+
+
+def cell(text: str) -> str:
+    """A table cell: pipes and newlines would break the row; HTML is shown as text."""
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def fenced(lines: Iterable[str], language: str = "diff") -> list[str]:
+    """A code block whose fence is longer than any run of backticks inside it."""
+    body = list(lines)
+    longest = max((len(run) for line in body for run in re.findall("`+", line)), default=0)
+    fence = "`" * max(3, longest + 3)
+    return [f"{fence}{language}", *body, fence]
+
+
+def _diff_lines(item: ResourcePlan, *, force: bool) -> list[str]:
+    """The resource's changes as diff lines: ``+`` local values, ``-`` removed, ``!`` drift."""
+    lines: list[str] = []
+    marker = {"create": "+", "delete": "-"}.get(item.action, "~")
+    for change in item.changes:
+        shown = change_lines(change, full=item.action == "create")
+        if len(shown) > 1 and shown[1].lstrip().startswith("---"):
+            lines.append(f"~ {shown[0]}")
+            lines.extend(line.removeprefix("  ") for line in shown[1:])
+            continue
+        lines.extend(f"{marker} {line}" for line in shown)
+    if item.drifted:
+        fate = "--force overwrites them" if force else "kept unless --force"
+        lines.append(f"! drifted (changed remotely since the last sync; {fate}):")
+        for change in item.drifted:
+            lines.extend(f"!   {line}" for line in change_lines(change, drift=True))
+    if item.pending:
+        lines.append(f"  (known after apply: {', '.join(item.pending)})")
+    return lines
+
+
+def _summary_row(item: ResourcePlan) -> str:
+    fields = ", ".join(f"`{change.path}`" for change in item.changes) or "—"
+    if item.action == "create":
+        fields = plural(len(item.changes), "field")
+    drift = ", ".join(f"`{change.path}`" for change in item.drifted) or "—"
+    resource = f"{item.kind} `{cell(item.name)}`"
+    return f"| {resource} | {ACTION_LABELS[item.action]} | {cell(fields)} | {cell(drift)} |"
+
+
+def _details(item: ResourcePlan, *, force: bool) -> list[str]:
+    where = f" ({item.remote_id})" if item.remote_id else ""
+    summary = f"{html.escape(item.kind)} <code>{html.escape(item.name)}</code>: {item.action}{where}"
+    body = _diff_lines(item, force=force) or ["(no field changes)"]
+    return ["<details>", f"<summary>{summary}</summary>", "", *fenced(body), "", "</details>", ""]
+
+
+def _warnings(plan: Plan) -> list[str]:
+    lines: list[str] = []
+    drifted = [item for item in plan.resources if item.drifted]
+    if drifted:
+        names = ", ".join(f"{item.kind} `{item.name}`" for item in drifted)
+        fate = "`--force` overwrites them" if plan.force else "sync keeps the remote values unless `--force`"
+        lines.append(
+            f"> [!WARNING]\n> Changed remotely since the last sync: {names} "
+            f"({plural(plan.drifted_fields, 'field')}); {fate}. To take them into the configs: "
+            f"`agents pull --env {plan.environment} --update`."
+        )
+    blocked = [item for item in plan.resources if item.cannot_apply]
+    if blocked:
+        names = ", ".join(f"{item.kind} `{item.name}`" for item in blocked)
+        lines.append(f"> [!CAUTION]\n> Sync cannot apply every change of {names}: {CANNOT_APPLY_NOTE}.")
+        lines.append(f"> {UNAPPLIED_HINT}.")
+    return [text + "\n" for text in lines]
+
+
+def plan_markdown(plan: Plan) -> str:
+    """The whole plan as one markdown document (ends with a newline)."""
+    shown = [item for item in plan.resources if item.action != "no-op"]
+    lines = [f"### agents plan: `{plan.environment}`", ""]
+    if not shown:
+        lines += [f"No changes. Environment `{plan.environment}` matches the configuration.", ""]
+        return "\n".join(lines)
+    lines += ["| resource | action | fields changed | drift |", "| --- | --- | --- | --- |"]
+    lines += [_summary_row(item) for item in shown]
+    lines += ["", f"**{plan_summary(plan)}**", ""]
+    for item in shown:
+        lines += _details(item, force=plan.force)
+    lines += _warnings(plan)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def test_run_markdown(report: RunReport) -> str:
+    """A test run as a table of runs, a summary line and one ``<details>`` per run that did not pass."""
+    from agents_cli.cli.render.tests import status_label, summary_line
+
+    lines = [
+        "### agents test",
+        "",
+        "| agent | test | type | status | duration |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for result in report.results:
+        status = "✅ passed" if result.ok else f"❌ {status_label(result.status)}"
+        row = (
+            cell(result.agent),
+            cell(result.display_name),
+            result.type,
+            status,
+            f"{result.duration_s:.1f}s",
+        )
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", f"**{summary_line(report)}**", ""]
+    for result in report.results:
+        if result.ok:
+            continue
+        summary = f"{html.escape(result.agent)} / {html.escape(result.display_name)}: "
+        body = [f"rationale: {result.rationale_summary}"] if result.rationale_summary else []
+        body += [
+            f"  - {message}" for message in result.rationale_messages if message != result.rationale_summary
+        ]
+        for index in result.relevant_turns:
+            if 0 <= index < len(result.transcript):
+                turn = result.transcript[index]
+                body.append(f"{turn.role:>5}: {turn.message}")
+        lines += ["<details>", f"<summary>{summary}{status_label(result.status)}</summary>", ""]
+        lines += [*fenced(body or ["(no rationale)"], language="text"), "", "</details>", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
