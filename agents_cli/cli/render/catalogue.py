@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+import agents_cli.cli.render.markdown as markdown_results
 import agents_cli.cli.render.plan as plan_results
 import agents_cli.cli.render.project as project_results
 import agents_cli.cli.render.resources as resource_results
@@ -33,7 +35,7 @@ RENDERERS: dict[type, Renderer[Any]] = {
     Whoami: resource_results.WHOAMI,
     PullListing: resource_results.PULL_LISTING,
     Pulled: resource_results.PULLED,
-    PlanReport: plan_results.PLAN,
+    PlanReport: dataclasses.replace(plan_results.PLAN, markdown=markdown_results.plan_report_markdown),
     SyncReport: sync_results.SYNC,
-    TestRun: test_results.TEST_RUN,
+    TestRun: dataclasses.replace(test_results.TEST_RUN, markdown=markdown_results.test_run_report_markdown),
 }

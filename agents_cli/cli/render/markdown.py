@@ -14,6 +14,9 @@ import re
 from collections.abc import Iterable
 
 from agents_cli.cli.render.plan import CANNOT_APPLY_NOTE, UNAPPLIED_HINT, change_lines, plan_summary, plural
+from agents_cli.cli.render.tests import status_label, summary_line
+from agents_cli.commands.plan import PlanReport
+from agents_cli.commands.test import TestRun
 from agents_cli.engine.plan import Plan, ResourcePlan
 from agents_cli.testing.model import RunReport
 
@@ -113,8 +116,6 @@ def plan_markdown(plan: Plan) -> str:
 
 def test_run_markdown(report: RunReport) -> str:
     """A test run as a table of runs, a summary line and one ``<details>`` per run that did not pass."""
-    from agents_cli.cli.render.tests import status_label, summary_line
-
     lines = [
         "### agents test",
         "",
@@ -147,3 +148,11 @@ def test_run_markdown(report: RunReport) -> str:
         lines += ["<details>", f"<summary>{summary}{status_label(result.status)}</summary>", ""]
         lines += [*fenced(body or ["(no rationale)"], language="text"), "", "</details>", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def plan_report_markdown(report: PlanReport) -> str:
+    return plan_markdown(report.plan)
+
+
+def test_run_report_markdown(run: TestRun) -> str:
+    return test_run_markdown(run.report)

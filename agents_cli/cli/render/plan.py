@@ -162,14 +162,7 @@ def render_plan(out: Output, plan: Plan) -> None:
     out.line(plan_summary(plan), style="bold")
 
 
-def _plan_markdown(report: PlanReport) -> str:
-    from agents_cli.cli.render.markdown import plan_markdown
-
-    return plan_markdown(report.plan)
-
-
 PLAN = Renderer[PlanReport](
     lambda app, report: render_plan(app.out, report.plan),
     lambda report: report.plan.as_dict(),
-    markdown=_plan_markdown,
 )

@@ -167,10 +167,4 @@ def _test_run_stderr(app: AppContext, result: TestRun) -> None:
     _test_run_text(app, dataclasses.replace(result, json_on_stdout=True))
 
 
-def _test_run_markdown(result: TestRun) -> str:
-    from agents_cli.cli.render.markdown import test_run_markdown
-
-    return test_run_markdown(result.report)
-
-
-TEST_RUN = Renderer(_test_run_text, _test_run_json, stderr=_test_run_stderr, markdown=_test_run_markdown)
+TEST_RUN = Renderer(_test_run_text, _test_run_json, stderr=_test_run_stderr)
