@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import agents_cli.cli.render.importing as import_results
 import agents_cli.cli.render.markdown as markdown_results
 import agents_cli.cli.render.plan as plan_results
 import agents_cli.cli.render.project as project_results
@@ -14,6 +15,7 @@ import agents_cli.cli.render.tests as test_results
 from agents_cli.cli.render.base import Renderer
 from agents_cli.commands.auth import Whoami
 from agents_cli.commands.delete import Deletion
+from agents_cli.commands.import_official import ImportResult
 from agents_cli.commands.list_resources import ResourceList
 from agents_cli.commands.plan import PlanReport
 from agents_cli.commands.pull import Pulled, PullListing
@@ -37,5 +39,6 @@ RENDERERS: dict[type, Renderer[Any]] = {
     Pulled: resource_results.PULLED,
     PlanReport: dataclasses.replace(plan_results.PLAN, markdown=markdown_results.plan_report_markdown),
     SyncReport: sync_results.SYNC,
+    ImportResult: import_results.IMPORTED,
     TestRun: dataclasses.replace(test_results.TEST_RUN, markdown=markdown_results.test_run_report_markdown),
 }
