@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from agents_cli import __version__
 from agents_cli.cli import completion
@@ -21,8 +22,42 @@ from agents_cli.context import AppContext, Format
 from agents_cli.host import Host
 from agents_cli.kinds import REGISTRY
 
+# Options that take several names: `--only A B` reads as `--only A --only B` (click takes one value per flag).
+MULTI_VALUE_OPTIONS = ("--only", "--replace")
+
+
+def expand_multi_value_options(args: list[str]) -> list[str]:
+    """``--only A B --force`` → ``--only A --only B --force``: names up to the next option; nothing after
+    ``--`` is touched."""
+    expanded: list[str] = []
+    repeating: str | None = None  # the option whose names are being read
+    given = False  # whether it already has its first name
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return expanded + args[index:]
+        if arg.startswith("-"):
+            name = arg.split("=", 1)[0]
+            repeating = name if name in MULTI_VALUE_OPTIONS else None
+            expanded.append(arg)
+            given = "=" in arg
+        elif repeating is not None and given:
+            expanded += [repeating, arg]
+        else:
+            expanded.append(arg)
+            given = repeating is not None
+    return expanded
+
+
+class AgentsGroup(TyperGroup):
+    """The root command group: multi-value options expanded before click parses the command line."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, expand_multi_value_options(args))
+
+
 app = typer.Typer(
     name="agents",
+    cls=AgentsGroup,
     help="Manage ElevenLabs Conversational AI agents as code: validate, plan, sync and test per environment.",
     no_args_is_help=True,
     add_completion=True,
@@ -173,7 +208,7 @@ OnlyOption = Annotated[
     typer.Option(
         "--only",
         metavar="NAME",
-        help="Limit to these local resource names (repeatable).",
+        help="Limit to these local resource names (--only A B, or repeated).",
         autocompletion=completion.resources,
     ),
 ]
