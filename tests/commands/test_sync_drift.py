@@ -83,7 +83,9 @@ def test_drift_is_per_field_kept_without_force_and_overwritten_with_it(
 
     stdout, _ = cli(project, "sync", expect=1)
     assert "3 drifted fields not overwritten" in stdout
-    assert "--force" in stdout and "agents pull" in stdout and "0 failed" in stdout
+    assert "--force" in stdout and "0 failed" in stdout
+    # A plain 'agents pull' imports only what is new: the hint names the command that takes the drift.
+    assert "run 'agents pull --env staging --update' to take the remote values" in stdout
     agent = remote_get(emulator_url, agent_path).json()["conversation_config"]["agent"]
     assert agent["first_message"] == "Hi from the dashboard" and agent["prompt"]["temperature"] == 0.5
     assert agent["prompt"]["prompt"].endswith("Be terse.\n")  # the local change went through

@@ -36,8 +36,8 @@ def _replace_loses_drift(error: engine.ReplaceLosesDrift) -> Words:
     return (
         f"--replace {error.name}: {error.drifted} field(s) changed remotely since the last sync, "
         "which the new agent would not have",
-        f"replace anyway with 'agents sync --replace {error.name} --force', or run 'agents pull' "
-        "to take the remote values first",
+        f"replace anyway with 'agents sync --replace {error.name} --force', or run "
+        "'agents pull --env ENV --update' to take the remote values first",
     )
 
 
