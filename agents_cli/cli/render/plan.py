@@ -121,7 +121,7 @@ def plural(count: int, word: str) -> str:
 
 def plan_summary(plan: Plan) -> str:
     """``Plan: 1 to create, 2 to update, 0 to delete.``, then replacements, drift and what cannot apply."""
-    create, update, delete = plan.count("create"), plan.count("update"), plan.count("delete")
+    create, update, delete = plan.count("create"), plan.updates, plan.count("delete")
     text = f"Plan: {create} to create, {update} to update, {delete} to delete."
     replace = plan.count("replace")
     if replace:
