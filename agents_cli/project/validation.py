@@ -21,6 +21,7 @@ from agents_cli.project.loader import Document, LoadError
 from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, parse_manifest
 from agents_cli.project.references import (
     expected_kind,
+    find_bare_names,
     find_malformed_references,
     find_placeholders,
     find_references,
@@ -296,6 +297,10 @@ class _Validator:
                 "error",
                 envs,
             )
+        for path, ref_kind, name in find_bare_names(loaded.data, project.resources):
+            document, line, column = loaded.locate(path)
+            message = f"{name!r} is a local {ref_kind} name; did you mean '@{ref_kind}:{name}'?"
+            self.collector.add(document.path, (line, column), path, message, "error", envs)
         for placeholder in find_placeholders(loaded.data):
             document, line, column = loaded.locate(placeholder.path)
             key = (document.path, placeholder.path, placeholder.name)

@@ -260,3 +260,44 @@ def test_reference_typo_in_a_reference_slot_is_an_error(tmp_path: Path) -> None:
     assert problem["path"] == "conversation_config.agent.prompt.tool_ids[0]"
     assert (problem["line"], problem["column"]) == (6, 18)
     assert "'@tol:lookup' is not a valid reference" in problem["message"]
+
+
+def test_a_local_name_without_its_reference_prefix_is_an_error_in_every_reference_slot(
+    tmp_path: Path,
+) -> None:
+    # `tool_ids: [lookup-order]` (the prefix forgotten) passed validate and plan, and sync failed with a bare
+    # 400 from the API.
+    agent = (
+        "name: Bot\nconversation_config:\n  agent:\n    prompt:\n      prompt: hi\n"
+        "      tool_ids: [lookup-order, tool_9f2e0c]\n"
+        "platform_settings:\n  testing:\n    attached_tests:\n      - test_id: greets\n"
+    )
+    test = (
+        "type: tool\nname: Calls lookup\nchat_history: [{role: user, message: Hi, time_in_call_secs: 0}]\n"
+        "tool_call_parameters:\n  referenced_tool: {id: lookup-order, type: webhook}\n  parameters: []\n"
+    )
+    root = write_project(
+        tmp_path,
+        environments=ENVIRONMENTS,
+        default_environment="local",
+        agents={"bot": agent},
+        tools={
+            "lookup-order": "type: webhook\nname: lookup_order\ndescription: d\napi_schema: {url: 'https://x.example/a'}\n"
+        },
+        tests={"greets": test},
+    )
+    found = [(p["path"], p["message"]) for p in problems(root, expect=1) if "did you mean" in p["message"]]
+    assert found == [
+        (
+            "conversation_config.agent.prompt.tool_ids[0]",
+            "'lookup-order' is a local tool name; did you mean '@tool:lookup-order'?",
+        ),
+        (
+            "platform_settings.testing.attached_tests[0].test_id",
+            "'greets' is a local test name; did you mean '@test:greets'?",
+        ),
+        (
+            "tool_call_parameters.referenced_tool.id",
+            "'lookup-order' is a local tool name; did you mean '@tool:lookup-order'?",
+        ),
+    ]
