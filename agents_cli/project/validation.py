@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from agents_cli.keypath import KeyPath
 from agents_cli.kinds import AGENT, REGISTRY
+from agents_cli.project.api_names import ApiNames
 from agents_cli.project.configs import LoadedConfig, merge_documents
 from agents_cli.project.files import FileStore
 from agents_cli.project.loader import Document, LoadError
@@ -127,6 +128,7 @@ class _Validator:
         self.collector = _Collector()
         self.files: set[Path] = set()
         self.documents: dict[Path, Document | LoadError] = {}
+        self.api_names = ApiNames()
 
     # -- files -------------------------------------------------------------------------------------
     def load(self, path: Path) -> Document | LoadError:
@@ -297,6 +299,7 @@ class _Validator:
                 "error",
                 envs,
             )
+        self.api_names.add(loaded, envs)
         for path, ref_kind, name in find_bare_names(loaded.data, project.resources):
             document, line, column = loaded.locate(path)
             message = f"{name!r} is a local {ref_kind} name; did you mean '@{ref_kind}:{name}'?"
@@ -307,6 +310,12 @@ class _Validator:
             self.collector.placeholders.setdefault(
                 key, PlaceholderUse(document.path, line, column, placeholder.path, placeholder.name)
             )
+
+    def name_clashes(self) -> None:
+        for clash in self.api_names.clashes:
+            document, line, column = clash.loaded.locate(clash.path)
+            envs = None if clash.environment is None else [clash.environment]
+            self.collector.add(document.path, (line, column), clash.path, clash.message, "error", envs)
 
     def _reference_problem(self, project: Project, kind: str, name: str, path: KeyPath) -> str | None:
         wanted = expected_kind(path)
@@ -336,6 +345,7 @@ def validate_project(
         for resource in project.all():
             validator.resource(project, resource, environments)
         validator.scenarios(manifest, project)
+        validator.name_clashes()
     report.environments = environments
     report.problems = sorted(
         validator.collector.problems(environments),

@@ -301,3 +301,19 @@ def test_a_local_name_without_its_reference_prefix_is_an_error_in_every_referenc
             "'lookup-order' is a local tool name; did you mean '@tool:lookup-order'?",
         ),
     ]
+
+
+def test_two_tools_with_one_api_name_are_reported_offline(tmp_path: Path) -> None:
+    # pull wrote `show_card` and `show_card-2` for two remote tools of one name; validate said "no problems"
+    # and plan then refused ("both have the name").
+    tool = "type: client\nname: show_card\ndescription: Show a card.\n"
+    root = write_project(
+        tmp_path,
+        environments=ENVIRONMENTS,
+        default_environment="local",
+        tools={"show-card": tool, "show-card-2": tool},
+    )
+    [problem] = problems(root, expect=1)
+    assert problem["file"] == "tools/show-card-2.yaml" and (problem["line"], problem["path"]) == (2, "name")
+    assert problem["message"].startswith("tools 'show-card' and 'show-card-2' both have the name 'show_card'")
+    assert problem["environment"] is None  # in every environment
