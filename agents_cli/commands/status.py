@@ -65,6 +65,10 @@ def status_row(item: ResourcePlan, stale: set[Key], state: State) -> dict[str, A
     if item.action == "drift" and item.changes:
         # Both sides moved: the state is drift, but sync would also write these local edits.
         row["local_changes"] = len(item.changes)
+    conflicts = [change.path for change in item.drifted if change.conflict]
+    if conflicts:
+        # The same field changed on both sides: neither value is simply "the" change; say which fields.
+        row["conflicts"] = conflicts
     if item.cannot_apply:
         # Differences sync cannot write (a map key the agent PATCH cannot remove): 'agents sync' would not
         # bring this resource in sync, so say so rather than promise it.

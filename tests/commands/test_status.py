@@ -152,3 +152,21 @@ def test_status_warns_that_an_invalid_config_may_look_in_sync(tmp_path: Path) ->
     assert "agent bot" in status.stdout
     assert "unknown key 'temprature'" in status.stderr
     assert "1 validation error(s) in the configs of 'local'" in status.stderr
+
+
+def test_status_shows_a_field_changed_on_both_sides_as_a_conflict(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    # The same field edited in the dashboard and locally showed only as 'remote drift'.
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    bot = synced_then_edited_remotely(root, served_emulator.url)  # first_message → "Dashboard"
+    config = root / "agents" / "bot.yaml"
+    config.write_text(config.read_text().replace("first_message: Hello!", "first_message: Good day!"))
+    shown = run_cli(["status"], cwd=root, env=KEYS).stdout
+    assert (
+        f"agent bot    remote drift (conflict: conversation_config.agent.first_message changed on both sides)"
+        f"  ({bot})" in shown
+    )
+    rows = json.loads(run_cli(["status", "--json"], cwd=root, env=KEYS).stdout)["resources"]
+    [row] = [row for row in rows if row["name"] == "bot"]
+    assert row["conflicts"] == ["conversation_config.agent.first_message"]

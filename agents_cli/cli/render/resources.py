@@ -85,6 +85,12 @@ def _also_local(row: dict[str, Any]) -> str:
     return f" + {count} local change{'s' if count != 1 else ''}" if count else ""
 
 
+def _conflicts(row: dict[str, Any]) -> str:
+    """`` (conflict: PATH changed on both sides)`` when a drifted field was edited locally too."""
+    paths = row.get("conflicts")
+    return f" (conflict: {', '.join(paths)} changed on both sides)" if paths else ""
+
+
 def _status_problems(app: AppContext, result: Status) -> None:
     from agents_cli.cli.render.project import format_problem
 
@@ -111,7 +117,8 @@ def _status_text(app: AppContext, result: Status) -> None:
         status = row["status"]
         suffix = f"  ({row['remote_id']})" if row["remote_id"] else ""
         out.console.print(
-            f"{label}  [{_STATUS_STYLES[status]}]{status}{_also_local(row)}{_blocked_note(row)}[/]{suffix}",
+            f"{label}  [{_STATUS_STYLES[status]}]{status}{_also_local(row)}{_conflicts(row)}"
+            f"{_blocked_note(row)}[/]{suffix}",
             highlight=False,
             markup=True,
         )
