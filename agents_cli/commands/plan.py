@@ -30,6 +30,7 @@ class PlanRequest:
 class PlanReport:
     plan: Plan
     detailed_exitcode: bool = False
+    dry_run: bool = False  # shown by 'sync --dry-run': said to have written nothing
 
     @property
     def exit_code(self) -> int:

@@ -10,6 +10,7 @@ when it was reviewed).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def sync(app: AppContext, request: SyncRequest) -> SyncReport | PlanReport:
     if request.plan_file is not None:
         raise UsageError("a saved plan is applied by 'agents sync PLANFILE' (apply_plan.apply_saved_plan)")
     if request.dry_run:  # plan validates
-        return plan(app, request.planning())
+        return dataclasses.replace(plan(app, request.planning()), dry_run=True)
     workspace = open_workspace(app, request.env, request.only, action="nothing was synced")
     options = plan_options(workspace, request.planning())
     client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)

@@ -24,6 +24,7 @@ from typing import Any
 from agents_cli.cli.output import Output
 from agents_cli.cli.render.base import Renderer
 from agents_cli.commands.plan import PlanReport
+from agents_cli.context import AppContext
 from agents_cli.engine.plan import FieldChange, Plan, ResourcePlan
 
 CANNOT_APPLY_NOTE = (
@@ -162,7 +163,13 @@ def render_plan(out: Output, plan: Plan) -> None:
     out.line(plan_summary(plan), style="bold")
 
 
+def _plan_text(app: AppContext, report: PlanReport) -> None:
+    render_plan(app.out, report.plan)
+    if report.dry_run:
+        app.out.info("dry run: nothing was written")
+
+
 PLAN = Renderer[PlanReport](
-    lambda app, report: render_plan(app.out, report.plan),
+    _plan_text,
     lambda report: report.plan.as_dict(),
 )
