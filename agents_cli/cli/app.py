@@ -54,6 +54,18 @@ class AgentsGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, expand_multi_value_options(args))
 
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """Each command's first sentence in full, wrapped to the terminal (click cut it with "..." to fit
+        one line)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 app = typer.Typer(
     name="agents",
@@ -65,11 +77,15 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-templates_app = typer.Typer(help="List and show the built-in config templates.", no_args_is_help=True)
-emulator_app = typer.Typer(
-    help="Run the embedded emulator of the ElevenLabs convai API.", no_args_is_help=True
+templates_app = typer.Typer(
+    cls=AgentsGroup, help="List and show the built-in config templates.", no_args_is_help=True
 )
-auth_app = typer.Typer(help="Store, check and forget API keys per environment.", no_args_is_help=True)
+emulator_app = typer.Typer(
+    cls=AgentsGroup, help="Run the embedded emulator of the ElevenLabs convai API.", no_args_is_help=True
+)
+auth_app = typer.Typer(
+    cls=AgentsGroup, help="Store, check and forget API keys per environment.", no_args_is_help=True
+)
 app.add_typer(templates_app, name="templates")
 app.add_typer(emulator_app, name="emulator")
 app.add_typer(auth_app, name="auth")

@@ -7,11 +7,13 @@ from typing import Annotated
 
 import typer
 
-from agents_cli.cli.app import EnvOption, FileFormat, JsonOption, app
+from agents_cli.cli.app import AgentsGroup, EnvOption, FileFormat, JsonOption, app
 from agents_cli.cli.boundary import invoke
 
 import_app = typer.Typer(
-    help="Take over a project made with another tool (the official ElevenLabs CLI).", no_args_is_help=True
+    cls=AgentsGroup,
+    help="Take over a project made with another tool (the official ElevenLabs CLI).",
+    no_args_is_help=True,
 )
 app.add_typer(import_app, name="import")
 
