@@ -73,7 +73,7 @@ def _json_positions(text: str, path: Path, duplicates: list[LoadError] | None) -
     def value(first: tuple[str, str, int], key_path: KeyPath) -> None:
         _kind, token, _ = first
         if token == "{":
-            seen: set[str] = set()
+            seen: dict[str, int] = {}  # key → the line it was first written on
             for _kind, token, offset in tokens:
                 if token == "}":
                     return
@@ -82,8 +82,9 @@ def _json_positions(text: str, path: Path, duplicates: list[LoadError] | None) -
                 key = _decode_key(token)
                 here = lines.position(offset)
                 if key in seen:
-                    report_duplicate(LoadError(path, *here, f"duplicate key {key!r}"), duplicates)
-                seen.add(key)
+                    detail = f"duplicate key {key!r} (first at line {seen[key]})"
+                    report_duplicate(LoadError(path, *here, detail), duplicates)
+                seen.setdefault(key, here[0])
                 next(tokens)  # the colon
                 positions[(*key_path, key)] = here
                 value(next(tokens), (*key_path, key))

@@ -203,7 +203,7 @@ def test_manifest_duplicate_keys_are_reported_with_everything_else(tmp_path: Pat
         "line": 5,
         "column": 5,
         "path": "",
-        "message": "duplicate key 'bot'",
+        "message": "duplicate key 'bot' (first at line 4)",
         "severity": "error",
         "environment": None,
     }
