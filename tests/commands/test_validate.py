@@ -317,3 +317,23 @@ def test_two_tools_with_one_api_name_are_reported_offline(tmp_path: Path) -> Non
     assert problem["file"] == "tools/show-card-2.yaml" and (problem["line"], problem["path"]) == (2, "name")
     assert problem["message"].startswith("tools 'show-card' and 'show-card-2' both have the name 'show_card'")
     assert problem["environment"] is None  # in every environment
+
+
+def test_a_misspelt_discriminator_key_is_named(tmp_path: Path) -> None:
+    # `system_tool_typ` was reported only as a missing `system_tool_type`.
+    agent = (
+        "name: Bot\nconversation_config:\n  agent:\n    prompt:\n      built_in_tools:\n        end_call:\n"
+        "          name: end_call\n          description: ''\n          params:\n"
+        "            system_tool_typ: end_call\n"
+    )
+    root = write_project(
+        tmp_path, environments=ENVIRONMENTS, default_environment="local", agents={"bot": agent}
+    )
+    messages = [p["message"] for p in problems(root, expect=1)]
+    assert any(
+        message.startswith(
+            "missing required key 'system_tool_type' ('system_tool_typ' is written instead: a typo of "
+            "'system_tool_type'?)"
+        )
+        for message in messages
+    ), messages
