@@ -13,7 +13,15 @@ import html
 import re
 from collections.abc import Iterable
 
-from agents_cli.cli.render.plan import CANNOT_APPLY_NOTE, UNAPPLIED_HINT, change_lines, plan_summary, plural
+from agents_cli.cli.render.plan import (
+    CANNOT_APPLY_NOTE,
+    UNAPPLIED_HINT,
+    change_lines,
+    plan_summary,
+    plural,
+    reference_names,
+    with_references,
+)
 from agents_cli.cli.render.tests import status_label, summary_line
 from agents_cli.commands.plan import PlanReport
 from agents_cli.commands.test import TestRun
@@ -42,12 +50,13 @@ def fenced(lines: Iterable[str], language: str = "diff") -> list[str]:
     return [f"{fence}{language}", *body, fence]
 
 
-def _diff_lines(item: ResourcePlan, *, force: bool) -> list[str]:
-    """The resource's changes as diff lines: ``+`` local values, ``-`` removed, ``!`` drift."""
+def _diff_lines(item: ResourcePlan, *, force: bool, names: dict[str, str]) -> list[str]:
+    """The resource's changes as diff lines: ``+`` local values, ``-`` removed, ``!`` drift; ids of the
+    plan's resources as references."""
     lines: list[str] = []
     marker = {"create": "+", "delete": "-"}.get(item.action, "~")
     for change in item.changes:
-        shown = change_lines(change, full=item.action == "create")
+        shown = change_lines(with_references(change, names), full=item.action == "create")
         if len(shown) > 1 and shown[1].lstrip().startswith("---"):
             lines.append(f"~ {shown[0]}")
             lines.extend(line.removeprefix("  ") for line in shown[1:])
@@ -57,25 +66,25 @@ def _diff_lines(item: ResourcePlan, *, force: bool) -> list[str]:
         fate = "--force overwrites them" if force else "kept unless --force"
         lines.append(f"! drifted (changed remotely since the last sync; {fate}):")
         for change in item.drifted:
-            lines.extend(f"!   {line}" for line in change_lines(change, drift=True))
+            lines.extend(f"!   {line}" for line in change_lines(with_references(change, names), drift=True))
     if item.pending:
         lines.append(f"  (known after apply: {', '.join(item.pending)})")
     return lines
 
 
-def _summary_row(item: ResourcePlan) -> str:
-    fields = ", ".join(f"`{change.path}`" for change in item.changes) or "—"
+def _summary_row(item: ResourcePlan, names: dict[str, str]) -> str:
+    fields = ", ".join(f"`{with_references(c, names).path}`" for c in item.changes) or "—"
     if item.action == "create":
         fields = plural(len(item.changes), "field")
-    drift = ", ".join(f"`{change.path}`" for change in item.drifted) or "—"
+    drift = ", ".join(f"`{with_references(c, names).path}`" for c in item.drifted) or "—"
     resource = f"{item.kind} `{cell(item.name)}`"
     return f"| {resource} | {ACTION_LABELS[item.action]} | {cell(fields)} | {cell(drift)} |"
 
 
-def _details(item: ResourcePlan, *, force: bool) -> list[str]:
+def _details(item: ResourcePlan, *, force: bool, names: dict[str, str]) -> list[str]:
     where = f" ({item.remote_id})" if item.remote_id else ""
     summary = f"{html.escape(item.kind)} <code>{html.escape(item.name)}</code>: {item.action}{where}"
-    body = _diff_lines(item, force=force) or ["(no field changes)"]
+    body = _diff_lines(item, force=force, names=names) or ["(no field changes)"]
     return ["<details>", f"<summary>{summary}</summary>", "", *fenced(body), "", "</details>", ""]
 
 
@@ -105,11 +114,12 @@ def plan_markdown(plan: Plan) -> str:
     if not shown:
         lines += [f"No changes. Environment `{plan.environment}` matches the configuration.", ""]
         return "\n".join(lines)
+    names = reference_names(plan)
     lines += ["| resource | action | fields changed | drift |", "| --- | --- | --- | --- |"]
-    lines += [_summary_row(item) for item in shown]
+    lines += [_summary_row(item, names) for item in shown]
     lines += ["", f"**{plan_summary(plan)}**", ""]
     for item in shown:
-        lines += _details(item, force=plan.force)
+        lines += _details(item, force=plan.force, names=names)
     lines += _warnings(plan)
     return "\n".join(lines).rstrip("\n") + "\n"
 
