@@ -46,6 +46,7 @@ class Environment:
     residency: str | None = None
     base_url: str | None = None
     emulator: bool = False
+    confirm: bool = False  # every sync that writes asks first (on a terminal; --yes off one)
 
     def resolved_base_url(self) -> str:
         """Explicit base URL, else the residency's, else global. Emulator environments have no URL."""
@@ -138,6 +139,7 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
             residency=spec.get("residency"),
             base_url=spec.get("base_url"),
             emulator=bool(spec.get("emulator", False)),
+            confirm=bool(spec.get("confirm", False)),
         )
         for name, spec in (data.get("environments") or {}).items()
     }

@@ -57,6 +57,12 @@ def _environment() -> Schema:
                 "type": "boolean",
                 "description": "Use the embedded convai emulator (no key needed).",
             },
+            "confirm": {
+                "type": "boolean",
+                "default": False,
+                "description": "Every sync that changes something asks for confirmation first (e.g. prod); "
+                "--yes answers it, and off a terminal it is required.",
+            },
         },
         "additionalProperties": False,
         "not": {"required": ["residency", "base_url"]},
