@@ -30,6 +30,22 @@ class _QuietProgress:
         return None
 
 
+class _QuietReading:
+    """Reading the remote without a display (``engine.workspace.ReadProgress``)."""
+
+    def __enter__(self) -> _QuietReading:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def start(self, total: int) -> None:
+        return None
+
+    def advance(self) -> None:
+        return None
+
+
 def _never_asked(question: str) -> bool:
     return False
 
@@ -53,6 +69,8 @@ class AppContext:
     report: Callable[[BaseException], None] = _nothing
     # The display of a test run's progress (``testing.runner.Progress``): bars on a terminal.
     progress: Callable[[], AbstractContextManager[Any]] = field(default=lambda: _QuietProgress())
+    # The display of reading the remote (``engine.workspace.ReadProgress``): a counter on a terminal.
+    reading: Callable[[], AbstractContextManager[Any]] = field(default=lambda: _QuietReading())
 
     def __post_init__(self) -> None:
         if self.out is None:

@@ -53,7 +53,14 @@ def app_context(ctx: typer.Context, *, json: bool = False) -> AppContext:
 
     app.report = report
     app.progress = lambda: _live_progress(app)
+    app.reading = lambda: _live_reading(app)
     return app
+
+
+def _live_reading(app: AppContext) -> AbstractContextManager[Any]:
+    from agents_cli.cli.render.reading import LiveReading
+
+    return LiveReading(app.out)
 
 
 def _live_progress(app: AppContext) -> AbstractContextManager[Any]:

@@ -76,7 +76,8 @@ def plan(app: AppContext, request: PlanRequest) -> PlanReport:
 
     async def read_and_plan() -> PlanResult:
         async with client as api:
-            return await workspace.plan(api, options)
+            with app.reading() as reading:
+                return await workspace.plan(api, options, reading=reading)
 
     result = asyncio.run(read_and_plan())
     report_notes(app, workspace, result, prune=request.prune)

@@ -89,7 +89,8 @@ def status(app: AppContext, request: StatusRequest) -> Status:
 
     async def read() -> PlanResult:
         async with client as api:
-            return await workspace.plan(api, PlanOptions(prune=True))
+            with app.reading() as reading:
+                return await workspace.plan(api, PlanOptions(prune=True), reading=reading)
 
     result = asyncio.run(read())
     for warning in result.warnings:

@@ -162,9 +162,10 @@ async def _sync(
     stream = (not (options.prune or options.replace) and not environment.confirm) or yes
     async with client as api:
         try:
-            computed, result = await workspace.sync(
-                api, options, approve=approve, on_outcome=progress, stream=stream
-            )
+            with app.reading() as reading:
+                computed, result = await workspace.sync(
+                    api, options, approve=approve, on_outcome=progress, stream=stream, reading=reading
+                )
         finally:
             progress.release()
         return SyncReport(computed.plan, result, api.stats.as_dict())

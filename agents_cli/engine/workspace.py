@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from agents_cli.engine.apply import Applier
 from agents_cli.engine.desired import DesiredSet, load_desired
@@ -28,6 +28,14 @@ from agents_cli.project.state import State, load_other_states, load_state, state
 from agents_cli.project.validation import ValidationReport, validate_project
 from agents_cli.remote.client import ApiClient
 from agents_cli.remote.directory import Directory, Snapshot, claimed_ids, fetch_snapshot
+
+
+class ReadProgress(Protocol):
+    """Told how many resources a plan reads, then of each one read (the CLI's counter on a terminal)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self) -> None: ...
 
 
 @dataclass
@@ -113,10 +121,12 @@ class Workspace:
         keys: list[Key] | None = None,
         directory: Directory | None = None,
         on_planned: Callable[[ResourcePlan], None] | None = None,
+        reading: ReadProgress | None = None,
     ) -> PlanResult:
         """Read the remote and plan ``keys`` (default: every loaded resource). With ``on_planned`` (sync),
         resources whose plan cannot change any more are handed over while the reads go on, and the
-        returned plan holds those same objects."""
+        returned plan holds those same objects. ``reading`` is told how many resources are read, then of
+        each one read (progress on a terminal)."""
         options = options or PlanOptions()
         desired = self.configs()
         keys = keys if keys is not None else desired.keys()
@@ -126,6 +136,15 @@ class Workspace:
             # Configuration errors (an unset ${VAR}, an undeclared reference) before any write starts.
             for key in keys:
                 desired.normalise(key, self._state_ids())
+
+        def resolved(key: Key, snapshot: Snapshot) -> None:
+            if early is not None:
+                early.resolved(key, snapshot)
+            if reading is not None:
+                reading.advance()
+
+        if reading is not None:
+            reading.start(len(keys))
         snapshot = await fetch_snapshot(
             directory,
             keys,
@@ -133,7 +152,7 @@ class Workspace:
             self.state,
             prune=options.prune,
             declared=desired.declared,
-            on_resolved=early.resolved if early is not None else None,
+            on_resolved=resolved if early is not None or reading is not None else None,
         )
         return self._plan(snapshot, desired, keys, options, early.planned if early is not None else {})
 
@@ -204,6 +223,7 @@ class Workspace:
         approve: Callable[[PlanResult], Awaitable[None]],
         on_outcome: Callable[[Outcome], None] | None = None,
         stream: bool = True,
+        reading: ReadProgress | None = None,
     ) -> tuple[PlanResult, SyncResult]:
         """Plan and apply in one pass. ``approve(result)`` sees the whole plan before the rest of it is
         written (it raises to stop). With ``stream``, updates start while the remaining reads are in
@@ -217,7 +237,7 @@ class Workspace:
 
         try:
             computed = await self.plan(
-                api, options, directory=directory, on_planned=start_early if stream else None
+                api, options, directory=directory, on_planned=start_early if stream else None, reading=reading
             )
         except BaseException:
             await applier.finish_started()  # let early writes finish and record their state

@@ -109,3 +109,18 @@ def test_plans_show_references_where_the_api_has_ids_and_json_keeps_the_ids(
     [bot] = [item for item in cli_json(root, "plan")["resources"] if item["name"] == "bot"]
     [change] = bot["changes"]
     assert (change["remote"], change["local"]) == ([ids["lookup"]], [ids["show-product"]])
+
+
+def test_reading_the_remote_shows_a_counter_on_a_terminal_only(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    # Nothing showed while the remote was read: a slow workspace looked hung.
+    from tests.support.cli import on_a_terminal, run_cli
+    from tests.support.samples import KEYS, sample_project
+
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    cli(root, "sync")
+    code, shown = on_a_terminal(["plan"], root, env={**KEYS, "NO_COLOR": "1"})
+    assert code == 0 and "Reading 3 resources…" in shown and "No changes." in shown
+    piped = run_cli(["plan"], cwd=root, env=KEYS)
+    assert "Reading" not in piped.stderr + piped.stdout
