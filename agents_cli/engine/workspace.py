@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from agents_cli.engine.apply import Applier
 from agents_cli.engine.desired import DesiredSet, load_desired
-from agents_cli.engine.errors import ReplaceReferenced, ReplaceRefused
+from agents_cli.engine.errors import ReplaceRefused
 from agents_cli.engine.normalise import Ids, normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
@@ -178,7 +178,11 @@ class Workspace:
         options: PlanOptions,
         planned: Mapping[Key, ResourcePlan],
     ) -> PlanResult:
-        ids = self.ids(snapshot)
+        # A replaced agent gets a new id: what references it waits for that id (updated in the run).
+        ids = {
+            kind: {name: rid for name, rid in names.items() if (kind, name) not in options.replace}
+            for kind, names in self.ids(snapshot).items()
+        }
         items = {key: desired.normalise(key, ids) for key in keys}
         remote = {
             key: remote_resource(key[0], remote_id, document, adopted=adopted)
@@ -247,8 +251,9 @@ class Workspace:
 
 
 def check_replacements(desired: DesiredSet, names: list[str]) -> frozenset[Key]:
-    """``--replace NAME``: declared agents that nothing else references (a replace gives a new id, which a
-    reference resolved earlier in the same run would miss). Checked before anything is read or written."""
+    """``--replace NAME``: declared, selected agents. What references one is planned with its new id as
+    known only after apply, and updated in the same run once the new agent exists. Checked before anything
+    is read or written."""
     agents = desired.declared.get(AGENT.name, set())
     selected: list[Key] = desired.targets()
     for name in names:
@@ -256,13 +261,6 @@ def check_replacements(desired: DesiredSet, names: list[str]) -> frozenset[Key]:
             raise ReplaceRefused(name, "unknown", sorted(agents))
         if AGENT.key(name) not in selected:
             raise ReplaceRefused(name, "not_selected")
-        users = [
-            f"{kind} {other}"
-            for kind, other in selected
-            if AGENT.key(name) in desired.dependencies((kind, other))
-        ]
-        if users:
-            raise ReplaceReferenced(name, users)
     return frozenset(AGENT.key(name) for name in names)
 
 
@@ -314,6 +312,8 @@ class _EarlyPlanner:
             return False  # read for --only's sake (never written unless created), or replaced
         state = self.workspace.state
         for dep in self.desired.dependencies(key):
+            if dep in self.options.replace:
+                return False  # its new id is known only after the replace
             if dep in self.keys:
                 # Not read yet, or about to be created: id not final. Adopted: not in state until the
                 # sync records it, so the write would not resolve the reference yet.

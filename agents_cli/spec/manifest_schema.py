@@ -61,7 +61,7 @@ def _environment() -> Schema:
                 "type": "boolean",
                 "default": False,
                 "description": "Every sync that changes something asks for confirmation first (e.g. prod); "
-                "--yes answers it, and off a terminal it is required.",
+                "off a terminal the sync must be told yes in advance.",
             },
         },
         "additionalProperties": False,
