@@ -46,10 +46,25 @@ def _list_text(app: AppContext, result: ResourceList) -> None:
         return
     out.table(
         ["KIND", "NAME", "REMOTE ID", "MANAGED"],
-        [(row["kind"], row["name"], row["remote_id"], row["local_name"] or "-") for row in rows],
+        [(row["kind"], row["name"], row["remote_id"], _managed_cell(row)) for row in rows],
     )
     managed = sum(1 for row in rows if row["managed"])
-    out.info(f"{len(rows)} remote resources, {managed} managed by this project in {result.environment!r}")
+    elsewhere = sum(1 for row in rows if row.get("owned_by"))
+    also = f", {elsewhere} by another environment of it" if elsewhere else ""
+    out.info(
+        f"{len(rows)} remote resources, {managed} managed by this project in {result.environment!r}{also}"
+    )
+
+
+def _managed_cell(row: dict[str, Any]) -> str:
+    """The local name; for a copy another environment owns ``(prod: bot)``; else ``-``."""
+    if row["local_name"]:
+        return str(row["local_name"])
+    owner = row.get("owned_by")
+    if owner:
+        env, name = str(owner).split(":", 1)
+        return f"({env}: {name})"
+    return "-"
 
 
 def _list_json(result: ResourceList) -> Any:
@@ -67,6 +82,7 @@ _STATUS_STYLES = {
     status_command.NOT_CREATED: "cyan",
     status_command.MISSING_REMOTELY: "red",
     status_command.UNTRACKED_REMOTE: "red",
+    status_command.NOT_MANAGED: "dim",
 }
 
 
