@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import agents_cli.cli.render.effective as effective_results
 import agents_cli.cli.render.importing as import_results
 import agents_cli.cli.render.markdown as markdown_results
 import agents_cli.cli.render.plan as plan_results
@@ -19,6 +20,7 @@ from agents_cli.commands.import_official import ImportResult
 from agents_cli.commands.list_resources import ResourceList
 from agents_cli.commands.plan import PlanReport
 from agents_cli.commands.pull import Pulled, PullListing
+from agents_cli.commands.render import Rendered
 from agents_cli.commands.status import Status
 from agents_cli.commands.sync import SyncReport
 from agents_cli.commands.templates import TemplateList, TemplateShown
@@ -40,5 +42,6 @@ RENDERERS: dict[type, Renderer[Any]] = {
     PlanReport: dataclasses.replace(plan_results.PLAN, markdown=markdown_results.plan_report_markdown),
     SyncReport: sync_results.SYNC,
     ImportResult: import_results.IMPORTED,
+    Rendered: effective_results.RENDERED,
     TestRun: dataclasses.replace(test_results.TEST_RUN, markdown=markdown_results.test_run_report_markdown),
 }
