@@ -16,11 +16,14 @@ import typer
 from typer.core import TyperGroup
 
 from agents_cli import __version__
-from agents_cli.cli import completion
+from agents_cli.cli import coercion, completion
 from agents_cli.cli.output import Output
 from agents_cli.context import AppContext, Format
 from agents_cli.host import Host
 from agents_cli.kinds import REGISTRY
+
+coercion.install()  # option values without pydantic (start-up time)
+
 
 # Options that take several names: `--only A B` reads as `--only A --only B` (click takes one value per flag).
 MULTI_VALUE_OPTIONS = ("--only", "--replace")
@@ -235,5 +238,12 @@ BaseUrlOption = Annotated[
     ),
 ]
 ConcurrencyOption = Annotated[
-    int | None, typer.Option("--concurrency", min=1, max=64, help="Parallel requests (default 8).")
+    int | None,
+    typer.Option(
+        "--concurrency",
+        min=1,
+        max=64,
+        help="Most parallel requests (default: AGENTS_CONCURRENCY, else the environment's 'concurrency', "
+        "else 8); fewer while the API rate-limits.",
+    ),
 ]

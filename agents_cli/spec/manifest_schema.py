@@ -63,6 +63,13 @@ def _environment() -> Schema:
                 "description": "Every sync that changes something asks for confirmation first (e.g. prod); "
                 "off a terminal the sync must be told yes in advance.",
             },
+            "concurrency": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 64,
+                "description": "Most requests in flight at once (default 8; the AGENTS_CONCURRENCY variable "
+                "and the command-line option win). Lowered on its own while the API answers 429.",
+            },
         },
         "additionalProperties": False,
         "not": {"required": ["residency", "base_url"]},

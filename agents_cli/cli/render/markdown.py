@@ -1,4 +1,5 @@
-"""Plans and test runs as GitHub-flavoured markdown, for a pull-request comment or a job summary.
+"""Plans as GitHub-flavoured markdown, for a pull-request comment or a job summary (test runs: the same
+helpers, in ``cli/render/tests.py``).
 
 A plan reads as a summary table (resource, action, fields changed, drift), then one collapsible
 ``<details>`` per resource with its field changes in a ``diff`` block (long strings such as prompts as a
@@ -9,10 +10,12 @@ reads a config or the environment. Text from configs is escaped where markdown w
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterable
 
+import agents_cli.cli.render.plan as plan_results
 from agents_cli.cli.render.plan import (
     CANNOT_APPLY_NOTE,
     UNAPPLIED_HINT,
@@ -22,11 +25,8 @@ from agents_cli.cli.render.plan import (
     reference_names,
     with_references,
 )
-from agents_cli.cli.render.tests import status_label, summary_line
 from agents_cli.commands.plan import PlanReport
-from agents_cli.commands.test import TestRun
 from agents_cli.engine.plan import Plan, ResourcePlan
-from agents_cli.testing.model import RunReport
 
 ACTION_LABELS = {
     "create": "➕ create",
@@ -124,45 +124,9 @@ def plan_markdown(plan: Plan) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def test_run_markdown(report: RunReport) -> str:
-    """A test run as a table of runs, a summary line and one ``<details>`` per run that did not pass."""
-    lines = [
-        "### agents test",
-        "",
-        "| agent | test | type | status | duration |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for result in report.results:
-        status = "✅ passed" if result.ok else f"❌ {status_label(result.status)}"
-        row = (
-            cell(result.agent),
-            cell(result.display_name),
-            result.type,
-            status,
-            f"{result.duration_s:.1f}s",
-        )
-        lines.append("| " + " | ".join(row) + " |")
-    lines += ["", f"**{summary_line(report)}**", ""]
-    for result in report.results:
-        if result.ok:
-            continue
-        summary = f"{html.escape(result.agent)} / {html.escape(result.display_name)}: "
-        body = [f"rationale: {result.rationale_summary}"] if result.rationale_summary else []
-        body += [
-            f"  - {message}" for message in result.rationale_messages if message != result.rationale_summary
-        ]
-        for index in result.relevant_turns:
-            if 0 <= index < len(result.transcript):
-                turn = result.transcript[index]
-                body.append(f"{turn.role:>5}: {turn.message}")
-        lines += ["<details>", f"<summary>{summary}{status_label(result.status)}</summary>", ""]
-        lines += [*fenced(body or ["(no rationale)"], language="text"), "", "</details>", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
 def plan_report_markdown(report: PlanReport) -> str:
     return plan_markdown(report.plan)
 
 
-def test_run_report_markdown(run: TestRun) -> str:
-    return test_run_markdown(run.report)
+# The plan's renderer with its markdown form (defined here: the plan renderer must not import this module).
+PLAN = dataclasses.replace(plan_results.PLAN, markdown=plan_report_markdown)
