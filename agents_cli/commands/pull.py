@@ -82,6 +82,27 @@ def _refusal(refused: list[Written]) -> ConfigError:
     )
 
 
+def same_name_warnings(candidates: list[Candidate]) -> list[str]:
+    """Remote resources of a kind found by its API name (tools, tests) that share one: pulled under two local
+    names, but plan refuses such a pair, so say which remote ids to rename or delete."""
+    from agents_cli.kinds import REGISTRY
+
+    groups: dict[tuple[str, str], list[Candidate]] = {}
+    for candidate in candidates:
+        if REGISTRY[candidate.kind].found_by == "name" and candidate.api_name:
+            groups.setdefault((candidate.kind, candidate.api_name), []).append(candidate)
+    warnings = []
+    for (kind, api_name), group in groups.items():
+        if len(group) > 1:
+            listed = ", ".join(f"{c.name!r} ({c.remote_id})" for c in group)
+            warnings.append(
+                f"{len(group)} remote {kind}s have the name {api_name!r}: {listed}; plan refuses {kind}s "
+                f"sharing a name (they are found again by it): rename or delete all but one in the "
+                f"dashboard, or give each config a unique name"
+            )
+    return warnings
+
+
 def pull(app: AppContext, request: PullRequest) -> Pulled:
     from agents_cli.remote.connect import build_client
 
@@ -108,6 +129,8 @@ def pull(app: AppContext, request: PullRequest) -> Pulled:
 
     candidates, documents, network_seconds = asyncio.run(read_remote(client, select_args, on_chosen))
     outcomes = [computed[key] for key in ((c.kind, c.name) for c in candidates) if key in documents]
+    for warning in same_name_warnings(candidates):
+        app.out.warn(warning)
     tracked = sum(len(names) for names in inputs["tracked"].values())
     result = Pulled(environment.name, request.dry_run, request.mode, outcomes, network_seconds, tracked)
     app.show(PullListing(outcomes, environment.name))

@@ -9,6 +9,7 @@ from agents_cli.cli.commands import project
 from agents_cli.cli.commands import deploy
 from agents_cli.cli.commands import testing
 from agents_cli.cli.commands import resources
+from agents_cli.cli.commands import importing
 from agents_cli.cli.commands import auth
 
-__all__ = ["auth", "deploy", "project", "resources", "testing"]
+__all__ = ["auth", "deploy", "importing", "project", "resources", "testing"]
