@@ -7,6 +7,7 @@ Schema checks with file positions live in ``commands/validate.py`` (via ``loader
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class Environment:
     residency: str | None = None
     base_url: str | None = None
     emulator: bool = False
+    concurrency: int | None = None  # most requests in flight (None: the client's default)
 
     def resolved_base_url(self) -> str:
         """Explicit base URL, else the residency's, else global. Emulator environments have no URL."""
@@ -144,6 +146,7 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
             residency=spec.get("residency") if isinstance(spec.get("residency"), str) else None,
             base_url=spec.get("base_url") if isinstance(spec.get("base_url"), str) else None,
             emulator=spec.get("emulator") is True,
+            concurrency=spec.get("concurrency") if isinstance(spec.get("concurrency"), int) else None,
         )
         for name, spec in _mapping(data.get("environments")).items()
         if isinstance(spec, dict)
@@ -220,10 +223,14 @@ def check_manifest(document: Document) -> None:
 def load_project(cwd: Path) -> Project:
     """Find ``agents.json`` upwards from ``cwd``, check it against the manifest schema and parse it (errors
     carry line:col)."""
+    from agents_cli.project import validation_cache
+
     root = find_root(cwd)
+    validation_cache.load(root)
     files = FileStore()
     document = load_manifest_document(root, files)
     check_manifest(document)
+    validation_cache.save(root)
     project = parse_manifest(root, document.data)
     project.manifest_document = document
     project.files = files
@@ -339,6 +346,21 @@ def refresh_editor_schemas(root: Path) -> list[Path]:
 
     from agents_cli.bundled import schemas_dir
 
+    # The bundled files' sizes and times, kept next to the copies: when nothing moved, nothing is read.
+    stamp = root / ".agents" / "schemas" / ".bundled"
+    sources = [schemas_dir() / f"{kind}.schema.json" for kind in EDITOR_SCHEMA_KINDS]
+    signature = "\n".join(
+        f"{source.name} {stat.st_size} {stat.st_mtime_ns}"
+        for source in sources
+        if (stat := _stat(source)) is not None
+    )
+    targets = [
+        editor_schema_path(root, kind, overlay=overlay)
+        for kind in EDITOR_SCHEMA_KINDS
+        for overlay in ((False, True) if kind in OVERLAY_SCHEMA_KINDS else (False,))
+    ]
+    if _read(stamp) == signature and all(target.is_file() for target in targets):
+        return []
     written: list[Path] = []
     for kind in EDITOR_SCHEMA_KINDS:
         source = schemas_dir() / f"{kind}.schema.json"
@@ -359,4 +381,19 @@ def refresh_editor_schemas(root: Path) -> list[Path]:
                 pass
             write_atomic(target, content)
             written.append(target)
+    write_atomic(stamp, signature)
     return written
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None

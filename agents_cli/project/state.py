@@ -13,9 +13,13 @@ Version 1 (or none) spelled list items by index and hashed sets in their order; 
 resource it plans again in version 2 — a no-op as a state-only refresh, without a remote write. A file of
 a later version is refused rather than misread.
 
-Written atomically (temp file + fsync + ``os.replace``) after each remote operation, with deterministic
-formatting, and guarded by ``state/<env>.lock`` (``flock``, released by the kernel when the holder dies; the
-file holds the pid for the message).
+Written atomically (temp file + fsync + ``os.replace``) with deterministic formatting, and guarded by
+``state/<env>.lock`` (``flock``, released by the kernel when the holder dies; the file holds the pid for the
+message). During a sync each remote operation's result is made durable first in ``state/<env>.journal``:
+one compact JSON line per changed entry, appended and fsynced (O(change), where rewriting the whole file
+after each of 1,000 creates is O(N²)); the sync then writes the whole file once and removes the journal.
+A journal left behind (the process was killed) is replayed by ``load_state``, line by line, later lines
+winning; a torn last line is the write the kill interrupted, and is ignored.
 """
 
 from __future__ import annotations
@@ -74,14 +78,29 @@ class State:
         default_factory=lambda: {kind.name: {} for kind in REGISTRY}
     )
 
+    # (kind, name) of the entries set or removed since ``take_changes`` last ran (what the journal gets).
+    changed: dict[tuple[str, str], None] = field(default_factory=dict, repr=False, compare=False)
+
     def get(self, kind: str, name: str) -> ResourceState | None:
         return self.resources[kind].get(name)
 
     def set(self, kind: str, name: str, entry: ResourceState) -> None:
         self.resources[kind][name] = entry
+        self.changed[(kind, name)] = None
 
     def remove(self, kind: str, name: str) -> None:
         self.resources[kind].pop(name, None)
+        self.changed[(kind, name)] = None
+
+    def take_changes(self) -> str:
+        """Journal lines for the entries changed since the last call (their values now), and forget them."""
+        lines = []
+        for kind, name in self.changed:
+            entry = self.resources[kind].get(name)
+            record = {"kind": kind, "name": name, "entry": entry.as_dict() if entry else None}
+            lines.append(json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n")
+        self.changed.clear()
+        return "".join(lines)
 
     def ids(self, kind: str) -> dict[str, str]:
         """Local name → remote id for one kind."""
@@ -100,6 +119,10 @@ class State:
 
 def state_path(root: Path, env: str) -> Path:
     return root / STATE_DIR / f"{env}.json"
+
+
+def journal_path(root: Path, env: str) -> Path:
+    return root / STATE_DIR / f"{env}.journal"
 
 
 def lock_path(root: Path, env: str) -> Path:
@@ -181,6 +204,28 @@ def parse_state(env: str, data: Any, source: str, *, ids_only: bool = False) -> 
     return state
 
 
+def _replay_journal(root: Path, state: State, readable: bool) -> None:
+    """The changes a killed sync made durable after the file's last rewrite (see the module docstring);
+    each entry checked as the file's are."""
+    path = journal_path(root, state.environment)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+            kind, name, entry = record["kind"], record["name"], record["entry"]
+        except (ValueError, KeyError, TypeError):
+            continue  # the torn last line of an interrupted append
+        if kind not in state.resources or not isinstance(name, str):
+            continue
+        if entry is None:
+            state.resources[kind].pop(name, None)
+        else:
+            state.set(kind, name, _entry(str(path), f"{kind}.{name}", entry, readable))
+
+
 def load_state(root: Path, env: str, *, ids_only: bool = False) -> State:
     """The environment's state, or an empty one when the file does not exist yet (``ids_only``: see
     ``parse_state``)."""
@@ -188,7 +233,10 @@ def load_state(root: Path, env: str, *, ids_only: bool = False) -> State:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return State(environment=env)
+        state = State(environment=env)
+        _replay_journal(root, state, not ids_only)
+        _check_unique_ids(state, str(path))
+        return state
     except (OSError, UnicodeDecodeError) as exc:
         what = "a directory" if path.is_dir() else type(exc).__name__
         raise StateUnusable(str(path), "not_a_file", detail=what) from None
@@ -199,7 +247,10 @@ def load_state(root: Path, env: str, *, ids_only: bool = False) -> State:
         raise problem from exc
     except RecursionError:
         raise StateUnusable(str(path), "invalid_json", line=1, column=1, detail="nested too deeply") from None
-    return parse_state(env, data, str(path), ids_only=ids_only)
+    state = parse_state(env, data, str(path), ids_only=ids_only)
+    _replay_journal(root, state, not ids_only and _fields_readable(data, str(path)))
+    _check_unique_ids(state, str(path))
+    return state
 
 
 def load_other_states(root: Path, env: str) -> list[State]:
@@ -220,8 +271,40 @@ def save_state(root: Path, state: State) -> None:
 
 
 def write_state_text(root: Path, env: str, text: str) -> None:
-    """``save_state`` for an already serialised state (so a snapshot can be written off the event loop)."""
+    """``save_state`` for an already serialised state (so a snapshot can be written off the event loop).
+    The whole state is on disk now: a journal of earlier changes has nothing left to add."""
     write_atomic(state_path(root, env), text)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(journal_path(root, env))
+
+
+def state_digest(root: Path, env: str) -> str | None:
+    """The digest of what ``load_state`` reads: the file (None when there is none), and the journal a
+    killed sync left, if any (a saved plan is outdated when either moved)."""
+    from agents_cli.project.files import digest_bytes, file_digest
+
+    path = state_path(root, env)
+    try:
+        journal = journal_path(root, env).read_bytes()
+    except FileNotFoundError:
+        return file_digest(path)
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        text = b""
+    return digest_bytes(text + b"\0journal\0" + journal)
+
+
+def append_journal(root: Path, env: str, lines: str) -> None:
+    """Append changed entries to the environment's journal and fsync: durable before this returns."""
+    path = journal_path(root, env)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(descriptor, lines.encode("utf-8"))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def remove_temp_files(root: Path, env: str) -> None:

@@ -325,6 +325,9 @@ def validate_project(
     """Every problem in the project at ``root``. ``env`` limits overlays to one environment (it must
     exist: UnknownEnvironment otherwise); without it every environment's overlays are checked. ``store``:
     the run's files (a plan validates what it then loads)."""
+    from agents_cli.project import validation_cache
+
+    validation_cache.load(root)
     validator = _Validator(root, strict, store or FileStore())
     report = ValidationReport(root=root)
     loaded = validator.manifest()
@@ -345,6 +348,7 @@ def validate_project(
         validator.collector.placeholders.values(), key=lambda use: (str(use.file), use.line, use.column)
     )
     report.files = validator.files
+    validation_cache.save(root)
     return report
 
 

@@ -60,6 +60,7 @@ from agents_cli.remote.answers import (
 )
 from agents_cli.remote.errors import ApiRefused, NoAnswer, NotTheApi, UnexpectedAnswer, UrlOrigin
 from agents_cli.remote.failures import HttpTimeouts, Target, attempts_note, http_timeouts, transport_failure
+from agents_cli.remote.pacing import DEFAULT_CONCURRENCY, Pacer
 from agents_cli.remote.pages import next_cursor, page_items
 
 __all__ = [
@@ -77,7 +78,6 @@ log = logging.getLogger("agents_cli.remote.client")
 # After this many failed attempts of one request, say so without --debug.
 PERSISTENT_FAILURE_ATTEMPTS = 2
 
-DEFAULT_CONCURRENCY = 8
 NON_IDEMPOTENT_METHODS = frozenset({"POST"})
 # Transport errors raised before any byte of the request left: safe to retry any request.
 NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
@@ -128,7 +128,9 @@ class ApiClient:
         self._transport = transport
         self._sleep = sleep
         self._rng = rng or random.Random()
-        self._semaphore = asyncio.Semaphore(concurrency)
+        # At most ``concurrency`` requests in flight, fewer while the API says to slow down (429, rate-limit
+        # headers): see ``remote.pacing``.
+        self.pacer = Pacer(concurrency)
         self._client: httpx.AsyncClient | None = None
         # Tasks that sent requests through this client; cancelled on exit if still running.
         self._users: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
@@ -185,7 +187,7 @@ class ApiClient:
         task = asyncio.current_task()
         if task is not None:
             self._users.add(task)
-        async with self._semaphore:
+        async with self.pacer.slot() as sent_in:
             self.stats.by_method[method] += 1
             started = time.perf_counter()
             try:
@@ -196,6 +198,9 @@ class ApiClient:
                 log.debug("%s %s -> %s (%.0f ms)", method, path, type(exc).__name__, elapsed)
                 raise
             elapsed = (time.perf_counter() - started) * 1000
+            status = response.status_code
+            retry_after = retry_after_seconds(response) if status == 429 else None
+            self.pacer.observe(sent_in, status, response.headers, retry_after)
             # Only method, path, status and time: headers (the key) are never logged.
             log.debug("%s %s -> %d (%.0f ms)", method, path, response.status_code, elapsed)
             return response

@@ -186,7 +186,10 @@ async def fetch_snapshot(
         if document is not None and remote_id is not None:
             snapshot.found[key] = (remote_id, document, True)
 
-    await gather_or_cancel(*(one(key) for key in keys))
+    # Prune (and status) needs the tagged listing: its pages are read alongside the GETs, not after them
+    # (cached in the directory, where ``_find_orphans`` finds it).
+    prefetch = [directory.listing(kind.name) for kind in REGISTRY if prune and kind.found_by == "tags"]
+    await gather_or_cancel(*(one(key) for key in keys), *prefetch)
     if prune:
         await _find_orphans(directory, state, declared, snapshot)
     return snapshot

@@ -131,6 +131,14 @@ class BadTimeout(ConfigError):
         self.variable, self.value = variable, value
 
 
+class BadConcurrency(ConfigError):
+    """``AGENTS_CONCURRENCY`` is not a whole number from 1 to 64."""
+
+    def __init__(self, variable: str, value: str) -> None:
+        super().__init__(variable=variable, value=value)
+        self.variable, self.value = variable, value
+
+
 class KeyMissing(CredentialsMissing):
     """No API key for an environment, from any source."""
 

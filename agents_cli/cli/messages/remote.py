@@ -132,6 +132,14 @@ def _bad_timeout(error: remote.BadTimeout) -> Words:
     )
 
 
+def _bad_concurrency(error: remote.BadConcurrency) -> Words:
+    variable = error.variable
+    return (
+        f"{variable}={error.value!r} is not a number of parallel requests",
+        f"use a whole number from 1 to 64, e.g. {variable}=16",
+    )
+
+
 def _key_missing(error: remote.KeyMissing) -> Words:
     return (
         f"no API key for environment {error.environment!r}",
@@ -156,6 +164,7 @@ WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     remote.UnexpectedAnswer: _unexpected,
     remote.ResponseTooLarge: _too_large,
     remote.BadTimeout: _bad_timeout,
+    remote.BadConcurrency: _bad_concurrency,
     remote.KeyMissing: _key_missing,
     remote.EmptyKey: lambda error: ("refusing to store an empty API key", "paste the key again"),
     remote.CredentialsFileUnusable: _credentials_file,
