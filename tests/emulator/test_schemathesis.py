@@ -72,6 +72,9 @@ EXPECTED = [
         "union_tag_not_found",
         "the spec gives a discriminated union's tag a default, so the fuzzer omits it; Pydantic needs it",
     ),
+    Deviation("RejectedPositiveData", 400, "*_not_found", "the body refers to an id that does not exist"),
+    Deviation("UndefinedStatusCode", 400, "*_not_found", "the body refers to an id that does not exist"),
+    Deviation("RejectedPositiveData", 422, "value_error", "a model validator the schema cannot say"),
     Deviation(
         "UndefinedStatusCode", 409, "*", "a conflict (in use, already exists) the spec does not document"
     ),
