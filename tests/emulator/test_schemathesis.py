@@ -72,6 +72,9 @@ EXPECTED = [
         "union_tag_not_found",
         "the spec gives a discriminated union's tag a default, so the fuzzer omits it; Pydantic needs it",
     ),
+    Deviation("RejectedPositiveData", 400, "*_not_found", "the body refers to an id that does not exist"),
+    Deviation("UndefinedStatusCode", 400, "*_not_found", "the body refers to an id that does not exist"),
+    Deviation("RejectedPositiveData", 422, "value_error", "a model validator the schema cannot say"),
     Deviation(
         "UndefinedStatusCode", 409, "*", "a conflict (in use, already exists) the spec does not document"
     ),
@@ -100,8 +103,10 @@ def _operations() -> list[Any]:
 OPERATIONS = _operations()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def emulator_url() -> Iterator[str]:
+    """A fresh emulator per operation: what one operation's requests find does not depend on which others
+    ran before it in the same worker."""
     from agents_cli.emulator.server import running_emulator
     from agents_cli.emulator.settings import EmulatorSettings
 
@@ -120,6 +125,13 @@ def _codes(response: Any) -> list[str]:
     if isinstance(detail, list):
         return [str(item.get("type", "")) for item in detail if isinstance(item, dict)] or [""]
     return [""]
+
+
+def _described(failure: BaseException, response: Any) -> str:
+    """The failure's title, what was sent and the start of the answer (enough to reproduce it)."""
+    request = response.request
+    body = (request.body or b"")[:300] if isinstance(request.body, bytes) else str(request.body)[:300]
+    return f"{str(failure).splitlines()[0]}: {request.method} {request.url} {body!r} -> {response.text[:300]}"
 
 
 def _expected(check: str, status: int, codes: list[str]) -> bool:
@@ -145,7 +157,7 @@ def _findings(operation: Any, mode: Any, examples: int, url: str) -> set[str]:
             for failure in failed.exceptions:
                 check, codes = type(failure).__name__, _codes(response)
                 if not _expected(check, response.status_code, codes):
-                    found.add(f"{check} {response.status_code} {codes[0]}: {str(failure).splitlines()[0]}")
+                    found.add(f"{check} {response.status_code} {codes[0]}: {_described(failure, response)}")
 
     with contextlib.suppress(Unsatisfiable):  # nothing to make invalid (no parameters, no body)
         run()
