@@ -133,22 +133,39 @@ class ConversationSession:
     async def _answer(self, text: str) -> None:
         self._say("user", text)
         view = self.view()
-        tool = _named_tool(view.attached_tools(self.tools), text)
-        if tool is not None and tool.type == "system" and _is_end_call(tool):
-            if _GOODBYE.search(text):
-                await self._agent_says("Goodbye.")
-                self.ended_by_agent = True
-                return
-            tool = None
-        if tool is None and _GOODBYE.search(text) and _end_call_attached(view, self.tools):
-            await self._agent_says("Goodbye.")
-            self.ended_by_agent = True
+        tools = view.attached_tools(self.tools)
+        end_call = next((t for t in tools if t.type == "system" and _is_end_call(t)), None)
+        if end_call is not None and _GOODBYE.search(text):
+            await self._end_call(end_call)
             return
+        tool = _named_tool([t for t in tools if t is not end_call], text)
         if tool is None:
             await self._agent_says(view.reply_to(text))
             return
         result, is_error = await self._call(tool, view)
         await self._agent_says(result if not is_error else f"The tool {tool.name} failed: {result}")
+
+    async def _end_call(self, tool: AttachedTool) -> None:
+        """The agent calls ``end_call``, says goodbye, and the server closes the socket."""
+        call_id = f"{tool.name}_{len(self.transcript)}_{self.conversation_id[-8:]}"
+        self._say("agent", None, tool_calls=[_tool_call_turn(tool, call_id, "{}")])
+        await self._tool_response(tool, call_id, False)
+        await self._agent_says("Goodbye.")
+        self.ended_by_agent = True
+
+    async def _tool_response(self, tool: AttachedTool, call_id: str, is_error: bool) -> None:
+        await self.send(
+            {
+                "type": "agent_tool_response",
+                "agent_tool_response": {
+                    "tool_name": tool.name,
+                    "tool_call_id": call_id,
+                    "tool_type": tool.type,
+                    "is_error": is_error,
+                    "event_id": self._next_event_id(),
+                },
+            }
+        )
 
     async def _call(self, tool: AttachedTool, view: AgentView) -> tuple[str, bool]:
         call = plan_call(tool, self.transcript, view.variables)
@@ -171,18 +188,7 @@ class ConversationSession:
         else:
             result, is_error = _mock_result(self.tools.get(tool.id))
         self._say("agent", None, tool_results=[_tool_result_turn(tool, call_id, result, is_error)])
-        await self.send(
-            {
-                "type": "agent_tool_response",
-                "agent_tool_response": {
-                    "tool_name": tool.name,
-                    "tool_call_id": call_id,
-                    "tool_type": tool.type,
-                    "is_error": is_error,
-                    "event_id": self._next_event_id(),
-                },
-            }
-        )
+        await self._tool_response(tool, call_id, is_error)
         return result, is_error
 
     async def _wait_for_result(self, call_id: str) -> tuple[str, bool]:
@@ -240,10 +246,6 @@ def _named_tool(tools: list[AttachedTool], text: str) -> AttachedTool | None:
 
 def _is_end_call(tool: AttachedTool) -> bool:
     return tool.name == "end_call" or mapping(tool.config.get("params")).get("system_tool_type") == "end_call"
-
-
-def _end_call_attached(view: AgentView, tools: Mapping[str, Mapping[str, Any]]) -> bool:
-    return any(t.type == "system" and _is_end_call(t) for t in view.attached_tools(tools))
 
 
 def _mock_result(record: Mapping[str, Any] | None) -> tuple[str, bool]:

@@ -3,7 +3,7 @@
 ``wss://…/v1/convai/conversation?agent_id=…``: a public agent needs nothing; an agent whose
 ``platform_settings.auth.enable_auth`` is true needs a ``conversation_signature`` from
 ``GET /v1/convai/conversation/get-signed-url`` (single use) or an accepted ``xi-api-key`` header, else the
-socket is closed with 1008 (policy violation). The first client event may be
+handshake is refused (403). The first client event may be
 ``conversation_initiation_client_data``; the server then sends ``conversation_initiation_metadata``, a
 ``ping`` and the agent's first message. Every session is stored as a conversation when it ends.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import agents_cli.cli.render.conversations as conversation_results
 import agents_cli.cli.render.plan as plan_results
 import agents_cli.cli.render.project as project_results
 import agents_cli.cli.render.resources as resource_results
@@ -11,6 +12,8 @@ import agents_cli.cli.render.sync as sync_results
 import agents_cli.cli.render.tests as test_results
 from agents_cli.cli.render.base import Renderer
 from agents_cli.commands.auth import Whoami
+from agents_cli.commands.chat import ChatResult
+from agents_cli.commands.conversations import ConversationList
 from agents_cli.commands.delete import Deletion
 from agents_cli.commands.list_resources import ResourceList
 from agents_cli.commands.plan import PlanReport
@@ -36,4 +39,6 @@ RENDERERS: dict[type, Renderer[Any]] = {
     PlanReport: plan_results.PLAN,
     SyncReport: sync_results.SYNC,
     TestRun: test_results.TEST_RUN,
+    ChatResult: conversation_results.CHAT,
+    ConversationList: conversation_results.CONVERSATION_LIST,
 }
