@@ -34,6 +34,7 @@ class TestRequest:
     tests: tuple[str, ...] = ()  # only these tests/scenarios
     against: str = "local"  # local: the local config (before deploy); deployed: the deployed agent
     repeat: int = 1
+    min_pass_rate: float | None = None  # the share of runs each test must pass (default: all)
     junit: Path | None = None  # a JUnit XML report ('-': stdout)
     json_report: Path | None = None  # a JSON report ('-': stdout)
     timeout: float = 300.0
@@ -72,6 +73,8 @@ def _check(request: TestRequest) -> None:
         )
     if request.timeout <= 0:
         raise UsageError("--timeout must be more than 0 seconds")
+    if request.min_pass_rate is not None and not 0 < request.min_pass_rate <= 1:
+        raise UsageError("--min-pass-rate must be more than 0 and at most 1", hint="e.g. 0.8: 4 runs in 5")
     if request.sync_agents and request.against != "deployed":
         raise UsageError("--sync-agents applies only with --against deployed", hint="add --against deployed")
 
@@ -142,6 +145,23 @@ def _write_reports(app: AppContext, report: RunReport, request: TestRequest) -> 
         app.out.info(f"wrote JSON report {request.json_report}")
 
 
+def _thresholds(selection: Selection) -> dict[tuple[str, str], float]:
+    """Per-test pass rates from the test files' ``x-agents.min_pass_rate``, by (agent, test)."""
+    found: dict[tuple[str, str], float] = {}
+    for agent in selection.agents:
+        for test in agent.tests:
+            value = selection.test_settings.get(test, {}).get("min_pass_rate")
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+                raise UsageError(
+                    f"test {test!r}: x-agents.min_pass_rate must be a number more than 0 and at most 1",
+                    hint="e.g. 'x-agents: {min_pass_rate: 0.8}'",
+                )
+            found[(agent.name, test)] = float(value)
+    return found
+
+
 def run_tests(app: AppContext, request: TestRequest) -> TestRun:
     from agents_cli.commands.validate import require_valid
     from agents_cli.engine.workspace import Workspace
@@ -170,6 +190,8 @@ def run_tests(app: AppContext, request: TestRequest) -> TestRun:
         duration_s=time.monotonic() - started,
         timeout_s=request.timeout,
         results=results,
+        min_pass_rate=request.min_pass_rate or 1.0,
+        thresholds=_thresholds(selection),
     )
     _write_reports(app, report, request)
     json_on_stdout = request.json_report == STDOUT or app.json

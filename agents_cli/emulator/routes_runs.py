@@ -33,6 +33,8 @@ SIMULATE = "/v1/convai/agents/{agent_id}/simulate-conversation"
 OVERRIDE_MODEL = "AdhocAgentConfigOverrideForTestRequestModel"
 # Internal key of a run: which resubmission's agent snapshot judges it (the response model drops it).
 RESUBMIT_KEY = "_emulator_resubmit"
+# Internal key of a run: its 0-based repetition within the invocation (``repeat_count``).
+REPETITION_KEY = "_emulator_repetition"
 
 log = logging.getLogger("agents_cli.emulator")
 
@@ -84,10 +86,12 @@ def _tools_for(ctx: EmulatorContext, agent: Mapping[str, Any], tests: list[dict[
     return {tool_id: record for tool_id in wanted if (record := ctx.store.get(TOOL, tool_id)) is not None}
 
 
-def _evaluate(test: dict[str, Any], agent: dict[str, Any], tools: Mapping[str, Any]) -> dict[str, Any]:
+def _evaluate(
+    test: dict[str, Any], agent: dict[str, Any], tools: Mapping[str, Any], repetition: int = 0
+) -> dict[str, Any]:
     """One run's verdict from the evaluation module; its failures become failed runs, not 500s."""
     try:
-        outcome = evaluation.evaluate_test(test, agent, tools)
+        outcome = evaluation.evaluate_test(test, agent, tools, repetition=repetition)
         return {
             "status": outcome.status,
             "condition_result": outcome.condition_result,
@@ -125,7 +129,8 @@ def _complete_if_due(ctx: EmulatorContext, invocation: dict[str, Any]) -> None:
         # A resubmitted run is judged against the agent of its resubmission; the others keep theirs.
         index = run.get(RESUBMIT_KEY)
         snapshot = resubmitted[index] if isinstance(index, int) and index < len(resubmitted) else state
-        run.update(_evaluate(run["test_info"], snapshot["agent"], snapshot["tools"]))
+        repetition = int(run.get(REPETITION_KEY) or 0)
+        run.update(_evaluate(run["test_info"], snapshot["agent"], snapshot["tools"], repetition))
         run["last_updated_at_unix"] = records.now()
 
 
@@ -185,9 +190,10 @@ def _new_invocation(
             "test_name": test.get("name", ""),
             "condition_result": None,
             "last_updated_at_unix": stamp,
+            REPETITION_KEY: repetition,
         }
         for item, test in tests
-        for _ in range(body["repeat_count"])
+        for repetition in range(body["repeat_count"])
     ]
     return {
         "id": invocation_id,

@@ -42,6 +42,8 @@ class SelectedAgent:
 class Selection:
     agents: list[SelectedAgent]
     test_configs: dict[str, dict[str, Any]]  # local test name -> merged config, for every selected test
+    # local test name -> the test file's ``x-agents`` settings (overlays merged), e.g. min_pass_rate
+    test_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def test_names(self) -> list[str]:
@@ -100,16 +102,30 @@ def _narrow(selected: list[SelectedAgent], test_names: list[str]) -> None:
         agent.scenarios = [s for s in agent.scenarios if s.name in wanted]
 
 
-def _test_configs(project: Project, env: str, selected: list[SelectedAgent]) -> dict[str, dict[str, Any]]:
+SETTINGS_KEY = "x-agents"  # our settings in a test file (top-level x- keys are never sent to the API)
+
+
+def _test_configs(
+    project: Project, env: str, selected: list[SelectedAgent]
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """(merged config, ``x-agents`` settings) of every attached test, by local name."""
     declared_tests = project.resources[TEST.name]
     test_configs: dict[str, dict[str, Any]] = {}
+    settings: dict[str, dict[str, Any]] = {}
     for agent in selected:
         for test in agent.tests:
             if test not in declared_tests:
                 raise AttachedTestUndeclared(agent.name, test)
             if test not in test_configs:
-                test_configs[test] = load_resource(project, declared_tests[test], env).data
-    return test_configs
+                loaded = load_resource(project, declared_tests[test], env)
+                test_configs[test] = loaded.data
+                merged: dict[str, Any] = {}
+                for document in loaded.documents:
+                    data = document.data if isinstance(document.data, dict) else {}
+                    found = data.get(SETTINGS_KEY)
+                    merged.update(found if isinstance(found, dict) else {})
+                settings[test] = merged
+    return test_configs, settings
 
 
 def select(project: Project, env: str, agent_names: list[str], test_names: list[str]) -> Selection:
@@ -134,4 +150,5 @@ def select(project: Project, env: str, agent_names: list[str], test_names: list[
     selected = [agent for agent in selected if not agent.empty]
     if not selected:
         raise NothingSelected(list(agent_names), env)
-    return Selection(agents=selected, test_configs=_test_configs(project, env, selected))
+    configs, settings = _test_configs(project, env, selected)
+    return Selection(agents=selected, test_configs=configs, test_settings=settings)

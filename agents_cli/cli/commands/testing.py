@@ -39,6 +39,13 @@ def test_command(
         typer.Option("--against", help="Test the local config (before deploy) or the deployed agent."),
     ] = Against.local,
     repeat: Annotated[int, typer.Option("--repeat", min=1, max=50, help="Run each test N times.")] = 1,
+    min_pass_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--min-pass-rate",
+            help="A test passes when this share of its runs pass (0..1; default: all runs).",
+        ),
+    ] = None,
     junit: Annotated[
         Path | None, typer.Option("--junit", help="Write a JUnit XML report here (- for stdout).")
     ] = None,
@@ -66,6 +73,7 @@ def test_command(
         tests=tuple(test or ()),
         against=against.value,
         repeat=repeat,
+        min_pass_rate=min_pass_rate,
         junit=junit,
         # --format json: the JSON report on stdout, people's output on stderr (as with --json -)
         json_report=json_report if json_report is not None or not _wants_json(ctx) else command.STDOUT,

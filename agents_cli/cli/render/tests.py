@@ -100,6 +100,21 @@ def render_table(out: Output, report: RunReport) -> None:
         for result in report.results
     ]
     out.table(["agent", "test", "type", "status", "duration"], rows)
+    if any(rate.runs > 1 or rate.min_pass_rate < 1 for rate in report.pass_rates()):
+        out.line()
+        out.table(
+            ["agent", "test", "pass rate", "needed", "result"],
+            [
+                (
+                    rate.agent,
+                    rate.name,
+                    f"{rate.passes}/{rate.runs} ({rate.rate:.0%})",
+                    f"{rate.min_pass_rate:.0%}",
+                    "passed" if rate.ok else "FAILED",
+                )
+                for rate in report.pass_rates()
+            ],
+        )
 
 
 def render_failures(out: Output, report: RunReport, *, show_transcript: bool) -> None:
@@ -132,7 +147,12 @@ def summary_line(report: RunReport) -> str:
     for status in ("failed", "unknown", "timed_out", "error"):
         if counts[status]:
             parts.append(f"{counts[status]} {status_label(status)}")
-    return f"{', '.join(parts)} of {counts['total']} run(s) in {report.duration_s:.1f}s"
+    line = f"{', '.join(parts)} of {counts['total']} run(s) in {report.duration_s:.1f}s"
+    rates = report.pass_rates()
+    if any(rate.runs > 1 or rate.min_pass_rate < 1 for rate in rates):
+        reached = sum(1 for rate in rates if rate.ok)
+        line += f"; {reached} of {len(rates)} test(s) reached their pass rate"
+    return line
 
 
 def _human(app: AppContext, result: TestRun) -> Output:
