@@ -40,6 +40,8 @@ class TestRequest:
     timeout: float = 300.0
     show_transcript: bool = False
     sync_agents: bool = False  # with --against deployed: sync the agents first
+    changed: bool = False  # only agents whose fingerprint differs from their last successful run
+    no_cache: bool = False  # with --changed: ignore the test cache (run everything)
     base_url: str | None = None
     concurrency: int | None = None
 
@@ -52,6 +54,7 @@ class TestRun:
     show_transcript: bool = False
     junit_on_stdout: bool = False
     json_on_stdout: bool = False
+    unchanged: tuple[str, ...] = ()  # agents --changed left out: unchanged since their last successful run
 
     __test__ = False  # not a pytest test class
 
@@ -61,6 +64,8 @@ class TestRun:
 
     @property
     def exit_code(self) -> int:
+        if not self.report.results and self.unchanged:
+            return int(ExitCode.OK)  # nothing changed since every selected agent last passed
         return int(ExitCode.OK if self.report.all_passed else ExitCode.ERROR)
 
 
@@ -162,6 +167,35 @@ def _thresholds(selection: Selection) -> dict[tuple[str, str], float]:
     return found
 
 
+def _skip_unchanged(
+    workspace: Workspace, selection: Selection, request: TestRequest
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """(fingerprint by agent, agents left out as unchanged); only ``--changed`` leaves any out."""
+    from agents_cli.testing.cache import TestCache, fingerprint
+
+    env = workspace.environment.name
+    digests = {a.name: fingerprint(workspace.project, env, a, selection) for a in selection.agents}
+    if not request.changed or request.no_cache:
+        return digests, ()
+    cache = TestCache.load(workspace.root)
+    unchanged = tuple(
+        a.name for a in selection.agents if cache.unchanged(env, request.against, a.name, digests[a.name])
+    )
+    selection.agents = [agent for agent in selection.agents if agent.name not in unchanged]
+    return digests, unchanged
+
+
+def _remember(workspace: Workspace, report: RunReport, digests: dict[str, str], request: TestRequest) -> None:
+    """Record fingerprints of agents whose whole set of tests ran and reached their pass rates."""
+    from agents_cli.testing.cache import TestCache
+
+    if request.tests:
+        return  # a narrowed run says nothing about the tests it left out
+    cache = TestCache.load(workspace.root)
+    cache.record(report, digests)
+    cache.save()
+
+
 def run_tests(app: AppContext, request: TestRequest) -> TestRun:
     from agents_cli.commands.validate import require_valid
     from agents_cli.engine.workspace import Workspace
@@ -176,9 +210,10 @@ def run_tests(app: AppContext, request: TestRequest) -> TestRun:
     selection = select(workspace.project, environment, list(request.agents), list(request.tests))
     require_valid(workspace.validation(), environment, action="nothing was run")
     workspace.load()
+    digests, unchanged = _skip_unchanged(workspace, selection, request)
     started_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     started = time.monotonic()
-    results = asyncio.run(_execute(app, workspace, selection, request))
+    results = asyncio.run(_execute(app, workspace, selection, request)) if selection.agents else []
     state = load_state(workspace.root, environment)
     name_remote_ids(
         results, {remote_id: name for kind in REGISTRY.names for name, remote_id in state.ids(kind).items()}
@@ -193,6 +228,8 @@ def run_tests(app: AppContext, request: TestRequest) -> TestRun:
         min_pass_rate=request.min_pass_rate or 1.0,
         thresholds=_thresholds(selection),
     )
+    if results:
+        _remember(workspace, report, {a.name: digests[a.name] for a in selection.agents}, request)
     _write_reports(app, report, request)
     json_on_stdout = request.json_report == STDOUT or app.json
-    return TestRun(report, request.show_transcript, request.junit == STDOUT, json_on_stdout)
+    return TestRun(report, request.show_transcript, request.junit == STDOUT, json_on_stdout, unchanged)

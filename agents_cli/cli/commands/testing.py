@@ -61,6 +61,17 @@ def test_command(
     sync_agents: Annotated[
         bool, typer.Option("--sync-agents", help="With --against deployed: sync the agents first.")
     ] = False,
+    changed: Annotated[
+        bool,
+        typer.Option(
+            "--changed",
+            help="Only agents whose config, tests or referenced tools/documents changed since they last "
+            "passed (.agents/test-cache.json).",
+        ),
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="With --changed: ignore the test cache and run everything.")
+    ] = False,
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
 ) -> None:
@@ -80,6 +91,8 @@ def test_command(
         timeout=timeout,
         show_transcript=show_transcript,
         sync_agents=sync_agents,
+        changed=changed,
+        no_cache=no_cache,
         base_url=base_url,
         concurrency=concurrency,
     )

@@ -165,6 +165,16 @@ def _human(app: AppContext, result: TestRun) -> Output:
 def _test_run_text(app: AppContext, result: TestRun) -> None:
     human = _human(app, result)
     report = result.report
+    if result.unchanged:
+        from agents_cli.testing.cache import CACHE_PATH
+
+        human.info(
+            f"unchanged since their last successful run ({CACHE_PATH.as_posix()}), not run: "
+            f"{', '.join(result.unchanged)} (--no-cache runs them anyway)"
+        )
+        if not report.results:
+            human.line("0 tests run: nothing changed", style="green")
+            return
     render_table(human, report)
     render_failures(human, report, show_transcript=result.show_transcript)
     if result.junit_on_stdout:
