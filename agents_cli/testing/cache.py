@@ -52,8 +52,8 @@ def fingerprint(project: Project, env: str, agent: SelectedAgent, selection: Sel
     referenced = _referenced(project, env, [agent.config, *tests.values(), *scenarios.values()])
     return _digest(
         {
-            "agent": agent.config,
-            "tests": tests,
+            "config": agent.config,
+            "attached": tests,
             "raw_tests": agent.raw_test_ids,
             "settings": {name: selection.test_settings.get(name) for name in agent.tests},
             "scenarios": scenarios,

@@ -18,60 +18,73 @@ class Against(StrEnum):
     deployed = "deployed"
 
 
+AgentsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Agents to test, names or globs ('support-*'; default: all with tests).",
+        autocompletion=completion.agents,
+    ),
+]
+TestOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--test",
+        help="Only these tests/scenarios, names or globs (repeatable).",
+        autocompletion=completion.tests_and_scenarios,
+    ),
+]
+AgainstOption = Annotated[
+    Against, typer.Option("--against", help="Test the local config (before deploy) or the deployed agent.")
+]
+RepeatOption = Annotated[int, typer.Option("--repeat", min=1, max=50, help="Run each test N times.")]
+MinPassRateOption = Annotated[
+    float | None,
+    typer.Option(
+        "--min-pass-rate", help="A test passes when this share of its runs pass (0..1; default: all)."
+    ),
+]
+JunitOption = Annotated[
+    Path | None, typer.Option("--junit", help="Write a JUnit XML report here (- for stdout).")
+]
+JsonReportOption = Annotated[
+    Path | None, typer.Option("--json", help="Write a JSON report here (- for stdout).")
+]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Give up waiting after this many seconds.")]
+ShowTranscriptOption = Annotated[
+    bool, typer.Option("--show-transcript", help="Print every transcript turn, not only failures'.")
+]
+SyncAgentsOption = Annotated[
+    bool, typer.Option("--sync-agents", help="With --against deployed: sync the agents first.")
+]
+ChangedOption = Annotated[
+    bool,
+    typer.Option(
+        "--changed",
+        help="Only agents whose config, tests or referenced tools/documents changed since they last "
+        "passed (.agents/test-cache.json).",
+    ),
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="With --changed: ignore the test cache and run everything.")
+]
+
+
 @app.command("test")
 def test_command(
     ctx: typer.Context,
-    agents: Annotated[
-        list[str] | None,
-        typer.Argument(help="Agents to test (default: all with tests).", autocompletion=completion.agents),
-    ] = None,
+    agents: AgentsArgument = None,
     env: EnvOption = None,
-    test: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--test",
-            help="Only these tests/scenarios (repeatable).",
-            autocompletion=completion.tests_and_scenarios,
-        ),
-    ] = None,
-    against: Annotated[
-        Against,
-        typer.Option("--against", help="Test the local config (before deploy) or the deployed agent."),
-    ] = Against.local,
-    repeat: Annotated[int, typer.Option("--repeat", min=1, max=50, help="Run each test N times.")] = 1,
-    min_pass_rate: Annotated[
-        float | None,
-        typer.Option(
-            "--min-pass-rate",
-            help="A test passes when this share of its runs pass (0..1; default: all runs).",
-        ),
-    ] = None,
-    junit: Annotated[
-        Path | None, typer.Option("--junit", help="Write a JUnit XML report here (- for stdout).")
-    ] = None,
-    json_report: Annotated[
-        Path | None, typer.Option("--json", help="Write a JSON report here (- for stdout).")
-    ] = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", help="Give up waiting after this many seconds.")
-    ] = 300.0,
-    show_transcript: Annotated[
-        bool, typer.Option("--show-transcript", help="Print every transcript turn, not only failures'.")
-    ] = False,
-    sync_agents: Annotated[
-        bool, typer.Option("--sync-agents", help="With --against deployed: sync the agents first.")
-    ] = False,
-    changed: Annotated[
-        bool,
-        typer.Option(
-            "--changed",
-            help="Only agents whose config, tests or referenced tools/documents changed since they last "
-            "passed (.agents/test-cache.json).",
-        ),
-    ] = False,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="With --changed: ignore the test cache and run everything.")
-    ] = False,
+    test: TestOption = None,
+    against: AgainstOption = Against.local,
+    repeat: RepeatOption = 1,
+    min_pass_rate: MinPassRateOption = None,
+    junit: JunitOption = None,
+    json_report: JsonReportOption = None,
+    timeout: TimeoutOption = 300.0,
+    show_transcript: ShowTranscriptOption = False,
+    sync_agents: SyncAgentsOption = False,
+    changed: ChangedOption = False,
+    no_cache: NoCacheOption = False,
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
 ) -> None:
