@@ -37,6 +37,7 @@ class TestRequest:
     min_pass_rate: float | None = None  # the share of runs each test must pass (default: all)
     junit: Path | None = None  # a JUnit XML report ('-': stdout)
     json_report: Path | None = None  # a JSON report ('-': stdout)
+    html: Path | None = None  # a self-contained HTML report
     timeout: float = 300.0
     show_transcript: bool = False
     sync_agents: bool = False  # with --against deployed: sync the agents first
@@ -142,6 +143,11 @@ def _say_how(app: AppContext, env: str, prepared: Preparation) -> None:
 def _write_reports(app: AppContext, report: RunReport, request: TestRequest) -> None:
     from agents_cli.testing.reports import write_json, write_junit
 
+    if request.html is not None:
+        from agents_cli.testing.html_report import write_html
+
+        write_html(report, app.cwd / request.html)
+        app.out.info(f"wrote HTML report {request.html}")
     if request.junit is not None and request.junit != STDOUT:
         write_junit(report, app.cwd / request.junit)
         app.out.info(f"wrote JUnit report {request.junit}")

@@ -122,6 +122,35 @@ class PassRate:
         }
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """One test's verdict against the deployed agent and against the local config (``--compare``)."""
+
+    agent: str
+    name: str
+    deployed: str  # passed | failed (its pass rate reached or not)
+    local: str
+
+    @property
+    def regression(self) -> bool:
+        return self.deployed == "passed" and self.local != "passed"
+
+    @property
+    def change(self) -> str:
+        if self.deployed == self.local:
+            return "unchanged"
+        return f"{self.deployed} → {self.local}" + (" (regression)" if self.regression else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agent": self.agent,
+            "name": self.name,
+            "deployed": self.deployed,
+            "local": self.local,
+            "regression": self.regression,
+        }
+
+
 @dataclass
 class RunReport:
     environment: str
@@ -134,6 +163,8 @@ class RunReport:
     # (x-agents.min_pass_rate in a test file) by (agent, name).
     min_pass_rate: float = 1.0
     thresholds: dict[tuple[str, str], float] = field(default_factory=dict)
+    # With --compare deployed: each test on both sides (``results`` holds the local runs).
+    comparison: list[Comparison] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {status: 0 for status in RUN_STATUSES}

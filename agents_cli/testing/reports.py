@@ -116,6 +116,11 @@ def junit_tree(report: RunReport) -> ET.ElementTree[ET.Element[str]]:
     return ET.ElementTree(suites)
 
 
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a report file atomically; ``ReportNotWritten`` says why it could not be."""
+    _write_atomically(path, data)
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     try:
         write_atomic(path, data)

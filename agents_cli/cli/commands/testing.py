@@ -49,6 +49,9 @@ JunitOption = Annotated[
 JsonReportOption = Annotated[
     Path | None, typer.Option("--json", help="Write a JSON report here (- for stdout).")
 ]
+HtmlOption = Annotated[
+    Path | None, typer.Option("--html", help="Write a self-contained HTML report here (no network needed).")
+]
 TimeoutOption = Annotated[float, typer.Option("--timeout", help="Give up waiting after this many seconds.")]
 ShowTranscriptOption = Annotated[
     bool, typer.Option("--show-transcript", help="Print every transcript turn, not only failures'.")
@@ -80,6 +83,7 @@ def test_command(
     min_pass_rate: MinPassRateOption = None,
     junit: JunitOption = None,
     json_report: JsonReportOption = None,
+    html: HtmlOption = None,
     timeout: TimeoutOption = 300.0,
     show_transcript: ShowTranscriptOption = False,
     sync_agents: SyncAgentsOption = False,
@@ -101,6 +105,7 @@ def test_command(
         junit=junit,
         # --format json: the JSON report on stdout, people's output on stderr (as with --json -)
         json_report=json_report if json_report is not None or not _wants_json(ctx) else command.STDOUT,
+        html=html,
         timeout=timeout,
         show_transcript=show_transcript,
         sync_agents=sync_agents,
