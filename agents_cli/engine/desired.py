@@ -119,7 +119,7 @@ def load_desired(
         environment=env,
         configs=configs,
         declared=declared,
-        environ=environ_with_dotenv(project.root, environ),
+        environ={**dict(project.environment(env).variables), **environ_with_dotenv(project.root, environ)},
         included=included,
     )
     _check_unique_remote_names(desired)

@@ -46,6 +46,9 @@ class Environment:
     residency: str | None = None
     base_url: str | None = None
     emulator: bool = False
+    # Values for ``${NAME}`` placeholders when NAME is set neither in the process nor in .env (fake values
+    # for the local emulator, so a fresh checkout runs with nothing exported; never real secrets).
+    variables: tuple[tuple[str, str], ...] = ()
 
     def resolved_base_url(self) -> str:
         """Explicit base URL, else the residency's, else global. Emulator environments have no URL."""
@@ -138,6 +141,7 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
             residency=spec.get("residency"),
             base_url=spec.get("base_url"),
             emulator=bool(spec.get("emulator", False)),
+            variables=tuple(sorted((str(k), str(v)) for k, v in (spec.get("variables") or {}).items())),
         )
         for name, spec in (data.get("environments") or {}).items()
     }

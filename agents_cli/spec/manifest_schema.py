@@ -57,6 +57,13 @@ def _environment() -> Schema:
                 "type": "boolean",
                 "description": "Use the embedded convai emulator (no key needed).",
             },
+            "variables": {
+                "type": "object",
+                "description": "Defaults for ${NAME} placeholders when NAME is set neither in the process nor "
+                "in .env: fake values for a local environment. Committed, so never real secrets.",
+                "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+                "additionalProperties": {"type": "string"},
+            },
         },
         "additionalProperties": False,
         "not": {"required": ["residency", "base_url"]},
