@@ -59,8 +59,8 @@ def _environment() -> Schema:
             },
             "variables": {
                 "type": "object",
-                "description": "Defaults for ${NAME} placeholders when NAME is set neither in the process nor "
-                "in .env: fake values for a local environment. Committed, so never real secrets.",
+                "description": "Defaults for ${NAME} placeholders when NAME is set neither in the process "
+                "nor in .env: fake values for a local environment. Committed, so never real secrets.",
                 "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
                 "additionalProperties": {"type": "string"},
             },

@@ -1,4 +1,4 @@
-"""``make demo`` (scripts/demo.sh) runs init → add → validate → plan → sync → plan → test → chat on ``local``."""
+"""``make demo`` (scripts/demo.sh): init → add → validate → plan → sync → plan → test → chat on ``local``."""
 
 from __future__ import annotations
 
