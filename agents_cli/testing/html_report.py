@@ -112,8 +112,8 @@ def report_html(report: RunReport) -> str:
     runs = "".join(_run(result) for result in report.results)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>agents test: {escape(report.environment)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>agents test report</h1>{_summary(report)}{_pass_rates(report)}{_compare(report)}"
+        f"<title>Test report: {escape(report.environment)}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>Test report</h1>{_summary(report)}{_pass_rates(report)}{_compare(report)}"
         '<h2>Runs</h2><label><input type="checkbox" id="failures-only"> failures only</label>'
         f"{runs}<script>{_SCRIPT}</script></body></html>\n"
     )

@@ -21,6 +21,7 @@ class TestCase:
     name: str  # local name
     remote_id: str
     type: str  # llm | tool | simulation
+    workflow_node_id: str | None = None  # the test file's x-agents.workflow_node: run at that node
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ def report_json(report: RunReport) -> dict[str, Any]:
         "passed": report.all_passed,
         "min_pass_rate": report.min_pass_rate,
         "pass_rates": [rate.to_json() for rate in report.pass_rates()],
+        "comparison": [row.to_json() for row in report.comparison],
         "results": [_result_json(result) for result in report.results],
     }
 

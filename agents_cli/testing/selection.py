@@ -87,11 +87,28 @@ def load_scenarios(project: Project, env: str) -> list[Scenario]:
     return scenarios
 
 
+def _expand(patterns: list[str], known: list[str]) -> tuple[list[str], list[str]]:
+    """(names the patterns select, in order; patterns that select nothing). ``support-*`` is a glob."""
+    from fnmatch import fnmatchcase
+
+    names: list[str] = []
+    unknown: list[str] = []
+    for pattern in patterns:
+        if any(char in pattern for char in "*?["):
+            matched = [name for name in known if fnmatchcase(name, pattern)]
+        else:
+            matched = [pattern] if pattern in known else []
+        names += matched
+        if not matched:
+            unknown.append(pattern)
+    return list(dict.fromkeys(names)), unknown
+
+
 def _narrow(selected: list[SelectedAgent], test_names: list[str]) -> None:
-    """Keep only the named tests and scenarios (each must be attached to a selected agent)."""
+    """Keep only the named tests and scenarios, names or globs (each must be attached to a selected agent)."""
     known = {n for agent in selected for n in agent.tests}
     known |= {scenario.name for agent in selected for scenario in agent.scenarios}
-    unknown_tests = [name for name in test_names if name not in known]
+    test_names, unknown_tests = _expand(test_names, sorted(known))
     if unknown_tests:
         attached_to = [agent.name for agent in selected]
         raise NotDeclared("test or scenario", unknown_tests, sorted(known), attached_to=attached_to)
@@ -128,10 +145,13 @@ def _test_configs(
     return test_configs, settings
 
 
-def select(project: Project, env: str, agent_names: list[str], test_names: list[str]) -> Selection:
-    """The agents to test (all with tests or scenarios when ``agent_names`` is empty), by test name."""
+def select(
+    project: Project, env: str, agent_names: list[str], test_names: list[str], tags: tuple[str, ...] = ()
+) -> Selection:
+    """The agents to test (all with tests or scenarios when ``agent_names`` is empty; names or globs), those
+    whose config has every one of ``tags``, narrowed to the named tests."""
     declared_agents = project.resources[AGENT.name]
-    unknown_agents = [name for name in agent_names if name not in declared_agents]
+    agent_names, unknown_agents = _expand(agent_names, list(declared_agents))
     if unknown_agents:
         raise NotDeclared(AGENT.name, unknown_agents, list(declared_agents))
     scenarios = load_scenarios(project, env)
@@ -142,6 +162,8 @@ def select(project: Project, env: str, agent_names: list[str], test_names: list[
     selected: list[SelectedAgent] = []
     for name in dict.fromkeys(agent_names or list(declared_agents)):
         config = load_resource(project, declared_agents[name], env).data
+        if tags and not set(tags) <= {str(tag) for tag in config.get("tags") or []}:
+            continue
         tests, raw = attached_tests(config)
         scenarios_of = [s for s in scenarios if name in s.agents]
         selected.append(SelectedAgent(name, config, list(dict.fromkeys(tests)), raw, scenarios_of))

@@ -23,6 +23,7 @@ ALLOWED = {
     ("testing/scenarios.py", "agents"): "the scenario file's list of agents",
     ("cli/render/tests.py", "agent"): "a column heading",
     ("cli/render/tests.py", "test"): "a column heading",
+    ("testing/compare.py", "test"): "a case kind of the test report (test | scenario)",
     ("testing/model.py", "agent"): "a field of the JSON test report's pass rates",
     ("chat/from_conversation.py", "agent"): "a transcript role",
     ("chat/from_conversation.py", "tool"): "the API's test type",

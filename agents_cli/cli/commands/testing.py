@@ -33,6 +33,9 @@ TestOption = Annotated[
         autocompletion=completion.tests_and_scenarios,
     ),
 ]
+TagOption = Annotated[
+    list[str] | None, typer.Option("--tag", help="Only agents whose config has this tag (repeatable: all).")
+]
 AgainstOption = Annotated[
     Against, typer.Option("--against", help="Test the local config (before deploy) or the deployed agent.")
 ]
@@ -59,6 +62,19 @@ ShowTranscriptOption = Annotated[
 SyncAgentsOption = Annotated[
     bool, typer.Option("--sync-agents", help="With --against deployed: sync the agents first.")
 ]
+
+
+class CompareWith(StrEnum):
+    deployed = "deployed"
+
+
+CompareOption = Annotated[
+    CompareWith | None,
+    typer.Option(
+        "--compare",
+        help="Also run the tests against the deployed agent; report flips (passed → failed exits 1).",
+    ),
+]
 ChangedOption = Annotated[
     bool,
     typer.Option(
@@ -78,6 +94,7 @@ def test_command(
     agents: AgentsArgument = None,
     env: EnvOption = None,
     test: TestOption = None,
+    tag: TagOption = None,
     against: AgainstOption = Against.local,
     repeat: RepeatOption = 1,
     min_pass_rate: MinPassRateOption = None,
@@ -87,6 +104,7 @@ def test_command(
     timeout: TimeoutOption = 300.0,
     show_transcript: ShowTranscriptOption = False,
     sync_agents: SyncAgentsOption = False,
+    compare: CompareOption = None,
     changed: ChangedOption = False,
     no_cache: NoCacheOption = False,
     base_url: BaseUrlOption = None,
@@ -99,6 +117,7 @@ def test_command(
         agents=tuple(agents or ()),
         env=env,
         tests=tuple(test or ()),
+        tags=tuple(tag or ()),
         against=against.value,
         repeat=repeat,
         min_pass_rate=min_pass_rate,
@@ -109,6 +128,7 @@ def test_command(
         timeout=timeout,
         show_transcript=show_transcript,
         sync_agents=sync_agents,
+        compare=compare.value if compare else None,
         changed=changed,
         no_cache=no_cache,
         base_url=base_url,

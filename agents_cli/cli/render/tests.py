@@ -117,6 +117,22 @@ def render_table(out: Output, report: RunReport) -> None:
         )
 
 
+def render_comparison(out: Output, report: RunReport) -> None:
+    if not report.comparison:
+        return
+    out.line()
+    out.table(
+        ["agent", "test", "deployed", "local", "change"],
+        [(row.agent, row.name, row.deployed, row.local, row.change) for row in report.comparison],
+    )
+    regressions = sum(1 for row in report.comparison if row.regression)
+    fixed = sum(1 for row in report.comparison if row.deployed == "failed" and row.local == "passed")
+    out.line(
+        f"compare with deployed: {regressions} regression(s), {fixed} fixed",
+        style="bold red" if regressions else "green",
+    )
+
+
 def render_failures(out: Output, report: RunReport, *, show_transcript: bool) -> None:
     """Every run that did not pass: its rationale and relevant turns (all turns with ``show_transcript``)."""
     for result in report.results:
@@ -176,6 +192,7 @@ def _test_run_text(app: AppContext, result: TestRun) -> None:
             human.line("0 tests run: nothing changed", style="green")
             return
     render_table(human, report)
+    render_comparison(human, report)
     render_failures(human, report, show_transcript=result.show_transcript)
     if result.junit_on_stdout:
         from agents_cli.testing.reports import junit_text
