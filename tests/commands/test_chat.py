@@ -120,3 +120,47 @@ def test_a_client_tool_without_a_mock_stops_a_script(tmp_path: Path, served_emul
     _, err = cli(project, "chat", "bot", "--script", "chat/script.yaml", expect=1)
     assert "lookup_order" in err and "--mock-tools" in err
     assert KEYS["E2E_ORDERS_TOKEN"] not in err
+
+
+def test_an_interactive_chat_asks_for_client_tool_results(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    from tests.support.cli import run_cli
+
+    project = _project(tmp_path / "proj", served_emulator.url)
+    typed = "How long do refunds take?\n/context The customer is a VIP.\nPlease lookup order, order id is 9\nlost\n"
+    result = run_cli(["chat", "bot"], cwd=project, env=KEYS, input=typed)  # then end of input: a clean end
+    assert "agent: Refunds take five days." in result.stdout
+    assert "client tool lookup_order" in result.stdout and "agent: lost" in result.stdout
+    saved = json.loads(next((project / ".agents" / "conversations").glob("*.json")).read_text())
+    assert [turn["role"] for turn in saved["transcript"]] == [
+        "agent",
+        "user",
+        "agent",
+        "context",
+        "user",
+        "agent",
+    ]
+
+
+def test_a_private_agent_is_reached_through_a_signed_url(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    private = AGENT + "platform_settings:\n  auth:\n    enable_auth: true\n"
+    project = write_project(
+        tmp_path / "proj",
+        environments=staging_and_prod(served_emulator.url),
+        default_environment="staging",
+        agents={"bot": private},
+        tools={"lookup": TOOL},
+    )
+    write_file(
+        project,
+        "chat/one.yaml",
+        "turns:\n  - user: How long do refunds take?\n    expect:\n      reply_contains: five\n",
+    )
+    cli(project, "sync", "--yes")
+    out, err = cli(project, "chat", "bot", "--script", "chat/one.yaml")
+    assert "script passed: 1 turn(s)" in out + err
+    assert "conversation_signature" not in out + err
+    assert any(e.path == "/v1/convai/conversation/get-signed-url" for e in served_emulator.exchanges)
