@@ -128,7 +128,12 @@ def test_an_interactive_chat_asks_for_client_tool_results(
     from tests.support.cli import run_cli
 
     project = _project(tmp_path / "proj", served_emulator.url)
-    typed = "How long do refunds take?\n/context The customer is a VIP.\nPlease lookup order, order id is 9\nlost\n"
+    lines = [
+        "How long do refunds take?",
+        "/context The customer is a VIP.",
+        "Please lookup order, order id is 9",
+    ]
+    typed = "\n".join([*lines, "lost", ""])  # "lost": the client tool's result, asked for
     result = run_cli(["chat", "bot"], cwd=project, env=KEYS, input=typed)  # then end of input: a clean end
     assert "agent: Refunds take five days." in result.stdout
     assert "client tool lookup_order" in result.stdout and "agent: lost" in result.stdout
