@@ -81,3 +81,30 @@ def test_a_private_agent_needs_a_signed_url(client: httpx.Client, served_emulato
         assert _events(ws, "agent_response")[-1]["agent_response_event"]["agent_response"] == "Hi there."
     with pytest.raises(InvalidStatus):  # a signature is used once
         connect(signed["signed_url"]).close()
+
+
+def test_simulations_and_test_runs_are_recorded_as_conversations(client: httpx.Client) -> None:
+    from tests.support.waiting import wait_until
+
+    agent_id = client.post("/v1/convai/agents/create", json=AGENT).json()["agent_id"]
+    body = {"simulation_specification": {"simulated_user_config": {"first_message": "Refunds?"}}}
+    assert client.post(f"/v1/convai/agents/{agent_id}/simulate-conversation", json=body).status_code == 200
+    test = {
+        "type": "llm",
+        "name": "t",
+        "success_condition": "The agent says 'five days'.",
+        "chat_history": [{"role": "user", "message": "How long do refunds take?", "time_in_call_secs": 0}],
+    }
+    test_id = client.post("/v1/convai/agent-testing/create", json=test).json()["id"]
+    invocation = client.post(
+        f"/v1/convai/agents/{agent_id}/run-tests", json={"tests": [{"test_id": test_id}]}
+    )
+    path = f"/v1/convai/test-invocations/{invocation.json()['id']}"
+    wait_until(lambda: client.get(path).json()["test_runs"][0]["status"] != "pending", "the run completes")
+    listed = client.get("/v1/convai/conversations", params={"agent_id": agent_id}).json()["conversations"]
+    assert len(listed) == 2
+    newest = client.get(f"/v1/convai/conversations/{listed[0]['conversation_id']}").json()
+    assert [t["message"] for t in newest["transcript"]] == [
+        "How long do refunds take?",
+        "Refunds take five days.",
+    ]
