@@ -48,6 +48,8 @@ class ConversationSession:
     contextual_updates: list[str] = field(default_factory=list)
     started: int = field(default_factory=now)
     ended_by_agent: bool = False
+    # Called after every transcript turn, so the stored conversation is current before the agent answers.
+    on_turn: Callable[[], None] | None = None
     _event_id: int = 0
     _pending: list[dict[str, Any]] = field(default_factory=list)
 
@@ -77,6 +79,8 @@ class ConversationSession:
         turn = {"role": role, "message": message, "tool_calls": [], "tool_results": [], **extra}
         turn["time_in_call_secs"] = len(self.transcript)
         self.transcript.append(turn)
+        if self.on_turn is not None:
+            self.on_turn()
 
     async def _agent_says(self, text: str) -> None:
         self._say("agent", text)

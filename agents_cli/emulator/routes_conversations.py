@@ -87,6 +87,10 @@ async def conversation_socket(socket: WebSocket) -> None:
     session = ConversationSession(
         new_id("conversation"), agent, records.tools_by_id(ctx, tool_ids), receive, send
     )
+    name = str(record["name"])
+    session.on_turn = lambda: ctx.store.put(
+        CONVERSATION, session.conversation_id, session.record(agent_id, name, "in-progress")
+    )
     first: dict[str, Any] | None = None
     try:
         try:
@@ -101,7 +105,9 @@ async def conversation_socket(socket: WebSocket) -> None:
     except WebSocketDisconnect:
         pass
     finally:
-        ctx.store.put(CONVERSATION, session.conversation_id, session.record(agent_id, str(record["name"])))
+        # A conversation deleted while its socket was open stays deleted (every turn stored it before).
+        if not session.transcript or ctx.store.get(CONVERSATION, session.conversation_id) is not None:
+            ctx.store.put(CONVERSATION, session.conversation_id, session.record(agent_id, name))
     if session.ended_by_agent:
         await socket.close(code=1000, reason="end_call")
 
