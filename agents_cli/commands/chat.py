@@ -23,7 +23,7 @@ from agents_cli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from agents_cli.chat.script import ScriptStep, TurnFailure
-    from agents_cli.chat.socket import AgentSocket
+    from agents_cli.chat.socket import AgentSocket, ToolAnswerer
     from agents_cli.engine.workspace import Workspace
     from agents_cli.remote.connect import Connection
 
@@ -125,10 +125,18 @@ def _answerer(
             return mocks[name]
         if not ask:
             raise ToolNotMocked(name, str(mock_file) if mock_file else None)
-        app.out.line(f"  client tool {name}({json.dumps(dict(parameters), sort_keys=True)}) wants a result")
+        _show(app, f"  client tool {name}({json.dumps(dict(parameters), sort_keys=True)}) wants a result")
         return _read_line(app, "  result> "), False
 
     return answer
+
+
+def _show(app: AppContext, text: str) -> None:
+    """A line of the conversation: on stdout for people; on stderr when stdout carries the JSON result."""
+    if app.json:
+        app.out.info(text)
+    else:
+        app.out.line(text)
 
 
 def _read_line(app: AppContext, prompt: str) -> str:
@@ -144,14 +152,16 @@ def _show_turn(app: AppContext, turn: Any) -> None:
     for call in turn.tool_calls:
         shown = json.dumps(call.parameters, sort_keys=True) if call.parameters else ""
         outcome = f" → {call.result}" if call.result is not None else ""
-        app.out.line(f"  [tool {call.name}({shown}){outcome}{' (error)' if call.is_error else ''}]")
+        _show(app, f"  [tool {call.name}({shown}){outcome}{' (error)' if call.is_error else ''}]")
     if turn.reply:
-        app.out.line(f"agent: {turn.reply}")
+        _show(app, f"agent: {turn.reply}")
     if turn.ended:
-        app.out.line("(the agent ended the conversation)")
+        _show(app, "(the agent ended the conversation)")
 
 
-def _run_script(app: AppContext, socket: AgentSocket, steps: list[ScriptStep], answer: Any) -> list[Any]:
+def _run_script(
+    app: AppContext, socket: AgentSocket, steps: list[ScriptStep], answer: ToolAnswerer
+) -> list[TurnFailure]:
     from agents_cli.chat.script import TurnFailure, check_turn
 
     failures: list[TurnFailure] = []
@@ -165,7 +175,7 @@ def _run_script(app: AppContext, socket: AgentSocket, steps: list[ScriptStep], a
         if socket.closed:
             failures.append(TurnFailure(number, step.user, ["the conversation had already ended"]))
             break
-        app.out.line(f"you ({number}): {step.user}")
+        _show(app, f"you ({number}): {step.user}")
         turn = socket.say(step.user, answer)
         _show_turn(app, turn)
         problems = check_turn(step.expect, turn)
@@ -174,7 +184,7 @@ def _run_script(app: AppContext, socket: AgentSocket, steps: list[ScriptStep], a
     return failures
 
 
-def _interactive(app: AppContext, socket: AgentSocket, answer: Any) -> int:
+def _interactive(app: AppContext, socket: AgentSocket, answer: ToolAnswerer) -> int:
     turns = 0
     app.out.info("type a message; /context TEXT sends a contextual update; Ctrl-C or Ctrl-D ends")
     with contextlib.suppress(EOFError, KeyboardInterrupt):
@@ -190,7 +200,7 @@ def _interactive(app: AppContext, socket: AgentSocket, answer: Any) -> int:
     return turns
 
 
-def _save(app: AppContext, root: Path, socket: AgentSocket, agent: str) -> Path:
+def _save(root: Path, socket: AgentSocket, agent: str) -> Path:
     from agents_cli.project.loader import write_atomic
 
     path = root / TRANSCRIPTS / f"{socket.conversation_id}.json"
@@ -225,13 +235,15 @@ def chat(app: AppContext, request: ChatRequest) -> ChatResult:
         socket.open(client_data(target.override, None), greeting=target.greeting)
         try:
             if socket.transcript and socket.transcript[-1]["message"]:
-                app.out.line(f"agent: {socket.transcript[-1]['message']}")
-            failures = _run_script(app, socket, steps, answer) if steps is not None else []
-            turns = sum(1 for s in steps if s.user is not None) if steps else 0
-            if steps is None:
-                turns = _interactive(app, socket, answer)
+                _show(app, f"agent: {socket.transcript[-1]['message']}")
+            if steps is not None:
+                failures = _run_script(app, socket, steps, answer)
+                turns = sum(1 for step in steps if step.user is not None)
+            else:
+                failures, turns = [], _interactive(app, socket, answer)
         finally:
             socket.close()
-    path = _save(app, workspace.root, socket, request.agent)
+            # Saved however the conversation ended (an error mid-script included): it is what happened.
+            path = _save(workspace.root, socket, request.agent)
     relative = str(path.relative_to(workspace.root))
     return ChatResult(request.agent, socket.conversation_id, relative, turns, failures, steps is not None)

@@ -169,3 +169,23 @@ def test_a_private_agent_is_reached_through_a_signed_url(
     assert "script passed: 1 turn(s)" in out + err
     assert "conversation_signature" not in out + err
     assert any(e.path == "/v1/convai/conversation/get-signed-url" for e in served_emulator.exchanges)
+
+
+def test_with_json_output_the_result_is_the_only_thing_on_stdout(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    project = _project(tmp_path / "proj", served_emulator.url)
+    out, err = cli(
+        project,
+        "--format",
+        "json",
+        "chat",
+        "bot",
+        "--script",
+        "chat/script.yaml",
+        "--mock-tools",
+        "chat/mocks.yaml",
+    )
+    result = json.loads(out)
+    assert result["passed"] is True and result["turns"] == 4 and result["failures"] == []
+    assert "you (1): How long do refunds take?" in err
