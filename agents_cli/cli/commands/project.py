@@ -61,7 +61,8 @@ def add(
         ),
     ] = None,
 ) -> None:
-    """Create a config file from a template and register it in agents.json (offline)."""
+    """Create a config from a template and register it in agents.json (offline; a test from a conversation
+    with --from-conversation reads the API)."""
     from agents_cli.commands import add as command
 
     if from_conversation is not None:
