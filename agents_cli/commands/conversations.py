@@ -22,12 +22,14 @@ class ConversationsRequest:
     env: str | None = None
     base_url: str | None = None
     limit: int = 30
+    cursor: str | None = None  # the next page: a list's next_cursor
 
 
 @dataclass
 class ConversationList:
     environment: str
     conversations: list[dict[str, Any]] = field(default_factory=list)
+    next_cursor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,20 +57,23 @@ def list_conversations(app: AppContext, request: ConversationsRequest) -> Conver
     ids = workspace.state.ids(AGENT.name)
     names = {remote_id: name for name, remote_id in ids.items()}
     params: dict[str, Any] = {"page_size": request.limit}
+    if request.cursor:
+        params["cursor"] = request.cursor
     if request.agent:
         if request.agent not in ids:
             raise AgentNotSynced(request.agent, workspace.environment.name)
         params["agent_id"] = ids[request.agent]
 
-    async def fetch() -> list[dict[str, Any]]:
+    async def fetch() -> dict[str, Any]:
         async with client as api:
-            page = await api.get("/v1/convai/conversations", params=params)
-        return list(page.get("conversations") or [])
+            page: dict[str, Any] = await api.get("/v1/convai/conversations", params=params)
+        return page
 
-    found = asyncio.run(fetch())
+    page = asyncio.run(fetch())
+    found = list(page.get("conversations") or [])
     for item in found:
         item["agent"] = names.get(str(item.get("agent_id")), item.get("agent_name") or item.get("agent_id"))
-    return ConversationList(workspace.environment.name, found)
+    return ConversationList(workspace.environment.name, found, page.get("next_cursor"))
 
 
 def _attach(root: Path, config: Path, reference: str) -> None:

@@ -95,6 +95,10 @@ def test_a_script_passes_fails_naming_the_turn_and_becomes_a_test(
     listed = json.loads(cli(project, "--format", "json", "conversations", "list", "--agent", "bot")[0])
     ids = [item["conversation_id"] for item in listed["conversations"]]
     assert saved["conversation_id"] in ids and len(ids) == 2
+    first = json.loads(cli(project, "--format", "json", "conversations", "list", "--limit", "1")[0])
+    more = ["conversations", "list", "--limit", "1", "--cursor", first["next_cursor"]]
+    second = json.loads(cli(project, "--format", "json", *more)[0])
+    assert [c["conversation_id"] for c in first["conversations"] + second["conversations"]] == ids
 
     cli(
         project,

@@ -3,6 +3,7 @@ passed are not run (.agents/test-cache.json); --no-cache runs them anyway."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.support.emulator import ServedEmulator
@@ -36,6 +37,8 @@ def test_unchanged_runs_nothing_and_a_changed_tool_selects_its_agents(
 
     out, err = cli(project, "test", "--changed")
     assert "0 tests run: nothing changed" in out
+    document = json.loads(cli(project, "--format", "json", "test", "--changed")[0])
+    assert document["unchanged"] == ["bot", "other"] and document["results"] == []
     assert "not run: bot, other" in err and "--no-cache" in err
 
     edit(project / "tools" / "lookup.yaml", "Look up an order by its number.", "Find an order by number.")

@@ -50,10 +50,13 @@ def conversations_list(
     ] = None,
     env: EnvOption = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100, help="At most this many.")] = 30,
+    cursor: Annotated[
+        str | None, typer.Option("--cursor", help="The next page (the cursor the previous page printed).")
+    ] = None,
     base_url: BaseUrlOption = None,
 ) -> None:
     """List recent conversations (newest first), to find the id for 'add test --from-conversation'."""
     from agents_cli.commands import conversations as command
 
-    request = command.ConversationsRequest(agent, env, base_url, limit)
+    request = command.ConversationsRequest(agent, env, base_url, limit, cursor)
     invoke(ctx, "conversations", command.list_conversations, request)

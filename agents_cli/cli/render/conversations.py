@@ -54,9 +54,16 @@ def _list_text(app: AppContext, result: ConversationList) -> None:
         for item in result.conversations
     ]
     app.out.table(["CONVERSATION", "AGENT", "STARTED (UTC)", "MESSAGES", "TOOLS", "STATUS"], rows)
+    if result.next_cursor:
+        app.out.info(f"more: --cursor {result.next_cursor}")
 
 
 CHAT = Renderer[ChatResult](_chat_text, _chat_json)
 CONVERSATION_LIST = Renderer[ConversationList](
-    _list_text, lambda result: {"environment": result.environment, "conversations": result.conversations}
+    _list_text,
+    lambda result: {
+        "environment": result.environment,
+        "conversations": result.conversations,
+        "next_cursor": result.next_cursor,
+    },
 )

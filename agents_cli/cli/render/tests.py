@@ -206,7 +206,10 @@ def _test_run_text(app: AppContext, result: TestRun) -> None:
 def _test_run_json(result: TestRun) -> Any:
     from agents_cli.testing.reports import report_json
 
-    return report_json(result.report)
+    document = report_json(result.report)
+    if result.unchanged:  # --changed left these out: unchanged since their last successful run
+        document["unchanged"] = list(result.unchanged)
+    return document
 
 
 def _test_run_stderr(app: AppContext, result: TestRun) -> None:
