@@ -117,7 +117,7 @@ async def _target(base_url: str, key: str | None, agent_id: str, override: dict[
 
 def _answerer(
     app: AppContext, mocks: Mapping[str, tuple[str, bool]], mock_file: Path | None, ask: bool
-) -> Any:
+) -> ToolAnswerer:
     from agents_cli.chat.errors import ToolNotMocked
 
     def answer(name: str, parameters: Mapping[str, Any]) -> tuple[str, bool]:
