@@ -8,6 +8,7 @@ streams it wants, and two runs never see each other's.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import sys
@@ -70,3 +71,21 @@ class Host:
         """``$XDG_STATE_HOME`` or ``~/.local/state``: where crash logs go."""
         base = self.environ.get("XDG_STATE_HOME")
         return Path(base) if base else self.home / ".local" / "state"
+
+
+def exit_now(code: object) -> None:
+    """End the process with ``code`` (as ``sys.exit`` would word it) after flushing stdout and stderr,
+    without the interpreter's teardown (freeing every object, running atexit hooks): callers make sure
+    nothing else is pending — files are written and synced, clients closed."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (``agents list | head``): nothing more to say.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)

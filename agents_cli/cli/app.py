@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from agents_cli import __version__
-from agents_cli.cli import completion
+from agents_cli.cli import coercion, completion
 from agents_cli.cli.output import Output
 from agents_cli.context import AppContext, Format
 from agents_cli.host import Host
 from agents_cli.kinds import REGISTRY
+
+coercion.install()  # option values without pydantic (start-up time)
 
 app = typer.Typer(
     name="agents",
@@ -179,5 +181,12 @@ BaseUrlOption = Annotated[
     ),
 ]
 ConcurrencyOption = Annotated[
-    int | None, typer.Option("--concurrency", min=1, max=64, help="Parallel requests (default 8).")
+    int | None,
+    typer.Option(
+        "--concurrency",
+        min=1,
+        max=64,
+        help="Most parallel requests (default: AGENTS_CONCURRENCY, else the environment's 'concurrency', "
+        "else 8); fewer while the API rate-limits.",
+    ),
 ]

@@ -7,6 +7,7 @@ a TTY and never when ``NO_COLOR`` is set. Rich is imported lazily so ``agents --
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
@@ -14,6 +15,24 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from agents_cli.host import Host
+
+
+# rich replaces ``:name:`` emoji codes even without markup; text that may hold one goes through rich.
+_EMOJI = re.compile(r":[a-z0-9_+-]+:")
+# Rich markup tags (``[bold]``, ``[/]``, ``[green]+[/]``), and ``\\[`` for a literal bracket.
+_MARKUP_TAG = re.compile(r"(\\*)\[([a-z#/@][^\[\]]*?)\]")
+
+
+def strip_markup(text: str) -> str:
+    """``text`` as rich would print it without styles."""
+
+    def replace(match: re.Match[str]) -> str:
+        backslashes = match.group(1)
+        if len(backslashes) % 2:  # escaped: a literal [tag]
+            return backslashes[:-1] + match.group(0)[len(backslashes) :]
+        return backslashes
+
+    return _MARKUP_TAG.sub(replace, text)
 
 
 def _wants_colour(stream: IO[str], no_color: bool) -> bool:
@@ -105,11 +124,26 @@ class Output:
 
     def line(self, text: str = "", *, style: str | None = None) -> None:
         """A line of human output on stdout (rich markup is not interpreted)."""
-        self.console.print(text, style=style, markup=False)
+        if not self._plain(self.stdout, text, self._out_console):
+            self.console.print(text, style=style, markup=False)
 
     def markup(self, text: str) -> None:
         """A line with rich markup, e.g. ``[green]+[/] create``."""
-        self.console.print(text)
+        if not self._plain(self.stdout, strip_markup(text), self._out_console):
+            self.console.print(text)
+
+    def _plain(self, stream: IO[str], text: str, console: Console | None) -> bool:
+        """Write ``text`` as it is when it would print uncoloured anyway (no terminal, or colour off) and
+        rich is not already in use on the stream: rich (≈40 ms to import) then only serves terminals."""
+        if (
+            console is not None
+            or _wants_colour(stream, self.no_color)
+            or (":" in text and _EMOJI.search(text))
+        ):
+            return False
+        stream.write(text + "\n")
+        stream.flush()
+        return True
 
     def table(
         self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
@@ -139,15 +173,19 @@ class Output:
 
     # -- diagnostics (stderr) -------------------------------------------------------------------------
     def info(self, text: str) -> None:
-        self.err_console.print(text, markup=False, highlight=False)
+        self._diagnostic(text, None)
 
     def warn(self, text: str) -> None:
-        self.err_console.print(f"warning: {text}", style="yellow", markup=False)
+        self._diagnostic(f"warning: {text}", "yellow")
 
     def error(self, text: str, *, hint: str | None = None) -> None:
-        self.err_console.print(f"error: {text}", style="bold red", markup=False)
+        self._diagnostic(f"error: {text}", "bold red")
         if hint:
-            self.err_console.print(f"hint: {hint}", style="cyan", markup=False)
+            self._diagnostic(f"hint: {hint}", "cyan")
 
     def success(self, text: str) -> None:
-        self.err_console.print(text, style="green", markup=False)
+        self._diagnostic(text, "green")
+
+    def _diagnostic(self, text: str, style: str | None) -> None:
+        if not self._plain(self.stderr, text, self._err_console):
+            self.err_console.print(text, style=style, markup=False, highlight=False)

@@ -35,7 +35,7 @@ from agents_cli.keypath import get, with_values
 from agents_cli.project.files import file_digest
 from agents_cli.project.manifest import MANIFEST_NAME
 from agents_cli.project.references import find_placeholders
-from agents_cli.project.state import fingerprint, state_path
+from agents_cli.project.state import fingerprint, state_digest
 from agents_cli.remote.client import ApiClient, gather_or_cancel
 from agents_cli.remote.directory import Directory
 
@@ -152,7 +152,7 @@ def apply_saved_plan(app: AppContext, request: SyncRequest) -> SyncReport:
         raise PlanOutdated(label, moved)
     client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
     with workspace.locked():
-        if file_digest(state_path(workspace.root, workspace.environment.name)) != saved.state:
+        if state_digest(workspace.root, workspace.environment.name) != saved.state:
             raise PlanOutdated(
                 label, [f"state/{workspace.environment.name}.json changed since the plan was made"]
             )

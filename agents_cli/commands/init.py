@@ -21,6 +21,9 @@ GITIGNORE = """\
 .agents/
 # API keys.
 .env
+# A sync's lock and the temp files of an interrupted state write (the next sync removes them).
+state/*.lock
+state/.*.tmp
 """
 
 ENV_EXAMPLE = """\

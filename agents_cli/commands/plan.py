@@ -86,15 +86,14 @@ def plan(app: AppContext, request: PlanRequest) -> PlanReport:
 
 def save_plan(app: AppContext, workspace: Workspace, result: PlanResult, target: Path) -> None:
     from agents_cli.engine.planfile import write_plan
-    from agents_cli.project.files import file_digest
-    from agents_cli.project.state import state_path
+    from agents_cli.project.state import state_digest
 
     write_plan(
         app.cwd / target,
         result.plan,
         root=workspace.root,
         files=workspace.project.files.digests(),
-        state_digest=file_digest(state_path(workspace.root, workspace.environment.name)),
+        state_digest=state_digest(workspace.root, workspace.environment.name),
         environ=workspace.configs().environ,
     )
     app.out.info(f"saved the plan to {target}; 'agents sync {target}' applies exactly it")

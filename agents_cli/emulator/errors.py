@@ -58,7 +58,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     response = json_response({"detail": {"status": code, "message": message}}, exc.status_code)
     if exc.headers:
         response.headers.update(exc.headers)
+    if exc.status_code == 405:
+        response.headers["allow"] = ", ".join(_allowed_methods(request))
     return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's; here each
+    method of a path is its own route)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _scope = route.matches(request.scope)
+        if match in (Match.PARTIAL, Match.FULL):
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 async def _client_gone(request: Request, exc: Exception) -> Response:

@@ -10,7 +10,9 @@ from agents_cli.emulator.responses import json_response
 
 
 class ApiKeyMiddleware:
-    """401 in the API's shape unless ``xi-api-key`` is accepted (pure ASGI, before routing; live settings)."""
+    """401 in the API's shape unless ``xi-api-key`` is accepted (pure ASGI, before routing; live settings).
+    ``Authorization: Bearer <token>`` (the official CLI's login flow) is the same credential: the token is
+    checked as a key."""
 
     def __init__(self, app: ASGIApp, ctx: EmulatorContext) -> None:
         self.app = app
@@ -21,10 +23,13 @@ class ApiKeyMiddleware:
             await self.app(scope, receive, send)
             return
         key: str | None = None
+        bearer: str | None = None
         for name, value in scope.get("headers", ()):
-            if name == b"xi-api-key":
+            if name == b"xi-api-key" and key is None:
                 key = value.decode("latin-1")
-                break
+            elif name == b"authorization" and value[:7].lower() == b"bearer ":
+                bearer = value[7:].decode("latin-1").strip()
+        key = key or bearer
         if not self.ctx.settings.key_accepted(key):
             status, message = (
                 ("needs_authorization", "Missing xi-api-key header.")

@@ -68,6 +68,10 @@ def page(
     ``unset_size`` applies (None: everything, as for secrets). Items are ordered by ``order`` (default: the
     sequence number, i.e. creation order, newest first). Cursor keys end with the unique sequence number.
     """
+    ctx.check_query(request, *route)
+    creator = request.query_params.get("created_by_user_id")
+    if creator and creator != ctx.settings.user_id:
+        items = []  # everything here was created by the emulator's one user
     size = ctx.query_param(request, route[0], route[1], "page_size")
     if size is None:
         size = unset_size if unset_size is not None else max(len(items), 1)

@@ -132,6 +132,7 @@ def _summary(ctx: EmulatorContext, fields: dict[str, Any]) -> dict[str, Any]:
 
 async def create(request: Request) -> Response:
     ctx = context_of(request)
+    ctx.check_query(request, "post", CREATE)
     raw = await ctx.raw_body(request)
     body = ctx.validate(CREATE_BODY, raw)
     _reject_tools_with_tool_ids(raw)
@@ -239,7 +240,10 @@ async def duplicate(request: Request) -> Response:
     ctx = context_of(request)
     agent_id = request.path_params["agent_id"]
     raw = await ctx.raw_body(request, required=False)
-    body = ctx.validate("Body_Duplicate_Agent_v1_convai_agents__agent_id__duplicate_post", raw or {})
+    # No body (or an empty one) means no options; any other body, falsy ones like [] too, must be the object.
+    body = ctx.validate(
+        "Body_Duplicate_Agent_v1_convai_agents__agent_id__duplicate_post", {} if raw is None else raw
+    )
     with ctx.store.transaction():
         source = records.get_or_404(ctx, AGENT, agent_id)
         copy = dict(source)

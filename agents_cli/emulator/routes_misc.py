@@ -19,7 +19,7 @@ from agents_cli.emulator import records
 from agents_cli.emulator.context import EmulatorContext, context_of
 from agents_cli.emulator.errors import ApiError
 from agents_cli.emulator.ids import new_id
-from agents_cli.emulator.pagination import page_response
+from agents_cli.emulator.pagination import page_response, query_order
 from agents_cli.emulator.records import ENV_VAR, KNOWLEDGE
 from agents_cli.emulator.routes_common import delete_route, get_route
 
@@ -131,7 +131,10 @@ async def list_documents(request: Request) -> Response:
         if (not search or str(record.get("name", "")).lower().startswith(search))
         and (not types or record.get("type") in types)
     ]
-    return page_response(ctx, request, KB_LIST, "documents", items, lambda record: _kb_summary(ctx, record))
+    order = query_order(ctx, request, KB_LIST, lambda record: str(record.get("name", "")))
+    return page_response(
+        ctx, request, KB_LIST, "documents", items, lambda record: _kb_summary(ctx, record), order=order
+    )
 
 
 async def user(request: Request) -> Response:

@@ -31,7 +31,7 @@ from agents_cli.engine.plan import Key, Plan, ResourcePlan, Write
 from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, with_values
 from agents_cli.kinds import REGISTRY
-from agents_cli.project.state import ResourceState, State, fingerprint, write_state_text
+from agents_cli.project.state import ResourceState, State, append_journal, fingerprint, write_state_text
 from agents_cli.remote.client import ApiClient
 from agents_cli.remote.directory import Directory
 
@@ -61,7 +61,8 @@ class Applier:
         self._failed: set[Key] = set()
         self._save_lock = asyncio.Lock()
         self._changes = 0  # state changes so far (each followed by a _save)
-        self._written = 0  # changes covered by the file on disk
+        self._written = 0  # changes covered by what is on disk
+        self._journaled = False  # the journal holds changes the state file does not
         self._placeholders: dict[Key, str] = {}
         self._started: dict[Key, asyncio.Task[None]] = {}
 
@@ -72,19 +73,32 @@ class Applier:
             self.on_outcome(outcome)
 
     async def _save(self) -> None:
-        """Put the state as it is now on disk before returning; the fsync runs in a thread so requests go
-        on. Writes are serialised by a lock (the file only moves forward) and grouped: a save that finds a
-        newer snapshot already written (one taken after its own change) returns at once, so eight
-        operations finishing together cost one or two writes, not eight."""
+        """Make the state as it is now durable before returning: the entries changed since the last save
+        are appended to the state journal (``project.state``), fsynced in a thread so requests go on.
+        Writes are serialised by a lock (the journal only moves forward) and grouped: a save that finds
+        its change already written returns at once, so eight operations finishing together cost one or
+        two appends, not eight. ``_compact`` writes the whole file once the run is over."""
         self._changes += 1
         wanted = self._changes
         async with self._save_lock:
             if self._written >= wanted:
                 return
             covered = self._changes
+            lines = self.state.take_changes()
+            if lines:
+                await asyncio.to_thread(append_journal, self.root, self.state.environment, lines)
+                self._journaled = True
+            self._written = covered
+
+    async def _compact(self) -> None:
+        """The whole state file written once (sorted, indented: it is committed), replacing the journal."""
+        async with self._save_lock:
+            if not self._journaled:
+                return
+            self.state.take_changes()
             text = self.state.to_json()
             await asyncio.to_thread(write_state_text, self.root, self.state.environment, text)
-            self._written = covered
+            self._journaled = False
 
     # -- running -------------------------------------------------------------------------------------
     def start(self, item: ResourcePlan) -> None:
@@ -97,10 +111,19 @@ class Applier:
 
     async def finish_started(self) -> None:
         """Wait for the early applies (when planning failed after some had started)."""
-        await asyncio.gather(*self._started.values())
+        try:
+            await asyncio.gather(*self._started.values())
+        finally:
+            await self._compact()
 
     async def run(self, plan: Plan) -> SyncResult:
         """Apply ``plan``: drop stale state entries, then every write, then the deletes."""
+        try:
+            return await self._run(plan)
+        finally:
+            await self._compact()
+
+    async def _run(self, plan: Plan) -> SyncResult:
         if plan.stale:
             for kind, name in plan.stale:
                 self.state.remove(kind, name)

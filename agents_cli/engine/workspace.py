@@ -22,6 +22,7 @@ from agents_cli.engine.normalise import Ids, normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
 from agents_cli.engine.planner import RemoteResource, plan, plan_resource
+from agents_cli.errors import AgentsError
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.manifest import Environment, Project, load_project
 from agents_cli.project.state import State, load_other_states, load_state, state_lock
@@ -114,15 +115,16 @@ class Workspace:
         directory: Directory | None = None,
         on_planned: Callable[[ResourcePlan], None] | None = None,
     ) -> PlanResult:
-        """Read the remote and plan ``keys`` (default: every loaded resource). With ``on_planned`` (sync),
-        resources whose plan cannot change any more are handed over while the reads go on, and the
+        """Read the remote and plan ``keys`` (default: every loaded resource). Each resource whose plan
+        cannot change any more is planned as its answer arrives, while the other reads are in flight (not
+        all at the end); with ``on_planned`` (sync) those with work to do are handed over at once, and the
         returned plan holds those same objects."""
         options = options or PlanOptions()
         desired = self.configs()
         keys = keys if keys is not None else desired.keys()
         directory = directory or self.directory(api)
-        early = _EarlyPlanner(self, desired, keys, options, on_planned) if on_planned else None
-        if early is not None:
+        early = _EarlyPlanner(self, desired, keys, options, on_planned or _nothing_to_start)
+        if on_planned is not None:
             # Configuration errors (an unset ${VAR}, an undeclared reference) before any write starts.
             for key in keys:
                 desired.normalise(key, self._state_ids())
@@ -133,9 +135,9 @@ class Workspace:
             self.state,
             prune=options.prune,
             declared=desired.declared,
-            on_resolved=early.resolved if early is not None else None,
+            on_resolved=early.resolved,
         )
-        return self._plan(snapshot, desired, keys, options, early.planned if early is not None else {})
+        return self._plan(snapshot, desired, keys, options, early.planned)
 
     def _state_ids(self) -> dict[str, dict[str, str]]:
         return {kind: dict(self.state.ids(kind)) for kind in REGISTRY.names}
@@ -219,10 +221,10 @@ class Workspace:
             computed = await self.plan(
                 api, options, directory=directory, on_planned=start_early if stream else None
             )
+            await approve(computed)
         except BaseException:
             await applier.finish_started()  # let early writes finish and record their state
             raise
-        await approve(computed)
         return computed, await applier.run(computed.plan)
 
 
@@ -258,6 +260,10 @@ def remote_resource(
     )
 
 
+def _nothing_to_start(item: ResourcePlan) -> None:
+    """``plan`` streams like sync, without writing anything."""
+
+
 class _EarlyPlanner:
     """Plans, while the other reads are still in flight, each resource that is surely an update or no-op:
     found through its state id, and every resource it references already found too (their ids are
@@ -278,8 +284,16 @@ class _EarlyPlanner:
         self.keys = set(keys)
         self.planned: dict[Key, ResourcePlan] = {}
         self.waiting: set[Key] = set()
+        # ``workspace.ids(snapshot)`` kept up to date one answer at a time (rebuilding it for each of
+        # 1,000 answers would be quadratic).
+        self.ids = {kind: dict(names) for kind, names in workspace.ids(Snapshot()).items()}
 
     def resolved(self, key: Key, snapshot: Snapshot) -> None:
+        found = snapshot.found.get(key)
+        if found is not None:
+            self.ids[key[0]][key[1]] = found[0]
+        elif key in snapshot.stale:
+            self.ids[key[0]].pop(key[1], None)
         self.waiting.add(key)
         for candidate in sorted(self.waiting):
             if self._ready(candidate, snapshot):
@@ -305,10 +319,16 @@ class _EarlyPlanner:
 
     def _plan(self, key: Key, snapshot: Snapshot) -> None:
         remote_id, document, _adopted = snapshot.found[key]
-        item = self.desired.normalise(key, self.workspace.ids(snapshot))
+        try:
+            item = self.desired.normalise(key, self.ids)
+        except AgentsError:
+            return  # planned with the rest, which reports configuration errors in the resources' order
         planned = plan_resource(
             item, remote_resource(key[0], remote_id, document), self.workspace.state, options=self.options
         )
         self.planned[key] = planned
+        # The raw answer is not needed any more (the plan holds what it needs, normalised): with 1,000
+        # resources, keeping every raw document until the end is most of the peak memory.
+        snapshot.found[key] = (remote_id, {}, False)
         if planned.write is not None:
             self.on_planned(planned)

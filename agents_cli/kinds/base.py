@@ -9,6 +9,7 @@ again after lost state by its exact API ``name``, written whole on every update.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -19,6 +20,13 @@ if TYPE_CHECKING:  # the CLI imports the registry at start-up; keypath is not ne
 # A reference slot: a key-path suffix where ``int`` stands for any list index (``("tool_ids", int)``).
 Slot = tuple[str | type[int], ...]
 FoundBy = Literal["tags", "name"]
+# The API's id alphabet (``agent_3701k…``, 20-character document ids): what an id read from state or a
+# response must be before it reaches a URL or a delete.
+REMOTE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+
+
+def valid_remote_id(value: object) -> bool:
+    return isinstance(value, str) and REMOTE_ID.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from agents_cli.keypath import KeyPath
 from agents_cli.project.loader import Document, LoadError
-from agents_cli.project.manifest import Project, Resource
+from agents_cli.project.manifest import Project, Resource, path_problem
 
 # Editors use ``$schema`` in JSON configs to find the JSON Schema, and top-level ``x-*`` keys hold YAML
 # anchors (``x-common: &common …``) as in docker-compose files. The API knows neither, so they are dropped
@@ -113,5 +113,9 @@ def load_resource(project: Project, resource: Resource, env: str | None) -> Load
 
     Raises ``LoadError`` (a ConfigError with file:line:col) when a file is missing or malformed.
     """
+    for relative in resource.files_for(env):
+        problem = path_problem(project.root, relative)
+        if problem is not None:  # never opened (validation reports it at the manifest entry)
+            raise LoadError(project.manifest_path, 1, 1, f"{resource.name}: {problem}")
     documents = tuple(project.files.document(project.path(relative)) for relative in resource.files_for(env))
     return merge_documents(resource, env, documents)

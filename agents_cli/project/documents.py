@@ -12,6 +12,16 @@ from agents_cli.keypath import KeyPath, format_path
 
 Position = tuple[int, int]
 PositionMap = dict[KeyPath, Position]
+# Deeper than any config the API takes (its deepest schemas nest a few levels of JSON Schema inside a
+# tool): past this a file is refused where it gets too deep, before anything recurses over it (the
+# parsers, validation) and runs out of stack.
+MAX_DEPTH = 64
+
+
+def too_deep(path: Path, position: Position) -> LoadError:
+    return LoadError(
+        path, *position, f"nested more than {MAX_DEPTH} levels deep", hint="no config nests this deep"
+    )
 
 
 class LoadError(ConfigError):

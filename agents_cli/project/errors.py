@@ -90,12 +90,24 @@ class PlaceholderUnset(ConfigError):
         return PlaceholderUnset(self.path, self.variable, kind, name)
 
 
-StateProblem = Literal["newer_version", "not_object", "section", "entry", "invalid_json"]
+StateProblem = Literal[
+    "newer_version",
+    "unknown_version",
+    "other_environment",
+    "not_object",
+    "section",
+    "entry",
+    "bad_id",
+    "invalid_json",
+    "not_a_file",
+]
 
 
 class StateUnusable(ConfigError):
     """A state file this version cannot use: ``problem`` says how; ``version`` (a newer file's), ``where``
-    (the section, or ``section.name`` of an entry without an id), ``line``/``column``/``detail`` (JSON)."""
+    (the section, or ``section.name`` of an entry without an id or with an id outside the API's alphabet),
+    ``line``/``column``/``detail`` (JSON; for ``unknown_version``/``other_environment``/``bad_id`` the value
+    found, as JSON text; for ``not_a_file`` what is there)."""
 
     def __init__(
         self,
@@ -111,6 +123,23 @@ class StateUnusable(ConfigError):
         super().__init__(source=source, problem=problem, version=version, where=where)
         self.source, self.problem, self.version, self.where = source, problem, version, where
         self.line, self.column, self.detail = line, column, detail
+
+
+ConflictProblem = Literal["same_id", "tagged_other", "other_environment"]
+
+
+class StateConflict(ConfigError):
+    """State contradicts itself or the remote, so acting on it could write or delete the wrong resource:
+    entries ``name`` and ``other`` of ``kind`` both record ``remote_id`` (``same_id``); the remote resource
+    ``name`` records carries the hidden name tag of ``other``, another entry or declared name
+    (``tagged_other``); or it is tagged for environment ``other`` only (``other_environment``)."""
+
+    def __init__(
+        self, source: str, kind: str, name: str, other: str, remote_id: str, problem: ConflictProblem
+    ) -> None:
+        super().__init__(source=source, kind=kind, name=name, other=other, problem=problem)
+        self.source, self.kind, self.name, self.other = source, kind, name, other
+        self.remote_id, self.problem = remote_id, problem
 
 
 class StateLocked(AgentsError):

@@ -81,7 +81,7 @@ def _read(path: Path) -> LoadedFile:
         data = path.read_bytes()
     except FileNotFoundError:
         return LoadedFile(path, None, LoadError(path, 1, 1, "file not found"))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
         return LoadedFile(path, None, LoadError(path, 1, 1, f"cannot read file: {exc}"))
     digest = digest_bytes(data)
     try:

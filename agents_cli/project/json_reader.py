@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from agents_cli.keypath import KeyPath
-from agents_cli.project.documents import LoadError, Position, PositionMap, report_duplicate
+from agents_cli.project.documents import (
+    MAX_DEPTH,
+    LoadError,
+    Position,
+    PositionMap,
+    report_duplicate,
+    too_deep,
+)
 
 # json.loads gives exact JSON semantics (escapes, surrogate pairs, numbers) and good syntax errors; a
 # small token scanner over the same (now known valid) text adds positions and catches duplicate keys.
@@ -40,6 +47,9 @@ def parse_json(
         raise LoadError(path, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}") from None
     except ValueError as exc:
         raise LoadError(path, 1, 1, f"invalid JSON: {exc}") from None
+    except RecursionError:
+        _json_positions(text, path, duplicates)  # raises where it gets too deep
+        raise too_deep(path, (1, 1)) from None
     return data, _json_positions(text, path, duplicates)
 
 
@@ -71,7 +81,9 @@ def _json_positions(text: str, path: Path, duplicates: list[LoadError] | None) -
     tokens = _json_tokens(text)
 
     def value(first: tuple[str, str, int], key_path: KeyPath) -> None:
-        _kind, token, _ = first
+        _kind, token, start = first
+        if len(key_path) >= MAX_DEPTH and token in "{[":
+            raise too_deep(path, lines.position(start))
         if token == "{":
             seen: set[str] = set()
             for _kind, token, offset in tokens:

@@ -7,6 +7,7 @@ Schema checks with file positions live in ``commands/validate.py`` (via ``loader
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class Environment:
     residency: str | None = None
     base_url: str | None = None
     emulator: bool = False
+    concurrency: int | None = None  # most requests in flight (None: the client's default)
     # Values for ``${NAME}`` placeholders when NAME is set neither in the process nor in .env (fake values
     # for the local emulator, so a fresh checkout runs with nothing exported; never real secrets).
     variables: tuple[tuple[str, str], ...] = ()
@@ -132,36 +134,70 @@ def find_root(start: Path) -> Path:
     raise ProjectNotFound(str(start))
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """A part of the manifest that must be an object, or {} (its schema problem is reported elsewhere)."""
+    return value if isinstance(value, dict) else {}
+
+
 def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
-    """Typed view of a manifest dict (assumed schema-valid: ``check_manifest`` ran)."""
+    """Typed view of a manifest dict. Parts of another type than the schema's are left out (validation
+    reports them; ``check_manifest`` refuses them before any other command uses the project)."""
     environments = {
         name: Environment(
             name=name,
             api_key_env=str(spec.get("api_key_env", DEFAULT_API_KEY_ENV)),
-            residency=spec.get("residency"),
-            base_url=spec.get("base_url"),
-            emulator=bool(spec.get("emulator", False)),
-            variables=tuple(sorted((str(k), str(v)) for k, v in (spec.get("variables") or {}).items())),
+            residency=spec.get("residency") if isinstance(spec.get("residency"), str) else None,
+            base_url=spec.get("base_url") if isinstance(spec.get("base_url"), str) else None,
+            emulator=spec.get("emulator") is True,
+            concurrency=spec.get("concurrency") if isinstance(spec.get("concurrency"), int) else None,
+            variables=tuple(sorted((str(k), str(v)) for k, v in _mapping(spec.get("variables")).items())),
         )
-        for name, spec in (data.get("environments") or {}).items()
+        for name, spec in _mapping(data.get("environments")).items()
+        if isinstance(spec, dict)
     }
     resources: dict[str, dict[str, Resource]] = {}
     for kind in REGISTRY:
-        entries = data.get(kind.section) or {}
         resources[kind.name] = {
             name: Resource(
                 kind=kind.name,
                 name=name,
                 config=Path(entry["config"]),
-                overlays={env: Path(p) for env, p in (entry.get("overlays") or {}).items()},
+                overlays={
+                    env: Path(p) for env, p in _mapping(entry.get("overlays")).items() if isinstance(p, str)
+                },
             )
-            for name, entry in entries.items()
-            if isinstance(entry, dict) and "config" in entry
+            for name, entry in _mapping(data.get(kind.section)).items()
+            if isinstance(entry, dict) and isinstance(entry.get("config"), str)
         }
     default = data.get("default_environment")
+    if not isinstance(default, str):
+        default = None  # another type: the manifest schema reports it
     return Project(
         root=root, manifest=data, environments=environments, resources=resources, default_environment=default
     )
+
+
+def path_problem(root: Path, relative: Path) -> str | None:
+    """Why a path the manifest names must not be opened, or None: absolute or ``..`` (outside the project),
+    a NUL byte or an over-long name (the OS refuses it), a symlink loop, or a symlink out of the project.
+    Checked before anything opens it, so a file outside is never read (nor its values echoed)."""
+    text = relative.as_posix()
+    if "\x00" in text:
+        return "a config path cannot contain a NUL character"
+    if relative.is_absolute() or ".." in relative.parts:
+        return "config paths must be relative and inside the project"
+    if len(text.encode("utf-8", "surrogateescape")) > 1024 or any(
+        len(part.encode("utf-8", "surrogateescape")) > 255 for part in relative.parts
+    ):
+        return "the file name is too long"
+    try:
+        resolved = (root / relative).resolve()
+        outside = not resolved.is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+        return "a symlink loop"
+    if outside:
+        return "the path leads outside the project (a symlink)"
+    return None
 
 
 def load_manifest_document(root: Path, files: FileStore | None = None) -> Document:
@@ -191,10 +227,14 @@ def check_manifest(document: Document) -> None:
 def load_project(cwd: Path) -> Project:
     """Find ``agents.json`` upwards from ``cwd``, check it against the manifest schema and parse it (errors
     carry line:col)."""
+    from agents_cli.project import validation_cache
+
     root = find_root(cwd)
+    validation_cache.load(root)
     files = FileStore()
     document = load_manifest_document(root, files)
     check_manifest(document)
+    validation_cache.save(root)
     project = parse_manifest(root, document.data)
     project.manifest_document = document
     project.files = files
@@ -310,6 +350,21 @@ def refresh_editor_schemas(root: Path) -> list[Path]:
 
     from agents_cli.bundled import schemas_dir
 
+    # The bundled files' sizes and times, kept next to the copies: when nothing moved, nothing is read.
+    stamp = root / ".agents" / "schemas" / ".bundled"
+    sources = [schemas_dir() / f"{kind}.schema.json" for kind in EDITOR_SCHEMA_KINDS]
+    signature = "\n".join(
+        f"{source.name} {stat.st_size} {stat.st_mtime_ns}"
+        for source in sources
+        if (stat := _stat(source)) is not None
+    )
+    targets = [
+        editor_schema_path(root, kind, overlay=overlay)
+        for kind in EDITOR_SCHEMA_KINDS
+        for overlay in ((False, True) if kind in OVERLAY_SCHEMA_KINDS else (False,))
+    ]
+    if _read(stamp) == signature and all(target.is_file() for target in targets):
+        return []
     written: list[Path] = []
     for kind in EDITOR_SCHEMA_KINDS:
         source = schemas_dir() / f"{kind}.schema.json"
@@ -330,4 +385,19 @@ def refresh_editor_schemas(root: Path) -> list[Path]:
                 pass
             write_atomic(target, content)
             written.append(target)
+    write_atomic(stamp, signature)
     return written
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None

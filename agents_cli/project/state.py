@@ -13,9 +13,13 @@ Version 1 (or none) spelled list items by index and hashed sets in their order; 
 resource it plans again in version 2 — a no-op as a state-only refresh, without a remote write. A file of
 a later version is refused rather than misread.
 
-Written atomically (temp file + fsync + ``os.replace``) after each remote operation, with deterministic
-formatting, and guarded by ``state/<env>.lock`` (``flock``, released by the kernel when the holder dies; the
-file holds the pid for the message).
+Written atomically (temp file + fsync + ``os.replace``) with deterministic formatting, and guarded by
+``state/<env>.lock`` (``flock``, released by the kernel when the holder dies; the file holds the pid for the
+message). During a sync each remote operation's result is made durable first in ``state/<env>.journal``:
+one compact JSON line per changed entry, appended and fsynced (O(change), where rewriting the whole file
+after each of 1,000 creates is O(N²)); the sync then writes the whole file once and removes the journal.
+A journal left behind (the process was killed) is replayed by ``load_state``, line by line, later lines
+winning; a torn last line is the write the kill interrupted, and is ignored.
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from typing import Any
 from agents_cli.errors import ConfigError
 from agents_cli.keypath import KeyPath, format_path, parse_path
 from agents_cli.kinds import REGISTRY
-from agents_cli.project.errors import StateLocked, StateUnusable
+from agents_cli.kinds.base import valid_remote_id
+from agents_cli.project.errors import StateConflict, StateLocked, StateUnusable
 from agents_cli.project.loader import write_atomic
 
 STATE_DIR = "state"
@@ -73,14 +78,29 @@ class State:
         default_factory=lambda: {kind.name: {} for kind in REGISTRY}
     )
 
+    # (kind, name) of the entries set or removed since ``take_changes`` last ran (what the journal gets).
+    changed: dict[tuple[str, str], None] = field(default_factory=dict, repr=False, compare=False)
+
     def get(self, kind: str, name: str) -> ResourceState | None:
         return self.resources[kind].get(name)
 
     def set(self, kind: str, name: str, entry: ResourceState) -> None:
         self.resources[kind][name] = entry
+        self.changed[(kind, name)] = None
 
     def remove(self, kind: str, name: str) -> None:
         self.resources[kind].pop(name, None)
+        self.changed[(kind, name)] = None
+
+    def take_changes(self) -> str:
+        """Journal lines for the entries changed since the last call (their values now), and forget them."""
+        lines = []
+        for kind, name in self.changed:
+            entry = self.resources[kind].get(name)
+            record = {"kind": kind, "name": name, "entry": entry.as_dict() if entry else None}
+            lines.append(json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n")
+        self.changed.clear()
+        return "".join(lines)
 
     def ids(self, kind: str) -> dict[str, str]:
         """Local name → remote id for one kind."""
@@ -101,17 +121,32 @@ def state_path(root: Path, env: str) -> Path:
     return root / STATE_DIR / f"{env}.json"
 
 
+def journal_path(root: Path, env: str) -> Path:
+    return root / STATE_DIR / f"{env}.journal"
+
+
 def lock_path(root: Path, env: str) -> Path:
     return root / STATE_DIR / f"{env}.lock"
 
 
+# Versions whose files this one reads (none: version 1, the first format).
+READABLE_VERSIONS = (1, STATE_VERSION)
+
+
+def _source_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)[:60]
+
+
 def _fields_readable(data: dict[str, Any], source: str) -> bool:
     """Whether this version reads the file's ``fields`` (see the module docstring); a later version is
-    refused: its files may hold what this one would misread."""
-    version = data.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > STATE_VERSION:
+    refused: its files may hold what this one would misread; so is a version no release wrote."""
+    version = data.get("version", 1)
+    is_int = isinstance(version, int) and not isinstance(version, bool)
+    if is_int and version > STATE_VERSION:
         raise StateUnusable(source, "newer_version", version=version)
-    return version == STATE_VERSION
+    if not is_int or version not in READABLE_VERSIONS:
+        raise StateUnusable(source, "unknown_version", detail=_source_json(version))
+    return bool(version == STATE_VERSION)
 
 
 def _fields(entry: dict[str, Any], readable: bool) -> dict[KeyPath, str] | None:
@@ -124,12 +159,39 @@ def _fields(entry: dict[str, Any], readable: bool) -> dict[KeyPath, str] | None:
         return None  # a path no version writes: a hand edit
 
 
+def _entry(source: str, where: str, entry: Any, readable: bool) -> ResourceState:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        raise StateUnusable(source, "entry", where=where)
+    if not valid_remote_id(entry["id"]):  # it would reach a URL (``../tools/x``, ``x?force=1``)
+        raise StateUnusable(source, "bad_id", where=where, detail=_source_json(entry["id"]))
+    fingerprint, remote_fingerprint = entry.get("fingerprint"), entry.get("remote_fingerprint")
+    return ResourceState(
+        id=entry["id"],
+        fingerprint=fingerprint if isinstance(fingerprint, str) else None,
+        remote_fingerprint=remote_fingerprint if isinstance(remote_fingerprint, str) else None,
+        fields=_fields(entry, readable),
+    )
+
+
+def _check_unique_ids(state: State, source: str) -> None:
+    """Two local names recording one id: pruning one would delete the other's live resource."""
+    for kind in REGISTRY.names:
+        owners: dict[str, str] = {}
+        for name, remote_id in sorted(state.ids(kind).items()):
+            if remote_id in owners:
+                raise StateConflict(source, kind, name, owners[remote_id], remote_id, "same_id")
+            owners[remote_id] = name
+
+
 def parse_state(env: str, data: Any, source: str, *, ids_only: bool = False) -> State:
     """``ids_only``: the ids are all the caller needs (another environment's), so a later version is read
-    too, without its ``fields``."""
+    too, without its ``fields``. A file naming another environment is refused (copied, or a merge gone
+    wrong): its ids are that environment's resources."""
     if not isinstance(data, dict):
         raise StateUnusable(source, "not_object")
     readable = not ids_only and _fields_readable(data, source)
+    if not ids_only and "environment" in data and data["environment"] != env:
+        raise StateUnusable(source, "other_environment", where=env, detail=_source_json(data["environment"]))
     state = State(environment=env)
     for kind in REGISTRY:
         section = kind.section
@@ -137,19 +199,31 @@ def parse_state(env: str, data: Any, source: str, *, ids_only: bool = False) -> 
         if not isinstance(entries, dict):
             raise StateUnusable(source, "section", where=section)
         for name, entry in entries.items():
-            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                raise StateUnusable(source, "entry", where=f"{section}.{name}")
-            state.set(
-                kind.name,
-                name,
-                ResourceState(
-                    id=entry["id"],
-                    fingerprint=entry.get("fingerprint"),
-                    remote_fingerprint=entry.get("remote_fingerprint"),
-                    fields=_fields(entry, readable),
-                ),
-            )
+            state.set(kind.name, name, _entry(source, f"{section}.{name}", entry, readable))
+    _check_unique_ids(state, source)
     return state
+
+
+def _replay_journal(root: Path, state: State, readable: bool) -> None:
+    """The changes a killed sync made durable after the file's last rewrite (see the module docstring);
+    each entry checked as the file's are."""
+    path = journal_path(root, state.environment)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return
+    for line in text.splitlines():
+        try:
+            record = json.loads(line)
+            kind, name, entry = record["kind"], record["name"], record["entry"]
+        except (ValueError, KeyError, TypeError):
+            continue  # the torn last line of an interrupted append
+        if kind not in state.resources or not isinstance(name, str):
+            continue
+        if entry is None:
+            state.resources[kind].pop(name, None)
+        else:
+            state.set(kind, name, _entry(str(path), f"{kind}.{name}", entry, readable))
 
 
 def load_state(root: Path, env: str, *, ids_only: bool = False) -> State:
@@ -159,13 +233,24 @@ def load_state(root: Path, env: str, *, ids_only: bool = False) -> State:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return State(environment=env)
+        state = State(environment=env)
+        _replay_journal(root, state, not ids_only)
+        _check_unique_ids(state, str(path))
+        return state
+    except (OSError, UnicodeDecodeError) as exc:
+        what = "a directory" if path.is_dir() else type(exc).__name__
+        raise StateUnusable(str(path), "not_a_file", detail=what) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         problem = StateUnusable(str(path), "invalid_json", line=exc.lineno, column=exc.colno, detail=exc.msg)
         raise problem from exc
-    return parse_state(env, data, str(path), ids_only=ids_only)
+    except RecursionError:
+        raise StateUnusable(str(path), "invalid_json", line=1, column=1, detail="nested too deeply") from None
+    state = parse_state(env, data, str(path), ids_only=ids_only)
+    _replay_journal(root, state, not ids_only and _fields_readable(data, str(path)))
+    _check_unique_ids(state, str(path))
+    return state
 
 
 def load_other_states(root: Path, env: str) -> list[State]:
@@ -186,8 +271,48 @@ def save_state(root: Path, state: State) -> None:
 
 
 def write_state_text(root: Path, env: str, text: str) -> None:
-    """``save_state`` for an already serialised state (so a snapshot can be written off the event loop)."""
+    """``save_state`` for an already serialised state (so a snapshot can be written off the event loop).
+    The whole state is on disk now: a journal of earlier changes has nothing left to add."""
     write_atomic(state_path(root, env), text)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(journal_path(root, env))
+
+
+def state_digest(root: Path, env: str) -> str | None:
+    """The digest of what ``load_state`` reads: the file (None when there is none), and the journal a
+    killed sync left, if any (a saved plan is outdated when either moved)."""
+    from agents_cli.project.files import digest_bytes, file_digest
+
+    path = state_path(root, env)
+    try:
+        journal = journal_path(root, env).read_bytes()
+    except FileNotFoundError:
+        return file_digest(path)
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        text = b""
+    return digest_bytes(text + b"\0journal\0" + journal)
+
+
+def append_journal(root: Path, env: str, lines: str) -> None:
+    """Append changed entries to the environment's journal and fsync: durable before this returns."""
+    path = journal_path(root, env)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(descriptor, lines.encode("utf-8"))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def remove_temp_files(root: Path, env: str) -> None:
+    """Temp files of ``write_atomic`` a killed sync left (``state/.<env>.json.*.tmp``); only the lock holder
+    may remove them, since only it writes them."""
+    for leftover in (root / STATE_DIR).glob(f".{env}.json.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def _read_pid(path: Path) -> int | None:
@@ -253,6 +378,7 @@ def state_lock(root: Path, env: str) -> Iterator[Path]:
     try:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
+        remove_temp_files(root, env)
         yield path
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -18,7 +18,7 @@ from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.configs import LoadedConfig, merge_documents
 from agents_cli.project.files import FileStore
 from agents_cli.project.loader import Document, LoadError
-from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, parse_manifest
+from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, parse_manifest, path_problem
 from agents_cli.project.references import (
     expected_kind,
     find_malformed_references,
@@ -191,6 +191,8 @@ class _Validator:
             for resource in project.resources[kind].values():
                 entry: KeyPath = (section, resource.name)
                 self._check_file(manifest, (*entry, "config"), resource.config)
+                if path_problem(self.root, resource.config) is not None:
+                    continue
                 target = self.root.joinpath(resource.config).resolve()
                 if target in owners:
                     other_kind, other = owners[target]
@@ -220,27 +222,30 @@ class _Validator:
         """Scenario files of ``agents test`` (base files): their schema and the agents they name."""
         from agents_cli.testing.scenarios import scenario_issues
 
-        for name, entry in (project.manifest.get("scenarios") or {}).items():
+        scenarios = project.manifest.get("scenarios")
+        for name, entry in (scenarios if isinstance(scenarios, dict) else {}).items():
             if not isinstance(entry, dict) or not isinstance(entry.get("config"), str):
                 continue  # the manifest schema reports it
             self._check_file(manifest, ("scenarios", name, "config"), Path(entry["config"]))
             target = self.root / entry["config"]
-            loaded = self.load(target) if target.is_file() else None
+            loaded = self.load(target) if self._readable(Path(entry["config"])) else None
             if isinstance(loaded, LoadError):
                 self.collector.add_load_error(loaded)
             elif loaded is not None:
                 for path, message in scenario_issues(loaded.data, set(project.resources[AGENT.name])):
                     self.collector.add(loaded.path, loaded.locate(path), path, message)
 
+    def _readable(self, relative: Path) -> bool:
+        """Whether the file may be opened at all (``path_problem``: reported at the manifest entry)."""
+        return path_problem(self.root, relative) is None and (self.root / relative).is_file()
+
     def _check_file(self, manifest: Document, where: KeyPath, relative: Path) -> None:
         target = self.root / relative
-        if relative.is_absolute() or ".." in relative.parts:
-            self.collector.add(
-                manifest.path,
-                manifest.locate(where),
-                where,
-                f"{relative.as_posix()}: config paths must be relative and inside the project",
-            )
+        problem = path_problem(self.root, relative)
+        if problem is not None:
+            shown = relative.as_posix().replace("\x00", "\\0")
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            self.collector.add(manifest.path, manifest.locate(where), where, f"{shown}: {problem}")
         elif not target.is_file():
             self.collector.add(
                 manifest.path, manifest.locate(where), where, f"file not found: {relative.as_posix()}"
@@ -258,7 +263,7 @@ class _Validator:
             documents: list[Document] = []
             for relative in files:
                 target = self.root / relative
-                if not target.is_file():
+                if not self._readable(relative):
                     break  # reported at the manifest entry
                 loaded = self.load(target)
                 if isinstance(loaded, LoadError):
@@ -320,6 +325,9 @@ def validate_project(
     """Every problem in the project at ``root``. ``env`` limits overlays to one environment (it must
     exist: UnknownEnvironment otherwise); without it every environment's overlays are checked. ``store``:
     the run's files (a plan validates what it then loads)."""
+    from agents_cli.project import validation_cache
+
+    validation_cache.load(root)
     validator = _Validator(root, strict, store or FileStore())
     report = ValidationReport(root=root)
     loaded = validator.manifest()
@@ -340,6 +348,7 @@ def validate_project(
         validator.collector.placeholders.values(), key=lambda use: (str(use.file), use.line, use.column)
     )
     report.files = validator.files
+    validation_cache.save(root)
     return report
 
 

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from agents_cli.keypath import KeyPath
-from agents_cli.project.documents import LoadError, Position, PositionMap, report_duplicate
+from agents_cli.project.documents import (
+    MAX_DEPTH,
+    LoadError,
+    Position,
+    PositionMap,
+    report_duplicate,
+    too_deep,
+)
 
 if TYPE_CHECKING:
     import yaml
@@ -110,6 +117,8 @@ def parse_yaml(
         raise LoadError(path, line, column, f"invalid YAML: {detail}") from None
     except yaml.YAMLError as exc:
         raise LoadError(path, 1, 1, f"invalid YAML: {exc}") from None
+    except RecursionError:  # the parser recurses per level of (flow) nesting
+        raise too_deep(path, _deep_position(text)) from None
     finally:
         loader.dispose()
     if root is None:
@@ -119,8 +128,34 @@ def parse_yaml(
     return builder.build(root, ()), builder.positions
 
 
+def _deep_position(text: str) -> Position:
+    """Where flow brackets first nest ``MAX_DEPTH`` deep (quotes and comments ignored: an estimate for a
+    file the parser could not read at all)."""
+    depth, line, column = 0, 1, 0
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        elif char in "[{":
+            depth += 1
+            if depth >= MAX_DEPTH:
+                return (line, column)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return (1, 1)
+
+
+# What aliases may expand to in one file, beyond the nodes written out once: a shared block of defaults
+# merged into a few dozen places is a few thousand; an alias bomb (aliases of aliases of lists, a few
+# hundred bytes) is billions, and would take minutes and gigabytes before anything could be checked.
+MAX_ALIAS_NODES = 50_000
+MAX_ALIAS_CHARS = 10_000_000
+
+
 class _Builder:
-    """Plain data from a composed YAML node tree, recording each key's and item's position."""
+    """Plain data from a composed YAML node tree, recording each key's and item's position. A node built
+    again (reached through an alias) counts against ``MAX_ALIAS_NODES`` and, for text, ``MAX_ALIAS_CHARS``.
+    """
 
     def __init__(self, path: Path, duplicates: list[LoadError] | None) -> None:
         import yaml
@@ -130,10 +165,19 @@ class _Builder:
         self.duplicates = duplicates
         self.positions: PositionMap = {}
         self.active: set[int] = set()  # node ids on the current path: an alias cycle would recurse forever
+        self.built: set[int] = set()  # node ids built once: building one again is an alias's expansion
+        self.expanded_nodes = 0
+        self.expanded_chars = 0
 
     def build(self, node: yaml.Node, key_path: KeyPath) -> Any:
+        if id(node) in self.built:
+            self.count_expansion(node)
+        else:
+            self.built.add(id(node))
         if not isinstance(node, self.mapping_node | self.sequence_node):
             return _scalar(node, self.path)
+        if len(key_path) >= MAX_DEPTH:
+            raise too_deep(self.path, _mark_position(node))
         if id(node) in self.active:
             raise LoadError(self.path, *_mark_position(node), "recursive YAML alias")
         self.active.add(id(node))
@@ -143,6 +187,19 @@ class _Builder:
             return self.sequence(node, key_path)
         finally:
             self.active.discard(id(node))
+
+    def count_expansion(self, node: yaml.Node) -> None:
+        self.expanded_nodes += 1
+        if isinstance(node.value, str):
+            self.expanded_chars += len(node.value)
+        if self.expanded_nodes > MAX_ALIAS_NODES or self.expanded_chars > MAX_ALIAS_CHARS:
+            raise LoadError(
+                self.path,
+                *_mark_position(node),
+                f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} values or "
+                f"{MAX_ALIAS_CHARS // 1_000_000} MB of text (an alias bomb?)",
+                hint="write the repeated parts out, or alias less",
+            )
 
     def mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
         if node.tag != _TAG_PREFIX + "map":

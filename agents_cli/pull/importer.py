@@ -70,9 +70,15 @@ def write_results(project: Project, env: str, outcomes: list[Written]) -> None:
     from agents_cli.project.loader import write_atomic
     from agents_cli.project.state import load_state, save_state, state_lock
 
-    for item in outcomes:
-        if item.text is not None and item.file is not None:
-            write_atomic(project.path(item.file), item.text)
+    # Each file is written atomically and fsynced; the fsyncs overlap instead of waiting one after another.
+    writes = [
+        (project.path(item.file), item.text) for item in outcomes if item.text is not None and item.file
+    ]
+    if writes:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(8, len(writes))) as pool:
+            list(pool.map(lambda write: write_atomic(*write), writes))
     _write_manifest(project, env, outcomes)
     with state_lock(project.root, env):
         state = load_state(project.root, env)

@@ -11,7 +11,8 @@ from typing import Any
 
 import httpx
 
-from agents_cli.remote.errors import AmbiguousRequest, ApiRefused
+from agents_cli.remote.errors import AmbiguousRequest, ApiRefused, ResponseTooLarge
+from agents_cli.remote.failures import RESPONSE_CAP_VARIABLE, HttpTimeouts
 
 __all__ = ["AmbiguousRequest", "ApiRefused", "RequestStats", "RetryPolicy"]
 
@@ -85,8 +86,7 @@ def error_message(response: httpx.Response) -> tuple[str, list[str], Any]:
     try:
         body: Any = response.json()
     except ValueError:
-        text = response.text.strip()
-        return (text[:200] or response.reason_phrase), [], None
+        return (_first_line(response) or response.reason_phrase), [], None
     detail = body.get("detail") if isinstance(body, dict) else body
     if isinstance(detail, list):
         lines = []
@@ -101,6 +101,50 @@ def error_message(response: httpx.Response) -> tuple[str, list[str], Any]:
     if detail is not None:
         return str(detail), [], body
     return response.reason_phrase, [], body
+
+
+def _first_line(response: httpx.Response) -> str:
+    """A non-JSON error body (a proxy's HTML page) in one short line: its title, else its first line of
+    text, tags dropped; never the page."""
+    import re
+
+    text = response.text
+    if "html" in response.headers.get("content-type", "") or text.lstrip().startswith("<"):
+        title = re.search(r"<title[^>]*>(.*?)</title>", text[:4096], re.IGNORECASE | re.DOTALL)
+        text = title.group(1) if title else re.sub(r"<[^>]*>", " ", text[:4096])
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    line = " ".join(line.split())
+    return line if len(line) <= 120 else line[:117] + "..."
+
+
+async def read_capped(
+    client: httpx.AsyncClient, request: httpx.Request, limits: HttpTimeouts
+) -> httpx.Response:
+    """Send ``request`` and read its body up to ``limits.max_response_bytes`` (decoded size, so a
+    compressed bomb counts as what it becomes); a larger body raises ``ResponseTooLarge`` unread."""
+    cap = limits.max_response_bytes
+    response = await client.send(request, stream=True)
+    try:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise _too_large(request, response, limits)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise _too_large(request, response, limits)
+            chunks.append(chunk)
+    finally:
+        await response.aclose()
+    # The body is decoded already: the copy must not claim an encoding.
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"]
+    return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks), request=request)
+
+
+def _too_large(request: httpx.Request, response: httpx.Response, limits: HttpTimeouts) -> ResponseTooLarge:
+    method, path = request.method, request.url.path
+    return ResponseTooLarge(method, path, response.status_code, limits.max_response_mb, RESPONSE_CAP_VARIABLE)
 
 
 def remote_error(

@@ -52,6 +52,7 @@ from agents_cli.remote.answers import (
     AmbiguousRequest,
     RequestStats,
     RetryPolicy,
+    read_capped,
     refused_before_processing,
     remote_error,
     retry_after_seconds,
@@ -59,6 +60,8 @@ from agents_cli.remote.answers import (
 )
 from agents_cli.remote.errors import ApiRefused, NoAnswer, NotTheApi, UnexpectedAnswer, UrlOrigin
 from agents_cli.remote.failures import HttpTimeouts, Target, attempts_note, http_timeouts, transport_failure
+from agents_cli.remote.pacing import DEFAULT_CONCURRENCY, Pacer
+from agents_cli.remote.pages import next_cursor, page_items
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
@@ -75,7 +78,6 @@ log = logging.getLogger("agents_cli.remote.client")
 # After this many failed attempts of one request, say so without --debug.
 PERSISTENT_FAILURE_ATTEMPTS = 2
 
-DEFAULT_CONCURRENCY = 8
 NON_IDEMPOTENT_METHODS = frozenset({"POST"})
 # Transport errors raised before any byte of the request left: safe to retry any request.
 NOT_SENT_ERRORS: tuple[type[httpx.TransportError], ...] = (
@@ -126,7 +128,9 @@ class ApiClient:
         self._transport = transport
         self._sleep = sleep
         self._rng = rng or random.Random()
-        self._semaphore = asyncio.Semaphore(concurrency)
+        # At most ``concurrency`` requests in flight, fewer while the API says to slow down (429, rate-limit
+        # headers): see ``remote.pacing``.
+        self.pacer = Pacer(concurrency)
         self._client: httpx.AsyncClient | None = None
         # Tasks that sent requests through this client; cancelled on exit if still running.
         self._users: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
@@ -183,16 +187,20 @@ class ApiClient:
         task = asyncio.current_task()
         if task is not None:
             self._users.add(task)
-        async with self._semaphore:
+        async with self.pacer.slot() as sent_in:
             self.stats.by_method[method] += 1
             started = time.perf_counter()
             try:
-                response = await self._client.request(method, path, params=params, json=body)
+                request = self._client.build_request(method, path, params=params, json=body)
+                response = await read_capped(self._client, request, self.timeouts)
             except httpx.HTTPError as exc:
                 elapsed = (time.perf_counter() - started) * 1000
                 log.debug("%s %s -> %s (%.0f ms)", method, path, type(exc).__name__, elapsed)
                 raise
             elapsed = (time.perf_counter() - started) * 1000
+            status = response.status_code
+            retry_after = retry_after_seconds(response) if status == 429 else None
+            self.pacer.observe(sent_in, status, response.headers, retry_after)
             # Only method, path, status and time: headers (the key) are never logged.
             log.debug("%s %s -> %d (%.0f ms)", method, path, response.status_code, elapsed)
             return response
@@ -334,6 +342,7 @@ class ApiClient:
         items: list[dict[str, Any]] = []
         query: dict[str, Any] = {"page_size": PAGE_SIZE, **(params or {})}
         seen_cursors: set[str] = set()
+        pages = 0
         while True:
             try:
                 page = await self.get(path, params=query)
@@ -344,13 +353,12 @@ class ApiClient:
                 detail = exc.detail if isinstance(exc, ApiRefused) else "Not Found"
                 url = f"{self.base_url}{path}"
                 raise NotTheApi(url, detail, place=self.target.place, body=exc.body) from exc
-            if not isinstance(page, dict):
-                raise UnexpectedAnswer(f"GET {path}", f"an object with {item_key!r}")
-            items.extend(item for item in page.get(item_key) or [] if isinstance(item, dict))
-            cursor = page.get("next_cursor")
-            if not page.get("has_more") or not cursor or cursor in seen_cursors:
+            pages += 1
+            # Checked: a listing short of items reads as "not there" and sync would create duplicates.
+            items.extend(page_items(f"GET {path}", item_key, page))
+            cursor = next_cursor(f"GET {path}", page, seen_cursors, pages)
+            if cursor is None:
                 return items
-            seen_cursors.add(cursor)
             query = {**query, "cursor": cursor}
 
 

@@ -6,6 +6,9 @@ unless ``--base-url`` points it at a served one (``agents emulator serve``); ``E
 convention for the real API — never redirects it. Every command resolves its connection here, so a flag
 means the same everywhere.
 
+Concurrency: ``--concurrency``, else ``AGENTS_CONCURRENCY``, else the environment's ``concurrency``, else 8;
+the client lowers it on its own while the API rate-limits (``pacing``).
+
 Key: the environment's variable, ``.env``, the OS keyring or the 0600 file (``credentials``); none for the
 in-process emulator. A served emulator reached through an emulator environment takes the environment's key
 when there is one, else the emulator's default (it accepts any non-empty key unless told otherwise).
@@ -13,6 +16,7 @@ when there is one, else the emulator's default (it accepts any non-empty key unl
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +27,7 @@ from agents_cli.project.manifest import Environment
 from agents_cli.remote.credentials import ResolvedKey, find_api_key, resolve_api_key
 from agents_cli.remote.errors import EmulatorNeedsProject, UrlOrigin
 from agents_cli.remote.failures import HttpTimeouts, http_timeouts
+from agents_cli.remote.pacing import configured_concurrency
 
 if TYPE_CHECKING:
     from agents_cli.remote.client import ApiClient, RetryPolicy
@@ -42,6 +47,7 @@ class Connection:
     key: ResolvedKey | None  # None: the in-process emulator, which needs none
     emulator_data: Path | None = None  # the in-process emulator's database
     timeouts: HttpTimeouts | None = None  # AGENTS_HTTP_TIMEOUT of the run's environment, or the defaults
+    concurrency: int | None = None  # AGENTS_CONCURRENCY, else the environment's, else None (the default)
 
     @property
     def in_process(self) -> bool:
@@ -57,6 +63,14 @@ def resolve(
 ) -> Connection:
     """The connection ``environment`` gets with these overrides (no request is sent)."""
     host = host or Host.from_process()
+    connection = _resolve(project_root, environment, base_url, host)
+    concurrency = configured_concurrency(host.environ, environment.concurrency)
+    return dataclasses.replace(connection, concurrency=concurrency)
+
+
+def _resolve(
+    project_root: Path | None, environment: Environment, base_url: str | None, host: Host
+) -> Connection:
     flag = (base_url or "").strip().rstrip("/")
     if environment.emulator:
         if not flag:
@@ -101,7 +115,7 @@ def open_client(
     """The ``ApiClient`` for a connection (not yet entered: use ``async with``)."""
     from agents_cli.remote.client import DEFAULT_CONCURRENCY, ApiClient
 
-    limit = concurrency or DEFAULT_CONCURRENCY
+    limit = concurrency or connection.concurrency or DEFAULT_CONCURRENCY
     if connection.emulator_data is not None:
         from agents_cli.emulator.transport import in_process_client_transport
 

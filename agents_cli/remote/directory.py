@@ -8,13 +8,14 @@ recorded in another environment's state (tools, tests).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from agents_cli.errors import RemoteError
-from agents_cli.kinds import REGISTRY
-from agents_cli.project.state import State
+from agents_cli.kinds import REGISTRY, tags
+from agents_cli.project.errors import StateConflict
+from agents_cli.project.state import STATE_DIR, State
 from agents_cli.remote.client import ApiClient, gather_or_cancel
 
 Key = tuple[str, str]
@@ -58,22 +59,54 @@ class Directory:
         *,
         fresh: bool = False,
         exclude: set[str] | frozenset[str] = frozenset(),
+        owners: Mapping[str, str] | None = None,
     ) -> dict[str, Any] | None:
         """Adopt: the remote resource that a crashed or stateless run created for ``name``, if any.
 
-        ``exclude``: ids this environment's state already gives to other local names.
+        ``exclude``: ids this environment's state already gives to other local names; ``owners`` (id →
+        local name) names them: a resource tagged as ``name`` that state gives to another name is a
+        conflict (``StateConflict``), not a reason to create ``name`` again.
         """
         resource_kind = REGISTRY[kind]
         items = await self.listing(kind, fresh=fresh)
-        claimed = self.claimed.get(kind, set()) | exclude
+        elsewhere = self.claimed.get(kind, set())
         for item in sorted(items, key=lambda it: str(resource_kind.remote_id(it))):
             remote_id = resource_kind.remote_id(item)
-            if remote_id is None or remote_id in claimed:
+            if remote_id is None or remote_id in elsewhere:
                 continue
-            if resource_kind.matches(item, self.environment, name, api_name):
-                # List items may be summaries; whole ones are re-read too, for one shape.
-                return await self.get(kind, remote_id)
+            if not resource_kind.matches(item, self.environment, name, api_name):
+                continue
+            if remote_id in exclude:
+                owner = (owners or {}).get(remote_id)
+                if owner is not None and resource_kind.found_by == "tags":  # a name match is no proof
+                    raise StateConflict(self.state_file, kind, owner, name, remote_id, "tagged_other")
+                continue
+            # List items may be summaries; whole ones are re-read too, for one shape.
+            return await self.get(kind, remote_id)
         return None
+
+    @property
+    def state_file(self) -> str:
+        return f"{STATE_DIR}/{self.environment}.json"
+
+    def check_tracked(self, kind: str, name: str, document: Mapping[str, Any], known: Iterable[str]) -> None:
+        """Refuse a resource state gives to ``name`` whose own hidden tags say it is another environment's,
+        or another of ``known`` names' (the tracked ones before a write, declared ones too before a delete):
+        swapped or copied entries would write one resource's config to another, or delete a live one. A
+        name tag of no known name is a rename's leftover (the next write fixes it); a resource without our
+        tags is one adopted from before."""
+        resource_kind = REGISTRY[kind]
+        if resource_kind.found_by != "tags":
+            return
+        remote_id = resource_kind.remote_id(document) or ""
+        if resource_kind.foreign(document, self.environment):
+            others = sorted(tags.environments(document))
+            raise StateConflict(self.state_file, kind, name, others[0], remote_id, "other_environment")
+        names = resource_kind.tagged_names(document, self.environment)
+        if names and name not in names:
+            claimed = sorted(set(names) & set(known))
+            if claimed:
+                raise StateConflict(self.state_file, kind, name, claimed[0], remote_id, "tagged_other")
 
     async def tagged(self, kind: str) -> dict[str, str]:
         """Local name → id of every resource of ``kind`` tagged for this environment (for prune)."""
@@ -120,6 +153,7 @@ async def fetch_snapshot(
     start work on it while the other reads are in flight."""
     snapshot = Snapshot()
     own_ids = {kind: set(state.ids(kind).values()) for kind in REGISTRY.names}
+    undeclared = _undeclared_owners(state, declared)
     # Kinds whose list carries whole resources: one paginated list instead of a GET each.
     listed: dict[str, dict[str | None, dict[str, Any]]] = {}
     for kind in REGISTRY:
@@ -140,19 +174,44 @@ async def fetch_snapshot(
             whole = listed.get(kind, {}).get(entry.id)
             document = whole if whole is not None else await directory.get(kind, entry.id)
             if document is not None:
+                directory.check_tracked(kind, name, document, state.ids(kind))
                 snapshot.found[key] = (entry.id, document, False)
                 return
             snapshot.stale.add(key)
         exclude = own_ids[kind] - ({entry.id} if entry else set())
-        document = await directory.find(kind, name, api_names.get(key), exclude=exclude)
+        document = await directory.find(
+            kind, name, api_names.get(key), exclude=exclude, owners=undeclared[kind]
+        )
         remote_id = REGISTRY[kind].remote_id(document)
         if document is not None and remote_id is not None:
             snapshot.found[key] = (remote_id, document, True)
 
-    await gather_or_cancel(*(one(key) for key in keys))
+    # Prune (and status) needs the tagged listing: its pages are read alongside the GETs, not after them
+    # (cached in the directory, where ``_find_orphans`` finds it).
+    prefetch = [directory.listing(kind.name) for kind in REGISTRY if prune and kind.found_by == "tags"]
+    await gather_or_cancel(*(one(key) for key in keys), *prefetch)
     if prune:
         await _find_orphans(directory, state, declared, snapshot)
     return snapshot
+
+
+def _undeclared_owners(state: State, declared: dict[str, set[str]]) -> dict[str, dict[str, str]]:
+    """Per kind, id → name of the entries agents.json no longer declares: one holding the resource tagged
+    as a declared name (a stray or copied entry) is a conflict, where a declared one is a rename whose tags
+    lag behind."""
+    return {
+        kind: {
+            remote_id: name
+            for name, remote_id in state.ids(kind).items()
+            if name not in declared.get(kind, ())
+        }
+        for kind in REGISTRY.names
+    }
+
+
+def _local_names(state: State, declared: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Per kind, every name state tracks or the manifest declares."""
+    return {kind: set(state.ids(kind)) | declared.get(kind, set()) for kind in REGISTRY.names}
 
 
 async def _find_orphans(
@@ -172,8 +231,12 @@ async def _find_orphans(
             if name not in declared.get(kind, set()) and remote_id not in declared_ids:
                 candidates.setdefault((kind, name), remote_id)
 
+    local_names = _local_names(state, declared)
+
     async def check(key: Key, remote_id: str) -> None:
-        if await directory.get(key[0], remote_id) is not None:
+        document = await directory.get(key[0], remote_id)
+        if document is not None:
+            directory.check_tracked(*key, document, local_names[key[0]])  # never delete what is another's
             snapshot.orphans[key] = remote_id
         else:
             snapshot.stale.add(key)

@@ -115,8 +115,24 @@ class UnexpectedAnswer(RemoteError):
         self.request, self.expected = request, expected
 
 
+class ResponseTooLarge(RemoteError):
+    """A response body past the run's cap (``limit_mb``, set by ``variable``): read no further."""
+
+    def __init__(self, method: str, path: str, status: int, limit_mb: float, variable: str) -> None:
+        super().__init__(status=status, method=method, path=path, limit_mb=limit_mb)
+        self.method, self.path, self.limit_mb, self.variable = method, path, limit_mb, variable
+
+
 class BadTimeout(ConfigError):
     """``AGENTS_HTTP_TIMEOUT`` is not ``READ`` or ``CONNECT,READ`` seconds."""
+
+    def __init__(self, variable: str, value: str) -> None:
+        super().__init__(variable=variable, value=value)
+        self.variable, self.value = variable, value
+
+
+class BadConcurrency(ConfigError):
+    """``AGENTS_CONCURRENCY`` is not a whole number from 1 to 64."""
 
     def __init__(self, variable: str, value: str) -> None:
         super().__init__(variable=variable, value=value)

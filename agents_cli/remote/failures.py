@@ -1,8 +1,9 @@
 """What the API client tells people when HTTP fails below the API: timeouts and transport errors.
 
-``http_timeouts`` reads ``AGENTS_HTTP_TIMEOUT``; ``transport_failure`` turns an httpx transport error into one
-line that names the base URL (or the request's URL) and, for timeouts, the limit that was hit, plus a hint
-naming where the URL came from. No IO here.
+``http_timeouts`` reads ``AGENTS_HTTP_TIMEOUT`` and ``AGENTS_MAX_RESPONSE_MB`` (the response-size cap);
+``transport_failure`` turns an httpx transport error into one line that names the base URL (or the
+request's URL) and, for timeouts, the limit that was hit, plus a hint naming where the URL came from. No IO
+here.
 """
 
 from __future__ import annotations
@@ -20,12 +21,23 @@ TIMEOUT_VARIABLE = "AGENTS_HTTP_TIMEOUT"
 DEFAULT_CONNECT_TIMEOUT = 10.0
 # A read can legitimately take a while (a large list, a slow region), but not minutes without a byte.
 DEFAULT_READ_TIMEOUT = 60.0
+RESPONSE_CAP_VARIABLE = "AGENTS_MAX_RESPONSE_MB"
+# A page of 100 full agents is a few MB; a response far past that is a proxy or server gone wrong, and
+# reading it whole would take the memory of the machine.
+DEFAULT_RESPONSE_CAP_MB = 64.0
 
 
 @dataclass(frozen=True)
 class HttpTimeouts:
+    """The limits of a run's requests: how long to wait, and how large one response body may be."""
+
     connect: float = DEFAULT_CONNECT_TIMEOUT
     read: float = DEFAULT_READ_TIMEOUT
+    max_response_mb: float = DEFAULT_RESPONSE_CAP_MB
+
+    @property
+    def max_response_bytes(self) -> int:
+        return int(self.max_response_mb * 1024 * 1024)
 
     def as_httpx(self) -> httpx.Timeout:
         # Writing a request body and waiting for a pooled connection get the read limit.
@@ -42,9 +54,28 @@ def http_timeouts(read: float | None = None, environ: Mapping[str, str] | None =
         from agents_cli.host import Host
 
         environ = Host.from_process().environ
+    cap = _response_cap(environ)
     raw = environ.get(TIMEOUT_VARIABLE, "").strip()
     if not raw:
-        return HttpTimeouts()
+        return HttpTimeouts(max_response_mb=cap)
+    connect, read = _timeout_values(raw)
+    return HttpTimeouts(connect=connect, read=read, max_response_mb=cap)
+
+
+def _response_cap(environ: Mapping[str, str]) -> float:
+    raw = environ.get(RESPONSE_CAP_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_RESPONSE_CAP_MB
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise BadTimeout(RESPONSE_CAP_VARIABLE, raw)
+    return value
+
+
+def _timeout_values(raw: str) -> tuple[float, float]:
     parts = [part.strip() for part in raw.split(",")]
     try:
         values = [float(part) for part in parts]
@@ -53,8 +84,8 @@ def http_timeouts(read: float | None = None, environ: Mapping[str, str] | None =
     if len(values) not in (1, 2) or any(not value > 0 for value in values):
         raise BadTimeout(TIMEOUT_VARIABLE, raw)
     if len(values) == 1:
-        return HttpTimeouts(connect=min(DEFAULT_CONNECT_TIMEOUT, values[0]), read=values[0])
-    return HttpTimeouts(connect=values[0], read=values[1])
+        return min(DEFAULT_CONNECT_TIMEOUT, values[0]), values[0]
+    return values[0], values[1]
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:

@@ -57,6 +57,13 @@ def _environment() -> Schema:
                 "type": "boolean",
                 "description": "Use the embedded convai emulator (no key needed).",
             },
+            "concurrency": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 64,
+                "description": "Most requests in flight at once (default 8; the AGENTS_CONCURRENCY variable "
+                "and the command-line option win). Lowered on its own while the API answers 429.",
+            },
             "variables": {
                 "type": "object",
                 "description": "Defaults for ${NAME} placeholders when NAME is set neither in the process "

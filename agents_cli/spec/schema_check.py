@@ -9,13 +9,16 @@ No IO beyond reading the bundled schema files once; jsonschema is imported lazil
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from agents_cli import __version__
 from agents_cli.bundled import schemas_dir
 from agents_cli.keypath import KeyPath
 from agents_cli.project.loader import format_key_path
@@ -67,17 +70,59 @@ def load_schema(kind: Kind) -> dict[str, Any]:
     return schema
 
 
+# Keys (schema version + kind + strictness + content digest) of documents known to have no issue: a hit
+# needs neither jsonschema nor the schema (``project.validation_cache`` keeps them in ``.agents/``).
+_passed: set[str] = set()
+_new_passes: set[str] = set()
+
+
+def remember_passes(keys: Iterable[str]) -> None:
+    _passed.update(keys)
+
+
+def new_passes() -> set[str]:
+    """Keys of documents found clean in this process and not remembered before."""
+    return set(_new_passes)
+
+
 def check(kind: Kind, document: object, *, strict: bool = False) -> list[SchemaIssue]:
     """Every schema problem in ``document``, sorted by path; catalog misses are warnings unless ``strict``."""
     if kind != MANIFEST and isinstance(document, dict) and isinstance(document.get("$schema"), str):
         # An editor hint in a JSON config; loaders drop it before anything is sent to the API.
         document = {key: value for key, value in document.items() if key != "$schema"}
+    key = _pass_key(kind, document, strict)
+    if key is not None and key in _passed:
+        return []
     validator = _validator(kind)
     issues: set[SchemaIssue] = set()
     instance: Any = document
     for error in validator.iter_errors(instance):
         issues.update(_issues(error, strict, validator))
+    if not issues and key is not None:
+        _passed.add(key)
+        _new_passes.add(key)
     return sorted(issues, key=_sort_key)
+
+
+@cache
+def _schema_version(kind: Kind) -> str:
+    """Changes whenever the schema file (or the program reading it) does, without reading the file."""
+    try:
+        stat = os.stat(schema_path(kind))
+    except OSError:
+        return f"{__version__}:missing"
+    return f"{__version__}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _pass_key(kind: Kind, document: object, strict: bool) -> str | None:
+    try:
+        # ASCII escapes: a lone surrogate a YAML escape can produce hashes instead of failing to encode
+        content = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):  # not plain JSON data (a YAML date…): always checked
+        return None
+    digest = hashlib.blake2b(content.encode(), digest_size=16)
+    digest.update(f"\0{kind}\0{strict}\0{_schema_version(kind)}".encode())
+    return digest.hexdigest()
 
 
 def _sort_key(issue: SchemaIssue) -> tuple[Any, ...]:

@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from agents_cli.engine.normalise import remote_name, send_body
 from agents_cli.errors import RemoteError
@@ -56,15 +57,15 @@ class ApiTestClient:
     async def run_tests(self, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
         # A POST: api.py retries it only when surely not processed (429, 503 + Retry-After, no connection);
         # after an ambiguous failure it raises AmbiguousRequest rather than start the runs twice.
-        path = f"{AGENTS_PATH}/{agent_id}/run-tests"
+        path = f"{AGENT.routes.item(agent_id)}/run-tests"
         return await self._object(self.api.request("POST", path, json=body), f"POST {path}")
 
     async def get_test_invocation(self, invocation_id: str) -> dict[str, Any]:
-        path = f"/v1/convai/test-invocations/{invocation_id}"
+        path = f"/v1/convai/test-invocations/{quote(invocation_id, safe='')}"
         return await self._object(self.api.get(path), f"GET {path}")
 
     async def simulate_conversation(self, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        path = f"{AGENTS_PATH}/{agent_id}/simulate-conversation"
+        path = f"{AGENT.routes.item(agent_id)}/simulate-conversation"
         return await self._object(self.api.request("POST", path, json=body), f"POST {path}")
 
 

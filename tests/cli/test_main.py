@@ -1,5 +1,6 @@
 """The entry point (``agents_cli/cli/main.py``): global flags after the command, --debug scope, usage errors,
-and ``agents --help`` staying light (no heavy library imported; its speed: benchmarks/startup.py)."""
+and start-up staying light: ``--help`` imports no heavy library, an unchanged project validates without
+jsonschema, plan without pydantic or httpx's command line (speed: benchmarks/startup.py, scale.py)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,34 @@ def test_help_imports_no_heavy_library() -> None:
     }
     assert len(imported) > 10  # the import log was really captured
     assert sorted(set(HEAVY) & imported) == []
+
+
+def imported_modules(stderr: str) -> set[str]:
+    return {
+        line.rsplit("|", 1)[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")
+    }
+
+
+def test_an_unchanged_project_validates_without_jsonschema_pydantic_rich_or_httpx(tmp_path: Path) -> None:
+    run_cli(["init", "."], cwd=tmp_path)
+    run_cli(["add", "agent", "Bot", "--template", "minimal"], cwd=tmp_path)
+    first = run_process(["validate"], cwd=tmp_path, python_options=("-X", "importtime"))
+    assert first.returncode == 0, first.stderr
+    assert "jsonschema" in imported_modules(first.stderr)  # checked once…
+    again = run_process(["validate"], cwd=tmp_path, python_options=("-X", "importtime"))
+    assert again.returncode == 0, again.stderr
+    modules = {name.split(".")[0] for name in imported_modules(again.stderr)}
+    assert len(modules) > 10  # the import log was really captured
+    # …then the schema-pass cache answers; no terminal, so no rich; nothing to send, so no httpx.
+    assert sorted(modules & {"jsonschema", "pydantic", "rich", "httpx"}) == []
+
+
+def test_plan_imports_neither_the_httpx_command_line_nor_pydantic(tmp_path: Path) -> None:
+    run_cli(["init", "."], cwd=tmp_path)
+    run_cli(["add", "agent", "Bot", "--template", "minimal"], cwd=tmp_path)
+    result = run_process(["plan"], cwd=tmp_path, python_options=("-X", "importtime"))
+    assert result.returncode == 0, result.stderr
+    modules = {name.split(".")[0] for name in imported_modules(result.stderr)}
+    # httpx's command-line module would bring rich, click and pygments along; typer would bring pydantic.
+    assert "httpx" in modules
+    assert sorted(modules & {"rich", "click", "pygments", "pydantic"}) == []

@@ -5,7 +5,6 @@ once and appear in the final plan as the same objects."""
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import PlanOptions, ResourcePlan
 from agents_cli.engine.workspace import PlanResult, Workspace
 from agents_cli.host import Host
+from agents_cli.project.state import load_state
 from agents_cli.remote.connect import build_client
 from tests.support.emulator import serve_emulator
 
@@ -34,9 +34,9 @@ def sync_with_checks(root: Path) -> tuple[SyncResult, list[ResourcePlan], list[s
     early: list[ResourcePlan] = []
 
     def on_outcome(outcome: Outcome) -> None:
-        on_disk = json.loads((root / "state" / "bench.json").read_text())
-        entry = on_disk[f"{outcome.kind}s"].get(outcome.name)
-        if entry is None or entry["id"] != outcome.remote_id or "fields" not in entry:
+        # On disk: the state file plus its journal (what a killed run leaves is what the next one reads).
+        entry = load_state(root, "bench").get(outcome.kind, outcome.name)
+        if entry is None or entry.id != outcome.remote_id or entry.fields is None:
             problems.append(f"{outcome.kind} {outcome.name} reported before its state was written")
 
     async def main() -> SyncResult:

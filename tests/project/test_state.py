@@ -15,6 +15,8 @@ from agents_cli.project.state import (
     ResourceState,
     State,
     StateLocked,
+    append_journal,
+    journal_path,
     load_state,
     lock_path,
     save_state,
@@ -148,3 +150,23 @@ def test_stale_lock_of_dead_process_is_taken_over(tmp_path: Path) -> None:
     path.write_text(f"{dead.pid}\n")
     with state_lock(tmp_path, "dev") as held:
         assert held.read_text().strip() == str(os.getpid())
+
+
+def test_a_journal_left_by_a_killed_run_is_replayed_and_a_whole_write_removes_it(tmp_path: Path) -> None:
+    state = State(environment="dev")
+    state.set("agent", "kept", ResourceState("agent_1", "sha256:a"))
+    state.set("agent", "gone", ResourceState("agent_2"))
+    save_state(tmp_path, state)
+    state.take_changes()
+    state.set("agent", "new", ResourceState("agent_3", "sha256:b"))
+    state.remove("agent", "gone")
+    append_journal(tmp_path, "dev", state.take_changes())
+    state.set("agent", "new", ResourceState("agent_4"))
+    # The kill interrupted this append: its line is torn and must be ignored.
+    append_journal(tmp_path, "dev", state.take_changes()[:20])
+    loaded = load_state(tmp_path, "dev")
+    assert loaded.ids("agent") == {"kept": "agent_1", "new": "agent_3"}
+    assert loaded.get("agent", "new") == ResourceState("agent_3", "sha256:b")
+    save_state(tmp_path, loaded)
+    assert not journal_path(tmp_path, "dev").exists()
+    assert load_state(tmp_path, "dev").ids("agent") == {"kept": "agent_1", "new": "agent_3"}

@@ -140,6 +140,56 @@ def test_list_all_follows_cursors() -> None:
     assert api.stats.writes == 0
 
 
+def test_an_html_error_page_is_reported_by_status_and_title_only() -> None:
+    page = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>" + "x" * 5000 + "</body></html>\n"
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(502, text=page, headers={"content-type": "text/html"})
+
+    (error, _api), _ = run_client(handler, lambda api: _error_of(api.get("/v1/convai/agents")))
+    assert isinstance(error, RemoteError) and error.status == 502
+    assert error.message.startswith("GET /v1/convai/agents: 502 502 Bad Gateway"), error.message
+    assert "xxx" not in error.message and "<" not in error.message and len(error.message) < 200
+
+
+def test_a_plain_text_error_body_is_cut_to_its_first_line() -> None:
+    text = "upstream connect error or disconnect/reset before headers\n" + "trace " * 2000
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, text=text)
+
+    (error, _api), _ = run_client(handler, lambda api: _error_of(api.get("/v1/x")))
+    assert "upstream connect error or disconnect/reset before headers" in error.message
+    assert "trace" not in error.message
+
+
+def test_a_body_past_the_cap_is_not_read_whole() -> None:
+    from agents_cli.remote.failures import HttpTimeouts
+
+    chunks_sent: list[int] = []
+
+    async def endless() -> Any:
+        for _ in range(10_000):
+            chunks_sent.append(1)
+            yield b"x" * 65536
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=endless())
+
+    limits = HttpTimeouts(max_response_mb=1)
+    (error, _api), _ = run_client(handler, lambda api: _error_of(api.get("/v1/x")), timeouts=limits)
+    assert "larger than 1 MB" in error.message and "AGENTS_MAX_RESPONSE_MB" in error.message
+    assert len(chunks_sent) < 40
+
+
+async def _error_of(call: Any) -> Any:
+    try:
+        await call
+    except RemoteError as exc:
+        return exc
+    raise AssertionError("no error")
+
+
 def test_debug_log_has_method_path_status_and_never_the_key(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="agents_cli.remote.client")
     run_client(lambda r: httpx.Response(200, json={}), lambda api: api.get("/v1/user"))

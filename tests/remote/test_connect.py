@@ -61,7 +61,7 @@ def project_root(tmp_path: Path) -> Path:
     environments = {
         "local": {"emulator": True},
         "eu": {"api_key_env": "KEY_EU", "residency": "eu-residency"},
-        "custom": {"api_key_env": "KEY_CUSTOM", "base_url": "https://proxy.example.com/"},
+        "custom": {"api_key_env": "KEY_CUSTOM", "base_url": "https://proxy.example.com/", "concurrency": 3},
     }
     return write_project(tmp_path, environments=environments, default_environment=None, sections=())
 
@@ -102,3 +102,12 @@ def test_missing_key_names_the_variable(project_root: Path) -> None:
 def test_emulator_environment_needs_no_key(project_root: Path) -> None:
     client = client_for(project_root, "local")
     assert client.base_url == EMULATOR_BASE_URL
+
+
+def test_concurrency_from_flag_then_variable_then_environment_then_default(project_root: Path) -> None:
+    key = {"KEY_CUSTOM": "sk_custom", "KEY_EU": "sk_eu"}
+    assert client_for(project_root, "custom", key).concurrency == 3
+    assert client_for(project_root, "eu", key).concurrency == 8
+    assert client_for(project_root, "custom", {**key, "AGENTS_CONCURRENCY": "16"}).concurrency == 16
+    flagged = client_for(project_root, "custom", {**key, "AGENTS_CONCURRENCY": "16"}, concurrency=2)
+    assert flagged.concurrency == 2 and flagged.pacer.ceiling == 2

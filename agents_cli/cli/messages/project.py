@@ -8,7 +8,7 @@ from typing import Any
 
 from agents_cli.errors import AgentsError, ValidationFailed
 from agents_cli.project import errors as project
-from agents_cli.project.state import STATE_VERSION
+from agents_cli.project.state import READABLE_VERSIONS, STATE_VERSION
 
 Words = tuple[str, str | None]
 _MANIFEST = "agents.json"
@@ -106,6 +106,24 @@ def _state_unusable(error: project.StateUnusable) -> Words:
             f"{STATE_VERSION}",
             "upgrade agents-cli (the file was written by a newer version)",
         )
+    if error.problem == "unknown_version":
+        return (
+            f"{source}: unknown state version {error.detail} (this agents reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))})",
+            _RESTORE,
+        )
+    if error.problem == "other_environment":
+        return (
+            f"{source}: the file is the state of environment {error.detail}, not of {error.where!r}",
+            "restore it from git: its ids belong to the other environment",
+        )
+    if error.problem == "bad_id":
+        return (
+            f"{source}: {error.where} has id {error.detail}, not an API id (letters, digits, '_' and '-')",
+            "restore it from git or delete the entry",
+        )
+    if error.problem == "not_a_file":
+        return f"{source}: cannot read the state file ({error.detail})", "it must be a UTF-8 JSON file"
     if error.problem == "not_object":
         return f"{source}: state must be a JSON object", _RESTORE
     if error.problem == "section":
@@ -115,6 +133,24 @@ def _state_unusable(error: project.StateUnusable) -> Words:
     return (
         f"{source}:{error.line}:{error.column}: invalid JSON: {error.detail}",
         "restore it from git; resources are found again by name if you delete it",
+    )
+
+
+def _state_conflict(error: project.StateConflict) -> Words:
+    entry = f"{error.kind} {error.name!r}"
+    if error.problem == "same_id":
+        what = f"entries {error.kind} {error.other!r} and {error.name!r} both record id {error.remote_id}"
+        return f"{error.source}: {what}", "keep the entry the resource belongs to (git log); delete the other"
+    if error.problem == "tagged_other":
+        return (
+            f"{error.source}: {entry} records id {error.remote_id}, but that remote {error.kind} is tagged "
+            f"as {error.other!r}",
+            "the entries were swapped or copied: restore the file from git; nothing was written",
+        )
+    return (
+        f"{error.source}: {entry} records id {error.remote_id}, a {error.kind} tagged for environment "
+        f"{error.other!r}",
+        "restore the file from git; nothing was written",
     )
 
 
@@ -130,6 +166,7 @@ WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     project.PlaceholderUnset: _placeholder_unset,
     project.StateUnusable: _state_unusable,
     project.StateLocked: _state_locked,
+    project.StateConflict: _state_conflict,
     project.NotDeclared: _not_declared,
     project.NameAmbiguous: _name_ambiguous,
     project.TemplateUnknown: _template_unknown,

@@ -9,7 +9,7 @@ from typing import Any
 from agents_cli.errors import AgentsError
 from agents_cli.remote import errors as remote
 from agents_cli.remote.connect import BASE_URL_VARIABLE
-from agents_cli.remote.failures import TIMEOUT_VARIABLE, attempts_note
+from agents_cli.remote.failures import RESPONSE_CAP_VARIABLE, TIMEOUT_VARIABLE, attempts_note
 
 Words = tuple[str, str | None]
 
@@ -115,11 +115,28 @@ def _unexpected(error: remote.UnexpectedAnswer) -> Words:
     return f"{error.request}: expected {error.expected} in the response", None
 
 
+def _too_large(error: remote.ResponseTooLarge) -> Words:
+    return (
+        f"{error.method} {error.path}: the response is larger than {error.limit_mb:g} MB ({error.variable})",
+        f"nothing was read from it; if the workspace really is that large, raise {error.variable}",
+    )
+
+
 def _bad_timeout(error: remote.BadTimeout) -> Words:
     variable = error.variable
+    if variable == RESPONSE_CAP_VARIABLE:
+        return f"{variable}={error.value!r} is not a size in MB", f"use e.g. {variable}=256"
     return (
         f"{variable}={error.value!r} is not a timeout in seconds",
         f"use e.g. {variable}=120 (read) or {variable}=5,120 (connect,read)",
+    )
+
+
+def _bad_concurrency(error: remote.BadConcurrency) -> Words:
+    variable = error.variable
+    return (
+        f"{variable}={error.value!r} is not a number of parallel requests",
+        f"use a whole number from 1 to 64, e.g. {variable}=16",
     )
 
 
@@ -145,7 +162,9 @@ WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     remote.AmbiguousRequest: _ambiguous,
     remote.NotTheApi: _not_the_api,
     remote.UnexpectedAnswer: _unexpected,
+    remote.ResponseTooLarge: _too_large,
     remote.BadTimeout: _bad_timeout,
+    remote.BadConcurrency: _bad_concurrency,
     remote.KeyMissing: _key_missing,
     remote.EmptyKey: lambda error: ("refusing to store an empty API key", "paste the key again"),
     remote.CredentialsFileUnusable: _credentials_file,

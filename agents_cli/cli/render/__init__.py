@@ -10,10 +10,10 @@ from agents_cli.cli.render.base import Renderer
 
 
 def renderer_for(result: object) -> Renderer[Any]:
-    from agents_cli.cli.render.catalogue import RENDERERS
+    from agents_cli.cli.render.catalogue import renderer_named
 
     for kind in type(result).__mro__:
-        found = RENDERERS.get(kind)
+        found = renderer_named(kind)
         if found is not None:
             return found
     raise TypeError(f"no renderer for {type(result).__name__}")

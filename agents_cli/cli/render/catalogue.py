@@ -1,44 +1,39 @@
-"""Which renderer each result type gets (imported only to render: after the command ran)."""
+"""Which renderer each result type gets, by the result type's qualified name: rendering a result imports
+only its own renderer module (a validate run never loads the plan renderer, hence the engine and httpx)."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-import agents_cli.cli.render.conversations as conversation_results
-import agents_cli.cli.render.plan as plan_results
-import agents_cli.cli.render.project as project_results
-import agents_cli.cli.render.resources as resource_results
-import agents_cli.cli.render.sync as sync_results
-import agents_cli.cli.render.tests as test_results
 from agents_cli.cli.render.base import Renderer
-from agents_cli.commands.auth import Whoami
-from agents_cli.commands.chat import ChatResult
-from agents_cli.commands.conversations import ConversationList
-from agents_cli.commands.delete import Deletion
-from agents_cli.commands.list_resources import ResourceList
-from agents_cli.commands.plan import PlanReport
-from agents_cli.commands.pull import Pulled, PullListing
-from agents_cli.commands.status import Status
-from agents_cli.commands.sync import SyncReport
-from agents_cli.commands.templates import TemplateList, TemplateShown
-from agents_cli.commands.test import TestRun
-from agents_cli.commands.validate import ValidationResult
-from agents_cli.commands.widget import Widget
 
-RENDERERS: dict[type, Renderer[Any]] = {
-    TemplateList: project_results.TEMPLATE_LIST,
-    TemplateShown: project_results.TEMPLATE_SHOWN,
-    ValidationResult: project_results.VALIDATION,
-    Widget: resource_results.WIDGET,
-    ResourceList: resource_results.RESOURCE_LIST,
-    Status: resource_results.STATUS,
-    Deletion: resource_results.DELETION,
-    Whoami: resource_results.WHOAMI,
-    PullListing: resource_results.PULL_LISTING,
-    Pulled: resource_results.PULLED,
-    PlanReport: plan_results.PLAN,
-    SyncReport: sync_results.SYNC,
-    TestRun: test_results.TEST_RUN,
-    ChatResult: conversation_results.CHAT,
-    ConversationList: conversation_results.CONVERSATION_LIST,
+# "module.Class" of the result -> (renderer module, renderer name)
+RENDERERS: dict[str, tuple[str, str]] = {
+    "agents_cli.commands.templates.TemplateList": ("agents_cli.cli.render.project", "TEMPLATE_LIST"),
+    "agents_cli.commands.templates.TemplateShown": ("agents_cli.cli.render.project", "TEMPLATE_SHOWN"),
+    "agents_cli.commands.validate.ValidationResult": ("agents_cli.cli.render.project", "VALIDATION"),
+    "agents_cli.commands.widget.Widget": ("agents_cli.cli.render.resources", "WIDGET"),
+    "agents_cli.commands.list_resources.ResourceList": ("agents_cli.cli.render.resources", "RESOURCE_LIST"),
+    "agents_cli.commands.status.Status": ("agents_cli.cli.render.resources", "STATUS"),
+    "agents_cli.commands.delete.Deletion": ("agents_cli.cli.render.resources", "DELETION"),
+    "agents_cli.commands.auth.Whoami": ("agents_cli.cli.render.resources", "WHOAMI"),
+    "agents_cli.commands.pull.PullListing": ("agents_cli.cli.render.resources", "PULL_LISTING"),
+    "agents_cli.commands.pull.Pulled": ("agents_cli.cli.render.resources", "PULLED"),
+    "agents_cli.commands.plan.PlanReport": ("agents_cli.cli.render.plan", "PLAN"),
+    "agents_cli.commands.sync.SyncReport": ("agents_cli.cli.render.sync", "SYNC"),
+    "agents_cli.commands.test.TestRun": ("agents_cli.cli.render.tests", "TEST_RUN"),
+    "agents_cli.commands.chat.ChatResult": ("agents_cli.cli.render.conversations", "CHAT"),
+    "agents_cli.commands.conversations.ConversationList": (
+        "agents_cli.cli.render.conversations",
+        "CONVERSATION_LIST",
+    ),
 }
+
+
+def renderer_named(kind: type) -> Renderer[Any] | None:
+    entry = RENDERERS.get(f"{kind.__module__}.{kind.__qualname__}")
+    if entry is None:
+        return None
+    found: Renderer[Any] = getattr(importlib.import_module(entry[0]), entry[1])
+    return found
