@@ -48,9 +48,6 @@ class Environment:
     base_url: str | None = None
     emulator: bool = False
     concurrency: int | None = None  # most requests in flight (None: the client's default)
-    # Values for ``${NAME}`` placeholders when NAME is set neither in the process nor in .env (fake values
-    # for the local emulator, so a fresh checkout runs with nothing exported; never real secrets).
-    variables: tuple[tuple[str, str], ...] = ()
 
     def resolved_base_url(self) -> str:
         """Explicit base URL, else the residency's, else global. Emulator environments have no URL."""
@@ -150,7 +147,6 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
             base_url=spec.get("base_url") if isinstance(spec.get("base_url"), str) else None,
             emulator=spec.get("emulator") is True,
             concurrency=spec.get("concurrency") if isinstance(spec.get("concurrency"), int) else None,
-            variables=tuple(sorted((str(k), str(v)) for k, v in _mapping(spec.get("variables")).items())),
         )
         for name, spec in _mapping(data.get("environments")).items()
         if isinstance(spec, dict)
