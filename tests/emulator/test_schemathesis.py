@@ -73,12 +73,24 @@ EXPECTED = [
         "the spec gives a discriminated union's tag a default, so the fuzzer omits it; Pydantic needs it",
     ),
     Deviation(
+        "RejectedPositiveData",
+        400,
+        "*_not_found",
+        "a body naming an id that does not exist (attached_tests, tool_ids…) is refused, as the API does",
+    ),
+    Deviation(
         "UndefinedStatusCode", 409, "*", "a conflict (in use, already exists) the spec does not document"
     ),
     Deviation(
         "RejectedPositiveData", 409, "*", "a conflict (in use, already exists) the spec does not document"
     ),
 ]
+
+
+# Lists whose query parameters all take strings or lists of strings (besides ones the emulator checks): a
+# "negative" case (objects or numbers where strings go) reaches the server as strings, valid on the wire, so
+# FastAPI accepts it too.
+WIRE_VALID_NEGATIVES = {("GET", "/v1/convai/conversations")}
 
 
 def _implemented() -> set[tuple[str, str]]:
@@ -140,6 +152,10 @@ def _findings(operation: Any, mode: Any, examples: int, url: str) -> set[str]:
                 raise
             for failure in failed.exceptions:
                 check, code = type(failure).__name__, _code(response)
+                if check == "AcceptedNegativeData" and (operation.method.upper(), operation.path) in (
+                    WIRE_VALID_NEGATIVES
+                ):
+                    continue
                 if not _expected(check, response.status_code, code):
                     found.add(f"{check} {response.status_code} {code}: {str(failure).splitlines()[0]}")
 
