@@ -13,7 +13,7 @@ from typing import Any, Literal
 from agents_cli.cli.output import Output
 from agents_cli.host import Host
 
-Format = Literal["text", "json"]
+Format = Literal["text", "json", "markdown"]
 
 
 class _QuietProgress:
@@ -27,6 +27,22 @@ class _QuietProgress:
         return None
 
     def finished(self, result: object) -> None:
+        return None
+
+
+class _QuietReading:
+    """Reading the remote without a display (``engine.workspace.ReadProgress``)."""
+
+    def __enter__(self) -> _QuietReading:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def start(self, total: int) -> None:
+        return None
+
+    def advance(self) -> None:
         return None
 
 
@@ -53,6 +69,8 @@ class AppContext:
     report: Callable[[BaseException], None] = _nothing
     # The display of a test run's progress (``testing.runner.Progress``): bars on a terminal.
     progress: Callable[[], AbstractContextManager[Any]] = field(default=lambda: _QuietProgress())
+    # The display of reading the remote (``engine.workspace.ReadProgress``): a counter on a terminal.
+    reading: Callable[[], AbstractContextManager[Any]] = field(default=lambda: _QuietReading())
 
     def __post_init__(self) -> None:
         if self.out is None:

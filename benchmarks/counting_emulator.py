@@ -1,7 +1,10 @@
 """The emulator served on a free loopback port with latency, counting the requests it serves.
 
-``GET /_bench/requests`` answers ``{"requests": N}`` (not counted, no latency): the benchmarks read how
-many requests a command made from the server's side. Prints ``emulator listening on URL`` once bound.
+``GET /_bench/requests`` answers ``{"requests": N, "first": T, "last": T}`` (not counted, no latency): how
+many requests were served, when the first request since the previous ``/_bench`` call arrived and when the
+last answer was sent (``time.monotonic()``, the same clock in every process of the machine), so a benchmark
+can tell a command's fixed cost before its first request and after its last answer. Prints ``emulator
+listening on URL`` once bound.
 
 Usage: python benchmarks/counting_emulator.py [--latency-ms 50]
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +29,26 @@ class CountingLayer:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.requests = 0
+        self.first: float | None = None
+        self.last: float | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"] == "/_bench/requests":
-            body = json.dumps({"requests": self.requests}).encode()
+            answer = {"requests": self.requests, "first": self.first, "last": self.last}
+            self.first = self.last = None
+            body = json.dumps(answer).encode()
             headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
-        if scope["type"] == "http":
-            self.requests += 1
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.requests += 1
+        if self.first is None:
+            self.first = time.monotonic()
         await self.app(scope, receive, send)
+        self.last = time.monotonic()
 
 
 def main() -> None:

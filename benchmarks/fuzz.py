@@ -1,7 +1,8 @@
 """The long run of the hostile-input fuzz (``tests/project/test_fuzz_inputs.py``, ``long`` profile): N
-generated configs, manifests and state files each (default 5,000), random rather than the suite's fixed
-inputs, a 5 s deadline per input. Prints the wall time, the inputs per second and the peak memory of the
-run; fails when any input crashes (exit 3), takes over 5 s, or the run's peak memory passes 500 MB.
+generated YAML configs, JSON configs, manifests and state files each (default 5,000), random rather than
+the suite's fixed inputs, a 5 s deadline per input. Prints the wall time, the inputs per second and the
+peak memory of the run; fails when any input crashes (exit 3), takes over 5 s, or the run's peak memory
+passes 500 MB.
 
 Usage: python benchmarks/fuzz.py [--examples N]
 """
@@ -31,7 +32,7 @@ def main() -> int:
     finished = subprocess.run(command, cwd=REPO_ROOT, env=env, check=False)
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    total = 3 * examples
+    total = 4 * examples  # YAML and JSON configs, manifests, state files
     print(f"fuzz: {total} inputs in {elapsed:.1f} s ({total / elapsed:.0f}/s), peak memory {peak_mb:.0f} MB")
     if finished.returncode != 0:
         print("fuzz: FAILED (see the pytest output above)")

@@ -5,8 +5,10 @@ and teardown included), against ``agents emulator serve --latency-ms L`` in its 
 server would be. For each N on a fresh emulator: create everything (``sync --yes``), then ``plan``, a no-op
 ``sync``, ``status``, an all-changed ``sync`` and ``pull`` into an empty project. Per command it prints the
 median wall time of ``--repeats`` runs, the floor, the ratio to it, the requests made (from the emulator's
-own count), the CPU time and the peak RSS of the process (``wait4``). Then ``--help`` and ``validate``
-start-up (cached and cold).
+own count), the CPU time and the peak RSS of the process (``wait4``), and the fixed costs around the
+network: from the process's start to the first request the server saw, and from the last answer it sent to
+the process's exit (output, state written, teardown). Then ``--help`` and ``validate`` start-up (cached and
+cold).
 
 The floor of a command is its unavoidable round trips: ``ceil(reads / C) × L`` (+ ``ceil(writes / C) × L``)
 plus the interpreter's own start (``python -c pass``, measured). With C = 8, L = 50 ms, 50 agents: 7 × 50 ms.
@@ -32,6 +34,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from faults_converge import KEY_VARIABLE, REPO_ROOT, write_scale_agent, write_scale_project
 
@@ -42,6 +45,10 @@ class Run:
     cpu: float
     rss_mb: float
     code: int
+    started: float = 0.0  # time.monotonic() just before the process was started
+    ended: float = 0.0  # … and once it had exited
+    first_request_s: float | None = None  # start → the server saw its first request
+    after_last_s: float | None = None  # the server sent its last answer → the process had exited
 
 
 @dataclass
@@ -58,11 +65,19 @@ class Row:
     def line(self) -> str:
         cpu = statistics.median(run.cpu for run in self.runs)
         rss = max(run.rss_mb for run in self.runs)
-        return (
+        text = (
             f"  {self.label:<22} {self.median * 1000:8.0f} ms  floor {self.floor * 1000:6.0f} ms  "
             f"x{self.median / self.floor:5.2f}  {self.requests:5d} requests  cpu {cpu * 1000:6.0f} ms  "
             f"rss {rss:5.0f} MB"
         )
+        firsts = [run.first_request_s for run in self.runs if run.first_request_s is not None]
+        afters = [run.after_last_s for run in self.runs if run.after_last_s is not None]
+        if firsts and afters:
+            text += (
+                f"  first request +{statistics.median(firsts) * 1000:4.0f} ms"
+                f"  after last answer {statistics.median(afters) * 1000:4.0f} ms"
+            )
+        return text
 
 
 def environment(concurrency: int) -> dict[str, str]:
@@ -87,6 +102,7 @@ def compile_bytecode() -> None:
 def run_agents(args: list[str], cwd: Path, env: dict[str, str]) -> Run:
     """One ``agents`` process; wall time, CPU and peak RSS of exactly that child."""
     started = time.perf_counter()
+    monotonic_start = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "agents_cli", *args],
         cwd=cwd,
@@ -98,7 +114,8 @@ def run_agents(args: list[str], cwd: Path, env: dict[str, str]) -> Run:
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(seconds, cpu, usage.ru_maxrss / 1024, process.returncode)
+    run = Run(seconds, cpu, usage.ru_maxrss / 1024, process.returncode, monotonic_start, time.monotonic())
+    return run
 
 
 def interpreter_start(runs: int = 5) -> float:
@@ -110,11 +127,13 @@ def interpreter_start(runs: int = 5) -> float:
     return statistics.median(timings)
 
 
-def request_count(url: str) -> int:
-    """The emulator's count of requests served so far (its own, not the client's)."""
+def server_view(url: str) -> dict[str, Any]:
+    """The emulator's count of requests served so far (its own, not the client's), and when the first of
+    them since the previous look arrived and the last answer left (``time.monotonic()``)."""
     import httpx
 
-    return int(httpx.get(url + "/_bench/requests", timeout=10).json()["requests"])
+    answer: dict[str, Any] = httpx.get(url + "/_bench/requests", timeout=10).json()
+    return answer
 
 
 def measure(
@@ -134,11 +153,15 @@ def measure(
     for _ in range(repeats):
         if callable(before_each):
             before_each()
-        seen = request_count(url)
+        seen = server_view(url)["requests"]
         run = run_agents(args, cwd, env)
         if run.code not in allowed:
             raise SystemExit(f"agents {' '.join(args)} exited {run.code}")
-        requests = request_count(url) - seen
+        view = server_view(url)
+        requests = view["requests"] - seen
+        if view["first"] is not None and view["last"] is not None:
+            run.first_request_s = view["first"] - run.started
+            run.after_last_s = run.ended - view["last"]
         runs.append(run)
     return Row(label, runs, floor, requests)
 

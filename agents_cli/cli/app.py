@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from agents_cli import __version__
 from agents_cli.cli import coercion, completion
@@ -23,8 +24,55 @@ from agents_cli.kinds import REGISTRY
 
 coercion.install()  # option values without pydantic (start-up time)
 
+
+# Options that take several names: `--only A B` reads as `--only A --only B` (click takes one value per flag).
+MULTI_VALUE_OPTIONS = ("--only", "--replace")
+
+
+def expand_multi_value_options(args: list[str]) -> list[str]:
+    """``--only A B --force`` → ``--only A --only B --force``: names up to the next option; nothing after
+    ``--`` is touched."""
+    expanded: list[str] = []
+    repeating: str | None = None  # the option whose names are being read
+    given = False  # whether it already has its first name
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return expanded + args[index:]
+        if arg.startswith("-"):
+            name = arg.split("=", 1)[0]
+            repeating = name if name in MULTI_VALUE_OPTIONS else None
+            expanded.append(arg)
+            given = "=" in arg
+        elif repeating is not None and given:
+            expanded += [repeating, arg]
+        else:
+            expanded.append(arg)
+            given = repeating is not None
+    return expanded
+
+
+class AgentsGroup(TyperGroup):
+    """The root command group: multi-value options expanded before click parses the command line."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, expand_multi_value_options(args))
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """Each command's first sentence in full, wrapped to the terminal (click cut it with "..." to fit
+        one line)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
 app = typer.Typer(
     name="agents",
+    cls=AgentsGroup,
     help="Manage ElevenLabs Conversational AI agents as code: validate, plan, sync and test per environment.",
     no_args_is_help=True,
     add_completion=True,
@@ -32,11 +80,15 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-templates_app = typer.Typer(help="List and show the built-in config templates.", no_args_is_help=True)
-emulator_app = typer.Typer(
-    help="Run the embedded emulator of the ElevenLabs convai API.", no_args_is_help=True
+templates_app = typer.Typer(
+    cls=AgentsGroup, help="List and show the built-in config templates.", no_args_is_help=True
 )
-auth_app = typer.Typer(help="Store, check and forget API keys per environment.", no_args_is_help=True)
+emulator_app = typer.Typer(
+    cls=AgentsGroup, help="Run the embedded emulator of the ElevenLabs convai API.", no_args_is_help=True
+)
+auth_app = typer.Typer(
+    cls=AgentsGroup, help="Store, check and forget API keys per environment.", no_args_is_help=True
+)
 app.add_typer(templates_app, name="templates")
 app.add_typer(emulator_app, name="emulator")
 app.add_typer(auth_app, name="auth")
@@ -58,6 +110,7 @@ class FileFormat(StrEnum):
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+    markdown = "markdown"
 
 
 @dataclass
@@ -95,7 +148,11 @@ def _global(
     ] = None,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", help="Output: text for people, json for machines (one document on stdout)."),
+        typer.Option(
+            "--format",
+            help="Output: text for people, json for machines (one document on stdout), markdown for pull "
+            "requests (plan, test; also appended to $GITHUB_STEP_SUMMARY when set).",
+        ),
     ] = OutputFormat.text,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
@@ -170,7 +227,7 @@ OnlyOption = Annotated[
     typer.Option(
         "--only",
         metavar="NAME",
-        help="Limit to these local resource names (repeatable).",
+        help="Limit to these local resource names (--only A B, or repeated).",
         autocompletion=completion.resources,
     ),
 ]

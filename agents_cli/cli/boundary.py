@@ -53,7 +53,14 @@ def app_context(ctx: typer.Context, *, json: bool = False) -> AppContext:
 
     app.report = report
     app.progress = lambda: _live_progress(app)
+    app.reading = lambda: _live_reading(app)
     return app
+
+
+def _live_reading(app: AppContext) -> AbstractContextManager[Any]:
+    from agents_cli.cli.render.reading import LiveReading
+
+    return LiveReading(app.out)
 
 
 def _live_progress(app: AppContext) -> AbstractContextManager[Any]:
@@ -95,7 +102,9 @@ def present(app: AppContext, result: object) -> int:
     from agents_cli.cli.render import renderer_for
 
     renderer = renderer_for(result)
-    if app.json:
+    if app.format == "markdown" and renderer.markdown is not None:
+        write_markdown(app, renderer.markdown(result))
+    elif app.json:
         if renderer.stderr is not None:
             renderer.stderr(app, result)
         app.out.json(renderer.json(result))
@@ -105,6 +114,19 @@ def present(app: AppContext, result: object) -> int:
     if isinstance(error, AgentsError):
         return _report(app, error)
     return int(getattr(result, "exit_code", 0))
+
+
+def write_markdown(app: AppContext, document: str) -> None:
+    """The document on stdout, and appended to ``$GITHUB_STEP_SUMMARY`` when set (a GitHub Actions job
+    summary: the file is the runner's, each step appends to it)."""
+    app.out.stdout.write(document)
+    app.out.stdout.flush()
+    summary = app.host.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        from pathlib import Path
+
+        with Path(summary).open("a", encoding="utf-8") as stream:
+            stream.write(document + "\n")
 
 
 def _show(app: AppContext, value: object) -> None:

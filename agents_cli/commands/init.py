@@ -19,6 +19,9 @@ from agents_cli.project.manifest import (
 GITIGNORE = """\
 # Local-only files of the agents CLI: emulator data and cached editor schemas.
 .agents/
+# The embedded emulator's ids (environment "local"): they live in .agents/, so they change on every clone.
+state/local.json
+state/*.lock
 # API keys.
 .env
 # A sync's lock and the temp files of an interrupted state write (the next sync removes them).
@@ -104,7 +107,10 @@ def init(app: AppContext, request: InitRequest) -> int:
 
     out = app.out
     where = str(path) if str(path) not in ("", ".") else "the current folder"
-    out.success(f"initialised an agents project in {where}")
+    if created or replaced:
+        out.success(f"initialised an agents project in {where}")
+    else:
+        out.success(f"an agents project is already in {where}; nothing was changed")
     for relative in created:
         out.info(f"  created  {relative}")
     for relative in replaced:

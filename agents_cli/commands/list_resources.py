@@ -65,12 +65,19 @@ async def _fetch_remote(
 def remote_rows(
     project: Project, chosen: Connection, listed: dict[ResourceKind, list[dict[str, Any]]]
 ) -> list[dict[str, Any]]:
-    from agents_cli.project.state import load_state
+    from agents_cli.project.state import load_other_states, load_state
 
     state = load_state(project.root, chosen.environment.name)
+    others = load_other_states(project.root, chosen.environment.name)
     rows: list[dict[str, Any]] = []
     for kind, items in listed.items():
         managed_by_id = {remote_id: name for name, remote_id in state.ids(kind.name).items()}
+        # Copies another environment of the project owns (environments sharing a workspace).
+        owners = {
+            rid: f"{other.environment}:{name}"
+            for other in others
+            for name, rid in other.ids(kind.name).items()
+        }
         for item in items:
             if not kind.listed(item):
                 continue
@@ -83,6 +90,7 @@ def remote_rows(
                     "name": kind.api_name(item) or "",
                     "managed": local_name is not None,
                     "local_name": local_name,
+                    "owned_by": None if local_name is not None else owners.get(remote_id),
                 }
             )
     rows.sort(key=lambda row: (REGISTRY.rank(row["kind"]), row["name"], row["remote_id"]))

@@ -30,6 +30,7 @@ class PlanRequest:
 class PlanReport:
     plan: Plan
     detailed_exitcode: bool = False
+    dry_run: bool = False  # shown by 'sync --dry-run': said to have written nothing
 
     @property
     def exit_code(self) -> int:
@@ -75,7 +76,8 @@ def plan(app: AppContext, request: PlanRequest) -> PlanReport:
 
     async def read_and_plan() -> PlanResult:
         async with client as api:
-            return await workspace.plan(api, options)
+            with app.reading() as reading:
+                return await workspace.plan(api, options, reading=reading)
 
     result = asyncio.run(read_and_plan())
     report_notes(app, workspace, result, prune=request.prune)

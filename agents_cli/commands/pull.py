@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from agents_cli.errors import Aborted, AgentsError, ConfigError, UsageError
 from agents_cli.project.manifest import load_project
 from agents_cli.pull.importer import pull_context, read_remote, selection_inputs, write_results
 from agents_cli.pull.resources import Written, for_resource
+from agents_cli.pull.selection import Candidate
 
 MODES = ("new", "update", "all")
 
@@ -80,6 +82,27 @@ def _refusal(refused: list[Written]) -> ConfigError:
     )
 
 
+def same_name_warnings(candidates: list[Candidate]) -> list[str]:
+    """Remote resources of a kind found by its API name (tools, tests) that share one: pulled under two local
+    names, but plan refuses such a pair, so say which remote ids to rename or delete."""
+    from agents_cli.kinds import REGISTRY
+
+    groups: dict[tuple[str, str], list[Candidate]] = {}
+    for candidate in candidates:
+        if REGISTRY[candidate.kind].found_by == "name" and candidate.api_name:
+            groups.setdefault((candidate.kind, candidate.api_name), []).append(candidate)
+    warnings = []
+    for (kind, api_name), group in groups.items():
+        if len(group) > 1:
+            listed = ", ".join(f"{c.name!r} ({c.remote_id})" for c in group)
+            warnings.append(
+                f"{len(group)} remote {kind}s have the name {api_name!r}: {listed}; plan refuses {kind}s "
+                f"sharing a name (they are found again by it): rename or delete all but one in the "
+                f"dashboard, or give each config a unique name"
+            )
+    return warnings
+
+
 def pull(app: AppContext, request: PullRequest) -> Pulled:
     from agents_cli.remote.connect import build_client
 
@@ -92,14 +115,22 @@ def pull(app: AppContext, request: PullRequest) -> Pulled:
     client = build_client(
         project.root, environment, base_url=request.base_url, concurrency=request.concurrency, host=app.host
     )
-    candidates, documents, network_seconds = asyncio.run(read_remote(client, select_args))
     options = {"file_format": request.file_format, "force": request.force}
-    ctx = pull_context(project, environment.name, candidates, options, environ=app.host.environ)
-    outcomes = [
-        for_resource(ctx, candidate, documents[(candidate.kind, candidate.name)])
-        for candidate in candidates
-        if (candidate.kind, candidate.name) in documents
-    ]
+    computed: dict[tuple[str, str], Written] = {}
+
+    def on_chosen(chosen: list[Candidate]) -> Callable[[Candidate, dict[str, Any]], None]:
+        ctx = pull_context(project, environment.name, chosen, options, environ=app.host.environ)
+
+        def arrived(candidate: Candidate, document: dict[str, Any]) -> None:
+            # Minimised as each answer arrives, while the other GETs are in flight.
+            computed[(candidate.kind, candidate.name)] = for_resource(ctx, candidate, document)
+
+        return arrived
+
+    candidates, documents, network_seconds = asyncio.run(read_remote(client, select_args, on_chosen))
+    outcomes = [computed[key] for key in ((c.kind, c.name) for c in candidates) if key in documents]
+    for warning in same_name_warnings(candidates):
+        app.out.warn(warning)
     tracked = sum(len(names) for names in inputs["tracked"].values())
     result = Pulled(environment.name, request.dry_run, request.mode, outcomes, network_seconds, tracked)
     app.show(PullListing(outcomes, environment.name))

@@ -10,12 +10,16 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agents_cli.context import AppContext
 from agents_cli.engine.plan import Key, Plan, ResourcePlan
+from agents_cli.kinds import REGISTRY
 from agents_cli.project.state import State
 from agents_cli.project.validation import ValidationReport
+
+if TYPE_CHECKING:
+    from agents_cli.engine.workspace import Workspace
 
 IN_SYNC = "in sync"
 LOCAL_CHANGES = "local changes"
@@ -23,7 +27,16 @@ REMOTE_DRIFT = "remote drift"
 NOT_CREATED = "not yet created"
 MISSING_REMOTELY = "missing remotely"
 UNTRACKED_REMOTE = "untracked remote"
-STATUSES = (IN_SYNC, LOCAL_CHANGES, REMOTE_DRIFT, NOT_CREATED, MISSING_REMOTELY, UNTRACKED_REMOTE)
+NOT_MANAGED = "not managed"  # in the workspace, in no state file of the project and no config's
+STATUSES = (
+    IN_SYNC,
+    LOCAL_CHANGES,
+    REMOTE_DRIFT,
+    NOT_CREATED,
+    MISSING_REMOTELY,
+    UNTRACKED_REMOTE,
+    NOT_MANAGED,
+)
 _BY_ACTION = {"no-op": IN_SYNC, "update": LOCAL_CHANGES, "drift": REMOTE_DRIFT, "delete": UNTRACKED_REMOTE}
 
 
@@ -65,6 +78,10 @@ def status_row(item: ResourcePlan, stale: set[Key], state: State) -> dict[str, A
     if item.action == "drift" and item.changes:
         # Both sides moved: the state is drift, but sync would also write these local edits.
         row["local_changes"] = len(item.changes)
+    conflicts = [change.path for change in item.drifted if change.conflict]
+    if conflicts:
+        # The same field changed on both sides: neither value is simply "the" change; say which fields.
+        row["conflicts"] = conflicts
     if item.cannot_apply:
         # Differences sync cannot write (a map key the agent PATCH cannot remove): 'agents sync' would not
         # bring this resource in sync, so say so rather than promise it.
@@ -83,13 +100,40 @@ def status(app: AppContext, request: StatusRequest) -> Status:
     workspace.load()
     client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
 
-    async def read() -> PlanResult:
+    async def read() -> tuple[PlanResult, dict[str, list[dict[str, Any]]]]:
         async with client as api:
-            return await workspace.plan(api, PlanOptions(prune=True))
+            with app.reading() as reading:
+                planned = await workspace.plan(api, PlanOptions(prune=True), reading=reading)
+            pages = await asyncio.gather(
+                *(api.list_all(kind.routes.collection, kind.routes.list_key) for kind in REGISTRY)
+            )
+        return planned, dict(zip(REGISTRY.names, pages, strict=True))
 
-    result = asyncio.run(read())
+    result, listed = asyncio.run(read())
     for warning in result.warnings:
         app.out.warn(warning)
     plan: Plan = result.plan
     rows = [status_row(item, result.snapshot.stale, workspace.state) for item in plan.resources]
+    rows += unmanaged_rows(listed, plan, workspace)
     return Status(workspace.environment.name, rows, report)
+
+
+def unmanaged_rows(
+    listed: dict[str, list[dict[str, Any]]], plan: Plan, workspace: Workspace
+) -> list[dict[str, Any]]:
+    """Remote resources of the workspace the project does not manage: in no environment's state, not
+    planned here (found by tag or name), not another environment's (by its tag)."""
+    known = {item.remote_id for item in plan.resources if item.remote_id}
+    known |= {rid for ids in workspace.claimed.values() for rid in ids}
+    known |= {rid for kind in REGISTRY.names for rid in workspace.state.ids(kind).values()}
+    rows = []
+    for kind in REGISTRY:
+        for item in listed.get(kind.name, []):
+            remote_id = kind.remote_id(item)
+            if not kind.listed(item) or remote_id is None or remote_id in known:
+                continue
+            if kind.foreign(item, workspace.environment.name):
+                continue  # another environment's (its tag), though no state file holds it here
+            name = kind.api_name(item) or remote_id
+            rows.append({"kind": kind.name, "name": name, "status": NOT_MANAGED, "remote_id": remote_id})
+    return rows

@@ -10,6 +10,7 @@ when it was reviewed).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +95,15 @@ def confirm_deletes(app: AppContext, deletes: int, replaces: int, yes: bool) -> 
         raise Aborted("nothing was deleted", hint=f"rerun without {flags} to apply only creates and updates")
 
 
+def confirm_sync(app: AppContext, environment: str) -> None:
+    """An environment with ``"confirm": true`` (prod): every sync that writes asks first."""
+    action = f'syncing {environment!r} (its "confirm": true in agents.json)'
+    if not app.out.stdin_is_tty:
+        raise ConfirmationRequired(action)
+    if not app.ask(f"Apply this plan to {environment!r}?"):
+        raise Aborted("nothing was written")
+
+
 class Progress:
     """Progress lines on stderr. Early updates report while the plan is still being read; their lines
     wait for the plan, so the output reads plan → progress → summary (also when stdout and stderr go to one
@@ -124,7 +134,7 @@ def sync(app: AppContext, request: SyncRequest) -> SyncReport | PlanReport:
     if request.plan_file is not None:
         raise UsageError("a saved plan is applied by 'agents sync PLANFILE' (apply_plan.apply_saved_plan)")
     if request.dry_run:  # plan validates
-        return plan(app, request.planning())
+        return dataclasses.replace(plan(app, request.planning()), dry_run=True)
     workspace = open_workspace(app, request.env, request.only, action="nothing was synced")
     options = plan_options(workspace, request.planning())
     client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
@@ -137,20 +147,25 @@ async def _sync(
 ) -> SyncReport:
     progress = Progress(app)
 
+    environment = workspace.environment
+
     async def approve(computed: PlanResult) -> None:
         report_notes(app, workspace, computed, prune=options.prune)
         app.show(PlanReport(computed.plan))
         progress.release()
+        if environment.confirm and not yes and computed.plan.has_changes:
+            confirm_sync(app, environment.name)
         confirm_deletes(app, computed.plan.count("delete"), computed.plan.count("replace"), yes)
 
     # Updates start while the remaining reads are in flight (no idle gap between reading and writing) —
-    # unless deletions or replacements still need a "yes": then nothing is written first.
-    stream = not (options.prune or options.replace) or yes
+    # unless the environment or deletions or replacements still need a "yes": then nothing is written first.
+    stream = (not (options.prune or options.replace) and not environment.confirm) or yes
     async with client as api:
         try:
-            computed, result = await workspace.sync(
-                api, options, approve=approve, on_outcome=progress, stream=stream
-            )
+            with app.reading() as reading:
+                computed, result = await workspace.sync(
+                    api, options, approve=approve, on_outcome=progress, stream=stream, reading=reading
+                )
         finally:
             progress.release()
         return SyncReport(computed.plan, result, api.stats.as_dict())

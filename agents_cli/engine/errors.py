@@ -18,15 +18,6 @@ class ReplaceRefused(UsageError):
         self.name, self.why, self.agents = name, why, sorted(agents)
 
 
-class ReplaceReferenced(ConfigError):
-    """An agent to replace that other selected resources (``users``: "kind name") reference: a replace gives
-    it a new id, which references resolved earlier in the same run would miss."""
-
-    def __init__(self, name: str, users: Sequence[str]) -> None:
-        super().__init__(name=name, users=list(users))
-        self.name, self.users = name, list(users)
-
-
 class ReplaceLosesDrift(UsageError):
     """A replace of an agent with ``drifted`` fields changed remotely, which the new agent would not have."""
 

@@ -169,6 +169,17 @@ class Plan:
         return sum(1 for item in self.resources if item.action == action)
 
     @property
+    def updates(self) -> int:
+        """Resources sync updates: ``update``s, and drifted ones with local changes to other fields (sync
+        writes those and keeps the drifted ones), so the plan counts what sync will report as updated."""
+        return sum(
+            1
+            for item in self.resources
+            if item.action == "update"
+            or (item.action == "drift" and any(not c.cannot_apply for c in item.changes))
+        )
+
+    @property
     def has_changes(self) -> bool:
         return any(item.writes for item in self.resources)
 
@@ -185,7 +196,7 @@ class Plan:
             "environment": self.environment,
             "summary": {
                 "create": self.count("create"),
-                "update": self.count("update"),
+                "update": self.updates,
                 "delete": self.count("delete"),
                 "drift": self.count("drift"),
                 "drifted_fields": self.drifted_fields,

@@ -13,11 +13,11 @@ import contextlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from agents_cli.engine.apply import Applier
 from agents_cli.engine.desired import DesiredSet, load_desired
-from agents_cli.engine.errors import ReplaceReferenced, ReplaceRefused
+from agents_cli.engine.errors import ReplaceRefused
 from agents_cli.engine.normalise import Ids, normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
@@ -29,6 +29,14 @@ from agents_cli.project.state import State, load_other_states, load_state, state
 from agents_cli.project.validation import ValidationReport, validate_project
 from agents_cli.remote.client import ApiClient
 from agents_cli.remote.directory import Directory, Snapshot, claimed_ids, fetch_snapshot
+
+
+class ReadProgress(Protocol):
+    """Told how many resources a plan reads, then of each one read (the CLI's counter on a terminal)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self) -> None: ...
 
 
 @dataclass
@@ -114,11 +122,13 @@ class Workspace:
         keys: list[Key] | None = None,
         directory: Directory | None = None,
         on_planned: Callable[[ResourcePlan], None] | None = None,
+        reading: ReadProgress | None = None,
     ) -> PlanResult:
         """Read the remote and plan ``keys`` (default: every loaded resource). Each resource whose plan
         cannot change any more is planned as its answer arrives, while the other reads are in flight (not
         all at the end); with ``on_planned`` (sync) those with work to do are handed over at once, and the
-        returned plan holds those same objects."""
+        returned plan holds those same objects. ``reading`` is told how many resources are read, then of
+        each one read (progress on a terminal)."""
         options = options or PlanOptions()
         desired = self.configs()
         keys = keys if keys is not None else desired.keys()
@@ -128,6 +138,14 @@ class Workspace:
             # Configuration errors (an unset ${VAR}, an undeclared reference) before any write starts.
             for key in keys:
                 desired.normalise(key, self._state_ids())
+
+        def resolved(key: Key, snapshot: Snapshot) -> None:
+            early.resolved(key, snapshot)
+            if reading is not None:
+                reading.advance()
+
+        if reading is not None:
+            reading.start(len(keys))
         snapshot = await fetch_snapshot(
             directory,
             keys,
@@ -135,7 +153,7 @@ class Workspace:
             self.state,
             prune=options.prune,
             declared=desired.declared,
-            on_resolved=early.resolved,
+            on_resolved=resolved,
         )
         return self._plan(snapshot, desired, keys, options, early.planned)
 
@@ -161,7 +179,11 @@ class Workspace:
         options: PlanOptions,
         planned: Mapping[Key, ResourcePlan],
     ) -> PlanResult:
-        ids = self.ids(snapshot)
+        # A replaced agent gets a new id: what references it waits for that id (updated in the run).
+        ids = {
+            kind: {name: rid for name, rid in names.items() if (kind, name) not in options.replace}
+            for kind, names in self.ids(snapshot).items()
+        }
         items = {key: desired.normalise(key, ids) for key in keys}
         remote = {
             key: remote_resource(key[0], remote_id, document, adopted=adopted)
@@ -206,6 +228,7 @@ class Workspace:
         approve: Callable[[PlanResult], Awaitable[None]],
         on_outcome: Callable[[Outcome], None] | None = None,
         stream: bool = True,
+        reading: ReadProgress | None = None,
     ) -> tuple[PlanResult, SyncResult]:
         """Plan and apply in one pass. ``approve(result)`` sees the whole plan before the rest of it is
         written (it raises to stop). With ``stream``, updates start while the remaining reads are in
@@ -219,7 +242,7 @@ class Workspace:
 
         try:
             computed = await self.plan(
-                api, options, directory=directory, on_planned=start_early if stream else None
+                api, options, directory=directory, on_planned=start_early if stream else None, reading=reading
             )
             await approve(computed)
         except BaseException:
@@ -229,8 +252,9 @@ class Workspace:
 
 
 def check_replacements(desired: DesiredSet, names: list[str]) -> frozenset[Key]:
-    """``--replace NAME``: declared agents that nothing else references (a replace gives a new id, which a
-    reference resolved earlier in the same run would miss). Checked before anything is read or written."""
+    """``--replace NAME``: declared, selected agents. What references one is planned with its new id as
+    known only after apply, and updated in the same run once the new agent exists. Checked before anything
+    is read or written."""
     agents = desired.declared.get(AGENT.name, set())
     selected: list[Key] = desired.targets()
     for name in names:
@@ -238,13 +262,6 @@ def check_replacements(desired: DesiredSet, names: list[str]) -> frozenset[Key]:
             raise ReplaceRefused(name, "unknown", sorted(agents))
         if AGENT.key(name) not in selected:
             raise ReplaceRefused(name, "not_selected")
-        users = [
-            f"{kind} {other}"
-            for kind, other in selected
-            if AGENT.key(name) in desired.dependencies((kind, other))
-        ]
-        if users:
-            raise ReplaceReferenced(name, users)
     return frozenset(AGENT.key(name) for name in names)
 
 
@@ -308,6 +325,8 @@ class _EarlyPlanner:
             return False  # read for --only's sake (never written unless created), or replaced
         state = self.workspace.state
         for dep in self.desired.dependencies(key):
+            if dep in self.options.replace:
+                return False  # its new id is known only after the replace
             if dep in self.keys:
                 # Not read yet, or about to be created: id not final. Adopted: not in state until the
                 # sync records it, so the write would not resolve the reference yet.

@@ -85,7 +85,7 @@ def _json_positions(text: str, path: Path, duplicates: list[LoadError] | None) -
         if len(key_path) >= MAX_DEPTH and token in "{[":
             raise too_deep(path, lines.position(start))
         if token == "{":
-            seen: set[str] = set()
+            seen: dict[str, int] = {}  # key → the line it was first written on
             for _kind, token, offset in tokens:
                 if token == "}":
                     return
@@ -94,8 +94,9 @@ def _json_positions(text: str, path: Path, duplicates: list[LoadError] | None) -
                 key = _decode_key(token)
                 here = lines.position(offset)
                 if key in seen:
-                    report_duplicate(LoadError(path, *here, f"duplicate key {key!r}"), duplicates)
-                seen.add(key)
+                    detail = f"duplicate key {key!r} (first at line {seen[key]})"
+                    report_duplicate(LoadError(path, *here, detail), duplicates)
+                seen.setdefault(key, here[0])
                 next(tokens)  # the colon
                 positions[(*key_path, key)] = here
                 value(next(tokens), (*key_path, key))

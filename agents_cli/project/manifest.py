@@ -48,6 +48,7 @@ class Environment:
     base_url: str | None = None
     emulator: bool = False
     concurrency: int | None = None  # most requests in flight (None: the client's default)
+    confirm: bool = False  # every sync that writes asks first (on a terminal; --yes off one)
 
     def resolved_base_url(self) -> str:
         """Explicit base URL, else the residency's, else global. Emulator environments have no URL."""
@@ -106,8 +107,7 @@ class Project:
         return self.resources[kind].get(name)
 
     def find(self, name: str, kind: str | None = None) -> Resource:
-        """The resource a command's NAME argument means (``kind`` narrows it; several kinds may share a
-        name, which then needs ``--kind``)."""
+        """The resource a NAME argument means (``kind`` narrows it; a name several kinds share needs it)."""
         matches = [res for res in self.all(kind) if res.name == name]
         if not matches:
             known = [res.name for res in self.all(kind)]
@@ -147,6 +147,7 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
             base_url=spec.get("base_url") if isinstance(spec.get("base_url"), str) else None,
             emulator=spec.get("emulator") is True,
             concurrency=spec.get("concurrency") if isinstance(spec.get("concurrency"), int) else None,
+            confirm=spec.get("confirm") is True,
         )
         for name, spec in _mapping(data.get("environments")).items()
         if isinstance(spec, dict)
@@ -197,8 +198,7 @@ def path_problem(root: Path, relative: Path) -> str | None:
 
 
 def load_manifest_document(root: Path, files: FileStore | None = None) -> Document:
-    """``agents.json`` with positions; JSON syntax errors and duplicate keys carry file:line:col. Without
-    ``files`` it is read afresh (commands that edit the manifest read what is on disk now)."""
+    """``agents.json`` with positions (errors carry file:line:col); without ``files`` read afresh (edits)."""
     path = root / MANIFEST_NAME
     document = files.document(path) if files is not None else load_file(path)
     if not isinstance(document.data, dict):

@@ -11,7 +11,7 @@ Everything here is a pure function over plain data: inputs are never mutated.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +83,21 @@ def find_malformed_references(data: Any) -> list[tuple[KeyPath, str]]:
             REFERENCE_LIKE_PATTERN.match(value) or (value.startswith("@") and expected_kind(path) is not None)
         )
     ]
+
+
+def find_bare_names(
+    data: Any, names: Mapping[ReferenceKind, Iterable[str]]
+) -> list[tuple[KeyPath, str, str]]:
+    """(path, kind, value) of strings in a reference slot that are a local name of the slot's kind without
+    the ``@kind:`` prefix (``tool_ids: [lookup-order]``): sent as they are, the API rejects them as ids."""
+    found = []
+    for path, value in walk_strings(data):
+        if value.startswith("@"):
+            continue
+        kind = expected_kind(path)
+        if kind is not None and value in set(names.get(kind, ())):
+            found.append((path, kind, value))
+    return found
 
 
 def expected_kind(path: KeyPath) -> ReferenceKind | None:

@@ -15,12 +15,14 @@ from typing import Any, Literal
 
 from agents_cli.keypath import KeyPath
 from agents_cli.kinds import AGENT, REGISTRY
+from agents_cli.project.api_names import ApiNames
 from agents_cli.project.configs import LoadedConfig, merge_documents
 from agents_cli.project.files import FileStore
 from agents_cli.project.loader import Document, LoadError
 from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, parse_manifest, path_problem
 from agents_cli.project.references import (
     expected_kind,
+    find_bare_names,
     find_malformed_references,
     find_placeholders,
     find_references,
@@ -126,6 +128,7 @@ class _Validator:
         self.collector = _Collector()
         self.files: set[Path] = set()
         self.documents: dict[Path, Document | LoadError] = {}
+        self.api_names = ApiNames()
 
     # -- files -------------------------------------------------------------------------------------
     def load(self, path: Path) -> Document | LoadError:
@@ -301,12 +304,23 @@ class _Validator:
                 "error",
                 envs,
             )
+        self.api_names.add(loaded, envs)
+        for path, ref_kind, name in find_bare_names(loaded.data, project.resources):
+            document, line, column = loaded.locate(path)
+            message = f"{name!r} is a local {ref_kind} name; did you mean '@{ref_kind}:{name}'?"
+            self.collector.add(document.path, (line, column), path, message, "error", envs)
         for placeholder in find_placeholders(loaded.data):
             document, line, column = loaded.locate(placeholder.path)
             key = (document.path, placeholder.path, placeholder.name)
             self.collector.placeholders.setdefault(
                 key, PlaceholderUse(document.path, line, column, placeholder.path, placeholder.name)
             )
+
+    def name_clashes(self) -> None:
+        for clash in self.api_names.clashes:
+            document, line, column = clash.loaded.locate(clash.path)
+            envs = None if clash.environment is None else [clash.environment]
+            self.collector.add(document.path, (line, column), clash.path, clash.message, "error", envs)
 
     def _reference_problem(self, project: Project, kind: str, name: str, path: KeyPath) -> str | None:
         wanted = expected_kind(path)
@@ -339,6 +353,7 @@ def validate_project(
         for resource in project.all():
             validator.resource(project, resource, environments)
         validator.scenarios(manifest, project)
+        validator.name_clashes()
     report.environments = environments
     report.problems = sorted(
         validator.collector.problems(environments),

@@ -111,10 +111,19 @@ def parse_yaml(
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         detail = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        hint = None
         if mark is not None and text[mark.index : mark.index + 1] == "\t":
             # PyYAML only says "found character '\t' that cannot start any token".
             detail = "a tab character: YAML indents with spaces only"
-        raise LoadError(path, line, column, f"invalid YAML: {detail}") from None
+        elif mark is not None and text[mark.index : mark.index + 1] in ("@", "`"):
+            # "found character that cannot start any token": '@' is reserved in YAML, and references
+            # (`[@tool:x]`) start with it.
+            value = re.split(r"[\s,\]}]", text[mark.index :], maxsplit=1)[0]
+            detail = (
+                f'{value} cannot start a plain YAML value: quote values starting with {value[0]} ("{value}")'
+            )
+            hint = f'write "{value}" (quoted)'
+        raise LoadError(path, line, column, f"invalid YAML: {detail}", hint=hint) from None
     except yaml.YAMLError as exc:
         raise LoadError(path, 1, 1, f"invalid YAML: {exc}") from None
     except RecursionError:  # the parser recurses per level of (flow) nesting
@@ -205,7 +214,7 @@ class _Builder:
         if node.tag != _TAG_PREFIX + "map":
             raise _tag_error(node, self.path)
         result: dict[str, Any] = {}
-        explicit: set[str] = set()
+        explicit: dict[str, Position] = {}  # key → where it was first written
         entries = node.value
         if any(key_node.tag == _MERGE_TAG for key_node, _ in entries):
             entries = self.merge_keys(node, key_path, result)
@@ -213,8 +222,9 @@ class _Builder:
             key = _mapping_key(key_node, self.path)
             here = _mark_position(key_node)
             if key in explicit:
-                report_duplicate(LoadError(self.path, *here, f"duplicate key {key!r}"), self.duplicates)
-            explicit.add(key)
+                first = f"duplicate key {key!r} (first at line {explicit[key][0]})"
+                report_duplicate(LoadError(self.path, *here, first), self.duplicates)
+            explicit.setdefault(key, here)
             child = (*key_path, key)
             self.positions[child] = here
             result[key] = self.build(value_node, child)

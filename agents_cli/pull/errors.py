@@ -14,3 +14,19 @@ class NothingToPull(UsageError):
         shown = sorted(candidates)
         super().__init__(unknown=list(unknown), candidates=shown)
         self.unknown, self.candidates = list(unknown), shown
+
+
+class NotAnOfficialProject(UsageError):
+    """``agents import official``: the folder holds none of the official CLI's registries (``expected``)."""
+
+    def __init__(self, folder: str, expected: Sequence[str]) -> None:
+        super().__init__(folder=folder, expected=list(expected))
+        self.folder, self.expected = folder, list(expected)
+
+
+class ImportConflict(UsageError):
+    """``agents import official`` would overwrite ``files`` or re-register ``names`` (``kind name``)."""
+
+    def __init__(self, files: Sequence[str], names: Sequence[str]) -> None:
+        super().__init__(files=list(files), names=list(names))
+        self.files, self.names = list(files), list(names)

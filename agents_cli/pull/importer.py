@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from agents_cli.kinds import REGISTRY
@@ -22,9 +22,13 @@ if TYPE_CHECKING:
 
 
 async def read_remote(
-    client: ApiClient, select_args: dict[str, Any]
+    client: ApiClient,
+    select_args: dict[str, Any],
+    on_chosen: Callable[[list[Candidate]], Callable[[Candidate, dict[str, Any]], None]] | None = None,
 ) -> tuple[list[Candidate], dict[tuple[str, str], dict[str, Any]], float]:
-    """List every kind, choose, then GET each chosen resource, all concurrently within the client's limit."""
+    """List every kind, choose, then GET each chosen resource, all concurrently within the client's limit.
+    ``on_chosen(candidates)`` returns what to do with each document as it arrives (while the others are
+    still in flight), instead of after the last one."""
     started = time.perf_counter()
     async with client as api:
         pages = await asyncio.gather(
@@ -38,9 +42,15 @@ async def read_remote(
             if unknown:
                 raise NothingToPull(unknown, names)
             candidates = [candidate for candidate in candidates if candidate.name in only]
-        documents = await asyncio.gather(
-            *(api.get(REGISTRY[c.kind].routes.item(c.remote_id)) for c in candidates)
-        )
+        arrived = on_chosen(candidates) if on_chosen is not None else None
+
+        async def fetch(candidate: Candidate) -> Any:
+            document = await api.get(REGISTRY[candidate.kind].routes.item(candidate.remote_id))
+            if arrived is not None and isinstance(document, dict):
+                arrived(candidate, document)
+            return document
+
+        documents = await asyncio.gather(*(fetch(c) for c in candidates))
     fetched = {
         (c.kind, c.name): doc for c, doc in zip(candidates, documents, strict=True) if isinstance(doc, dict)
     }

@@ -160,9 +160,13 @@ def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any
     if check(load_resource(project, resource, ctx.env).data) == target:
         return Written(candidate, "up-to-date", resource.files_for(ctx.env)[-1], state=state)
     uses_overlay = ctx.env in resource.overlays or (kind, name) in ctx.tracked_elsewhere
-    # A new overlay file overwrites nothing; an existing file must not hold unsynced edits.
+    # No file may hold unsynced edits this pull would override: a new overlay overwrites no file, but its
+    # remote values would silently undo, for this environment, an edit of the base file never synced here.
+    # (A resource never synced in this environment has nothing to lose: its new overlay is the import.)
     new_file = uses_overlay and ctx.env not in resource.overlays
-    refusal = None if ctx.force or new_file else _local_changes(ctx, resource, target)
+    refusal = None if ctx.force else _local_changes(ctx, resource, target)
+    if new_file and refusal == "never_synced":
+        refusal = None
     if refusal is not None:
         shown = resource.overlays.get(ctx.env, resource.config) if uses_overlay else resource.config
         return Written(candidate, "refused", shown, refusal=refusal)

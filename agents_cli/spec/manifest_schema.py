@@ -57,6 +57,12 @@ def _environment() -> Schema:
                 "type": "boolean",
                 "description": "Use the embedded convai emulator (no key needed).",
             },
+            "confirm": {
+                "type": "boolean",
+                "default": False,
+                "description": "Every sync that changes something asks for confirmation first (e.g. prod); "
+                "off a terminal the sync must be told yes in advance.",
+            },
             "concurrency": {
                 "type": "integer",
                 "minimum": 1,

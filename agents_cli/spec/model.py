@@ -38,6 +38,7 @@ from agents_cli.spec.scalars import (
     exact_type_match,
     fast_copy,
     quote_choices,
+    union_errors,
     validation_error,
 )
 
@@ -347,16 +348,19 @@ class OpenAPIModels(OpenAPIDocument):
         # Pydantic "smart" union: an exact type match first, then the first member that validates.
         ordered = sorted(non_null, key=lambda alt: 0 if exact_type_match(alt, value) else 1)
         best: tuple[object, ErrorList] | None = None
+        failed: list[tuple[dict[str, Any], ErrorList]] = []
         for alternative in ordered:
             attempt: ErrorList = []
             result = self._apply(alternative, value, loc, attempt, options)
             if not attempt:
                 return result
+            failed.append((alternative, attempt))
             if best is None or len(attempt) < len(best[1]):
                 best = (result, attempt)
         if best is None:
             return fast_copy(value)
-        errors.extend(best[1])
+        failed.sort(key=lambda pair: non_null.index(pair[0]))
+        errors.extend(union_errors(failed, len(loc)))
         return best[0]
 
     # -- scalars -------------------------------------------------------------------------------------

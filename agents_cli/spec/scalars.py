@@ -217,3 +217,40 @@ def fast_copy(value: Any) -> Any:
     if isinstance(value, list):
         return [fast_copy(item) for item in value]
     return value
+
+
+_TYPE_TAGS = {
+    "string": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "object": "dict[str,any]",
+}
+
+
+def union_errors(
+    failed: list[tuple[dict[str, Any], list[dict[str, Any]]]], depth: int
+) -> list[dict[str, Any]]:
+    """As Pydantic, a union no member accepts reports every member's errors, each under the member's tag
+    inserted after the union's own ``loc`` (its first ``depth`` parts): ``[..., "str"]``, a model name."""
+    tagged = []
+    for member, errors in failed:
+        tag = union_member_tag(member)
+        for error in errors:
+            tagged.append({**error, "loc": [*error["loc"][:depth], tag, *error["loc"][depth:]]})
+    return tagged
+
+
+def union_member_tag(schema: dict[str, Any]) -> str:
+    """The name Pydantic gives a union member in an error's ``loc``: the model's name, ``str``, ``int``…,
+    ``literal['a','b']`` for an enum, ``list[str]`` for a list."""
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+    choices = schema.get("enum", [schema["const"]] if "const" in schema else None)
+    if choices is not None:
+        return "literal[" + ",".join(repr(choice) for choice in choices) + "]"
+    kind = schema.get("type")
+    if kind == "array":
+        items = schema.get("items")
+        return f"list[{union_member_tag(items) if isinstance(items, dict) else 'any'}]"
+    return _TYPE_TAGS.get(str(kind), str(kind or "any"))

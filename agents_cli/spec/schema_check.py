@@ -260,6 +260,11 @@ def _missing_messages(error: ValidationError) -> list[str]:
         if key in instance:
             continue
         message = f"missing required key {key!r}"
+        # A misspelt discriminator (`system_tool_typ`) also leaves the right variant unchosen, so its
+        # unknown key may never be reported: name it here.
+        typo = _closest(key, [str(other) for other in instance if other not in properties])
+        if typo is not None:
+            message += f" ({typo!r} is written instead: a typo of {key!r}?)"
         choices = properties.get(key, {}).get("enum") if isinstance(properties.get(key), dict) else None
         if choices:
             message += f" (one of: {_listing(choices)})"

@@ -110,7 +110,10 @@ def _narrow(selected: list[SelectedAgent], test_names: list[str]) -> None:
     known |= {scenario.name for agent in selected for scenario in agent.scenarios}
     test_names, unknown_tests = _expand(test_names, sorted(known))
     if unknown_tests:
-        attached_to = [agent.name for agent in selected]
+        # The agents that have tests or scenarios (listing the others read as if they had these); all
+        # selected ones when none has any ("none attached to bot").
+        having = [agent.name for agent in selected if agent.tests or agent.scenarios]
+        attached_to = having or [agent.name for agent in selected]
         raise NotDeclared("test or scenario", unknown_tests, sorted(known), attached_to=attached_to)
     wanted = set(test_names)
     for agent in selected:

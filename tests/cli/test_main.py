@@ -48,6 +48,17 @@ def test_help_imports_no_heavy_library() -> None:
     assert sorted(set(HEAVY) & imported) == []
 
 
+def test_help_gives_each_command_its_first_sentence_in_full(tmp_path: Path) -> None:
+    # On an 80-column terminal the command list cut descriptions with "..." ("Scaffold a project:
+    # agents.json with local/dev/prod...").
+    for group in ([], ["auth"], ["templates"], ["import"]):
+        shown = run_cli([*group, "--help"], cwd=tmp_path, env={"COLUMNS": "80"}).stdout
+        assert "..." not in shown.split("Commands:", 1)[1], shown
+    shown = run_cli(["--help"], cwd=tmp_path, env={"COLUMNS": "80"}).stdout
+    flat = " ".join(shown.split())
+    assert "init Scaffold a project: agents.json with local/dev/prod environments, folders," in flat
+
+
 def imported_modules(stderr: str) -> set[str]:
     return {
         line.rsplit("|", 1)[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")

@@ -100,6 +100,8 @@ def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
     run_cli(["add", "agent", "Keep Me"], cwd=tmp_path)
     again = run_cli(["init"], cwd=tmp_path)
     assert "skipped  agents.json" in again.stderr
+    # Every file skipped: it did not initialise anything, and says so.
+    assert "nothing was changed" in again.stderr and "initialised" not in again.stderr
     assert "keep-me" in (tmp_path / "agents.json").read_text(encoding="utf-8")
     forced = run_cli(["init", "--force"], cwd=tmp_path)
     assert "replaced agents.json" in forced.stderr and "replaced .gitignore" in forced.stderr
@@ -201,3 +203,30 @@ def test_init_force_over_a_project_names_the_registrations_it_drops(tmp_path: Pa
         in replaced.stderr
     )
     assert (root / "agents" / "support-bot.yaml").is_file()
+
+
+def test_init_gitignore_ignores_the_local_emulators_state(tmp_path: Path) -> None:
+    # state/local.json holds the ids of the embedded emulator (its database is in the ignored .agents/),
+    # so committing it churned on every clone.
+    import subprocess
+
+    init_project(tmp_path)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "state").mkdir(exist_ok=True)
+    for name in ("local.json", "local.lock", "prod.json"):
+        (tmp_path / "state" / name).write_text("{}")
+    ignored = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(tmp_path),
+            "check-ignore",
+            "state/local.json",
+            "state/local.lock",
+            "state/prod.json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    assert ignored == ["state/local.json", "state/local.lock"]

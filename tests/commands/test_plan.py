@@ -83,3 +83,44 @@ def test_create_plans_show_long_prompts_in_full_and_updates_as_line_diffs(projec
     assert "      +Rule 3: always answer questions about order 3 politely and briefly." in stdout
     assert f"      -{long_message.strip()}" in stdout and "      +Hi!" in stdout
     assert "…" not in stdout
+
+
+def test_plans_show_references_where_the_api_has_ids_and_json_keeps_the_ids(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    # `tool_ids: ["tool_4801…"] → ["tool_9c02…"]` told a reviewer nothing; the config says @tool:….
+    import json
+
+    from tests.support.project import state
+    from tests.support.samples import sample_project
+
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    (root / "tools" / "show-product.yaml").write_text("type: client\nname: show_product\ndescription: d\n")
+    manifest = json.loads((root / "agents.json").read_text())
+    manifest["tools"]["show-product"] = {"config": "tools/show-product.yaml"}
+    (root / "agents.json").write_text(json.dumps(manifest))
+    cli(root, "sync")
+    config = root / "agents" / "bot.yaml"
+    config.write_text(config.read_text().replace('"@tool:lookup"', '"@tool:show-product"'))
+    stdout, _ = cli(root, "plan")
+    assert 'conversation_config.agent.prompt.tool_ids: ["@tool:lookup"] → ["@tool:show-product"]' in stdout
+    ids = {name: entry["id"] for name, entry in state(root, "staging")["tools"].items()}
+    assert ids["lookup"] not in stdout and ids["show-product"] not in stdout
+    [bot] = [item for item in cli_json(root, "plan")["resources"] if item["name"] == "bot"]
+    [change] = bot["changes"]
+    assert (change["remote"], change["local"]) == ([ids["lookup"]], [ids["show-product"]])
+
+
+def test_reading_the_remote_shows_a_counter_on_a_terminal_only(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    # Nothing showed while the remote was read: a slow workspace looked hung.
+    from tests.support.cli import on_a_terminal, run_cli
+    from tests.support.samples import KEYS, sample_project
+
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    cli(root, "sync")
+    code, shown = on_a_terminal(["plan"], root, env={**KEYS, "NO_COLOR": "1"})
+    assert code == 0 and "Reading 3 resources…" in shown and "No changes." in shown
+    piped = run_cli(["plan"], cwd=root, env=KEYS)
+    assert "Reading" not in piped.stderr + piped.stdout

@@ -92,3 +92,16 @@ def test_only_limits_plan_and_sync_and_resolves_references_from_state(project: P
     cli(project, "plan", "--detailed-exitcode")
     _, stderr = cli(project, "plan", "--only", "nope", expect=1)
     assert "--only: no resource named 'nope' in agents.json" in stderr
+
+
+def test_only_takes_several_names_after_one_flag(project: Path, served_emulator: ServedEmulator) -> None:
+    # `--only A B`, as the README writes it, was rejected ("Got unexpected extra argument"); the repeated
+    # flag worked.
+    from tests.support.samples import AGENT
+
+    sample_project(project, served_emulator.url, agents={"bot": AGENT, "other": OTHER_AGENT})
+    repeated = cli_json(project, "plan", "--only", "lookup", "--only", "other")["resources"]
+    listed = cli_json(project, "plan", "--only", "lookup", "other")["resources"]
+    assert [item["name"] for item in listed] == [item["name"] for item in repeated] == ["lookup", "other"]
+    stdout, _ = cli(project, "sync", "--only", "lookup", "other", "--yes")
+    assert "2 created" in stdout and "greets" not in stdout

@@ -202,3 +202,24 @@ def test_pulled_files_carry_the_editor_schema_hint_like_added_ones(tmp_path: Pat
         assert json.loads(text)["$schema"] == "../.agents/schemas/agent.schema.json"
     run_cli(["validate"], cwd=root)
     assert "Plan: 0 to create, 0 to update, 0 to delete." in run_cli(["plan"], cwd=root).stdout
+
+
+def test_two_remote_tools_of_one_name_are_pulled_with_a_warning_and_validate_catches_them(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    # Pulled as show_card and show_card-2 without a word; validate said "no problems" and plan refused.
+    import httpx
+
+    from tests.support.emulator import create_tool
+
+    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers) as http:
+        first, second = create_tool(http, "show_card"), create_tool(http, "show_card")
+    environments = {"staging": {"api_key_env": "KEY_STAGING", "base_url": served_emulator.url}}
+    target = write_project(
+        tmp_path / "p", environments=environments, default_environment="staging", sections=()
+    )
+    pulled = run_cli(["pull", "--yes"], cwd=target, env=KEYS)
+    assert "2 remote tools have the name 'show_card': 'show_card' (" in pulled.stderr
+    assert first in pulled.stderr and second in pulled.stderr
+    validated = run_cli(["validate"], cwd=target, expect=1)
+    assert "tools 'show_card' and 'show_card-2' both have the name 'show_card'" in validated.stdout

@@ -213,3 +213,22 @@ def test_plain_pull_after_a_dashboard_edit_points_at_update(
     synced_then_edited_remotely(root, served_emulator.url)
     pulled = run_cli(["pull"], cwd=root, env=KEYS)
     assert "'agents pull --env staging --update' takes remote edits of the 3 resource(s)" in pulled.stderr
+
+
+def test_update_refuses_unsynced_local_changes_in_a_project_of_several_environments(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    # Synced to staging and prod, edited locally, edited in staging's dashboard: 'pull --env staging
+    # --update' wrote a staging overlay pinning the remote values, silently undoing the local edit there
+    # (with one environment the same pull was refused).
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    run_cli(["sync", "--env", "prod", "--yes"], cwd=root, env=KEYS)
+    synced_then_edited_remotely(root, served_emulator.url)
+    config = root / "agents" / "bot.yaml"
+    config.write_text(config.read_text().replace("temperature: 0.3", "temperature: 0.1"))
+    refused = run_cli(["pull", "--env", "staging", "--update", "--yes"], cwd=root, env=KEYS, expect=1)
+    assert "has local changes not synced to 'staging'" in refused.stderr
+    assert "nothing was written" in refused.stderr
+    assert not (root / "agents" / "bot.staging.yaml").exists() and "temperature: 0.1" in config.read_text()
+    forced = run_cli(["pull", "--env", "staging", "--update", "--force", "--yes"], cwd=root, env=KEYS)
+    assert "agents/bot.staging.yaml" in forced.stderr

@@ -80,6 +80,7 @@ def test_status_shows_all_six_states(tmp_path: Path, emulator: RunningEmulator, 
         "not yet created": 1,
         "missing remotely": 1,
         "untracked remote": 1,
+        "not managed": 0,
     }
     human = run_cli(["status", "--env", "staging"], cwd=project, env=KEYS)
     assert "agent drifty  remote drift" in human.stdout
@@ -152,3 +153,55 @@ def test_status_warns_that_an_invalid_config_may_look_in_sync(tmp_path: Path) ->
     assert "agent bot" in status.stdout
     assert "unknown key 'temprature'" in status.stderr
     assert "1 validation error(s) in the configs of 'local'" in status.stderr
+
+
+def test_status_shows_a_field_changed_on_both_sides_as_a_conflict(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    # The same field edited in the dashboard and locally showed only as 'remote drift'.
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    bot = synced_then_edited_remotely(root, served_emulator.url)  # first_message → "Dashboard"
+    config = root / "agents" / "bot.yaml"
+    config.write_text(config.read_text().replace("first_message: Hello!", "first_message: Good day!"))
+    shown = run_cli(["status"], cwd=root, env=KEYS).stdout
+    assert (
+        f"agent bot    remote drift (conflict: conversation_config.agent.first_message changed on both sides)"
+        f"  ({bot})" in shown
+    )
+    rows = json.loads(run_cli(["status", "--json"], cwd=root, env=KEYS).stdout)["resources"]
+    [row] = [row for row in rows if row["name"] == "bot"]
+    assert row["conflicts"] == ["conversation_config.agent.first_message"]
+
+
+def test_status_lists_remote_resources_the_project_does_not_manage_and_list_remote_marks_other_envs(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    # status showed only what the project declares or tracks; a tool made in the dashboard was invisible.
+    # list --remote showed prod's copies in staging's listing as plain unmanaged ones.
+    from tests.support.emulator import create_tool
+
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    run_cli(["sync", "--yes"], cwd=root, env=KEYS)
+    run_cli(["sync", "--env", "prod", "--yes"], cwd=root, env=KEYS)
+    import httpx
+
+    with httpx.Client(base_url=served_emulator.url, headers=served_emulator.headers) as http:
+        stray = create_tool(http, "made_in_dashboard")
+    report = json.loads(run_cli(["status", "--json"], cwd=root, env=KEYS).stdout)
+    unmanaged = [row for row in report["resources"] if row["status"] == "not managed"]
+    assert unmanaged == [
+        {"kind": "tool", "name": "made_in_dashboard", "status": "not managed", "remote_id": stray}
+    ]
+    assert (
+        report["summary"]["not managed"] == 1 and report["summary"]["in sync"] == 3
+    )  # prod's copies: not shown
+    human = run_cli(["status"], cwd=root, env=KEYS)
+    assert f"tool made_in_dashboard  not managed  ({stray})" in human.stdout
+
+    listing = json.loads(run_cli(["list", "--remote", "--json"], cwd=root, env=KEYS).stdout)["resources"]
+    prod_tool = state(root, "prod")["tools"]["lookup"]["id"]
+    [row] = [row for row in listing if row["remote_id"] == prod_tool]
+    assert (row["managed"], row["owned_by"]) == (False, "prod:lookup")
+    table = run_cli(["list", "--remote", "--kind", "tool"], cwd=root, env=KEYS)
+    assert "(prod: lookup)" in table.stdout and "3 by another environment of it" not in table.stderr
+    assert "1 by another environment of it" in table.stderr

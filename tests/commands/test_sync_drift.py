@@ -83,7 +83,9 @@ def test_drift_is_per_field_kept_without_force_and_overwritten_with_it(
 
     stdout, _ = cli(project, "sync", expect=1)
     assert "3 drifted fields not overwritten" in stdout
-    assert "--force" in stdout and "agents pull" in stdout and "0 failed" in stdout
+    assert "--force" in stdout and "0 failed" in stdout
+    # A plain 'agents pull' imports only what is new: the hint names the command that takes the drift.
+    assert "run 'agents pull --env staging --update' to take the remote values" in stdout
     agent = remote_get(emulator_url, agent_path).json()["conversation_config"]["agent"]
     assert agent["first_message"] == "Hi from the dashboard" and agent["prompt"]["temperature"] == 0.5
     assert agent["prompt"]["prompt"].endswith("Be terse.\n")  # the local change went through
@@ -173,3 +175,20 @@ def test_sync_force_says_drift_is_overwritten_not_kept(
         assert "1 drifted (1 field changed remotely; --force overwrites them)." in output
         assert "kept unless --force" not in output and "keeps them" not in output
     assert "Sync staging: 0 created, 1 updated" in forced
+
+
+def test_a_drifted_resource_with_a_local_change_counts_as_an_update(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    # A dashboard edit plus a local edit to another field planned as "0 to update … 1 drifted" and then
+    # synced as "1 updated": the plan's summary must count the update sync makes.
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    synced_then_edited_remotely(root, served_emulator.url)
+    config = root / "agents" / "bot.yaml"
+    config.write_text(config.read_text().replace("temperature: 0.3", "temperature: 0.1"))
+    planned = run_cli(["plan"], cwd=root, env=KEYS).stdout
+    assert "Plan: 0 to create, 1 to update, 0 to delete. 1 drifted" in planned
+    summary = json.loads(run_cli(["plan", "--json"], cwd=root, env=KEYS).stdout)["summary"]
+    assert (summary["update"], summary["drift"]) == (1, 1)
+    synced = run_cli(["sync", "--yes"], cwd=root, env=KEYS, expect=1).stdout
+    assert "Sync staging: 0 created, 1 updated" in synced

@@ -12,7 +12,7 @@ import pytest
 from tests.support.cli import run_cli
 from tests.support.emulator import ServedEmulator
 from tests.support.project import edit, state
-from tests.support.samples import KEYS, cli, with_two_agents
+from tests.support.samples import KEYS, cli, sample_project, with_two_agents
 
 
 @pytest.fixture
@@ -72,3 +72,13 @@ def test_early_update_progress_comes_after_the_printed_plan(
     output = result.output
     assert output.index("Plan: 0 to create, 1 to update") < output.index("~ updated agent bot")
     assert output.index("~ updated agent bot") < output.index("Sync staging: 0 created, 1 updated")
+
+
+def test_sync_dry_run_says_nothing_was_written(tmp_path: Path, served_emulator: ServedEmulator) -> None:
+    # 'sync --dry-run' printed the plan and never said that nothing was written.
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    result = run_cli(["sync", "--dry-run"], cwd=root, env=KEYS)
+    assert "Plan: 3 to create" in result.stdout
+    assert result.stderr.rstrip().endswith("dry run: nothing was written")
+    assert not (root / "state" / "staging.json").exists()
+    assert "nothing was written" not in run_cli(["plan"], cwd=root, env=KEYS).stderr

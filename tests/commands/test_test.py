@@ -290,3 +290,17 @@ def test_inconclusive_result_is_reported_as_unknown_and_fails_the_run(
     assert "1 passed, 1 unknown of 2 run(s)" in stdout
     data = json.loads(report.read_text())
     assert [r["status"] for r in data["results"]] == ["passed", "unknown"]
+
+
+def test_an_unknown_test_name_lists_only_agents_that_have_tests(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    # 'agents test --test nope' said the tests were "attached to bot, other" though other has none.
+    project = shop_project(tmp_path / "p", emulator.url, attached=["greets"])
+    manifest = json.loads((project / "agents.json").read_text())
+    manifest["agents"]["other"] = {"config": "agents/other.yaml"}
+    (project / "agents.json").write_text(json.dumps(manifest))
+    (project / "agents" / "other.yaml").write_text("name: Other\n")
+    _, stderr = agents(project, "test", "--test", "nope", expect=1)
+    assert "no test or scenario named 'nope' attached to bot" in stderr
+    assert "hint: attached to bot: greets" in stderr and "other" not in stderr

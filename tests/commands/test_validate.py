@@ -203,7 +203,7 @@ def test_manifest_duplicate_keys_are_reported_with_everything_else(tmp_path: Pat
         "line": 5,
         "column": 5,
         "path": "",
-        "message": "duplicate key 'bot'",
+        "message": "duplicate key 'bot' (first at line 4)",
         "severity": "error",
         "environment": None,
     }
@@ -260,3 +260,80 @@ def test_reference_typo_in_a_reference_slot_is_an_error(tmp_path: Path) -> None:
     assert problem["path"] == "conversation_config.agent.prompt.tool_ids[0]"
     assert (problem["line"], problem["column"]) == (6, 18)
     assert "'@tol:lookup' is not a valid reference" in problem["message"]
+
+
+def test_a_local_name_without_its_reference_prefix_is_an_error_in_every_reference_slot(
+    tmp_path: Path,
+) -> None:
+    # `tool_ids: [lookup-order]` (the prefix forgotten) passed validate and plan, and sync failed with a bare
+    # 400 from the API.
+    agent = (
+        "name: Bot\nconversation_config:\n  agent:\n    prompt:\n      prompt: hi\n"
+        "      tool_ids: [lookup-order, tool_9f2e0c]\n"
+        "platform_settings:\n  testing:\n    attached_tests:\n      - test_id: greets\n"
+    )
+    test = (
+        "type: tool\nname: Calls lookup\nchat_history: [{role: user, message: Hi, time_in_call_secs: 0}]\n"
+        "tool_call_parameters:\n  referenced_tool: {id: lookup-order, type: webhook}\n  parameters: []\n"
+    )
+    root = write_project(
+        tmp_path,
+        environments=ENVIRONMENTS,
+        default_environment="local",
+        agents={"bot": agent},
+        tools={
+            "lookup-order": "type: webhook\nname: lookup_order\ndescription: d\napi_schema: {url: 'https://x.example/a'}\n"
+        },
+        tests={"greets": test},
+    )
+    found = [(p["path"], p["message"]) for p in problems(root, expect=1) if "did you mean" in p["message"]]
+    assert found == [
+        (
+            "conversation_config.agent.prompt.tool_ids[0]",
+            "'lookup-order' is a local tool name; did you mean '@tool:lookup-order'?",
+        ),
+        (
+            "platform_settings.testing.attached_tests[0].test_id",
+            "'greets' is a local test name; did you mean '@test:greets'?",
+        ),
+        (
+            "tool_call_parameters.referenced_tool.id",
+            "'lookup-order' is a local tool name; did you mean '@tool:lookup-order'?",
+        ),
+    ]
+
+
+def test_two_tools_with_one_api_name_are_reported_offline(tmp_path: Path) -> None:
+    # pull wrote `show_card` and `show_card-2` for two remote tools of one name; validate said "no problems"
+    # and plan then refused ("both have the name").
+    tool = "type: client\nname: show_card\ndescription: Show a card.\n"
+    root = write_project(
+        tmp_path,
+        environments=ENVIRONMENTS,
+        default_environment="local",
+        tools={"show-card": tool, "show-card-2": tool},
+    )
+    [problem] = problems(root, expect=1)
+    assert problem["file"] == "tools/show-card-2.yaml" and (problem["line"], problem["path"]) == (2, "name")
+    assert problem["message"].startswith("tools 'show-card' and 'show-card-2' both have the name 'show_card'")
+    assert problem["environment"] is None  # in every environment
+
+
+def test_a_misspelt_discriminator_key_is_named(tmp_path: Path) -> None:
+    # `system_tool_typ` was reported only as a missing `system_tool_type`.
+    agent = (
+        "name: Bot\nconversation_config:\n  agent:\n    prompt:\n      built_in_tools:\n        end_call:\n"
+        "          name: end_call\n          description: ''\n          params:\n"
+        "            system_tool_typ: end_call\n"
+    )
+    root = write_project(
+        tmp_path, environments=ENVIRONMENTS, default_environment="local", agents={"bot": agent}
+    )
+    messages = [p["message"] for p in problems(root, expect=1)]
+    assert any(
+        message.startswith(
+            "missing required key 'system_tool_type' ('system_tool_typ' is written instead: a typo of "
+            "'system_tool_type'?)"
+        )
+        for message in messages
+    ), messages

@@ -48,7 +48,7 @@ def test_github_workflow_uses_only_real_commands_and_covers_the_pipeline() -> No
                 invoked.append(tokens)
     commands = [" ".join(tokens) for tokens in invoked]
     assert "agents validate --strict" in commands
-    assert "agents plan --env prod --detailed-exitcode" in commands
+    assert "agents plan --env prod --detailed-exitcode --format markdown" in commands
     assert "agents plan --env prod --json" in commands
     assert "agents sync --env prod --yes" in commands
     assert any(c.startswith("agents test --env prod --against deployed --junit") for c in commands)
@@ -89,5 +89,5 @@ def test_reviewed_plan_workflow_plans_to_a_file_and_applies_exactly_it() -> None
             for tokens in agents_invocations(step.get("run", "")):
                 check_invocation(tokens)
                 commands.append(" ".join(tokens))
-    assert "agents plan --env prod --out plan.json" in commands
+    assert "agents plan --env prod --format markdown --out plan.json" in commands
     assert "agents sync plan.json" in commands

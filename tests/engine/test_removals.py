@@ -307,9 +307,11 @@ def test_replace_refuses_what_it_would_break(project: Path, served_emulator: Ser
     assert "refund" not in remote_agent(project, served_emulator.url)["platform_settings"]["data_collection"]
 
 
-def test_replace_refuses_an_agent_another_one_references(
+def test_replace_of_an_agent_another_one_transfers_to_updates_that_one_in_the_same_run(
     tmp_path: Path, served_emulator: ServedEmulator
 ) -> None:
+    # 'sync --replace desk' was refused while agent front transferred to desk: the reference now waits for
+    # desk's new id and front is updated in the same run.
     caller = "name: Front Desk\nconversation_config:\n  agent:\n    first_message: Hi\n"
     caller += (
         "    prompt:\n      prompt: Transfer order questions.\n      built_in_tools:\n"
@@ -319,6 +321,22 @@ def test_replace_refuses_an_agent_another_one_references(
         "                condition: The caller asks about an order.\n"
     )
     root = sample_project(tmp_path / "two", served_emulator.url, agents={"desk": AGENT, "front": caller})
-    _, stderr = cli(root, "sync", "--replace", "desk", expect=1)
-    assert "--replace desk: agent front references @agent:desk, whose id a replace changes" in stderr
-    assert not (root / "state" / "staging.json").exists()  # refused before any read or write
+    cli(root, "sync")
+    old = state(root, "staging")["agents"]["desk"]["id"]
+    planned, _ = cli(root, "plan", "--replace", "desk")
+    assert "± agent desk (replace" in planned and "~ agent front (update" in planned
+    assert '"(known after apply)"' in planned
+    result = cli_json(root, "sync", "--replace", "desk", "--yes")
+    assert sorted((r["name"], r["result"]) for r in result["results"]) == [
+        ("desk", "replaced"),
+        ("front", "updated"),
+    ]
+    new = state(root, "staging")["agents"]["desk"]["id"]
+    front = state(root, "staging")["agents"]["front"]["id"]
+    assert new != old
+    body = remote_get(served_emulator.url, f"/v1/convai/agents/{front}").json()
+    transfers = body["conversation_config"]["agent"]["prompt"]["built_in_tools"]["transfer_to_agent"]
+    assert [rule["agent_id"] for rule in transfers["params"]["transfers"]] == [new]
+    assert remote_get(served_emulator.url, f"/v1/convai/agents/{old}").status_code == 404
+    stdout, _ = cli(root, "plan", "--detailed-exitcode")
+    assert stdout.startswith("No changes.")

@@ -76,14 +76,14 @@ def test_yaml_duplicate_key_is_an_error_with_its_line() -> None:
     with pytest.raises(LoadError) as caught:
         parse_yaml("a: 1\nb:\n  c: 1\n  c: 2\n", YAML_PATH)
     assert (caught.value.line, caught.value.column) == (4, 3)
-    assert "duplicate key 'c'" in caught.value.message
+    assert "duplicate key 'c' (first at line 3)" in caught.value.message
 
 
 def test_yaml_duplicates_can_be_collected_instead_of_raised() -> None:
     found: list[LoadError] = []
     data, _ = parse_yaml("a: 1\na: 2\n", YAML_PATH, duplicates=found)
     assert data == {"a": 2}
-    assert [(error.line, error.detail) for error in found] == [(2, "duplicate key 'a'")]
+    assert [(error.line, error.detail) for error in found] == [(2, "duplicate key 'a' (first at line 1)")]
 
 
 def test_yaml_syntax_error_has_file_line_and_column() -> None:
@@ -227,3 +227,18 @@ def test_a_tab_indent_in_yaml_is_named_as_such(tmp_path: Path) -> None:
     assert (
         "agents/bot.yaml:3:1: invalid YAML: a tab character: YAML indents with spaces only" in refused.stdout
     )
+
+
+def test_an_unquoted_reference_in_yaml_says_to_quote_it() -> None:
+    # PyYAML only says "found character that cannot start any token".
+    for text, position in (("tool_ids: [@tool:x]\n", (1, 12)), ("tool_ids:\n  - @tool:x\n", (2, 5))):
+        with pytest.raises(LoadError) as caught:
+            parse_yaml(text, YAML_PATH)
+        assert (caught.value.line, caught.value.column) == position
+        assert 'quote values starting with @ ("@tool:x")' in caught.value.detail
+
+
+def test_json_duplicate_key_names_its_first_line() -> None:
+    found: list[LoadError] = []
+    parse_json('{\n  "a": 1,\n  "a": 2\n}', JSON_PATH, duplicates=found)
+    assert [error.detail for error in found] == ["duplicate key 'a' (first at line 2)"]

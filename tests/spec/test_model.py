@@ -138,3 +138,21 @@ def test_every_model_built_from_nothing_fits_its_own_schema() -> None:
     assert checked > 300
     workflow = m.defaults("AgentWorkflowRequestModel")
     assert isinstance(workflow, dict) and workflow["nodes"]["start_node"]["type"] == "start"
+
+
+def test_a_union_no_member_accepts_reports_every_members_errors_under_its_tag() -> None:
+    """As Pydantic: not one member's error (a lone ``literal_error`` hid why the others failed)."""
+    from agents_cli.spec.model import models
+
+    union = {
+        "anyOf": [{"type": "integer"}, {"enum": ["a", "b"]}, {"$ref": "#/components/schemas/SortDirection"}]
+    }
+    _value, errors = models().apply(union, "zz", loc=("body", "x"))
+    assert [(error["loc"], error["type"]) for error in errors] == [
+        (["body", "x", "int"], "int_parsing"),
+        (["body", "x", "literal['a','b']"], "literal_error"),
+        (["body", "x", "SortDirection"], "enum"),
+    ]
+    assert models().apply({"anyOf": [{"type": "integer"}, {"type": "null"}]}, "zz", loc=("q",))[1][0][
+        "loc"
+    ] == ["q"]

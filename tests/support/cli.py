@@ -232,7 +232,10 @@ def _root() -> tuple[Any, Any]:
 
 def check_invocation(tokens: list[str]) -> list[str]:
     """Walk ``agents …`` tokens through the click tree; return the command path. Unknown names fail."""
+    from agents_cli.cli.main import hoist_global_flags
+
     assert tokens[0] == "agents"
+    tokens = ["agents", *hoist_global_flags(tokens[1:])]  # `agents plan --format markdown`, as main reads it
     command, ctx = _root()
     path = ["agents"]
     index = 1

@@ -118,9 +118,8 @@ def _as_text(data: Any, as_json: bool) -> str:
 
 
 @st.composite
-def config_files(draw: st.DrawFn) -> tuple[str, str]:
-    """(suffix, text) of a config file: a generated mapping as YAML or JSON, maybe spliced."""
-    as_json = draw(st.booleans())
+def config_files(draw: st.DrawFn, as_json: bool) -> tuple[str, str]:
+    """(suffix, text) of a config file: a generated mapping as JSON or YAML, maybe spliced."""
     data: Any = draw(st.one_of(st.dictionaries(KEYS, VALUES, max_size=6), VALUES))
     text = _as_text(data, as_json)
     if draw(st.booleans()):

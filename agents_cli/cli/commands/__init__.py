@@ -10,6 +10,7 @@ from agents_cli.cli.commands import deploy
 from agents_cli.cli.commands import testing
 from agents_cli.cli.commands import conversation
 from agents_cli.cli.commands import resources
+from agents_cli.cli.commands import importing
 from agents_cli.cli.commands import auth
 
-__all__ = ["auth", "conversation", "deploy", "project", "resources", "testing"]
+__all__ = ["auth", "conversation", "deploy", "importing", "project", "resources", "testing"]

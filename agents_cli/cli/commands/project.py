@@ -129,3 +129,28 @@ def rename_command(
 
     request = command.RenameRequest(name, new_name, kind.value if kind else None)
     invoke(ctx, "rename", command.rename, request)
+
+
+@app.command("render")
+def render_command(
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(help="Local name of the agent, tool or test.", autocompletion=completion.resources),
+    ],
+    env: EnvOption = None,
+    kind: Annotated[
+        Kind | None, typer.Option("--kind", help="Disambiguate when several kinds share the name.")
+    ] = None,
+    resolve: Annotated[
+        bool,
+        typer.Option("--resolve", help="Show references as the environment's remote ids (from its state)."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the effective config of one resource in one environment: overlays merged, references by name
+    (or resolved with --resolve), placeholders never resolved. Offline."""
+    from agents_cli.commands import render as command
+
+    request = command.RenderRequest(name, env, kind.value if kind else None, resolve)
+    invoke(ctx, "render", command.render, request, json=as_json)

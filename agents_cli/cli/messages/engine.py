@@ -23,21 +23,12 @@ def _replace_refused(error: engine.ReplaceRefused) -> Words:
     )
 
 
-def _replace_referenced(error: engine.ReplaceReferenced) -> Words:
-    verb = "references" if len(error.users) == 1 else "reference"
-    users = ", ".join(error.users)
-    return (
-        f"--replace {error.name}: {users} {verb} @agent:{error.name}, whose id a replace changes",
-        "remove the reference, replace and sync, then add it back (it then gets the new id)",
-    )
-
-
 def _replace_loses_drift(error: engine.ReplaceLosesDrift) -> Words:
     return (
         f"--replace {error.name}: {error.drifted} field(s) changed remotely since the last sync, "
         "which the new agent would not have",
-        f"replace anyway with 'agents sync --replace {error.name} --force', or run 'agents pull' "
-        "to take the remote values first",
+        f"replace anyway with 'agents sync --replace {error.name} --force', or run "
+        "'agents pull --env ENV --update' to take the remote values first",
     )
 
 
@@ -116,7 +107,6 @@ def _plan_not_savable(error: engine.PlanNotSavable) -> Words:
 
 WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     engine.ReplaceRefused: _replace_refused,
-    engine.ReplaceReferenced: _replace_referenced,
     engine.ReplaceLosesDrift: _replace_loses_drift,
     engine.ReferenceUndeclared: _reference_undeclared,
     engine.NameClash: _name_clash,

@@ -19,7 +19,26 @@ def _nothing_to_pull(error: pull.NothingToPull) -> Words:
     )
 
 
+def _not_official(error: pull.NotAnOfficialProject) -> Words:
+    return (
+        f"{error.folder} is not a project of the official ElevenLabs CLI: none of "
+        f"{', '.join(error.expected)} lists configs there",
+        "pass the folder that holds the official CLI's agents.json (agents import official PATH)",
+    )
+
+
+def _import_conflict(error: pull.ImportConflict) -> Words:
+    taken = [*error.files, *error.names]
+    shown = ", ".join(taken[:8]) + (f" and {len(taken) - 8} more" if len(taken) > 8 else "")
+    return (
+        f"import would overwrite or re-register what the project already has: {shown}; nothing was written",
+        "import into a project without them, or remove or rename them first",
+    )
+
+
 WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     pull.NothingToPull: _nothing_to_pull,
+    pull.NotAnOfficialProject: _not_official,
+    pull.ImportConflict: _import_conflict,
 }
 DETAILS: dict[type[AgentsError], Callable[[Any, Path], list[str]]] = {}

@@ -17,3 +17,5 @@ class Renderer(Generic[T]):
     json: Callable[[T], Any]
     # With JSON output, what people still see on stderr (a test run's table), if anything.
     stderr: Callable[[AppContext, T], None] | None = None
+    # ``--format markdown`` (a pull-request comment, a job summary): one document; text if there is none.
+    markdown: Callable[[T], str] | None = None

@@ -20,7 +20,8 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "agents_cli.commands.auth.Whoami": ("agents_cli.cli.render.resources", "WHOAMI"),
     "agents_cli.commands.pull.PullListing": ("agents_cli.cli.render.resources", "PULL_LISTING"),
     "agents_cli.commands.pull.Pulled": ("agents_cli.cli.render.resources", "PULLED"),
-    "agents_cli.commands.plan.PlanReport": ("agents_cli.cli.render.plan", "PLAN"),
+    # The plan renderer with its markdown form (--format markdown).
+    "agents_cli.commands.plan.PlanReport": ("agents_cli.cli.render.markdown", "PLAN"),
     "agents_cli.commands.sync.SyncReport": ("agents_cli.cli.render.sync", "SYNC"),
     "agents_cli.commands.test.TestRun": ("agents_cli.cli.render.tests", "TEST_RUN"),
     "agents_cli.commands.chat.ChatResult": ("agents_cli.cli.render.conversations", "CHAT"),
@@ -28,6 +29,8 @@ RENDERERS: dict[str, tuple[str, str]] = {
         "agents_cli.cli.render.conversations",
         "CONVERSATION_LIST",
     ),
+    "agents_cli.commands.import_official.ImportResult": ("agents_cli.cli.render.importing", "IMPORTED"),
+    "agents_cli.commands.render.Rendered": ("agents_cli.cli.render.effective", "RENDERED"),
 }
 
 

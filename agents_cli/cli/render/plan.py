@@ -17,6 +17,7 @@ Human form, one block per resource that changes::
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 from agents_cli.cli.output import Output
 from agents_cli.cli.render.base import Renderer
 from agents_cli.commands.plan import PlanReport
+from agents_cli.context import AppContext
 from agents_cli.engine.plan import FieldChange, Plan, ResourcePlan
 
 CANNOT_APPLY_NOTE = (
@@ -97,6 +99,28 @@ def change_lines(change: FieldChange, *, drift: bool = False, full: bool = False
     return [f"{change.path}: {format_value(change.before)} → {format_value(change.after)}"]
 
 
+def reference_names(plan: Plan) -> dict[str, str]:
+    """Remote id → ``@kind:name`` for every resource of the plan: people read references, as the configs
+    write them (``--json`` keeps the ids the API sees)."""
+    return {item.remote_id: f"@{item.kind}:{item.name}" for item in plan.resources if item.remote_id}
+
+
+def with_references(change: FieldChange, names: dict[str, str]) -> FieldChange:
+    """The change with every id of a resource of the plan shown as its reference, in values and path."""
+    if not names:
+        return change
+    from agents_cli.keypath import map_strings
+
+    def named(value: Any) -> Any:
+        return map_strings(value, lambda _path, text: names.get(text, text))
+
+    path = change.path
+    for remote_id, reference in names.items():
+        if remote_id in path:
+            path = path.replace(remote_id, reference)
+    return dataclasses.replace(change, path=path, before=named(change.before), after=named(change.after))
+
+
 def _header(item: ResourcePlan) -> str:
     details = []
     if item.action == "drift":
@@ -121,7 +145,7 @@ def plural(count: int, word: str) -> str:
 
 def plan_summary(plan: Plan) -> str:
     """``Plan: 1 to create, 2 to update, 0 to delete.``, then replacements, drift and what cannot apply."""
-    create, update, delete = plan.count("create"), plan.count("update"), plan.count("delete")
+    create, update, delete = plan.count("create"), plan.updates, plan.count("delete")
     text = f"Plan: {create} to create, {update} to update, {delete} to delete."
     replace = plan.count("replace")
     if replace:
@@ -141,17 +165,18 @@ def render_plan(out: Output, plan: Plan) -> None:
     shown = [item for item in plan.resources if item.action != "no-op"]
     if not shown:
         out.line(f"No changes. Environment {plan.environment!r} matches the configuration.")
+    names = reference_names(plan)
     for item in shown:
         symbol, style = SYMBOLS[item.action]
         out.line(f"{symbol} {_header(item)}", style=style)
         for change in item.changes:
-            for line in change_lines(change, full=item.action == "create"):
+            for line in change_lines(with_references(change, names), full=item.action == "create"):
                 out.line(f"    {line}")
         if item.drifted:
             fate = "--force overwrites them with the local values" if plan.force else "kept unless --force"
             out.line(f"    drifted (changed remotely since the last sync; {fate}):")
             for change in item.drifted:
-                for line in change_lines(change, drift=True):
+                for line in change_lines(with_references(change, names), drift=True):
                     out.line(f"      {line}")
         if item.pending:
             out.line(f"    (known after apply: {', '.join(item.pending)})")
@@ -162,6 +187,13 @@ def render_plan(out: Output, plan: Plan) -> None:
     out.line(plan_summary(plan), style="bold")
 
 
+def _plan_text(app: AppContext, report: PlanReport) -> None:
+    render_plan(app.out, report.plan)
+    if report.dry_run:
+        app.out.info("dry run: nothing was written")
+
+
 PLAN = Renderer[PlanReport](
-    lambda app, report: render_plan(app.out, report.plan), lambda report: report.plan.as_dict()
+    _plan_text,
+    lambda report: report.plan.as_dict(),
 )

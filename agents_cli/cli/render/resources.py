@@ -46,10 +46,25 @@ def _list_text(app: AppContext, result: ResourceList) -> None:
         return
     out.table(
         ["KIND", "NAME", "REMOTE ID", "MANAGED"],
-        [(row["kind"], row["name"], row["remote_id"], row["local_name"] or "-") for row in rows],
+        [(row["kind"], row["name"], row["remote_id"], _managed_cell(row)) for row in rows],
     )
     managed = sum(1 for row in rows if row["managed"])
-    out.info(f"{len(rows)} remote resources, {managed} managed by this project in {result.environment!r}")
+    elsewhere = sum(1 for row in rows if row.get("owned_by"))
+    also = f", {elsewhere} by another environment of it" if elsewhere else ""
+    out.info(
+        f"{len(rows)} remote resources, {managed} managed by this project in {result.environment!r}{also}"
+    )
+
+
+def _managed_cell(row: dict[str, Any]) -> str:
+    """The local name; for a copy another environment owns ``(prod: bot)``; else ``-``."""
+    if row["local_name"]:
+        return str(row["local_name"])
+    owner = row.get("owned_by")
+    if owner:
+        env, name = str(owner).split(":", 1)
+        return f"({env}: {name})"
+    return "-"
 
 
 def _list_json(result: ResourceList) -> Any:
@@ -67,6 +82,7 @@ _STATUS_STYLES = {
     status_command.NOT_CREATED: "cyan",
     status_command.MISSING_REMOTELY: "red",
     status_command.UNTRACKED_REMOTE: "red",
+    status_command.NOT_MANAGED: "dim",
 }
 
 
@@ -83,6 +99,12 @@ def _also_local(row: dict[str, Any]) -> str:
     """`` + 2 local changes`` for a drifted resource that was edited locally too."""
     count = row.get("local_changes")
     return f" + {count} local change{'s' if count != 1 else ''}" if count else ""
+
+
+def _conflicts(row: dict[str, Any]) -> str:
+    """`` (conflict: PATH changed on both sides)`` when a drifted field was edited locally too."""
+    paths = row.get("conflicts")
+    return f" (conflict: {', '.join(paths)} changed on both sides)" if paths else ""
 
 
 def _status_problems(app: AppContext, result: Status) -> None:
@@ -111,7 +133,8 @@ def _status_text(app: AppContext, result: Status) -> None:
         status = row["status"]
         suffix = f"  ({row['remote_id']})" if row["remote_id"] else ""
         out.console.print(
-            f"{label}  [{_STATUS_STYLES[status]}]{status}{_also_local(row)}{_blocked_note(row)}[/]{suffix}",
+            f"{label}  [{_STATUS_STYLES[status]}]{status}{_also_local(row)}{_conflicts(row)}"
+            f"{_blocked_note(row)}[/]{suffix}",
             highlight=False,
             markup=True,
         )

@@ -12,7 +12,13 @@ from agents_cli.commands.sync import SyncReport
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Plan
 
-KEPT_HINT = "rerun with --force to overwrite them, or run 'agents pull' to take the remote values"
+
+def kept_hint(environment: str) -> str:
+    """A plain 'agents pull' only imports what is new: taking drift into the configs needs --update."""
+    return (
+        f"rerun with --force to overwrite them, or run 'agents pull --env {environment} --update' to take "
+        "the remote values into the configs"
+    )
 
 
 def kept_note(count: int) -> str:
@@ -27,14 +33,14 @@ def unapplied_note(outcome: Outcome) -> str:
     return f"{count}: the remote still differs there after the write"
 
 
-def outcome_words(outcome: Outcome) -> tuple[str | None, str | None]:
+def outcome_words(outcome: Outcome, environment: str) -> tuple[str | None, str | None]:
     """(message, hint) of one outcome: its problem's, else what it left different from the config."""
     if outcome.problem is not None:
         return outcome.message, outcome.hint
     if outcome.unapplied:
         return unapplied_note(outcome), UNAPPLIED_HINT
     if outcome.kept:
-        return kept_note(len(outcome.kept)), KEPT_HINT
+        return kept_note(len(outcome.kept)), kept_hint(environment)
     return None, None
 
 
@@ -78,7 +84,7 @@ def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
     _field_listing(
         out,
         [(o.kept, f"! {o.kind} {o.name}: {kept_note(len(o.kept))}") for o in result.outcomes],
-        KEPT_HINT,
+        kept_hint(plan.environment),
         "magenta",
     )
 
@@ -96,10 +102,10 @@ def _field_listing(out: Output, rows: list[tuple[list[str], str]], hint: str, st
         out.line(f"      hint: {hint}")
 
 
-def _result(outcome: Outcome) -> dict[str, Any]:
+def _result(outcome: Outcome, environment: str) -> dict[str, Any]:
     """One outcome as JSON, with what it left different from the config in words too."""
     data = outcome.as_dict()
-    message, hint = outcome_words(outcome)
+    message, hint = outcome_words(outcome, environment)
     if message and "error" not in data:
         data["error"] = message
     if hint and "hint" not in data:
@@ -112,7 +118,7 @@ def sync_json(report: SyncReport) -> dict[str, Any]:
     return {
         "environment": plan.environment,
         "plan": plan.as_dict(),
-        "results": [_result(outcome) for outcome in result.outcomes],
+        "results": [_result(outcome, plan.environment) for outcome in result.outcomes],
         "failed": len(result.failures),
         "drifted_fields_kept": result.kept_fields,
         "fields_not_applied": result.unapplied_fields,

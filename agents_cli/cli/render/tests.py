@@ -217,4 +217,46 @@ def _test_run_stderr(app: AppContext, result: TestRun) -> None:
     _test_run_text(app, dataclasses.replace(result, json_on_stdout=True))
 
 
-TEST_RUN = Renderer(_test_run_text, _test_run_json, stderr=_test_run_stderr)
+def test_run_markdown(report: RunReport) -> str:
+    """A test run as markdown (``--format markdown``): a table of runs, the summary, and one ``<details>``
+    per run that did not pass with its rationale and relevant turns."""
+    import html
+
+    from agents_cli.cli.render.markdown import cell, fenced
+
+    lines = [
+        "### agents test",
+        "",
+        "| agent | test | type | status | duration |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for result in report.results:
+        status = "✅ passed" if result.ok else f"❌ {status_label(result.status)}"
+        row = (
+            cell(result.agent),
+            cell(result.display_name),
+            result.type,
+            status,
+            f"{result.duration_s:.1f}s",
+        )
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", f"**{summary_line(report)}**", ""]
+    for result in report.results:
+        if result.ok:
+            continue
+        summary = f"{html.escape(result.agent)} / {html.escape(result.display_name)}: "
+        body = [f"rationale: {result.rationale_summary}"] if result.rationale_summary else []
+        body += [f"  - {text}" for text in result.rationale_messages if text != result.rationale_summary]
+        turns = [result.transcript[i] for i in result.relevant_turns if 0 <= i < len(result.transcript)]
+        body += [f"{turn.role:>5}: {turn.message}" for turn in turns]
+        lines += ["<details>", f"<summary>{summary}{status_label(result.status)}</summary>", ""]
+        lines += [*fenced(body or ["(no rationale)"], language="text"), "", "</details>", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+TEST_RUN = Renderer(
+    _test_run_text,
+    _test_run_json,
+    stderr=_test_run_stderr,
+    markdown=lambda result: test_run_markdown(result.report),
+)
