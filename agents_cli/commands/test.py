@@ -8,6 +8,7 @@ runs concurrently → table, failure details, JUnit/JSON reports. Exit 0 only wh
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,14 +32,20 @@ STDOUT = Path("-")  # the report file name that means "write it to stdout"
 class TestRequest:
     agents: tuple[str, ...] = ()  # default: every agent with tests or scenarios
     env: str | None = None
-    tests: tuple[str, ...] = ()  # only these tests/scenarios
+    tests: tuple[str, ...] = ()  # only these tests/scenarios (names or globs)
+    tags: tuple[str, ...] = ()  # only agents whose config has all these tags
     against: str = "local"  # local: the local config (before deploy); deployed: the deployed agent
     repeat: int = 1
+    min_pass_rate: float | None = None  # the share of runs each test must pass (default: all)
     junit: Path | None = None  # a JUnit XML report ('-': stdout)
     json_report: Path | None = None  # a JSON report ('-': stdout)
+    html: Path | None = None  # a self-contained HTML report
     timeout: float = 300.0
     show_transcript: bool = False
     sync_agents: bool = False  # with --against deployed: sync the agents first
+    compare: str | None = None  # 'deployed': also run the tests against the deployed agent and compare
+    changed: bool = False  # only agents whose fingerprint differs from their last successful run
+    no_cache: bool = False  # with --changed: ignore the test cache (run everything)
     base_url: str | None = None
     concurrency: int | None = None
 
@@ -51,6 +58,7 @@ class TestRun:
     show_transcript: bool = False
     junit_on_stdout: bool = False
     json_on_stdout: bool = False
+    unchanged: tuple[str, ...] = ()  # agents --changed left out: unchanged since their last successful run
 
     __test__ = False  # not a pytest test class
 
@@ -60,6 +68,11 @@ class TestRun:
 
     @property
     def exit_code(self) -> int:
+        if not self.report.results and self.unchanged:
+            return int(ExitCode.OK)  # nothing changed since every selected agent last passed
+        if self.report.comparison:  # --compare: regressions fail the run, tests failing on both sides do not
+            regressed = any(row.regression for row in self.report.comparison)
+            return int(ExitCode.ERROR if regressed else ExitCode.OK)
         return int(ExitCode.OK if self.report.all_passed else ExitCode.ERROR)
 
 
@@ -72,6 +85,14 @@ def _check(request: TestRequest) -> None:
         )
     if request.timeout <= 0:
         raise UsageError("--timeout must be more than 0 seconds")
+    if request.min_pass_rate is not None and not 0 < request.min_pass_rate <= 1:
+        raise UsageError("--min-pass-rate must be more than 0 and at most 1", hint="e.g. 0.8: 4 runs in 5")
+    if request.compare not in (None, "deployed"):
+        raise UsageError(f"--compare takes 'deployed', not {request.compare!r}")
+    if request.compare is not None and request.against != "local":
+        raise UsageError(
+            "--compare deployed compares the local config with it", hint="drop --against deployed"
+        )
     if request.sync_agents and request.against != "deployed":
         raise UsageError("--sync-agents applies only with --against deployed", hint="add --against deployed")
 
@@ -83,11 +104,10 @@ def _describe(outcome: Outcome) -> str:
 
 async def _execute(
     app: AppContext, workspace: Workspace, selection: Selection, request: TestRequest
-) -> list[Any]:
+) -> tuple[list[Any], list[Any] | None]:
+    """The runs against ``--against`` and, with ``--compare deployed``, the same tests' deployed runs."""
     from agents_cli.commands.shared import workspace_client
-    from agents_cli.testing.prepare import ApiTestClient, build_targets
     from agents_cli.testing.prerequisites import needed_resources, sync_prerequisites
-    from agents_cli.testing.runner import run_targets
 
     def report(outcome: Outcome) -> None:
         if outcome.action != "recorded":
@@ -98,18 +118,43 @@ async def _execute(
     client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
     async with client as api:
         await sync_prerequisites(api, workspace, keys, report)
-        prepared = await build_targets(
-            api, workspace.project, workspace.environment.name, selection, desired, against=request.against
+        deployed = None
+        if request.compare is not None:
+            deployed = await _run(app, api, workspace, selection, request, "deployed", tests_only=True)
+        results = await _run(app, api, workspace, selection, request, request.against)
+    return results, deployed
+
+
+async def _run(
+    app: AppContext,
+    api: Any,
+    workspace: Workspace,
+    selection: Selection,
+    request: TestRequest,
+    against: str,
+    *,
+    tests_only: bool = False,
+) -> list[Any]:
+    from agents_cli.testing.prepare import ApiTestClient, build_targets
+    from agents_cli.testing.runner import run_targets
+
+    env = workspace.environment.name
+    prepared = await build_targets(
+        api, workspace.project, env, selection, workspace.configs(), against=against
+    )
+    if tests_only:
+        for target in prepared.targets:
+            target.scenarios = []
+    else:
+        _say_how(app, env, prepared)
+    with app.progress() as progress:
+        return await run_targets(
+            ApiTestClient(api),
+            prepared.targets,
+            repeat=request.repeat,
+            timeout_s=request.timeout,
+            progress=progress,
         )
-        _say_how(app, workspace.environment.name, prepared)
-        with app.progress() as progress:
-            return await run_targets(
-                ApiTestClient(api),
-                prepared.targets,
-                repeat=request.repeat,
-                timeout_s=request.timeout,
-                progress=progress,
-            )
 
 
 def _say_how(app: AppContext, env: str, prepared: Preparation) -> None:
@@ -134,12 +179,63 @@ def _say_how(app: AppContext, env: str, prepared: Preparation) -> None:
 def _write_reports(app: AppContext, report: RunReport, request: TestRequest) -> None:
     from agents_cli.testing.reports import write_json, write_junit
 
+    if request.html is not None:
+        from agents_cli.testing.html_report import write_html
+
+        write_html(report, app.cwd / request.html)
+        app.out.info(f"wrote HTML report {request.html}")
     if request.junit is not None and request.junit != STDOUT:
         write_junit(report, app.cwd / request.junit)
         app.out.info(f"wrote JUnit report {request.junit}")
     if request.json_report is not None and request.json_report != STDOUT:
         write_json(report, app.cwd / request.json_report)
         app.out.info(f"wrote JSON report {request.json_report}")
+
+
+def _thresholds(selection: Selection) -> dict[tuple[str, str], float]:
+    """Per-test pass rates from the test files' ``x-agents.min_pass_rate``, by (agent, test)."""
+    found: dict[tuple[str, str], float] = {}
+    for agent in selection.agents:
+        for test in agent.tests:
+            value = selection.test_settings.get(test, {}).get("min_pass_rate")
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+                raise UsageError(
+                    f"test {test!r}: x-agents.min_pass_rate must be a number more than 0 and at most 1",
+                    hint="e.g. 'x-agents: {min_pass_rate: 0.8}'",
+                )
+            found[(agent.name, test)] = float(value)
+    return found
+
+
+def _skip_unchanged(
+    workspace: Workspace, selection: Selection, request: TestRequest
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """(fingerprint by agent, agents left out as unchanged); only ``--changed`` leaves any out."""
+    from agents_cli.testing.cache import TestCache, fingerprint
+
+    env = workspace.environment.name
+    digests = {a.name: fingerprint(workspace.project, env, a, selection) for a in selection.agents}
+    if not request.changed or request.no_cache:
+        return digests, ()
+    cache = TestCache.load(workspace.root)
+    unchanged = tuple(
+        a.name for a in selection.agents if cache.unchanged(env, request.against, a.name, digests[a.name])
+    )
+    selection.agents = [agent for agent in selection.agents if agent.name not in unchanged]
+    return digests, unchanged
+
+
+def _remember(workspace: Workspace, report: RunReport, digests: dict[str, str], request: TestRequest) -> None:
+    """Record fingerprints of agents whose whole set of tests ran and reached their pass rates."""
+    from agents_cli.testing.cache import TestCache
+
+    if request.tests:
+        return  # a narrowed run says nothing about the tests it left out
+    cache = TestCache.load(workspace.root)
+    cache.record(report, digests)
+    cache.save()
 
 
 def run_tests(app: AppContext, request: TestRequest) -> TestRun:
@@ -153,12 +249,17 @@ def run_tests(app: AppContext, request: TestRequest) -> TestRun:
     _check(request)
     workspace = Workspace.open(app.cwd, request.env, environ=app.host.environ)
     environment = workspace.environment.name
-    selection = select(workspace.project, environment, list(request.agents), list(request.tests))
+    selection = select(
+        workspace.project, environment, list(request.agents), list(request.tests), tuple(request.tags)
+    )
     require_valid(workspace.validation(), environment, action="nothing was run")
     workspace.load()
+    digests, unchanged = _skip_unchanged(workspace, selection, request)
     started_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     started = time.monotonic()
-    results = asyncio.run(_execute(app, workspace, selection, request))
+    results, deployed = (
+        asyncio.run(_execute(app, workspace, selection, request)) if selection.agents else ([], None)
+    )
     state = load_state(workspace.root, environment)
     name_remote_ids(
         results, {remote_id: name for kind in REGISTRY.names for name, remote_id in state.ids(kind).items()}
@@ -170,7 +271,15 @@ def run_tests(app: AppContext, request: TestRequest) -> TestRun:
         duration_s=time.monotonic() - started,
         timeout_s=request.timeout,
         results=results,
+        min_pass_rate=request.min_pass_rate or 1.0,
+        thresholds=_thresholds(selection),
     )
+    if deployed is not None:
+        from agents_cli.testing.compare import compare
+
+        report.comparison = compare(report, dataclasses.replace(report, results=deployed, against="deployed"))
+    if results:
+        _remember(workspace, report, {a.name: digests[a.name] for a in selection.agents}, request)
     _write_reports(app, report, request)
     json_on_stdout = request.json_report == STDOUT or app.json
-    return TestRun(report, request.show_transcript, request.junit == STDOUT, json_on_stdout)
+    return TestRun(report, request.show_transcript, request.junit == STDOUT, json_on_stdout, unchanged)

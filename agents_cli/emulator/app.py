@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute
 
 from agents_cli.emulator import (
     routes_agents,
+    routes_conversations,
     routes_misc,
     routes_runs,
     routes_secrets,
@@ -34,6 +35,7 @@ ROUTES: list[BaseRoute] = [
     *routes_runs.ROUTES,
     *routes_misc.ROUTES,
     *routes_secrets.ROUTES,
+    *routes_conversations.ROUTES,
 ]
 
 

@@ -52,9 +52,14 @@ class TestRunOutcome:
 
 
 def evaluate_test(
-    test: Mapping[str, Any], agent: Mapping[str, Any], tools: Mapping[str, Mapping[str, Any]]
+    test: Mapping[str, Any],
+    agent: Mapping[str, Any],
+    tools: Mapping[str, Mapping[str, Any]],
+    *,
+    repetition: int = 0,
 ) -> TestRunOutcome:
-    """Run one stored test (``llm``, ``tool`` or ``simulation``) against an effective agent config."""
+    """Run one stored test (``llm``, ``tool`` or ``simulation``) against an effective agent config;
+    ``repetition`` (0-based, of ``repeat_count``) picks the outcome an ``emulator_outcomes`` test sets."""
     view = AgentView.of(agent, mapping(test.get("dynamic_variables")))
     history = [mapping(turn) for turn in sequence(test.get("chat_history"))]
     kind = str(test.get("type") or "llm")
@@ -64,8 +69,27 @@ def evaluate_test(
         verdict, responses = _evaluate_simulation_test(test, view, tools, history)
     else:
         verdict, responses = _evaluate_llm_test(test, view, history)
+    verdict = _scripted_outcome(test, verdict, repetition)
     status: Literal["passed", "failed"] = "passed" if verdict.result == "success" else "failed"
     return TestRunOutcome(status, verdict.as_condition_result(), responses)
+
+
+OUTCOMES_VARIABLE = "emulator_outcomes"
+
+
+def _scripted_outcome(test: Mapping[str, Any], verdict: Verdict, repetition: int) -> Verdict:
+    """A model of an LLM's run-to-run variation for pass-rate tests: a test whose dynamic variable
+    ``emulator_outcomes`` is ``"pass,fail,pass"`` fails repetition i when entry ``i mod n`` is ``fail``
+    (``pass`` keeps the evaluated verdict). The real API passes the variable to the agent and ignores it."""
+    raw = mapping(test.get("dynamic_variables")).get(OUTCOMES_VARIABLE)
+    outcomes = [part.strip().lower() for part in str(raw).split(",") if part.strip()] if raw else []
+    if not outcomes or outcomes[repetition % len(outcomes)] != "fail":
+        return verdict
+    summary = (
+        f"Repetition {repetition + 1} fails: the test's {OUTCOMES_VARIABLE} ({raw}) says so "
+        "(the emulator's model of a flaky LLM judgement)."
+    )
+    return Verdict("failure", [*verdict.messages, f"FAIL: {summary}"], summary)
 
 
 def _seed(test: Mapping[str, Any]) -> str:

@@ -25,6 +25,8 @@ INVOCATION = "invocation"
 KNOWLEDGE = "knowledge_base"
 SECRET = "secret"
 ENV_VAR = "env_var"
+CONVERSATION = "conversation"
+SIGNATURE = "conversation_signature"
 # What a 404 calls a missing record of each kind (``tool_not_found``, "Tool with id ... not found.").
 NOT_FOUND_NAMES = {
     AGENT: "agent",
@@ -34,6 +36,7 @@ NOT_FOUND_NAMES = {
     KNOWLEDGE: "document",
     SECRET: "secret",
     ENV_VAR: "environment_variable",
+    CONVERSATION: "conversation",
 }
 
 

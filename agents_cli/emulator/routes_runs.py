@@ -3,7 +3,8 @@
 run-tests answers at once with every run ``pending``. A run completes when its invocation has been read
 ``completion_polls`` times and ``completion_delay`` seconds have passed since it was (re)submitted; it is
 then judged by ``agents_cli.emulator.evaluation.evaluate_test`` against the agent *as it was when the run
-was submitted*, with ``agent_config_override`` deep-merged over it.
+was submitted*, with ``agent_config_override`` deep-merged over it. Every completed run and every simulation
+is recorded as a conversation (``routes_conversations``), as the API records them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from agents_cli.emulator.ids import new_id
 from agents_cli.emulator.pagination import page_response
 from agents_cli.emulator.records import AGENT, INVOCATION, TEST, TOOL
 from agents_cli.emulator.responses import json_response
+from agents_cli.emulator.routes_conversations import store_conversation
 
 RUN = "/v1/convai/agents/{agent_id}/run-tests"
 ONE = "/v1/convai/test-invocations/{test_invocation_id}"
@@ -33,6 +35,8 @@ SIMULATE = "/v1/convai/agents/{agent_id}/simulate-conversation"
 OVERRIDE_MODEL = "AdhocAgentConfigOverrideForTestRequestModel"
 # Internal key of a run: which resubmission's agent snapshot judges it (the response model drops it).
 RESUBMIT_KEY = "_emulator_resubmit"
+# Internal key of a run: its 0-based repetition within the invocation (``repeat_count``).
+REPETITION_KEY = "_emulator_repetition"
 
 log = logging.getLogger("agents_cli.emulator")
 
@@ -84,10 +88,12 @@ def _tools_for(ctx: EmulatorContext, agent: Mapping[str, Any], tests: list[dict[
     return {tool_id: record for tool_id in wanted if (record := ctx.store.get(TOOL, tool_id)) is not None}
 
 
-def _evaluate(test: dict[str, Any], agent: dict[str, Any], tools: Mapping[str, Any]) -> dict[str, Any]:
+def _evaluate(
+    test: dict[str, Any], agent: dict[str, Any], tools: Mapping[str, Any], repetition: int = 0
+) -> dict[str, Any]:
     """One run's verdict from the evaluation module; its failures become failed runs, not 500s."""
     try:
-        outcome = evaluation.evaluate_test(test, agent, tools)
+        outcome = evaluation.evaluate_test(test, agent, tools, repetition=repetition)
         return {
             "status": outcome.status,
             "condition_result": outcome.condition_result,
@@ -125,8 +131,11 @@ def _complete_if_due(ctx: EmulatorContext, invocation: dict[str, Any]) -> None:
         # A resubmitted run is judged against the agent of its resubmission; the others keep theirs.
         index = run.get(RESUBMIT_KEY)
         snapshot = resubmitted[index] if isinstance(index, int) and index < len(resubmitted) else state
-        run.update(_evaluate(run["test_info"], snapshot["agent"], snapshot["tools"]))
+        repetition = int(run.get(REPETITION_KEY) or 0)
+        run.update(_evaluate(run["test_info"], snapshot["agent"], snapshot["tools"], repetition))
         run["last_updated_at_unix"] = records.now()
+        history = [dict(t) for t in run["test_info"].get("chat_history") or [] if isinstance(t, dict)]
+        store_conversation(ctx, snapshot["agent"], history + list(run.get("agent_responses") or []), "test")
 
 
 def _summary(ctx: EmulatorContext, invocation: dict[str, Any]) -> dict[str, Any]:
@@ -185,9 +194,10 @@ def _new_invocation(
             "test_name": test.get("name", ""),
             "condition_result": None,
             "last_updated_at_unix": stamp,
+            REPETITION_KEY: repetition,
         }
         for item, test in tests
-        for _ in range(body["repeat_count"])
+        for repetition in range(body["repeat_count"])
     ]
     return {
         "id": invocation_id,
@@ -286,6 +296,7 @@ async def simulate(request: Request) -> Response:
     body = await ctx.body(request, "post", SIMULATE)
     agent = effective_agent(ctx, request.path_params["agent_id"], None)
     result = evaluation.simulate_conversation(agent, _tools_for(ctx, agent, []), body)
+    store_conversation(ctx, agent, list(result.get("simulated_conversation") or []), "simulation")
     return ctx.respond("post", SIMULATE, result)
 
 

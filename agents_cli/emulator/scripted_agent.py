@@ -5,7 +5,8 @@ simulation request) and the tool records, so users can predict it (rules in ``do
 
 * the behaviour text is the first message, the system prompt and the language, with ``{{dynamic_variables}}``
   substituted (test values over the agent's placeholders);
-* a reply to a user message is the prompt sentence sharing the most words with it (the first on ties);
+* a reply to a user message is the prompt sentence sharing the most words with it (the first on ties), as
+  the agent says it ("You help customers." is said "I help customers.");
 * a tool parameter's value comes from the tool schema (constant / dynamic variable), else the latest user
   message that names it ("order id is ORD-1"), else a dynamic variable of the same name;
 * transcript turns are shaped like the spec's ``ConversationHistoryTranscriptCommonModel``.
@@ -112,7 +113,19 @@ class AgentView:
             return self.first_message or "How can I help you?"
         wanted = content_words(user_message)
         scores = [len(wanted & content_words(sentence)) for sentence in candidates]
-        return candidates[scores.index(max(scores))]
+        return spoken_by_agent(candidates[scores.index(max(scores))])
+
+
+_ADDRESSED = (("You are ", "I am "), ("You're ", "I'm "), ("Your ", "My "), ("You ", "I "))
+
+
+def spoken_by_agent(sentence: str) -> str:
+    """A prompt sentence as the agent says it: told "You are X" / "You help…", it says "I am X" / "I help…"
+    (only the sentence's first word is rewritten)."""
+    for told, said in _ADDRESSED:
+        if sentence.startswith(told):
+            return said + sentence[len(told) :]
+    return sentence
 
 
 def _tool_type(config: Mapping[str, Any]) -> str:

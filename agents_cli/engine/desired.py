@@ -87,6 +87,15 @@ def environ_with_dotenv(root: Path, environ: Mapping[str, str] | None = None) ->
     return values
 
 
+def placeholder_defaults(project: Project, env: str) -> dict[str, str]:
+    """The environment's ``variables`` in agents.json: values for ``${NAME}`` when NAME is set neither in
+    the process nor in .env (fake values for a local environment, so a fresh checkout runs; never secrets)."""
+    environments = project.manifest.get("environments")
+    spec = environments.get(env) if isinstance(environments, dict) else None
+    found = spec.get("variables") if isinstance(spec, dict) else None
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
 def load_desired(
     project: Project, env: str, only: list[str] | None = None, *, environ: Mapping[str, str] | None = None
 ) -> DesiredSet:
@@ -119,7 +128,7 @@ def load_desired(
         environment=env,
         configs=configs,
         declared=declared,
-        environ=environ_with_dotenv(project.root, environ),
+        environ={**placeholder_defaults(project, env), **environ_with_dotenv(project.root, environ)},
         included=included,
     )
     _check_unique_remote_names(desired)

@@ -70,6 +70,13 @@ def _environment() -> Schema:
                 "description": "Most requests in flight at once (default 8; the AGENTS_CONCURRENCY variable "
                 "and the command-line option win). Lowered on its own while the API answers 429.",
             },
+            "variables": {
+                "type": "object",
+                "description": "Defaults for ${NAME} placeholders when NAME is set neither in the process "
+                "nor in .env: fake values for a local environment. Committed, so never real secrets.",
+                "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+                "additionalProperties": {"type": "string"},
+            },
         },
         "additionalProperties": False,
         "not": {"required": ["residency", "base_url"]},

@@ -21,6 +21,7 @@ class TestCase:
     name: str  # local name
     remote_id: str
     type: str  # llm | tool | simulation
+    workflow_node_id: str | None = None  # the test file's x-agents.workflow_node: run at that node
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,68 @@ class CaseResult:
         return self.status == "passed"
 
 
+@dataclass(frozen=True)
+class PassRate:
+    """How often one test or scenario passed over its repetitions, and the share it needs."""
+
+    agent: str
+    name: str
+    kind: CaseKind
+    passes: int
+    runs: int
+    min_pass_rate: float
+
+    @property
+    def rate(self) -> float:
+        return self.passes / self.runs if self.runs else 0.0
+
+    @property
+    def ok(self) -> bool:
+        # passes >= threshold * runs, in integers where possible (0.6 * 5 is 3.0000000000000004)
+        return self.runs > 0 and self.passes >= round(self.min_pass_rate * self.runs, 9)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agent": self.agent,
+            "name": self.name,
+            "kind": self.kind,
+            "passes": self.passes,
+            "runs": self.runs,
+            "pass_rate": round(self.rate, 4),
+            "min_pass_rate": self.min_pass_rate,
+            "passed": self.ok,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One test's verdict against the deployed agent and against the local config (``--compare``)."""
+
+    agent: str
+    name: str
+    deployed: str  # passed | failed (its pass rate reached or not)
+    local: str
+
+    @property
+    def regression(self) -> bool:
+        return self.deployed == "passed" and self.local != "passed"
+
+    @property
+    def change(self) -> str:
+        if self.deployed == self.local:
+            return "unchanged"
+        return f"{self.deployed} → {self.local}" + (" (regression)" if self.regression else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agent": self.agent,
+            "name": self.name,
+            "deployed": self.deployed,
+            "local": self.local,
+            "regression": self.regression,
+        }
+
+
 @dataclass
 class RunReport:
     environment: str
@@ -97,6 +160,12 @@ class RunReport:
     duration_s: float
     timeout_s: float
     results: list[CaseResult]
+    # The share of runs each test must pass (--min-pass-rate; 1.0: every run), and per-test overrides
+    # (x-agents.min_pass_rate in a test file) by (agent, name).
+    min_pass_rate: float = 1.0
+    thresholds: dict[tuple[str, str], float] = field(default_factory=dict)
+    # With --compare deployed: each test on both sides (``results`` holds the local runs).
+    comparison: list[Comparison] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {status: 0 for status in RUN_STATUSES}
@@ -104,9 +173,27 @@ class RunReport:
             counts[result.status] += 1
         return {"total": len(self.results), **counts}
 
+    def pass_rates(self) -> list[PassRate]:
+        """One per test or scenario, in the order of their first result."""
+        groups: dict[tuple[str, str, str], list[CaseResult]] = {}
+        for result in self.results:
+            groups.setdefault((result.agent, result.kind, result.name), []).append(result)
+        return [
+            PassRate(
+                agent,
+                name,
+                runs[0].kind,
+                sum(1 for run in runs if run.ok),
+                len(runs),
+                self.thresholds.get((agent, name), self.min_pass_rate),
+            )
+            for (agent, _, name), runs in groups.items()
+        ]
+
     @property
     def all_passed(self) -> bool:
-        return bool(self.results) and all(result.ok for result in self.results)
+        """Every test reached its pass rate (with the default 1.0: every run passed)."""
+        return bool(self.results) and all(rate.ok for rate in self.pass_rates())
 
 
 def name_remote_ids(results: list[CaseResult], local_names: dict[str, str]) -> None:

@@ -237,7 +237,9 @@ def _target(
         remote_id = ids[TEST.name].get(name)
         if remote_id is None:
             raise TestNotCreated(name, env)
-        tests.append(TestCase(name=name, remote_id=remote_id, type=test_type(selection.test_configs[name])))
+        node = selection.test_settings.get(name, {}).get("workflow_node")
+        kind = test_type(selection.test_configs[name])
+        tests.append(TestCase(name, remote_id, kind, str(node) if node is not None else None))
     tests += [TestCase(name=raw, remote_id=raw, type="?") for raw in agent.raw_test_ids]
     blocked = None if deployed else ScenarioNeedsDeployed(agent.name, env)
     scenarios = [ScenarioCase(name=s.name, body=s.body, blocked=blocked) for s in agent.scenarios]

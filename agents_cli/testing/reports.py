@@ -30,6 +30,10 @@ def report_json(report: RunReport) -> dict[str, Any]:
         "duration_s": round(report.duration_s, 3),
         "timeout_s": report.timeout_s,
         "summary": report.counts(),
+        "passed": report.all_passed,
+        "min_pass_rate": report.min_pass_rate,
+        "pass_rates": [rate.to_json() for rate in report.pass_rates()],
+        "comparison": [row.to_json() for row in report.comparison],
         "results": [_result_json(result) for result in report.results],
     }
 
@@ -62,6 +66,16 @@ def _failure_text(result: CaseResult) -> str:
     return "\n".join(lines)
 
 
+def _suite_properties(properties: ET.Element[str], report: RunReport, agent: str) -> None:
+    """The environment, and each test's pass rate: ``pass_rate.NAME = "3/5 (needs 0.6: passed)"``."""
+    ET.SubElement(properties, "property", name="environment", value=report.environment)
+    for rate in report.pass_rates():
+        if rate.agent == agent:
+            verdict = "passed" if rate.ok else "failed"
+            shown = f"{rate.passes}/{rate.runs} (needs {rate.min_pass_rate:g}: {verdict})"
+            ET.SubElement(properties, "property", name=f"pass_rate.{rate.name}", value=shown)
+
+
 def junit_tree(report: RunReport) -> ET.ElementTree[ET.Element[str]]:
     suites = ET.Element("testsuites", name="agents test")
     by_agent: dict[str, list[CaseResult]] = {}
@@ -81,12 +95,7 @@ def junit_tree(report: RunReport) -> ET.ElementTree[ET.Element[str]]:
             skipped="0",
             time=f"{max((r.duration_s for r in results), default=0.0):.3f}",
         )
-        ET.SubElement(
-            ET.SubElement(suite, "properties"),
-            "property",
-            name="environment",
-            value=report.environment,
-        )
+        _suite_properties(ET.SubElement(suite, "properties"), report, agent)
         for result in results:
             case = ET.SubElement(
                 suite,
@@ -106,6 +115,11 @@ def junit_tree(report: RunReport) -> ET.ElementTree[ET.Element[str]]:
         suites.set(key, str(value))
     suites.set("time", f"{report.duration_s:.3f}")
     return ET.ElementTree(suites)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a report file atomically; ``ReportNotWritten`` says why it could not be."""
+    _write_atomically(path, data)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -72,7 +72,13 @@ def _error_text(exc: AgentsError) -> str:
 
 def start_body(target: AgentTarget, repeat: int) -> dict[str, Any]:
     """The run-tests request body for all of a target's attached tests."""
-    body: dict[str, Any] = {"tests": [{"test_id": test.remote_id} for test in target.tests]}
+    body: dict[str, Any] = {
+        "tests": [
+            {"test_id": test.remote_id}
+            | ({"workflow_node_id": test.workflow_node_id} if test.workflow_node_id else {})
+            for test in target.tests
+        ]
+    }
     if repeat > 1:
         body["repeat_count"] = repeat
     if target.config_override is not None:

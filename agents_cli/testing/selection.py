@@ -42,6 +42,8 @@ class SelectedAgent:
 class Selection:
     agents: list[SelectedAgent]
     test_configs: dict[str, dict[str, Any]]  # local test name -> merged config, for every selected test
+    # local test name -> the test file's ``x-agents`` settings (overlays merged), e.g. min_pass_rate
+    test_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def test_names(self) -> list[str]:
@@ -85,11 +87,28 @@ def load_scenarios(project: Project, env: str) -> list[Scenario]:
     return scenarios
 
 
+def _expand(patterns: list[str], known: list[str]) -> tuple[list[str], list[str]]:
+    """(names the patterns select, in order; patterns that select nothing). ``support-*`` is a glob."""
+    from fnmatch import fnmatchcase
+
+    names: list[str] = []
+    unknown: list[str] = []
+    for pattern in patterns:
+        if any(char in pattern for char in "*?["):
+            matched = [name for name in known if fnmatchcase(name, pattern)]
+        else:
+            matched = [pattern] if pattern in known else []
+        names += matched
+        if not matched:
+            unknown.append(pattern)
+    return list(dict.fromkeys(names)), unknown
+
+
 def _narrow(selected: list[SelectedAgent], test_names: list[str]) -> None:
-    """Keep only the named tests and scenarios (each must be attached to a selected agent)."""
+    """Keep only the named tests and scenarios, names or globs (each must be attached to a selected agent)."""
     known = {n for agent in selected for n in agent.tests}
     known |= {scenario.name for agent in selected for scenario in agent.scenarios}
-    unknown_tests = [name for name in test_names if name not in known]
+    test_names, unknown_tests = _expand(test_names, sorted(known))
     if unknown_tests:
         # The agents that have tests or scenarios (listing the others read as if they had these); all
         # selected ones when none has any ("none attached to bot").
@@ -103,22 +122,39 @@ def _narrow(selected: list[SelectedAgent], test_names: list[str]) -> None:
         agent.scenarios = [s for s in agent.scenarios if s.name in wanted]
 
 
-def _test_configs(project: Project, env: str, selected: list[SelectedAgent]) -> dict[str, dict[str, Any]]:
+SETTINGS_KEY = "x-agents"  # our settings in a test file (top-level x- keys are never sent to the API)
+
+
+def _test_configs(
+    project: Project, env: str, selected: list[SelectedAgent]
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """(merged config, ``x-agents`` settings) of every attached test, by local name."""
     declared_tests = project.resources[TEST.name]
     test_configs: dict[str, dict[str, Any]] = {}
+    settings: dict[str, dict[str, Any]] = {}
     for agent in selected:
         for test in agent.tests:
             if test not in declared_tests:
                 raise AttachedTestUndeclared(agent.name, test)
             if test not in test_configs:
-                test_configs[test] = load_resource(project, declared_tests[test], env).data
-    return test_configs
+                loaded = load_resource(project, declared_tests[test], env)
+                test_configs[test] = loaded.data
+                merged: dict[str, Any] = {}
+                for document in loaded.documents:
+                    data = document.data if isinstance(document.data, dict) else {}
+                    found = data.get(SETTINGS_KEY)
+                    merged.update(found if isinstance(found, dict) else {})
+                settings[test] = merged
+    return test_configs, settings
 
 
-def select(project: Project, env: str, agent_names: list[str], test_names: list[str]) -> Selection:
-    """The agents to test (all with tests or scenarios when ``agent_names`` is empty), by test name."""
+def select(
+    project: Project, env: str, agent_names: list[str], test_names: list[str], tags: tuple[str, ...] = ()
+) -> Selection:
+    """The agents to test (all with tests or scenarios when ``agent_names`` is empty; names or globs), those
+    whose config has every one of ``tags``, narrowed to the named tests."""
     declared_agents = project.resources[AGENT.name]
-    unknown_agents = [name for name in agent_names if name not in declared_agents]
+    agent_names, unknown_agents = _expand(agent_names, list(declared_agents))
     if unknown_agents:
         raise NotDeclared(AGENT.name, unknown_agents, list(declared_agents))
     scenarios = load_scenarios(project, env)
@@ -129,6 +165,8 @@ def select(project: Project, env: str, agent_names: list[str], test_names: list[
     selected: list[SelectedAgent] = []
     for name in dict.fromkeys(agent_names or list(declared_agents)):
         config = load_resource(project, declared_agents[name], env).data
+        if tags and not set(tags) <= {str(tag) for tag in config.get("tags") or []}:
+            continue
         tests, raw = attached_tests(config)
         scenarios_of = [s for s in scenarios if name in s.agents]
         selected.append(SelectedAgent(name, config, list(dict.fromkeys(tests)), raw, scenarios_of))
@@ -137,4 +175,5 @@ def select(project: Project, env: str, agent_names: list[str], test_names: list[
     selected = [agent for agent in selected if not agent.empty]
     if not selected:
         raise NothingSelected(list(agent_names), env)
-    return Selection(agents=selected, test_configs=_test_configs(project, env, selected))
+    configs, settings = _test_configs(project, env, selected)
+    return Selection(agents=selected, test_configs=configs, test_settings=settings)

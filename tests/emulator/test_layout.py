@@ -20,6 +20,7 @@ ROUTE_MODULES = [
     "routes_runs",
     "routes_misc",
     "routes_secrets",
+    "routes_conversations",
 ]
 # Only the callers that want an app import the module that assembles it.
 APP_IMPORTERS = {"agents_cli.emulator.server", "agents_cli.emulator.transport"}

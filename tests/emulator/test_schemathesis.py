@@ -76,12 +76,24 @@ EXPECTED = [
     Deviation("UndefinedStatusCode", 400, "*_not_found", "the body refers to an id that does not exist"),
     Deviation("RejectedPositiveData", 422, "value_error", "a model validator the schema cannot say"),
     Deviation(
+        "RejectedPositiveData",
+        400,
+        "*_not_found",
+        "a body naming an id that does not exist (attached_tests, tool_ids…) is refused, as the API does",
+    ),
+    Deviation(
         "UndefinedStatusCode", 409, "*", "a conflict (in use, already exists) the spec does not document"
     ),
     Deviation(
         "RejectedPositiveData", 409, "*", "a conflict (in use, already exists) the spec does not document"
     ),
 ]
+
+
+# Lists whose query parameters all take strings or lists of strings (besides ones the emulator checks): a
+# "negative" case (objects or numbers where strings go) reaches the server as strings, valid on the wire, so
+# FastAPI accepts it too.
+WIRE_VALID_NEGATIVES = {("GET", "/v1/convai/conversations")}
 
 
 def _implemented() -> set[tuple[str, str]]:
@@ -169,7 +181,10 @@ def test_the_emulator_answers_generated_requests_as_the_spec_says(operation: Any
     findings = _findings(operation, schemathesis.GenerationMode.POSITIVE, POSITIVE_EXAMPLES, emulator_url)
     if operation.method.upper() == "GET" and "{" not in operation.path:
         negative = schemathesis.GenerationMode.NEGATIVE
-        findings |= _findings(operation, negative, NEGATIVE_EXAMPLES, emulator_url)
+        found = _findings(operation, negative, NEGATIVE_EXAMPLES, emulator_url)
+        if (operation.method.upper(), operation.path) in WIRE_VALID_NEGATIVES:
+            found = {line for line in found if not line.startswith("AcceptedNegativeData 200")}
+        findings |= found
     assert sorted(findings) == []
 
 

@@ -23,6 +23,14 @@ ALLOWED = {
     ("testing/scenarios.py", "agents"): "the scenario file's list of agents",
     ("cli/render/tests.py", "agent"): "a column heading",
     ("cli/render/tests.py", "test"): "a column heading",
+    ("testing/compare.py", "test"): "a case kind of the test report (test | scenario)",
+    ("testing/model.py", "agent"): "a field of the JSON test report's pass rates",
+    ("chat/from_conversation.py", "agent"): "a transcript role",
+    ("chat/from_conversation.py", "tool"): "the API's test type",
+    ("chat/socket.py", "agent"): "a transcript role and the override's conversation_config key",
+    ("commands/chat.py", "agent"): "conversation_config's key and the transcript file's field",
+    ("commands/conversations.py", "agent"): "a field of the conversation list",
+    ("cli/render/conversations.py", "agent"): "a field of the chat's JSON",
 }
 
 

@@ -50,10 +50,27 @@ def add(
     file_format: Annotated[
         FileFormat, typer.Option("--format", help="Config file format.")
     ] = FileFormat.yaml,
+    from_conversation: Annotated[
+        str | None,
+        typer.Option("--from-conversation", help="A test from this conversation (its id; reads the API)."),
+    ] = None,
+    until_turn: Annotated[
+        int | None,
+        typer.Option(
+            "--until-turn", min=1, help="With --from-conversation: the turn to test (default last)."
+        ),
+    ] = None,
 ) -> None:
-    """Create a config file from a template and register it in agents.json (offline)."""
+    """Create a config from a template and register it in agents.json (offline; a test from a conversation
+    with --from-conversation reads the API)."""
     from agents_cli.commands import add as command
 
+    if from_conversation is not None:
+        from agents_cli.commands import conversations
+
+        made = conversations.FromConversationRequest(name, from_conversation, env, until_turn)
+        invoke(ctx, "add", conversations.add_test_from_conversation, made)
+        return
     request = command.AddRequest(kind.value, name, template, env, file_format.value)
     invoke(ctx, "add", command.add, request)
 

@@ -18,42 +18,95 @@ class Against(StrEnum):
     deployed = "deployed"
 
 
+AgentsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Agents to test, names or globs ('support-*'; default: all with tests).",
+        autocompletion=completion.agents,
+    ),
+]
+TestOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--test",
+        help="Only these tests/scenarios, names or globs (repeatable).",
+        autocompletion=completion.tests_and_scenarios,
+    ),
+]
+TagOption = Annotated[
+    list[str] | None, typer.Option("--tag", help="Only agents whose config has this tag (repeatable: all).")
+]
+AgainstOption = Annotated[
+    Against, typer.Option("--against", help="Test the local config (before deploy) or the deployed agent.")
+]
+RepeatOption = Annotated[int, typer.Option("--repeat", min=1, max=50, help="Run each test N times.")]
+MinPassRateOption = Annotated[
+    float | None,
+    typer.Option(
+        "--min-pass-rate", help="A test passes when this share of its runs pass (0..1; default: all)."
+    ),
+]
+JunitOption = Annotated[
+    Path | None, typer.Option("--junit", help="Write a JUnit XML report here (- for stdout).")
+]
+JsonReportOption = Annotated[
+    Path | None, typer.Option("--json", help="Write a JSON report here (- for stdout).")
+]
+HtmlOption = Annotated[
+    Path | None, typer.Option("--html", help="Write a self-contained HTML report here (no network needed).")
+]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Give up waiting after this many seconds.")]
+ShowTranscriptOption = Annotated[
+    bool, typer.Option("--show-transcript", help="Print every transcript turn, not only failures'.")
+]
+SyncAgentsOption = Annotated[
+    bool, typer.Option("--sync-agents", help="With --against deployed: sync the agents first.")
+]
+
+
+class CompareWith(StrEnum):
+    deployed = "deployed"
+
+
+CompareOption = Annotated[
+    CompareWith | None,
+    typer.Option(
+        "--compare",
+        help="Also run the tests against the deployed agent; report flips (passed → failed exits 1).",
+    ),
+]
+ChangedOption = Annotated[
+    bool,
+    typer.Option(
+        "--changed",
+        help="Only agents whose config, tests or referenced tools/documents changed since they last "
+        "passed (.agents/test-cache.json).",
+    ),
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="With --changed: ignore the test cache and run everything.")
+]
+
+
 @app.command("test")
 def test_command(
     ctx: typer.Context,
-    agents: Annotated[
-        list[str] | None,
-        typer.Argument(help="Agents to test (default: all with tests).", autocompletion=completion.agents),
-    ] = None,
+    agents: AgentsArgument = None,
     env: EnvOption = None,
-    test: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--test",
-            help="Only these tests/scenarios (repeatable).",
-            autocompletion=completion.tests_and_scenarios,
-        ),
-    ] = None,
-    against: Annotated[
-        Against,
-        typer.Option("--against", help="Test the local config (before deploy) or the deployed agent."),
-    ] = Against.local,
-    repeat: Annotated[int, typer.Option("--repeat", min=1, max=50, help="Run each test N times.")] = 1,
-    junit: Annotated[
-        Path | None, typer.Option("--junit", help="Write a JUnit XML report here (- for stdout).")
-    ] = None,
-    json_report: Annotated[
-        Path | None, typer.Option("--json", help="Write a JSON report here (- for stdout).")
-    ] = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", help="Give up waiting after this many seconds.")
-    ] = 300.0,
-    show_transcript: Annotated[
-        bool, typer.Option("--show-transcript", help="Print every transcript turn, not only failures'.")
-    ] = False,
-    sync_agents: Annotated[
-        bool, typer.Option("--sync-agents", help="With --against deployed: sync the agents first.")
-    ] = False,
+    test: TestOption = None,
+    tag: TagOption = None,
+    against: AgainstOption = Against.local,
+    repeat: RepeatOption = 1,
+    min_pass_rate: MinPassRateOption = None,
+    junit: JunitOption = None,
+    json_report: JsonReportOption = None,
+    html: HtmlOption = None,
+    timeout: TimeoutOption = 300.0,
+    show_transcript: ShowTranscriptOption = False,
+    sync_agents: SyncAgentsOption = False,
+    compare: CompareOption = None,
+    changed: ChangedOption = False,
+    no_cache: NoCacheOption = False,
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
 ) -> None:
@@ -64,14 +117,20 @@ def test_command(
         agents=tuple(agents or ()),
         env=env,
         tests=tuple(test or ()),
+        tags=tuple(tag or ()),
         against=against.value,
         repeat=repeat,
+        min_pass_rate=min_pass_rate,
         junit=junit,
         # --format json: the JSON report on stdout, people's output on stderr (as with --json -)
         json_report=json_report if json_report is not None or not _wants_json(ctx) else command.STDOUT,
+        html=html,
         timeout=timeout,
         show_transcript=show_transcript,
         sync_agents=sync_agents,
+        compare=compare.value if compare else None,
+        changed=changed,
+        no_cache=no_cache,
         base_url=base_url,
         concurrency=concurrency,
     )

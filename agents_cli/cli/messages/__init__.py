@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from agents_cli.cli.messages import engine, general, project, pull, remote, testing
+from agents_cli.cli.messages import chat, engine, general, project, pull, remote, testing
 from agents_cli.errors import AgentsError
 
 Words = tuple[str, str | None]
-_MODULES = (engine, general, project, pull, remote, testing)
+_MODULES = (chat, engine, general, project, pull, remote, testing)
 
 WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     kind: function for module in _MODULES for kind, function in module.WORDING.items()

@@ -24,6 +24,11 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "agents_cli.commands.plan.PlanReport": ("agents_cli.cli.render.markdown", "PLAN"),
     "agents_cli.commands.sync.SyncReport": ("agents_cli.cli.render.sync", "SYNC"),
     "agents_cli.commands.test.TestRun": ("agents_cli.cli.render.tests", "TEST_RUN"),
+    "agents_cli.commands.chat.ChatResult": ("agents_cli.cli.render.conversations", "CHAT"),
+    "agents_cli.commands.conversations.ConversationList": (
+        "agents_cli.cli.render.conversations",
+        "CONVERSATION_LIST",
+    ),
     "agents_cli.commands.import_official.ImportResult": ("agents_cli.cli.render.importing", "IMPORTED"),
     "agents_cli.commands.render.Rendered": ("agents_cli.cli.render.effective", "RENDERED"),
 }

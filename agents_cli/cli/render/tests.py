@@ -100,6 +100,37 @@ def render_table(out: Output, report: RunReport) -> None:
         for result in report.results
     ]
     out.table(["agent", "test", "type", "status", "duration"], rows)
+    if any(rate.runs > 1 or rate.min_pass_rate < 1 for rate in report.pass_rates()):
+        out.line()
+        out.table(
+            ["agent", "test", "pass rate", "needed", "result"],
+            [
+                (
+                    rate.agent,
+                    rate.name,
+                    f"{rate.passes}/{rate.runs} ({rate.rate:.0%})",
+                    f"{rate.min_pass_rate:.0%}",
+                    "passed" if rate.ok else "FAILED",
+                )
+                for rate in report.pass_rates()
+            ],
+        )
+
+
+def render_comparison(out: Output, report: RunReport) -> None:
+    if not report.comparison:
+        return
+    out.line()
+    out.table(
+        ["agent", "test", "deployed", "local", "change"],
+        [(row.agent, row.name, row.deployed, row.local, row.change) for row in report.comparison],
+    )
+    regressions = sum(1 for row in report.comparison if row.regression)
+    fixed = sum(1 for row in report.comparison if row.deployed == "failed" and row.local == "passed")
+    out.line(
+        f"compare with deployed: {regressions} regression(s), {fixed} fixed",
+        style="bold red" if regressions else "green",
+    )
 
 
 def render_failures(out: Output, report: RunReport, *, show_transcript: bool) -> None:
@@ -132,7 +163,12 @@ def summary_line(report: RunReport) -> str:
     for status in ("failed", "unknown", "timed_out", "error"):
         if counts[status]:
             parts.append(f"{counts[status]} {status_label(status)}")
-    return f"{', '.join(parts)} of {counts['total']} run(s) in {report.duration_s:.1f}s"
+    line = f"{', '.join(parts)} of {counts['total']} run(s) in {report.duration_s:.1f}s"
+    rates = report.pass_rates()
+    if any(rate.runs > 1 or rate.min_pass_rate < 1 for rate in rates):
+        reached = sum(1 for rate in rates if rate.ok)
+        line += f"; {reached} of {len(rates)} test(s) reached their pass rate"
+    return line
 
 
 def _human(app: AppContext, result: TestRun) -> Output:
@@ -145,7 +181,18 @@ def _human(app: AppContext, result: TestRun) -> Output:
 def _test_run_text(app: AppContext, result: TestRun) -> None:
     human = _human(app, result)
     report = result.report
+    if result.unchanged:
+        from agents_cli.testing.cache import CACHE_PATH
+
+        human.info(
+            f"unchanged since their last successful run ({CACHE_PATH.as_posix()}), not run: "
+            f"{', '.join(result.unchanged)} (--no-cache runs them anyway)"
+        )
+        if not report.results:
+            human.line("0 tests run: nothing changed", style="green")
+            return
     render_table(human, report)
+    render_comparison(human, report)
     render_failures(human, report, show_transcript=result.show_transcript)
     if result.junit_on_stdout:
         from agents_cli.testing.reports import junit_text
@@ -159,7 +206,10 @@ def _test_run_text(app: AppContext, result: TestRun) -> None:
 def _test_run_json(result: TestRun) -> Any:
     from agents_cli.testing.reports import report_json
 
-    return report_json(result.report)
+    document = report_json(result.report)
+    if result.unchanged:  # --changed left these out: unchanged since their last successful run
+        document["unchanged"] = list(result.unchanged)
+    return document
 
 
 def _test_run_stderr(app: AppContext, result: TestRun) -> None:
