@@ -82,7 +82,13 @@ def measure_sync(root: Path, concurrency: int, label: str) -> Measure:
 def emulator_process(latency_ms: float) -> Iterator[str]:
     """``agents emulator serve`` in its own process (like a real server, it does not share our GIL)."""
     command = [sys.executable, "-m", "agents_cli", "emulator", "serve", "--port", "0"]
-    command += ["--latency-ms", str(latency_ms)]
+    with served_process([*command, "--latency-ms", str(latency_ms)]) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def served_process(command: list[str]) -> Iterator[str]:
+    """A server process that prints ``listening on URL`` first; yields the URL, stops it afterwards."""
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     process = subprocess.Popen(
         command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True

@@ -29,7 +29,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from faults_converge import KEY_VARIABLE, REPO_ROOT, write_scale_agent, write_scale_project
+from plan_sync import served_process
 
 
 @dataclass
@@ -170,17 +170,8 @@ def measure(
 def emulator_process(latency_ms: float) -> Iterator[str]:
     """benchmarks/counting_emulator.py in its own process (like a real server, it does not share our GIL)."""
     command = [sys.executable, str(Path(__file__).with_name("counting_emulator.py"))]
-    command += ["--latency-ms", str(latency_ms)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        line = process.stdout.readline() if process.stdout else ""
-        if "listening on " not in line:
-            raise SystemExit(f"the emulator did not start: {line!r}")
-        threading.Thread(target=lambda: process.stdout and process.stdout.read(), daemon=True).start()
-        yield line.split("listening on ", 1)[1].strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with served_process([*command, "--latency-ms", str(latency_ms)]) as url:
+        yield url
 
 
 def floor_of(round_trips: int, concurrency: int, latency: float, start: float) -> float:

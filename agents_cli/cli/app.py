@@ -219,6 +219,12 @@ EnvOption = Annotated[
         "--env", "-e", help="Environment name from agents.json.", autocompletion=completion.environments
     ),
 ]
+ResourceNameArgument = Annotated[
+    str, typer.Argument(help="Local name of the resource.", autocompletion=completion.resources)
+]
+KindOption = Annotated[
+    Kind | None, typer.Option("--kind", help="Disambiguate when several kinds share the name.")
+]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Machine-readable JSON on stdout (the same as --format json).")
 ]

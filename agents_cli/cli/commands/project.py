@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from agents_cli.cli import completion
-from agents_cli.cli.app import EnvOption, FileFormat, JsonOption, Kind, app, templates_app
+from agents_cli.cli.app import (
+    EnvOption,
+    FileFormat,
+    JsonOption,
+    Kind,
+    KindOption,
+    ResourceNameArgument,
+    app,
+    templates_app,
+)
 from agents_cli.cli.boundary import invoke
 
 
@@ -122,7 +131,7 @@ def rename_command(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The current local name.", autocompletion=completion.resources)],
     new_name: Annotated[str, typer.Argument(help="The new local name (slugged like 'agents add').")],
-    kind: Annotated[Kind | None, typer.Option("--kind", help="Disambiguate by kind.")] = None,
+    kind: KindOption = None,
 ) -> None:
     """Change a resource's local name (manifest, files, state, references) without a new remote resource."""
     from agents_cli.commands import rename as command
@@ -134,14 +143,9 @@ def rename_command(
 @app.command("render")
 def render_command(
     ctx: typer.Context,
-    name: Annotated[
-        str,
-        typer.Argument(help="Local name of the agent, tool or test.", autocompletion=completion.resources),
-    ],
+    name: ResourceNameArgument,
     env: EnvOption = None,
-    kind: Annotated[
-        Kind | None, typer.Option("--kind", help="Disambiguate when several kinds share the name.")
-    ] = None,
+    kind: KindOption = None,
     resolve: Annotated[
         bool,
         typer.Option("--resolve", help="Show references as the environment's remote ids (from its state)."),

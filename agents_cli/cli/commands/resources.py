@@ -14,7 +14,9 @@ from agents_cli.cli.app import (
     FileFormat,
     JsonOption,
     Kind,
+    KindOption,
     OnlyOption,
+    ResourceNameArgument,
     app,
 )
 from agents_cli.cli.boundary import invoke
@@ -41,14 +43,9 @@ def list_command(
 @app.command("delete")
 def delete_command(
     ctx: typer.Context,
-    name: Annotated[
-        str,
-        typer.Argument(help="Local name of the agent, tool or test.", autocompletion=completion.resources),
-    ],
+    name: ResourceNameArgument,
     env: EnvOption = None,
-    kind: Annotated[
-        Kind | None, typer.Option("--kind", help="Disambiguate when several kinds share the name.")
-    ] = None,
+    kind: KindOption = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     keep_local: Annotated[
         bool,
