@@ -16,8 +16,10 @@ from agents_cli.emulator import (
     routes_agents,
     routes_conversations,
     routes_misc,
+    routes_phone_numbers,
     routes_runs,
     routes_secrets,
+    routes_settings,
     routes_tests,
     routes_tools,
 )
@@ -36,6 +38,8 @@ ROUTES: list[BaseRoute] = [
     *routes_misc.ROUTES,
     *routes_secrets.ROUTES,
     *routes_conversations.ROUTES,
+    *routes_phone_numbers.ROUTES,
+    *routes_settings.ROUTES,
 ]
 
 

@@ -25,6 +25,8 @@ INVOCATION = "invocation"
 KNOWLEDGE = "knowledge_base"
 SECRET = "secret"
 ENV_VAR = "env_var"
+PHONE_NUMBER = "phone_number"
+SETTINGS = "convai_settings"
 CONVERSATION = "conversation"
 SIGNATURE = "conversation_signature"
 # What a 404 calls a missing record of each kind (``tool_not_found``, "Tool with id ... not found.").
@@ -36,6 +38,7 @@ NOT_FOUND_NAMES = {
     KNOWLEDGE: "document",
     SECRET: "secret",
     ENV_VAR: "environment_variable",
+    PHONE_NUMBER: "phone_number",
     CONVERSATION: "conversation",
 }
 

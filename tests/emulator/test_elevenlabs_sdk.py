@@ -142,3 +142,60 @@ def test_sdk_tests_crud_run_and_poll_to_completion(served_emulator: ServedEmulat
     tests_api.delete(test_id)
     with pytest.raises(elevenlabs.core.ApiError):
         tests_api.get(test_id)
+
+
+def test_sdk_secrets_and_environment_variables(served_emulator: ServedEmulator) -> None:
+    client = _client(served_emulator)
+    secrets_api = client.conversational_ai.secrets
+    created = secrets_api.create(name="crm_token", value="s3cret-sdk")
+    secrets_api.update(created.secret_id, name="crm_token", value="s3cret-sdk-2")
+    listed = secrets_api.list()
+    assert [s.name for s in listed.secrets] == ["crm_token"]
+    assert secrets_api.get_dependencies(created.secret_id, "tools").dependencies == []
+
+    variables = client.environment_variables
+    variable = variables.create(
+        request=elevenlabs.environment_variables.EnvironmentVariablesCreateRequestBody_String(
+            label="API_BASE", values={"production": "https://api.example.com", "staging": "https://stg"}
+        )
+    )
+    updated = variables.update(variable.id, values={"staging": None})
+    assert updated.values == {"production": "https://api.example.com"}
+    assert variables.get(variable.id).label == "API_BASE"
+    with pytest.raises(elevenlabs.core.ApiError) as refused:
+        variables.update(variable.id, values={"production": None})
+    assert refused.value.status_code == 400
+    variables.delete(variable.id)
+    with pytest.raises(elevenlabs.core.ApiError):
+        variables.get(variable.id)
+
+
+def test_sdk_phone_numbers_import_assign_and_settings(served_emulator: ServedEmulator) -> None:
+    client = _client(served_emulator)
+    convai = client.conversational_ai
+    agent_id = convai.agents.create(name="support", conversation_config={}).agent_id
+    twilio = convai.phone_numbers.create(
+        request=elevenlabs.conversational_ai.phone_numbers.PhoneNumbersCreateRequestBody_Twilio(
+            phone_number="+15551230000", label="support", sid="AC123", token="twilio-token"
+        )
+    )
+    trunk = convai.phone_numbers.create(
+        request=elevenlabs.conversational_ai.phone_numbers.PhoneNumbersCreateRequestBody_SipTrunk(
+            phone_number="+15551230001", label="trunk"
+        )
+    )
+    convai.phone_numbers.update(twilio.phone_number_id, agent_id=agent_id)
+    assigned = convai.phone_numbers.get(twilio.phone_number_id)
+    assert assigned.assigned_agent is not None and assigned.assigned_agent.agent_id == agent_id
+    assert {number.phone_number for number in convai.phone_numbers.list()} == {"+15551230000", "+15551230001"}
+    with pytest.raises(elevenlabs.core.ApiError) as refused:
+        convai.phone_numbers.update(twilio.phone_number_id, agent_id="agent_missing")
+    assert refused.value.status_code == 400
+    convai.phone_numbers.delete(trunk.phone_number_id)
+    assert [number.label for number in convai.phone_numbers.list()] == ["support"]
+
+    settings = convai.settings.update(
+        webhooks=elevenlabs.ConvAiWebhooks(post_call_webhook_id="hook_1", send_audio=True)
+    )
+    assert settings.webhooks.post_call_webhook_id == "hook_1"
+    assert convai.settings.get().webhooks.send_audio is True

@@ -49,6 +49,14 @@ IMPLEMENTED_ROUTES = {
     ("POST", "/v1/convai/environment-variables"),
     ("GET", "/v1/convai/environment-variables/{env_var_id}"),
     ("PATCH", "/v1/convai/environment-variables/{env_var_id}"),
+    ("GET", "/v1/convai/secrets/{secret_id}/dependencies/{resource_type}"),
+    ("POST", "/v1/convai/phone-numbers"),
+    ("GET", "/v1/convai/phone-numbers"),
+    ("GET", "/v1/convai/phone-numbers/{phone_number_id}"),
+    ("PATCH", "/v1/convai/phone-numbers/{phone_number_id}"),
+    ("DELETE", "/v1/convai/phone-numbers/{phone_number_id}"),
+    ("GET", "/v1/convai/settings"),
+    ("PATCH", "/v1/convai/settings"),
 }
 
 WEBHOOK_TOOL = {
@@ -257,6 +265,46 @@ def _exercise_workspace(client: httpx.Client) -> None:
     )
 
 
+def _exercise_phone_numbers_and_settings(client: httpx.Client, agent_id: str) -> None:
+    """Secret dependencies, phone numbers of both import providers, and the convai settings."""
+    secret = _ok(client.post("/v1/convai/secrets", json={"type": "new", "name": "hook", "value": "s3cret"}))
+    for resource_type in ("tools", "agents", "phone_numbers"):
+        _ok(client.get(f"/v1/convai/secrets/{secret['secret_id']}/dependencies/{resource_type}"))
+    twilio = _ok(
+        client.post(
+            "/v1/convai/phone-numbers",
+            json={
+                "provider": "twilio",
+                "phone_number": "+15551230000",
+                "label": "support",
+                "sid": "AC1",
+                "token": "t",
+            },
+        )
+    )
+    sip = {
+        "provider": "sip_trunk",
+        "phone_number": "+15551230001",
+        "label": "trunk",
+        "outbound_trunk_config": {
+            "address": "sip.example.com",
+            "credentials": {"username": "u", "password": "p"},
+        },
+    }
+    trunk = _ok(client.post("/v1/convai/phone-numbers", json=sip))
+    _ok(client.get("/v1/convai/phone-numbers"))
+    _ok(client.patch(f"/v1/convai/phone-numbers/{twilio['phone_number_id']}", json={"agent_id": agent_id}))
+    _ok(client.get(f"/v1/convai/phone-numbers/{twilio['phone_number_id']}"))
+    _ok(client.get(f"/v1/convai/phone-numbers/{trunk['phone_number_id']}"))
+    _ok(client.delete(f"/v1/convai/phone-numbers/{trunk['phone_number_id']}"))
+    _ok(client.get("/v1/convai/settings"))
+    webhook = {
+        "url": "https://hooks.example.com/init",
+        "request_headers": {"X-Token": {"secret_id": secret["secret_id"]}},
+    }
+    _ok(client.patch("/v1/convai/settings", json={"conversation_initiation_client_data_webhook": webhook}))
+
+
 def _exercise_every_route(client: httpx.Client) -> None:
     made = _create_documents_tools_and_tests(client)
     agent_id = _create_agent(client, made)
@@ -264,6 +312,7 @@ def _exercise_every_route(client: httpx.Client) -> None:
     _exercise_tools_and_tests(client, made)
     _exercise_runs(client, agent_id, made)
     _exercise_workspace(client)
+    _exercise_phone_numbers_and_settings(client, agent_id)
     tool, doc, tool_test = made["tool"], made["doc"], made["tool_test"]
     _ok(client.delete(f"/v1/convai/agent-testing/{tool_test['id']}"))
     _ok(client.delete(f"/v1/convai/agents/{copy_id}"))
