@@ -21,6 +21,8 @@ ROUTE_MODULES = [
     "routes_misc",
     "routes_secrets",
     "routes_conversations",
+    "routes_phone_numbers",
+    "routes_settings",
 ]
 # Only the callers that want an app import the module that assembles it.
 APP_IMPORTERS = {"agents_cli.emulator.server", "agents_cli.emulator.transport"}
