@@ -10,15 +10,14 @@ from typing import Any
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError, UsageError
 from agents_cli.kinds import REGISTRY
+from agents_cli.project.editor_schemas import editor_schema_path, refresh_editor_schemas
 from agents_cli.project.loader import dump_json, dump_yaml, write_atomic
 from agents_cli.project.manifest import (
     LOCAL_NAME_PATTERN,
     MANIFEST_NAME,
     Project,
     config_path_for,
-    editor_schema_path,
     load_project,
-    refresh_editor_schemas,
     register_overlay,
     register_resource,
     slugify,

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from agents_cli.context import AppContext
 from agents_cli.errors import ValidationFailed
-from agents_cli.project.manifest import find_root, refresh_editor_schemas
+from agents_cli.project.editor_schemas import refresh_editor_schemas
+from agents_cli.project.manifest import find_root
 from agents_cli.project.validation import ValidationReport, validate_project
 
 

@@ -75,7 +75,8 @@ async def create_phone_number(request: Request) -> Response:
     with ctx.store.transaction():
         _check_agent(ctx, body.get("agent_id"))
         if any(r["phone_number"] == body["phone_number"] for _, _, r in ctx.store.list(PHONE_NUMBER)):
-            raise ApiError.of(409, "already_exists", f"Phone number {body['phone_number']} is already imported.")
+            message = f"Phone number {body['phone_number']} is already imported."
+            raise ApiError.of(409, "already_exists", message)
         phone_id = new_id("phone_number")
         record = {key: body[key] for key in _KEPT if key in body}
         record.update(provider=provider, phone_number_id=phone_id, agent_id=body.get("agent_id"))

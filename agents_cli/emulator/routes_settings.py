@@ -20,7 +20,12 @@ SETTINGS_PATH = "/v1/convai/settings"
 _ONE = "workspace"
 _INITIAL: dict[str, Any] = {
     "conversation_initiation_client_data_webhook": None,
-    "webhooks": {"post_call_webhook_id": None, "events": [], "transcript_format": "json", "send_audio": False},
+    "webhooks": {
+        "post_call_webhook_id": None,
+        "events": [],
+        "transcript_format": "json",
+        "send_audio": False,
+    },
     "can_use_mcp_servers": False,
     "rag_retention_period_days": 10,
     "conversation_embedding_retention_days": None,

@@ -64,7 +64,10 @@ class Applier:
         self._written = 0  # changes covered by what is on disk
         self._journaled = False  # the journal holds changes the state file does not
         self._placeholders: dict[Key, str] = {}
+        # Per replaced resource: set when each resource waiting for its new id is applied (or failed).
+        self._dependents: dict[Key, list[asyncio.Event]] = {}
         self._started: dict[Key, asyncio.Task[None]] = {}
+        self._done: dict[Key, asyncio.Event] = {}
 
     # -- bookkeeping ---------------------------------------------------------------------------------
     def _record(self, outcome: Outcome) -> None:
@@ -133,9 +136,15 @@ class Applier:
             for item in plan.resources
             if item.write is not None and item.write.operation != "delete" and item.key not in self._started
         ]
+        replaced = {item.key for item in applies if item.write and item.write.operation == "replace"}
+        done: dict[Key, asyncio.Event] = {}
         for item in applies:
             if item.write is not None and item.write.operation in ("create", "replace"):
                 self._id_known[item.key] = asyncio.Event()
+            for dep in sorted((item.write.depends_on() if item.write else set()) & replaced):
+                event = done.setdefault(item.key, asyncio.Event())
+                self._dependents.setdefault(dep, []).append(event)
+        self._done = done
         await asyncio.gather(*(self._guarded(item) for item in applies), self.finish_started())
         for resource_kind in REGISTRY.reversed():
             deletes = [item for item in plan.resources if item.write and item.kind == resource_kind.name]
@@ -167,6 +176,8 @@ class Applier:
         finally:
             if key in self._id_known:
                 self._id_known[key].set()
+            if key in self._done:
+                self._done[key].set()
 
     def _with_ids(self, write: Write) -> tuple[Body, Body]:
         """The write's body and expectation with the ids of resources created in this run filled in."""
@@ -190,7 +201,7 @@ class Applier:
         if write.operation == "replace":
             return await self._replace(item, body, expect)
         remote_id = placeholder or self._remote_id(item)
-        remote_body = await self._write(item.kind, remote_id, body)
+        remote_body = await self._write(item.kind, remote_id, body, expect)
         self._record_applied(item, remote_id, remote_body, write.kept_keys)
         await self._save()
         unapplied = still_differing(remote_body, expect, write.kept_keys)
@@ -245,15 +256,16 @@ class Applier:
         entry = ResourceState(remote_id, item.desired_fingerprint, fingerprint(dict(remote_body)), fields)
         self.state.set(item.kind, item.name, entry)
 
-    async def _write(self, kind: str, remote_id: str, body: Body) -> dict[str, Any]:
-        """Update (PATCH, or PUT for kinds replaced whole); the normalised result."""
+    async def _write(self, kind: str, remote_id: str, body: Body, expect: Body) -> dict[str, Any]:
+        """Update (PATCH, or PUT for kinds replaced whole); the normalised result, with what the API never
+        returns (write-only and create-only keys) as the write meant it."""
         routes = REGISTRY[kind].routes
         path = routes.item(remote_id)
         send = self.api.put if routes.update_method == "PUT" else self.api.patch
         response = await send(path, dict(body))
         if not isinstance(response, dict) or REGISTRY[kind].remote_id(response) is None:
             response = await self.directory.get(kind, remote_id)
-        return normalise_remote(kind, response or {})
+        return _with_unreturned(kind, normalise_remote(kind, response or {}), expect)
 
     async def _replace(self, item: ResourcePlan, body: Body, expect: Body) -> Outcome:
         """``--replace``: create the resource again from its config, then delete the old one. Created first,
@@ -261,6 +273,8 @@ class Applier:
         old_id = self._remote_id(item)
         # The old one carries the same tags: an ambiguous POST must not "find" it as the new one.
         created = await self._create(item, body, expect, exclude={old_id})
+        # What refers to the old one (phone numbers routed to it) is pointed at the new one first.
+        await asyncio.gather(*(done.wait() for done in self._dependents.get(item.key, [])))
         try:
             await self.api.delete(REGISTRY[item.kind].routes.item(old_id))
         except AgentsError as exc:
@@ -299,9 +313,10 @@ class Applier:
         kind = REGISTRY[item.kind]
         whole = adopted or kind.create_returns_resource
         document = response if whole else await self.directory.get(item.kind, remote_id)
-        remote_body = normalise_remote(item.kind, document or {})
+        remote_body = _with_unreturned(item.kind, normalise_remote(item.kind, document or {}), expect)
         if adopted and remote_body != expect:
-            remote_body = await self._write(item.kind, remote_id, body)
+            update = kind.update_body(body, remote_body)
+            remote_body = await self._write(item.kind, remote_id, update, expect)
         self._record_applied(item, remote_id, remote_body)
         await self._save()
         # An adopted resource may hold map keys the config lacks, which the PATCH above could not remove.
@@ -329,3 +344,12 @@ class Applier:
             self._record(Outcome(item.kind, item.name, "deleted", item.remote_id))
         except AgentsError as exc:
             self._record(Outcome(item.kind, item.name, "failed", item.remote_id, exc))
+
+
+def _with_unreturned(kind: str, remote_body: dict[str, Any], expect: Body) -> dict[str, Any]:
+    """``remote_body`` plus the write-only and create-only keys as ``expect`` has them: the API never
+    returns them, and state's hashes are of what was written."""
+    resource_kind = REGISTRY[kind]
+    keys = (*resource_kind.write_only, *resource_kind.create_only)
+    body = {key: value for key, value in remote_body.items() if key not in resource_kind.create_only}
+    return {**body, **{key: expect[key] for key in keys if key in expect}}

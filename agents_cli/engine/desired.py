@@ -100,13 +100,13 @@ def load_desired(
     project: Project, env: str, only: list[str] | None = None, *, environ: Mapping[str, str] | None = None
 ) -> DesiredSet:
     """Load every declared resource (or those named in ``only``) merged for ``env``."""
-    declared = project.declared()
+    declared = project.declared(env)
     all_names = {name for names in declared.values() for name in names}
     unknown = sorted(set(only or []) - all_names)
     if unknown:
         raise NotDeclared("resource", unknown, sorted(all_names), option="only")
     configs: dict[Key, dict[str, Any]] = {}
-    resources = {(resource.kind, resource.name): resource for resource in project.all()}
+    resources = {(res.kind, res.name): res for res in project.all() if res.declared_in(env)}
     for key, resource in resources.items():
         if only and resource.name not in only:
             continue

@@ -37,6 +37,8 @@ Ids = Mapping[str, Mapping[str, str]]  # kind → local name → remote id
 
 
 def _default_apply(schema_name: str, value: object) -> tuple[object, list[dict[str, Any]]]:
+    if not schema_name:  # a kind compared in its own shape (``ResourceKind.canonical``)
+        return value, []
     from agents_cli.spec.model import models
 
     return models().apply(schema_name, value, strict=False)
@@ -186,6 +188,7 @@ def normalise_desired(
     # The model keeps every place (only unknown keys go, and the references in them with them).
     desired.references = [ref for ref in desired.references if contains(desired.body, ref[0])]
     desired.sensitive = _sensitive_paths(desired.templates, resolved, desired.body)
+    desired.sensitive.update((key,) for key in resource_kind.write_only if key in desired.body)
     return desired
 
 

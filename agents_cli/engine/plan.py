@@ -26,6 +26,7 @@ Action = Literal["create", "update", "no-op", "drift", "delete", "replace"]
 Operation = Literal["create", "update", "replace", "record", "none", "delete"]
 Key = tuple[str, str]  # (kind, local name)
 TAGS_REFRESHED = "agents-cli tags refreshed"
+VALUE_CHANGED = "value changed"  # a write-only value (a secret's): shown as this note, never as values
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ then every differing field counts as drifted. Everything a flag changes (``--for
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +25,10 @@ from agents_cli.engine.drift import (
 )
 from agents_cli.engine.errors import ReplaceLosesDrift
 from agents_cli.engine.normalise import SENSITIVE, Desired
+from agents_cli.engine.ordering import comparable_remote, cyclic_creates, needed_creates
 from agents_cli.engine.plan import (
     TAGS_REFRESHED,
+    VALUE_CHANGED,
     FieldChange,
     Key,
     Pending,
@@ -102,7 +104,12 @@ def _drift_split(
             return [], changes
         return changes, []
     salt = salt_for(environment, item.kind, remote.id)
-    remote_moved = changed_leaves(item.kind, remote.body, entry.fields, salt)
+    # Write-only values cannot drift: the remote never shows them; a differing one is the config's change.
+    remote_moved = {
+        path
+        for path in changed_leaves(item.kind, remote.body, entry.fields, salt)
+        if path[:1] not in {(key,) for key in REGISTRY[item.kind].write_only}
+    }
     if not remote_moved:
         return changes, []
     local_moved = changed_leaves(item.kind, item.body, entry.fields, salt)
@@ -215,6 +222,7 @@ def _update_write(
     body = kind.send_body(item.name, environment, expect)
     if kind.update_merges and writable and not pending and all(change.key for change in writable):
         body = merge_patch(body, [change.key for change in writable])
+    body = kind.update_body(body, remote.body)
     return Write("update", body, expect, pending, kept_paths, kept_keys, blocked), templates
 
 
@@ -254,10 +262,15 @@ def plan_resource(
     options = options or PlanOptions()
     entry = state.get(item.kind, item.name)
     environment = state.environment
+    kind = REGISTRY[item.kind]
     if remote is None:
-        body = REGISTRY[item.kind].send_body(item.name, environment, item.body)
+        body = kind.create_body(kind.send_body(item.name, environment, item.body))
         write = Write("create", body, item.body, _pending(item), placeholder_first=cyclic)
         return _base(item, "create", None, changes=_create_changes(item), write=write)
+    if kind.write_only or kind.create_only:
+        remote = dataclasses.replace(
+            remote, body=comparable_remote(item, remote.id, remote.body, entry, environment)
+        )
     remote_fp = fingerprint(remote.body)
     refresh = _tag_refresh(item, remote, environment)
     if item.key in options.replace:
@@ -274,6 +287,13 @@ def plan_resource(
     write, templates = _update_write(
         item, remote, local, drifted, environment=environment, force=options.force
     )
+    if kind.write_only:  # "value changed", never values (not even masked ones)
+        local = [
+            dataclasses.replace(change, before=None, after=None, note=VALUE_CHANGED)
+            if change.key[:1] in {(key,) for key in kind.write_only}
+            else change
+            for change in local
+        ]
     return _base(
         item,
         "drift" if drifted else "update",
@@ -304,43 +324,6 @@ def _replaced(
     write = Write("replace", body, item.body, _pending(item))
     changes = tuple(dataclasses.replace(change, cannot_apply=None, conflict=False) for change in every)
     return _base(item, "replace", remote, changes=changes, write=write)
-
-
-def cyclic_creates(creates: Mapping[Key, set[Key]]) -> set[Key]:
-    """Creates that (through other creates) reference themselves: ``creates`` maps each create to the
-    creates it references."""
-    cyclic: set[Key] = set()
-    for start in creates:
-        stack, seen = list(creates[start]), set()
-        while stack:
-            node = stack.pop()
-            if node == start:
-                cyclic.add(start)
-                break
-            if node not in seen:
-                seen.add(node)
-                stack.extend(creates.get(node, ()))
-    return cyclic
-
-
-def needed_creates(
-    targets: Iterable[Key],
-    included: Mapping[Key, str],
-    found: Iterable[Key],
-    depends: Callable[[Key], set[Key]],
-) -> set[Key]:
-    """``--only`` as terraform's ``-target``: a resource read only because a selected one references it is
-    planned when it does not exist remotely yet (reached from the selection through such resources); one
-    that exists only lends its id. Updates of unselected resources are never planned."""
-    exists = set(found)
-    needed: set[Key] = set()
-    waiting = list(targets)
-    while waiting:
-        for dep in sorted(depends(waiting.pop())):
-            if dep in included and dep not in exists and dep not in needed:
-                needed.add(dep)
-                waiting.append(dep)
-    return needed
 
 
 def plan(

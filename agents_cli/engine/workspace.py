@@ -93,7 +93,7 @@ class Workspace:
 
     def undeclared(self) -> list[Key]:
         """Resources recorded in state that agents.json no longer declares (deleted only with --prune)."""
-        declared = self.project.declared()
+        declared = self.project.declared(self.environment.name)
         return [
             (kind, name)
             for kind in REGISTRY.names

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agents_cli.kinds import agent, test, tool
+from agents_cli.kinds import agent, environment_variable, phone_number, secret, test, tool, workspace_settings
 from agents_cli.kinds.base import Attachment, FoundBy, ResourceKind, Routes, Slot
 
 
@@ -69,7 +69,12 @@ class Registry:
 TOOL = tool.KIND
 TEST = test.KIND
 AGENT = agent.KIND
-REGISTRY = Registry((TOOL, TEST, AGENT))
+SECRET = secret.KIND
+ENVIRONMENT_VARIABLE = environment_variable.KIND
+PHONE_NUMBER = phone_number.KIND
+WORKSPACE_SETTINGS = workspace_settings.KIND
+# Secrets first (tools, variables, settings name them); phone numbers after the agents they route to.
+REGISTRY = Registry((SECRET, ENVIRONMENT_VARIABLE, TOOL, TEST, AGENT, PHONE_NUMBER, WORKSPACE_SETTINGS))
 
 __all__ = [
     "AGENT",

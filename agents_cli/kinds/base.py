@@ -38,11 +38,16 @@ class Routes:
     list_key: str  # the list response's array: ``{"agents": [...], "next_cursor", "has_more"}``
     id_field: str  # the id in a create response and in list items
     update_method: Literal["PATCH", "PUT"] = "PATCH"
+    # One resource per workspace (the convai settings): GET and PATCH the collection path itself.
+    singleton: bool = False
 
     def item(self, remote_id: str) -> str:
         """``collection/<id>``, the id escaped as one path segment: an id read from state or a response
         never reaches another route (``../tools/x``) or adds a query (``x?force=true``)."""
         from urllib.parse import quote  # not at import: ``agents --help`` loads the registry
+
+        if self.singleton:
+            return self.collection
 
         return f"{self.collection}/{quote(remote_id, safe='')}"
 
@@ -89,6 +94,19 @@ class ResourceKind:
     # Maps whose values may be credentials (request headers…): pull writes those as ``${VAR}``.
     credential_maps: tuple[KeyPath, ...] = ()
     attached_at: Attachment | None = None
+    # Declared in agents.json itself (``secrets: {crm-token: {value: "${CRM_TOKEN}"}}``); an entry may
+    # still name a ``config`` file instead.
+    inline: bool = False
+    # Top-level keys the API never returns (a secret's value): compared through the salted hash state keeps
+    # of what was last written, so a changed value plans one update and an unchanged one nothing.
+    write_only: tuple[str, ...] = ()
+    # Top-level keys sent only when creating (a phone number's import credentials), never compared.
+    create_only: tuple[str, ...] = ()
+    # One per workspace, whichever of our environments declares it (secrets, variables, numbers, settings):
+    # environments sharing a workspace adopt it even when another one's state records it.
+    shared: bool = False
+    # The id of the one resource of a singleton kind (found by GET, never created, listed or deleted).
+    singleton_id: str | None = None
 
     @property
     def schema(self) -> str:
@@ -144,10 +162,26 @@ class ResourceKind:
         """The request body for a create or an update: the normalised body plus what we add (tags)."""
         return dict(body)
 
+    def create_body(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """What a create sends, from ``send_body``'s result (a request ``type`` the create model wants)."""
+        return dict(body)
+
+    def update_body(self, body: Mapping[str, Any], remote: Mapping[str, Any]) -> dict[str, Any]:
+        """What an update sends, from ``send_body``'s result and the remote as read: create-only keys
+        left out, and whatever the update model spells differently."""
+        return {key: value for key, value in body.items() if key not in self.create_only}
+
+    def literal_secrets(self, config: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
+        """Places where a config holds a secret written out instead of a ``${VAR}`` placeholder: an error
+        in a committed file (``validate --allow-literal`` lets it pass)."""
+        return []
+
     # -- listing and finding again --------------------------------------------------------------------
     def remote_id(self, document: Any) -> str | None:
         if not isinstance(document, dict):
             return None
+        if self.singleton_id is not None:
+            return self.singleton_id
         value = document.get(self.routes.id_field) or document.get("id")
         return value if isinstance(value, str) else None
 

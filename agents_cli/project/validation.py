@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from agents_cli.keypath import KeyPath
 from agents_cli.kinds import AGENT, REGISTRY
@@ -121,9 +121,10 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 class _Validator:
-    def __init__(self, root: Path, strict: bool, store: FileStore) -> None:
+    def __init__(self, root: Path, strict: bool, store: FileStore, allow_literal: bool = False) -> None:
         self.root = root
         self.strict = strict
+        self.allow_literal = allow_literal
         self.store = store
         self.collector = _Collector()
         self.files: set[Path] = set()
@@ -193,6 +194,9 @@ class _Validator:
             kind, section = resource_kind.name, resource_kind.section
             for resource in project.resources[kind].values():
                 entry: KeyPath = (section, resource.name)
+                if resource.inline:
+                    self._overlay_environments(manifest, project, entry, resource.overlays)
+                    continue
                 self._check_file(manifest, (*entry, "config"), resource.config)
                 if path_problem(self.root, resource.config) is not None:
                     continue
@@ -208,18 +212,24 @@ class _Validator:
                     )
                 else:
                     owners[target] = (kind, resource.name)
+                self._overlay_environments(manifest, project, entry, resource.overlays)
                 for env_name, overlay in resource.overlays.items():
-                    where = (*entry, "overlays", env_name)
-                    if env_name not in project.environments:
-                        known = ", ".join(sorted(project.environments)) or "none defined"
-                        self.collector.add(
-                            manifest.path,
-                            manifest.locate(where),
-                            where,
-                            f"overlay for undefined environment {env_name!r}"
-                            f"{_did_you_mean(env_name, project.environments)} (known: {known})",
-                        )
-                    self._check_file(manifest, where, overlay)
+                    self._check_file(manifest, (*entry, "overlays", env_name), overlay)
+
+    def _overlay_environments(
+        self, manifest: Document, project: Project, entry: KeyPath, overlays: dict[str, Path]
+    ) -> None:
+        for env_name in overlays:
+            where = (*entry, "overlays", env_name)
+            if env_name not in project.environments:
+                known = ", ".join(sorted(project.environments)) or "none defined"
+                self.collector.add(
+                    manifest.path,
+                    manifest.locate(where),
+                    where,
+                    f"overlay for undefined environment {env_name!r}"
+                    f"{_did_you_mean(env_name, project.environments)} (known: {known})",
+                )
 
     def scenarios(self, manifest: Document, project: Project) -> None:
         """Scenario files of ``agents test`` (base files): their schema and the agents they name."""
@@ -257,6 +267,14 @@ class _Validator:
     # -- configs -----------------------------------------------------------------------------------
     def resource(self, project: Project, resource: Resource, environments: list[str]) -> None:
         """Validate ``resource`` once per distinct file set: envs without an overlay share the base result."""
+        if resource.inline:  # the entry in agents.json, and its overlay per environment
+            from agents_cli.project.configs import inline_documents
+
+            envs = [env for env in environments if resource.declared_in(env)]
+            for env in envs if resource.overlays or resource.only_in else [None]:
+                merged = merge_documents(resource, env, inline_documents(project, resource, env))
+                self.config(project, merged, None if env is None else [env])
+            return
         groups: dict[Path | None, list[str]] = {} if environments else {None: []}
         for env in environments:
             groups.setdefault(resource.overlays.get(env), []).append(env)
@@ -288,6 +306,10 @@ class _Validator:
         for issue in check(kind, loaded.data, strict=self.strict):
             document, line, column = loaded.locate(issue.path)
             self.collector.add(document.path, (line, column), issue.path, issue.message, issue.severity, envs)
+        if not self.allow_literal:
+            for path, literal in REGISTRY[kind].literal_secrets(loaded.data):
+                document, line, column = loaded.locate(path)
+                self.collector.add(document.path, (line, column), path, literal, "error", envs)
         for reference in find_references(loaded.data):
             message = self._reference_problem(project, reference.kind, reference.name, reference.path)
             if message:
@@ -334,7 +356,12 @@ class _Validator:
 
 
 def validate_project(
-    root: Path, *, env: str | None = None, strict: bool = False, store: FileStore | None = None
+    root: Path,
+    *,
+    env: str | None = None,
+    strict: bool = False,
+    store: FileStore | None = None,
+    allow_literal: bool = False,
 ) -> ValidationReport:
     """Every problem in the project at ``root``. ``env`` limits overlays to one environment (it must
     exist: UnknownEnvironment otherwise); without it every environment's overlays are checked. ``store``:
@@ -342,7 +369,7 @@ def validate_project(
     from agents_cli.project import validation_cache
 
     validation_cache.load(root)
-    validator = _Validator(root, strict, store or FileStore())
+    validator = _Validator(root, strict, store or FileStore(), allow_literal)
     report = ValidationReport(root=root)
     loaded = validator.manifest()
     environments: list[str] = []
@@ -365,17 +392,3 @@ def validate_project(
     report.files = validator.files
     validation_cache.save(root)
     return report
-
-
-def problem_as_dict(problem: Problem, file_label: str) -> dict[str, Any]:
-    from agents_cli.project.loader import format_key_path
-
-    return {
-        "file": file_label,
-        "line": problem.line,
-        "column": problem.column,
-        "path": format_key_path(problem.path) if problem.path else "",
-        "message": problem.message,
-        "severity": problem.severity,
-        "environment": problem.environment,
-    }

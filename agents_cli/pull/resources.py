@@ -105,8 +105,8 @@ def _render(
     is updated in place, keeping what the user wrote."""
     import os
 
+    from agents_cli.project.editor_schemas import editor_schema_path
     from agents_cli.project.loader import dump_for
-    from agents_cli.project.manifest import editor_schema_path
     from agents_cli.project.yaml_roundtrip import update_json_text, update_yaml_text
 
     if previous is None:

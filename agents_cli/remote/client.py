@@ -338,7 +338,10 @@ class ApiClient:
     async def list_all(
         self, path: str, item_key: str, *, params: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
-        """Every item of a cursor-paginated list (``{item_key: [...], next_cursor, has_more}``)."""
+        """Every item of a cursor-paginated list (``{item_key: [...], next_cursor, has_more}``); with an
+        empty ``item_key`` the answer is the whole list as an array (phone numbers), in one GET."""
+        if not item_key:
+            return page_items(f"GET {path}", "", {"": await self.get(path, params=params)})
         items: list[dict[str, Any]] = []
         query: dict[str, Any] = {"page_size": PAGE_SIZE, **(params or {})}
         seen_cursors: set[str] = set()

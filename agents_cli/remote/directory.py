@@ -68,8 +68,10 @@ class Directory:
         conflict (``StateConflict``), not a reason to create ``name`` again.
         """
         resource_kind = REGISTRY[kind]
+        if resource_kind.singleton_id is not None:  # always there: the workspace's one
+            return await self.get(kind, resource_kind.singleton_id)
         items = await self.listing(kind, fresh=fresh)
-        elsewhere = self.claimed.get(kind, set())
+        elsewhere = set() if resource_kind.shared else self.claimed.get(kind, set())
         for item in sorted(items, key=lambda it: str(resource_kind.remote_id(it))):
             remote_id = resource_kind.remote_id(item)
             if remote_id is None or remote_id in elsewhere:
@@ -218,7 +220,7 @@ async def _find_orphans(
     directory: Directory, state: State, declared: dict[str, set[str]], snapshot: Snapshot
 ) -> None:
     candidates: dict[Key, str] = {}
-    for kind in REGISTRY.names:
+    for kind in (kind.name for kind in REGISTRY if kind.singleton_id is None):  # settings are never deleted
         for name, remote_id in state.ids(kind).items():
             if name not in declared.get(kind, set()):
                 candidates[(kind, name)] = remote_id

@@ -57,6 +57,13 @@ def _environment() -> Schema:
                 "type": "boolean",
                 "description": "Use the embedded convai emulator (no key needed).",
             },
+            "server_environment": {
+                "type": "string",
+                "minLength": 1,
+                "default": "production",
+                "description": "The server environment (keys of environment-variable values) this "
+                "environment uses: test runs and phone numbers resolve variables with it.",
+            },
             "confirm": {
                 "type": "boolean",
                 "default": False,
@@ -92,6 +99,29 @@ def _by_local_name(item: Schema, description: str) -> Schema:
     }
 
 
+def _inline(resource: Schema) -> Schema:
+    """An entry of a kind declared in agents.json: a config file as for the other kinds, or the config
+    itself (checked against the kind's own schema), with ``overlays`` as partial configs per environment."""
+    overlays = {
+        "type": "object",
+        "description": "Environment name -> partial config deep-merged over the entry for that environment.",
+        "propertyNames": {"pattern": ENVIRONMENT_NAME_PATTERN},
+        "additionalProperties": {"type": "object"},
+    }
+    environments = {
+        "type": "array",
+        "items": {"type": "string", "pattern": ENVIRONMENT_NAME_PATTERN},
+        "description": "Declared only in these environments (a phone number routes to one environment's "
+        "agent where several share a workspace); default: every environment.",
+    }
+    inline = {
+        "type": "object",
+        "properties": {"overlays": overlays, "environments": environments},
+        "not": {"required": ["config"]},
+    }
+    return {"anyOf": [resource, inline]}
+
+
 def manifest_schema() -> Schema:
     """The schema of ``agents.json``."""
     resource = {"$ref": "#/$defs/resource"}
@@ -110,7 +140,10 @@ def manifest_schema() -> Schema:
                 "additionalProperties": {"$ref": "#/$defs/environment"},
             },
             **{
-                kind.section: _by_local_name(resource, f"{kind.section.capitalize()} by local name.")
+                kind.section: _by_local_name(
+                    _inline(resource) if kind.inline else resource,
+                    f"{kind.section.capitalize()} by local name.",
+                )
                 for kind in REGISTRY.listed()
             },
             "scenarios": _by_local_name(resource, "Reserved for a later release."),
