@@ -94,6 +94,7 @@ def status(app: AppContext, request: StatusRequest) -> Status:
     from agents_cli.commands.shared import workspace_client
     from agents_cli.engine.plan import PlanOptions
     from agents_cli.engine.workspace import PlanResult, Workspace
+    from agents_cli.remote.directory import list_remote
 
     workspace = Workspace.open(app.cwd, request.env, environ=app.host.environ)
     report = workspace.validation()
@@ -104,9 +105,7 @@ def status(app: AppContext, request: StatusRequest) -> Status:
         async with client as api:
             with app.reading() as reading:
                 planned = await workspace.plan(api, PlanOptions(prune=True), reading=reading)
-            pages = await asyncio.gather(
-                *(api.list_all(kind.routes.collection, kind.routes.list_key) for kind in REGISTRY)
-            )
+            pages = await asyncio.gather(*(list_remote(api, kind) for kind in REGISTRY))
         return planned, dict(zip(REGISTRY.names, pages, strict=True))
 
     result, listed = asyncio.run(read())

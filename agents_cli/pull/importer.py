@@ -29,11 +29,11 @@ async def read_remote(
     """List every kind, choose, then GET each chosen resource, all concurrently within the client's limit.
     ``on_chosen(candidates)`` returns what to do with each document as it arrives (while the others are
     still in flight), instead of after the last one."""
+    from agents_cli.remote.directory import list_remote
+
     started = time.perf_counter()
     async with client as api:
-        pages = await asyncio.gather(
-            *(api.list_all(kind.routes.collection, kind.routes.list_key) for kind in REGISTRY)
-        )
+        pages = await asyncio.gather(*(list_remote(api, kind) for kind in REGISTRY))
         only = select_args.pop("only", None)
         candidates = select(listed=dict(zip(REGISTRY.names, pages, strict=True)), **select_args)
         if only:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents_cli.errors import RemoteError
-from agents_cli.kinds import REGISTRY, tags
+from agents_cli.kinds import REGISTRY, ResourceKind, tags
 from agents_cli.project.errors import StateConflict
 from agents_cli.project.state import STATE_DIR, State
 from agents_cli.remote.client import ApiClient, gather_or_cancel
@@ -46,8 +46,8 @@ class Directory:
         async with lock:
             if fresh or kind not in self._lists:
                 resource_kind = REGISTRY[kind]
-                routes, params = resource_kind.routes, resource_kind.list_params(self.environment)
-                listed = await self.api.list_all(routes.collection, routes.list_key, params=params)
+                params = resource_kind.list_params(self.environment)
+                listed = await list_remote(self.api, resource_kind, params)
                 self._lists[kind] = [item for item in listed if resource_kind.listed(item)]
             return self._lists[kind]
 
@@ -121,6 +121,16 @@ class Directory:
             for name in resource_kind.tagged_names(item, self.environment):
                 found.setdefault(name, remote_id)
         return found
+
+
+async def list_remote(
+    api: ApiClient, kind: ResourceKind, params: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Every remote resource of ``kind`` (a singleton kind's one document: it has no list)."""
+    if kind.singleton_id is not None:
+        found = await api.get(kind.routes.collection)
+        return [found] if isinstance(found, dict) else []
+    return await api.list_all(kind.routes.collection, kind.routes.list_key, params=params)
 
 
 def claimed_ids(other_states: Iterable[State]) -> dict[str, set[str]]:

@@ -70,9 +70,7 @@ def workspace_manifest() -> dict[str, Any]:
         "phone_numbers": {
             "support-line": {"phone_number": NUMBER, "agent": "@agent:bot", "environments": ["staging"]}
         },
-        "workspace": {
-            "settings": settings
-        },
+        "workspace": {"settings": settings},
     }
 
 
@@ -124,3 +122,67 @@ def test_the_workspace_plans_clean_after_sync_in_both_environments(
     sync(synced, "prod")
     assert "No changes." in plan(synced, "prod")
     assert "No changes." in plan(synced, "staging")
+
+
+def test_a_changed_ci_variable_plans_exactly_one_secret_update(synced: Path) -> None:
+    changed = plan(synced, "staging", crm=NEW_CRM_VALUE, expect=2)
+    assert "~ secret crm-token" in changed
+    assert "value: (value changed)" in changed
+    assert "Plan: 0 to create, 1 to update, 0 to delete." in changed
+    assert NEW_CRM_VALUE not in changed and CRM_VALUE not in changed
+    sync(synced, "staging", crm=NEW_CRM_VALUE)
+    assert "No changes." in plan(synced, "staging", crm=NEW_CRM_VALUE)
+    assert "secret crm-token" in plan(synced, "staging", crm=CRM_VALUE, expect=2)
+
+
+def test_replacing_the_agent_repoints_the_phone_number_first(
+    synced: Path, served_emulator: ServedEmulator
+) -> None:
+    old_id = state(synced, "staging")["agents"]["bot"]["id"]
+    sync(synced, "staging", "--replace", "bot")
+    new_id = state(synced, "staging")["agents"]["bot"]["id"]
+    assert new_id != old_id
+    number_id = state(synced, "staging")["phone_numbers"]["support-line"]["id"]
+    assigned = remote_ok(served_emulator.url, "GET", f"/v1/convai/phone-numbers/{number_id}")[
+        "assigned_agent"
+    ]
+    assert assigned["agent_id"] == new_id
+    # The PATCH that re-pointed the number came before the DELETE of the old agent.
+    calls = [(e.method, e.path) for e in served_emulator.exchanges if e.method in ("PATCH", "DELETE")]
+    repoint = calls.index(("PATCH", f"/v1/convai/phone-numbers/{number_id}"), 0)
+    assert repoint < calls.index(("DELETE", f"/v1/convai/agents/{old_id}"))
+    assert "No changes." in plan(synced, "staging")
+
+
+def test_the_official_sdk_sees_every_assignment(synced: Path, served_emulator: ServedEmulator) -> None:
+    elevenlabs = pytest.importorskip("elevenlabs")
+    client = elevenlabs.ElevenLabs(api_key="sk_staging", base_url=served_emulator.url, timeout=10)
+    recorded = state(synced, "staging")
+    secrets = {s.name: s.secret_id for s in client.conversational_ai.secrets.list().secrets}
+    assert secrets == {name: entry["id"] for name, entry in recorded["secrets"].items()}
+    variables = {v.label: v for v in client.environment_variables.list().environment_variables}
+    assert variables["API_BASE"].values == {
+        "production": "https://api.example.com",
+        "staging": "https://staging.example.com",
+    }
+    crm_key = variables["CRM_KEY"].values  # the SDK leaves this union's members as dicts
+    assert crm_key == {
+        "production": {"secret_id": secrets["crm-token"]},
+        "staging": {"secret_id": secrets["hook-token"]},
+    }
+    tool = client.conversational_ai.tools.get(recorded["tools"]["crm"]["id"])
+    header = tool.tool_config.api_schema.request_headers["Authorization"]
+    assert header.secret_id == secrets["crm-token"]
+    number = client.conversational_ai.phone_numbers.get(recorded["phone_numbers"]["support-line"]["id"])
+    assert number.assigned_agent.agent_id == recorded["agents"]["bot"]["id"]
+    settings = client.conversational_ai.settings.get()
+    assert settings.webhooks.post_call_webhook_id == "hook_post_call"
+    hook = settings.conversation_initiation_client_data_webhook
+    assert hook.request_headers["X-Hook-Token"].secret_id == secrets["hook-token"]
+
+
+def test_no_secret_value_reaches_state_or_output(synced: Path) -> None:
+    text = json.dumps(state(synced, "staging"))
+    assert CRM_VALUE not in text and HOOK_VALUE not in text
+    shown = run_cli(["status", "-e", "staging", "--json"], cwd=synced, env=keys()).stdout
+    assert CRM_VALUE not in shown and HOOK_VALUE not in shown
