@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from agents_cli.engine.drift import field_hashes, salt_for
+from agents_cli.engine.drift import ABSENT_HASH, field_hashes, salt_for
 from agents_cli.engine.normalise import Desired
 from agents_cli.engine.plan import Key
 from agents_cli.kinds import REGISTRY
@@ -21,7 +21,8 @@ def comparable_remote(
     item: Desired, remote_id: str, remote_body: dict[str, Any], entry: ResourceState | None, environment: str
 ) -> dict[str, Any]:
     """The remote body with what the API never returns filled in from the config: create-only keys as
-    they are (never compared), write-only values when the salted hash state recorded at the last write is
+    they are (never compared), write-only values when state records no hash of them (pulled, or adopted
+    after lost state: taken as they are) or the salted hash state recorded at the last write is
     the config's value's, else a marker that differs (a change of the config: "value changed")."""
     kind = REGISTRY[item.kind]
     body = {key: value for key, value in remote_body.items() if key not in kind.create_only}
@@ -33,9 +34,9 @@ def comparable_remote(
         recorded = (
             entry.fields.get((key,)) if entry is not None and entry.fields and entry.id == remote_id else None
         )
-        known = recorded is not None and recorded == field_hashes(item.kind, {key: item.body[key]}, salt).get(
-            (key,)
-        )
+        known = recorded in (None, ABSENT_HASH) or recorded == field_hashes(
+            item.kind, {key: item.body[key]}, salt
+        ).get((key,))
         body[key] = item.body[key] if known else VALUE_UNKNOWN
     return body
 

@@ -171,6 +171,15 @@ class ResourceKind:
         left out, and whatever the update model spells differently."""
         return {key: value for key, value in body.items() if key not in self.create_only}
 
+    def pull_name(self, item: Mapping[str, Any]) -> str | None:
+        """What a pulled resource's local name is made from (default: its API name)."""
+        return self.api_name(item)
+
+    def pulled(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
+        """What ``agents pull`` writes for a new resource, from the minimal config of its GET answer (a
+        secret's value, which no answer holds, as a placeholder)."""
+        return config
+
     def literal_secrets(self, config: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
         """Places where a config holds a secret written out instead of a ``${VAR}`` placeholder: an error
         in a committed file (``validate --allow-literal`` lets it pass)."""

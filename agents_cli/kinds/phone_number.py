@@ -44,6 +44,10 @@ class PhoneNumberKind(ResourceKind):
         number = body.get("phone_number")
         return number if isinstance(number, str) else None
 
+    def pull_name(self, item: Mapping[str, Any]) -> str | None:
+        label = item.get("label")  # "support-line" rather than "15551230000"
+        return label if isinstance(label, str) and label else self.api_name(item)
+
     def complete(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
         if not body.get("label"):
             body["label"] = name
@@ -55,7 +59,8 @@ class PhoneNumberKind(ResourceKind):
             body["agent_id"] = assigned.get("agent_id") if isinstance(assigned, dict) else None
             body["branch_id"] = assigned.get("branch_id") if isinstance(assigned, dict) else None
         out = {key: body.get(key) for key in COMPARED}
-        out.update((key, body[key]) for key in CREATE_ONLY if key in body)
+        if "assigned_agent" not in body:  # a config: its import credentials (a GET has none to compare)
+            out.update((key, body[key]) for key in CREATE_ONLY if key in body)
         return out
 
     def minimal_body(self, discriminator: str) -> dict[str, Any]:

@@ -31,6 +31,13 @@ class SecretKind(ResourceKind):
         # The PATCH model takes the whole secret: its name and value, as an ``update``.
         return {**body, "type": "update"}
 
+    def pulled(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
+        api_name = str(config.get("name") or name)
+        out = {
+            key: value for key, value in config.items() if key != "type" and (key, value) != ("name", name)
+        }
+        return {**out, "value": placeholder_for(api_name)}
+
     def literal_secrets(self, config: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
         value = config.get("value")
         if isinstance(value, str) and "${" not in value:

@@ -44,8 +44,17 @@ async def read_remote(
             candidates = [candidate for candidate in candidates if candidate.name in only]
         arrived = on_chosen(candidates) if on_chosen is not None else None
 
+        listed = {
+            (kind.name, kind.remote_id(item)): item
+            for kind, page in zip(REGISTRY, pages, strict=True)
+            for item in page
+        }
+
         async def fetch(candidate: Candidate) -> Any:
-            document = await api.get(REGISTRY[candidate.kind].routes.item(candidate.remote_id))
+            if REGISTRY[candidate.kind].write_only:  # the list has all there is: no value is ever asked for
+                document: Any = listed.get((candidate.kind, candidate.remote_id))
+            else:
+                document = await api.get(REGISTRY[candidate.kind].routes.item(candidate.remote_id))
             if arrived is not None and isinstance(document, dict):
                 arrived(candidate, document)
             return document
@@ -69,7 +78,9 @@ def _write_manifest(project: Project, env: str, outcomes: list[Written]) -> None
         if item.file is None or not (item.action == "import" or item.new_overlay):
             continue
         section = data.setdefault(REGISTRY[item.candidate.kind].section, {})
-        if item.action == "import":
+        if item.inline is not None:
+            section[item.candidate.name] = item.inline
+        elif item.action == "import":
             section[item.candidate.name] = {"config": item.file.as_posix()}
         else:
             section[item.candidate.name].setdefault("overlays", {})[env] = item.file.as_posix()

@@ -15,7 +15,7 @@ from agents_cli.engine.normalise import Desired, normalise_desired, normalise_re
 from agents_cli.errors import ConfigError
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.configs import deep_merge, load_resource
-from agents_cli.project.manifest import Project, Resource, config_path_for
+from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, config_path_for
 from agents_cli.project.state import ResourceState, fingerprint
 from agents_cli.pull.files import (
     MISSING,
@@ -45,6 +45,7 @@ class Written:
     warnings: list[str] = field(default_factory=list)
     state: ResourceState | None = None
     new_overlay: bool = False
+    inline: dict[str, Any] | None = None  # a new entry of a kind declared in agents.json itself
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -151,6 +152,11 @@ def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any
         config, warnings = minimal_config(
             kind, document, references=ctx.references, check=check, environ=ctx.environ
         )
+        if REGISTRY[kind].inline:
+            entry = REGISTRY[kind].pulled(name, config)
+            return Written(
+                candidate, "import", Path(MANIFEST_NAME), warnings=warnings, state=state, inline=entry
+            )
         path = config_path_for(kind, name, ctx.file_format)
         if project.path(path).exists() and not ctx.force:
             return Written(candidate, "refused", path, refusal="not_in_manifest")

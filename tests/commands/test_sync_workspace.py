@@ -186,3 +186,28 @@ def test_no_secret_value_reaches_state_or_output(synced: Path) -> None:
     assert CRM_VALUE not in text and HOOK_VALUE not in text
     shown = run_cli(["status", "-e", "staging", "--json"], cwd=synced, env=keys()).stdout
     assert CRM_VALUE not in shown and HOOK_VALUE not in shown
+
+
+def test_pull_into_an_empty_project_plans_clean_and_fetches_no_secret_value(
+    synced: Path, tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    target = tmp_path / "target"
+    target.mkdir()
+    environments = json.loads((synced / "agents.json").read_text())["environments"]
+    manifest = {"version": 1, "default_environment": "staging", "environments": environments}
+    (target / "agents.json").write_text(json.dumps(manifest))
+    before = len(served_emulator.exchanges)
+    run_cli(["pull", "--env", "staging"], cwd=target, env=keys())
+    reads = [e for e in served_emulator.exchanges[before:] if e.path.startswith("/v1/convai/secrets")]
+    assert [(e.method, e.path) for e in reads] == [("GET", "/v1/convai/secrets")]  # listed, never one by one
+    pulled = json.loads((target / "agents.json").read_text())
+    assert pulled["secrets"] == {
+        "crm-token": {"value": "${CRM_TOKEN}"},
+        "hook-token": {"value": "${HOOK_TOKEN}"},
+    }
+    assert pulled["phone_numbers"]["support-line"]["agent"] == "@agent:bot"
+    written = "".join(path.read_text() for path in target.rglob("*") if path.is_file())
+    assert CRM_VALUE not in written and HOOK_VALUE not in written
+    run_cli(["validate"], cwd=target, env=keys())
+    planned = run_cli(["plan", "--env", "staging", "--json"], cwd=target, env=keys())
+    assert json.loads(planned.stdout)["has_changes"] is False, planned.stdout
