@@ -85,6 +85,8 @@ def remote_rows(
                 continue
             remote_id = kind.remote_id(item) or ""
             local_name = managed_by_id.get(remote_id)
+            if kind.singleton_id is not None and local_name is None:
+                continue  # the workspace's settings always exist: listed once the project manages them
             rows.append(
                 {
                     "kind": kind.name,

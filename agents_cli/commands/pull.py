@@ -20,7 +20,7 @@ from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, AgentsError, ConfigError, UsageError
 from agents_cli.project.manifest import load_project
 from agents_cli.pull.importer import pull_context, read_remote, selection_inputs, write_results
-from agents_cli.pull.resources import Written, for_resource
+from agents_cli.pull.resources import DEFAULTS_ONLY, Written, for_resource
 from agents_cli.pull.selection import Candidate
 
 MODES = ("new", "update", "all")
@@ -128,7 +128,11 @@ def pull(app: AppContext, request: PullRequest) -> Pulled:
         return arrived
 
     candidates, documents, network_seconds = asyncio.run(read_remote(client, select_args, on_chosen))
-    outcomes = [computed[key] for key in ((c.kind, c.name) for c in candidates) if key in documents]
+    outcomes = [
+        computed[key]
+        for key in ((c.kind, c.name) for c in candidates)
+        if key in documents and computed[key].action != DEFAULTS_ONLY
+    ]
     for warning in same_name_warnings(candidates):
         app.out.warn(warning)
     tracked = sum(len(names) for names in inputs["tracked"].values())

@@ -133,6 +133,8 @@ def unmanaged_rows(
                 continue
             if kind.foreign(item, workspace.environment.name):
                 continue  # another environment's (its tag), though no state file holds it here
+            if kind.singleton_id is not None:
+                continue  # the workspace's settings always exist: managed or not is the manifest's say
             name = kind.api_name(item) or remote_id
             rows.append({"kind": kind.name, "name": name, "status": NOT_MANAGED, "remote_id": remote_id})
     return rows

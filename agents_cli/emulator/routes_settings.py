@@ -24,7 +24,7 @@ _INITIAL: dict[str, Any] = {
         "post_call_webhook_id": None,
         "events": [],
         "transcript_format": "json",
-        "send_audio": False,
+        "send_audio": None,
     },
     "can_use_mcp_servers": False,
     "rag_retention_period_days": 10,

@@ -286,7 +286,7 @@ def scaffold_manifest() -> dict[str, Any]:
             "dev": {"api_key_env": "ELEVENLABS_API_KEY_DEV", "residency": "global"},
             "prod": {"api_key_env": "ELEVENLABS_API_KEY_PROD", "residency": "global"},
         },
-        **{kind.section: {} for kind in REGISTRY.listed()},
+        **{kind.section: {} for kind in REGISTRY.listed() if not kind.inline},
     }
 
 

@@ -27,6 +27,7 @@ from agents_cli.pull.files import (
 )
 from agents_cli.pull.selection import Candidate
 
+DEFAULTS_ONLY = "defaults-only"  # left out of the pull's result: nothing the project would declare
 Refusal = Literal["not_in_manifest", "never_synced", "unsynced_changes"]
 
 
@@ -152,6 +153,9 @@ def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any
         config, warnings = minimal_config(
             kind, document, references=ctx.references, check=check, environ=ctx.environ
         )
+        if REGISTRY[kind].singleton_id is not None and not config:
+            # The workspace's settings as the server starts them: nothing to declare, nothing to track.
+            return Written(candidate, DEFAULTS_ONLY)
         if REGISTRY[kind].inline:
             entry = REGISTRY[kind].pulled(name, config)
             return Written(

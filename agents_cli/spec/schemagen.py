@@ -318,14 +318,15 @@ def generate(spec: dict[str, Any]) -> dict[str, Schema]:
         "ElevenLabs agent test config", f"The agent-testing create body. {note}", body, test.drain()
     )
 
-    settings = _Converter(components)
-    body = settings.convert(components[SETTINGS_ROOT], owner=SETTINGS_ROOT)
-    schemas["workspace_settings.schema.json"] = _document(
-        "ElevenLabs workspace convai settings",
-        f"The convai settings PATCH body. {note}",
-        body,
-        settings.drain(),
-    )
+    if SETTINGS_ROOT in components:  # (a trimmed spec may leave the workspace settings out)
+        settings = _Converter(components)
+        body = settings.convert(components[SETTINGS_ROOT], owner=SETTINGS_ROOT)
+        schemas["workspace_settings.schema.json"] = _document(
+            "ElevenLabs workspace convai settings",
+            f"The convai settings PATCH body. {note}",
+            body,
+            settings.drain(),
+        )
     schemas.update(workspace_schemas())
     schemas["manifest.schema.json"] = manifest_schema()
     return schemas

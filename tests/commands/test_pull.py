@@ -62,7 +62,7 @@ def test_import_writes_minimal_files_and_round_trips(
     status = json.loads(
         run_cli(["status", "--json"], cwd=target, env={**KEYS, SECRET_VARIABLE: f"Bearer {SECRET}"}).stdout
     )
-    assert status["summary"]["in sync"] == 3
+    assert status["summary"]["in sync"] == 3, status
     # A second pull finds nothing new.
     assert cli_json(target, "pull", "--env", "staging")["resources"] == []
 

@@ -44,7 +44,7 @@ conversation_config:
 
 def workspace_manifest() -> dict[str, Any]:
     settings = {
-        "webhooks": {"post_call_webhook_id": "hook_post_call", "send_audio": False},
+        "webhooks": {"post_call_webhook_id": "hook_post_call", "events": ["transcript"]},
         "conversation_initiation_client_data_webhook": {
             "url": "https://hooks.example.com/init",
             "request_headers": {"X-Hook-Token": {"secret_id": "@secret:hook-token"}},

@@ -21,7 +21,16 @@ from agents_cli.spec.schemagen import generate, render
 from tests.support import REPO_ROOT
 from tests.support.cli import init_project, run_cli
 
-GENERATED = ("agent.schema.json", "tool.schema.json", "test.schema.json", "manifest.schema.json")
+GENERATED = (
+    "agent.schema.json",
+    "tool.schema.json",
+    "test.schema.json",
+    "workspace_settings.schema.json",
+    "secret.schema.json",
+    "environment_variable.schema.json",
+    "phone_number.schema.json",
+    "manifest.schema.json",
+)
 OUR_KEYWORDS = {"x-catalog", "x-catalog-enum"}
 
 
