@@ -211,3 +211,54 @@ def test_pull_into_an_empty_project_plans_clean_and_fetches_no_secret_value(
     run_cli(["validate"], cwd=target, env=keys())
     planned = run_cli(["plan", "--env", "staging", "--json"], cwd=target, env=keys())
     assert json.loads(planned.stdout)["has_changes"] is False, planned.stdout
+
+
+def test_no_secret_value_in_files_state_output_debug_log_or_crash_log(
+    synced: Path, tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    import io
+
+    from agents_cli.cli.boundary import run
+    from agents_cli.cli.output import Output
+    from agents_cli.context import AppContext
+    from agents_cli.engine.workspace import Workspace
+    from agents_cli.host import Host
+
+    # A variable whose name says nothing of a secret: only the placeholder tells.
+    manifest = json.loads((synced / "agents.json").read_text())
+    manifest["secrets"]["crm-token"]["value"] = "${CRM_PLAIN}"
+    (synced / "agents.json").write_text(json.dumps(manifest))
+    env = {**keys(), "CRM_PLAIN": NEW_CRM_VALUE}
+    shown = []
+    for args in (["plan", "--json"], ["sync", "--yes"], ["status"], ["list", "--remote"], ["plan"]):
+        result = run_cli(["--debug", *args, "-e", "staging"], cwd=synced, env=env)
+        shown += [result.stdout, result.stderr]
+    assert any("GET /v1/convai/secrets" in text for text in shown)  # the debug log was on
+    files = b"".join(path.read_bytes() for path in synced.rglob("*") if path.is_file())
+
+    stderr = io.StringIO()
+    host = Host(
+        environ={**env, "XDG_STATE_HOME": str(tmp_path / "xdg")},
+        stdin=io.StringIO(),
+        stdout=io.StringIO(),
+        stderr=stderr,
+        home=tmp_path,
+        cwd=synced,
+        argv=("plan",),
+    )
+
+    def buggy(app: AppContext, request: None) -> int:
+        workspace = Workspace.open(synced, "staging", environ=env)
+        desired = workspace.load()
+        value = desired.normalise(("secret", "crm-token"), {}).body["value"]
+        raise RuntimeError(f"a bug holding {value}")
+
+    assert run(AppContext(host=host, out=Output(host=host)), "plan", buggy, None) == 3
+    [crash_log] = list((tmp_path / "xdg" / "agents-cli").glob("crash-*.log"))
+    crash = crash_log.read_text()
+    assert "a bug holding [redacted]" in crash
+    for value in (CRM_VALUE, NEW_CRM_VALUE, HOOK_VALUE):
+        assert value.encode() not in files
+        assert all(value not in text for text in shown)
+        assert value not in crash and value not in stderr.getvalue()
+    assert remote_ok(served_emulator.url, "GET", "/v1/convai/secrets")["secrets"]  # values stay server-side
