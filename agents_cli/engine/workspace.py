@@ -77,7 +77,7 @@ class Workspace:
         """Every problem in this environment's configs, from the files this workspace loads them from."""
         if self._validation is None:
             self._validation = validate_project(
-                self.root, env=self.environment.name, store=self.project.files
+                self.root, env=self.environment.name, store=self.project.files, literals="warning"
             )
         return self._validation
 

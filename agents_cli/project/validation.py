@@ -34,6 +34,8 @@ REFERENCE_FORMS = ", ".join(f"@{name}:<name>" for name in REGISTRY.names[:-1]) +
     f" or @{REGISTRY.names[-1]}:<name>"
 )
 
+LiteralSecrets = Literal["error", "warning", "allow"]
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -121,10 +123,12 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 class _Validator:
-    def __init__(self, root: Path, strict: bool, store: FileStore, allow_literal: bool = False) -> None:
+    def __init__(
+        self, root: Path, strict: bool, store: FileStore, literals: LiteralSecrets = "error"
+    ) -> None:
         self.root = root
         self.strict = strict
-        self.allow_literal = allow_literal
+        self.literals = literals
         self.store = store
         self.collector = _Collector()
         self.files: set[Path] = set()
@@ -306,10 +310,10 @@ class _Validator:
         for issue in check(kind, loaded.data, strict=self.strict):
             document, line, column = loaded.locate(issue.path)
             self.collector.add(document.path, (line, column), issue.path, issue.message, issue.severity, envs)
-        if not self.allow_literal:
+        if self.literals != "allow":
             for path, literal in REGISTRY[kind].literal_secrets(loaded.data):
                 document, line, column = loaded.locate(path)
-                self.collector.add(document.path, (line, column), path, literal, "error", envs)
+                self.collector.add(document.path, (line, column), path, literal, self.literals, envs)
         for reference in find_references(loaded.data):
             message = self._reference_problem(project, reference.kind, reference.name, reference.path)
             if message:
@@ -361,15 +365,16 @@ def validate_project(
     env: str | None = None,
     strict: bool = False,
     store: FileStore | None = None,
-    allow_literal: bool = False,
+    literals: LiteralSecrets = "error",
 ) -> ValidationReport:
     """Every problem in the project at ``root``. ``env`` limits overlays to one environment (it must
     exist: UnknownEnvironment otherwise); without it every environment's overlays are checked. ``store``:
-    the run's files (a plan validates what it then loads)."""
+    the run's files (a plan validates what it then loads). ``literals``: what a secret written out in a
+    committed file is (``agents validate`` refuses it unless ``--allow-literal``; plan and sync warn)."""
     from agents_cli.project import validation_cache
 
     validation_cache.load(root)
-    validator = _Validator(root, strict, store or FileStore(), allow_literal)
+    validator = _Validator(root, strict, store or FileStore(), literals)
     report = ValidationReport(root=root)
     loaded = validator.manifest()
     environments: list[str] = []
