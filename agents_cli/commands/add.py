@@ -18,12 +18,13 @@ from agents_cli.project.manifest import (
     Project,
     config_path_for,
     load_project,
+    register_inline,
     register_overlay,
     register_resource,
     slugify,
 )
 from agents_cli.project.references import find_references
-from agents_cli.project.templates import get_template
+from agents_cli.project.templates import Template, get_template
 
 
 def _schema_hint(project: Project, kind: str, config: Path, *, overlay: bool = False) -> str:
@@ -121,6 +122,8 @@ def add(app: AppContext, request: AddRequest) -> int:
     if env is not None:
         project.environment(env)  # unknown environments list the valid ones
     chosen = get_template(request.template or REGISTRY[kind].default_template, kind)
+    if REGISTRY[kind].inline:
+        return _add_inline(app, project, request, REGISTRY[kind].singleton_id or slug, chosen)
     config = config_path_for(kind, slug, request.file_format)
     overlay = config_path_for(kind, slug, request.file_format, env) if env is not None else None
     for relative in (config, overlay):
@@ -139,6 +142,25 @@ def add(app: AppContext, request: AddRequest) -> int:
     register_resource(project.root, kind, slug, config, overlays)
     refresh_editor_schemas(project.root)
     _report_added(app, project, request, slug, chosen.name, config, overlay, data)
+    return 0
+
+
+def _add_inline(app: AppContext, project: Project, request: AddRequest, slug: str, chosen: Template) -> int:
+    """Kinds declared in agents.json itself: the template becomes the entry (no file, no overlay file)."""
+    kind = REGISTRY[request.kind]
+    if project.get(kind.name, slug) is not None:
+        raise ConfigError(f"{kind.name} {slug!r} is already registered in {MANIFEST_NAME}")
+    entry = kind.new_entry(slug, chosen.data() or {})
+    if request.env is not None:
+        entry["overlays"] = {request.env: {}}
+    register_inline(project.root, kind.name, slug, entry)
+    refresh_editor_schemas(project.root)
+    app.out.success(f"added {kind.name} {slug!r} from template {chosen.name!r}")
+    app.out.info(f"  updated  {MANIFEST_NAME} ({kind.section}.{slug})")
+    for ref_kind, ref_name in _missing_references(project, entry):
+        app.out.warn(
+            f"{kind.section}.{slug} refers to @{ref_kind}:{ref_name}, which agents.json does not declare"
+        )
     return 0
 
 

@@ -88,7 +88,7 @@ def init(app: AppContext, request: InitRequest) -> int:
         else:
             created.append(relative)
         write_atomic(target, content)
-    for folder in (kind.folder for kind in REGISTRY):
+    for folder in (kind.folder for kind in REGISTRY if not kind.inline):
         if not (root / folder).is_dir():
             (root / folder).mkdir(parents=True)
             created.append(folder + "/")

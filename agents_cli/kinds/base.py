@@ -175,9 +175,9 @@ class ResourceKind:
         """What a pulled resource's local name is made from (default: its API name)."""
         return self.api_name(item)
 
-    def pulled(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
-        """What ``agents pull`` writes for a new resource, from the minimal config of its GET answer (a
-        secret's value, which no answer holds, as a placeholder)."""
+    def new_entry(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
+        """What ``agents pull`` (from the minimal config of a GET answer) or ``agents add`` (from a template)
+        declares for a new resource: a secret's value, which no answer holds, as its own placeholder."""
         return config
 
     def literal_secrets(self, config: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:

@@ -31,7 +31,7 @@ class SecretKind(ResourceKind):
         # The PATCH model takes the whole secret: its name and value, as an ``update``.
         return {**body, "type": "update"}
 
-    def pulled(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
+    def new_entry(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
         api_name = str(config.get("name") or name)
         out = {
             key: value for key, value in config.items() if key != "type" and (key, value) != ("name", name)

@@ -311,6 +311,19 @@ def register_resource(
     write_atomic(path, dump_json(data))
 
 
+def register_inline(root: Path, kind: str, name: str, entry: dict[str, Any]) -> None:
+    """Declare ``name`` in agents.json itself (kinds with ``inline``), appended, with an atomic write."""
+    path = root / MANIFEST_NAME
+    data = load_manifest_document(root).data
+    section = data.setdefault(REGISTRY[kind].section, {})
+    if not isinstance(section, dict):
+        raise ManifestShape(str(path), REGISTRY[kind].section)
+    if name in section:
+        raise Registration(kind, name, registered=True)
+    section[name] = entry
+    write_atomic(path, dump_json(data))
+
+
 def register_overlay(root: Path, kind: str, name: str, env: str, overlay: Path) -> None:
     """Add ``env: overlay`` to a registered resource's ``overlays`` (atomic write; key order kept)."""
     path = root / MANIFEST_NAME

@@ -157,7 +157,7 @@ def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any
             # The workspace's settings as the server starts them: nothing to declare, nothing to track.
             return Written(candidate, DEFAULTS_ONLY)
         if REGISTRY[kind].inline:
-            entry = REGISTRY[kind].pulled(name, config)
+            entry = REGISTRY[kind].new_entry(name, config)
             return Written(
                 candidate, "import", Path(MANIFEST_NAME), warnings=warnings, state=state, inline=entry
             )
