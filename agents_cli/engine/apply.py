@@ -19,6 +19,7 @@ from typing import Any
 
 from agents_cli.engine.drift import field_hashes, merge_kept, salt_for
 from agents_cli.engine.errors import (
+    InUseOutside,
     NoIdInAnswer,
     OldNotDeleted,
     ReferenceCycle,
@@ -338,6 +339,9 @@ class Applier:
     async def _delete(self, item: ResourcePlan) -> None:
         try:
             remote_id = self._remote_id(item)
+            users = await REGISTRY[item.kind].users(self.api, remote_id)
+            if users:
+                raise InUseOutside(item.kind, item.name, users)
             await self.api.delete(REGISTRY[item.kind].routes.item(remote_id))
             self.state.remove(item.kind, item.name)
             await self._save()

@@ -76,6 +76,15 @@ class OldNotDeleted(AgentsError):
         self.kind, self.new_id, self.old_id, self.cause = kind, new_id, old_id, cause
 
 
+class InUseOutside(AgentsError):
+    """``--prune`` would delete a resource that something outside the project still uses (``users``: what
+    the API names, ``type name (id)``); left in place."""
+
+    def __init__(self, kind: str, name: str, users: list[str]) -> None:
+        super().__init__(kind=kind, name=name, users=users)
+        self.kind, self.name, self.users = kind, name, users
+
+
 class Unexpected(AgentsError):
     """A bug while applying one resource: reported as its failure (the others are applied), exit 1."""
 

@@ -185,6 +185,11 @@ class ResourceKind:
         in a committed file (``validate --allow-literal`` lets it pass)."""
         return []
 
+    async def users(self, api: Any, remote_id: str) -> list[str]:
+        """What still uses this resource remotely (``type name (id)``), checked before ``--prune`` deletes
+        it: anything left once the rest of the sync ran is outside the project. ``api``: the ApiClient."""
+        return []
+
     # -- listing and finding again --------------------------------------------------------------------
     def remote_id(self, document: Any) -> str | None:
         if not isinstance(document, dict):

@@ -38,6 +38,22 @@ class SecretKind(ResourceKind):
         }
         return {**out, "value": placeholder_for(api_name)}
 
+    async def users(self, api: Any, remote_id: str) -> list[str]:
+        from urllib.parse import quote
+
+        found = []
+        for resource_type in ("tools", "agents", "phone_numbers"):
+            path = f"{self.routes.item(remote_id)}/dependencies/{quote(resource_type)}"
+            answer = await api.get(path, params={"page_size": 100})
+            for item in answer.get("dependencies", []) if isinstance(answer, dict) else []:
+                if isinstance(item, dict):
+                    ident = item.get("id") or item.get("phone_number_id") or "?"
+                    label = item.get("name") or item.get("phone_number") or ""
+                    found.append(
+                        f"{resource_type[:-1].replace('_', ' ')} {label} ({ident})".replace("  ", " ")
+                    )
+        return found
+
     def literal_secrets(self, config: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
         value = config.get("value")
         if isinstance(value, str) and "${" not in value:

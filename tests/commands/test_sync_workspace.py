@@ -262,3 +262,54 @@ def test_no_secret_value_in_files_state_output_debug_log_or_crash_log(
         assert all(value not in text for text in shown)
         assert value not in crash and value not in stderr.getvalue()
     assert remote_ok(served_emulator.url, "GET", "/v1/convai/secrets")["secrets"]  # values stay server-side
+
+
+def test_delete_of_a_declared_secret_removes_the_entry_and_keeps_agents_json(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    root = workspace_project(tmp_path / "p", served_emulator.url)
+    manifest = json.loads((root / "agents.json").read_text())
+    manifest["secrets"]["spare"] = {"value": "${HOOK_TOKEN}"}
+    (root / "agents.json").write_text(json.dumps(manifest))
+    import_number(served_emulator.url)
+    sync(root, "staging")
+    spare_id = state(root, "staging")["secrets"]["spare"]["id"]
+    run_cli(["delete", "spare", "--kind", "secret", "-e", "staging", "--yes"], cwd=root, env=keys())
+    assert "spare" not in json.loads((root / "agents.json").read_text())["secrets"]
+    assert "spare" not in state(root, "staging")["secrets"]
+    listed = remote_ok(served_emulator.url, "GET", "/v1/convai/secrets")["secrets"]
+    assert spare_id not in {secret["secret_id"] for secret in listed}
+    run_cli(
+        ["delete", "settings", "--kind", "workspace_settings", "-e", "staging", "--yes"], cwd=root, env=keys()
+    )
+    assert (
+        "workspace" not in json.loads((root / "agents.json").read_text())
+        or not json.loads((root / "agents.json").read_text())["workspace"]
+    )
+    assert remote_ok(served_emulator.url, "GET", "/v1/convai/settings")["webhooks"]["post_call_webhook_id"]
+
+
+def test_prune_refuses_a_secret_something_outside_the_project_uses(
+    synced: Path, served_emulator: ServedEmulator
+) -> None:
+    hook_id = state(synced, "staging")["secrets"]["hook-token"]["id"]
+    outside = {
+        "tool_config": {
+            "type": "webhook",
+            "name": "made_in_the_dashboard",
+            "description": "Not ours.",
+            "api_schema": {"url": "https://x.example.com", "request_headers": {"X": {"secret_id": hook_id}}},
+        }
+    }
+    tool_id = remote_ok(served_emulator.url, "POST", "/v1/convai/tools", outside)["id"]
+    manifest = json.loads((synced / "agents.json").read_text())
+    del manifest["secrets"]["hook-token"]
+    manifest["environment_variables"]["crm-key"]["values"]["staging"] = "@secret:crm-token"
+    del manifest["workspace"]
+    (synced / "agents.json").write_text(json.dumps(manifest))
+    result = run_cli(["sync", "-e", "staging", "--prune", "--yes"], cwd=synced, env=keys(), expect=1)
+    said = result.stdout + result.stderr
+    assert "not deleted: secret hook-token is still used by tool made_in_the_dashboard" in said, said
+    assert tool_id in said
+    listed = remote_ok(served_emulator.url, "GET", "/v1/convai/secrets")["secrets"]
+    assert hook_id in {secret["secret_id"] for secret in listed}

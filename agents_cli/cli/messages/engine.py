@@ -75,6 +75,14 @@ def _old_not_deleted(error: engine.OldNotDeleted) -> Words:
     )
 
 
+def _in_use_outside(error: engine.InUseOutside) -> Words:
+    return (
+        f"not deleted: {error.kind} {error.name} is still used by {', '.join(error.users)}",
+        f"remove the reference from {'them' if len(error.users) > 1 else 'it'} first, or keep "
+        f"{error.kind} {error.name} in agents.json",
+    )
+
+
 def _unexpected(error: engine.Unexpected) -> Words:
     return f"{error.error_type}: {error.text}", None
 
@@ -114,6 +122,7 @@ WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     engine.NoIdInAnswer: _no_id_in_answer,
     engine.ReferenceCycle: _reference_cycle,
     engine.OldNotDeleted: _old_not_deleted,
+    engine.InUseOutside: _in_use_outside,
     engine.Unexpected: _unexpected,
     engine.PlanFileError: _plan_file,
     engine.PlanNotSavable: _plan_not_savable,
