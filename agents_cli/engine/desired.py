@@ -110,7 +110,9 @@ def load_desired(
     for key, resource in resources.items():
         if only and resource.name not in only:
             continue
-        configs[key] = load_resource(project, resource, env).data
+        configs[key] = _with_server_environment(
+            project, env, resource.kind, load_resource(project, resource, env).data
+        )
     included: dict[Key, str] = {}
     if only:
         # What the selected resources reference, transitively: read with them, so one that does not exist
@@ -121,7 +123,8 @@ def load_desired(
             for dep in sorted(referenced_resources(configs[referrer])):
                 if dep in configs or dep not in resources:  # undeclared: normalisation reports it
                     continue
-                configs[dep] = load_resource(project, resources[dep], env).data
+                loaded = load_resource(project, resources[dep], env).data
+                configs[dep] = _with_server_environment(project, env, dep[0], loaded)
                 included[dep] = referrer[1]
                 waiting.append(dep)
     desired = DesiredSet(
@@ -133,6 +136,14 @@ def load_desired(
     )
     _check_unique_remote_names(desired)
     return desired
+
+
+def _with_server_environment(project: Project, env: str, kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The server environment the kind names (``ResourceKind.server_environment_field``) filled in."""
+    field_name = REGISTRY[kind].server_environment_field
+    if field_name is None or field_name in config or env not in project.environments:
+        return config
+    return {**config, field_name: project.environments[env].server_environment}
 
 
 def _check_unique_remote_names(desired: DesiredSet) -> None:

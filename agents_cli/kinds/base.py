@@ -105,6 +105,9 @@ class ResourceKind:
     # One per workspace, whichever of our environments declares it (secrets, variables, numbers, settings):
     # environments sharing a workspace adopt it even when another one's state records it.
     shared: bool = False
+    # A field the kind's resources name the server environment in (a phone number's calls resolve
+    # environment variables with it): filled from ``server_environment`` unless the config sets it.
+    server_environment_field: str | None = None
     # The id of the one resource of a singleton kind (found by GET, never created, listed or deleted).
     singleton_id: str | None = None
 

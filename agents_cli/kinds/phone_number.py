@@ -11,7 +11,7 @@ from typing import Any
 
 from agents_cli.kinds.base import ResourceKind, Routes
 
-COMPARED = ("phone_number", "label", "agent_id", "branch_id")
+COMPARED = ("phone_number", "label", "agent_id", "branch_id", "environment")
 CREATE_ONLY = (
     "provider",
     "sid",
@@ -33,7 +33,9 @@ class PhoneNumberKind(ResourceKind):
         return body
 
     def file_shape(self, body: dict[str, Any]) -> dict[str, Any]:
-        out = {key: value for key, value in body.items() if key not in ("agent_id", "branch_id")}
+        out = {
+            key: value for key, value in body.items() if key not in ("agent_id", "branch_id", "environment")
+        }
         if body.get("agent_id"):
             out["agent"] = body["agent_id"]
         if body.get("branch_id"):
@@ -58,7 +60,10 @@ class PhoneNumberKind(ResourceKind):
         if "assigned_agent" in body:  # a GET: the assignment is an object
             body["agent_id"] = assigned.get("agent_id") if isinstance(assigned, dict) else None
             body["branch_id"] = assigned.get("branch_id") if isinstance(assigned, dict) else None
+            body["environment"] = assigned.get("environment") if isinstance(assigned, dict) else None
         out = {key: body.get(key) for key in COMPARED}
+        if not out["agent_id"]:  # the API keeps the environment with the assignment
+            out["environment"] = None
         if "assigned_agent" not in body:  # a config: its import credentials (a GET has none to compare)
             out.update((key, body[key]) for key in CREATE_ONLY if key in body)
         return out
@@ -67,7 +72,11 @@ class PhoneNumberKind(ResourceKind):
         return {key: None for key in COMPARED}
 
     def update_body(self, body: Mapping[str, Any], remote: Mapping[str, Any]) -> dict[str, Any]:
-        return {key: body.get(key) for key in ("agent_id", "label", "branch_id")}
+        return {key: body.get(key) for key in ("agent_id", "label", "branch_id", "environment")}
+
+    def create_body(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        # The import takes no environment or branch: the PATCH after it sets them.
+        return {key: value for key, value in body.items() if key not in ("environment", "branch_id")}
 
 
 KIND = PhoneNumberKind(
@@ -89,4 +98,5 @@ KIND = PhoneNumberKind(
     inline=True,
     shared=True,
     create_only=CREATE_ONLY,
+    server_environment_field="environment",
 )

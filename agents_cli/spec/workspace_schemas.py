@@ -74,6 +74,10 @@ def _phone_number() -> Schema:
                 "label": {"type": "string"},
                 "agent": {"type": ["string", "null"], "description": 'The agent: "@agent:support-bot".'},
                 "branch_id": {"type": ["string", "null"]},
+                "environment": {
+                    "type": ["string", "null"],
+                    "description": "Server environment for its calls (default: the environment's).",
+                },
                 "provider": {"enum": ["twilio", "sip_trunk"]},
                 "sid": {"type": "string"},
                 "token": {"type": "string"},

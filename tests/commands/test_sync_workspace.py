@@ -175,6 +175,7 @@ def test_the_official_sdk_sees_every_assignment(synced: Path, served_emulator: S
     assert header.secret_id == secrets["crm-token"]
     number = client.conversational_ai.phone_numbers.get(recorded["phone_numbers"]["support-line"]["id"])
     assert number.assigned_agent.agent_id == recorded["agents"]["bot"]["id"]
+    assert number.assigned_agent.environment == "staging"  # the environment's server_environment
     settings = client.conversational_ai.settings.get()
     assert settings.webhooks.post_call_webhook_id == "hook_post_call"
     hook = settings.conversation_initiation_client_data_webhook
