@@ -111,7 +111,7 @@ def add(app: AppContext, request: AddRequest) -> int:
             f"{name!r} does not make a usable local name", hint="use letters or digits, e.g. 'Support Bot'"
         )
     existing = project.get(kind, slug)
-    if existing is not None and env is not None and request.template is None:
+    if existing is not None and env is not None and request.template is None and not existing.inline:
         return _add_overlay(app, project, kind, slug, env)
     if existing is not None:
         raise ConfigError(

@@ -189,6 +189,7 @@ def normalise_desired(
     desired.references = [ref for ref in desired.references if contains(desired.body, ref[0])]
     desired.sensitive = _sensitive_paths(desired.templates, resolved, desired.body)
     desired.sensitive.update((key,) for key in resource_kind.write_only if key in desired.body)
+    desired.sensitive.update(resource_kind.sensitive_paths(desired.body))
     return desired
 
 

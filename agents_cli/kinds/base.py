@@ -183,6 +183,10 @@ class ResourceKind:
         declares for a new resource: a secret's value, which no answer holds, as its own placeholder."""
         return config
 
+    def sensitive_paths(self, body: Mapping[str, Any]) -> set[KeyPath]:
+        """Places shown as ``(sensitive)`` in every plan whatever they hold (a secret variable's values)."""
+        return set()
+
     def literal_secrets(self, config: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
         """Places where a config holds a secret written out instead of a ``${VAR}`` placeholder: an error
         in a committed file (``validate --allow-literal`` lets it pass)."""

@@ -6,9 +6,12 @@ environment (``production`` required; our environments map to them with ``server
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agents_cli.kinds.base import ResourceKind, Routes
+
+if TYPE_CHECKING:
+    from agents_cli.keypath import KeyPath
 
 MODELS = {
     "string": "CreateStringEnvironmentVariableRequest",
@@ -59,6 +62,9 @@ class EnvironmentVariableKind(ResourceKind):
 
     def minimal_body(self, discriminator: str) -> dict[str, Any]:
         return {"type": discriminator or "string", "label": "", "values": {}}
+
+    def sensitive_paths(self, body: Mapping[str, Any]) -> set[KeyPath]:
+        return {("values",)} if body.get("type") == "secret" else set()
 
     def update_body(self, body: Mapping[str, Any], remote: Mapping[str, Any]) -> dict[str, Any]:
         # Only ``values`` can change; a server environment the config no longer has is removed by null.

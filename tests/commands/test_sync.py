@@ -147,7 +147,7 @@ def test_same_config_in_two_environments_gets_its_own_ids(project: Path, emulato
 
 def test_secrets_are_never_written_or_printed(project: Path, emulator_url: str) -> None:
     plan_out, plan_err = cli(project, "plan")
-    sync_out, sync_err = cli(project, "sync", "--json", "--debug")
+    sync_out, sync_err = cli(project, "--debug", "sync", "--json")
     later_out, _ = cli(project, "plan", "--json")
     for text in (plan_out, plan_err, sync_out, sync_err, later_out):
         assert SECRET not in text

@@ -154,6 +154,31 @@ def test_replacing_the_agent_repoints_the_phone_number_first(
     assert "No changes." in plan(synced, "staging")
 
 
+def test_plan_shows_values_per_server_environment_and_secret_ones_as_sensitive(synced: Path) -> None:
+    manifest = json.loads((synced / "agents.json").read_text())
+    variables = manifest["environment_variables"]
+    del variables["api-base"]["values"]["staging"]
+    variables["crm-key"]["values"]["staging"] = "@secret:crm-token"
+    (synced / "agents.json").write_text(json.dumps(manifest))
+    planned = plan(synced, "staging", expect=2)
+    assert 'values.staging: "https://staging.example.com" → (removed)' in planned, planned
+    assert 'values.staging.secret_id: "(sensitive)" → "(sensitive)"' in planned, planned
+    sync(synced, "staging")
+    values = [
+        v["values"]
+        for v in remote_ok(synced_url(synced), "GET", "/v1/convai/environment-variables")[
+            "environment_variables"
+        ]
+        if v["label"] == "API_BASE"
+    ]
+    assert values == [{"production": "https://api.example.com"}]  # removed with null; production kept
+    assert "No changes." in plan(synced, "staging")
+
+
+def synced_url(root: Path) -> str:
+    return str(json.loads((root / "agents.json").read_text())["environments"]["staging"]["base_url"])
+
+
 def test_the_official_sdk_sees_every_assignment(synced: Path, served_emulator: ServedEmulator) -> None:
     elevenlabs = pytest.importorskip("elevenlabs")
     client = elevenlabs.ElevenLabs(api_key="sk_staging", base_url=served_emulator.url, timeout=10)
