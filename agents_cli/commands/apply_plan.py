@@ -35,7 +35,7 @@ from agents_cli.keypath import get, with_values
 from agents_cli.project.files import file_digest
 from agents_cli.project.manifest import MANIFEST_NAME
 from agents_cli.project.references import find_placeholders
-from agents_cli.project.state import fingerprint, state_digest
+from agents_cli.project.state import remote_fingerprint, state_digest
 from agents_cli.remote.client import ApiClient, gather_or_cancel
 from agents_cli.remote.directory import Directory
 
@@ -71,7 +71,7 @@ async def _remote_check(directory: Directory, item: ResourcePlan) -> tuple[str |
     if document is None:
         return f"{label} ({item.remote_id}) was deleted remotely since the plan was made", None
     body = normalise_remote(item.kind, document)
-    if fingerprint(body) != item.remote_fingerprint:
+    if remote_fingerprint(item.kind, body) != item.remote_fingerprint:
         return f"{label} ({item.remote_id}) changed remotely since the plan was made", None
     return None, body
 

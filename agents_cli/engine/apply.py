@@ -32,7 +32,13 @@ from agents_cli.engine.plan import Key, Plan, ResourcePlan, Write
 from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, with_values
 from agents_cli.kinds import REGISTRY
-from agents_cli.project.state import ResourceState, State, append_journal, fingerprint, write_state_text
+from agents_cli.project.state import (
+    ResourceState,
+    State,
+    append_journal,
+    remote_fingerprint,
+    write_state_text,
+)
 from agents_cli.remote.client import ApiClient
 from agents_cli.remote.directory import Directory
 
@@ -254,7 +260,9 @@ class Applier:
         previous = self.state.get(item.kind, item.name)
         if kept and previous is not None and previous.fields is not None and previous.id == remote_id:
             fields = merge_kept(fields, previous.fields, kept)
-        entry = ResourceState(remote_id, item.desired_fingerprint, fingerprint(dict(remote_body)), fields)
+        entry = ResourceState(
+            remote_id, item.desired_fingerprint, remote_fingerprint(item.kind, remote_body), fields
+        )
         self.state.set(item.kind, item.name, entry)
 
     async def _write(self, kind: str, remote_id: str, body: Body, expect: Body) -> dict[str, Any]:

@@ -75,6 +75,10 @@ class Desired:
             from agents_cli.project.state import fingerprint
 
             symbolic = with_values(self.body, {path: f"@{kind}:{ref}" for path, kind, ref in self.references})
+            # Never a hash of a write-only value (a secret's): state holds only its salted per-field hash.
+            write_only = REGISTRY[self.kind].write_only
+            if write_only and isinstance(symbolic, dict):
+                symbolic = {key: value for key, value in symbolic.items() if key not in write_only}
             self._fingerprint = fingerprint(symbolic)
         return self._fingerprint
 

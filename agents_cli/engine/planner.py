@@ -39,7 +39,7 @@ from agents_cli.engine.plan import (
 )
 from agents_cli.keypath import KeyPath, diff, format_path, index_path, leaf_path, related
 from agents_cli.kinds import REGISTRY
-from agents_cli.project.state import ResourceState, State, fingerprint
+from agents_cli.project.state import ResourceState, State, remote_fingerprint
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,7 @@ def _base(
         adopted=remote.adopted if remote else False,
         pending=tuple(sorted(f"@{kind}:{name}" for kind, name in item.pending)),
         desired_fingerprint=item.fingerprint,
-        remote_fingerprint=fingerprint(remote.body) if remote else None,
+        remote_fingerprint=remote_fingerprint(item.kind, remote.body) if remote else None,
         api_name=REGISTRY[item.kind].api_name(item.body),
         remote_body=remote.body if remote else None,
         sensitive=tuple(sorted(item.sensitive, key=format_path)),
@@ -271,7 +271,7 @@ def plan_resource(
         remote = dataclasses.replace(
             remote, body=comparable_remote(item, remote.id, remote.body, entry, environment)
         )
-    remote_fp = fingerprint(remote.body)
+    remote_fp = remote_fingerprint(item.kind, remote.body)
     refresh = _tag_refresh(item, remote, environment)
     if item.key in options.replace:
         return _replaced(item, remote, entry, environment, options)
@@ -316,7 +316,9 @@ def _replaced(
     difference applies (map keys a PATCH cannot remove included) — at the price of a new id. Drifted fields
     would be lost, so they need ``--force``."""
     differences = field_changes(remote.body, item.body)
-    local, drifted = _drift_split(item, remote, differences, entry, environment, fingerprint(remote.body))
+    local, drifted = _drift_split(
+        item, remote, differences, entry, environment, remote_fingerprint(item.kind, remote.body)
+    )
     if drifted and not options.force:
         raise ReplaceLosesDrift(item.name, len(drifted))
     every = mask(local + drifted, item.sensitive)

@@ -51,6 +51,17 @@ def fingerprint(document: Any) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def remote_fingerprint(kind: str, document: Any) -> str:
+    """``fingerprint`` of a normalised remote without what the API never returns (write-only values such as
+    a secret's, create-only import credentials): the same whether or not the config's were filled in, and
+    never a hash of a secret (state keeps only the salted per-field hash of those)."""
+    resource_kind = REGISTRY[kind]
+    unreturned = (*resource_kind.write_only, *resource_kind.create_only)
+    if unreturned and isinstance(document, dict):
+        document = {key: value for key, value in document.items() if key not in unreturned}
+    return fingerprint(document)
+
+
 @dataclass
 class ResourceState:
     id: str

@@ -16,7 +16,7 @@ from agents_cli.errors import ConfigError
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.configs import deep_merge, load_resource
 from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, config_path_for
-from agents_cli.project.state import ResourceState, fingerprint
+from agents_cli.project.state import ResourceState, fingerprint, remote_fingerprint
 from agents_cli.pull.files import (
     MISSING,
     minimal_config,
@@ -148,7 +148,7 @@ def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any
     # The same record a sync leaves, per-field hashes included: without them a later remote edit would make
     # every differing field (local edits too) read as drift.
     fields = field_hashes(kind, target, salt_for(ctx.env, kind, candidate.remote_id))
-    state = ResourceState(candidate.remote_id, fingerprint(target), fingerprint(target), fields)
+    state = ResourceState(candidate.remote_id, fingerprint(target), remote_fingerprint(kind, target), fields)
     if resource is None:
         config, warnings = minimal_config(
             kind, document, references=ctx.references, check=check, environ=ctx.environ

@@ -339,3 +339,12 @@ def test_prune_refuses_a_secret_something_outside_the_project_uses(
     assert tool_id in said
     listed = remote_ok(served_emulator.url, "GET", "/v1/convai/secrets")["secrets"]
     assert hook_id in {secret["secret_id"] for secret in listed}
+
+
+def test_a_saved_plan_of_a_rotated_secret_holds_no_value_and_applies(synced: Path) -> None:
+    env = keys(NEW_CRM_VALUE)
+    run_cli(["plan", "-e", "staging", "--out", "rotate.plan.json"], cwd=synced, env=env)
+    saved = (synced / "rotate.plan.json").read_text()
+    assert NEW_CRM_VALUE not in saved and CRM_VALUE not in saved and "${CRM_TOKEN}" in saved
+    run_cli(["sync", "rotate.plan.json", "--yes"], cwd=synced, env=env)
+    assert "No changes." in plan(synced, "staging", crm=NEW_CRM_VALUE)
