@@ -4,10 +4,14 @@ Parsing YAML is the largest fixed cost left in a run over an unchanged project: 
 longer than reading, hashing and checking every config (≈15 ms of a ≈130 ms ``agents validate``). A
 document's data and positions depend only on its bytes and on ``yaml_reader``, so they are kept keyed by
 both: the content digest ``FileStore`` computes anyway, and a digest of ``yaml_reader``'s own source (an
-edited reader never reads an old entry). One line per document, ``<key>\\t<JSON [data, positions]>``, parsed
-only when looked up. Only documents that parsed cleanly (no error, no duplicate key) and survive a JSON
-round trip unchanged are kept; a malformed line, a shape that is not what ``record`` writes, or an
-unreadable file is a miss; a cache that cannot be written (read-only checkout) is simply not kept.
+edited reader never reads an old entry). The key also holds the file's identity on this machine (device,
+inode, modification time in ns, size): an entry can only come from parsing that very file here, so a cache
+file committed to a repository (or copied from another checkout) can never make a config read as something
+its text does not say: it is a miss, and the file is parsed. One line per document,
+``<key>\\t<JSON [data, positions]>``, parsed only when looked up. Only documents that parsed cleanly (no
+error, no duplicate key) and survive a JSON round trip unchanged are kept; a malformed line, a shape that
+is not what ``record`` writes, or an unreadable file is a miss; a cache that cannot be written (a read-only
+checkout) is simply not kept.
 """
 
 from __future__ import annotations
@@ -46,8 +50,13 @@ def _reader() -> str:
     return _reader_digest[0]
 
 
-def key(digest: str) -> str:
-    return f"{_reader()}:{digest}"
+def key(path: Path, digest: str) -> str | None:
+    """The entry's name for ``path`` with ``digest`` as it is on disk now (None: it cannot be examined)."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return f"{_reader()}:{found.st_dev}:{found.st_ino}:{found.st_mtime_ns}:{found.st_size}:{digest}"
 
 
 def load(root: Path) -> None:
@@ -84,7 +93,8 @@ def lookup(path: Path, digest: str) -> tuple[Any, PositionMap] | None:
     """The data and positions of the YAML document at ``path`` whose bytes have ``digest``, if kept (a
     fresh copy each time)."""
     root = _project_of(path)
-    entry = None if root is None else _entries[root].get(key(digest))
+    name = None if root is None else key(path, digest)
+    entry = None if root is None or name is None else _entries[root].get(name)
     if entry is None:
         return None
     try:
@@ -106,8 +116,10 @@ def record(path: Path, digest: str, data: Any, positions: PositionMap) -> None:
         return
     if "\n" in entry or json.loads(entry) != [data, rows]:
         return
-    name = key(digest)
-    if _entries[root].get(name) != entry:  # (a malformed entry read from the file is replaced)
+    name = key(path, digest)
+    if (
+        name is not None and _entries[root].get(name) != entry
+    ):  # (a malformed entry read from the file is replaced)
         _entries[root][name] = entry
         _new[root].add(name)
 

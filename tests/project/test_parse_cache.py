@@ -1,6 +1,6 @@
 """The parse cache (``agents_cli/project/parse_cache.py``): an unchanged YAML config is read back with the
-data and positions a parse gives, an edited one is parsed again, and whatever the cache file holds it never
-changes what a config reads as (the import it saves: tests/cli/test_main.py)."""
+data and positions a parse gives, an edited one is parsed again, and whatever the cache file holds (planted,
+malformed) it never changes what a config reads as (the import it saves: tests/cli/test_main.py)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_an_edited_file_is_parsed_again(tmp_path: Path) -> None:
 
 def test_a_malformed_cache_file_is_a_miss_and_is_replaced(tmp_path: Path) -> None:
     path = _config(tmp_path)
-    name = parse_cache.key(digest_bytes(path.read_bytes()))
+    name = parse_cache.key(path, digest_bytes(path.read_bytes()))
     cache = parse_cache.cache_path(tmp_path)
     cache.parent.mkdir()
     cache.write_text(f"garbage\n{name}\t[1, 2, 3]\nno tab here\n\x00\t{{\n", encoding="utf-8")
@@ -79,6 +79,24 @@ def test_duplicate_keys_and_values_json_cannot_carry_are_never_kept(tmp_path: Pa
     not_a_number = _config(tmp_path, "temperature: .nan\n")
     _read_and_save(tmp_path, not_a_number)
     assert not parse_cache.cache_path(tmp_path).exists()
+
+
+def test_an_entry_written_anywhere_but_by_parsing_that_file_here_is_never_used(tmp_path: Path) -> None:
+    # A cache file committed to a repository: the right digest, the wrong content. The key holds the
+    # file's inode and modification time on this machine, so the entry cannot name the checked-out file.
+    path = _config(tmp_path)
+    _read_and_save(tmp_path, path)
+    cache = parse_cache.cache_path(tmp_path)
+    cache.write_text(cache.read_text(encoding="utf-8").replace("Bot", "Evil"), encoding="utf-8")
+    copy = _config(tmp_path / "clone")  # the same bytes in another file (a fresh checkout)
+    (tmp_path / "clone" / ".agents").mkdir()
+    parse_cache.cache_path(tmp_path / "clone").write_text(cache.read_text(encoding="utf-8"), encoding="utf-8")
+    _fresh_process(tmp_path / "clone")
+    assert parse_cache.lookup(copy, digest_bytes(copy.read_bytes())) is None
+    assert FileStore().load(copy).result().data["name"] == "Bot"
+    path.touch()  # and the original, once modified (even to the same bytes), is parsed again
+    _fresh_process(tmp_path)
+    assert FileStore().load(path).result().data["name"] == "Bot"
 
 
 def test_a_project_never_keeps_another_projects_documents(tmp_path: Path) -> None:
