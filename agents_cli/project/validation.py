@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +19,10 @@ from agents_cli.project.configs import LoadedConfig, merge_documents
 from agents_cli.project.files import FileStore
 from agents_cli.project.loader import Document, LoadError
 from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, parse_manifest, path_problem
+from agents_cli.project.problems import PlaceholderUse as PlaceholderUse
+from agents_cli.project.problems import Problem as Problem
+from agents_cli.project.problems import Severity as Severity
+from agents_cli.project.problems import ValidationReport as ValidationReport
 from agents_cli.project.references import (
     expected_kind,
     find_bare_names,
@@ -28,54 +31,12 @@ from agents_cli.project.references import (
     find_references,
 )
 
-Severity = Literal["error", "warning"]
 # ``@tool:<name>, @test:<name> or @agent:<name>``
 REFERENCE_FORMS = ", ".join(f"@{name}:<name>" for name in REGISTRY.names[:-1]) + (
     f" or @{REGISTRY.names[-1]}:<name>"
 )
 
 LiteralSecrets = Literal["error", "warning", "allow"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: Path  # absolute
-    line: int
-    column: int
-    path: KeyPath  # key path inside ``file`` (empty for file-level problems)
-    message: str
-    severity: Severity = "error"
-    environment: str | None = None  # set when the problem only occurs under some environments
-
-
-@dataclass(frozen=True)
-class PlaceholderUse:
-    file: Path
-    line: int
-    column: int
-    path: KeyPath
-    name: str
-
-
-@dataclass
-class ValidationReport:
-    root: Path
-    problems: list[Problem] = field(default_factory=list)
-    files: set[Path] = field(default_factory=set)
-    placeholders: list[PlaceholderUse] = field(default_factory=list)
-    environments: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for problem in self.problems if problem.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for problem in self.problems if problem.severity == "warning")
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0
 
 
 _ProblemKey = tuple[Path, int, int, KeyPath, str, Severity]
@@ -134,6 +95,7 @@ class _Validator:
         self.files: set[Path] = set()
         self.documents: dict[Path, Document | LoadError] = {}
         self.api_names = ApiNames()
+        self.path_problems: dict[Path, str | None] = {}  # each path resolved once per run
 
     # -- files -------------------------------------------------------------------------------------
     def load(self, path: Path) -> Document | LoadError:
@@ -202,7 +164,7 @@ class _Validator:
                     self._overlay_environments(manifest, project, entry, resource.overlays)
                     continue
                 self._check_file(manifest, (*entry, "config"), resource.config)
-                if path_problem(self.root, resource.config) is not None:
+                if self._path_problem(resource.config) is not None:
                     continue
                 target = self.root.joinpath(resource.config).resolve()
                 if target in owners:
@@ -237,10 +199,12 @@ class _Validator:
 
     def scenarios(self, manifest: Document, project: Project) -> None:
         """Scenario files of ``agents test`` (base files): their schema and the agents they name."""
+        scenarios = project.manifest.get("scenarios")
+        if not isinstance(scenarios, dict) or not scenarios:
+            return  # (the scenario checks are imported only for a project that has scenarios)
         from agents_cli.testing.scenarios import scenario_issues
 
-        scenarios = project.manifest.get("scenarios")
-        for name, entry in (scenarios if isinstance(scenarios, dict) else {}).items():
+        for name, entry in scenarios.items():
             if not isinstance(entry, dict) or not isinstance(entry.get("config"), str):
                 continue  # the manifest schema reports it
             self._check_file(manifest, ("scenarios", name, "config"), Path(entry["config"]))
@@ -254,11 +218,16 @@ class _Validator:
 
     def _readable(self, relative: Path) -> bool:
         """Whether the file may be opened at all (``path_problem``: reported at the manifest entry)."""
-        return path_problem(self.root, relative) is None and (self.root / relative).is_file()
+        return self._path_problem(relative) is None and (self.root / relative).is_file()
+
+    def _path_problem(self, relative: Path) -> str | None:
+        if relative not in self.path_problems:
+            self.path_problems[relative] = path_problem(self.root, relative)
+        return self.path_problems[relative]
 
     def _check_file(self, manifest: Document, where: KeyPath, relative: Path) -> None:
         target = self.root / relative
-        problem = path_problem(self.root, relative)
+        problem = self._path_problem(relative)
         if problem is not None:
             shown = relative.as_posix().replace("\x00", "\\0")
             shown = shown if len(shown) <= 80 else shown[:77] + "..."
@@ -371,9 +340,10 @@ def validate_project(
     exist: UnknownEnvironment otherwise); without it every environment's overlays are checked. ``store``:
     the run's files (a plan validates what it then loads). ``literals``: what a secret written out in a
     committed file is (``agents validate`` refuses it unless ``--allow-literal``; plan and sync warn)."""
-    from agents_cli.project import validation_cache
+    from agents_cli.project import parse_cache, validation_cache
 
     validation_cache.load(root)
+    parse_cache.load(root)
     validator = _Validator(root, strict, store or FileStore(), literals)
     report = ValidationReport(root=root)
     loaded = validator.manifest()
@@ -396,4 +366,5 @@ def validate_project(
     )
     report.files = validator.files
     validation_cache.save(root)
+    parse_cache.save(root)
     return report
