@@ -33,6 +33,7 @@ from agents_cli.engine.workspace import Workspace
 from agents_cli.errors import PlanOutdated, UsageError
 from agents_cli.keypath import get, with_values
 from agents_cli.project.files import file_digest
+from agents_cli.project.git import version_description
 from agents_cli.project.manifest import MANIFEST_NAME
 from agents_cli.project.references import find_placeholders
 from agents_cli.project.state import fingerprint, state_digest
@@ -151,6 +152,7 @@ def apply_saved_plan(app: AppContext, request: SyncRequest) -> SyncReport:
     if moved:
         raise PlanOutdated(label, moved)
     client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
+    workspace.version_description = version_description(workspace.root, request.message)
     with workspace.locked():
         if state_digest(workspace.root, workspace.environment.name) != saved.state:
             raise PlanOutdated(

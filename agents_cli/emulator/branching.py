@@ -63,7 +63,10 @@ def branches(ctx: EmulatorContext, agent: dict[str, Any]) -> list[dict[str, Any]
     """Every branch of the agent, main first, then in creation order."""
     main = main_branch(ctx, agent)
     others = [doc for _seq, _id, doc in ctx.store.list(BRANCH, newest_first=False)]
-    return [main, *(doc for doc in others if doc.get("agent_id") == agent["agent_id"] and not doc.get("main"))]
+    return [
+        main,
+        *(doc for doc in others if doc.get("agent_id") == agent["agent_id"] and not doc.get("main")),
+    ]
 
 
 def tip(ctx: EmulatorContext, agent: dict[str, Any], branch: dict[str, Any]) -> dict[str, Any]:
@@ -155,7 +158,7 @@ def three_way(
 ) -> tuple[Any, list[dict[str, Any]]]:
     """``target`` with the changes ``source`` made since ``base``; a leaf both changed, differently, is
     a conflict: kept as the target has it, or the source's with ``force``."""
-    if source == base or source == target:
+    if source in (base, target):
         return target, []
     if target == base:
         return source, []

@@ -91,7 +91,9 @@ async def create_branch(request: Request) -> Response:
         }
         parents = {"in_branch_parent_id": None, "out_of_branch_parent_id": body["parent_version_id"]}
         version_id = branching.commit(ctx, record, body["description"], branch=branch, parents=parents)
-    return ctx.respond("post", BRANCHES, {"created_branch_id": branch["id"], "created_version_id": version_id})
+    return ctx.respond(
+        "post", BRANCHES, {"created_branch_id": branch["id"], "created_version_id": version_id}
+    )
 
 
 async def list_branches(request: Request) -> Response:

@@ -30,7 +30,8 @@ from agents_cli.engine.outcome import Outcome, SyncResult, still_differing, unap
 from agents_cli.engine.plan import Key, Plan, ResourcePlan, Write
 from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, with_values
-from agents_cli.kinds import REGISTRY
+from agents_cli.kinds import REGISTRY, ResourceKind
+from agents_cli.kinds.base import valid_remote_id
 from agents_cli.project.state import ResourceState, State, append_journal, fingerprint, write_state_text
 from agents_cli.remote.client import ApiClient
 from agents_cli.remote.directory import Directory
@@ -49,8 +50,15 @@ class Applier:
         state: State,
         root: Path,
         on_outcome: Callable[[Outcome], None] | None = None,
+        version_description: str | None = None,
+        describe_creates: bool = False,
     ) -> None:
         self.api = api
+        # Sent with every write of a ``branched`` kind; a create cannot carry one, so with
+        # ``describe_creates`` (environments that branch) a described PATCH follows it.
+        self.version_description = version_description
+        self.describe_creates = describe_creates
+        self._versions: dict[str, str] = {}  # remote id → the version its last write made
         self.directory = directory
         self.state = state
         self.root = root
@@ -243,17 +251,40 @@ class Applier:
         if kept and previous is not None and previous.fields is not None and previous.id == remote_id:
             fields = merge_kept(fields, previous.fields, kept)
         entry = ResourceState(remote_id, item.desired_fingerprint, fingerprint(dict(remote_body)), fields)
+        branches = self.directory.branches
+        if branches is not None and REGISTRY[item.kind].branched:
+            entry.branch_id = branches.ids.get(remote_id)
+        entry.version_id = self._versions.get(remote_id) or item.version_id
         self.state.set(item.kind, item.name, entry)
 
     async def _write(self, kind: str, remote_id: str, body: Body) -> dict[str, Any]:
-        """Update (PATCH, or PUT for kinds replaced whole); the normalised result."""
-        routes = REGISTRY[kind].routes
+        """Update (PATCH, or PUT for kinds replaced whole); the normalised result. A ``branched`` kind's
+        write carries the version description, and in a branch environment goes to its branch (cut on
+        the first write)."""
+        resource_kind = REGISTRY[kind]
+        routes = resource_kind.routes
         path = routes.item(remote_id)
-        send = self.api.put if routes.update_method == "PUT" else self.api.patch
-        response = await send(path, dict(body))
-        if not isinstance(response, dict) or REGISTRY[kind].remote_id(response) is None:
+        sent, params = dict(body), None
+        if resource_kind.branched:
+            if self.version_description:
+                sent["version_description"] = self.version_description
+            branches = self.directory.branches
+            if branches is not None:
+                description = self.version_description or branches.branch
+                params = {"branch_id": await branches.ensure(resource_kind, remote_id, description)}
+        if routes.update_method == "PUT":
+            response = await self.api.put(path, sent)
+        else:
+            response = await self.api.patch(path, sent, params=params)
+        if not isinstance(response, dict) or resource_kind.remote_id(response) is None:
             response = await self.directory.get(kind, remote_id)
+        self._note_version(remote_id, response)
         return normalise_remote(kind, response or {})
+
+    def _note_version(self, remote_id: str, response: Any) -> None:
+        version_id = response.get("version_id") if isinstance(response, dict) else None
+        if isinstance(version_id, str) and valid_remote_id(version_id):
+            self._versions[remote_id] = version_id
 
     async def _replace(self, item: ResourcePlan, body: Body, expect: Body) -> Outcome:
         """``--replace``: create the resource again from its config, then delete the old one. Created first,
@@ -299,14 +330,21 @@ class Applier:
         kind = REGISTRY[item.kind]
         whole = adopted or kind.create_returns_resource
         document = response if whole else await self.directory.get(item.kind, remote_id)
+        self._note_version(remote_id, document)
         remote_body = normalise_remote(item.kind, document or {})
-        if adopted and remote_body != expect:
-            remote_body = await self._write(item.kind, remote_id, body)
+        if (adopted and remote_body != expect) or self._describes(kind, adopted):
+            # An empty deep-merge PATCH changes nothing but commits a described version (and in a branch
+            # environment cuts its branch).
+            remote_body = await self._write(item.kind, remote_id, body if adopted else {})
         self._record_applied(item, remote_id, remote_body)
         await self._save()
         # An adopted resource may hold map keys the config lacks, which the PATCH above could not remove.
         unapplied = still_differing(remote_body, expect, [])
         return self._outcome(item, "adopted" if adopted else "created", remote_id, [], unapplied)
+
+    def _describes(self, kind: ResourceKind, adopted: bool) -> bool:
+        branching = self.describe_creates or self.directory.branches is not None
+        return kind.branched and not adopted and branching
 
     async def _create_placeholder(self, item: ResourcePlan) -> None:
         """Resources that reference each other (mutual transfers), none existing yet: each is created as a
@@ -316,7 +354,7 @@ class Applier:
             raise ReferenceCycle(item.kind, item.name)
         minimal = {"name": item.api_name or item.name, **kind.minimal_body("")}
         placeholder = ResourcePlan(item.kind, item.name, "create", api_name=None)
-        body = kind.send_body(item.name, self.state.environment, minimal)
+        body = kind.send_body(item.name, self.state.tag_environment, minimal)
         remote_id, _response, _adopted = await self._post(placeholder, body, exclude=set())
         self._placeholders[item.key] = remote_id
 

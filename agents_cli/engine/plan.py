@@ -101,6 +101,7 @@ class ResourcePlan:
     # --only: not selected, but a selected resource (this local name) references it and it does not exist.
     included_because: str | None = None
     api_name: str | None = None  # what the API calls it (a create that timed out is found again by it)
+    version_id: str | None = None  # the remote's current version, as read (kinds that are ``branched``)
     write: Write | None = None
     # The normalised remote as planned (unmasked); never written to a plan file (apply of a saved plan gets
     # it again from the remote, which it checks has not moved).
@@ -139,6 +140,8 @@ class ResourcePlan:
             data["known_after_apply"] = list(self.pending)
         if self.included_because:
             data["included_because"] = self.included_because
+        if self.version_id:
+            data["version_id"] = self.version_id
         return data
 
 

@@ -37,6 +37,7 @@ from agents_cli.engine.plan import (
     Write,
 )
 from agents_cli.keypath import KeyPath, contains, format_path, leaf_path, parse_path, related, with_values
+from agents_cli.kinds.base import valid_remote_id
 
 FORMAT = "agents-plan"
 VERSION = 1
@@ -121,6 +122,7 @@ def resource_data(item: ResourcePlan, resolved: list[tuple[KeyPath, str]], nonce
         "remote_fingerprint": item.remote_fingerprint,
         "included_because": item.included_because,
         "api_name": item.api_name,
+        "version_id": item.version_id,
         "sensitive": [format_path(path) for path in item.sensitive],
         "templates": [[format_path(path), template] for path, template in item.templates],
         "write": _write_data(item),
@@ -221,6 +223,7 @@ def _resource(data: Mapping[str, Any]) -> ResourcePlan:
         remote_fingerprint=data.get("remote_fingerprint"),
         included_because=data.get("included_because"),
         api_name=data.get("api_name"),
+        version_id=data.get("version_id") if valid_remote_id(data.get("version_id")) else None,
         write=_write(data.get("write")),
         sensitive=tuple(_key_path(path) for path in data.get("sensitive", [])),
         templates=tuple((_key_path(path), str(template)) for path, template in data.get("templates", [])),

@@ -49,6 +49,7 @@ class RemoteResource:
     adopted: bool = False  # found by name/tag rather than through state
     # Our hidden tags as the remote has them (None: the kind carries none, not compared).
     managed_tags: list[str] | None = None
+    version_id: str | None = None  # the remote's current version (kinds that are ``branched``)
 
 
 def field_changes(before: Any, after: Any) -> list[FieldChange]:
@@ -234,6 +235,7 @@ def _base(
         pending=tuple(sorted(f"@{kind}:{name}" for kind, name in item.pending)),
         desired_fingerprint=item.fingerprint,
         remote_fingerprint=fingerprint(remote.body) if remote else None,
+        version_id=remote.version_id if remote else None,
         api_name=REGISTRY[item.kind].api_name(item.body),
         remote_body=remote.body if remote else None,
         sensitive=tuple(sorted(item.sensitive, key=format_path)),
@@ -253,15 +255,15 @@ def plan_resource(
     """The plan for one resource. ``cyclic``: it is a create in a cycle of creates (see ``Write``)."""
     options = options or PlanOptions()
     entry = state.get(item.kind, item.name)
-    environment = state.environment
+    environment, tags_env = state.environment, state.tag_environment
     if remote is None:
-        body = REGISTRY[item.kind].send_body(item.name, environment, item.body)
+        body = REGISTRY[item.kind].send_body(item.name, tags_env, item.body)
         write = Write("create", body, item.body, _pending(item), placeholder_first=cyclic)
         return _base(item, "create", None, changes=_create_changes(item), write=write)
     remote_fp = fingerprint(remote.body)
-    refresh = _tag_refresh(item, remote, environment)
+    refresh = _tag_refresh(item, remote, tags_env)
     if item.key in options.replace:
-        return _replaced(item, remote, entry, environment, options)
+        return _replaced(item, remote, entry, state, options)
     # Equal bodies need no diff; unequal ones may still have no changes (a keyed list or set reordered).
     changes = [] if item.body == remote.body else field_changes(remote.body, item.body)
     if not changes and not item.pending and refresh is None:
@@ -271,9 +273,7 @@ def plan_resource(
     local, drifted = _mark_unmergeable(item.kind, local), _mark_unmergeable(item.kind, drifted)
     if refresh is not None and not any(change.key[:1] == ("tags",) for change in local + drifted):
         local.append(refresh)  # a write of user tags carries ours anyway (``send_body``)
-    write, templates = _update_write(
-        item, remote, local, drifted, environment=environment, force=options.force
-    )
+    write, templates = _update_write(item, remote, local, drifted, environment=tags_env, force=options.force)
     return _base(
         item,
         "drift" if drifted else "update",
@@ -289,18 +289,19 @@ def _replaced(
     item: Desired,
     remote: RemoteResource,
     entry: ResourceState | None,
-    environment: str,
+    state: State,
     options: PlanOptions,
 ) -> ResourcePlan:
     """``--replace``: the resource is created again from its config and the old one deleted, so every
     difference applies (map keys a PATCH cannot remove included) — at the price of a new id. Drifted fields
     would be lost, so they need ``--force``."""
     differences = field_changes(remote.body, item.body)
-    local, drifted = _drift_split(item, remote, differences, entry, environment, fingerprint(remote.body))
+    remote_fp = fingerprint(remote.body)
+    local, drifted = _drift_split(item, remote, differences, entry, state.environment, remote_fp)
     if drifted and not options.force:
         raise ReplaceLosesDrift(item.name, len(drifted))
     every = mask(local + drifted, item.sensitive)
-    body = REGISTRY[item.kind].send_body(item.name, environment, item.body)
+    body = REGISTRY[item.kind].send_body(item.name, state.tag_environment, item.body)
     write = Write("replace", body, item.body, _pending(item))
     changes = tuple(dataclasses.replace(change, cannot_apply=None, conflict=False) for change in every)
     return _base(item, "replace", remote, changes=changes, write=write)

@@ -39,6 +39,10 @@ class Routes:
     id_field: str  # the id in a create response and in list items
     update_method: Literal["PATCH", "PUT"] = "PATCH"
 
+    def branches(self, remote_id: str) -> str:
+        """``collection/<id>/branches`` (kinds that are ``branched``)."""
+        return f"{self.item(remote_id)}/branches"
+
     def item(self, remote_id: str) -> str:
         """``collection/<id>``, the id escaped as one path segment: an id read from state or a response
         never reaches another route (``../tools/x``) or adds a query (``x?force=true``)."""
@@ -89,6 +93,9 @@ class ResourceKind:
     # Maps whose values may be credentials (request headers…): pull writes those as ``${VAR}``.
     credential_maps: tuple[KeyPath, ...] = ()
     attached_at: Attachment | None = None
+    # Versioned with branches (``collection/{id}/branches``; GET/PATCH take ``branch_id``, PATCH takes a
+    # ``version_description``): branch environments read and write their branch of it.
+    branched: bool = False
 
     @property
     def schema(self) -> str:

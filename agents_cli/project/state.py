@@ -59,13 +59,14 @@ class ResourceState:
     # Leaf path → salted short hash of the remote value at the last apply (``engine.drift``); None when
     # state has none this version can read (those fall back to the resource-level remote fingerprint).
     fields: dict[KeyPath, str] | None = None
+    branch_id: str | None = None  # the branch a branch environment writes (kinds that are ``branched``)
+    version_id: str | None = None  # the version the last apply produced
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id}
-        if self.fingerprint:
-            data["fingerprint"] = self.fingerprint
-        if self.remote_fingerprint:
-            data["remote_fingerprint"] = self.remote_fingerprint
+        for key in ("fingerprint", "remote_fingerprint", "branch_id", "version_id"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
         if self.fields is not None:
             data["fields"] = dict(sorted((format_path(path), digest) for path, digest in self.fields.items()))
         return data
@@ -80,6 +81,12 @@ class State:
 
     # (kind, name) of the entries set or removed since ``take_changes`` last ran (what the journal gets).
     changed: dict[tuple[str, str], None] = field(default_factory=dict, repr=False, compare=False)
+    # The environment our hidden tags name: a branch environment's resources are its main environment's.
+    tag_env: str | None = field(default=None, compare=False)
+
+    @property
+    def tag_environment(self) -> str:
+        return self.tag_env or self.environment
 
     def get(self, kind: str, name: str) -> ResourceState | None:
         return self.resources[kind].get(name)
@@ -164,13 +171,14 @@ def _entry(source: str, where: str, entry: Any, readable: bool) -> ResourceState
         raise StateUnusable(source, "entry", where=where)
     if not valid_remote_id(entry["id"]):  # it would reach a URL (``../tools/x``, ``x?force=1``)
         raise StateUnusable(source, "bad_id", where=where, detail=_source_json(entry["id"]))
-    fingerprint, remote_fingerprint = entry.get("fingerprint"), entry.get("remote_fingerprint")
-    return ResourceState(
-        id=entry["id"],
-        fingerprint=fingerprint if isinstance(fingerprint, str) else None,
-        remote_fingerprint=remote_fingerprint if isinstance(remote_fingerprint, str) else None,
-        fields=_fields(entry, readable),
-    )
+    texts = {
+        key: entry[key] if isinstance(entry.get(key), str) else None
+        for key in ("fingerprint", "remote_fingerprint", "branch_id", "version_id")
+    }
+    for key in ("branch_id", "version_id"):  # they reach URLs too
+        if texts[key] is not None and not valid_remote_id(texts[key]):
+            raise StateUnusable(source, "bad_id", where=where, detail=_source_json(texts[key]))
+    return ResourceState(id=entry["id"], fields=_fields(entry, readable), **texts)
 
 
 def _check_unique_ids(state: State, source: str) -> None:

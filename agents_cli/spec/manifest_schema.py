@@ -70,6 +70,25 @@ def _environment() -> Schema:
                 "description": "Most requests in flight at once (default 8; the AGENTS_CONCURRENCY variable "
                 "and the command-line option win). Lowered on its own while the API answers 429.",
             },
+            "branch": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 140,
+                "description": "Agent branch this environment reads and writes, on the workspace of the "
+                "environment without a branch that has the same key (created from its main branch on the "
+                "first sync). Without it: the agents' main branch.",
+            },
+            "deployments": {
+                "type": "object",
+                "description": "Traffic split per agent: agent local name -> branch name ('main' or a "
+                "branch environment's branch) -> percentage; each agent's percentages sum to 100.",
+                "propertyNames": {"pattern": LOCAL_NAME_PATTERN},
+                "additionalProperties": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {"type": "number", "minimum": 0, "maximum": 100},
+                },
+            },
             "variables": {
                 "type": "object",
                 "description": "Defaults for ${NAME} placeholders when NAME is set neither in the process "

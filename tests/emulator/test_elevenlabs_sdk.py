@@ -173,7 +173,7 @@ def test_sdk_branches_versions_merge_rebase_and_deployments(served_emulator: Ser
 
     detail = agents_api.branches.get(agent_id, staging)
     assert detail.name == "staging"
-    assert [v.version_description for v in detail.most_recent_versions][0] == "staging prompt (abc1234)"
+    assert detail.most_recent_versions[0].version_description == "staging prompt (abc1234)"
     version = agents_api.versions.get(agent_id, detail.most_recent_versions[0].id)
     assert version.branch_id == staging
     listed = agents_api.branches.list(agent_id)
@@ -185,7 +185,9 @@ def test_sdk_branches_versions_merge_rebase_and_deployments(served_emulator: Ser
     # A dashboard edit of the same field on main: a conflict, refused without force.
     agents_api.update(agent_id, conversation_config={"agent": {"prompt": {"prompt": "hotfix"}}})
     preview = agents_api.branches.preview_merge(agent_id, staging, target_branch_id=main.main_branch_id)
-    assert [(c.section, c.path) for c in preview.conflicts] == [("conversation_config", "agent.prompt.prompt")]
+    assert [(c.section, c.path) for c in preview.conflicts] == [
+        ("conversation_config", "agent.prompt.prompt")
+    ]
     with pytest.raises(elevenlabs.core.ApiError) as refused:
         agents_api.branches.merge(agent_id, staging, target_branch_id=main.main_branch_id)
     assert refused.value.status_code == 409
@@ -217,7 +219,9 @@ def test_sdk_branches_versions_merge_rebase_and_deployments(served_emulator: Ser
     agents_api.deployments.create(
         agent_id,
         deployment_request={
-            "requests": [{"branch_id": main.main_branch_id, "deployment_strategy": {"traffic_percentage": 100}}]
+            "requests": [
+                {"branch_id": main.main_branch_id, "deployment_strategy": {"traffic_percentage": 100}}
+            ]
         },
     )
     assert agents_api.branches.update(agent_id, staging, is_archived=True).is_archived

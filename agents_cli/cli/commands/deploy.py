@@ -21,6 +21,16 @@ ReplaceOption = Annotated[
         autocompletion=completion.agents,
     ),
 ]
+MessageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--message",
+        "-m",
+        help="Description of the agent versions this sync makes (default: the git commit subject and short "
+        "hash, '(uncommitted changes)' when the tree differs).",
+        show_default=False,
+    ),
+]
 PruneOption = Annotated[
     bool, typer.Option("--prune", help="Also show remote resources that would be deleted.")
 ]
@@ -88,6 +98,7 @@ def sync(
     as_json: JsonOption = False,
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
+    message: MessageOption = None,
 ) -> None:
     """Apply the plan: create, update (and with --prune delete) remote resources, in dependency order."""
     from agents_cli.commands import apply_plan
@@ -104,6 +115,7 @@ def sync(
         replace=tuple(replace or ()),
         base_url=base_url,
         concurrency=concurrency,
+        message=message,
     )
     run = apply_plan.apply_saved_plan if plan_file is not None else command.sync
     invoke(ctx, "sync", run, request, json=as_json)
