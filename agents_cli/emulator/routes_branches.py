@@ -25,7 +25,7 @@ REBASE = "/v1/convai/agents/{agent_id}/branches/{branch_id}/rebase"
 DEPLOYMENTS = "/v1/convai/agents/{agent_id}/deployments"
 CREATE_BODY = "Body_Create_a_new_branch_v1_convai_agents__agent_id__branches_post"
 UPDATE_BODY = "Body_Update_agent_branch_v1_convai_agents__agent_id__branches__branch_id__patch"
-MERGE_BODY = "Body_Merge_a_branch_into_a_target_branch_v1_convai_agents__agent_id__branches__source_branch_id__merge_post"
+MERGE_BODY = "Body_Merge_a_branch_into_a_target_branch_v1_convai_agents__agent_id__branches__source_branch_id__merge_post"  # noqa: E501 (the spec's name)
 DEPLOY_BODY = "Body_Create_or_update_deployments_v1_convai_agents__agent_id__deployments_post"
 RECENT_VERSIONS = 20
 
@@ -213,7 +213,10 @@ async def merge(request: Request) -> Response:
             _refuse_conflicts(conflicts)
         source_tip = branching.tip(ctx, agent, source)
         parents = {"merged_from_branch_id": source["id"], "merged_from_version_id": source_tip["version_id"]}
+        described = branching.version_of(ctx, agent["agent_id"], source_tip["version_id"])
         description = f"Merge branch '{source['name']}' into '{target['name']}'"
+        if described.get("version_description"):  # what was merged, as its last commit said
+            description = f"{description}: {described['version_description']}"
         version_id = branching.commit(ctx, merged, description, branch=target, parents=parents)
         source = branching.branch_of(ctx, agent, source["id"])  # its tip may be what was just saved
         source = {**source, "base_version_id": version_id}

@@ -1,9 +1,9 @@
 """What the project's git working tree says about itself: the default description of the versions a sync
 makes (``subject (abc1234)``), read with the ``git`` command. IO lives here, not in the engine.
 
-The tree counts as clean when no file outside ``state/`` (which every sync rewrites) differs from the
-commit: ``(uncommitted changes)`` is appended otherwise. Outside a repository (or without git) the
-description says so rather than failing a sync.
+The tree counts as clean when no file outside ``state/`` (which every sync rewrites) and ``.agents/`` (our
+cache) differs from the commit: ``(uncommitted changes)`` is appended otherwise. Outside a repository (or
+without git) the description says so rather than failing a sync.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from agents_cli.project.state import STATE_DIR
 
+CACHE_DIR = ".agents"
 UNCOMMITTED = "(uncommitted changes)"
 NOT_A_REPOSITORY = "(not a git repository)"
 MAX_DESCRIPTION = 4096  # what the API takes (a branch's description)
@@ -34,7 +35,9 @@ def describe_worktree(root: Path) -> str:
     if head is None or "\x00" not in head:
         return NOT_A_REPOSITORY
     short, subject = head.split("\x00", 1)
-    changed = _git(root, "status", "--porcelain", "--", ".", f":(exclude){STATE_DIR}")
+    changed = _git(
+        root, "status", "--porcelain", "--", ".", f":(exclude){STATE_DIR}", f":(exclude){CACHE_DIR}"
+    )
     described = f"{subject} ({short})"
     if changed is None or changed:
         described = f"{described} {UNCOMMITTED}"

@@ -94,3 +94,23 @@ class BranchFinder:
                 raise UnexpectedAnswer(f"POST {kind.routes.branches(remote_id)}", "created_branch_id")
             self.ids[remote_id] = str(new_id)
             return str(new_id)
+
+
+async def merge_preview(
+    api: ApiClient, kind: ResourceKind, remote_id: str, source: str, target: str, *, force: bool
+) -> dict[str, Any]:
+    """What merging branch ``source`` into ``target`` would make the target (with its conflicts)."""
+    params = {"target_branch_id": target, **({"force": "true"} if force else {})}
+    answer = await api.get(f"{kind.routes.branches(remote_id)}/{source}/merge-preview", params=params)
+    if not isinstance(answer, dict):
+        raise UnexpectedAnswer(f"GET {kind.routes.branches(remote_id)}/{source}/merge-preview", "an object")
+    return answer
+
+
+async def merge(
+    api: ApiClient, kind: ResourceKind, remote_id: str, source: str, target: str, *, force: bool
+) -> None:
+    """Merge branch ``source`` into ``target``, keeping the source (an environment goes on using it)."""
+    path = f"{kind.routes.branches(remote_id)}/{source}/merge"
+    body = {"archive_source_branch": False, "force": force}
+    await api.request("POST", path, params={"target_branch_id": target}, json=body, idempotent=False)

@@ -6,6 +6,7 @@ refused without --force."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,8 @@ def branch_project(root: Path, url: str, **extra: Any) -> Path:
         "dev": {"api_key_env": "KEY_PROD", "base_url": url, "branch": "dev"},
     }
     for name, settings in extra.items():
-        environments[name] = {**environments[name], **settings}
+        merged = {**environments[name], **settings}
+        environments[name] = {key: value for key, value in merged.items() if value is not None}
     project = write_project(
         root, environments=environments, default_environment="prod", agents={"support-bot": AGENT}
     )
@@ -98,3 +100,111 @@ def test_sync_of_a_branch_environment_writes_only_its_branch(
     cli(project, "plan", "--env", "dev", "--detailed-exitcode")
     stdout, _ = cli(project, "plan", "--env", "prod", "--detailed-exitcode", expect=2)
     assert '"You are a helpful support agent." → "You are a terse support agent."' in stdout
+
+
+def written_descriptions(served: ServedEmulator) -> list[tuple[str, str, str | None]]:
+    """(method, path, version description) of every agent write the CLI sent (creates carry none)."""
+    found = []
+    for exchange in served.exchanges:
+        if exchange.method in ("POST", "PATCH") and "/v1/convai/agents" in exchange.path:
+            body = json.loads(exchange.request_body) if exchange.request_body else {}
+            described = body.get("version_description") or body.get("description")
+            found.append((exchange.method, exchange.path, described))
+    return found
+
+
+def test_promote_merges_dev_into_main_and_history_lists_every_described_version(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    first = commit(project, "support bot")
+    cli(project, "sync", "--env", "prod", "--yes")
+    edit_prompt(project, "You are a terse support agent.")
+    second = commit(project, "terser prompt")
+    cli(project, "sync", "--env", "dev", "--yes")
+    agent_id = state(project, "prod")["agents"]["support-bot"]["id"]
+
+    stdout, _ = cli(project, "promote", "support-bot", "--from", "dev", "--to", "prod", "--yes")
+    assert "~ agent support-bot (promote dev → prod" in stdout
+    assert '"You are a helpful support agent." → "You are a terse support agent."' in stdout
+    assert "Promoted 1 agent(s) from dev to prod." in stdout
+    agents = sdk(served_emulator)
+    dev_branch = state(project, "dev")["agents"]["support-bot"]["branch_id"]
+    assert prompt_of(agents.get(agent_id)) == prompt_of(agents.get(agent_id, branch_id=dev_branch))
+    cli(project, "plan", "--env", "prod", "--detailed-exitcode")  # main equals dev: both plans clean
+    cli(project, "plan", "--env", "dev", "--detailed-exitcode")
+
+    # Every write but the create (whose body has no such field; a described PATCH follows it) and the merge
+    # (its version is described by the server from what it merges) carries the commit's description.
+    writes = written_descriptions(served_emulator)
+    assert [write[:2] for write in (writes[0], writes[-1])] == [
+        ("POST", "/v1/convai/agents/create"),
+        ("POST", f"/v1/convai/agents/{agent_id}/branches/{dev_branch}/merge"),
+    ]
+    assert [described for *_, described in writes[1:-1]] == [
+        f"support bot ({first})",  # the PATCH after the create
+        f"terser prompt ({second})",  # the branch cut for dev
+        f"terser prompt ({second})",  # the write to it
+    ]
+    history = cli_json(project, "history", "support-bot", "--env", "prod")
+    assert [version["description"] for version in history["versions"]] == [
+        "",  # the create
+        f"support bot ({first})",
+        f"Merge branch 'dev' into 'Main': terser prompt ({second})",
+    ]
+    dev_history = cli_json(project, "history", "support-bot", "--env", "dev")
+    assert [v["description"] for v in dev_history["versions"]] == [
+        f"terser prompt ({second})",  # the branch cut from main's version
+        f"terser prompt ({second})",  # the write to it
+    ]
+    assert dev_history["synced_version_id"] == dev_history["current_version_id"]
+
+
+def test_a_dashboard_edit_of_main_before_promote_is_a_conflict_refused_without_force(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    commit(project, "support bot")
+    cli(project, "sync", "--env", "prod", "--yes")
+    edit_prompt(project, "You are a terse support agent.")
+    commit(project, "terser prompt")
+    cli(project, "sync", "--env", "dev", "--yes")
+    agent_id = state(project, "prod")["agents"]["support-bot"]["id"]
+    agents = sdk(served_emulator)
+    agents.update(agent_id, conversation_config={"agent": {"prompt": {"prompt": "Dashboard hotfix."}}})
+
+    stdout, stderr = cli(
+        project, "promote", "support-bot", "--from", "dev", "--to", "prod", "--yes", expect=1
+    )
+    assert "conflicts (both branches changed since dev was cut):" in stdout
+    assert (
+        'conversation_config.agent.prompt.prompt: base: "You are a helpful support agent.", '
+        'dev: "You are a terse support agent.", prod: "Dashboard hotfix."'
+    ) in stdout
+    assert "nothing was promoted" in stderr and "--force" in stderr
+    assert prompt_of(agents.get(agent_id)) == "Dashboard hotfix."  # refused: main untouched
+
+    cli(project, "promote", "support-bot", "--from", "dev", "--to", "prod", "--yes", "--force")
+    assert prompt_of(agents.get(agent_id)) == "You are a terse support agent."
+    cli(project, "plan", "--env", "prod", "--detailed-exitcode")
+
+
+def test_promote_between_separate_workspaces_syncs_the_source_configs(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    project = branch_project(
+        tmp_path / "proj", served_emulator.url, dev={"branch": None, "api_key_env": "KEY_STAGING"}
+    )
+    overlay = project / "agents" / "support-bot.dev.yaml"
+    overlay.write_text("conversation_config:\n  agent:\n    first_message: Hi from dev\n", encoding="utf-8")
+    manifest = (project / "agents.json").read_text(encoding="utf-8")
+    (project / "agents.json").write_text(
+        manifest.replace(
+            '"config": "agents/support-bot.yaml"',
+            '"config": "agents/support-bot.yaml", "overlays": {"dev": "agents/support-bot.dev.yaml"}',
+        ),
+        encoding="utf-8",
+    )
+    cli(project, "sync", "--env", "prod", "--yes")
+    stdout, _ = cli(project, "promote", "support-bot", "--from", "dev", "--to", "prod", "--yes")
+    assert '"Hello, how can I help?" → "Hi from dev"' in stdout
+    agent_id = state(project, "prod")["agents"]["support-bot"]["id"]
+    assert sdk(served_emulator).get(agent_id).conversation_config.agent.first_message == "Hi from dev"

@@ -105,7 +105,36 @@ def _plan_not_savable(error: engine.PlanNotSavable) -> Words:
     )
 
 
+def _not_synced(error: engine.NotSynced) -> Words:
+    return (
+        f"agent {error.name!r} has no remote id in environment {error.environment!r} yet",
+        f"run 'agents sync --env {error.environment}' first",
+    )
+
+
+def _promote_refused(error: engine.PromoteRefused) -> Words:
+    if error.why == "same":
+        return "--from and --to name the same environment", "promote from one environment to another"
+    if error.why == "no_branch":
+        return (
+            f"environment {error.environment!r} has no branch of agent {error.name!r} yet",
+            f"run 'agents sync --env {error.environment}' first (it cuts the branch)",
+        )
+    if error.why == "other_agent":
+        return (
+            f"agent {error.name!r} is a different remote agent in each environment's state",
+            "the environments do not branch one agent: check their state files",
+        )
+    names = ", ".join(error.names)
+    return (
+        f"nothing was promoted: both sides changed the same fields of {names} (conflicts above)",
+        "take the target's values into the source first, or overwrite them with --force",
+    )
+
+
 WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
+    engine.NotSynced: _not_synced,
+    engine.PromoteRefused: _promote_refused,
     engine.ReplaceRefused: _replace_refused,
     engine.ReplaceLosesDrift: _replace_loses_drift,
     engine.ReferenceUndeclared: _reference_undeclared,

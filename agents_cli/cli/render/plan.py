@@ -136,6 +136,8 @@ def _header(item: ResourcePlan) -> str:
         details.append("adopted by name")
     if item.remote_id:
         details.append(f"id {item.remote_id}")
+    if item.version_id:
+        details.append(f"version {item.version_id}")
     return f"{item.kind} {item.name} ({', '.join(details)})"
 
 
