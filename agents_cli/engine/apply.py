@@ -27,10 +27,11 @@ from agents_cli.engine.errors import (
 )
 from agents_cli.engine.normalise import normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult, still_differing, unapplied_why
-from agents_cli.engine.plan import Key, Plan, ResourcePlan, Write
+from agents_cli.engine.plan import Key, Plan, ResourcePlan, SplitChange, Write
+from agents_cli.engine.splits import deploy
 from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, with_values
-from agents_cli.kinds import REGISTRY, ResourceKind
+from agents_cli.kinds import AGENT, REGISTRY, ResourceKind
 from agents_cli.kinds.base import valid_remote_id
 from agents_cli.project.state import ResourceState, State, append_journal, fingerprint, write_state_text
 from agents_cli.remote.client import ApiClient
@@ -149,7 +150,21 @@ class Applier:
             deletes = [item for item in plan.resources if item.write and item.kind == resource_kind.name]
             deletes = [item for item in deletes if item.write and item.write.operation == "delete"]
             await asyncio.gather(*(self._delete(item) for item in deletes))
+        await asyncio.gather(*(self._deploy(change) for change in plan.splits))
         return self.result
+
+    async def _deploy(self, change: SplitChange) -> None:
+        """A traffic split, once the agent (and, for a new agent, its id) is in state."""
+        key = AGENT.key(change.agent)
+        remote_id = self.state.ids(AGENT.name).get(change.agent)
+        if key in self._failed or remote_id is None:
+            self._record(Outcome(AGENT.name, change.agent, "skipped", remote_id, Skipped(failed=key)))
+            return
+        try:
+            await deploy(self.api, change.agent, remote_id, change.after)
+            self._record(Outcome(AGENT.name, change.agent, "deployed", remote_id))
+        except AgentsError as exc:
+            self._record(Outcome(AGENT.name, change.agent, "failed", remote_id, exc))
 
     async def _guarded(self, item: ResourcePlan) -> None:
         key = item.key

@@ -124,3 +124,11 @@ class PromoteRefused(UsageError):
     def __init__(self, why: str, *, name: str = "", environment: str = "", names: Sequence[str] = ()) -> None:
         super().__init__(why=why, name=name, environment=environment, names=list(names))
         self.why, self.name, self.environment, self.names = why, name, environment, list(names)
+
+
+class UnknownBranch(ConfigError):
+    """A traffic split naming a branch the agent ``name`` does not have (``known``: the ones it has)."""
+
+    def __init__(self, name: str, branch: str, known: Sequence[str]) -> None:
+        super().__init__(name=name, branch=branch, known=list(known))
+        self.name, self.branch, self.known = name, branch, list(known)

@@ -156,6 +156,21 @@ class PlanOptions:
     only: tuple[str, ...] = ()  # local names the plan is limited to (plus what they need created)
 
 
+Split = Mapping[str, float]  # branch name → percentage of the agent's traffic
+
+
+@dataclass(frozen=True)
+class SplitChange:
+    """An agent's traffic split, live (empty: the agent is created by this sync) and desired."""
+
+    agent: str
+    before: Split = field(default_factory=dict)
+    after: Split = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"agent": self.agent, "live": dict(self.before), "desired": dict(self.after)}
+
+
 @dataclass(frozen=True)
 class Plan:
     environment: str
@@ -163,6 +178,7 @@ class Plan:
     options: PlanOptions = field(default_factory=PlanOptions)
     # State entries whose remote resource no longer exists: dropped from state before anything is written.
     stale: tuple[Key, ...] = ()
+    splits: tuple[SplitChange, ...] = ()  # traffic splits to deploy (``deployments``), after the writes
 
     @property
     def force(self) -> bool:
@@ -184,7 +200,7 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        return any(item.writes for item in self.resources)
+        return any(item.writes for item in self.resources) or bool(self.splits)
 
     @property
     def cannot_apply_fields(self) -> int:
@@ -206,7 +222,9 @@ class Plan:
                 "cannot_apply": self.cannot_apply_fields,
                 "no_op": self.count("no-op"),
                 "replace": self.count("replace"),
+                "traffic": len(self.splits),
             },
             "has_changes": self.has_changes,
             "resources": [item.as_dict() for item in self.resources if item.action != "no-op"],
+            **({"traffic": [change.as_dict() for change in self.splits]} if self.splits else {}),
         }

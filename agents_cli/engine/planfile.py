@@ -34,6 +34,7 @@ from agents_cli.engine.plan import (
     Plan,
     PlanOptions,
     ResourcePlan,
+    SplitChange,
     Write,
 )
 from agents_cli.keypath import KeyPath, contains, format_path, leaf_path, parse_path, related, with_values
@@ -157,6 +158,7 @@ def plan_document(
         "inputs": {"files": dict(sorted(files.items())), "state": state},
         "nonce": nonce,
         "stale": [list(key) for key in the_plan.stale],
+        "traffic": [change.as_dict() for change in the_plan.splits],
         "summary": the_plan.as_dict()["summary"],
         "resources": [resource_data(item, resolved.get(item.key, []), nonce) for item in the_plan.resources],
     }
@@ -230,6 +232,13 @@ def _resource(data: Mapping[str, Any]) -> ResourcePlan:
     )
 
 
+def _split(data: Mapping[str, Any]) -> SplitChange:
+    def shares(value: Any) -> dict[str, float]:
+        return {str(name): float(share) for name, share in dict(value).items()}
+
+    return SplitChange(str(data["agent"]), shares(data["live"]), shares(data["desired"]))
+
+
 def parse_plan(data: Any, source: str) -> SavedPlan:
     """A plan file's content as a ``SavedPlan``; ``PlanFileError`` naming ``source`` when it is not one."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -248,6 +257,7 @@ def parse_plan(data: Any, source: str) -> SavedPlan:
                 only=tuple(options["only"]),
             ),
             stale=tuple((str(kind), str(name)) for kind, name in data["stale"]),
+            splits=tuple(_split(item) for item in data.get("traffic") or []),
         )
         inputs = data["inputs"]
         digests = {

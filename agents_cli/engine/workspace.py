@@ -10,6 +10,7 @@ other reads are still in flight. plan, sync, status and test are thin callers of
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from agents_cli.engine.normalise import Ids, normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
 from agents_cli.engine.planner import RemoteResource, plan, plan_resource
+from agents_cli.engine.splits import planned_splits
 from agents_cli.errors import AgentsError
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.environments import same_agents
@@ -130,14 +132,9 @@ class Workspace:
         branch = self.environment.branch
         finder = None
         if branch is not None:
-            finder = BranchFinder(api, branch)
-            for kind in REGISTRY:
-                if kind.branched:
-                    finder.ids.update(
-                        (entry.id, entry.branch_id)
-                        for entry in self.state.resources[kind.name].values()
-                        if entry.branch_id
-                    )
+            entries = [self.state.resources[kind.name] for kind in REGISTRY if kind.branched]
+            recorded = {e.id: e.branch_id for names in entries for e in names.values() if e.branch_id}
+            finder = BranchFinder(api, branch, dict(recorded))
         return Directory(
             api, self.tag_environment, claimed=claimed, branches=finder, state_env=self.environment.name
         )
@@ -183,7 +180,12 @@ class Workspace:
             declared=desired.declared,
             on_resolved=resolved,
         )
-        return self._plan(snapshot, desired, keys, options, early.planned)
+        result = self._plan(snapshot, desired, keys, options, early.planned)
+        if self.environment.deployments:
+            ids = self.ids(snapshot)[AGENT.name]
+            splits = await planned_splits(api, self.environment.deployments, keys, ids)
+            result.plan = dataclasses.replace(result.plan, splits=splits)
+        return result
 
     def _state_ids(self) -> dict[str, dict[str, str]]:
         return {kind: dict(self.state.ids(kind)) for kind in REGISTRY.names}

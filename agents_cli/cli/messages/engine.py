@@ -132,7 +132,16 @@ def _promote_refused(error: engine.PromoteRefused) -> Words:
     )
 
 
+def _unknown_branch(error: engine.UnknownBranch) -> Words:
+    return (
+        f"traffic split of agent {error.name!r}: it has no branch {error.branch!r} "
+        f"(branches: {', '.join(error.known) or 'none'})",
+        "sync the environment whose 'branch' it is first (that cuts it), or fix 'deployments' in agents.json",
+    )
+
+
 WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
+    engine.UnknownBranch: _unknown_branch,
     engine.NotSynced: _not_synced,
     engine.PromoteRefused: _promote_refused,
     engine.ReplaceRefused: _replace_refused,
