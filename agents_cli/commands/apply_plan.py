@@ -33,12 +33,12 @@ from agents_cli.engine.workspace import Workspace
 from agents_cli.errors import PlanOutdated, UsageError
 from agents_cli.keypath import get, with_values
 from agents_cli.project.files import file_digest
-from agents_cli.project.git import version_description
 from agents_cli.project.manifest import MANIFEST_NAME
 from agents_cli.project.references import find_placeholders
 from agents_cli.project.state import fingerprint, state_digest
 from agents_cli.remote.client import ApiClient, gather_or_cancel
 from agents_cli.remote.directory import Directory
+from agents_cli.worktree import version_description
 
 
 def _moved_files(workspace: Workspace, saved: SavedPlan) -> list[str]:

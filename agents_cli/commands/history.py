@@ -39,7 +39,7 @@ class History:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "agent": self.agent,
+            "name": self.agent,
             "environment": self.environment,
             "id": self.agent_id,
             "branch_id": self.branch_id,

@@ -28,10 +28,10 @@ from agents_cli.errors import Aborted
 from agents_cli.kinds import AGENT
 from agents_cli.project.environments import Environment, same_agents
 from agents_cli.project.errors import NotDeclared
-from agents_cli.project.git import version_description
 from agents_cli.project.state import ResourceState, State, fingerprint, load_state, save_state
 from agents_cli.remote import branches
 from agents_cli.remote.client import ApiClient
+from agents_cli.worktree import version_description
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class PromotionPlan:
             "to": self.target,
             "merged": self.merged,
             "has_changes": self.has_changes,
-            "agents": [item.as_dict() for item in self.promotions],
+            "promotions": [item.as_dict() for item in self.promotions],
         }
 
 

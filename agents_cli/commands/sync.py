@@ -21,8 +21,8 @@ from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Plan, PlanOptions
 from agents_cli.engine.workspace import PlanResult, Workspace
 from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode, UsageError
-from agents_cli.project.git import version_description
 from agents_cli.remote.client import ApiClient
+from agents_cli.worktree import version_description
 
 PROGRESS = {
     "created": "+ created",

@@ -168,7 +168,7 @@ class SplitChange:
     after: Split = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"agent": self.agent, "live": dict(self.before), "desired": dict(self.after)}
+        return {"name": self.agent, "live": dict(self.before), "desired": dict(self.after)}
 
 
 @dataclass(frozen=True)

@@ -236,7 +236,7 @@ def _split(data: Mapping[str, Any]) -> SplitChange:
     def shares(value: Any) -> dict[str, float]:
         return {str(name): float(share) for name, share in dict(value).items()}
 
-    return SplitChange(str(data["agent"]), shares(data["live"]), shares(data["desired"]))
+    return SplitChange(str(data["name"]), shares(data["live"]), shares(data["desired"]))
 
 
 def parse_plan(data: Any, source: str) -> SavedPlan:

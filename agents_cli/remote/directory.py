@@ -31,6 +31,9 @@ class Directory:
     claimed: dict[str, set[str]] = field(default_factory=dict)  # ids other environments / names own
     branches: BranchFinder | None = None  # a branch environment's: reads of branched kinds go to its branch
     state_env: str | None = None  # whose state file errors name (default: ``environment``)
+    pinned: dict[str, str] = field(
+        default_factory=dict
+    )  # remote id → the version read instead of the live one
     _lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _list_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
@@ -38,7 +41,10 @@ class Directory:
         """The full resource, or None when it no longer exists."""
         resource_kind = REGISTRY[kind]
         try:
-            if self.branches is not None and resource_kind.branched:
+            if remote_id in self.pinned and resource_kind.branched:
+                params = {"version_id": self.pinned[remote_id]}
+                found = await self.api.get(resource_kind.routes.item(remote_id), params=params)
+            elif self.branches is not None and resource_kind.branched:
                 found = await self.branches.get(resource_kind, remote_id)
             else:
                 found = await self.api.get(resource_kind.routes.item(remote_id))

@@ -34,7 +34,7 @@ def test_a_90_10_split_plans_syncs_and_shows_in_status(
     assert "1 traffic split to deploy." in stdout
     planned = cli_json(project, "plan", "--env", "prod")
     assert planned["traffic"] == [
-        {"agent": "support-bot", "live": {"main": 100.0}, "desired": {"main": 90.0, "dev": 10.0}}
+        {"name": "support-bot", "live": {"main": 100.0}, "desired": {"main": 90.0, "dev": 10.0}}
     ]
 
     stdout, _ = cli(project, "status", "--env", "prod")

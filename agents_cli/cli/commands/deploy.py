@@ -56,6 +56,15 @@ def _plan(
             help="Also save the plan to FILE; 'agents sync FILE' applies exactly it (no secret is written).",
         ),
     ] = None,
+    against_version: Annotated[
+        str | None,
+        typer.Option(
+            "--against-version",
+            metavar="VERSION_ID",
+            help="Compare with this older version of an agent, not the live one (see 'agents history').",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Show what sync would change, field by field, against the deployed state."""
     from agents_cli.commands import plan as command
@@ -69,6 +78,7 @@ def _plan(
         base_url=base_url,
         concurrency=concurrency,
         out=out,
+        against_version=against_version,
     )
     invoke(ctx, "plan", command.plan, request, json=as_json)
 

@@ -136,8 +136,6 @@ def _header(item: ResourcePlan) -> str:
         details.append("adopted by name")
     if item.remote_id:
         details.append(f"id {item.remote_id}")
-    if item.version_id:
-        details.append(f"version {item.version_id}")
     return f"{item.kind} {item.name} ({', '.join(details)})"
 
 
@@ -190,6 +188,8 @@ def render_plan(out: Output, plan: Plan) -> None:
         if item.cannot_apply:
             out.line(f"    ✗ {CANNOT_APPLY_NOTE}", style="red")
             out.line(f"      hint: {UNAPPLIED_HINT}")
+        if item.version_id:
+            out.line(f"    (remote at version {item.version_id})", style="dim")
         out.line()
     out.line(plan_summary(plan), style="bold")
 

@@ -133,7 +133,7 @@ def _status_text(app: AppContext, result: Status) -> None:
         status = row["status"]
         suffix = f"  ({row['remote_id']})" if row["remote_id"] else ""
         if row.get("version_id"):
-            suffix = f"  ({row['remote_id']}, version {row['version_id']})"
+            suffix = f"  ({row['remote_id']})  version {row['version_id']}"
         out.console.print(
             f"{label}  [{_STATUS_STYLES[status]}]{status}{_also_local(row)}{_conflicts(row)}"
             f"{_blocked_note(row)}[/]{suffix}",
