@@ -100,9 +100,13 @@ async def _pinned(api: ApiClient, workspace: Workspace, version: str) -> dict[st
     """Remote id → ``version`` for the tracked agent it is a version of."""
     from agents_cli.commands.pull_branches import agent_of_version
     from agents_cli.kinds import AGENT
+    from agents_cli.project.state import ResourceState
 
     tracked = {AGENT.name: workspace.state.ids(AGENT.name)}
     name = await agent_of_version(api, tracked, version)
+    # Compared as it is, not judged against the last sync: every difference shows as a change (this state
+    # is never written: plan does not save it).
+    workspace.state.resources[AGENT.name][name] = ResourceState(tracked[AGENT.name][name])
     return {tracked[AGENT.name][name]: version}
 
 

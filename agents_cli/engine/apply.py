@@ -150,8 +150,25 @@ class Applier:
             deletes = [item for item in plan.resources if item.write and item.kind == resource_kind.name]
             deletes = [item for item in deletes if item.write and item.write.operation == "delete"]
             await asyncio.gather(*(self._delete(item) for item in deletes))
+        await self._cut_branches(plan)
         await asyncio.gather(*(self._deploy(change) for change in plan.splits))
         return self.result
+
+    async def _cut_branches(self, plan: Plan) -> None:
+        """A branch environment's first sync cuts its branch of each agent, even one with nothing to write
+        (from the main branch's current version), and state records it."""
+        branches = self.directory.branches
+        if branches is None:
+            return
+        for item in plan.resources:
+            entry = self.state.get(item.kind, item.name)
+            if not REGISTRY[item.kind].branched or entry is None or item.key in self._failed:
+                continue
+            if entry.branch_id is None:
+                described = self.version_description or branches.branch
+                entry.branch_id = await branches.ensure(REGISTRY[item.kind], entry.id, described)
+                self.state.set(item.kind, item.name, entry)
+                await self._save()
 
     async def _deploy(self, change: SplitChange) -> None:
         """A traffic split, once the agent (and, for a new agent, its id) is in state."""
@@ -358,8 +375,7 @@ class Applier:
         return self._outcome(item, "adopted" if adopted else "created", remote_id, [], unapplied)
 
     def _describes(self, kind: ResourceKind, adopted: bool) -> bool:
-        branching = self.describe_creates or self.directory.branches is not None
-        return kind.branched and not adopted and branching
+        return kind.branched and not adopted and (self.describe_creates or bool(self.directory.branches))
 
     async def _create_placeholder(self, item: ResourcePlan) -> None:
         """Resources that reference each other (mutual transfers), none existing yet: each is created as a
