@@ -208,3 +208,37 @@ def test_promote_between_separate_workspaces_syncs_the_source_configs(
     assert '"Hello, how can I help?" → "Hi from dev"' in stdout
     agent_id = state(project, "prod")["agents"]["support-bot"]["id"]
     assert sdk(served_emulator).get(agent_id).conversation_config.agent.first_message == "Hi from dev"
+
+
+def test_tests_of_a_branch_environment_run_on_its_branch(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    from tests.support.samples import TEST
+
+    attached = (
+        AGENT + "platform_settings:\n  testing:\n    attached_tests:\n      - test_id: '@test:greets'\n"
+    )
+    environments = {
+        "prod": {"api_key_env": "KEY_PROD", "base_url": served_emulator.url},
+        "dev": {"api_key_env": "KEY_PROD", "base_url": served_emulator.url, "branch": "dev"},
+    }
+    project = write_project(
+        tmp_path / "proj",
+        environments=environments,
+        default_environment="prod",
+        agents={"support-bot": attached},
+        tests={"greets": TEST},
+    )
+    cli(project, "sync", "--env", "prod", "--yes")
+    cli(project, "sync", "--env", "dev", "--yes")
+    dev = state(project, "dev")
+    assert (
+        dev["tests"]["greets"]["id"] == state(project, "prod")["tests"]["greets"]["id"]
+    )  # shared, not copied
+    cli(project, "test", "support-bot", "--env", "dev", "--against", "deployed")
+    runs = [
+        json.loads(e.request_body)
+        for e in served_emulator.exchanges
+        if e.method == "POST" and e.path.endswith("/run-tests")
+    ]
+    assert [run.get("branch_id") for run in runs] == [dev["agents"]["support-bot"]["branch_id"]]
