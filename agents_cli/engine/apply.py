@@ -55,10 +55,9 @@ class Applier:
         describe_creates: bool = False,
     ) -> None:
         self.api = api
-        # Sent with every write of a ``branched`` kind; a create cannot carry one, so with
-        # ``describe_creates`` (environments that branch) a described PATCH follows it.
-        self.version_description = version_description
-        self.describe_creates = describe_creates
+        # Sent with every write of a ``branched`` kind; a create cannot carry one: with ``describe_creates``
+        # (environments that branch) a described PATCH follows it.
+        self.version_description, self.describe_creates = version_description, describe_creates
         self._versions: dict[str, str] = {}  # remote id → the version its last write made
         self.directory = directory
         self.state = state
@@ -162,9 +161,8 @@ class Applier:
             return
         for item in plan.resources:
             entry = self.state.get(item.kind, item.name)
-            if not REGISTRY[item.kind].branched or entry is None or item.key in self._failed:
-                continue
-            if entry.branch_id is None:
+            usable = REGISTRY[item.kind].branched and entry is not None and item.key not in self._failed
+            if usable and entry is not None and entry.branch_id is None:
                 described = self.version_description or branches.branch
                 entry.branch_id = await branches.ensure(REGISTRY[item.kind], entry.id, described)
                 self.state.set(item.kind, item.name, entry)
@@ -314,9 +312,8 @@ class Applier:
         return normalise_remote(kind, response or {})
 
     def _note_version(self, remote_id: str, response: Any) -> None:
-        version_id = response.get("version_id") if isinstance(response, dict) else None
-        if isinstance(version_id, str) and valid_remote_id(version_id):
-            self._versions[remote_id] = version_id
+        if isinstance(response, dict) and valid_remote_id(version_id := response.get("version_id")):
+            self._versions[remote_id] = str(version_id)
 
     async def _replace(self, item: ResourcePlan, body: Body, expect: Body) -> Outcome:
         """``--replace``: create the resource again from its config, then delete the old one. Created first,
@@ -392,7 +389,10 @@ class Applier:
     async def _delete(self, item: ResourcePlan) -> None:
         try:
             remote_id = self._remote_id(item)
-            await self.api.delete(REGISTRY[item.kind].routes.item(remote_id))
+            if self.directory.branches is None:
+                await self.api.delete(REGISTRY[item.kind].routes.item(remote_id))
+            else:  # a branch environment's resources are its main's: only its branch goes (archived)
+                await self.directory.branches.archive(REGISTRY[item.kind], remote_id)
             self.state.remove(item.kind, item.name)
             await self._save()
             self._record(Outcome(item.kind, item.name, "deleted", item.remote_id))

@@ -79,6 +79,16 @@ class BranchFinder:
         params = {"branch_id": branch_id} if branch_id else None
         return await self.api.get(kind.routes.item(remote_id), params=params)
 
+    async def archive(self, kind: ResourceKind, remote_id: str) -> None:
+        """This environment's branch archived (``kind``s that are not branched: nothing; the main
+        environment owns them)."""
+        if not kind.branched:
+            return
+        branch_id = await self.find(kind, remote_id)
+        if branch_id is not None:
+            await self.api.patch(f"{kind.routes.branches(remote_id)}/{branch_id}", {"is_archived": True})
+            self.ids[remote_id] = None
+
     async def ensure(self, kind: ResourceKind, remote_id: str, description: str) -> str:
         """The branch id, the branch cut from the main branch's current version when it does not exist."""
         branch_id = await self.find(kind, remote_id)

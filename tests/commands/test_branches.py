@@ -242,3 +242,19 @@ def test_tests_of_a_branch_environment_run_on_its_branch(
         if e.method == "POST" and e.path.endswith("/run-tests")
     ]
     assert [run.get("branch_id") for run in runs] == [dev["agents"]["support-bot"]["branch_id"]]
+
+
+def test_prune_in_a_branch_environment_archives_its_branch_and_never_deletes_the_agent(
+    project: Path, served_emulator: ServedEmulator
+) -> None:
+    cli(project, "sync", "--env", "prod", "--yes")
+    cli(project, "sync", "--env", "dev", "--yes")
+    agent_id = state(project, "prod")["agents"]["support-bot"]["id"]
+    manifest = json.loads((project / "agents.json").read_text(encoding="utf-8"))
+    manifest["agents"] = {}
+    (project / "agents.json").write_text(json.dumps(manifest), encoding="utf-8")
+    cli(project, "sync", "--env", "dev", "--prune", "--yes")
+    agents = sdk(served_emulator)
+    assert agents.get(agent_id).agent_id == agent_id  # main (prod's agent) lives on
+    assert [b.name for b in agents.branches.list(agent_id).results] == ["Main"]  # dev's branch archived
+    assert state(project, "dev")["agents"] == {}
