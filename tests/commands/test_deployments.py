@@ -78,3 +78,20 @@ def test_a_split_summing_to_95_fails_validate_with_file_and_line(
     assert "the traffic percentages of 'support-bot' sum to 95, not 100" in stdout + stderr
     _, stderr = cli(project, "plan", "--env", "prod", expect=1)  # plan validates first: nothing is read
     assert "sum to 95" in stderr
+
+
+def test_a_saved_plan_carries_the_split_and_sync_of_it_deploys_it(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    project = branch_project(tmp_path / "proj", served_emulator.url)
+    cli(project, "sync", "--env", "prod", "--yes")
+    cli(project, "sync", "--env", "dev", "--yes")
+    set_deployments(project, {"main": 90, "dev": 10})
+    cli(project, "plan", "--env", "prod", "--out", "reviewed.json")
+    saved = json.loads((project / "reviewed.json").read_text(encoding="utf-8"))
+    assert saved["traffic"] == [
+        {"name": "support-bot", "live": {"main": 100.0}, "desired": {"main": 90.0, "dev": 10.0}}
+    ]
+    stdout, _ = cli(project, "sync", "reviewed.json", "--yes")
+    assert "1 traffic split deployed" in stdout
+    cli(project, "plan", "--env", "prod", "--detailed-exitcode")
