@@ -68,7 +68,7 @@ class Workspace:
         environment = project.environment(env)
         # Environments branching the same agents share their ids (and the workspace's tools and tests).
         sharing = same_agents(project.environments, environment)
-        others = [other for other in load_other_states(project.root, environment.name)]
+        others = load_other_states(project.root, environment.name)
         workspace = cls(
             project=project,
             environment=environment,
