@@ -134,11 +134,10 @@ def _status_text(app: AppContext, result: Status) -> None:
         suffix = f"  ({row['remote_id']})" if row["remote_id"] else ""
         if row.get("version_id"):
             suffix = f"  ({row['remote_id']})  version {row['version_id']}"
-        out.console.print(
+        # (out.markup: plain text off a terminal, without importing rich)
+        out.markup(
             f"{label}  [{_STATUS_STYLES[status]}]{status}{_also_local(row)}{_conflicts(row)}"
-            f"{_blocked_note(row)}[/]{suffix}",
-            highlight=False,
-            markup=True,
+            f"{_blocked_note(row)}[/]{suffix}"
         )
         if "traffic" in row:
             desired = row.get("traffic_desired")
