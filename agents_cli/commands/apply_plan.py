@@ -38,6 +38,7 @@ from agents_cli.project.references import find_placeholders
 from agents_cli.project.state import remote_fingerprint, state_digest
 from agents_cli.remote.client import ApiClient, gather_or_cancel
 from agents_cli.remote.directory import Directory
+from agents_cli.worktree import version_description
 
 
 def _moved_files(workspace: Workspace, saved: SavedPlan) -> list[str]:
@@ -151,6 +152,7 @@ def apply_saved_plan(app: AppContext, request: SyncRequest) -> SyncReport:
     if moved:
         raise PlanOutdated(label, moved)
     client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
+    workspace.version_description = version_description(workspace.root, request.message)
     with workspace.locked():
         if state_digest(workspace.root, workspace.environment.name) != saved.state:
             raise PlanOutdated(

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute
 
 from agents_cli.emulator import (
     routes_agents,
+    routes_branches,
     routes_conversations,
     routes_misc,
     routes_phone_numbers,
@@ -32,6 +33,7 @@ from agents_cli.spec.model import models
 
 ROUTES: list[BaseRoute] = [
     *routes_agents.ROUTES,
+    *routes_branches.ROUTES,
     *routes_tools.ROUTES,
     *routes_tests.ROUTES,
     *routes_runs.ROUTES,

@@ -135,7 +135,7 @@ def agent_view(ctx: EmulatorContext, record: Mapping[str, Any]) -> dict[str, Any
         "access_info": access_info(ctx),
         "tags": list(record.get("tags") or []),
         "version_id": record.get("version_id"),
-        "branch_id": record.get("main_branch_id"),
+        "branch_id": record.get("branch_id") or record.get("main_branch_id"),
         "main_branch_id": record.get("main_branch_id"),
     }
 

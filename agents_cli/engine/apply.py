@@ -27,18 +27,16 @@ from agents_cli.engine.errors import (
     Unexpected,
 )
 from agents_cli.engine.normalise import normalise_remote
+from agents_cli.engine.ordering import with_unreturned
 from agents_cli.engine.outcome import Outcome, SyncResult, still_differing, unapplied_why
-from agents_cli.engine.plan import Key, Plan, ResourcePlan, Write
+from agents_cli.engine.plan import Key, Plan, ResourcePlan, SplitChange, Write
+from agents_cli.engine.splits import deploy
+from agents_cli.engine.state_writes import StateWriter
 from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, with_values
-from agents_cli.kinds import REGISTRY
-from agents_cli.project.state import (
-    ResourceState,
-    State,
-    append_journal,
-    remote_fingerprint,
-    write_state_text,
-)
+from agents_cli.kinds import AGENT, REGISTRY, ResourceKind
+from agents_cli.kinds.base import valid_remote_id
+from agents_cli.project.state import ResourceState, State, remote_fingerprint
 from agents_cli.remote.client import ApiClient
 from agents_cli.remote.directory import Directory
 
@@ -56,8 +54,14 @@ class Applier:
         state: State,
         root: Path,
         on_outcome: Callable[[Outcome], None] | None = None,
+        version_description: str | None = None,
+        describe_creates: bool = False,
     ) -> None:
         self.api = api
+        # Sent with every write of a ``branched`` kind; a create cannot carry one: with ``describe_creates``
+        # (environments that branch) a described PATCH follows it.
+        self.version_description, self.describe_creates = version_description, describe_creates
+        self._versions: dict[str, str] = {}  # remote id → the version its last write made
         self.directory = directory
         self.state = state
         self.root = root
@@ -66,10 +70,7 @@ class Applier:
         # Set when a resource created in this run has its id in state (or failed): what dependents await.
         self._id_known: dict[Key, asyncio.Event] = {}
         self._failed: set[Key] = set()
-        self._save_lock = asyncio.Lock()
-        self._changes = 0  # state changes so far (each followed by a _save)
-        self._written = 0  # changes covered by what is on disk
-        self._journaled = False  # the journal holds changes the state file does not
+        self._writer = StateWriter(state, root)
         self._placeholders: dict[Key, str] = {}
         # Per replaced resource: set when each resource waiting for its new id is applied (or failed).
         self._dependents: dict[Key, list[asyncio.Event]] = {}
@@ -81,34 +82,6 @@ class Applier:
         self.result.outcomes.append(outcome)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
-
-    async def _save(self) -> None:
-        """Make the state as it is now durable before returning: the entries changed since the last save
-        are appended to the state journal (``project.state``), fsynced in a thread so requests go on.
-        Writes are serialised by a lock (the journal only moves forward) and grouped: a save that finds
-        its change already written returns at once, so eight operations finishing together cost one or
-        two appends, not eight. ``_compact`` writes the whole file once the run is over."""
-        self._changes += 1
-        wanted = self._changes
-        async with self._save_lock:
-            if self._written >= wanted:
-                return
-            covered = self._changes
-            lines = self.state.take_changes()
-            if lines:
-                await asyncio.to_thread(append_journal, self.root, self.state.environment, lines)
-                self._journaled = True
-            self._written = covered
-
-    async def _compact(self) -> None:
-        """The whole state file written once (sorted, indented: it is committed), replacing the journal."""
-        async with self._save_lock:
-            if not self._journaled:
-                return
-            self.state.take_changes()
-            text = self.state.to_json()
-            await asyncio.to_thread(write_state_text, self.root, self.state.environment, text)
-            self._journaled = False
 
     # -- running -------------------------------------------------------------------------------------
     def start(self, item: ResourcePlan) -> None:
@@ -124,20 +97,20 @@ class Applier:
         try:
             await asyncio.gather(*self._started.values())
         finally:
-            await self._compact()
+            await self._writer.compact()
 
     async def run(self, plan: Plan) -> SyncResult:
         """Apply ``plan``: drop stale state entries, then every write, then the deletes."""
         try:
             return await self._run(plan)
         finally:
-            await self._compact()
+            await self._writer.compact()
 
     async def _run(self, plan: Plan) -> SyncResult:
         if plan.stale:
             for kind, name in plan.stale:
                 self.state.remove(kind, name)
-            await self._save()
+            await self._writer.save()
         applies = [
             item
             for item in plan.resources
@@ -157,7 +130,37 @@ class Applier:
             deletes = [item for item in plan.resources if item.write and item.kind == resource_kind.name]
             deletes = [item for item in deletes if item.write and item.write.operation == "delete"]
             await asyncio.gather(*(self._delete(item) for item in deletes))
+        await self._cut_branches(plan)
+        await asyncio.gather(*(self._deploy(change) for change in plan.splits))
         return self.result
+
+    async def _cut_branches(self, plan: Plan) -> None:
+        """A branch environment's first sync cuts its branch of each agent, even one with nothing to write
+        (from the main branch's current version), and state records it."""
+        branches = self.directory.branches
+        if branches is None:
+            return
+        for item in plan.resources:
+            entry = self.state.get(item.kind, item.name)
+            usable = REGISTRY[item.kind].branched and entry is not None and item.key not in self._failed
+            if usable and entry is not None and entry.branch_id is None:
+                described = self.version_description or branches.branch
+                entry.branch_id = await branches.ensure(REGISTRY[item.kind], entry.id, described)
+                self.state.set(item.kind, item.name, entry)
+                await self._writer.save()
+
+    async def _deploy(self, change: SplitChange) -> None:
+        """A traffic split, once the agent (and, for a new agent, its id) is in state."""
+        key = AGENT.key(change.agent)
+        remote_id = self.state.ids(AGENT.name).get(change.agent)
+        if key in self._failed or remote_id is None:
+            self._record(Outcome(AGENT.name, change.agent, "skipped", remote_id, Skipped(failed=key)))
+            return
+        try:
+            await deploy(self.api, change.agent, remote_id, change.after)
+            self._record(Outcome(AGENT.name, change.agent, "deployed", remote_id))
+        except AgentsError as exc:
+            self._record(Outcome(AGENT.name, change.agent, "failed", remote_id, exc))
 
     async def _guarded(self, item: ResourcePlan) -> None:
         key = item.key
@@ -197,7 +200,7 @@ class Applier:
     async def _execute(self, item: ResourcePlan, write: Write) -> Outcome:
         if write.operation == "record":
             self._record_applied(item, self._remote_id(item), item.remote_body or {})
-            await self._save()
+            await self._writer.save()
             return Outcome(item.kind, item.name, "recorded", item.remote_id)
         if write.operation == "none":
             return await self._leave(item, write)
@@ -210,7 +213,7 @@ class Applier:
         remote_id = placeholder or self._remote_id(item)
         remote_body = await self._write(item.kind, remote_id, body, expect)
         self._record_applied(item, remote_id, remote_body, write.kept_keys)
-        await self._save()
+        await self._writer.save()
         unapplied = still_differing(remote_body, expect, write.kept_keys)
         action = "created" if placeholder else "updated"
         return self._outcome(item, action, remote_id, list(write.kept), unapplied)
@@ -248,7 +251,7 @@ class Applier:
         ):
             return
         self._record_applied(item, remote_id, item.remote_body)
-        await self._save()
+        await self._writer.save()
 
     def _record_applied(
         self, item: ResourcePlan, remote_id: str, remote_body: Body, kept: tuple[KeyPath, ...] = ()
@@ -263,18 +266,40 @@ class Applier:
         entry = ResourceState(
             remote_id, item.desired_fingerprint, remote_fingerprint(item.kind, remote_body), fields
         )
+        branches = self.directory.branches
+        if branches is not None and REGISTRY[item.kind].branched:
+            entry.branch_id = branches.ids.get(remote_id)
+        entry.version_id = self._versions.get(remote_id) or item.version_id
         self.state.set(item.kind, item.name, entry)
 
     async def _write(self, kind: str, remote_id: str, body: Body, expect: Body) -> dict[str, Any]:
         """Update (PATCH, or PUT for kinds replaced whole); the normalised result, with what the API never
-        returns (write-only and create-only keys) as the write meant it."""
-        routes = REGISTRY[kind].routes
+        returns (write-only and create-only keys) as the write meant it. A ``branched`` kind's write
+        carries the version description, and in a branch environment goes to its branch (cut on the
+        first write)."""
+        resource_kind = REGISTRY[kind]
+        routes = resource_kind.routes
         path = routes.item(remote_id)
-        send = self.api.put if routes.update_method == "PUT" else self.api.patch
-        response = await send(path, dict(body))
-        if not isinstance(response, dict) or REGISTRY[kind].remote_id(response) is None:
+        sent, params = dict(body), None
+        if resource_kind.branched:
+            if self.version_description:
+                sent["version_description"] = self.version_description
+            branches = self.directory.branches
+            if branches is not None:
+                description = self.version_description or branches.branch
+                params = {"branch_id": await branches.ensure(resource_kind, remote_id, description)}
+        if routes.update_method == "PUT":
+            response = await self.api.put(path, sent)
+        else:
+            response = await self.api.patch(path, sent, params=params)
+        if not isinstance(response, dict) or resource_kind.remote_id(response) is None:
             response = await self.directory.get(kind, remote_id)
-        return _with_unreturned(kind, normalise_remote(kind, response or {}), expect)
+        self._note_version(remote_id, response)
+        return with_unreturned(kind, normalise_remote(kind, response or {}), expect)
+
+    def _note_version(self, remote_id: str, response: Any) -> None:
+        if isinstance(response, dict) and valid_remote_id(version_id := response.get("version_id")):
+            self._versions[remote_id] = str(version_id)
 
     async def _replace(self, item: ResourcePlan, body: Body, expect: Body) -> Outcome:
         """``--replace``: create the resource again from its config, then delete the old one. Created first,
@@ -310,7 +335,7 @@ class Applier:
         if remote_id is None:
             raise NoIdInAnswer(kind, name)
         self.state.set(kind, name, ResourceState(remote_id))
-        await self._save()
+        await self._writer.save()
         if item.key in self._id_known:
             self._id_known[item.key].set()
         return remote_id, response, adopted
@@ -322,15 +347,23 @@ class Applier:
         kind = REGISTRY[item.kind]
         whole = adopted or kind.create_returns_resource
         document = response if whole else await self.directory.get(item.kind, remote_id)
-        remote_body = _with_unreturned(item.kind, normalise_remote(item.kind, document or {}), expect)
+        self._note_version(remote_id, document)
+        remote_body = with_unreturned(item.kind, normalise_remote(item.kind, document or {}), expect)
         if (adopted or kind.create_only) and remote_body != expect:  # an import sets less than a PATCH
             update = kind.update_body(body, remote_body)
             remote_body = await self._write(item.kind, remote_id, update, expect)
+        elif self._describes(kind, adopted):
+            # An empty deep-merge PATCH changes nothing but commits a described version (and in a branch
+            # environment cuts its branch).
+            remote_body = await self._write(item.kind, remote_id, {}, expect)
         self._record_applied(item, remote_id, remote_body)
-        await self._save()
+        await self._writer.save()
         # An adopted resource may hold map keys the config lacks, which the PATCH above could not remove.
         unapplied = still_differing(remote_body, expect, [])
         return self._outcome(item, "adopted" if adopted else "created", remote_id, [], unapplied)
+
+    def _describes(self, kind: ResourceKind, adopted: bool) -> bool:
+        return kind.branched and not adopted and (self.describe_creates or bool(self.directory.branches))
 
     async def _create_placeholder(self, item: ResourcePlan) -> None:
         """Resources that reference each other (mutual transfers), none existing yet: each is created as a
@@ -340,7 +373,7 @@ class Applier:
             raise ReferenceCycle(item.kind, item.name)
         minimal = {"name": item.api_name or item.name, **kind.minimal_body("")}
         placeholder = ResourcePlan(item.kind, item.name, "create", api_name=None)
-        body = kind.send_body(item.name, self.state.environment, minimal)
+        body = kind.send_body(item.name, self.state.tag_environment, minimal)
         remote_id, _response, _adopted = await self._post(placeholder, body, exclude=set())
         self._placeholders[item.key] = remote_id
 
@@ -350,18 +383,12 @@ class Applier:
             users = await REGISTRY[item.kind].users(self.api, remote_id)
             if users:
                 raise InUseOutside(item.kind, item.name, users)
-            await self.api.delete(REGISTRY[item.kind].routes.item(remote_id))
+            if self.directory.branches is None:
+                await self.api.delete(REGISTRY[item.kind].routes.item(remote_id))
+            else:  # a branch environment's resources are its main's: only its branch goes (archived)
+                await self.directory.branches.archive(REGISTRY[item.kind], remote_id)
             self.state.remove(item.kind, item.name)
-            await self._save()
+            await self._writer.save()
             self._record(Outcome(item.kind, item.name, "deleted", item.remote_id))
         except AgentsError as exc:
             self._record(Outcome(item.kind, item.name, "failed", item.remote_id, exc))
-
-
-def _with_unreturned(kind: str, remote_body: dict[str, Any], expect: Body) -> dict[str, Any]:
-    """``remote_body`` plus the write-only and create-only keys as ``expect`` has them: the API never
-    returns them, and state's hashes are of what was written."""
-    resource_kind = REGISTRY[kind]
-    keys = (*resource_kind.write_only, *resource_kind.create_only)
-    body = {key: value for key, value in remote_body.items() if key not in resource_kind.create_only}
-    return {**body, **{key: expect[key] for key in keys if key in expect}}

@@ -76,3 +76,12 @@ def needed_creates(
                 needed.add(dep)
                 waiting.append(dep)
     return needed
+
+
+def with_unreturned(kind: str, remote_body: dict[str, Any], expect: Mapping[str, Any]) -> dict[str, Any]:
+    """``remote_body`` plus the write-only and create-only keys as ``expect`` has them: the API never
+    returns them, and state's hashes are of what was written."""
+    resource_kind = REGISTRY[kind]
+    keys = (*resource_kind.write_only, *resource_kind.create_only)
+    body = {key: value for key, value in remote_body.items() if key not in resource_kind.create_only}
+    return {**body, **{key: expect[key] for key in keys if key in expect}}

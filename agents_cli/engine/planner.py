@@ -51,6 +51,7 @@ class RemoteResource:
     adopted: bool = False  # found by name/tag rather than through state
     # Our hidden tags as the remote has them (None: the kind carries none, not compared).
     managed_tags: list[str] | None = None
+    version_id: str | None = None  # the remote's current version (kinds that are ``branched``)
 
 
 def field_changes(before: Any, after: Any) -> list[FieldChange]:
@@ -242,6 +243,7 @@ def _base(
         pending=tuple(sorted(f"@{kind}:{name}" for kind, name in item.pending)),
         desired_fingerprint=item.fingerprint,
         remote_fingerprint=remote_fingerprint(item.kind, remote.body) if remote else None,
+        version_id=remote.version_id if remote else None,
         api_name=REGISTRY[item.kind].api_name(item.body),
         remote_body=remote.body if remote else None,
         sensitive=tuple(sorted(item.sensitive, key=format_path)),
@@ -261,10 +263,10 @@ def plan_resource(
     """The plan for one resource. ``cyclic``: it is a create in a cycle of creates (see ``Write``)."""
     options = options or PlanOptions()
     entry = state.get(item.kind, item.name)
-    environment = state.environment
+    environment, tags_env = state.environment, state.tag_environment
     kind = REGISTRY[item.kind]
     if remote is None:
-        body = kind.create_body(kind.send_body(item.name, environment, item.body))
+        body = kind.create_body(kind.send_body(item.name, tags_env, item.body))
         write = Write("create", body, item.body, _pending(item), placeholder_first=cyclic)
         return _base(item, "create", None, changes=_create_changes(item), write=write)
     if kind.write_only or kind.create_only:
@@ -272,9 +274,9 @@ def plan_resource(
             remote, body=comparable_remote(item, remote.id, remote.body, entry, environment)
         )
     remote_fp = remote_fingerprint(item.kind, remote.body)
-    refresh = _tag_refresh(item, remote, environment)
+    refresh = _tag_refresh(item, remote, tags_env)
     if item.key in options.replace:
-        return _replaced(item, remote, entry, environment, options)
+        return _replaced(item, remote, entry, state, options)
     # Equal bodies need no diff; unequal ones may still have no changes (a keyed list or set reordered).
     changes = [] if item.body == remote.body else field_changes(remote.body, item.body)
     if not changes and not item.pending and refresh is None:
@@ -284,9 +286,7 @@ def plan_resource(
     local, drifted = _mark_unmergeable(item.kind, local), _mark_unmergeable(item.kind, drifted)
     if refresh is not None and not any(change.key[:1] == ("tags",) for change in local + drifted):
         local.append(refresh)  # a write of user tags carries ours anyway (``send_body``)
-    write, templates = _update_write(
-        item, remote, local, drifted, environment=environment, force=options.force
-    )
+    write, templates = _update_write(item, remote, local, drifted, environment=tags_env, force=options.force)
     if kind.write_only:  # "value changed", never values (not even masked ones)
         local = [
             dataclasses.replace(change, before=None, after=None, note=VALUE_CHANGED)
@@ -309,20 +309,19 @@ def _replaced(
     item: Desired,
     remote: RemoteResource,
     entry: ResourceState | None,
-    environment: str,
+    state: State,
     options: PlanOptions,
 ) -> ResourcePlan:
     """``--replace``: the resource is created again from its config and the old one deleted, so every
     difference applies (map keys a PATCH cannot remove included) — at the price of a new id. Drifted fields
     would be lost, so they need ``--force``."""
     differences = field_changes(remote.body, item.body)
-    local, drifted = _drift_split(
-        item, remote, differences, entry, environment, remote_fingerprint(item.kind, remote.body)
-    )
+    remote_fp = remote_fingerprint(item.kind, remote.body)
+    local, drifted = _drift_split(item, remote, differences, entry, state.environment, remote_fp)
     if drifted and not options.force:
         raise ReplaceLosesDrift(item.name, len(drifted))
     every = mask(local + drifted, item.sensitive)
-    body = REGISTRY[item.kind].send_body(item.name, environment, item.body)
+    body = REGISTRY[item.kind].send_body(item.name, state.tag_environment, item.body)
     write = Write("replace", body, item.body, _pending(item))
     changes = tuple(dataclasses.replace(change, cannot_apply=None, conflict=False) for change in every)
     return _base(item, "replace", remote, changes=changes, write=write)

@@ -10,6 +10,7 @@ other reads are still in flight. plan, sync, status and test are thin callers of
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +23,14 @@ from agents_cli.engine.normalise import Ids, normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
 from agents_cli.engine.planner import RemoteResource, plan, plan_resource
+from agents_cli.engine.splits import planned_splits
 from agents_cli.errors import AgentsError
 from agents_cli.kinds import AGENT, REGISTRY
+from agents_cli.project.environments import same_agents
 from agents_cli.project.manifest import Environment, Project, load_project
 from agents_cli.project.state import State, load_other_states, load_state, state_lock
 from agents_cli.project.validation import ValidationReport, validate_project
+from agents_cli.remote.branches import BranchFinder
 from agents_cli.remote.client import ApiClient
 from agents_cli.remote.directory import Directory, Snapshot, claimed_ids, fetch_snapshot
 
@@ -54,19 +58,30 @@ class Workspace:
     claimed: dict[str, set[str]]  # ids recorded in other environments' state files
     environ: Mapping[str, str] | None = None
     desired: DesiredSet | None = None
+    # What each version this sync makes is described as (agents.json kinds that are ``branched``).
+    version_description: str | None = None
     _validation: ValidationReport | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, cwd: Path, env: str | None, *, environ: Mapping[str, str] | None = None) -> Workspace:
         project = load_project(cwd)
         environment = project.environment(env)
-        return cls(
+        # Environments branching the same agents share their ids (and the workspace's tools and tests).
+        sharing = same_agents(project.environments, environment)
+        others = load_other_states(project.root, environment.name)
+        workspace = cls(
             project=project,
             environment=environment,
             state=load_state(project.root, environment.name),
-            claimed=claimed_ids(load_other_states(project.root, environment.name)),
+            claimed=claimed_ids(other for other in others if other.environment not in sharing),
             environ=environ,
         )
+        workspace.state.tag_env = workspace.tag_environment
+        return workspace
+
+    @property
+    def tag_environment(self) -> str:  # a branch environment's agents are its main environment's
+        return self.project.main_of(self.environment).name
 
     @property
     def root(self) -> Path:
@@ -107,12 +122,21 @@ class Workspace:
         just written it)."""
         with state_lock(self.root, self.environment.name):
             self.state = load_state(self.root, self.environment.name)
+            self.state.tag_env = self.tag_environment
             yield
 
     # -- the remote side -------------------------------------------------------------------------------
     def directory(self, api: ApiClient) -> Directory:
         claimed = {kind: set(ids) for kind, ids in self.claimed.items()}
-        return Directory(api, self.environment.name, claimed=claimed)
+        branch = self.environment.branch
+        finder = None
+        if branch is not None:
+            entries = [self.state.resources[kind.name] for kind in REGISTRY if kind.branched]
+            recorded = {e.id: e.branch_id for names in entries for e in names.values() if e.branch_id}
+            finder = BranchFinder(api, branch, dict(recorded))
+        return Directory(
+            api, self.tag_environment, claimed=claimed, branches=finder, state_env=self.environment.name
+        )
 
     async def plan(
         self,
@@ -163,7 +187,12 @@ class Workspace:
             on_resolved=resolved,
         )
         check_configs()
-        return self._plan(snapshot, desired, keys, options, early.planned)
+        result = self._plan(snapshot, desired, keys, options, early.planned)
+        if self.environment.deployments:
+            ids = self.ids(snapshot)[AGENT.name]
+            splits = await planned_splits(api, self.environment.deployments, keys, ids)
+            result.plan = dataclasses.replace(result.plan, splits=splits)
+        return result
 
     def _state_ids(self) -> dict[str, dict[str, str]]:
         return {kind: dict(self.state.ids(kind)) for kind in REGISTRY.names}
@@ -220,7 +249,15 @@ class Workspace:
     def applier(
         self, api: ApiClient, directory: Directory, on_outcome: Callable[[Outcome], None] | None = None
     ) -> Applier:
-        return Applier(api=api, directory=directory, state=self.state, root=self.root, on_outcome=on_outcome)
+        return Applier(
+            api=api,
+            directory=directory,
+            state=self.state,
+            root=self.root,
+            on_outcome=on_outcome,
+            version_description=self.version_description,
+            describe_creates=bool(same_agents(self.project.environments, self.environment)),
+        )
 
     async def apply(
         self, api: ApiClient, the_plan: Plan, on_outcome: Callable[[Outcome], None] | None = None
@@ -277,11 +314,13 @@ def remote_resource(
     kind: str, remote_id: str, document: dict[str, Any], *, adopted: bool = False
 ) -> RemoteResource:
     """A remote document as the planner compares it: normalised, plus the kind's hidden tags."""
+    version_id = document.get("version_id") if REGISTRY[kind].branched else None
     return RemoteResource(
         id=remote_id,
         body=normalise_remote(kind, document),
         adopted=adopted,
         managed_tags=REGISTRY[kind].managed_tags(document),
+        version_id=version_id if isinstance(version_id, str) else None,
     )
 
 

@@ -41,6 +41,10 @@ class Routes:
     # One resource per workspace (the convai settings): GET and PATCH the collection path itself.
     singleton: bool = False
 
+    def branches(self, remote_id: str) -> str:
+        """``collection/<id>/branches`` (kinds that are ``branched``)."""
+        return f"{self.item(remote_id)}/branches"
+
     def item(self, remote_id: str) -> str:
         """``collection/<id>``, the id escaped as one path segment: an id read from state or a response
         never reaches another route (``../tools/x``) or adds a query (``x?force=true``)."""
@@ -110,6 +114,9 @@ class ResourceKind:
     server_environment_field: str | None = None
     # The id of the one resource of a singleton kind (found by GET, never created, listed or deleted).
     singleton_id: str | None = None
+    # Versioned with branches (``collection/{id}/branches``; GET/PATCH take ``branch_id``, PATCH takes a
+    # ``version_description``): branch environments read and write their branch of it.
+    branched: bool = False
 
     @property
     def schema(self) -> str:

@@ -15,6 +15,8 @@ from typing import Any
 
 from agents_cli.errors import ProjectNotFound, UnknownEnvironment
 from agents_cli.kinds import REGISTRY
+from agents_cli.project.environments import Environment as Environment  # re-exported: its old home
+from agents_cli.project.environments import main_environment, parse_environment
 from agents_cli.project.errors import (
     ManifestInvalid,
     ManifestShape,
@@ -27,35 +29,8 @@ from agents_cli.project.files import FileStore
 from agents_cli.project.loader import Document, dump_json, load_file, write_atomic
 
 MANIFEST_NAME = "agents.json"
-DEFAULT_API_KEY_ENV = "ELEVENLABS_API_KEY"
-RESIDENCY_BASE_URLS: dict[str, str] = {
-    "global": "https://api.elevenlabs.io",
-    "us": "https://api.us.elevenlabs.io",
-    "eu-residency": "https://api.eu.residency.elevenlabs.io",
-    "in-residency": "https://api.in.residency.elevenlabs.io",
-    "sg-residency": "https://api.sg.residency.elevenlabs.io",
-}
 LOCAL_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MANIFEST_SCHEMA_HINT = ".agents/schemas/manifest.schema.json"
-
-
-@dataclass(frozen=True)
-class Environment:
-    name: str
-    api_key_env: str = DEFAULT_API_KEY_ENV
-    residency: str | None = None
-    base_url: str | None = None
-    emulator: bool = False
-    concurrency: int | None = None  # most requests in flight (None: the client's default)
-    # The server environment (environment-variable values, test runs) this environment uses.
-    server_environment: str = "production"
-    confirm: bool = False  # every sync that writes asks first (on a terminal; --yes off one)
-
-    def resolved_base_url(self) -> str:
-        """Explicit base URL, else the residency's, else global. Emulator environments have no URL."""
-        if self.base_url:
-            return self.base_url.rstrip("/")
-        return RESIDENCY_BASE_URLS[self.residency or "global"]
 
 
 @dataclass(frozen=True)
@@ -108,6 +83,10 @@ class Project:
             raise UnknownEnvironment(chosen, sorted(self.environments))
         return self.environments[chosen]
 
+    def main_of(self, env: Environment) -> Environment:
+        """The environment whose agents a branch environment branches (``project.environments``)."""
+        return main_environment(self.environments, env)
+
     def all(self, kind: str | None = None) -> list[Resource]:
         """Every declared resource (of ``kind``), in dependency order."""
         kinds = REGISTRY.names if kind is None else (kind,)
@@ -153,16 +132,7 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
     """Typed view of a manifest dict. Parts of another type than the schema's are left out (validation
     reports them; ``check_manifest`` refuses them before any other command uses the project)."""
     environments = {
-        name: Environment(
-            name=name,
-            api_key_env=str(spec.get("api_key_env", DEFAULT_API_KEY_ENV)),
-            residency=spec.get("residency") if isinstance(spec.get("residency"), str) else None,
-            base_url=spec.get("base_url") if isinstance(spec.get("base_url"), str) else None,
-            emulator=spec.get("emulator") is True,
-            concurrency=spec.get("concurrency") if isinstance(spec.get("concurrency"), int) else None,
-            confirm=spec.get("confirm") is True,
-            server_environment=str(spec.get("server_environment") or "production"),
-        )
+        name: parse_environment(name, spec)
         for name, spec in _mapping(data.get("environments")).items()
         if isinstance(spec, dict)
     }

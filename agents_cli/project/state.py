@@ -28,7 +28,6 @@ import contextlib
 import hashlib
 import json
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +39,7 @@ from agents_cli.kinds import REGISTRY
 from agents_cli.kinds.base import valid_remote_id
 from agents_cli.project.errors import StateConflict, StateLocked, StateUnusable
 from agents_cli.project.loader import write_atomic
+from agents_cli.project.lock_holder import holder_pid
 
 STATE_DIR = "state"
 STATE_VERSION = 2
@@ -70,13 +70,14 @@ class ResourceState:
     # Leaf path → salted short hash of the remote value at the last apply (``engine.drift``); None when
     # state has none this version can read (those fall back to the resource-level remote fingerprint).
     fields: dict[KeyPath, str] | None = None
+    branch_id: str | None = None  # the branch a branch environment writes (kinds that are ``branched``)
+    version_id: str | None = None  # the version the last apply produced
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id}
-        if self.fingerprint:
-            data["fingerprint"] = self.fingerprint
-        if self.remote_fingerprint:
-            data["remote_fingerprint"] = self.remote_fingerprint
+        for key in ("fingerprint", "remote_fingerprint", "branch_id", "version_id"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
         if self.fields is not None:
             data["fields"] = dict(sorted((format_path(path), digest) for path, digest in self.fields.items()))
         return data
@@ -91,6 +92,12 @@ class State:
 
     # (kind, name) of the entries set or removed since ``take_changes`` last ran (what the journal gets).
     changed: dict[tuple[str, str], None] = field(default_factory=dict, repr=False, compare=False)
+    # The environment our hidden tags name: a branch environment's resources are its main environment's.
+    tag_env: str | None = field(default=None, compare=False)
+
+    @property
+    def tag_environment(self) -> str:
+        return self.tag_env or self.environment
 
     def get(self, kind: str, name: str) -> ResourceState | None:
         return self.resources[kind].get(name)
@@ -175,13 +182,14 @@ def _entry(source: str, where: str, entry: Any, readable: bool) -> ResourceState
         raise StateUnusable(source, "entry", where=where)
     if not valid_remote_id(entry["id"]):  # it would reach a URL (``../tools/x``, ``x?force=1``)
         raise StateUnusable(source, "bad_id", where=where, detail=_source_json(entry["id"]))
-    fingerprint, remote_fingerprint = entry.get("fingerprint"), entry.get("remote_fingerprint")
-    return ResourceState(
-        id=entry["id"],
-        fingerprint=fingerprint if isinstance(fingerprint, str) else None,
-        remote_fingerprint=remote_fingerprint if isinstance(remote_fingerprint, str) else None,
-        fields=_fields(entry, readable),
-    )
+    texts = {
+        key: entry[key] if isinstance(entry.get(key), str) else None
+        for key in ("fingerprint", "remote_fingerprint", "branch_id", "version_id")
+    }
+    for key in ("branch_id", "version_id"):  # they reach URLs too
+        if texts[key] is not None and not valid_remote_id(texts[key]):
+            raise StateUnusable(source, "bad_id", where=where, detail=_source_json(texts[key]))
+    return ResourceState(id=entry["id"], fields=_fields(entry, readable), **texts)
 
 
 def _check_unique_ids(state: State, source: str) -> None:
@@ -326,34 +334,6 @@ def remove_temp_files(root: Path, env: str) -> None:
             leftover.unlink()
 
 
-def _read_pid(path: Path) -> int | None:
-    try:
-        return int(path.read_text(encoding="utf-8").strip() or "0") or None
-    except (OSError, ValueError):
-        return None
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
-
-
-def _holder_pid(path: Path) -> int | None:
-    """The lock holder's pid, for the message. A holder that has only just taken the lock may not have
-    written its pid over the previous (dead) holder's yet: give it a moment rather than name a dead pid."""
-    for _ in range(40):
-        pid = _read_pid(path)
-        if pid is not None and _pid_alive(pid):
-            return pid
-        time.sleep(0.005)
-    return None
-
-
 def _locked(env: str, path: Path, pid: int | None) -> StateLocked:
     return StateLocked(env, str(path), pid, own=pid == os.getpid())
 
@@ -378,7 +358,7 @@ def state_lock(root: Path, env: str) -> Iterator[Path]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise _locked(env, path, _holder_pid(path)) from None
+            raise _locked(env, path, holder_pid(path)) from None
         try:
             same_file = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from agents_cli.kinds import REGISTRY
@@ -25,10 +25,13 @@ async def read_remote(
     client: ApiClient,
     select_args: dict[str, Any],
     on_chosen: Callable[[list[Candidate]], Callable[[Candidate, dict[str, Any]], None]] | None = None,
+    *,
+    params: Callable[[ApiClient, Candidate], Awaitable[dict[str, str] | None]] | None = None,
 ) -> tuple[list[Candidate], dict[tuple[str, str], dict[str, Any]], float]:
     """List every kind, choose, then GET each chosen resource, all concurrently within the client's limit.
     ``on_chosen(candidates)`` returns what to do with each document as it arrives (while the others are
-    still in flight), instead of after the last one."""
+    still in flight), instead of after the last one. ``params``: the query of a resource's GET (a branch
+    environment's ``branch_id``, an older ``version_id``)."""
     from agents_cli.remote.directory import list_remote
 
     started = time.perf_counter()
@@ -54,7 +57,9 @@ async def read_remote(
             if REGISTRY[candidate.kind].write_only:  # the list has all there is: no value is ever asked for
                 document: Any = listed.get((candidate.kind, candidate.remote_id))
             else:
-                document = await api.get(REGISTRY[candidate.kind].routes.item(candidate.remote_id))
+                query = await params(api, candidate) if params is not None else None
+                path = REGISTRY[candidate.kind].routes.item(candidate.remote_id)
+                document = await api.get(path, params=query)
             if arrived is not None and isinstance(document, dict):
                 arrived(candidate, document)
             return document
@@ -152,6 +157,7 @@ def pull_context(
 
 
 def selection_inputs(project: Project, env: str) -> dict[str, Any]:
+    from agents_cli.project.environments import same_agents
     from agents_cli.project.state import load_other_states, load_state
     from agents_cli.remote.directory import claimed_ids
 
@@ -169,10 +175,20 @@ def selection_inputs(project: Project, env: str) -> dict[str, Any]:
         api_name = kind.api_name(body)
         if api_name:
             api_names[resource.kind].setdefault(api_name, resource.name)
+    # A branch environment's agents are its main environment's (tagged for it, tracked in its state).
+    environment = project.environments[env]
+    sharing = same_agents(project.environments, environment)
+    others = load_other_states(project.root, env)
+    for other in others:
+        if other.environment == project.main_of(environment).name and other.environment != env:
+            for kind in REGISTRY:
+                for name, rid in other.ids(kind.name).items():
+                    if kind.branched and name in project.resources[kind.name]:
+                        tracked[kind.name].setdefault(name, rid)
     return {
-        "env": env,
+        "env": project.main_of(environment).name,
         "tracked": tracked,
         "local_api_names": api_names,
-        "claimed": claimed_ids(load_other_states(project.root, env)),
+        "claimed": claimed_ids(other for other in others if other.environment not in sharing),
         "reserved": {kind: set(project.resources[kind]) for kind in REGISTRY.names},
     }

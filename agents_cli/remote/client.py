@@ -290,8 +290,8 @@ class ApiClient:
     async def get(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
         return await self.request("GET", path, params=params)
 
-    async def patch(self, path: str, body: Any) -> Any:
-        return await self.request("PATCH", path, json=body)
+    async def patch(self, path: str, body: Any, *, params: dict[str, Any] | None = None) -> Any:
+        return await self.request("PATCH", path, params=params, json=body)
 
     async def put(self, path: str, body: Any) -> Any:
         return await self.request("PUT", path, json=body)

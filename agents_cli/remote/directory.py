@@ -16,6 +16,7 @@ from agents_cli.errors import RemoteError
 from agents_cli.kinds import REGISTRY, ResourceKind, tags
 from agents_cli.project.errors import StateConflict
 from agents_cli.project.state import STATE_DIR, State
+from agents_cli.remote.branches import BranchFinder
 from agents_cli.remote.client import ApiClient, gather_or_cancel
 
 Key = tuple[str, str]
@@ -26,15 +27,27 @@ class Directory:
     """Looks remote resources up for one environment; list results are cached unless ``fresh``."""
 
     api: ApiClient
-    environment: str
+    environment: str  # the one our hidden tags name (a branch environment's: its main environment's)
     claimed: dict[str, set[str]] = field(default_factory=dict)  # ids other environments / names own
+    branches: BranchFinder | None = None  # a branch environment's: reads of branched kinds go to its branch
+    state_env: str | None = None  # whose state file errors name (default: ``environment``)
+    pinned: dict[str, str] = field(
+        default_factory=dict
+    )  # remote id → the version read instead of the live one
     _lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _list_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     async def get(self, kind: str, remote_id: str) -> dict[str, Any] | None:
         """The full resource, or None when it no longer exists."""
+        resource_kind = REGISTRY[kind]
         try:
-            found = await self.api.get(REGISTRY[kind].routes.item(remote_id))
+            if remote_id in self.pinned and resource_kind.branched:
+                params = {"version_id": self.pinned[remote_id]}
+                found = await self.api.get(resource_kind.routes.item(remote_id), params=params)
+            elif self.branches is not None and resource_kind.branched:
+                found = await self.branches.get(resource_kind, remote_id)
+            else:
+                found = await self.api.get(resource_kind.routes.item(remote_id))
         except RemoteError as exc:
             if exc.status == 404:
                 return None
@@ -89,7 +102,7 @@ class Directory:
 
     @property
     def state_file(self) -> str:
-        return f"{STATE_DIR}/{self.environment}.json"
+        return f"{STATE_DIR}/{self.state_env or self.environment}.json"
 
     def check_tracked(self, kind: str, name: str, document: Mapping[str, Any], known: Iterable[str]) -> None:
         """Refuse a resource state gives to ``name`` whose own hidden tags say it is another environment's,

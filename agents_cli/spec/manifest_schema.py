@@ -40,6 +40,31 @@ def _resource() -> Schema:
     }
 
 
+def _branch_properties() -> Schema:
+    """An environment as a branch of another's agents, and the traffic split between branches."""
+    return {
+        "branch": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 140,
+            "description": "Agent branch this environment reads and writes, on the workspace of the "
+            "environment without a branch that has the same key (created from its main branch on the "
+            "first sync). Without it: the agents' main branch.",
+        },
+        "deployments": {
+            "type": "object",
+            "description": "Traffic split per agent: agent local name -> branch name ('main' or a "
+            "branch environment's branch) -> percentage; each agent's percentages sum to 100.",
+            "propertyNames": {"pattern": LOCAL_NAME_PATTERN},
+            "additionalProperties": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 100},
+            },
+        },
+    }
+
+
 def _environment() -> Schema:
     """Where an environment's API is: a residency or a base URL (not both), or the embedded emulator."""
     return {
@@ -77,6 +102,7 @@ def _environment() -> Schema:
                 "description": "Most requests in flight at once (default 8; the AGENTS_CONCURRENCY variable "
                 "and the command-line option win). Lowered on its own while the API answers 429.",
             },
+            **_branch_properties(),
             "variables": {
                 "type": "object",
                 "description": "Defaults for ${NAME} placeholders when NAME is set neither in the process "

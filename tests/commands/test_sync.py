@@ -71,6 +71,8 @@ def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str
                     "local": 0.1,
                 }
             ],
+            # The agent's current version, as read (plan and status show it).
+            "version_id": remote_get(emulator_url, f"/v1/convai/agents/{agent_id}").json()["version_id"],
         }
     ]
     third = cli_json(project, "sync")

@@ -199,3 +199,88 @@ def test_sdk_phone_numbers_import_assign_and_settings(served_emulator: ServedEmu
     )
     assert settings.webhooks.post_call_webhook_id == "hook_1"
     assert convai.settings.get().webhooks.send_audio is True
+
+
+def _prompt(agent: Any) -> str:
+    return str(agent.conversation_config.agent.prompt.prompt)
+
+
+def test_sdk_branches_versions_merge_rebase_and_deployments(served_emulator: ServedEmulator) -> None:
+    """Every branch route as the official client calls it: a branch cut from main's version, written with
+    ``branch_id``, read with and without it, merged back (a real conflict refused, then forced), rebased,
+    archived, and a traffic split deployed."""
+    client = _client(served_emulator)
+    agents_api = client.conversational_ai.agents
+    config = {"agent": {"first_message": "Hi", "prompt": {"prompt": "v1"}}}
+    agent_id = agents_api.create(name="branched", conversation_config=config).agent_id
+    main = agents_api.get(agent_id)
+    created = agents_api.branches.create(
+        agent_id, parent_version_id=main.version_id, name="staging", description="cut from main"
+    )
+    staging = created.created_branch_id
+    agents_api.update(
+        agent_id,
+        branch_id=staging,
+        conversation_config={"agent": {"prompt": {"prompt": "v2"}}},
+        version_description="staging prompt (abc1234)",
+    )
+    assert _prompt(agents_api.get(agent_id, branch_id=staging)) == "v2"
+    assert _prompt(agents_api.get(agent_id)) == "v1"  # main untouched
+    assert _prompt(agents_api.get(agent_id, version_id=main.version_id)) == "v1"
+
+    detail = agents_api.branches.get(agent_id, staging)
+    assert detail.name == "staging"
+    assert detail.most_recent_versions[0].version_description == "staging prompt (abc1234)"
+    version = agents_api.versions.get(agent_id, detail.most_recent_versions[0].id)
+    assert version.branch_id == staging
+    listed = agents_api.branches.list(agent_id)
+    assert {b.name for b in listed.results} == {"Main", "staging"}
+
+    preview = agents_api.branches.preview_merge(agent_id, staging, target_branch_id=main.main_branch_id)
+    assert not preview.conflicts
+    assert preview.conversation_config.agent.prompt.prompt == "v2"
+    # A dashboard edit of the same field on main: a conflict, refused without force.
+    agents_api.update(agent_id, conversation_config={"agent": {"prompt": {"prompt": "hotfix"}}})
+    preview = agents_api.branches.preview_merge(agent_id, staging, target_branch_id=main.main_branch_id)
+    assert [(c.section, c.path) for c in preview.conflicts] == [
+        ("conversation_config", "agent.prompt.prompt")
+    ]
+    with pytest.raises(elevenlabs.core.ApiError) as refused:
+        agents_api.branches.merge(agent_id, staging, target_branch_id=main.main_branch_id)
+    assert refused.value.status_code == 409
+    agents_api.branches.merge(
+        agent_id, staging, target_branch_id=main.main_branch_id, force=True, archive_source_branch=False
+    )
+    assert _prompt(agents_api.get(agent_id)) == "v2"
+
+    agents_api.update(agent_id, conversation_config={"agent": {"first_message": "Hello"}})
+    rebase = agents_api.branches.preview_rebase(agent_id, staging)
+    assert not rebase.conflicts and rebase.conversation_config.agent.first_message == "Hello"
+    agents_api.branches.rebase(agent_id, staging)
+    assert agents_api.get(agent_id, branch_id=staging).conversation_config.agent.first_message == "Hello"
+
+    deployed = agents_api.deployments.create(
+        agent_id,
+        deployment_request={
+            "requests": [
+                {"branch_id": main.main_branch_id, "deployment_strategy": {"traffic_percentage": 90}},
+                {"branch_id": staging, "deployment_strategy": {"traffic_percentage": 10}},
+            ]
+        },
+    )
+    assert deployed.traffic_percentage_branch_id_map == {main.main_branch_id: 90, staging: 10}
+    live = {b.name: b.current_live_percentage for b in agents_api.branches.list(agent_id).results}
+    assert live == {"Main": 90, "staging": 10}
+    with pytest.raises(elevenlabs.core.ApiError):  # still serving 10 %
+        agents_api.branches.update(agent_id, staging, is_archived=True)
+    agents_api.deployments.create(
+        agent_id,
+        deployment_request={
+            "requests": [
+                {"branch_id": main.main_branch_id, "deployment_strategy": {"traffic_percentage": 100}}
+            ]
+        },
+    )
+    assert agents_api.branches.update(agent_id, staging, is_archived=True).is_archived
+    assert [b.name for b in agents_api.branches.list(agent_id).results] == ["Main"]
+    assert len(agents_api.branches.list(agent_id, include_archived=True).results) == 2

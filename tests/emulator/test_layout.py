@@ -15,6 +15,7 @@ from tests.support.layout import import_cycles, imports_within, oversized
 PACKAGE = "agents_cli.emulator"
 ROUTE_MODULES = [
     "routes_agents",
+    "routes_branches",
     "routes_tools",
     "routes_tests",
     "routes_runs",
