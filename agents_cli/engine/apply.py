@@ -30,6 +30,7 @@ from agents_cli.engine.normalise import normalise_remote
 from agents_cli.engine.ordering import with_unreturned
 from agents_cli.engine.outcome import Outcome, SyncResult, still_differing, unapplied_why
 from agents_cli.engine.plan import Key, Plan, ResourcePlan, SplitChange, Write
+from agents_cli.engine.response_digest import response_digest
 from agents_cli.engine.splits import deploy
 from agents_cli.engine.state_writes import StateWriter
 from agents_cli.errors import AgentsError
@@ -62,6 +63,7 @@ class Applier:
         # (environments that branch) a described PATCH follows it.
         self.version_description, self.describe_creates = version_description, describe_creates
         self._versions: dict[str, str] = {}  # remote id → the version its last write made
+        self._answers: dict[str, str | None] = {}  # remote id → digest of its last answer's bytes
         self.directory = directory
         self.state = state
         self.root = root
@@ -199,6 +201,7 @@ class Applier:
 
     async def _execute(self, item: ResourcePlan, write: Write) -> Outcome:
         if write.operation == "record":
+            self._answers[self._remote_id(item)] = item.answer
             self._record_applied(item, self._remote_id(item), item.remote_body or {})
             await self._writer.save()
             return Outcome(item.kind, item.name, "recorded", item.remote_id)
@@ -257,7 +260,8 @@ class Applier:
         self, item: ResourcePlan, remote_id: str, remote_body: Body, kept: tuple[KeyPath, ...] = ()
     ) -> None:
         """State after an apply: fingerprints plus per-field hashes of the remote as it is now — except
-        under kept (drifted) paths, whose hashes stay as they were at the previous apply."""
+        under kept (drifted) paths, whose hashes stay as at the previous apply (else: the answer's digest)."""
+        answer, entry_key = self._answers.pop(remote_id, None), (item.kind, remote_id)
         salt = salt_for(self.state.environment, item.kind, remote_id)
         fields = field_hashes(item.kind, remote_body, salt)
         previous = self.state.get(item.kind, item.name)
@@ -270,6 +274,7 @@ class Applier:
         if branches is not None and REGISTRY[item.kind].branched:
             entry.branch_id = branches.ids.get(remote_id)
         entry.version_id = self._versions.get(remote_id) or item.version_id
+        entry.response_digest = None if kept else response_digest(self.state.environment, *entry_key, answer)
         self.state.set(item.kind, item.name, entry)
 
     async def _write(self, kind: str, remote_id: str, body: Body, expect: Body) -> dict[str, Any]:
@@ -288,12 +293,11 @@ class Applier:
             if branches is not None:
                 description = self.version_description or branches.branch
                 params = {"branch_id": await branches.ensure(resource_kind, remote_id, description)}
-        if routes.update_method == "PUT":
-            response = await self.api.put(path, sent)
-        else:
-            response = await self.api.patch(path, sent, params=params)
+        answer: str | None
+        response, answer = await self.api.digested(routes.update_method, path, params=params, json=sent)
         if not isinstance(response, dict) or resource_kind.remote_id(response) is None:
-            response = await self.directory.get(kind, remote_id)
+            response, answer = await self.directory.read(kind, remote_id)
+        self._answers[remote_id] = answer
         self._note_version(remote_id, response)
         return with_unreturned(kind, normalise_remote(kind, response or {}), expect)
 
@@ -327,13 +331,15 @@ class Applier:
         async def find_existing() -> dict[str, Any] | None:
             return await self.directory.find(kind, name, item.api_name, fresh=True, exclude=others)
 
-        resource_kind = REGISTRY[kind]
+        resource_kind, answer = REGISTRY[kind], list[str]()
+        create = resource_kind.routes.create
         response, adopted = await self.api.create(
-            resource_kind.routes.create, dict(body), find_existing=find_existing
+            create, dict(body), find_existing=find_existing, answer=answer
         )
         remote_id = resource_kind.remote_id(response)
         if remote_id is None:
             raise NoIdInAnswer(kind, name)
+        self._answers[remote_id] = None if adopted else next(iter(answer), None)
         self.state.set(kind, name, ResourceState(remote_id))
         await self._writer.save()
         if item.key in self._id_known:
@@ -344,9 +350,9 @@ class Applier:
         self, item: ResourcePlan, body: Body, expect: Body, *, exclude: set[str] | None = None
     ) -> Outcome:
         remote_id, response, adopted = await self._post(item, body, exclude=exclude or set())
-        kind = REGISTRY[item.kind]
-        whole = adopted or kind.create_returns_resource
-        document = response if whole else await self.directory.get(item.kind, remote_id)
+        kind, document = REGISTRY[item.kind], response
+        if not (adopted or kind.create_returns_resource):
+            document, self._answers[remote_id] = await self.directory.read(item.kind, remote_id)
         self._note_version(remote_id, document)
         remote_body = with_unreturned(item.kind, normalise_remote(item.kind, document or {}), expect)
         if (adopted or kind.create_only) and remote_body != expect:  # an import sets less than a PATCH

@@ -111,6 +111,9 @@ class ResourcePlan:
     # is in the body (by list index) with its text, for plan files.
     sensitive: tuple[KeyPath, ...] = ()
     templates: tuple[tuple[KeyPath, str], ...] = field(default=(), repr=False)
+    # Digest of the bytes of the answer ``remote_body`` was normalised from, when it was a plain GET: what a
+    # state refresh records (``engine.unchanged``). Never written to a plan file.
+    answer: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> Key:

@@ -37,6 +37,7 @@ from agents_cli.engine.plan import (
     ResourcePlan,
     Write,
 )
+from agents_cli.engine.response_digest import needs_digest
 from agents_cli.keypath import KeyPath, diff, format_path, index_path, leaf_path, related
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.state import ResourceState, State, remote_fingerprint
@@ -52,6 +53,7 @@ class RemoteResource:
     # Our hidden tags as the remote has them (None: the kind carries none, not compared).
     managed_tags: list[str] | None = None
     version_id: str | None = None  # the remote's current version (kinds that are ``branched``)
+    answer: str | None = None  # digest of the GET's bytes (``engine.unchanged``)
 
 
 def field_changes(before: Any, after: Any) -> list[FieldChange]:
@@ -248,6 +250,7 @@ def _base(
         remote_body=remote.body if remote else None,
         sensitive=tuple(sorted(item.sensitive, key=format_path)),
         templates=tuple(item.templates) if templates is None else templates,
+        answer=remote.answer if remote else None,
         **extra,
     )
 
@@ -280,7 +283,9 @@ def plan_resource(
     # Equal bodies need no diff; unequal ones may still have no changes (a keyed list or set reordered).
     changes = [] if item.body == remote.body else field_changes(remote.body, item.body)
     if not changes and not item.pending and refresh is None:
-        stale = not _state_is_current(entry, item, remote, environment, remote_fp)
+        stale = not _state_is_current(entry, item, remote, environment, remote_fp) or needs_digest(
+            entry, environment, item.kind, remote.id, remote.answer
+        )
         return _base(item, "no-op", remote, refresh_state=stale, write=Write("record") if stale else None)
     local, drifted = _drift_split(item, remote, changes, entry, environment, remote_fp)
     local, drifted = _mark_unmergeable(item.kind, local), _mark_unmergeable(item.kind, drifted)

@@ -14,16 +14,17 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from agents_cli.engine.apply import Applier
 from agents_cli.engine.desired import DesiredSet, load_desired
 from agents_cli.engine.errors import ReplaceRefused
-from agents_cli.engine.normalise import Ids, normalise_remote
+from agents_cli.engine.normalise import Ids
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
-from agents_cli.engine.planner import RemoteResource, plan, plan_resource
+from agents_cli.engine.planner import RemoteResource, plan
 from agents_cli.engine.splits import planned_splits
+from agents_cli.engine.unchanged import planned_answer, remote_resource, unchanged_plans
 from agents_cli.errors import AgentsError
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.environments import same_agents
@@ -222,8 +223,11 @@ class Workspace:
             for kind, names in self.ids(snapshot).items()
         }
         items = {key: desired.normalise(key, ids) for key in keys}
+        planned = {**planned, **unchanged_plans(snapshot, items, self.state, options, planned)}
         remote = {
-            key: remote_resource(key[0], remote_id, document, adopted=adopted)
+            key: remote_resource(
+                key[0], remote_id, document, adopted=adopted, answer=snapshot.digests.get(key)
+            )
             for key, (remote_id, document, adopted) in snapshot.found.items()
             if key not in planned
         }
@@ -310,20 +314,6 @@ def check_replacements(desired: DesiredSet, names: list[str]) -> frozenset[Key]:
     return frozenset(AGENT.key(name) for name in names)
 
 
-def remote_resource(
-    kind: str, remote_id: str, document: dict[str, Any], *, adopted: bool = False
-) -> RemoteResource:
-    """A remote document as the planner compares it: normalised, plus the kind's hidden tags."""
-    version_id = document.get("version_id") if REGISTRY[kind].branched else None
-    return RemoteResource(
-        id=remote_id,
-        body=normalise_remote(kind, document),
-        adopted=adopted,
-        managed_tags=REGISTRY[kind].managed_tags(document),
-        version_id=version_id if isinstance(version_id, str) else None,
-    )
-
-
 def _nothing_to_start(item: ResourcePlan) -> None:
     """``plan`` streams like sync, without writing anything."""
 
@@ -389,9 +379,8 @@ class _EarlyPlanner:
             item = self.desired.normalise(key, self.ids)
         except AgentsError:
             return  # planned with the rest, which reports configuration errors in the resources' order
-        planned = plan_resource(
-            item, remote_resource(key[0], remote_id, document), self.workspace.state, options=self.options
-        )
+        answer = snapshot.digests.get(key)
+        planned = planned_answer(item, remote_id, document, answer, self.workspace.state, self.options)
         self.planned[key] = planned
         # The raw answer is not needed any more (the plan holds what it needs, normalised): with 1,000
         # resources, keeping every raw document until the end is most of the peak memory.

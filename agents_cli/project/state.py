@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,10 +73,14 @@ class ResourceState:
     fields: dict[KeyPath, str] | None = None
     branch_id: str | None = None  # the branch a branch environment writes (kinds that are ``branched``)
     version_id: str | None = None  # the version the last apply produced
+    # The last recorded answer's bytes and the desired body it matched (``engine.unchanged``), while they
+    # are what ``fingerprint``, ``remote_fingerprint`` and ``fields`` describe: the next plan of the same
+    # answer and config is a no-op without normalising (salted, like ``fields``; never of a secret).
+    response_digest: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id}
-        for key in ("fingerprint", "remote_fingerprint", "branch_id", "version_id"):
+        for key in ("fingerprint", "remote_fingerprint", "branch_id", "version_id", "response_digest"):
             if getattr(self, key):
                 data[key] = getattr(self, key)
         if self.fields is not None:
@@ -147,6 +152,9 @@ def lock_path(root: Path, env: str) -> Path:
     return root / STATE_DIR / f"{env}.lock"
 
 
+# What ``response_digest`` looks like (anything else is a hand edit: dropped, so the next plan normalises).
+_DIGEST = re.compile(r"[0-9a-f]{40}")
+
 # Versions whose files this one reads (none: version 1, the first format).
 READABLE_VERSIONS = (1, STATE_VERSION)
 
@@ -189,7 +197,9 @@ def _entry(source: str, where: str, entry: Any, readable: bool) -> ResourceState
     for key in ("branch_id", "version_id"):  # they reach URLs too
         if texts[key] is not None and not valid_remote_id(texts[key]):
             raise StateUnusable(source, "bad_id", where=where, detail=_source_json(texts[key]))
-    return ResourceState(id=entry["id"], fields=_fields(entry, readable), **texts)
+    digest = entry.get("response_digest")
+    digest = digest if readable and isinstance(digest, str) and _DIGEST.fullmatch(digest) else None
+    return ResourceState(id=entry["id"], fields=_fields(entry, readable), response_digest=digest, **texts)
 
 
 def _check_unique_ids(state: State, source: str) -> None:

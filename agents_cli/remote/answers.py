@@ -4,6 +4,7 @@ failures are surely not processed (safe to send again), and the counts of what w
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from agents_cli.remote.errors import AmbiguousRequest, ApiRefused, ResponseTooLarge
+from agents_cli.remote.errors import AmbiguousRequest, ApiRefused, ResponseTooLarge, UnexpectedAnswer
 from agents_cli.remote.failures import RESPONSE_CAP_VARIABLE, HttpTimeouts
 
 __all__ = ["AmbiguousRequest", "ApiRefused", "RequestStats", "RetryPolicy"]
@@ -162,3 +163,17 @@ def remote_error(
         environment=environment,
         api_key_env=api_key_env,
     )
+
+
+def decoded(method: str, path: str, response: httpx.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise UnexpectedAnswer(f"{method} {path}", "a JSON body", status=response.status_code) from exc
+
+
+def answer_digest(response: httpx.Response) -> str:
+    """Of the answer's bytes as they came (``engine.unchanged``)."""
+    return hashlib.blake2b(response.content, digest_size=20).hexdigest()

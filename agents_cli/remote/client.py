@@ -52,25 +52,21 @@ from agents_cli.remote.answers import (
     AmbiguousRequest,
     RequestStats,
     RetryPolicy,
+    answer_digest,
+    decoded,
     read_capped,
     refused_before_processing,
     remote_error,
     retry_after_seconds,
     with_note,
 )
-from agents_cli.remote.errors import ApiRefused, NoAnswer, NotTheApi, UnexpectedAnswer, UrlOrigin
+from agents_cli.remote.errors import ApiRefused, NoAnswer, NotTheApi, UrlOrigin
 from agents_cli.remote.failures import HttpTimeouts, Target, attempts_note, http_timeouts, transport_failure
 from agents_cli.remote.pacing import DEFAULT_CONCURRENCY, Pacer
 from agents_cli.remote.pages import next_cursor, page_items
 
-__all__ = [
-    "DEFAULT_CONCURRENCY",
-    "AmbiguousRequest",
-    "ApiClient",
-    "RequestStats",
-    "RetryPolicy",
-    "gather_or_cancel",
-]
+__all__ = ["DEFAULT_CONCURRENCY", "AmbiguousRequest", "ApiClient", "RequestStats", "RetryPolicy"]
+__all__ += ["gather_or_cancel"]
 
 T = TypeVar("T")
 
@@ -219,6 +215,20 @@ class ApiClient:
         ``idempotent`` defaults by method (POST is not). A non-idempotent request is retried only when it
         surely did not take effect (see the module docstring); otherwise ``AmbiguousRequest`` is raised.
         """
+        return decoded(method, path, await self._answer(method, path, params, json, idempotent))
+
+    async def digested(
+        self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None
+    ) -> tuple[Any, str]:
+        """``request``, and a digest of the answer's bytes (``engine.unchanged``: answered as last time)."""
+        response = await self._answer(
+            method, path, params, json, method.upper() not in NON_IDEMPOTENT_METHODS
+        )
+        return decoded(method, path, response), answer_digest(response)
+
+    async def _answer(
+        self, method: str, path: str, params: dict[str, Any] | None, json: Any, idempotent: bool | None
+    ) -> httpx.Response:
         if idempotent is None:
             idempotent = method.upper() not in NON_IDEMPOTENT_METHODS
         attempt = 0
@@ -231,7 +241,7 @@ class ApiClient:
                 what, retry_after = type(exc).__name__, None
             else:
                 if response.status_code < 400:
-                    return _decoded(method, path, response)
+                    return response
                 limit, retry_after = self._status_limit(method, path, response, attempt, idempotent)
                 what = str(response.status_code)
             await self._wait(method, path, what, attempt, limit, retry_after)
@@ -309,9 +319,15 @@ class ApiClient:
                 raise
 
     async def create(
-        self, path: str, body: Any, *, find_existing: Callable[[], Awaitable[Any | None]]
+        self,
+        path: str,
+        body: Any,
+        *,
+        find_existing: Callable[[], Awaitable[Any | None]],
+        answer: list[str] | None = None,
     ) -> tuple[Any, bool]:
-        """POST a new resource exactly once. Returns (response or found resource, adopted?).
+        """POST a new resource exactly once. Returns (response or found resource, adopted?); ``answer``, if
+        given, gets the digest of the POST's answer (``digested``).
 
         After an ambiguous failure ``find_existing`` looks the resource up (by name + environment tag);
         if it is there it is returned instead of posting a duplicate.
@@ -319,7 +335,9 @@ class ApiClient:
         attempt = 0
         while True:
             try:
-                return await self.request("POST", path, json=body, idempotent=False), False
+                response, digest = await self.digested("POST", path, json=body)
+                (answer if answer is not None else []).append(digest)
+                return response, False
             except AmbiguousRequest as ambiguous:
                 found = await find_existing()
                 if found is not None:
@@ -380,12 +398,3 @@ async def gather_or_cancel(*coroutines: Coroutine[Any, Any, T]) -> list[T]:
 def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
     first = group.exceptions[0]
     return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
-
-
-def _decoded(method: str, path: str, response: httpx.Response) -> Any:
-    if not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise UnexpectedAnswer(f"{method} {path}", "a JSON body", status=response.status_code) from exc

@@ -34,12 +34,20 @@ class Directory:
     pinned: dict[str, str] = field(
         default_factory=dict
     )  # remote id → the version read instead of the live one
+    # Remote id → the digest of the answer ``find`` adopted it from (``read``).
+    found_answers: dict[str, str] = field(default_factory=dict)
     _lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _list_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     async def get(self, kind: str, remote_id: str) -> dict[str, Any] | None:
         """The full resource, or None when it no longer exists."""
+        return (await self.read(kind, remote_id))[0]
+
+    async def read(self, kind: str, remote_id: str) -> tuple[dict[str, Any] | None, str | None]:
+        """``get``, and the digest of the answer's bytes when it was a plain GET of the live resource
+        (``engine.unchanged``: a resource answered as at the last sync needs no normalising)."""
         resource_kind = REGISTRY[kind]
+        digest = None
         try:
             if remote_id in self.pinned and resource_kind.branched:
                 params = {"version_id": self.pinned[remote_id]}
@@ -47,12 +55,12 @@ class Directory:
             elif self.branches is not None and resource_kind.branched:
                 found = await self.branches.get(resource_kind, remote_id)
             else:
-                found = await self.api.get(resource_kind.routes.item(remote_id))
+                found, digest = await self.api.digested("GET", resource_kind.routes.item(remote_id))
         except RemoteError as exc:
             if exc.status == 404:
-                return None
+                return None, None
             raise
-        return found if isinstance(found, dict) else None
+        return (found, digest) if isinstance(found, dict) else (None, None)
 
     async def listing(self, kind: str, *, fresh: bool = False) -> list[dict[str, Any]]:
         lock = self._list_locks.setdefault(kind, asyncio.Lock())
@@ -97,7 +105,10 @@ class Directory:
                     raise StateConflict(self.state_file, kind, owner, name, remote_id, "tagged_other")
                 continue
             # List items may be summaries; whole ones are re-read too, for one shape.
-            return await self.get(kind, remote_id)
+            document, digest = await self.read(kind, remote_id)
+            if digest is not None:
+                self.found_answers[remote_id] = digest
+            return document
         return None
 
     @property
@@ -161,6 +172,8 @@ class Snapshot:
     found: dict[Key, tuple[str, dict[str, Any], bool]] = field(default_factory=dict)  # id, doc, adopted
     orphans: dict[Key, str] = field(default_factory=dict)  # (kind, name) → id
     stale: set[Key] = field(default_factory=set)  # state ids that 404'd
+    # Digests of the answers' bytes of those read through their state id (``Directory.read``).
+    digests: dict[Key, str] = field(default_factory=dict)
 
 
 async def fetch_snapshot(
@@ -197,7 +210,9 @@ async def fetch_snapshot(
         entry = state.get(kind, name)
         if entry is not None:
             whole = listed.get(kind, {}).get(entry.id)
-            document = whole if whole is not None else await directory.get(kind, entry.id)
+            document, digest = (whole, None) if whole is not None else await directory.read(kind, entry.id)
+            if digest is not None:
+                snapshot.digests[key] = digest
             if document is not None:
                 directory.check_tracked(kind, name, document, state.ids(kind))
                 snapshot.found[key] = (entry.id, document, False)
@@ -208,8 +223,11 @@ async def fetch_snapshot(
             kind, name, api_names.get(key), exclude=exclude, owners=undeclared[kind]
         )
         remote_id = REGISTRY[kind].remote_id(document)
+        answer = directory.found_answers.pop(remote_id or "", None)
         if document is not None and remote_id is not None:
             snapshot.found[key] = (remote_id, document, True)
+            if answer is not None:
+                snapshot.digests[key] = answer
 
     # Prune (and status) needs the tagged listing: its pages are read alongside the GETs, not after them
     # (cached in the directory, where ``_find_orphans`` finds it).
