@@ -19,7 +19,8 @@ from agents_cli.commands import shared
 from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, AgentsError, ConfigError, UsageError
 from agents_cli.project.manifest import Project, load_project
-from agents_cli.pull.importer import pull_context, read_remote, selection_inputs, write_results
+from agents_cli.project.writing import StagedWrites
+from agents_cli.pull.importer import pull_context, read_remote, selection_inputs, stage, write_results
 from agents_cli.pull.resources import DEFAULTS_ONLY, Written, for_resource
 from agents_cli.pull.selection import Candidate
 from agents_cli.remote.client import ApiClient
@@ -145,18 +146,42 @@ def pull(app: AppContext, request: PullRequest) -> Pulled:
     select_args: dict[str, Any] = {**inputs, **_what(client, inputs, request)}
     options = {"file_format": request.file_format, "force": request.force}
     computed: dict[tuple[str, str], Written] = {}
+    # Files are written (to temp files, fsynced) as their answers arrive; renamed into place only once
+    # nothing is refused and the overwrites are confirmed, else removed.
+    staged = None if request.dry_run else StagedWrites()
 
     def on_chosen(chosen: list[Candidate]) -> Callable[[Candidate, dict[str, Any]], None]:
         ctx = pull_context(project, environment.name, chosen, options, environ=app.host.environ)
 
         def arrived(candidate: Candidate, document: dict[str, Any]) -> None:
             # Minimised as each answer arrives, while the other GETs are in flight.
-            computed[(candidate.kind, candidate.name)] = for_resource(ctx, candidate, document)
+            item = computed[(candidate.kind, candidate.name)] = for_resource(ctx, candidate, document)
+            if staged is not None:
+                stage(project, staged, item)
 
         return arrived
 
+    try:
+        return _pulled(app, request, project, client, select_args, on_chosen, inputs, computed, staged)
+    finally:
+        if staged is not None:
+            staged.discard()
+
+
+def _pulled(
+    app: AppContext,
+    request: PullRequest,
+    project: Project,
+    client: ApiClient,
+    select_args: dict[str, Any],
+    on_chosen: Callable[[list[Candidate]], Callable[[Candidate, dict[str, Any]], None]],
+    inputs: dict[str, Any],
+    computed: dict[tuple[str, str], Written],
+    staged: StagedWrites | None,
+) -> Pulled:
     from agents_cli.commands.pull_branches import query_of
 
+    environment = project.environment(request.env)
     query = query_of(environment.branch, request.version)
     candidates, documents, network_seconds = asyncio.run(
         read_remote(client, select_args, on_chosen, params=query)
@@ -182,5 +207,5 @@ def pull(app: AppContext, request: PullRequest) -> Pulled:
     if not request.dry_run:
         # An older version is restored as files only: state keeps what is deployed (plan shows the way back).
         kept = [dataclasses.replace(item, state=None) for item in outcomes] if request.version else outcomes
-        write_results(project, environment.name, kept)
+        write_results(project, environment.name, kept, staged)
     return result

@@ -12,7 +12,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 _TAG_STR = "tag:yaml.org,2002:str"
 
@@ -94,3 +97,77 @@ def _current_umask() -> int:
     umask = os.umask(0)  # the only way to read it is to set it; put it straight back
     os.umask(umask)
     return umask
+
+
+class StagedWrites:
+    """Files written and fsynced in worker threads as soon as their content is known (while the network is
+    still busy), put in place only by ``commit``: each one a temp file beside its target, renamed over it
+    (``write_atomic``'s guarantee, per file). Until then nothing is visible: ``discard`` removes every temp
+    file (a refusal or a "no" writes nothing), and a file only ever staged in a folder that exists."""
+
+    def __init__(self, workers: int = 8) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=workers)
+        self._staged: dict[Path, tuple[str, Future[str]]] = {}
+
+    def stage(self, path: Path, content: str) -> None:
+        """Start writing ``content`` for ``path`` (not when its folder does not exist yet: ``commit`` then
+        writes it the usual way, so nothing is created before it)."""
+        if not path.parent.is_dir():
+            return
+        previous = self._staged.pop(path, None)
+        if previous is not None:
+            self._pool.submit(_unlink_staged, previous[1])
+        self._staged[path] = (content, self._pool.submit(_write_temp, path, content.encode("utf-8")))
+
+    def commit(self, writes: list[tuple[Path, str]]) -> None:
+        """Put ``writes`` in place (staged ones renamed, others written atomically, all in parallel); what
+        was staged for anything else is removed."""
+        try:
+            list(self._pool.map(lambda write: self._put(*write), writes))
+        finally:
+            self.discard()
+
+    def _put(self, path: Path, content: str) -> None:
+        staged = self._staged.pop(path, None)
+        if staged is None or staged[0] != content:
+            if staged is not None:
+                _unlink_staged(staged[1])
+            write_atomic(path, content)
+            return
+        temp_name = staged[1].result()
+        try:
+            os.chmod(temp_name, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_current_umask())
+            os.replace(temp_name, path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+
+    def discard(self) -> None:
+        """Remove every temp file not put in place, and stop the workers."""
+        staged, self._staged = list(self._staged.values()), {}
+        for _content, future in staged:
+            _unlink_staged(future)
+        self._pool.shutdown(wait=True)
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return temp_name
+
+
+def _unlink_staged(future: Future[str]) -> None:
+    try:
+        temp_name = future.result()
+    except Exception:  # a failed write left nothing behind (``_write_temp``)
+        return
+    Path(temp_name).unlink(missing_ok=True)

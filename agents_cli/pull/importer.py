@@ -14,10 +14,11 @@ from agents_cli.project.configs import load_resource
 from agents_cli.project.manifest import MANIFEST_NAME, Project
 from agents_cli.project.state import ResourceState
 from agents_cli.pull.errors import NothingToPull
-from agents_cli.pull.resources import PullContext, Written
+from agents_cli.pull.resources import DEFAULTS_ONLY, PullContext, Written
 from agents_cli.pull.selection import Candidate, ids_by_kind, reference_map, select
 
 if TYPE_CHECKING:
+    from agents_cli.project.writing import StagedWrites
     from agents_cli.remote.client import ApiClient
 
 
@@ -92,19 +93,18 @@ def _write_manifest(project: Project, env: str, outcomes: list[Written]) -> None
     write_atomic(project.root / MANIFEST_NAME, dump_json(data))
 
 
-def write_results(project: Project, env: str, outcomes: list[Written]) -> None:
-    from agents_cli.project.loader import write_atomic
+def write_results(
+    project: Project, env: str, outcomes: list[Written], staged: StagedWrites | None = None
+) -> None:
     from agents_cli.project.state import load_state, save_state, state_lock
+    from agents_cli.project.writing import StagedWrites
 
-    # Each file is written atomically and fsynced; the fsyncs overlap instead of waiting one after another.
+    # Each file is written atomically and fsynced, the fsyncs overlapping; those staged as their answers
+    # arrived (``stage``) are only renamed into place now.
     writes = [
         (project.path(item.file), item.text) for item in outcomes if item.text is not None and item.file
     ]
-    if writes:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=min(8, len(writes))) as pool:
-            list(pool.map(lambda write: write_atomic(*write), writes))
+    (staged or StagedWrites(min(8, len(writes) or 1))).commit(writes)
     _write_manifest(project, env, outcomes)
     with state_lock(project.root, env):
         state = load_state(project.root, env)
@@ -112,6 +112,12 @@ def write_results(project: Project, env: str, outcomes: list[Written]) -> None:
             if item.state is not None and item.action != "refused":
                 state.set(item.candidate.kind, item.candidate.name, item.state)
         save_state(project.root, state)
+
+
+def stage(project: Project, staged: StagedWrites, item: Written) -> None:
+    """Start writing a file pull will write, as soon as its answer is in (see ``StagedWrites``)."""
+    if item.text is not None and item.file and item.action not in ("refused", DEFAULTS_ONLY):
+        staged.stage(project.path(item.file), item.text)
 
 
 def pull_context(

@@ -232,3 +232,32 @@ def test_update_refuses_unsynced_local_changes_in_a_project_of_several_environme
     assert not (root / "agents" / "bot.staging.yaml").exists() and "temperature: 0.1" in config.read_text()
     forced = run_cli(["pull", "--env", "staging", "--update", "--force", "--yes"], cwd=root, env=KEYS)
     assert "agents/bot.staging.yaml" in forced.stderr
+
+
+def test_a_refused_pull_leaves_no_file_it_had_started_writing(
+    tmp_path: Path, served_emulator: ServedEmulator, isolated_home: Path
+) -> None:
+    """pull writes each file (to a temp file beside it, fsynced) as its answer arrives; a refusal found
+    among the answers still writes nothing: the tool edited in the dashboard keeps its file as it was, and
+    no temp file is left behind."""
+    root = sample_project(tmp_path / "p", served_emulator.url)
+    run_cli(["sync", "--env", "staging", "--yes"], cwd=root, env=KEYS)
+    ids = state(root, "staging")
+    edit = {"conversation_config": {"agent": {"first_message": "Dashboard"}}}
+    assert remote_patch(
+        served_emulator.url, f"/v1/convai/agents/{ids['agents']['bot']['id']}", edit
+    ).is_success
+    tool_path = f"/v1/convai/tools/{ids['tools']['lookup']['id']}"
+    tool_config = remote_ok(served_emulator.url, "GET", tool_path)["tool_config"]
+    tool_config["description"] = "Edited in the dashboard."
+    assert remote_patch(served_emulator.url, tool_path, {"tool_config": tool_config}).is_success
+    config, tool = root / "agents" / "bot.yaml", root / "tools" / "lookup.yaml"
+    config.write_text(config.read_text().replace("temperature: 0.3", "temperature: 0.5"))  # not synced
+    tool_text = tool.read_text()
+    refused = run_cli(["pull", "--env", "staging", "--update", "--yes"], cwd=root, env=KEYS, expect=1)
+    assert "nothing was written" in refused.stderr
+    assert tool.read_text() == tool_text
+    assert [path for path in root.rglob("*") if path.name.endswith(".tmp")] == []
+    forced = run_cli(["pull", "--env", "staging", "--update", "--force", "--yes"], cwd=root, env=KEYS)
+    assert "tools/lookup.yaml" in forced.stderr and "Edited in the dashboard." in tool.read_text()
+    assert [path for path in root.rglob("*") if path.name.endswith(".tmp")] == []
