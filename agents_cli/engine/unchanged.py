@@ -19,6 +19,7 @@ Anything else takes the full path, which records a fresh digest when the plan is
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -120,6 +121,17 @@ def planned_answer(
     unchanged = unchanged_plan(item, remote_id, document, answer, state, options)
     if unchanged is not None:
         return unchanged
-    return plan_resource(
-        item, remote_resource(item.kind, remote_id, document, answer=answer), state, options=options
-    )
+    remote = remote_resource(item.kind, remote_id, document, answer=answer)
+    return lean(plan_resource(item, remote, state, options=options))
+
+
+def lean(item: ResourcePlan) -> ResourcePlan:
+    """``item`` without the normalised remote when nothing will read it: only a state refresh, a plan with
+    nothing writable (``none``) and a write that keeps drifted fields (plan files) do. With 1,000 agents,
+    a full normalised document per resource kept to the end of the run is much of the peak memory."""
+    write = item.write
+    if item.remote_body is None or (
+        write is not None and (write.operation in ("record", "none") or write.kept)
+    ):
+        return item
+    return dataclasses.replace(item, remote_body=None)

@@ -24,7 +24,7 @@ from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
 from agents_cli.engine.planner import RemoteResource, plan
 from agents_cli.engine.splits import planned_splits
-from agents_cli.engine.unchanged import planned_answer, remote_resource, unchanged_plans
+from agents_cli.engine.unchanged import lean, planned_answer, remote_resource, unchanged_plans
 from agents_cli.errors import AgentsError
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.environments import same_agents
@@ -242,6 +242,7 @@ class Workspace:
             included={key: name for key, name in desired.included.items() if key in items},
             planned=planned.values(),
         )
+        result = dataclasses.replace(result, resources=tuple(lean(item) for item in result.resources))
         # Not about resources --only left out (a referenced one that exists is only read).
         shown = {item.key for item in result.resources} | set(desired.targets())
         warnings = [
