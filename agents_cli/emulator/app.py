@@ -23,6 +23,7 @@ from agents_cli.emulator import (
     routes_settings,
     routes_tests,
     routes_tools,
+    routes_webhooks,
 )
 from agents_cli.emulator.context import EmulatorContext
 from agents_cli.emulator.errors import EXCEPTION_HANDLERS
@@ -42,6 +43,7 @@ ROUTES: list[BaseRoute] = [
     *routes_conversations.ROUTES,
     *routes_phone_numbers.ROUTES,
     *routes_settings.ROUTES,
+    *routes_webhooks.ROUTES,
 ]
 
 

@@ -27,6 +27,7 @@ SECRET = "secret"
 ENV_VAR = "env_var"
 PHONE_NUMBER = "phone_number"
 SETTINGS = "convai_settings"
+WEBHOOK = "workspace_webhook"
 CONVERSATION = "conversation"
 SIGNATURE = "conversation_signature"
 # What a 404 calls a missing record of each kind (``tool_not_found``, "Tool with id ... not found.").
@@ -40,6 +41,7 @@ NOT_FOUND_NAMES = {
     ENV_VAR: "environment_variable",
     PHONE_NUMBER: "phone_number",
     CONVERSATION: "conversation",
+    WEBHOOK: "webhook",
 }
 
 

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agents_cli.kinds import agent, environment_variable, phone_number, secret, test, tool, workspace_settings
+from agents_cli.kinds import (
+    agent,
+    environment_variable,
+    phone_number,
+    secret,
+    test,
+    tool,
+    webhook,
+    workspace_settings,
+)
 from agents_cli.kinds.base import Attachment, FoundBy, ResourceKind, Routes, Slot
 
 
@@ -72,9 +81,11 @@ AGENT = agent.KIND
 SECRET = secret.KIND
 ENVIRONMENT_VARIABLE = environment_variable.KIND
 PHONE_NUMBER = phone_number.KIND
+WEBHOOK = webhook.KIND
 WORKSPACE_SETTINGS = workspace_settings.KIND
-# Secrets first (tools, variables, settings name them); phone numbers after the agents they route to.
-REGISTRY = Registry((SECRET, ENVIRONMENT_VARIABLE, TOOL, TEST, AGENT, PHONE_NUMBER, WORKSPACE_SETTINGS))
+# Secrets first (tools, variables, settings name them); phone numbers after the agents they route to;
+# webhooks before the settings that name them.
+REGISTRY = Registry((SECRET, ENVIRONMENT_VARIABLE, TOOL, TEST, AGENT, PHONE_NUMBER, WEBHOOK, WORKSPACE_SETTINGS))
 
 __all__ = [
     "AGENT",

@@ -40,6 +40,10 @@ class Routes:
     update_method: Literal["PATCH", "PUT"] = "PATCH"
     # One resource per workspace (the convai settings): GET and PATCH the collection path itself.
     singleton: bool = False
+    # ``GET collection/{id}`` exists (workspace webhooks have none: one is read from the list).
+    item_readable: bool = True
+    # The list takes ``page_size``/``cursor`` (workspace webhooks answer every one in one GET).
+    paginated: bool = True
 
     def branches(self, remote_id: str) -> str:
         """``collection/<id>/branches`` (kinds that are ``branched``)."""
@@ -106,6 +110,9 @@ class ResourceKind:
     write_only: tuple[str, ...] = ()
     # Top-level keys sent only when creating (a phone number's import credentials), never compared.
     create_only: tuple[str, ...] = ()
+    # Top-level keys the update cannot change (a workspace webhook's URL): a change to one is refused at
+    # plan time with a hint (declare it under a new name), never sent as a PATCH that would not apply.
+    fixed_after_create: tuple[str, ...] = ()
     # One per workspace, whichever of our environments declares it (secrets, variables, numbers, settings):
     # environments sharing a workspace adopt it even when another one's state records it.
     shared: bool = False

@@ -335,6 +335,12 @@ class ApiClient:
                 self.stats.retries += 1
                 await self._sleep(self._backoff(attempt, None))
 
+    async def list_unpaginated(
+        self, path: str, item_key: str, *, params: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every item of a list answered whole in one GET (``{item_key: [...]}``, no cursor)."""
+        return page_items(f"GET {path}", item_key, await self.get(path, params=params))
+
     async def list_all(
         self, path: str, item_key: str, *, params: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:

@@ -40,6 +40,9 @@ class Directory:
     async def get(self, kind: str, remote_id: str) -> dict[str, Any] | None:
         """The full resource, or None when it no longer exists."""
         resource_kind = REGISTRY[kind]
+        if not resource_kind.routes.item_readable:  # read from the list (fresh: a create may precede it)
+            items = await self.listing(kind, fresh=True)
+            return next((item for item in items if resource_kind.remote_id(item) == remote_id), None)
         try:
             if remote_id in self.pinned and resource_kind.branched:
                 params = {"version_id": self.pinned[remote_id]}
@@ -143,6 +146,8 @@ async def list_remote(
     if kind.singleton_id is not None:
         found = await api.get(kind.routes.collection)
         return [found] if isinstance(found, dict) else []
+    if not kind.routes.paginated:
+        return await api.list_unpaginated(kind.routes.collection, kind.routes.list_key, params=params)
     return await api.list_all(kind.routes.collection, kind.routes.list_key, params=params)
 
 

@@ -44,7 +44,7 @@ conversation_config:
 
 def workspace_manifest() -> dict[str, Any]:
     settings = {
-        "webhooks": {"post_call_webhook_id": "hook_post_call", "events": ["transcript"]},
+        "webhooks": {"post_call_webhook_id": "@webhook:post-call", "events": ["transcript"]},
         "conversation_initiation_client_data_webhook": {
             "url": "https://hooks.example.com/init",
             "request_headers": {"X-Hook-Token": {"secret_id": "@secret:hook-token"}},
@@ -69,6 +69,13 @@ def workspace_manifest() -> dict[str, Any]:
         # One workspace serves both environments: the number routes to staging's agent only.
         "phone_numbers": {
             "support-line": {"phone_number": NUMBER, "agent": "@agent:bot", "environments": ["staging"]}
+        },
+        # The settings name the webhook by reference; its delivery header carries a secret value.
+        "webhooks": {
+            "post-call": {
+                "webhook_url": "https://hooks.example.com/post-call",
+                "request_headers": {"Authorization": "Bearer ${HOOK_TOKEN}"},
+            }
         },
         "workspace": {"settings": settings},
     }
@@ -202,7 +209,11 @@ def test_the_official_sdk_sees_every_assignment(synced: Path, served_emulator: S
     assert number.assigned_agent.agent_id == recorded["agents"]["bot"]["id"]
     assert number.assigned_agent.environment == "staging"  # the environment's server_environment
     settings = client.conversational_ai.settings.get()
-    assert settings.webhooks.post_call_webhook_id == "hook_post_call"
+    webhooks = client.webhooks.list(include_usages=True).webhooks
+    assert [(w.name, w.webhook_id) for w in webhooks] == [("post-call", recorded["webhooks"]["post-call"]["id"])]
+    assert webhooks[0].webhook_url == "https://hooks.example.com/post-call"
+    assert [usage.usage_type for usage in webhooks[0].usage or []] == ["ConvAI Settings"]
+    assert settings.webhooks.post_call_webhook_id == webhooks[0].webhook_id
     hook = settings.conversation_initiation_client_data_webhook
     assert hook.request_headers["X-Hook-Token"].secret_id == secrets["hook-token"]
 
@@ -232,6 +243,8 @@ def test_pull_into_an_empty_project_plans_clean_and_fetches_no_secret_value(
         "hook-token": {"value": "${HOOK_TOKEN}"},
     }
     assert pulled["phone_numbers"]["support-line"]["agent"] == "@agent:bot"
+    assert pulled["webhooks"] == {"post-call": {"webhook_url": "https://hooks.example.com/post-call"}}
+    assert pulled["workspace"]["settings"]["webhooks"]["post_call_webhook_id"] == "@webhook:post-call"
     written = "".join(path.read_text() for path in target.rglob("*") if path.is_file())
     assert CRM_VALUE not in written and HOOK_VALUE not in written
     run_cli(["validate"], cwd=target, env=keys())
