@@ -201,6 +201,32 @@ def test_sdk_phone_numbers_import_assign_and_settings(served_emulator: ServedEmu
     assert convai.settings.get().webhooks.send_audio is True
 
 
+def test_sdk_workspace_webhooks_create_list_update_delete(served_emulator: ServedEmulator) -> None:
+    client = _client(served_emulator)
+    made = client.webhooks.create(
+        settings=elevenlabs.WebhookHmacSettings(
+            auth_type="hmac", name="post-call", webhook_url="https://hooks.example.com/call"
+        )
+    )
+    assert made.webhook_id and made.webhook_secret  # the signing secret, answered once
+    client.webhooks.update(made.webhook_id, is_disabled=True, name="renamed")
+    client.conversational_ai.settings.update(
+        webhooks=elevenlabs.ConvAiWebhooks(post_call_webhook_id=made.webhook_id)
+    )
+    listed = client.webhooks.list(include_usages=True).webhooks
+    assert [(hook.name, hook.is_disabled, hook.auth_type) for hook in listed] == [("renamed", True, "hmac")]
+    assert [usage.usage_type for usage in listed[0].usage or []] == ["ConvAI Settings"]
+    with pytest.raises(elevenlabs.core.ApiError) as in_use:
+        client.webhooks.delete(made.webhook_id)
+    assert in_use.value.status_code == 409
+    client.conversational_ai.settings.update(webhooks=elevenlabs.ConvAiWebhooks(post_call_webhook_id=None))
+    client.webhooks.delete(made.webhook_id)
+    assert client.webhooks.list().webhooks == []
+    with pytest.raises(elevenlabs.core.ApiError) as missing:
+        client.webhooks.update(made.webhook_id, is_disabled=False, name="x")
+    assert missing.value.status_code == 404
+
+
 def _prompt(agent: Any) -> str:
     return str(agent.conversation_config.agent.prompt.prompt)
 
