@@ -73,7 +73,7 @@ KIND = WebhookKind(
     ),
     model="",  # compared in its own shape (``canonical``): the create body nests it under ``settings``
     found_by="name",
-    default_template="webhook",
+    default_template="hmac",
     listing_order=8,
     server_owned=(("webhook_id",), ("usage",), ("created_at_unix",), ("auth_type",)),
     list_returns_resources=True,

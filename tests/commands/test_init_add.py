@@ -136,6 +136,7 @@ def test_templates_list_and_show(tmp_path: Path) -> None:
         ("phone_number", "existing"),
         ("phone_number", "twilio"),
         ("phone_number", "sip-trunk"),
+        ("webhook", "hmac"),
         ("workspace_settings", "webhooks"),
     }
     assert all(item["description"] for item in listed)
@@ -249,7 +250,10 @@ def test_add_declares_workspace_kinds_in_the_manifest(tmp_path: Path) -> None:
     added = run_cli(["add", "workspace_settings", "Webhooks", "--template", "webhooks"], cwd=tmp_path)
     assert "refers to @secret:webhook-token" in added.stderr
     run_cli(["add", "secret", "Webhook Token"], cwd=tmp_path)
+    run_cli(["add", "webhook", "Post Call"], cwd=tmp_path)
     manifest = json.loads((tmp_path / "agents.json").read_text())
+    assert manifest["webhooks"]["post-call"]["webhook_url"].startswith("https://")
+    assert manifest["workspace"]["settings"]["webhooks"]["post_call_webhook_id"] == "@webhook:post-call"
     assert manifest["secrets"] == {
         "api-key": {"value": "${API_KEY}"},
         "webhook-token": {"value": "${WEBHOOK_TOKEN}"},

@@ -361,3 +361,34 @@ def test_a_saved_plan_of_a_rotated_secret_holds_no_value_and_applies(synced: Pat
     assert NEW_CRM_VALUE not in saved and CRM_VALUE not in saved and "${CRM_TOKEN}" in saved
     run_cli(["sync", "rotate.plan.json", "--yes"], cwd=synced, env=env)
     assert "No changes." in plan(synced, "staging", crm=NEW_CRM_VALUE)
+
+
+def test_webhooks_are_listed_shown_refused_a_new_url_and_deleted(
+    synced: Path, served_emulator: ServedEmulator
+) -> None:
+    listed = run_cli(["list", "-e", "staging", "--remote", "--json"], cwd=synced, env=keys()).stdout
+    assert "post-call" in listed and HOOK_VALUE not in listed
+    shown = run_cli(["status", "-e", "staging"], cwd=synced, env=keys())
+    assert "post-call" in shown.stdout + shown.stderr
+    manifest = json.loads((synced / "agents.json").read_text())
+    manifest["webhooks"]["post-call"]["webhook_url"] = "https://hooks.example.com/moved"
+    (synced / "agents.json").write_text(json.dumps(manifest))
+    refused = run_cli(["plan", "-e", "staging"], cwd=synced, env=keys(), expect=1)
+    assert "webhook_url cannot change once created" in refused.stderr
+    assert "declare it under a new name" in refused.stderr
+    # Under a new name: the settings follow the reference, the old webhook is pruned after they moved.
+    manifest["webhooks"] = {"moved": manifest["webhooks"]["post-call"]}
+    manifest["workspace"]["settings"]["webhooks"]["post_call_webhook_id"] = "@webhook:moved"
+    (synced / "agents.json").write_text(json.dumps(manifest))
+    sync(synced, "staging", "--prune")
+    hooks = remote_ok(served_emulator.url, "GET", "/v1/workspace/webhooks")["webhooks"]
+    assert [hook["webhook_url"] for hook in hooks] == ["https://hooks.example.com/moved"]
+    settings = remote_ok(served_emulator.url, "GET", "/v1/convai/settings")
+    assert settings["webhooks"]["post_call_webhook_id"] == hooks[0]["webhook_id"]
+    assert "No changes." in plan(synced, "staging")
+    # The settings still name it: the API refuses the delete (409), and the entry stays declared.
+    args = ["delete", "moved", "--kind", "webhook", "-e", "staging", "--yes"]
+    refused = run_cli(args, cwd=synced, env=keys(), expect=1)
+    assert "post-call webhook" in refused.stderr, refused.stderr
+    assert "moved" in json.loads((synced / "agents.json").read_text())["webhooks"]
+    assert len(remote_ok(served_emulator.url, "GET", "/v1/workspace/webhooks")["webhooks"]) == 1
