@@ -9,13 +9,19 @@ through the hash state keeps); ``webhook_url`` cannot change once created (the P
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agents_cli.kinds.base import ResourceKind, Routes
 
+if TYPE_CHECKING:
+    from agents_cli.keypath import KeyPath
+
 COMPARED = ("name", "webhook_url", "is_disabled", "events")
 WRITE_ONLY = ("request_headers", "retry_enabled")
+# Header names that carry credentials: their values must come from ``${VAR}`` placeholders.
+CREDENTIAL_HEADER = re.compile(r"auth|token|key|secret|password|signature|cookie", re.IGNORECASE)
 
 
 class WebhookKind(ResourceKind):
@@ -48,6 +54,14 @@ class WebhookKind(ResourceKind):
 
     def new_entry(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
         return {key: value for key, value in config.items() if (key, value) != ("name", name)}
+
+    def literal_secrets(self, config: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
+        headers = config.get("request_headers")
+        return [
+            (("request_headers", name), "a credential header's value must be a ${VAR} placeholder")
+            for name, value in (headers.items() if isinstance(headers, dict) else ())
+            if CREDENTIAL_HEADER.search(str(name)) and isinstance(value, str) and "${" not in value
+        ]
 
     def list_params(self, environment: str) -> dict[str, str] | None:
         return {"include_usages": "true"}  # the list shows ``events`` only then

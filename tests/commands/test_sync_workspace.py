@@ -296,7 +296,11 @@ def test_no_secret_value_in_files_state_output_debug_log_or_crash_log(
     [crash_log] = list((tmp_path / "xdg" / "agents-cli").glob("crash-*.log"))
     crash = crash_log.read_text()
     assert "a bug holding [redacted]" in crash
-    for value in (CRM_VALUE, NEW_CRM_VALUE, HOOK_VALUE):
+    # The webhook's HMAC signing secret is in its create answer only: nothing keeps or shows it.
+    created = [e for e in served_emulator.exchanges if (e.method, e.path) == ("POST", "/v1/workspace/webhooks")]
+    signing = [str(json.loads(e.body)["webhook_secret"]) for e in created]
+    assert signing
+    for value in (CRM_VALUE, NEW_CRM_VALUE, HOOK_VALUE, *signing):
         assert value.encode() not in files
         assert all(value not in text for text in shown)
         assert value not in crash and value not in stderr.getvalue()
@@ -370,6 +374,11 @@ def test_webhooks_are_listed_shown_refused_a_new_url_and_deleted(
     assert "post-call" in listed and HOOK_VALUE not in listed
     shown = run_cli(["status", "-e", "staging"], cwd=synced, env=keys())
     assert "post-call" in shown.stdout + shown.stderr
+    # A rotated header value (write-only: never read back) plans an update without either value.
+    rotated = {**keys(), "HOOK_TOKEN": "hook-rotated-9a1c"}
+    changed = run_cli(["plan", "-e", "staging", "--detailed-exitcode"], cwd=synced, env=rotated, expect=2)
+    assert "~ webhook post-call" in changed.stdout and "request_headers: (value changed)" in changed.stdout
+    assert "hook-rotated-9a1c" not in changed.stdout and HOOK_VALUE not in changed.stdout
     manifest = json.loads((synced / "agents.json").read_text())
     manifest["webhooks"]["post-call"]["webhook_url"] = "https://hooks.example.com/moved"
     (synced / "agents.json").write_text(json.dumps(manifest))

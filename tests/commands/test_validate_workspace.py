@@ -54,7 +54,7 @@ WEBHOOKS_MANIFEST = """\
   "version": 1,
   "webhooks": {
     "post-call": {"webhook_url": "https://hooks.example.com/call"},
-    "plain": {"webhook_url": "http://hooks.example.com/call"}
+    "plain": {"webhook_url": "http://hooks.example.com/call", "request_headers": {"Authorization": "Bearer x"}}
   },
   "workspace": {"settings": {"webhooks": {"post_call_webhook_id": "@webhook:post-cal"}}}
 }
@@ -67,3 +67,6 @@ def test_webhooks_and_their_references_are_validated_at_their_manifest_lines(tmp
     line, message = by_path["webhooks.post_call_webhook_id"]
     assert line == 7 and "unknown webhook 'post-cal' (did you mean 'post-call'?)" in message
     assert by_path["webhook_url"][0] == 5  # an HTTPS URL only
+    assert "${VAR} placeholder" in by_path["request_headers.Authorization"][1]
+    allowed = {path for _line, path, _message in problems(tmp_path, "--allow-literal")}
+    assert "request_headers.Authorization" not in allowed
