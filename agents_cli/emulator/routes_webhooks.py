@@ -27,7 +27,15 @@ from agents_cli.emulator.records import SETTINGS, WEBHOOK
 WEBHOOKS = "/v1/workspace/webhooks"
 WEBHOOK_ONE = "/v1/workspace/webhooks/{webhook_id}"
 SETTINGS_USAGE = "ConvAI Settings"
-_VIEW = ("name", "webhook_id", "webhook_url", "is_disabled", "is_auto_disabled", "created_at_unix", "auth_type")
+_VIEW = (
+    "name",
+    "webhook_id",
+    "webhook_url",
+    "is_disabled",
+    "is_auto_disabled",
+    "created_at_unix",
+    "auth_type",
+)
 
 
 def _usages(ctx: EmulatorContext, webhook_id: str) -> list[dict[str, Any]]:
@@ -99,7 +107,8 @@ async def delete_webhook(request: Request) -> Response:
             raise ApiError.of(
                 409,
                 "webhook_in_use",
-                f"Webhook {webhook_id} is the workspace's post-call webhook; point the settings elsewhere first.",
+                f"Webhook {webhook_id} is the workspace's post-call webhook; "
+                "point the settings elsewhere first.",
             )
         ctx.store.delete(WEBHOOK, webhook_id)
     return ctx.respond("delete", WEBHOOK_ONE, {"status": "ok"})

@@ -85,7 +85,9 @@ WEBHOOK = webhook.KIND
 WORKSPACE_SETTINGS = workspace_settings.KIND
 # Secrets first (tools, variables, settings name them); phone numbers after the agents they route to;
 # webhooks before the settings that name them.
-REGISTRY = Registry((SECRET, ENVIRONMENT_VARIABLE, TOOL, TEST, AGENT, PHONE_NUMBER, WEBHOOK, WORKSPACE_SETTINGS))
+REGISTRY = Registry(
+    (SECRET, ENVIRONMENT_VARIABLE, TOOL, TEST, AGENT, PHONE_NUMBER, WEBHOOK, WORKSPACE_SETTINGS)
+)
 
 __all__ = [
     "AGENT",

@@ -210,7 +210,9 @@ def test_the_official_sdk_sees_every_assignment(synced: Path, served_emulator: S
     assert number.assigned_agent.environment == "staging"  # the environment's server_environment
     settings = client.conversational_ai.settings.get()
     webhooks = client.webhooks.list(include_usages=True).webhooks
-    assert [(w.name, w.webhook_id) for w in webhooks] == [("post-call", recorded["webhooks"]["post-call"]["id"])]
+    assert [(w.name, w.webhook_id) for w in webhooks] == [
+        ("post-call", recorded["webhooks"]["post-call"]["id"])
+    ]
     assert webhooks[0].webhook_url == "https://hooks.example.com/post-call"
     assert [usage.usage_type for usage in webhooks[0].usage or []] == ["ConvAI Settings"]
     assert settings.webhooks.post_call_webhook_id == webhooks[0].webhook_id
@@ -297,7 +299,9 @@ def test_no_secret_value_in_files_state_output_debug_log_or_crash_log(
     crash = crash_log.read_text()
     assert "a bug holding [redacted]" in crash
     # The webhook's HMAC signing secret is in its create answer only: nothing keeps or shows it.
-    created = [e for e in served_emulator.exchanges if (e.method, e.path) == ("POST", "/v1/workspace/webhooks")]
+    created = [
+        e for e in served_emulator.exchanges if (e.method, e.path) == ("POST", "/v1/workspace/webhooks")
+    ]
     signing = [str(json.loads(e.body)["webhook_secret"]) for e in created]
     assert signing
     for value in (CRM_VALUE, NEW_CRM_VALUE, HOOK_VALUE, *signing):

@@ -54,7 +54,7 @@ WEBHOOKS_MANIFEST = """\
   "version": 1,
   "webhooks": {
     "post-call": {"webhook_url": "https://hooks.example.com/call"},
-    "plain": {"webhook_url": "http://hooks.example.com/call", "request_headers": {"Authorization": "Bearer x"}}
+    "plain": {"webhook_url": "http://x.example.com", "request_headers": {"Authorization": "Bearer x"}}
   },
   "workspace": {"settings": {"webhooks": {"post_call_webhook_id": "@webhook:post-cal"}}}
 }
