@@ -15,6 +15,9 @@ from starlette.routing import BaseRoute
 from agents_cli.emulator import (
     routes_agents,
     routes_conversations,
+    routes_knowledge_base,
+    routes_knowledge_rag,
+    routes_mcp,
     routes_misc,
     routes_runs,
     routes_secrets,
@@ -36,6 +39,10 @@ ROUTES: list[BaseRoute] = [
     *routes_misc.ROUTES,
     *routes_secrets.ROUTES,
     *routes_conversations.ROUTES,
+    # Knowledge base: the static paths (/summaries, /search…) before /{documentation_id}.
+    *routes_knowledge_rag.ROUTES,
+    *routes_knowledge_base.ROUTES,
+    *routes_mcp.ROUTES,
 ]
 
 

@@ -13,6 +13,7 @@ last, in reverse dependency order.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,6 @@ from typing import Any
 from agents_cli.engine.drift import field_hashes, merge_kept, salt_for
 from agents_cli.engine.errors import (
     NoIdInAnswer,
-    OldNotDeleted,
     ReferenceCycle,
     Skipped,
     Unexpected,
@@ -28,6 +28,7 @@ from agents_cli.engine.errors import (
 from agents_cli.engine.normalise import normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult, still_differing, unapplied_why
 from agents_cli.engine.plan import Key, Plan, ResourcePlan, Write
+from agents_cli.engine.replacing import read_upload, retire_replaced, with_recorded
 from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, with_values
 from agents_cli.kinds import REGISTRY
@@ -67,10 +68,17 @@ class Applier:
         self._started: dict[Key, asyncio.Task[None]] = {}
 
     # -- bookkeeping ---------------------------------------------------------------------------------
+    def record(self, outcome: Outcome) -> None:
+        self._record(outcome)
+
     def _record(self, outcome: Outcome) -> None:
         self.result.outcomes.append(outcome)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
+
+    async def save(self) -> None:
+        """``_save`` for the parts of apply in other modules (``engine.replacing``)."""
+        await self._save()
 
     async def _save(self) -> None:
         """Make the state as it is now durable before returning: the entries changed since the last save
@@ -137,6 +145,7 @@ class Applier:
             if item.write is not None and item.write.operation in ("create", "replace"):
                 self._id_known[item.key] = asyncio.Event()
         await asyncio.gather(*(self._guarded(item) for item in applies), self.finish_started())
+        await retire_replaced(self)
         for resource_kind in REGISTRY.reversed():
             deletes = [item for item in plan.resources if item.write and item.kind == resource_kind.name]
             deletes = [item for item in deletes if item.write and item.write.operation == "delete"]
@@ -186,11 +195,12 @@ class Applier:
         body, expect = self._with_ids(write)
         placeholder = self._placeholders.get(item.key)
         if write.operation == "create" and placeholder is None:
-            return await self._create(item, body, expect)
+            return await self._create(item, body, expect, upload=write.upload)
         if write.operation == "replace":
             return await self._replace(item, body, expect)
         remote_id = placeholder or self._remote_id(item)
-        remote_body = await self._write(item.kind, remote_id, body)
+        remote_body = await self._write(item.kind, remote_id, body, None if placeholder else item.remote_body)
+        remote_body = with_recorded(item.kind, remote_body, expect)
         self._record_applied(item, remote_id, remote_body, write.kept_keys)
         await self._save()
         unapplied = still_differing(remote_body, expect, write.kept_keys)
@@ -242,35 +252,78 @@ class Applier:
         previous = self.state.get(item.kind, item.name)
         if kept and previous is not None and previous.fields is not None and previous.id == remote_id:
             fields = merge_kept(fields, previous.fields, kept)
-        entry = ResourceState(remote_id, item.desired_fingerprint, fingerprint(dict(remote_body)), fields)
+        recorded = {
+            key: str(remote_body[key]) for key in REGISTRY[item.kind].state_fields if key in remote_body
+        }
+        retired = previous.retired if previous is not None and previous.id == remote_id else ()
+        entry = ResourceState(
+            remote_id, item.desired_fingerprint, fingerprint(dict(remote_body)), fields, recorded, retired
+        )
         self.state.set(item.kind, item.name, entry)
 
-    async def _write(self, kind: str, remote_id: str, body: Body) -> dict[str, Any]:
-        """Update (PATCH, or PUT for kinds replaced whole); the normalised result."""
-        routes = REGISTRY[kind].routes
-        path = routes.item(remote_id)
-        send = self.api.put if routes.update_method == "PUT" else self.api.patch
-        response = await send(path, dict(body))
-        if not isinstance(response, dict) or REGISTRY[kind].remote_id(response) is None:
+    async def _write(
+        self, kind: str, remote_id: str, body: Body, remote: Body | None = None
+    ) -> dict[str, Any]:
+        """Update (PATCH, or PUT for kinds replaced whole; a kind may split it over several endpoints:
+        ``ResourceKind.update_requests``, from the remote as planned); the normalised result."""
+        resource_kind = REGISTRY[kind]
+        calls = resource_kind.update_requests(remote_id, body, remote)
+        response: Any = None
+        for method, path, payload in calls:
+            if method == "DELETE":
+                await self.api.delete(path)
+                response = None
+            else:
+                response = await self.api.request(method, path, json=payload)
+        whole = len(calls) == 1 and isinstance(response, dict) and resource_kind.remote_id(response)
+        if not whole:
             response = await self.directory.get(kind, remote_id)
         return normalise_remote(kind, response or {})
 
     async def _replace(self, item: ResourcePlan, body: Body, expect: Body) -> Outcome:
-        """``--replace``: create the resource again from its config, then delete the old one. Created first,
-        so a refused config leaves the old one as it was; the new id is in state before the delete."""
+        """A replace: create the resource again from its config; the old one is deleted only at the end of
+        the run (``retire_replaced``), once what referenced it points at the new one — so nothing ever
+        references a deleted resource. Created first, so a refused config leaves the old one as it was.
+        Journaled: the entry says a POST is under way before it is sent, and holds the old id as retired
+        with the new id, so a rerun after a kill at any point finishes the job and duplicates nothing."""
         old_id = self._remote_id(item)
+        entry = self.state.get(item.kind, item.name) or ResourceState(old_id)
+        if entry.creating:
+            await self._delete_leftovers(item, {old_id, *entry.retired})
+        self.state.set(item.kind, item.name, dataclasses.replace(entry, creating=True))
+        await self._save()
+        write = item.write
+        upload = write.upload if write is not None else None
+        retired = (*entry.retired, old_id)
         # The old one carries the same tags: an ambiguous POST must not "find" it as the new one.
-        created = await self._create(item, body, expect, exclude={old_id})
-        try:
-            await self.api.delete(REGISTRY[item.kind].routes.item(old_id))
-        except AgentsError as exc:
-            problem = OldNotDeleted(item.kind, created.remote_id or "", old_id, exc)
-            return Outcome(item.kind, item.name, "failed", created.remote_id, problem)
+        created = await self._create(item, body, expect, exclude={old_id}, upload=upload, retired=retired)
         created.action = "replaced"  # a POST that had gone through ("adopted") is still the new one
         created.previous_id = old_id
         return created
 
-    async def _post(self, item: ResourcePlan, body: Body, *, exclude: set[str]) -> tuple[str, Any, bool]:
+    async def _delete_leftovers(self, item: ResourcePlan, known: set[str]) -> None:
+        """What a replace killed after its POST may have created: resources of the same API name that no
+        state knows (a rerun then creates one, not a second)."""
+        kind = REGISTRY[item.kind]
+        ours = set(self.state.ids(item.kind).values()) | known | self.directory.claimed.get(item.kind, set())
+        for listed in await self.directory.listing(item.kind, fresh=True):
+            remote_id = kind.remote_id(listed)
+            if (
+                remote_id
+                and remote_id not in ours
+                and kind.matches(listed, self.state.environment, item.name, item.api_name)
+            ):
+                await self.api.delete(kind.routes.item(remote_id))
+
+    async def _post(
+        self,
+        item: ResourcePlan,
+        body: Body,
+        *,
+        exclude: set[str],
+        upload: Mapping[str, Any] | None = None,
+        retired: tuple[str, ...] = (),
+    ) -> tuple[str, Any, bool]:
         """POST a create exactly once; after an ambiguous failure the resource is looked up before posting
         again. The id is in state (on disk) before this returns: a crash from here on must find it there."""
         kind, name = item.kind, item.name
@@ -280,28 +333,37 @@ class Applier:
             return await self.directory.find(kind, name, item.api_name, fresh=True, exclude=others)
 
         resource_kind = REGISTRY[kind]
-        response, adopted = await self.api.create(
-            resource_kind.routes.create, dict(body), find_existing=find_existing
-        )
+        path, payload = resource_kind.create_request(body, upload)
+        files = read_upload(self.root, resource_kind.create_files(upload))
+        response, adopted = await self.api.create(path, payload, find_existing=find_existing, files=files)
         remote_id = resource_kind.remote_id(response)
         if remote_id is None:
             raise NoIdInAnswer(kind, name)
-        self.state.set(kind, name, ResourceState(remote_id))
+        self.state.set(kind, name, ResourceState(remote_id, retired=retired))
         await self._save()
         if item.key in self._id_known:
             self._id_known[item.key].set()
         return remote_id, response, adopted
 
     async def _create(
-        self, item: ResourcePlan, body: Body, expect: Body, *, exclude: set[str] | None = None
+        self,
+        item: ResourcePlan,
+        body: Body,
+        expect: Body,
+        *,
+        exclude: set[str] | None = None,
+        upload: Mapping[str, Any] | None = None,
+        retired: tuple[str, ...] = (),
     ) -> Outcome:
-        remote_id, response, adopted = await self._post(item, body, exclude=exclude or set())
+        remote_id, response, adopted = await self._post(
+            item, body, exclude=exclude or set(), upload=upload, retired=retired
+        )
         kind = REGISTRY[item.kind]
         whole = adopted or kind.create_returns_resource
         document = response if whole else await self.directory.get(item.kind, remote_id)
-        remote_body = normalise_remote(item.kind, document or {})
+        remote_body = with_recorded(item.kind, normalise_remote(item.kind, document or {}), expect)
         if adopted and remote_body != expect:
-            remote_body = await self._write(item.kind, remote_id, body)
+            remote_body = with_recorded(item.kind, await self._write(item.kind, remote_id, body), expect)
         self._record_applied(item, remote_id, remote_body)
         await self._save()
         # An adopted resource may hold map keys the config lacks, which the PATCH above could not remove.

@@ -110,7 +110,7 @@ def load_desired(
     for key, resource in resources.items():
         if only and resource.name not in only:
             continue
-        configs[key] = load_resource(project, resource, env).data
+        configs[key] = _with_sources(project, resource.kind, load_resource(project, resource, env).data)
     included: dict[Key, str] = {}
     if only:
         # What the selected resources reference, transitively: read with them, so one that does not exist
@@ -121,7 +121,9 @@ def load_desired(
             for dep in sorted(referenced_resources(configs[referrer])):
                 if dep in configs or dep not in resources:  # undeclared: normalisation reports it
                     continue
-                configs[dep] = load_resource(project, resources[dep], env).data
+                configs[dep] = _with_sources(
+                    project, dep[0], load_resource(project, resources[dep], env).data
+                )
                 included[dep] = referrer[1]
                 waiting.append(dep)
     desired = DesiredSet(
@@ -133,6 +135,13 @@ def load_desired(
     )
     _check_unique_remote_names(desired)
     return desired
+
+
+def _with_sources(project: Project, kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The config with what the files it names say (a document's content hash)."""
+    from agents_cli.project.sources import read_source
+
+    return REGISTRY[kind].read_sources(config, lambda relative: read_source(project.root, relative))
 
 
 def _check_unique_remote_names(desired: DesiredSet) -> None:

@@ -76,6 +76,14 @@ class OldNotDeleted(AgentsError):
         self.kind, self.new_id, self.old_id, self.cause = kind, new_id, old_id, cause
 
 
+class UploadChanged(AgentsError):
+    """A document's file (``path``) no longer has the bytes the plan was made from."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path=path)
+        self.path = path
+
+
 class Unexpected(AgentsError):
     """A bug while applying one resource: reported as its failure (the others are applied), exit 1."""
 

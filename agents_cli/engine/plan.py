@@ -79,6 +79,8 @@ class Write:
     blocked: tuple[str, ...] = ()  # differences no write can make: reported, never claimed
     # In a cycle of resources not created yet: create a tagged placeholder first to get an id.
     placeholder_first: bool = False
+    # A create's content besides the body (``ResourceKind.upload``: a document's file path or text).
+    upload: Mapping[str, Any] | None = None
 
     def depends_on(self) -> set[Key]:
         return {(ref.kind, ref.name) for ref in self.pending}

@@ -95,6 +95,7 @@ def _write_data(item: ResourcePlan) -> dict[str, Any] | None:
         "kept_keys": [format_path(key) for key in write.kept_keys],
         "blocked": list(write.blocked),
         "placeholder_first": write.placeholder_first,
+        "upload": dict(write.upload) if write.upload is not None else None,
     }
 
 
@@ -203,6 +204,7 @@ def _write(data: Any) -> Write | None:
         kept_keys=tuple(_key_path(key) for key in data.get("kept_keys", [])),
         blocked=tuple(data.get("blocked", [])),
         placeholder_first=bool(data.get("placeholder_first")),
+        upload=data.get("upload") if isinstance(data.get("upload"), dict) else None,
     )
 
 

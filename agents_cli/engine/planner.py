@@ -256,14 +256,14 @@ def plan_resource(
     environment = state.environment
     if remote is None:
         body = REGISTRY[item.kind].send_body(item.name, environment, item.body)
-        write = Write("create", body, item.body, _pending(item), placeholder_first=cyclic)
+        write = Write("create", body, item.body, _pending(item), placeholder_first=cyclic, upload=item.upload)
         return _base(item, "create", None, changes=_create_changes(item), write=write)
     remote_fp = fingerprint(remote.body)
     refresh = _tag_refresh(item, remote, environment)
-    if item.key in options.replace:
-        return _replaced(item, remote, entry, environment, options)
     # Equal bodies need no diff; unequal ones may still have no changes (a keyed list or set reordered).
     changes = [] if item.body == remote.body else field_changes(remote.body, item.body)
+    if item.key in options.replace or _must_replace(item.kind, changes):
+        return _replaced(item, remote, entry, environment, options)
     if not changes and not item.pending and refresh is None:
         stale = not _state_is_current(entry, item, remote, environment, remote_fp)
         return _base(item, "no-op", remote, refresh_state=stale, write=Write("record") if stale else None)
@@ -301,9 +301,16 @@ def _replaced(
         raise ReplaceLosesDrift(item.name, len(drifted))
     every = mask(local + drifted, item.sensitive)
     body = REGISTRY[item.kind].send_body(item.name, environment, item.body)
-    write = Write("replace", body, item.body, _pending(item))
+    write = Write("replace", body, item.body, _pending(item), upload=item.upload)
     changes = tuple(dataclasses.replace(change, cannot_apply=None, conflict=False) for change in every)
     return _base(item, "replace", remote, changes=changes, write=write)
+
+
+def _must_replace(kind: str, changes: list[FieldChange]) -> bool:
+    """A change no update can make (a document's content, an MCP server's URL): the resource is
+    replaced."""
+    prefixes = REGISTRY[kind].replace_on
+    return any(change.key[: len(prefix)] == prefix for change in changes for prefix in prefixes)
 
 
 def cyclic_creates(creates: Mapping[Key, set[Key]]) -> set[Key]:

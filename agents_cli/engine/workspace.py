@@ -22,6 +22,7 @@ from agents_cli.engine.normalise import Ids, normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
 from agents_cli.engine.planner import RemoteResource, plan, plan_resource
+from agents_cli.engine.replacing import from_state
 from agents_cli.errors import AgentsError
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.manifest import Environment, Project, load_project
@@ -186,7 +187,7 @@ class Workspace:
         }
         items = {key: desired.normalise(key, ids) for key in keys}
         remote = {
-            key: remote_resource(key[0], remote_id, document, adopted=adopted)
+            key: remote_resource(key[0], remote_id, document, adopted=adopted, state=self.state, name=key[1])
             for key, (remote_id, document, adopted) in snapshot.found.items()
             if key not in planned
         }
@@ -266,12 +267,21 @@ def check_replacements(desired: DesiredSet, names: list[str]) -> frozenset[Key]:
 
 
 def remote_resource(
-    kind: str, remote_id: str, document: dict[str, Any], *, adopted: bool = False
+    kind: str,
+    remote_id: str,
+    document: dict[str, Any],
+    *,
+    adopted: bool = False,
+    state: State | None = None,
+    name: str = "",
 ) -> RemoteResource:
-    """A remote document as the planner compares it: normalised, plus the kind's hidden tags."""
+    """A remote document as the planner compares it: normalised, plus the kind's hidden tags, plus what
+    state recorded of it that the API cannot report (a document's content hash; same id only)."""
+    entry = state.get(kind, name) if state is not None else None
+    recorded = entry.recorded if entry is not None and entry.id == remote_id else {}
     return RemoteResource(
         id=remote_id,
-        body=normalise_remote(kind, document),
+        body=from_state(kind, normalise_remote(kind, document), recorded),
         adopted=adopted,
         managed_tags=REGISTRY[kind].managed_tags(document),
     )
@@ -343,7 +353,10 @@ class _EarlyPlanner:
         except AgentsError:
             return  # planned with the rest, which reports configuration errors in the resources' order
         planned = plan_resource(
-            item, remote_resource(key[0], remote_id, document), self.workspace.state, options=self.options
+            item,
+            remote_resource(key[0], remote_id, document, state=self.workspace.state, name=key[1]),
+            self.workspace.state,
+            options=self.options,
         )
         self.planned[key] = planned
         # The raw answer is not needed any more (the plan holds what it needs, normalised): with 1,000

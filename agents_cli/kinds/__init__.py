@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agents_cli.kinds import agent, test, tool
+from agents_cli.kinds import agent, knowledge_base, mcp_server, test, tool
 from agents_cli.kinds.base import Attachment, FoundBy, ResourceKind, Routes, Slot
 
 
@@ -66,13 +66,17 @@ class Registry:
         return (self.rank(key[0]), key[1])
 
 
+KB = knowledge_base.KIND
+MCP = mcp_server.KIND
 TOOL = tool.KIND
 TEST = test.KIND
 AGENT = agent.KIND
-REGISTRY = Registry((TOOL, TEST, AGENT))
+REGISTRY = Registry((KB, MCP, TOOL, TEST, AGENT))
 
 __all__ = [
     "AGENT",
+    "KB",
+    "MCP",
     "REGISTRY",
     "TEST",
     "TOOL",

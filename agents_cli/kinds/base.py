@@ -10,7 +10,7 @@ again after lost state by its exact API ``name``, written whole on every update.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -89,6 +89,12 @@ class ResourceKind:
     # Maps whose values may be credentials (request headers…): pull writes those as ``${VAR}``.
     credential_maps: tuple[KeyPath, ...] = ()
     attached_at: Attachment | None = None
+    # Top-level body fields the API cannot report back (a document's content hash): recorded in state at
+    # apply, and given to the remote body again when planning, from the state entry of the same id.
+    state_fields: tuple[str, ...] = ()
+    # Key-path prefixes no update can change (a document's content, an MCP server's URL): a change under
+    # one plans the resource as replaced (created again, referrers repointed, the old one deleted last).
+    replace_on: tuple[tuple[str, ...], ...] = ()
 
     @property
     def schema(self) -> str:
@@ -143,6 +149,32 @@ class ResourceKind:
     def send_body(self, name: str, environment: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """The request body for a create or an update: the normalised body plus what we add (tags)."""
         return dict(body)
+
+    def read_sources(self, config: dict[str, Any], read: Callable[[str], bytes]) -> dict[str, Any]:
+        """The loaded config with what its files say (a document's bytes hash); ``read`` opens a project
+        file by its path relative to the project root (the loader's IO)."""
+        return config
+
+    def upload(self, config: Mapping[str, Any]) -> dict[str, Any] | None:
+        """What a create sends besides the compared body (a document's file path or text), or None."""
+        return None
+
+    def create_request(
+        self, body: Mapping[str, Any], upload: Mapping[str, Any] | None
+    ) -> tuple[str, dict[str, Any]]:
+        """(path, JSON body) of the create POST; a kind sending files answers through ``create_files``."""
+        return self.routes.create, dict(body)
+
+    def create_files(self, upload: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """Multipart form fields of a create, when it is an upload (``{"file": path}``), else None."""
+        return None
+
+    def update_requests(
+        self, remote_id: str, body: Mapping[str, Any], remote: Mapping[str, Any] | None
+    ) -> list[tuple[str, str, Any]]:
+        """The (method, path, JSON body) calls an update is made of; the last answer is not trusted (the
+        applier reads the resource again unless it is a whole resource of this kind)."""
+        return [(self.routes.update_method, self.routes.item(remote_id), dict(body))]
 
     # -- listing and finding again --------------------------------------------------------------------
     def remote_id(self, document: Any) -> str | None:

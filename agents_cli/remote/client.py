@@ -73,6 +73,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+# Multipart files of a request: field → (file name, bytes, content type).
+Files = dict[str, tuple[str, bytes, str]] | None
 
 log = logging.getLogger("agents_cli.remote.client")
 # After this many failed attempts of one request, say so without --debug.
@@ -180,7 +182,7 @@ class ApiClient:
         return delay
 
     async def _send_once(
-        self, method: str, path: str, params: dict[str, Any] | None, body: Any
+        self, method: str, path: str, params: dict[str, Any] | None, body: Any, files: Files = None
     ) -> httpx.Response:
         if self._client is None or self._closing:
             raise RuntimeError("ApiClient used outside 'async with'")
@@ -191,7 +193,10 @@ class ApiClient:
             self.stats.by_method[method] += 1
             started = time.perf_counter()
             try:
-                request = self._client.build_request(method, path, params=params, json=body)
+                if files is None:
+                    request = self._client.build_request(method, path, params=params, json=body)
+                else:  # multipart: the body's fields as form data beside the files
+                    request = self._client.build_request(method, path, params=params, data=body, files=files)
                 response = await read_capped(self._client, request, self.timeouts)
             except httpx.HTTPError as exc:
                 elapsed = (time.perf_counter() - started) * 1000
@@ -213,6 +218,8 @@ class ApiClient:
         params: dict[str, Any] | None = None,
         json: Any = None,
         idempotent: bool | None = None,
+        files: Files = None,
+        raw: bool = False,
     ) -> Any:
         """Send with retries; return the decoded JSON (``None`` for an empty body).
 
@@ -225,13 +232,13 @@ class ApiClient:
         while True:
             attempt += 1
             try:
-                response = await self._send_once(method, path, params, json)
+                response = await self._send_once(method, path, params, json, files)
             except httpx.TransportError as exc:
                 limit = self._transport_limit(exc, method, path, attempt, idempotent)
                 what, retry_after = type(exc).__name__, None
             else:
                 if response.status_code < 400:
-                    return _decoded(method, path, response)
+                    return response.content if raw else _decoded(method, path, response)
                 limit, retry_after = self._status_limit(method, path, response, attempt, idempotent)
                 what = str(response.status_code)
             await self._wait(method, path, what, attempt, limit, retry_after)
@@ -290,6 +297,11 @@ class ApiClient:
     async def get(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
         return await self.request("GET", path, params=params)
 
+    async def get_bytes(self, path: str) -> bytes:
+        """A GET answered with content rather than JSON (a document's file)."""
+        content: bytes = await self.request("GET", path, raw=True)
+        return content
+
     async def patch(self, path: str, body: Any) -> Any:
         return await self.request("PATCH", path, json=body)
 
@@ -309,7 +321,12 @@ class ApiClient:
                 raise
 
     async def create(
-        self, path: str, body: Any, *, find_existing: Callable[[], Awaitable[Any | None]]
+        self,
+        path: str,
+        body: Any,
+        *,
+        find_existing: Callable[[], Awaitable[Any | None]],
+        files: Files = None,
     ) -> tuple[Any, bool]:
         """POST a new resource exactly once. Returns (response or found resource, adopted?).
 
@@ -319,7 +336,7 @@ class ApiClient:
         attempt = 0
         while True:
             try:
-                return await self.request("POST", path, json=body, idempotent=False), False
+                return await self.request("POST", path, json=body, idempotent=False, files=files), False
             except AmbiguousRequest as ambiguous:
                 found = await find_existing()
                 if found is not None:

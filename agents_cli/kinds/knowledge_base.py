@@ -1,0 +1,129 @@
+"""Knowledge-base documents: ``/v1/convai/knowledge-base``, one document per local name.
+
+A config holds a display ``name``, an optional ``parent_folder_id`` and one source: ``file`` (a path in
+the project: .pdf, .md, .txt, .docx, .html, uploaded as multipart), ``url``, or the text inline (``text``)
+or in a file (``text_file``). The API cannot say what content a document holds, so its identity is the
+content: the sha256 of the bytes (``content_sha256``), recorded in state at apply. A change of content,
+source type or URL cannot be an update: the document is replaced (created again, the agents that use it
+repointed, the old one deleted last). The name is PATCHed, the folder changed with ``move``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from agents_cli.kinds.base import ResourceKind, Routes
+
+COLLECTION = "/v1/convai/knowledge-base"
+SOURCES = ("file", "url", "text", "text_file")
+FILE_SUFFIXES = (".pdf", ".md", ".txt", ".docx", ".html", ".htm", ".epub")
+# The API refuses bigger uploads; validation says so offline.
+MAX_DOCUMENT_BYTES = 21 * 1024 * 1024
+CONTENT = "content_sha256"
+
+
+def content_hash(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def source_of(config: Mapping[str, Any]) -> str | None:
+    """Which source key a config uses (the first present, in ``SOURCES`` order)."""
+    return next((key for key in SOURCES if config.get(key) is not None), None)
+
+
+def document_type(config: Mapping[str, Any]) -> str:
+    source = source_of(config)
+    return {"file": "file", "url": "url"}.get(source or "", "text")
+
+
+class KnowledgeBaseKind(ResourceKind):
+    def read_sources(self, config: dict[str, Any], read: Callable[[str], bytes]) -> dict[str, Any]:
+        loaded = dict(config)
+        source = source_of(config)
+        if source in ("file", "text_file"):
+            data = read(str(config[source]))
+            loaded[CONTENT] = content_hash(data)
+            if source == "text_file":
+                loaded["text"] = data.decode("utf-8-sig")
+        elif source == "text":
+            loaded[CONTENT] = content_hash(str(config["text"]).encode("utf-8"))
+        return loaded
+
+    def request_shape(self, config: Mapping[str, Any]) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": config.get("name"), "type": document_type(config)}
+        if config.get("url") is not None:
+            body["url"] = config["url"]
+        if config.get("parent_folder_id") is not None:
+            body["parent_folder_id"] = config["parent_folder_id"]
+        if config.get(CONTENT) is not None:
+            body[CONTENT] = config[CONTENT]
+        return body
+
+    def upload(self, config: Mapping[str, Any]) -> dict[str, Any] | None:
+        source = source_of(config)
+        if source == "file":
+            return {"file": str(config["file"]), CONTENT: config.get(CONTENT)}
+        if source in ("text", "text_file"):
+            return {"text": str(config.get("text") or "")}
+        return None
+
+    def create_request(
+        self, body: Mapping[str, Any], upload: Mapping[str, Any] | None
+    ) -> tuple[str, dict[str, Any]]:
+        fields: dict[str, Any] = {"name": body.get("name")}
+        if body.get("parent_folder_id") is not None:
+            fields["parent_folder_id"] = body["parent_folder_id"]
+        kind = body.get("type")
+        if kind == "url":
+            return f"{COLLECTION}/url", {**fields, "url": body.get("url")}
+        if kind == "file":
+            return f"{COLLECTION}/file", fields
+        return f"{COLLECTION}/text", {**fields, "text": (upload or {}).get("text", "")}
+
+    def create_files(self, upload: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        if upload and upload.get("file"):
+            return {"file": upload["file"], CONTENT: upload.get(CONTENT)}
+        return None
+
+    def update_requests(
+        self, remote_id: str, body: Mapping[str, Any], remote: Mapping[str, Any] | None
+    ) -> list[tuple[str, str, Any]]:
+        item = self.routes.item(remote_id)
+        calls: list[tuple[str, str, Any]] = []
+        if remote is None or body.get("name") != remote.get("name"):
+            calls.append(("PATCH", item, {"name": body.get("name")}))
+        if remote is None or body.get("parent_folder_id") != remote.get("parent_folder_id"):
+            calls.append(("POST", f"{item}/move", {"move_to": body.get("parent_folder_id")}))
+        return calls or [("PATCH", item, {"name": body.get("name")})]
+
+    def canonical(self, body: dict[str, Any]) -> dict[str, Any]:
+        # Both sides: a GET answer names the folder ``folder_parent_id``; only what both can say is kept.
+        folder = body.get("parent_folder_id", body.get("folder_parent_id"))
+        out: dict[str, Any] = {"name": body.get("name"), "type": body.get("type")}
+        if body.get("type") == "url" or body.get("url") is not None:
+            out["url"] = body.get("url")
+        if folder is not None:
+            out["parent_folder_id"] = folder
+        if body.get(CONTENT) is not None:
+            out[CONTENT] = body[CONTENT]
+        return out
+
+    def listed(self, item: Mapping[str, Any]) -> bool:
+        return item.get("type") != "folder"
+
+
+KIND = KnowledgeBaseKind(
+    name="kb",
+    section="knowledge_base",
+    folder="knowledge",
+    routes=Routes(collection=COLLECTION, create=f"{COLLECTION}/text", list_key="documents", id_field="id"),
+    model="",  # no single request model: the comparable shape is the kind's own (``canonical``)
+    found_by="name",
+    default_template="kb-text",
+    listing_order=3,
+    reference_slots=(("knowledge_base", int, "id"),),
+    state_fields=(CONTENT,),
+    replace_on=(("type",), ("url",), (CONTENT,)),
+)

@@ -1,0 +1,27 @@
+"""Files a config names as content (a knowledge-base document's ``file`` or ``text_file``): paths relative
+to the project root, never outside it, read whole. The loader's IO for them, and the size check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agents_cli.project.errors import SourceUnreadable
+from agents_cli.project.manifest import path_problem
+
+
+def source_path(root: Path, relative: str) -> Path:
+    """The file ``relative`` names in the project, or SourceUnreadable saying why it may not be opened."""
+    problem = path_problem(root, Path(relative))
+    if problem is not None:
+        raise SourceUnreadable(relative, problem)
+    return root / relative
+
+
+def read_source(root: Path, relative: str) -> bytes:
+    path = source_path(root, relative)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SourceUnreadable(relative, "file not found") from None
+    except (OSError, ValueError) as exc:
+        raise SourceUnreadable(relative, f"cannot read file: {exc}") from None
