@@ -155,7 +155,11 @@ async def _sync(
         progress.release()
         if environment.confirm and not yes and computed.plan.has_changes:
             confirm_sync(app, environment.name)
-        confirm_deletes(app, computed.plan.count("delete"), computed.plan.count("replace"), yes)
+        # Only --replace asks: a replace a config change needs (a document's new bytes) loses nothing.
+        asked = sum(
+            1 for item in computed.plan.resources if item.action == "replace" and item.key in options.replace
+        )
+        confirm_deletes(app, computed.plan.count("delete"), asked, yes)
 
     # Updates start while the remaining reads are in flight (no idle gap between reading and writing) —
     # unless the environment or deletions or replacements still need a "yes": then nothing is written first.

@@ -159,7 +159,7 @@ def _check_branch(request: Request, record: dict[str, Any]) -> None:
 
 
 async def summaries(request: Request) -> Response:
-    """``GET /agents/summaries?agent_ids=…``: a summary or a failure per id (routed before ``/{agent_id}``)."""
+    """``GET /agents/summaries?agent_ids=…``: a summary or failure per id (routed before ``/{agent_id}``)."""
     ctx = context_of(request)
     ctx.check_query(request, "get", SUMMARIES)
     answer: dict[str, Any] = {}

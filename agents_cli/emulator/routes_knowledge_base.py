@@ -291,8 +291,9 @@ async def content(request: Request) -> Response:
     ctx = context_of(request)
     ident = request.path_params["documentation_id"]
     record = records.get_or_404(ctx, KNOWLEDGE, ident)
-    media = "text/html" if record["type"] != "file" else "application/octet-stream"
-    return Response(content_of(ctx, ident), media_type=media)
+    # The spec documents text/html (the API streams the extracted content); the emulator answers a file's
+    # bytes as they were uploaded, so what was uploaded can be downloaded again.
+    return Response(content_of(ctx, ident), media_type="text/html")
 
 
 async def source_file_url(request: Request) -> Response:

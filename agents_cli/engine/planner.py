@@ -262,7 +262,7 @@ def plan_resource(
     refresh = _tag_refresh(item, remote, environment)
     # Equal bodies need no diff; unequal ones may still have no changes (a keyed list or set reordered).
     changes = [] if item.body == remote.body else field_changes(remote.body, item.body)
-    if item.key in options.replace or _must_replace(item.kind, changes):
+    if item.key in options.replace or must_replace(item.kind, changes):
         return _replaced(item, remote, entry, environment, options)
     if not changes and not item.pending and refresh is None:
         stale = not _state_is_current(entry, item, remote, environment, remote_fp)
@@ -306,7 +306,7 @@ def _replaced(
     return _base(item, "replace", remote, changes=changes, write=write)
 
 
-def _must_replace(kind: str, changes: list[FieldChange]) -> bool:
+def must_replace(kind: str, changes: list[FieldChange]) -> bool:
     """A change no update can make (a document's content, an MCP server's URL): the resource is
     replaced."""
     prefixes = REGISTRY[kind].replace_on

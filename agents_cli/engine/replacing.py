@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from agents_cli.engine.errors import OldNotDeleted, UploadChanged
 from agents_cli.engine.outcome import Outcome
@@ -21,8 +21,20 @@ from agents_cli.errors import AgentsError
 from agents_cli.kinds import REGISTRY
 
 if TYPE_CHECKING:
-    from agents_cli.engine.apply import Applier
-    from agents_cli.remote.client import Files
+    from agents_cli.project.state import State
+    from agents_cli.remote.client import ApiClient, Files
+
+
+class Applier(Protocol):
+    """What retiring needs of ``engine.apply.Applier``."""
+
+    state: State
+    api: ApiClient
+
+    def record(self, outcome: Outcome) -> None: ...
+
+    async def save(self) -> None: ...
+
 
 UPLOAD_TYPES = {
     ".pdf": "application/pdf",

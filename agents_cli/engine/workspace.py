@@ -21,7 +21,7 @@ from agents_cli.engine.errors import ReplaceRefused
 from agents_cli.engine.normalise import Ids, normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
-from agents_cli.engine.planner import RemoteResource, plan, plan_resource
+from agents_cli.engine.planner import RemoteResource, field_changes, must_replace, plan, plan_resource
 from agents_cli.engine.replacing import from_state
 from agents_cli.errors import AgentsError
 from agents_cli.kinds import AGENT, REGISTRY
@@ -180,9 +180,10 @@ class Workspace:
         options: PlanOptions,
         planned: Mapping[Key, ResourcePlan],
     ) -> PlanResult:
-        # A replaced agent gets a new id: what references it waits for that id (updated in the run).
+        # A replaced resource gets a new id: what references it waits for that id (updated in the run).
+        replaced = options.replace | self._content_replaced(snapshot, desired, keys, planned)
         ids = {
-            kind: {name: rid for name, rid in names.items() if (kind, name) not in options.replace}
+            kind: {name: rid for name, rid in names.items() if (kind, name) not in replaced}
             for kind, names in self.ids(snapshot).items()
         }
         items = {key: desired.normalise(key, ids) for key in keys}
@@ -208,6 +209,24 @@ class Workspace:
             f"{key[0]} {key[1]}: {warning}" for key in keys if key in shown for warning in items[key].warnings
         ]
         return PlanResult(plan=result, snapshot=snapshot, warnings=warnings)
+
+    def _content_replaced(
+        self, snapshot: Snapshot, desired: DesiredSet, keys: list[Key], planned: Mapping[Key, ResourcePlan]
+    ) -> set[Key]:
+        """Resources a change no update can make will replace (a document's new bytes): decided before the
+        resources referencing them are normalised, so those are planned with the new id to come."""
+        found: set[Key] = set()
+        for key in keys:
+            if not REGISTRY[key[0]].replace_on or key not in snapshot.found or key in planned:
+                continue
+            remote_id, document, adopted = snapshot.found[key]
+            remote = remote_resource(
+                key[0], remote_id, document, adopted=adopted, state=self.state, name=key[1]
+            )
+            item = desired.normalise(key, self.ids(snapshot))
+            if item.body != remote.body and must_replace(key[0], field_changes(remote.body, item.body)):
+                found.add(key)
+        return found
 
     # -- applying ----------------------------------------------------------------------------------------
     def applier(
@@ -331,11 +350,11 @@ class _EarlyPlanner:
         found = snapshot.found.get(key)
         if found is None or found[2]:  # missing (a create) or adopted: planned with everything else
             return False
-        if key in self.desired.included or key in self.options.replace:
-            return False  # read for --only's sake (never written unless created), or replaced
+        if key in self.desired.included or key in self.options.replace or REGISTRY[key[0]].replace_on:
+            return False  # read for --only's sake (never written unless created), or (maybe) replaced
         state = self.workspace.state
         for dep in self.desired.dependencies(key):
-            if dep in self.options.replace:
+            if dep in self.options.replace or REGISTRY[dep[0]].replace_on:  # its id may change in the run
                 return False  # its new id is known only after the replace
             if dep in self.keys:
                 # Not read yet, or about to be created: id not final. Adopted: not in state until the

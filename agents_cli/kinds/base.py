@@ -30,6 +30,16 @@ def valid_remote_id(value: object) -> bool:
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """A project file a config names as content (a document's ``file``): where, which, and its limits."""
+
+    key: tuple[str, ...]  # the config key naming it
+    path: str  # relative to the project root
+    max_bytes: int
+    suffixes: tuple[str, ...] = ()  # allowed file types (empty: any)
+
+
+@dataclass(frozen=True)
 class Routes:
     """Where a kind lives in the API."""
 
@@ -138,6 +148,11 @@ class ResourceKind:
         """The ``name`` ``agents add`` writes into a new config from what the user typed."""
         return display_name.strip()
 
+    def scaffold(self, config: dict[str, Any], slug: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """What ``agents add`` writes for a new config: the config, and files it names (path relative to
+        the project → starter text) that do not exist yet."""
+        return config, {}
+
     def complete(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
         """Fill what the user may leave out but the server would otherwise invent (changes on every plan)."""
         return body
@@ -154,6 +169,10 @@ class ResourceKind:
         """The loaded config with what its files say (a document's bytes hash); ``read`` opens a project
         file by its path relative to the project root (the loader's IO)."""
         return config
+
+    def source_files(self, config: Mapping[str, Any]) -> list[SourceFile]:
+        """Files the config names as content, for validation to check offline (exists, type, size)."""
+        return []
 
     def upload(self, config: Mapping[str, Any]) -> dict[str, Any] | None:
         """What a create sends besides the compared body (a document's file path or text), or None."""

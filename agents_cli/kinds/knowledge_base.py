@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from agents_cli.kinds.base import ResourceKind, Routes
+from agents_cli.kinds.base import ResourceKind, Routes, SourceFile
 
 COLLECTION = "/v1/convai/knowledge-base"
 SOURCES = ("file", "url", "text", "text_file")
@@ -51,6 +51,14 @@ class KnowledgeBaseKind(ResourceKind):
             loaded[CONTENT] = content_hash(str(config["text"]).encode("utf-8"))
         return loaded
 
+    def scaffold(self, config: dict[str, Any], slug: str) -> tuple[dict[str, Any], dict[str, str]]:
+        if "file" not in config and "text_file" not in config:
+            return config, {}
+        source = "file" if "file" in config else "text_file"
+        relative = f"{self.folder}/{slug}.md"
+        starter = f"# {config.get('name') or slug}\n\nWrite the document here.\n"
+        return {**config, source: relative}, {relative: starter}
+
     def request_shape(self, config: Mapping[str, Any]) -> dict[str, Any]:
         body: dict[str, Any] = {"name": config.get("name"), "type": document_type(config)}
         if config.get("url") is not None:
@@ -60,6 +68,13 @@ class KnowledgeBaseKind(ResourceKind):
         if config.get(CONTENT) is not None:
             body[CONTENT] = config[CONTENT]
         return body
+
+    def source_files(self, config: Mapping[str, Any]) -> list[SourceFile]:
+        source = source_of(config)
+        if source not in ("file", "text_file") or not isinstance(config[source], str):
+            return []
+        suffixes = FILE_SUFFIXES if source == "file" else ()
+        return [SourceFile((source,), config[source], MAX_DOCUMENT_BYTES, suffixes)]
 
     def upload(self, config: Mapping[str, Any]) -> dict[str, Any] | None:
         source = source_of(config)

@@ -193,10 +193,9 @@ class ApiClient:
             self.stats.by_method[method] += 1
             started = time.perf_counter()
             try:
-                if files is None:
-                    request = self._client.build_request(method, path, params=params, json=body)
-                else:  # multipart: the body's fields as form data beside the files
-                    request = self._client.build_request(method, path, params=params, data=body, files=files)
+                # Multipart (an upload): the body's fields as form data beside the files.
+                payload = {"json": body} if files is None else {"data": body, "files": files}
+                request = self._client.build_request(method, path, params=params, **payload)
                 response = await read_capped(self._client, request, self.timeouts)
             except httpx.HTTPError as exc:
                 elapsed = (time.perf_counter() - started) * 1000
@@ -296,11 +295,6 @@ class ApiClient:
 
     async def get(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
         return await self.request("GET", path, params=params)
-
-    async def get_bytes(self, path: str) -> bytes:
-        """A GET answered with content rather than JSON (a document's file)."""
-        content: bytes = await self.request("GET", path, raw=True)
-        return content
 
     async def patch(self, path: str, body: Any) -> Any:
         return await self.request("PATCH", path, json=body)

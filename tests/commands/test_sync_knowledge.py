@@ -1,0 +1,120 @@
+"""Knowledge-base documents and MCP servers end to end over loopback: sync, no-op, a file's bytes edited
+(the document replaced, the agents repointed, the old one deleted last), a second environment, pull."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from elevenlabs.client import ElevenLabs
+
+from tests.support.cli import run_cli
+from tests.support.emulator import ServedEmulator, remote_get, remote_list
+from tests.support.knowledge import KB_KEYS, MCP_SECRET, POLICY, knowledge_project
+from tests.support.project import state
+
+
+def cli(root: Path, *args: str, expect: int = 0) -> tuple[str, str]:
+    result = run_cli(list(args), cwd=root, env=KB_KEYS, expect=expect)
+    return result.stdout, result.stderr
+
+
+def sdk(url: str) -> ElevenLabs:
+    return ElevenLabs(api_key="sk_sdk", base_url=url)
+
+
+def test_documents_and_mcp_servers_sync_in_one_run_then_plan_clean(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    root = knowledge_project(tmp_path / "p", served_emulator.url)
+    stdout, _ = cli(root, "sync", "--json")
+    results = {(r["kind"], r["name"]): r["result"] for r in json.loads(stdout)["results"]}
+    assert set(results.values()) == {"created"} and len(results) == 6
+    recorded = state(root, "staging")
+    assert recorded["knowledge_base"]["returns-policy"]["recorded"]["content_sha256"].startswith("sha256:")
+    out, _ = cli(root, "plan", "--detailed-exitcode")
+    assert "No changes." in out
+    server_id = recorded["mcp_servers"]["orders"]["id"]
+    server = remote_get(served_emulator.url, f"/v1/convai/mcp-servers/{server_id}").json()
+    assert server["config"]["request_headers"]["Authorization"] == f"Bearer {MCP_SECRET}"
+    assert server["config"]["tool_config_overrides"][0]["response_timeout_secs"] == 20
+
+
+def test_editing_a_files_bytes_replaces_the_document_and_repoints_the_agents(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    root = knowledge_project(tmp_path / "p", served_emulator.url)
+    cli(root, "sync")
+    old_id = state(root, "staging")["knowledge_base"]["returns-policy"]["id"]
+    new_text = POLICY.replace("30 days", "60 days")
+    (root / "knowledge" / "returns-policy.md").write_text(new_text)
+    plan, _ = cli(root, "plan", "--detailed-exitcode", expect=2)
+    assert "kb returns-policy" in plan and "replace" in plan
+    assert "@kb:returns-policy" in plan  # the agents are repointed, shown by reference, not by raw id
+    assert "agent support" in plan and "agent sales" in plan
+    cli(root, "sync")
+    new_id = state(root, "staging")["knowledge_base"]["returns-policy"]["id"]
+    assert new_id != old_id
+    assert remote_get(served_emulator.url, f"/v1/convai/knowledge-base/{old_id}").status_code == 404
+    client = sdk(served_emulator.url)
+    for name in ("support", "sales"):
+        agent = client.conversational_ai.agents.get(state(root, "staging")["agents"][name]["id"])
+        ids = [entry.id for entry in agent.conversation_config.agent.prompt.knowledge_base]
+        assert new_id in ids
+        for document_id in ids:
+            assert client.conversational_ai.knowledge_base.documents.get(document_id).id == document_id
+    content = remote_get(served_emulator.url, f"/v1/convai/knowledge-base/{new_id}/content").content
+    assert content == new_text.encode()
+    out, _ = cli(root, "plan", "--detailed-exitcode")
+    assert "No changes." in out
+    names = [
+        doc["name"] for doc in remote_list(served_emulator.url, "/v1/convai/knowledge-base", "documents")
+    ]
+    assert names.count("Returns policy") == 1
+
+
+def test_a_second_environment_gets_its_own_ids_and_pull_plans_clean(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    root = knowledge_project(tmp_path / "p", served_emulator.url)
+    cli(root, "sync", "--env", "staging")
+    cli(root, "sync", "--env", "prod")
+    staging, prod = state(root, "staging"), state(root, "prod")
+    for section in ("knowledge_base", "mcp_servers", "agents"):
+        for name, entry in staging[section].items():
+            assert entry["id"] != prod[section][name]["id"], (section, name)
+    cli(root, "plan", "--env", "prod", "--detailed-exitcode")
+
+    empty = tmp_path / "pulled"
+    empty.mkdir()
+    (empty / "agents.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "default_environment": "staging",
+                "environments": {"staging": {"api_key_env": "KEY_STAGING", "base_url": served_emulator.url}},
+            }
+        )
+    )
+    cli(empty, "pull", "--all", "--yes")
+    pulled_text = (empty / "knowledge" / "returns-policy.md").read_bytes()
+    assert pulled_text == POLICY.encode()
+    assert MCP_SECRET not in (empty / "mcp_servers" / "orders-mcp.yaml").read_text()
+    out, _ = cli(empty, "plan", "--detailed-exitcode")
+    assert "No changes." in out
+
+
+def test_the_mcp_secret_header_is_never_written_or_printed(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    root = knowledge_project(tmp_path / "p", served_emulator.url)
+    outputs = [*cli(root, "plan"), *cli(root, "sync", "--json"), *cli(root, "plan", "--json")]
+    server = root / "mcp_servers" / "orders.yaml"
+    server.write_text(server.read_text().replace("require_approval_per_tool", "auto_approve_all"))
+    outputs += [*cli(root, "plan", "--out", "reviewed.plan"), *cli(root, "sync", "reviewed.plan", "--yes")]
+    outputs += [*cli(root, "status", "--json"), *cli(root, "list", "--remote"), *cli(root, "--debug", "plan")]
+    for text in outputs:
+        assert MCP_SECRET not in text
+    for path in root.rglob("*"):
+        if path.is_file():
+            assert MCP_SECRET.encode() not in path.read_bytes(), path
