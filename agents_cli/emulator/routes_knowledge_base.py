@@ -290,7 +290,7 @@ async def update_file(request: Request) -> Response:
 async def content(request: Request) -> Response:
     ctx = context_of(request)
     ident = request.path_params["documentation_id"]
-    record = records.get_or_404(ctx, KNOWLEDGE, ident)
+    records.get_or_404(ctx, KNOWLEDGE, ident)
     # The spec documents text/html (the API streams the extracted content); the emulator answers a file's
     # bytes as they were uploaded, so what was uploaded can be downloaded again.
     return Response(content_of(ctx, ident), media_type="text/html")

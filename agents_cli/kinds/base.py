@@ -174,6 +174,17 @@ class ResourceKind:
         """Files the config names as content, for validation to check offline (exists, type, size)."""
         return []
 
+    def content_path(self, document: Mapping[str, Any]) -> str | None:
+        """Where pull downloads a resource's content besides its JSON (a document's bytes), or None."""
+        return None
+
+    def pulled(
+        self, name: str, document: Mapping[str, Any], content: bytes | None
+    ) -> tuple[dict[str, Any], dict[str, bytes], dict[str, str]] | None:
+        """What pull writes for a resource with content: the config, the content files (path relative to
+        the project → bytes) and the ``state_fields`` to record; None: the generic minimal config."""
+        return None
+
     def upload(self, config: Mapping[str, Any]) -> dict[str, Any] | None:
         """What a create sends besides the compared body (a document's file path or text), or None."""
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from pathlib import PurePosixPath
 from typing import Any
 
 from agents_cli.kinds.base import ResourceKind, Routes, SourceFile
@@ -75,6 +76,32 @@ class KnowledgeBaseKind(ResourceKind):
             return []
         suffixes = FILE_SUFFIXES if source == "file" else ()
         return [SourceFile((source,), config[source], MAX_DOCUMENT_BYTES, suffixes)]
+
+    def content_path(self, document: Mapping[str, Any]) -> str | None:
+        remote_id = self.remote_id(document)
+        if remote_id is None or document.get("type") not in ("file", "text"):
+            return None
+        return f"{self.routes.item(remote_id)}/content"
+
+    def pulled(
+        self, name: str, document: Mapping[str, Any], content: bytes | None
+    ) -> tuple[dict[str, Any], dict[str, bytes], dict[str, str]] | None:
+        config: dict[str, Any] = {"name": document.get("name")}
+        files: dict[str, bytes] = {}
+        recorded: dict[str, str] = {}
+        kind = document.get("type")
+        if kind == "url":
+            config["url"] = document.get("url")
+        elif content is not None:
+            suffix = "".join(PurePosixPath(str(document.get("filename") or "")).suffixes[-1:]).lower()
+            suffix = suffix if kind == "file" and suffix in FILE_SUFFIXES else ".md"
+            relative = f"{self.folder}/{name}{suffix}"
+            config["file" if kind == "file" else "text_file"] = relative
+            files[relative] = content
+            recorded[CONTENT] = content_hash(content)
+        if document.get("folder_parent_id"):
+            config["parent_folder_id"] = document["folder_parent_id"]
+        return config, files, recorded
 
     def upload(self, config: Mapping[str, Any]) -> dict[str, Any] | None:
         source = source_of(config)

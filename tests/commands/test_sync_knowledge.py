@@ -73,18 +73,25 @@ def test_editing_a_files_bytes_replaces_the_document_and_repoints_the_agents(
     assert names.count("Returns policy") == 1
 
 
-def test_a_second_environment_gets_its_own_ids_and_pull_plans_clean(
-    tmp_path: Path, served_emulator: ServedEmulator
-) -> None:
+def test_a_second_environment_gets_its_own_ids(tmp_path: Path, served_emulator: ServedEmulator) -> None:
     root = knowledge_project(tmp_path / "p", served_emulator.url)
     cli(root, "sync", "--env", "staging")
-    cli(root, "sync", "--env", "prod")
+    cli(root, "sync", "--env", "prod")  # the same workspace: found by name, never taken for staging's
     staging, prod = state(root, "staging"), state(root, "prod")
     for section in ("knowledge_base", "mcp_servers", "agents"):
         for name, entry in staging[section].items():
             assert entry["id"] != prod[section][name]["id"], (section, name)
     cli(root, "plan", "--env", "prod", "--detailed-exitcode")
+    cli(root, "plan", "--env", "staging", "--detailed-exitcode")
+    documents = remote_list(served_emulator.url, "/v1/convai/knowledge-base", "documents")
+    assert len(documents) == 6  # three per environment, none duplicated
 
+
+def test_pull_of_a_workspace_into_an_empty_project_plans_clean(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    root = knowledge_project(tmp_path / "p", served_emulator.url)
+    cli(root, "sync", "--env", "staging")
     empty = tmp_path / "pulled"
     empty.mkdir()
     (empty / "agents.json").write_text(
@@ -100,7 +107,9 @@ def test_a_second_environment_gets_its_own_ids_and_pull_plans_clean(
     pulled_text = (empty / "knowledge" / "returns-policy.md").read_bytes()
     assert pulled_text == POLICY.encode()
     assert MCP_SECRET not in (empty / "mcp_servers" / "orders-mcp.yaml").read_text()
-    out, _ = cli(empty, "plan", "--detailed-exitcode")
+    # The header comes back as a placeholder: its value is given to the process, never written.
+    header = {"ORDERS_MCP_AUTHORIZATION": f"Bearer {MCP_SECRET}"}
+    out = run_cli(["plan", "--detailed-exitcode"], cwd=empty, env={**KB_KEYS, **header}).stdout
     assert "No changes." in out
 
 
