@@ -63,7 +63,7 @@ async def bulk_delete(request: Request) -> Response:
                 records.detach(ctx, agent, "kb", ident)
             ctx.store.delete(KNOWLEDGE, ident)
             ctx.store.delete(CONTENT_KIND, ident)
-            answer[ident] = {"status": "success", "data": {"document_id": ident}}
+            answer[ident] = {"status": "success", "data": {"id": ident}}
     return ctx.respond("post", BULK_DELETE, answer)
 
 
@@ -118,7 +118,7 @@ async def bulk_move(request: Request) -> Response:
     with ctx.store.transaction():
         for ident in body["document_ids"]:
             move_one(ctx, ident, body.get("move_to"))
-    return ctx.respond("post", BULK_MOVE, {})
+    return Response(status_code=200)  # the spec documents no body
 
 
 def _document(ctx: EmulatorContext, request: Request) -> tuple[str, dict[str, Any]]:
