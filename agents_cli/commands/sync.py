@@ -34,6 +34,8 @@ PROGRESS = {
     "skipped": "✗ skipped",
     "kept": "! kept remote values of",
     "not-applied": "✗ could not apply changes to",
+    "indexed": "· RAG index ready for",
+    "refreshed": "↻ refreshed",
 }
 
 
@@ -47,6 +49,7 @@ class SyncRequest:
     only: tuple[str, ...] = ()
     force: bool = False
     replace: tuple[str, ...] = ()
+    refresh_kb: bool = False  # refresh URL documents (their content is fetched again by the API)
     base_url: str | None = None
     concurrency: int | None = None
 
@@ -136,7 +139,7 @@ def sync(app: AppContext, request: SyncRequest) -> SyncReport | PlanReport:
     if request.dry_run:  # plan validates
         return dataclasses.replace(plan(app, request.planning()), dry_run=True)
     workspace = open_workspace(app, request.env, request.only, action="nothing was synced")
-    options = plan_options(workspace, request.planning())
+    options = dataclasses.replace(plan_options(workspace, request.planning()), refresh=request.refresh_kb)
     client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
     with workspace.locked():
         return asyncio.run(_sync(app, workspace, client, options, yes=request.yes))

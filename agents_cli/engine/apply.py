@@ -28,7 +28,7 @@ from agents_cli.engine.errors import (
 from agents_cli.engine.normalise import normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult, still_differing, unapplied_why
 from agents_cli.engine.plan import Key, Plan, ResourcePlan, Write
-from agents_cli.engine.replacing import read_upload, retire_replaced, with_recorded
+from agents_cli.engine.replacing import read_upload, retire_replaced, settle_kinds, with_recorded
 from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, with_values
 from agents_cli.kinds import REGISTRY
@@ -66,6 +66,7 @@ class Applier:
         self._journaled = False  # the journal holds changes the state file does not
         self._placeholders: dict[Key, str] = {}
         self._started: dict[Key, asyncio.Task[None]] = {}
+        self.applied: dict[Key, Body] = {}  # the remote as each write of this run left it
 
     # -- bookkeeping ---------------------------------------------------------------------------------
     def record(self, outcome: Outcome) -> None:
@@ -146,6 +147,7 @@ class Applier:
                 self._id_known[item.key] = asyncio.Event()
         await asyncio.gather(*(self._guarded(item) for item in applies), self.finish_started())
         await retire_replaced(self)
+        await settle_kinds(self, plan)
         for resource_kind in REGISTRY.reversed():
             deletes = [item for item in plan.resources if item.write and item.kind == resource_kind.name]
             deletes = [item for item in deletes if item.write and item.write.operation == "delete"]
@@ -260,6 +262,7 @@ class Applier:
             remote_id, item.desired_fingerprint, fingerprint(dict(remote_body)), fields, recorded, retired
         )
         self.state.set(item.kind, item.name, entry)
+        self.applied[item.key] = remote_body
 
     async def _write(
         self, kind: str, remote_id: str, body: Body, remote: Body | None = None

@@ -153,6 +153,7 @@ class PlanOptions:
     force: bool = False  # overwrite drifted fields with the local values
     replace: frozenset[Key] = frozenset()  # resources to create again (a new id) instead of updating
     only: tuple[str, ...] = ()  # local names the plan is limited to (plus what they need created)
+    refresh: bool = False  # after applying: resources whose content the API fetches, fetched again
 
 
 @dataclass(frozen=True)

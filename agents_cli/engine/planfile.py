@@ -152,6 +152,7 @@ def plan_document(
             "force": options.force,
             "replace": [list(key) for key in sorted(options.replace)],
             "only": list(options.only),
+            "refresh": options.refresh,
         },
         "inputs": {"files": dict(sorted(files.items())), "state": state},
         "nonce": nonce,
@@ -245,6 +246,7 @@ def parse_plan(data: Any, source: str) -> SavedPlan:
                 force=bool(options["force"]),
                 replace=frozenset((str(kind), str(name)) for kind, name in options["replace"]),
                 only=tuple(options["only"]),
+                refresh=bool(options.get("refresh")),
             ),
             stale=tuple((str(kind), str(name)) for kind, name in data["stale"]),
         )

@@ -30,6 +30,7 @@ class Applier(Protocol):
 
     state: State
     api: ApiClient
+    applied: dict[tuple[str, str], Mapping[str, Any]]
 
     def record(self, outcome: Outcome) -> None: ...
 
@@ -79,6 +80,21 @@ def read_upload(root: Path, files: Mapping[str, Any] | None) -> Files:
         raise UploadChanged(relative)
     media = UPLOAD_TYPES.get(Path(relative).suffix.lower(), "application/octet-stream")
     return {"file": (Path(relative).name, data, media)}
+
+
+async def settle_kinds(applier: Applier, plan: Any) -> None:
+    """What each kind's API computes after the writes (a document's RAG index), waited for, with progress
+    as outcomes; a failure is reported as the resource's and does not stop the others."""
+    for kind in REGISTRY:
+        ids = applier.state.ids(kind.name)
+        used = [body for key, body in applier.applied.items() if key[0] != kind.name]
+        try:
+            steps = await kind.settle(applier.api, ids, used, bool(plan.options.refresh))
+        except AgentsError as exc:
+            applier.record(Outcome(kind.name, "", "failed", None, exc))
+            continue
+        for name, action in steps:
+            applier.record(Outcome(kind.name, name, action, ids.get(name)))
 
 
 async def retire_replaced(applier: Applier) -> None:

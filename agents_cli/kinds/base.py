@@ -185,6 +185,15 @@ class ResourceKind:
         the project → bytes) and the ``state_fields`` to record; None: the generic minimal config."""
         return None
 
+    async def settle(
+        self, api: Any, ids: Mapping[str, str], used: list[Mapping[str, Any]], refresh: bool
+    ) -> list[tuple[str, str]]:
+        """After a sync's writes, what the kind's API computes on its own and the sync waits for (a
+        document's RAG index), and with ``refresh`` its content fetched again. ``ids``: local name → id of
+        this kind; ``used``: the bodies of the resources written in the run that reference this kind.
+        Returns (local name, ``indexed`` | ``refreshed``) per step done, for progress."""
+        return []
+
     def upload(self, config: Mapping[str, Any]) -> dict[str, Any] | None:
         """What a create sends besides the compared body (a document's file path or text), or None."""
         return None

@@ -23,6 +23,8 @@ FILE_SUFFIXES = (".pdf", ".md", ".txt", ".docx", ".html", ".htm", ".epub")
 # The API refuses bigger uploads; validation says so offline.
 MAX_DOCUMENT_BYTES = 21 * 1024 * 1024
 CONTENT = "content_sha256"
+DEFAULT_EMBEDDING = "e5_mistral_7b_instruct"
+INDEX_READS = 120  # status reads before giving up waiting (the index goes on being built remotely)
 
 
 def content_hash(data: bytes) -> str:
@@ -103,6 +105,25 @@ class KnowledgeBaseKind(ResourceKind):
             config["parent_folder_id"] = document["folder_parent_id"]
         return config, files, recorded
 
+    async def settle(
+        self, api: Any, ids: Mapping[str, str], used: list[Mapping[str, Any]], refresh: bool
+    ) -> list[tuple[str, str]]:
+        """RAG: every document an agent written in this run uses with ``usage_mode: auto`` gets its index
+        computed (the agent's embedding model) and waited for; ``--refresh-kb``: URL documents re-fetched."""
+        names = {remote_id: name for name, remote_id in ids.items()}
+        done: list[tuple[str, str]] = []
+        wanted = sorted({(document, model) for document, model in _auto_documents(used) if document in names})
+        for document, model in wanted:
+            await _wait_for_index(api, self.routes.item(document), model)
+            done.append((names[document], "indexed"))
+        if refresh:
+            for name, remote_id in sorted(ids.items()):
+                found = await api.get(self.routes.item(remote_id))
+                if isinstance(found, dict) and found.get("type") == "url":
+                    await api.request("POST", f"{self.routes.item(remote_id)}/refresh", json=None)
+                    done.append((name, "refreshed"))
+        return done
+
     def upload(self, config: Mapping[str, Any]) -> dict[str, Any] | None:
         source = source_of(config)
         if source == "file":
@@ -154,6 +175,38 @@ class KnowledgeBaseKind(ResourceKind):
 
     def listed(self, item: Mapping[str, Any]) -> bool:
         return item.get("type") != "folder"
+
+
+def _auto_documents(bodies: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """(document id, embedding model) of the ``usage_mode: auto`` documents of agent bodies."""
+    found = []
+    for body in bodies:
+        agent = (body.get("conversation_config") or {}).get("agent") or {}
+        prompt = agent.get("prompt") or {}
+        model = str((prompt.get("rag") or {}).get("embedding_model") or DEFAULT_EMBEDDING)
+        for entry in prompt.get("knowledge_base") or []:
+            if isinstance(entry, dict) and entry.get("usage_mode", "auto") == "auto" and entry.get("id"):
+                found.append((str(entry["id"]), model))
+    return found
+
+
+async def _wait_for_index(api: Any, item: str, model: str) -> None:
+    """Ask for the index, then read its status until it is built (each read is a request: the server's
+    pace sets the wait, there is no sleep here beyond the client's own back-off on 429)."""
+    status = await api.request("POST", f"{item}/rag-index", json={"model": model})
+    for _attempt in range(INDEX_READS):
+        state = status.get("status") if isinstance(status, dict) else None
+        if state in (
+            "succeeded",
+            "failed",
+            "rag_limit_exceeded",
+            "document_too_small",
+            "cannot_index_folder",
+        ):
+            return
+        listed = await api.get(f"{item}/rag-index")
+        indexes = listed.get("indexes", []) if isinstance(listed, dict) else []
+        status = next((index for index in indexes if index.get("model") == model), None)
 
 
 KIND = KnowledgeBaseKind(

@@ -28,8 +28,12 @@ def test_documents_and_mcp_servers_sync_in_one_run_then_plan_clean(
 ) -> None:
     root = knowledge_project(tmp_path / "p", served_emulator.url)
     stdout, _ = cli(root, "sync", "--json")
-    results = {(r["kind"], r["name"]): r["result"] for r in json.loads(stdout)["results"]}
-    assert set(results.values()) == {"created"} and len(results) == 6
+    outcomes = json.loads(stdout)["results"]
+    created = {(r["kind"], r["name"]) for r in outcomes if r["result"] == "created"}
+    assert len(created) == 6 and {r["result"] for r in outcomes} == {"created", "indexed"}
+    # The agents use their documents with usage_mode auto: sync computed each RAG index and waited for it.
+    indexed = {r["name"] for r in outcomes if r["result"] == "indexed"}
+    assert indexed == {"returns-policy", "opening-hours", "shipping-faq"}
     recorded = state(root, "staging")
     assert recorded["knowledge_base"]["returns-policy"]["recorded"]["content_sha256"].startswith("sha256:")
     out, _ = cli(root, "plan", "--detailed-exitcode")
