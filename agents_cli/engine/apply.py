@@ -28,7 +28,14 @@ from agents_cli.engine.errors import (
 from agents_cli.engine.normalise import normalise_remote
 from agents_cli.engine.outcome import Outcome, SyncResult, still_differing, unapplied_why
 from agents_cli.engine.plan import Key, Plan, ResourcePlan, Write
-from agents_cli.engine.replacing import read_upload, retire_replaced, settle_kinds, with_recorded
+from agents_cli.engine.replacing import (
+    check_unused,
+    delete_leftovers,
+    read_upload,
+    retire_replaced,
+    settle_kinds,
+    with_recorded,
+)
 from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, with_values
 from agents_cli.kinds import REGISTRY
@@ -292,7 +299,7 @@ class Applier:
         old_id = self._remote_id(item)
         entry = self.state.get(item.kind, item.name) or ResourceState(old_id)
         if entry.creating:
-            await self._delete_leftovers(item, {old_id, *entry.retired})
+            await delete_leftovers(self.api, self.directory, self.state, item, {old_id, *entry.retired})
         self.state.set(item.kind, item.name, dataclasses.replace(entry, creating=True))
         await self._save()
         write = item.write
@@ -303,20 +310,6 @@ class Applier:
         created.action = "replaced"  # a POST that had gone through ("adopted") is still the new one
         created.previous_id = old_id
         return created
-
-    async def _delete_leftovers(self, item: ResourcePlan, known: set[str]) -> None:
-        """What a replace killed after its POST may have created: resources of the same API name that no
-        state knows (a rerun then creates one, not a second)."""
-        kind = REGISTRY[item.kind]
-        ours = set(self.state.ids(item.kind).values()) | known | self.directory.claimed.get(item.kind, set())
-        for listed in await self.directory.listing(item.kind, fresh=True):
-            remote_id = kind.remote_id(listed)
-            if (
-                remote_id
-                and remote_id not in ours
-                and kind.matches(listed, self.state.environment, item.name, item.api_name)
-            ):
-                await self.api.delete(kind.routes.item(remote_id))
 
     async def _post(
         self,
@@ -388,6 +381,7 @@ class Applier:
     async def _delete(self, item: ResourcePlan) -> None:
         try:
             remote_id = self._remote_id(item)
+            await check_unused(self, item.kind, item.name, remote_id)
             await self.api.delete(REGISTRY[item.kind].routes.item(remote_id))
             self.state.remove(item.kind, item.name)
             await self._save()

@@ -84,6 +84,14 @@ class UploadChanged(AgentsError):
         self.path = path
 
 
+class UsedOutside(AgentsError):
+    """A prune would delete ``kind`` ``name`` while agents the project does not manage use it (``agents``)."""
+
+    def __init__(self, kind: str, name: str, agents: list[str]) -> None:
+        super().__init__(kind=kind, name=name, agents=agents)
+        self.kind, self.name, self.agents = kind, name, agents
+
+
 class Unexpected(AgentsError):
     """A bug while applying one resource: reported as its failure (the others are applied), exit 1."""
 

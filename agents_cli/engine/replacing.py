@@ -15,14 +15,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from agents_cli.engine.errors import OldNotDeleted, UploadChanged
+from agents_cli.engine.errors import OldNotDeleted, UploadChanged, UsedOutside
 from agents_cli.engine.outcome import Outcome
 from agents_cli.errors import AgentsError
 from agents_cli.kinds import REGISTRY
 
 if TYPE_CHECKING:
+    from agents_cli.engine.plan import ResourcePlan
     from agents_cli.project.state import State
     from agents_cli.remote.client import ApiClient, Files
+    from agents_cli.remote.directory import Directory
 
 
 class Applier(Protocol):
@@ -95,6 +97,35 @@ async def settle_kinds(applier: Applier, plan: Any) -> None:
             continue
         for name, action in steps:
             applier.record(Outcome(kind.name, name, action, ids.get(name)))
+
+
+async def delete_leftovers(
+    api: ApiClient, directory: Directory, state: State, item: ResourcePlan, known: set[str]
+) -> None:
+    """What a replace killed after its POST may have created: resources this environment would adopt as
+    ``item`` (same API name, or tags) that no state knows — so a rerun creates one, not a second."""
+    kind = REGISTRY[item.kind]
+    ours = set(state.ids(item.kind).values()) | known | directory.claimed.get(item.kind, set())
+    for listed in await directory.listing(item.kind, fresh=True):
+        remote_id = kind.remote_id(listed)
+        if (
+            remote_id
+            and remote_id not in ours
+            and kind.matches(listed, state.environment, item.name, item.api_name)
+        ):
+            await api.delete(kind.routes.item(remote_id))
+
+
+async def check_unused(applier: Applier, kind: str, name: str, remote_id: str) -> None:
+    """Before a prune deletes a resource: refuse (``UsedOutside``, naming them) while agents this environment
+    does not manage still use it — deleting it would break them (the API may allow it with force)."""
+    users = await REGISTRY[kind].users(applier.api, remote_id)
+    ours = set(applier.state.ids("agent").values())
+    outside = sorted(
+        f"{agent_name} ({agent_id})" for agent_id, agent_name in users.items() if agent_id not in ours
+    )
+    if outside:
+        raise UsedOutside(kind, name, outside)
 
 
 async def retire_replaced(applier: Applier) -> None:

@@ -185,6 +185,11 @@ class ResourceKind:
         the project → bytes) and the ``state_fields`` to record; None: the generic minimal config."""
         return None
 
+    async def users(self, api: Any, remote_id: str) -> dict[str, str]:
+        """Agent id → name of the agents that use this resource (the API's dependents), when the kind can
+        tell; a prune refuses to delete what agents outside the project use."""
+        return {}
+
     async def settle(
         self, api: Any, ids: Mapping[str, str], used: list[Mapping[str, Any]], refresh: bool
     ) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from elevenlabs.client import ElevenLabs
 
 from tests.support.cli import run_cli
-from tests.support.emulator import ServedEmulator, remote_get, remote_list
+from tests.support.emulator import ServedEmulator, remote_get, remote_list, remote_ok
 from tests.support.knowledge import KB_KEYS, MCP_SECRET, POLICY, knowledge_project
 from tests.support.project import state
 
@@ -131,3 +131,41 @@ def test_the_mcp_secret_header_is_never_written_or_printed(
     for path in root.rglob("*"):
         if path.is_file():
             assert MCP_SECRET.encode() not in path.read_bytes(), path
+
+
+def test_prune_refuses_a_document_an_agent_outside_the_project_uses(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    root = knowledge_project(tmp_path / "p", served_emulator.url)
+    cli(root, "sync")
+    doc_id = state(root, "staging")["knowledge_base"]["opening-hours"]["id"]
+    outside = remote_ok(
+        served_emulator.url,
+        "POST",
+        "/v1/convai/agents/create",
+        {
+            "name": "Dashboard agent",
+            "conversation_config": {
+                "agent": {
+                    "prompt": {"knowledge_base": [{"type": "text", "name": "Opening hours", "id": doc_id}]}
+                }
+            },
+        },
+    )
+    support = root / "agents" / "support.yaml"
+    support.write_text(
+        support.read_text().replace(
+            "        - id: '@kb:opening-hours'\n          type: text\n          name: Opening hours\n", ""
+        )
+    )
+    manifest = json.loads((root / "agents.json").read_text())
+    del manifest["knowledge_base"]["opening-hours"]
+    (root / "agents.json").write_text(json.dumps(manifest))
+    out, err = cli(root, "sync", "--prune", "--yes", expect=1)
+    said = out + err
+    assert "not deleting kb 'opening-hours': agents outside this project use it: Dashboard agent" in said
+    assert outside["agent_id"] in said
+    assert remote_get(served_emulator.url, f"/v1/convai/knowledge-base/{doc_id}").status_code == 200
+    assert (
+        "opening-hours" in state(root, "staging")["knowledge_base"]
+    )  # still tracked: the next prune retries

@@ -75,6 +75,14 @@ def _old_not_deleted(error: engine.OldNotDeleted) -> Words:
     )
 
 
+def _used_outside(error: engine.UsedOutside) -> Words:
+    return (
+        f"not deleting {error.kind} {error.name!r}: agents outside this project use it: "
+        + ", ".join(error.agents),
+        "detach it from those agents first, or keep it in agents.json",
+    )
+
+
 def _upload_changed(error: engine.UploadChanged) -> Words:
     return (
         f"{error.path} changed since the plan was made: its bytes are not the ones planned",
@@ -122,6 +130,7 @@ WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     engine.ReferenceCycle: _reference_cycle,
     engine.OldNotDeleted: _old_not_deleted,
     engine.UploadChanged: _upload_changed,
+    engine.UsedOutside: _used_outside,
     engine.Unexpected: _unexpected,
     engine.PlanFileError: _plan_file,
     engine.PlanNotSavable: _plan_not_savable,
