@@ -254,7 +254,7 @@ async def get_document(request: Request) -> Response:
 async def patch_document(request: Request) -> Response:
     ctx = context_of(request)
     ident = request.path_params["documentation_id"]
-    body = await ctx.body(request, "patch", ONE)
+    body = await ctx.body(request, "patch", ONE, optional=True)
     with ctx.store.transaction():
         record = records.get_or_404(ctx, KNOWLEDGE, ident)
         if body.get("name") is not None:
@@ -318,7 +318,7 @@ def move_one(ctx: EmulatorContext, ident: str, folder: str | None) -> None:
 
 async def move(request: Request) -> Response:
     ctx = context_of(request)
-    body = await ctx.body(request, "post", MOVE)
+    body = await ctx.body(request, "post", MOVE, optional=True)
     with ctx.store.transaction():
         move_one(ctx, request.path_params["document_id"], body.get("move_to"))
     return Response(status_code=200)  # the spec documents no body

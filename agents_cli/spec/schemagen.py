@@ -344,14 +344,15 @@ def generate(spec: dict[str, Any]) -> dict[str, Schema]:
         "ElevenLabs agent test config", f"The agent-testing create body. {note}", body, test.drain()
     )
 
-    mcp = _Converter(components)
-    body = mcp.convert(components[MCP_ROOT], owner=MCP_ROOT)
-    schemas["mcp.schema.json"] = _document(
-        "ElevenLabs MCP server config",
-        f"An MCP server file is the config object itself (sent as {{config: …}}). {note}",
-        body,
-        mcp.drain(),
-    )
+    if MCP_ROOT in components:  # a spec cut down to agents, tools and tests has none
+        mcp = _Converter(components)
+        body = mcp.convert(components[MCP_ROOT], owner=MCP_ROOT)
+        schemas["mcp.schema.json"] = _document(
+            "ElevenLabs MCP server config",
+            f"An MCP server file is the config object itself (sent as {{config: …}}). {note}",
+            body,
+            mcp.drain(),
+        )
     schemas["kb.schema.json"] = _document(
         "Knowledge-base document",
         "A display name and one source: file (a path relative to agents.json), url, text or text_file.",

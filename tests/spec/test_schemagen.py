@@ -21,7 +21,14 @@ from agents_cli.spec.schemagen import generate, render
 from tests.support import REPO_ROOT
 from tests.support.cli import init_project, run_cli
 
-GENERATED = ("agent.schema.json", "tool.schema.json", "test.schema.json", "manifest.schema.json")
+GENERATED = (
+    "agent.schema.json",
+    "tool.schema.json",
+    "test.schema.json",
+    "mcp.schema.json",
+    "kb.schema.json",
+    "manifest.schema.json",
+)
 OUR_KEYWORDS = {"x-catalog", "x-catalog-enum"}
 
 
