@@ -57,12 +57,17 @@ class AgentsGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, expand_multi_value_options(args))
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        """In declaration order, without building them (typer's version reads the commands' values)."""
+        return list(self.commands)
+
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """Each command's first sentence in full, wrapped to the terminal (click cut it with "..." to fit
         one line)."""
         rows = []
+        summary = getattr(self.commands, "summary", None)  # a lazy tree (cli/lazy.py) builds none of them
         for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
+            command = summary(name) if summary is not None else self.get_command(ctx, name)
             if command is not None and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit=10_000)))
         if rows:

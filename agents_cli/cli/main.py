@@ -14,6 +14,7 @@ import typer
 
 from agents_cli.cli import commands  # noqa: F401  (registers the commands)
 from agents_cli.cli.app import app
+from agents_cli.cli.lazy import root_command
 from agents_cli.errors import ExitCode
 from agents_cli.host import Host, exit_now
 
@@ -78,7 +79,8 @@ def main() -> None:
     host = Host.from_process()
     try:
         # In non-standalone mode click returns the code of a typer.Exit instead of raising it.
-        result = app(args=hoist_global_flags(list(host.argv)), standalone_mode=False, obj=host)
+        root = root_command(app)  # builds only the command this run names
+        result = root(args=hoist_global_flags(list(host.argv)), standalone_mode=False, obj=host)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except exceptions.ClickException as exc:

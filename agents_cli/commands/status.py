@@ -100,6 +100,7 @@ def status(app: AppContext, request: StatusRequest) -> Status:
     from agents_cli.commands.shared import workspace_client
     from agents_cli.engine.plan import PlanOptions
     from agents_cli.engine.workspace import PlanResult, Workspace
+    from agents_cli.remote.client import gather_or_cancel
 
     workspace = Workspace.open(app.cwd, request.env, environ=app.host.environ)
     report = workspace.validation()
@@ -108,11 +109,21 @@ def status(app: AppContext, request: StatusRequest) -> Status:
 
     async def read() -> tuple[PlanResult, dict[str, list[dict[str, Any]]]]:
         async with client as api:
-            with app.reading() as reading:
-                planned = await workspace.plan(api, PlanOptions(prune=True), reading=reading)
-            pages = await asyncio.gather(
-                *(api.list_all(kind.routes.collection, kind.routes.list_key) for kind in REGISTRY)
+            # The lists (for unmanaged resources) go out with the reads, not after them: they take the
+            # slots the last round of reads leaves free instead of a round trip of their own.
+            listing = asyncio.ensure_future(
+                gather_or_cancel(
+                    *(api.list_all(kind.routes.collection, kind.routes.list_key) for kind in REGISTRY)
+                )
             )
+            try:
+                with app.reading() as reading:
+                    planned = await workspace.plan(api, PlanOptions(prune=True), reading=reading)
+            except BaseException:
+                listing.cancel()
+                await asyncio.gather(listing, return_exceptions=True)
+                raise
+            pages = await listing
         return planned, dict(zip(REGISTRY.names, pages, strict=True))
 
     result, listed = asyncio.run(read())

@@ -135,12 +135,19 @@ class Workspace:
         keys = keys if keys is not None else desired.keys()
         directory = directory or self.directory(api)
         early = _EarlyPlanner(self, desired, keys, options, on_planned or _nothing_to_start)
-        if on_planned is not None:
-            # Configuration errors (an unset ${VAR}, an undeclared reference) before any write starts.
-            for key in keys:
-                desired.normalise(key, self._state_ids())
+        # sync: configuration errors (an unset ${VAR}, an undeclared reference) before any write starts —
+        # checked when the first answer arrives (only then can a write start), so the reads are already in
+        # flight rather than waiting behind every config's normalisation.
+        unchecked = [on_planned is not None]
+
+        def check_configs() -> None:
+            if unchecked[0]:
+                unchecked[0] = False
+                for key in keys:
+                    desired.normalise(key, self._state_ids())
 
         def resolved(key: Key, snapshot: Snapshot) -> None:
+            check_configs()
             early.resolved(key, snapshot)
             if reading is not None:
                 reading.advance()
@@ -156,6 +163,7 @@ class Workspace:
             declared=desired.declared,
             on_resolved=resolved,
         )
+        check_configs()
         return self._plan(snapshot, desired, keys, options, early.planned)
 
     def _state_ids(self) -> dict[str, dict[str, str]]:

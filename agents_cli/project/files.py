@@ -12,7 +12,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agents_cli.project.loader import CONFIG_SUFFIXES, Document, LoadError, parse_document
+from agents_cli.project import parse_cache
+from agents_cli.project.loader import CONFIG_SUFFIXES, JSON_SUFFIXES, Document, LoadError, parse_document
 
 
 @dataclass
@@ -88,9 +89,15 @@ def _read(path: Path) -> LoadedFile:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return LoadedFile(path, None, LoadError(path, 1, 1, f"cannot read file: {exc}"), digest=digest)
+    is_yaml = suffix not in JSON_SUFFIXES
+    kept = parse_cache.lookup(path, digest) if is_yaml else None
+    if kept is not None:  # parsed before, bytes unchanged: PyYAML is not even imported
+        return LoadedFile(path, Document(path, *kept), None, [], digest)
     duplicates: list[LoadError] = []
     try:
         document = parse_document(path, text, duplicates=duplicates)
     except LoadError as error:
         return LoadedFile(path, None, error, duplicates, digest)
+    if is_yaml and not duplicates:
+        parse_cache.record(path, digest, document.data, document.positions)
     return LoadedFile(path, document, None, duplicates, digest)

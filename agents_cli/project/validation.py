@@ -130,6 +130,7 @@ class _Validator:
         self.files: set[Path] = set()
         self.documents: dict[Path, Document | LoadError] = {}
         self.api_names = ApiNames()
+        self.path_problems: dict[Path, str | None] = {}  # each path resolved once per run
 
     # -- files -------------------------------------------------------------------------------------
     def load(self, path: Path) -> Document | LoadError:
@@ -195,7 +196,7 @@ class _Validator:
             for resource in project.resources[kind].values():
                 entry: KeyPath = (section, resource.name)
                 self._check_file(manifest, (*entry, "config"), resource.config)
-                if path_problem(self.root, resource.config) is not None:
+                if self._path_problem(resource.config) is not None:
                     continue
                 target = self.root.joinpath(resource.config).resolve()
                 if target in owners:
@@ -224,10 +225,12 @@ class _Validator:
 
     def scenarios(self, manifest: Document, project: Project) -> None:
         """Scenario files of ``agents test`` (base files): their schema and the agents they name."""
+        scenarios = project.manifest.get("scenarios")
+        if not isinstance(scenarios, dict) or not scenarios:
+            return  # (the scenario checks are imported only for a project that has scenarios)
         from agents_cli.testing.scenarios import scenario_issues
 
-        scenarios = project.manifest.get("scenarios")
-        for name, entry in (scenarios if isinstance(scenarios, dict) else {}).items():
+        for name, entry in scenarios.items():
             if not isinstance(entry, dict) or not isinstance(entry.get("config"), str):
                 continue  # the manifest schema reports it
             self._check_file(manifest, ("scenarios", name, "config"), Path(entry["config"]))
@@ -241,11 +244,16 @@ class _Validator:
 
     def _readable(self, relative: Path) -> bool:
         """Whether the file may be opened at all (``path_problem``: reported at the manifest entry)."""
-        return path_problem(self.root, relative) is None and (self.root / relative).is_file()
+        return self._path_problem(relative) is None and (self.root / relative).is_file()
+
+    def _path_problem(self, relative: Path) -> str | None:
+        if relative not in self.path_problems:
+            self.path_problems[relative] = path_problem(self.root, relative)
+        return self.path_problems[relative]
 
     def _check_file(self, manifest: Document, where: KeyPath, relative: Path) -> None:
         target = self.root / relative
-        problem = path_problem(self.root, relative)
+        problem = self._path_problem(relative)
         if problem is not None:
             shown = relative.as_posix().replace("\x00", "\\0")
             shown = shown if len(shown) <= 80 else shown[:77] + "..."
@@ -344,9 +352,10 @@ def validate_project(
     """Every problem in the project at ``root``. ``env`` limits overlays to one environment (it must
     exist: UnknownEnvironment otherwise); without it every environment's overlays are checked. ``store``:
     the run's files (a plan validates what it then loads)."""
-    from agents_cli.project import validation_cache
+    from agents_cli.project import parse_cache, validation_cache
 
     validation_cache.load(root)
+    parse_cache.load(root)
     validator = _Validator(root, strict, store or FileStore())
     report = ValidationReport(root=root)
     loaded = validator.manifest()
@@ -369,6 +378,7 @@ def validate_project(
     )
     report.files = validator.files
     validation_cache.save(root)
+    parse_cache.save(root)
     return report
 
 

@@ -132,11 +132,10 @@ def _status_text(app: AppContext, result: Status) -> None:
         label = f"{row['kind']} {row['name']}".ljust(width)
         status = row["status"]
         suffix = f"  ({row['remote_id']})" if row["remote_id"] else ""
-        out.console.print(
+        # (out.markup: plain text off a terminal, without importing rich)
+        out.markup(
             f"{label}  [{_STATUS_STYLES[status]}]{status}{_also_local(row)}{_conflicts(row)}"
-            f"{_blocked_note(row)}[/]{suffix}",
-            highlight=False,
-            markup=True,
+            f"{_blocked_note(row)}[/]{suffix}"
         )
     shown = ", ".join(f"{count} {status}" for status, count in result.summary.items() if count)
     out.info(f"{result.environment}: {shown}")
