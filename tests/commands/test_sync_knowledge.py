@@ -11,7 +11,8 @@ from elevenlabs.client import ElevenLabs
 from tests.support.cli import run_cli
 from tests.support.emulator import ServedEmulator, remote_get, remote_list, remote_ok
 from tests.support.knowledge import KB_KEYS, MCP_SECRET, POLICY, knowledge_project
-from tests.support.project import state
+from tests.support.project import state, write_file
+from tests.support.samples import TEST
 
 
 def cli(root: Path, *args: str, expect: int = 0) -> tuple[str, str]:
@@ -169,3 +170,25 @@ def test_prune_refuses_a_document_an_agent_outside_the_project_uses(
     assert (
         "opening-hours" in state(root, "staging")["knowledge_base"]
     )  # still tracked: the next prune retries
+
+
+def test_agents_test_runs_an_agent_that_uses_documents_with_their_ids(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    root = knowledge_project(tmp_path / "p", served_emulator.url)
+    write_file(root, "tests/greets.yaml", TEST)
+    manifest = json.loads((root / "agents.json").read_text())
+    manifest["tests"] = {"greets": {"config": "tests/greets.yaml"}}
+    (root / "agents.json").write_text(json.dumps(manifest))
+    support = root / "agents" / "support.yaml"
+    support.write_text(
+        support.read_text()
+        + "platform_settings:\n  testing:\n    attached_tests:\n      - test_id: '@test:greets'\n"
+    )
+    out, _ = cli(root, "test", "support")  # syncs what the run needs first: documents, server, test, agent
+    assert "1 passed" in out
+    # The documents the agent's config references were created first: the run resolved @kb: to their ids.
+    recorded = state(root, "staging")["knowledge_base"]
+    for name in ("returns-policy", "opening-hours"):
+        path = f"/v1/convai/knowledge-base/{recorded[name]['id']}"
+        assert remote_get(served_emulator.url, path).status_code == 200
