@@ -168,9 +168,14 @@ async def compute_index(request: Request) -> Response:
 
 
 async def list_indexes(request: Request) -> Response:
+    """The document's indexes; reading them moves each one being computed a step on."""
     ctx = context_of(request)
-    ident, _record = _document(ctx, request)
-    return ctx.respond("get", RAG, {"indexes": _indexes(ctx, ident)})
+    ident, record = _document(ctx, request)
+    with ctx.store.transaction():
+        for index in _indexes(ctx, ident):
+            if index["status"] in STEPS[:-1]:
+                _index(ctx, ident, record, index["model"], False)
+        return ctx.respond("get", RAG, {"indexes": _indexes(ctx, ident)})
 
 
 async def delete_index(request: Request) -> Response:

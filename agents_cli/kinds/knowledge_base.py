@@ -10,6 +10,7 @@ repointed, the old one deleted last). The name is PATCHed, the folder changed wi
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
@@ -25,6 +26,8 @@ MAX_DOCUMENT_BYTES = 21 * 1024 * 1024
 CONTENT = "content_sha256"
 DEFAULT_EMBEDDING = "e5_mistral_7b_instruct"
 INDEX_READS = 120  # status reads before giving up waiting (the index goes on being built remotely)
+POLL_STEP, POLL_MAX = 0.05, 2.0  # seconds between status reads: 0, 0.05, 0.1… at most 2
+INDEX_DONE = ("succeeded", "failed", "rag_limit_exceeded", "document_too_small", "cannot_index_folder")
 
 
 def content_hash(data: bytes) -> str:
@@ -195,19 +198,13 @@ def _auto_documents(bodies: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
 
 
 async def _wait_for_index(api: Any, item: str, model: str) -> None:
-    """Ask for the index, then read its status until it is built (each read is a request: the server's
-    pace sets the wait, there is no sleep here beyond the client's own back-off on 429)."""
+    """Ask for the index, then read its status until it is built, with a growing pause between reads."""
     status = await api.request("POST", f"{item}/rag-index", json={"model": model})
-    for _attempt in range(INDEX_READS):
+    for attempt in range(INDEX_READS):
         state = status.get("status") if isinstance(status, dict) else None
-        if state in (
-            "succeeded",
-            "failed",
-            "rag_limit_exceeded",
-            "document_too_small",
-            "cannot_index_folder",
-        ):
+        if state in INDEX_DONE:
             return
+        await asyncio.sleep(min(POLL_STEP * attempt, POLL_MAX))
         listed = await api.get(f"{item}/rag-index")
         indexes = listed.get("indexes", []) if isinstance(listed, dict) else []
         status = next((index for index in indexes if index.get("model") == model), None)
