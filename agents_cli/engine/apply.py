@@ -335,7 +335,10 @@ class Applier:
         remote_id = resource_kind.remote_id(response)
         if remote_id is None:
             raise NoIdInAnswer(kind, name)
-        self.state.set(kind, name, ResourceState(remote_id, retired=retired))
+        # What was uploaded (a document's content hash) goes to state with the id, in one journal line: a
+        # kill before the rest is recorded must not make the next run take the upload for another one.
+        known = {key: str(body[key]) for key in resource_kind.state_fields if key in body}
+        self.state.set(kind, name, ResourceState(remote_id, recorded=known, retired=retired))
         await self._save()
         if item.key in self._id_known:
             self._id_known[item.key].set()
