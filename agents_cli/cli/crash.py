@@ -1,7 +1,8 @@
 """Crash logs: an unexpected exception (exit 3) is written down with what a bug report needs — version,
 platform, the command, the traceback — and nothing secret: every value of an environment variable whose
-name says it is a key, token, secret or password is replaced in the log, and so is anything that looks
-like an ElevenLabs key."""
+name says it is a key, token, secret or password is replaced in the log, and so is every value a ${VAR}
+placeholder resolved to in this run (a secret's value, whatever its variable is called), and anything
+that looks like an ElevenLabs key."""
 
 from __future__ import annotations
 
@@ -22,11 +23,10 @@ REDACTED = "[redacted]"
 
 
 def redact(text: str, environ: Mapping[str, str]) -> str:
-    secrets = sorted(
-        (value for name, value in environ.items() if SECRET_NAME.search(name) and len(value) >= 4),
-        key=len,
-        reverse=True,
-    )
+    from agents_cli.project.references import RESOLVED_VALUES
+
+    named = {value for name, value in environ.items() if SECRET_NAME.search(name)}
+    secrets = sorted((value for value in named | RESOLVED_VALUES if len(value) >= 4), key=len, reverse=True)
     for value in secrets:
         text = text.replace(value, REDACTED)
     return KEY_LIKE.sub(REDACTED, text)

@@ -10,21 +10,21 @@ from typing import Any
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError, UsageError
 from agents_cli.kinds import REGISTRY
+from agents_cli.project.editor_schemas import editor_schema_path, refresh_editor_schemas
 from agents_cli.project.loader import dump_json, dump_yaml, write_atomic
 from agents_cli.project.manifest import (
     LOCAL_NAME_PATTERN,
     MANIFEST_NAME,
     Project,
     config_path_for,
-    editor_schema_path,
     load_project,
-    refresh_editor_schemas,
+    register_inline,
     register_overlay,
     register_resource,
     slugify,
 )
 from agents_cli.project.references import find_references
-from agents_cli.project.templates import get_template
+from agents_cli.project.templates import Template, get_template
 
 
 def _schema_hint(project: Project, kind: str, config: Path, *, overlay: bool = False) -> str:
@@ -111,7 +111,7 @@ def add(app: AppContext, request: AddRequest) -> int:
             f"{name!r} does not make a usable local name", hint="use letters or digits, e.g. 'Support Bot'"
         )
     existing = project.get(kind, slug)
-    if existing is not None and env is not None and request.template is None:
+    if existing is not None and env is not None and request.template is None and not existing.inline:
         return _add_overlay(app, project, kind, slug, env)
     if existing is not None:
         raise ConfigError(
@@ -122,6 +122,8 @@ def add(app: AppContext, request: AddRequest) -> int:
     if env is not None:
         project.environment(env)  # unknown environments list the valid ones
     chosen = get_template(request.template or REGISTRY[kind].default_template, kind)
+    if REGISTRY[kind].inline:
+        return _add_inline(app, project, request, REGISTRY[kind].singleton_id or slug, chosen)
     config = config_path_for(kind, slug, request.file_format)
     overlay = config_path_for(kind, slug, request.file_format, env) if env is not None else None
     for relative in (config, overlay):
@@ -145,6 +147,25 @@ def add(app: AppContext, request: AddRequest) -> int:
     register_resource(project.root, kind, slug, config, overlays)
     refresh_editor_schemas(project.root)
     _report_added(app, project, request, slug, chosen.name, config, overlay, data)
+    return 0
+
+
+def _add_inline(app: AppContext, project: Project, request: AddRequest, slug: str, chosen: Template) -> int:
+    """Kinds declared in agents.json itself: the template becomes the entry (no file, no overlay file)."""
+    kind = REGISTRY[request.kind]
+    if project.get(kind.name, slug) is not None:
+        raise ConfigError(f"{kind.name} {slug!r} is already registered in {MANIFEST_NAME}")
+    entry = kind.new_entry(slug, chosen.data() or {})
+    if request.env is not None:
+        entry["overlays"] = {request.env: {}}
+    register_inline(project.root, kind.name, slug, entry)
+    refresh_editor_schemas(project.root)
+    app.out.success(f"added {kind.name} {slug!r} from template {chosen.name!r}")
+    app.out.info(f"  updated  {MANIFEST_NAME} ({kind.section}.{slug})")
+    for ref_kind, ref_name in _missing_references(project, entry):
+        app.out.warn(
+            f"{kind.section}.{slug} refers to @{ref_kind}:{ref_name}, which agents.json does not declare"
+        )
     return 0
 
 

@@ -35,9 +35,10 @@ from agents_cli.keypath import get, with_values
 from agents_cli.project.files import file_digest
 from agents_cli.project.manifest import MANIFEST_NAME
 from agents_cli.project.references import find_placeholders
-from agents_cli.project.state import fingerprint, state_digest
+from agents_cli.project.state import remote_fingerprint, state_digest
 from agents_cli.remote.client import ApiClient, gather_or_cancel
 from agents_cli.remote.directory import Directory
+from agents_cli.worktree import version_description
 
 
 def _moved_files(workspace: Workspace, saved: SavedPlan) -> list[str]:
@@ -71,7 +72,7 @@ async def _remote_check(directory: Directory, item: ResourcePlan) -> tuple[str |
     if document is None:
         return f"{label} ({item.remote_id}) was deleted remotely since the plan was made", None
     body = normalise_remote(item.kind, document)
-    if fingerprint(body) != item.remote_fingerprint:
+    if remote_fingerprint(item.kind, body) != item.remote_fingerprint:
         return f"{label} ({item.remote_id}) changed remotely since the plan was made", None
     return None, body
 
@@ -151,6 +152,7 @@ def apply_saved_plan(app: AppContext, request: SyncRequest) -> SyncReport:
     if moved:
         raise PlanOutdated(label, moved)
     client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
+    workspace.version_description = version_description(workspace.root, request.message)
     with workspace.locked():
         if state_digest(workspace.root, workspace.environment.name) != saved.state:
             raise PlanOutdated(

@@ -69,6 +69,8 @@ def unregister(project: Project, resource: Resource) -> None:
 
 
 def remove_files(project: Project, resource: Resource) -> list[str]:
+    if resource.inline:  # declared in agents.json itself: the entry was all there was
+        return []
     removed: list[str] = []
     for relative in [resource.config, *resource.overlays.values()]:
         path = project.path(relative)
@@ -84,6 +86,8 @@ def _inside(root: Path, path: Path) -> bool:
 
 
 async def _delete_remote(chosen: Connection, kind: str, remote_id: str) -> None:
+    if REGISTRY[kind].singleton_id is not None:
+        return  # the workspace's settings are never deleted: the project only stops managing them
     async with open_client(chosen) as api:
         await api.delete(REGISTRY[kind].routes.item(remote_id))
 
@@ -109,7 +113,9 @@ def _announce(
         if entry_id
         else f"{label} is not deployed in {environment!r}: nothing to delete remotely"
     )
-    if outcome.kept_locally_because is None:
+    if outcome.kept_locally_because is None and resource.inline:
+        app.out.info(f"remove it from {MANIFEST_NAME}")
+    elif outcome.kept_locally_because is None:
         files = ", ".join(p.as_posix() for p in [resource.config, *resource.overlays.values()])
         app.out.info(f"remove it from {MANIFEST_NAME} and delete {files}")
     referencing = referencing_files(project, resource)

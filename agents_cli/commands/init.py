@@ -8,11 +8,11 @@ from pathlib import Path
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError
 from agents_cli.kinds import REGISTRY
+from agents_cli.project.editor_schemas import refresh_editor_schemas
 from agents_cli.project.loader import LoadError, dump_json, write_atomic
 from agents_cli.project.manifest import (
     MANIFEST_NAME,
     load_manifest_document,
-    refresh_editor_schemas,
     scaffold_manifest,
 )
 
@@ -88,7 +88,7 @@ def init(app: AppContext, request: InitRequest) -> int:
         else:
             created.append(relative)
         write_atomic(target, content)
-    for folder in (kind.folder for kind in REGISTRY):
+    for folder in (kind.folder for kind in REGISTRY if not kind.inline):
         if not (root / folder).is_dir():
             (root / folder).mkdir(parents=True)
             created.append(folder + "/")

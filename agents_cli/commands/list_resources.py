@@ -57,8 +57,10 @@ def local_rows(project: Project, environment: Environment | None, kind: str | No
 async def _fetch_remote(
     app: AppContext, chosen: Connection, kinds: tuple[ResourceKind, ...]
 ) -> dict[ResourceKind, list[dict[str, Any]]]:
+    from agents_cli.remote.directory import list_remote
+
     async with open_client(chosen) as api:
-        pages = await asyncio.gather(*(api.list_all(k.routes.collection, k.routes.list_key) for k in kinds))
+        pages = await asyncio.gather(*(list_remote(api, k) for k in kinds))
     return dict(zip(kinds, pages, strict=True))
 
 
@@ -83,6 +85,8 @@ def remote_rows(
                 continue
             remote_id = kind.remote_id(item) or ""
             local_name = managed_by_id.get(remote_id)
+            if kind.singleton_id is not None and local_name is None:
+                continue  # the workspace's settings always exist: listed once the project manages them
             rows.append(
                 {
                     "kind": kind.name,

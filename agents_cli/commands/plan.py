@@ -10,7 +10,8 @@ from agents_cli.commands.shared import workspace_client
 from agents_cli.context import AppContext
 from agents_cli.engine.plan import Key, Plan, PlanOptions
 from agents_cli.engine.workspace import PlanResult, Workspace, check_replacements
-from agents_cli.errors import ExitCode
+from agents_cli.errors import ExitCode, UsageError
+from agents_cli.remote.client import ApiClient
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class PlanRequest:
     base_url: str | None = None
     concurrency: int | None = None
     out: Path | None = None  # also save the plan here (``agents sync FILE`` applies it)
+    against_version: str | None = None  # compare with this older version of an agent, not the live one
 
 
 @dataclass(frozen=True)
@@ -76,14 +78,36 @@ def plan(app: AppContext, request: PlanRequest) -> PlanReport:
 
     async def read_and_plan() -> PlanResult:
         async with client as api:
+            directory = workspace.directory(api)
+            if request.against_version is not None:
+                directory.pinned = await _pinned(api, workspace, request.against_version)
             with app.reading() as reading:
-                return await workspace.plan(api, options, reading=reading)
+                return await workspace.plan(api, options, reading=reading, directory=directory)
 
+    if request.against_version is not None and request.out is not None:
+        raise UsageError(
+            "a plan against an older version is for reading, not for applying",
+            hint="leave out --out (plain 'agents sync' writes the files' config over the live version)",
+        )
     result = asyncio.run(read_and_plan())
     report_notes(app, workspace, result, prune=request.prune)
     if request.out is not None:
         save_plan(app, workspace, result, request.out)
     return PlanReport(result.plan, request.detailed_exitcode)
+
+
+async def _pinned(api: ApiClient, workspace: Workspace, version: str) -> dict[str, str]:
+    """Remote id → ``version`` for the tracked agent it is a version of."""
+    from agents_cli.commands.pull_branches import agent_of_version
+    from agents_cli.kinds import AGENT
+    from agents_cli.project.state import ResourceState
+
+    tracked = {AGENT.name: workspace.state.ids(AGENT.name)}
+    name = await agent_of_version(api, tracked, version)
+    # Compared as it is, not judged against the last sync: every difference shows as a change (this state
+    # is never written: plan does not save it).
+    workspace.state.resources[AGENT.name][name] = ResourceState(tracked[AGENT.name][name])
+    return {tracked[AGENT.name][name]: version}
 
 
 def save_plan(app: AppContext, workspace: Workspace, result: PlanResult, target: Path) -> None:

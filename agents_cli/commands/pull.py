@@ -18,10 +18,11 @@ from typing import Any
 from agents_cli.commands import shared
 from agents_cli.context import AppContext
 from agents_cli.errors import Aborted, AgentsError, ConfigError, UsageError
-from agents_cli.project.manifest import load_project
+from agents_cli.project.manifest import Project, load_project
 from agents_cli.pull.importer import pull_context, read_remote, selection_inputs, write_results
-from agents_cli.pull.resources import Written, for_resource
+from agents_cli.pull.resources import DEFAULTS_ONLY, Written, for_resource
 from agents_cli.pull.selection import Candidate
+from agents_cli.remote.client import ApiClient
 
 MODES = ("new", "update", "all")
 
@@ -37,6 +38,8 @@ class PullRequest:
     yes: bool = False
     base_url: str | None = None
     concurrency: int | None = None
+    version: str | None = None  # an older version of one agent, written as files (state untouched)
+    all_branches: bool = False  # first add an environment for each agent branch without one
 
 
 @dataclass(frozen=True)
@@ -103,18 +106,43 @@ def same_name_warnings(candidates: list[Candidate]) -> list[str]:
     return warnings
 
 
+def _branches_first(app: AppContext, project: Project, request: PullRequest) -> Project:
+    """``--all-branches``: an environment added for each agent branch without one, each pulled (its
+    overlays), before the environment asked for is."""
+    if not request.all_branches:
+        return project
+    from agents_cli.commands.pull_branches import add_branch_environments
+
+    environment = project.environment(request.env)
+    for name in add_branch_environments(app, project, environment, base_url=request.base_url):
+        pull(app, dataclasses.replace(request, env=name, all_branches=False, mode="update"))
+    return load_project(app.cwd)
+
+
+def _what(client: ApiClient, inputs: dict[str, Any], request: PullRequest) -> dict[str, Any]:
+    """The mode and names pulled: ``--version`` updates the one agent it is a version of."""
+    if request.version is None:
+        return {"mode": request.mode, "only": list(request.only) or None}
+    from agents_cli.commands.pull_branches import owner_of_version
+
+    return {
+        "mode": "update",
+        "only": [asyncio.run(owner_of_version(client, inputs["tracked"], request.version))],
+    }
+
+
 def pull(app: AppContext, request: PullRequest) -> Pulled:
     from agents_cli.remote.connect import build_client
 
     if request.mode not in MODES:
         raise UsageError(f"unknown pull mode {request.mode!r}")
-    project = load_project(app.cwd)
+    project = _branches_first(app, load_project(app.cwd), request)
     environment = project.environment(request.env)
     inputs = selection_inputs(project, environment.name)
-    select_args: dict[str, Any] = {**inputs, "mode": request.mode, "only": list(request.only) or None}
     client = build_client(
         project.root, environment, base_url=request.base_url, concurrency=request.concurrency, host=app.host
     )
+    select_args: dict[str, Any] = {**inputs, **_what(client, inputs, request)}
     options = {"file_format": request.file_format, "force": request.force}
     computed: dict[tuple[str, str], Written] = {}
 
@@ -127,8 +155,17 @@ def pull(app: AppContext, request: PullRequest) -> Pulled:
 
         return arrived
 
-    candidates, documents, network_seconds = asyncio.run(read_remote(client, select_args, on_chosen))
-    outcomes = [computed[key] for key in ((c.kind, c.name) for c in candidates) if key in documents]
+    from agents_cli.commands.pull_branches import query_of
+
+    query = query_of(environment.branch, request.version)
+    candidates, documents, network_seconds = asyncio.run(
+        read_remote(client, select_args, on_chosen, params=query)
+    )
+    outcomes = [
+        computed[key]
+        for key in ((c.kind, c.name) for c in candidates)
+        if key in documents and computed[key].action != DEFAULTS_ONLY
+    ]
     for warning in same_name_warnings(candidates):
         app.out.warn(warning)
     tracked = sum(len(names) for names in inputs["tracked"].values())
@@ -143,5 +180,7 @@ def pull(app: AppContext, request: PullRequest) -> Pulled:
         if not shared.confirm(app, f"Overwrite {names}?", action=f"overwriting {names}", yes=request.yes):
             raise Aborted("nothing was written")
     if not request.dry_run:
-        write_results(project, environment.name, outcomes)
+        # An older version is restored as files only: state keeps what is deployed (plan shows the way back).
+        kept = [dataclasses.replace(item, state=None) for item in outcomes] if request.version else outcomes
+        write_results(project, environment.name, kept)
     return result

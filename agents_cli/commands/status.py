@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agents_cli.context import AppContext
 from agents_cli.engine.plan import Key, Plan, ResourcePlan
-from agents_cli.kinds import REGISTRY
+from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.state import State
 from agents_cli.project.validation import ValidationReport
 
@@ -81,6 +82,8 @@ def status_row(item: ResourcePlan, stale: set[Key], state: State) -> dict[str, A
         entry = state.get(item.kind, item.name)
         remote_id = entry.id if entry else None
     row: dict[str, Any] = {"kind": item.kind, "name": item.name, "status": status, "remote_id": remote_id}
+    if item.version_id:
+        row["version_id"] = item.version_id
     if item.action == "drift" and item.changes:
         # Both sides moved: the state is drift, but sync would also write these local edits.
         row["local_changes"] = len(item.changes)
@@ -101,6 +104,7 @@ def status(app: AppContext, request: StatusRequest) -> Status:
     from agents_cli.engine.plan import PlanOptions
     from agents_cli.engine.workspace import PlanResult, Workspace
     from agents_cli.remote.client import gather_or_cancel
+    from agents_cli.remote.directory import list_remote
 
     workspace = Workspace.open(app.cwd, request.env, environ=app.host.environ)
     report = workspace.validation()
@@ -111,11 +115,7 @@ def status(app: AppContext, request: StatusRequest) -> Status:
         async with client as api:
             # The lists (for unmanaged resources) go out with the reads, not after them: they take the
             # slots the last round of reads leaves free instead of a round trip of their own.
-            listing = asyncio.ensure_future(
-                gather_or_cancel(
-                    *(api.list_all(kind.routes.collection, kind.routes.list_key) for kind in REGISTRY)
-                )
-            )
+            listing = asyncio.ensure_future(gather_or_cancel(*(list_remote(api, kind) for kind in REGISTRY)))
             try:
                 with app.reading() as reading:
                     planned = await workspace.plan(api, PlanOptions(prune=True), reading=reading)
@@ -131,8 +131,22 @@ def status(app: AppContext, request: StatusRequest) -> Status:
         app.out.warn(warning)
     plan: Plan = result.plan
     rows = [status_row(item, result.snapshot.stale, workspace.state) for item in plan.resources]
+    _add_traffic(rows, plan, workspace.environment.deployments)
     rows += unmanaged_rows(listed, plan, workspace)
     return Status(workspace.environment.name, rows, report)
+
+
+def _add_traffic(rows: list[dict[str, Any]], plan: Plan, deployments: Mapping[str, Any]) -> None:
+    """Each agent's live traffic split (``deployments``): the plan's read of it where it differs from the
+    desired one (also shown), the desired one where it does not."""
+    changed = {change.agent: change for change in plan.splits}
+    for row in rows:
+        if row["kind"] != AGENT.name or row["name"] not in deployments:
+            continue
+        change = changed.get(row["name"])
+        row["traffic"] = dict(change.before if change else deployments[row["name"]])
+        if change:
+            row["traffic_desired"] = dict(change.after)
 
 
 def unmanaged_rows(
@@ -151,6 +165,8 @@ def unmanaged_rows(
                 continue
             if kind.foreign(item, workspace.environment.name):
                 continue  # another environment's (its tag), though no state file holds it here
+            if kind.singleton_id is not None:
+                continue  # the workspace's settings always exist: managed or not is the manifest's say
             name = kind.api_name(item) or remote_id
             rows.append({"kind": kind.name, "name": name, "status": NOT_MANAGED, "remote_id": remote_id})
     return rows

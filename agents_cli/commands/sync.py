@@ -22,6 +22,7 @@ from agents_cli.engine.plan import Plan, PlanOptions
 from agents_cli.engine.workspace import PlanResult, Workspace
 from agents_cli.errors import Aborted, ConfirmationRequired, ExitCode, UsageError
 from agents_cli.remote.client import ApiClient
+from agents_cli.worktree import version_description
 
 PROGRESS = {
     "created": "+ created",
@@ -52,6 +53,7 @@ class SyncRequest:
     refresh_kb: bool = False  # refresh URL documents (their content is fetched again by the API)
     base_url: str | None = None
     concurrency: int | None = None
+    message: str | None = None  # the description of the versions this sync makes (default: from git)
 
     def planning(self) -> PlanRequest:
         return PlanRequest(
@@ -141,6 +143,7 @@ def sync(app: AppContext, request: SyncRequest) -> SyncReport | PlanReport:
     workspace = open_workspace(app, request.env, request.only, action="nothing was synced")
     options = dataclasses.replace(plan_options(workspace, request.planning()), refresh=request.refresh_kb)
     client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
+    workspace.version_description = version_description(workspace.root, request.message)
     with workspace.locked():
         return asyncio.run(_sync(app, workspace, client, options, yes=request.yes))
 

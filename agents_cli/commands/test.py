@@ -245,9 +245,11 @@ def run_tests(app: AppContext, request: TestRequest) -> TestRun:
     from agents_cli.project.state import load_state
     from agents_cli.testing.model import RunReport, name_remote_ids
     from agents_cli.testing.selection import select
+    from agents_cli.worktree import version_description
 
     _check(request)
     workspace = Workspace.open(app.cwd, request.env, environ=app.host.environ)
+    workspace.version_description = version_description(workspace.root, None)  # prerequisites it syncs
     environment = workspace.environment.name
     selection = select(
         workspace.project, environment, list(request.agents), list(request.tests), tuple(request.tags)

@@ -8,14 +8,16 @@ from pathlib import Path
 
 from agents_cli.context import AppContext
 from agents_cli.errors import ValidationFailed
-from agents_cli.project.manifest import find_root, refresh_editor_schemas
-from agents_cli.project.validation import ValidationReport, validate_project
+from agents_cli.project.editor_schemas import refresh_editor_schemas
+from agents_cli.project.manifest import find_root
+from agents_cli.project.validation import LiteralSecrets, ValidationReport, validate_project
 
 
 @dataclass(frozen=True)
 class ValidateRequest:
     env: str | None = None
     strict: bool = False  # catalog warnings (unknown LLM ids…) are errors
+    allow_literal: bool = False  # a secret written out instead of a ${VAR} placeholder passes
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,8 @@ class ValidationResult:
 
 def validate(app: AppContext, request: ValidateRequest) -> ValidationResult:
     root = find_root(app.cwd)
-    report = validate_project(root, env=request.env, strict=request.strict)
+    literals: LiteralSecrets = "allow" if request.allow_literal else "error"
+    report = validate_project(root, env=request.env, strict=request.strict, literals=literals)
     with contextlib.suppress(OSError):  # a read-only checkout still validates; editors keep old schemas
         refresh_editor_schemas(root)
     return ValidationResult(report, app.cwd)

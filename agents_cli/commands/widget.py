@@ -13,8 +13,8 @@ from agents_cli.commands import shared
 from agents_cli.context import AppContext
 from agents_cli.errors import ConfigError
 from agents_cli.kinds import AGENT
+from agents_cli.project.environments import RESIDENCY_BASE_URLS, Environment
 from agents_cli.project.errors import NotDeclared
-from agents_cli.project.manifest import RESIDENCY_BASE_URLS, Environment
 
 EMBED_SCRIPT = (
     '<script src="https://unpkg.com/@elevenlabs/convai-widget-embed" async type="text/javascript"></script>'

@@ -14,13 +14,16 @@ from starlette.routing import BaseRoute
 
 from agents_cli.emulator import (
     routes_agents,
+    routes_branches,
     routes_conversations,
     routes_knowledge_base,
     routes_knowledge_rag,
     routes_mcp,
     routes_misc,
+    routes_phone_numbers,
     routes_runs,
     routes_secrets,
+    routes_settings,
     routes_tests,
     routes_tools,
 )
@@ -33,12 +36,15 @@ from agents_cli.spec.model import models
 
 ROUTES: list[BaseRoute] = [
     *routes_agents.ROUTES,
+    *routes_branches.ROUTES,
     *routes_tools.ROUTES,
     *routes_tests.ROUTES,
     *routes_runs.ROUTES,
     *routes_misc.ROUTES,
     *routes_secrets.ROUTES,
     *routes_conversations.ROUTES,
+    *routes_phone_numbers.ROUTES,
+    *routes_settings.ROUTES,
     # Knowledge base: the static paths (/summaries, /search…) before /{documentation_id}.
     *routes_knowledge_rag.ROUTES,
     *routes_knowledge_base.ROUTES,

@@ -22,6 +22,7 @@ PREFIXES = {
     "branch": "agtbranch",
     "version": "agtvrsn",
     "env_var": "envvar",
+    "phone_number": "phnum",
     "conversation": "conv",
 }
 

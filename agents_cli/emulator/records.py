@@ -26,6 +26,8 @@ KNOWLEDGE = "knowledge_base"
 SECRET = "secret"
 MCP = "mcp_server"
 ENV_VAR = "env_var"
+PHONE_NUMBER = "phone_number"
+SETTINGS = "convai_settings"
 CONVERSATION = "conversation"
 SIGNATURE = "conversation_signature"
 # What a 404 calls a missing record of each kind (``tool_not_found``, "Tool with id ... not found.").
@@ -38,6 +40,7 @@ NOT_FOUND_NAMES = {
     SECRET: "secret",
     MCP: "mcp_server",
     ENV_VAR: "environment_variable",
+    PHONE_NUMBER: "phone_number",
     CONVERSATION: "conversation",
 }
 
@@ -134,7 +137,7 @@ def agent_view(ctx: EmulatorContext, record: Mapping[str, Any]) -> dict[str, Any
         "access_info": access_info(ctx),
         "tags": list(record.get("tags") or []),
         "version_id": record.get("version_id"),
-        "branch_id": record.get("main_branch_id"),
+        "branch_id": record.get("branch_id") or record.get("main_branch_id"),
         "main_branch_id": record.get("main_branch_id"),
     }
 

@@ -8,13 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from agents_cli.emulator import records
+from agents_cli.emulator import branching, records
 from agents_cli.emulator.context import EmulatorContext, context_of
 from agents_cli.emulator.errors import ApiError
 from agents_cli.emulator.ids import new_id
 from agents_cli.emulator.pagination import page_response, query_order
 from agents_cli.emulator.records import AGENT, AGENT_VERSION, TEST, TOOL
-from agents_cli.emulator.store import encode
 
 CREATE = "/v1/convai/agents/create"
 ONE = "/v1/convai/agents/{agent_id}"
@@ -94,15 +93,6 @@ def _settle_config(ctx: EmulatorContext, config: dict[str, Any], platform_settin
             )
 
 
-def _save_version(ctx: EmulatorContext, record: dict[str, Any], description: str | None) -> None:
-    record["version_id"] = new_id("version")
-    # The record is encoded once: the version document embeds the same text.
-    record_text = encode(record)
-    header = encode({"agent_id": record["agent_id"], "version_description": description})
-    ctx.store.put_text(AGENT_VERSION, record["version_id"], f'{header[:-1]},"record":{record_text}}}')
-    ctx.store.put_text(AGENT, record["agent_id"], record_text)
-
-
 def _build_record(ctx: EmulatorContext, body: dict[str, Any], agent_id: str) -> dict[str, Any]:
     platform_settings = body.get("platform_settings")
     if platform_settings is None:
@@ -147,15 +137,16 @@ async def create(request: Request) -> Response:
     with ctx.store.transaction():
         records.check_transfer_targets(ctx, body)
         record = _build_record(ctx, body, new_id("agent"))
-        _save_version(ctx, record, None)
+        branching.commit(ctx, record, None)
     return ctx.respond("post", CREATE, {"agent_id": record["agent_id"]})
 
 
-def _check_branch(request: Request, record: dict[str, Any]) -> None:
-    """``?branch_id=`` may only name the agent's one (main) branch."""
+def _branch(ctx: EmulatorContext, request: Request, agent: dict[str, Any]) -> dict[str, Any] | None:
+    """The branch ``?branch_id=`` names (None: main), 404 when it is not one of the agent's."""
     branch_id = request.query_params.get("branch_id")
-    if branch_id and branch_id != record.get("main_branch_id"):
-        raise ApiError.not_found("branch", branch_id)
+    if not branch_id or branch_id == agent.get("main_branch_id"):
+        return None
+    return branching.branch_of(ctx, agent, branch_id)
 
 
 async def summaries(request: Request) -> Response:
@@ -191,14 +182,12 @@ async def summaries(request: Request) -> Response:
 async def get(request: Request) -> Response:
     ctx = context_of(request)
     agent_id = request.path_params["agent_id"]
-    record = records.get_or_404(ctx, AGENT, agent_id)
-    _check_branch(request, record)
+    agent = records.get_or_404(ctx, AGENT, agent_id)
+    branch = _branch(ctx, request, agent)
+    record = branching.tip(ctx, agent, branch) if branch is not None else agent
     version_id = request.query_params.get("version_id")
     if version_id:
-        version = ctx.store.get(AGENT_VERSION, version_id)
-        if version is None or version.get("agent_id") != agent_id:
-            raise ApiError.not_found("version", version_id)
-        record = version["record"]
+        record = branching.version_of(ctx, agent_id, version_id)["record"]
     return ctx.respond("get", ONE, records.agent_view(ctx, record))
 
 
@@ -253,14 +242,18 @@ async def patch(request: Request) -> Response:
     patch_body = ctx.validate(PATCH_BODY, raw if raw is not None else {}, fill_defaults=False)
     _reject_tools_with_tool_ids(raw)
     with ctx.store.transaction():
-        record = records.get_or_404(ctx, AGENT, agent_id)
-        _check_branch(request, record)
+        agent = records.get_or_404(ctx, AGENT, agent_id)
+        branch = _branch(ctx, request, agent)
+        if branch is not None and branch.get("is_archived"):
+            raise ApiError.of(400, "branch_archived", f"Branch {branch['id']} is archived.")
+        record = branching.tip(ctx, agent, branch) if branch is not None else agent
         records.check_transfer_targets(ctx, patch_body)
         full = ctx.validate(CREATE_BODY, _merged(record, patch_body, raw))
         updated = _build_record(ctx, full, agent_id)
         updated["created_at_unix_secs"] = record["created_at_unix_secs"]
         updated["main_branch_id"] = record["main_branch_id"]
-        _save_version(ctx, updated, patch_body.get("version_description"))
+        updated["version_id"] = record.get("version_id")
+        branching.commit(ctx, updated, patch_body.get("version_description"), branch=branch)
     return ctx.respond("patch", ONE, records.agent_view(ctx, updated))
 
 
@@ -271,6 +264,8 @@ async def delete(request: Request) -> Response:
         records.get_or_404(ctx, AGENT, agent_id)
         ctx.store.delete(AGENT, agent_id)
         ctx.store.delete_matching(AGENT_VERSION, "agent_id", agent_id)
+        ctx.store.delete_matching(branching.BRANCH, "agent_id", agent_id)
+        ctx.store.delete(branching.DEPLOYMENT, agent_id)
     return Response(status_code=204)
 
 
@@ -289,7 +284,8 @@ async def duplicate(request: Request) -> Response:
         copy["name"] = body.get("name") or f"{source.get('name') or 'Agent'} (copy)"
         copy["created_at_unix_secs"] = copy["updated_at_unix_secs"] = records.now()
         copy["main_branch_id"] = new_id("branch")
-        _save_version(ctx, copy, None)
+        copy["version_id"] = None
+        branching.commit(ctx, copy, None)
     return ctx.respond("post", DUPLICATE, {"agent_id": copy["agent_id"]})
 
 

@@ -2,7 +2,8 @@
 routes_knowledge_base).
 
 - Environment variables: ``values`` must contain ``production`` (400 otherwise), labels are unique (409);
-  a PATCH merges ``values`` and ``null`` removes an environment. The spec has no DELETE for them.
+  a PATCH merges ``values`` and ``null`` removes an environment (never ``production``: 400). The spec
+  has no DELETE for them; the official SDK sends one, answered as a delete.
 """
 
 from __future__ import annotations
@@ -140,10 +141,20 @@ async def patch_env_var(request: Request) -> Response:
     return ctx.respond("patch", ENV_VAR_ONE, record)
 
 
+async def delete_env_var(request: Request) -> Response:
+    ctx = context_of(request)
+    env_var_id = request.path_params["env_var_id"]
+    with ctx.store.transaction():
+        records.get_or_404(ctx, ENV_VAR, env_var_id)
+        ctx.store.delete(ENV_VAR, env_var_id)
+    return Response(status_code=204)
+
+
 ROUTES: list[BaseRoute] = [
     Route(USER, user, methods=["GET"]),
     Route(ENV_VARS, create_env_var, methods=["POST"]),
     Route(ENV_VARS, list_env_vars, methods=["GET"]),
     get_route(ENV_VAR_ONE, ENV_VAR, "env_var_id"),
     Route(ENV_VAR_ONE, patch_env_var, methods=["PATCH"]),
+    Route(ENV_VAR_ONE, delete_env_var, methods=["DELETE"]),
 ]

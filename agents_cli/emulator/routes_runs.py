@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from agents_cli.emulator import evaluation, records
+from agents_cli.emulator import branching, evaluation, records
 from agents_cli.emulator.context import EmulatorContext, context_of
 from agents_cli.emulator.errors import ApiError
 from agents_cli.emulator.ids import new_id
@@ -67,10 +67,14 @@ async def _body_and_override(
 
 
 def effective_agent(
-    ctx: EmulatorContext, agent_id: str, override: Mapping[str, Any] | None
+    ctx: EmulatorContext, agent_id: str, override: Mapping[str, Any] | None, branch_id: str | None = None
 ) -> dict[str, Any]:
-    """The agent as GET shows it, with the test override's ``conversation_config``/``platform_settings``."""
-    view = records.agent_view(ctx, records.get_or_404(ctx, AGENT, agent_id))
+    """The agent as GET shows it (on ``branch_id`` when given), with the test override's
+    ``conversation_config``/``platform_settings``."""
+    record = records.get_or_404(ctx, AGENT, agent_id)
+    if branch_id and branch_id != record.get("main_branch_id"):
+        record = branching.tip(ctx, record, branching.branch_of(ctx, record, branch_id))
+    view = records.agent_view(ctx, record)
     if override:
         for key in ("conversation_config", "platform_settings", "workflow"):
             if override.get(key) is not None:
@@ -175,7 +179,7 @@ def _new_invocation(
         if test is None:
             raise ApiError.of(400, "test_not_found", f"Test {item['test_id']} does not exist.")
         tests.append((item, test))
-    agent = effective_agent(ctx, agent_id, override)
+    agent = effective_agent(ctx, agent_id, override, body.get("branch_id"))
     invocation_id = new_id("invocation")
     branch_id = body.get("branch_id") or agent_record.get("main_branch_id")
     stamp = records.now()

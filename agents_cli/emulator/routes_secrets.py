@@ -28,6 +28,7 @@ from agents_cli.emulator.records import AGENT, SECRET, TOOL
 
 SECRETS = "/v1/convai/secrets"
 SECRET_ONE = "/v1/convai/secrets/{secret_id}"
+SECRET_DEPENDENCIES = "/v1/convai/secrets/{secret_id}/dependencies/{resource_type}"
 DEFAULT_DEPENDENCY_LIMIT = 100
 
 
@@ -135,6 +136,24 @@ async def patch_secret(request: Request) -> Response:
     return ctx.respond("patch", SECRET_ONE, record)
 
 
+async def secret_dependencies(request: Request) -> Response:
+    """One kind of dependents (``tools``, ``agents``, ``phone_numbers``), paginated; numbers use no secret
+    here (their credentials are the provider's), so that page is always empty."""
+    ctx = context_of(request)
+    secret_id = request.path_params["secret_id"]
+    resource_type = request.path_params["resource_type"]
+    if resource_type not in ("tools", "agents", "phone_numbers"):
+        raise ApiError.of(422, "invalid_resource_type", f"Unknown resource type {resource_type!r}.")
+    records.get_or_404(ctx, SECRET, secret_id)
+    usage = SecretUsage(ctx)
+    dependents = {"tools": usage.tools, "agents": usage.agents}.get(resource_type, {}).get(secret_id, [])
+    items = [(index, str(item["id"]), item) for index, item in enumerate(dependents)]
+    found, next_cursor, _ = page(ctx, request, ("get", SECRET_DEPENDENCIES), items)
+    return ctx.respond(
+        "get", SECRET_DEPENDENCIES, {"dependencies": [item for _, item in found], "next_cursor": next_cursor}
+    )
+
+
 async def delete_secret(request: Request) -> Response:
     ctx = context_of(request)
     secret_id = request.path_params["secret_id"]
@@ -159,4 +178,5 @@ ROUTES: list[BaseRoute] = [
     Route(SECRET_ONE, get_secret, methods=["GET"]),
     Route(SECRET_ONE, patch_secret, methods=["PATCH"]),
     Route(SECRET_ONE, delete_secret, methods=["DELETE"]),
+    Route(SECRET_DEPENDENCIES, secret_dependencies, methods=["GET"]),
 ]

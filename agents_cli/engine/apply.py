@@ -13,40 +13,40 @@ last, in reverse dependency order.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from agents_cli.engine.creating import Creating
 from agents_cli.engine.drift import field_hashes, merge_kept, salt_for
 from agents_cli.engine.errors import (
-    NoIdInAnswer,
-    ReferenceCycle,
+    InUseOutside,
     Skipped,
     Unexpected,
 )
 from agents_cli.engine.normalise import normalise_remote
+from agents_cli.engine.ordering import with_unreturned
 from agents_cli.engine.outcome import Outcome, SyncResult, still_differing, unapplied_why
-from agents_cli.engine.plan import Key, Plan, ResourcePlan, Write
+from agents_cli.engine.plan import Key, Plan, ResourcePlan, SplitChange, Write
 from agents_cli.engine.replacing import (
-    check_unused,
-    delete_leftovers,
-    read_upload,
     retire_replaced,
     settle_kinds,
     with_recorded,
 )
+from agents_cli.engine.splits import deploy
+from agents_cli.engine.state_writes import StateWriter
 from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, with_values
-from agents_cli.kinds import REGISTRY
-from agents_cli.project.state import ResourceState, State, append_journal, fingerprint, write_state_text
+from agents_cli.kinds import AGENT, REGISTRY
+from agents_cli.kinds.base import valid_remote_id
+from agents_cli.project.state import ResourceState, State, remote_fingerprint
 from agents_cli.remote.client import ApiClient
 from agents_cli.remote.directory import Directory
 
 Body = Mapping[str, Any]
 
 
-class Applier:
+class Applier(Creating):
     """Applies plans to one environment; ``start`` lets an update begin while the plan is still read."""
 
     def __init__(
@@ -57,8 +57,14 @@ class Applier:
         state: State,
         root: Path,
         on_outcome: Callable[[Outcome], None] | None = None,
+        version_description: str | None = None,
+        describe_creates: bool = False,
     ) -> None:
         self.api = api
+        # Sent with every write of a ``branched`` kind; a create cannot carry one: with ``describe_creates``
+        # (environments that branch) a described PATCH follows it.
+        self.version_description, self.describe_creates = version_description, describe_creates
+        self._versions: dict[str, str] = {}  # remote id → the version its last write made
         self.directory = directory
         self.state = state
         self.root = root
@@ -67,13 +73,13 @@ class Applier:
         # Set when a resource created in this run has its id in state (or failed): what dependents await.
         self._id_known: dict[Key, asyncio.Event] = {}
         self._failed: set[Key] = set()
-        self._save_lock = asyncio.Lock()
-        self._changes = 0  # state changes so far (each followed by a _save)
-        self._written = 0  # changes covered by what is on disk
-        self._journaled = False  # the journal holds changes the state file does not
+        self._writer = StateWriter(state, root)
         self._placeholders: dict[Key, str] = {}
+        # Per replaced resource: set when each resource waiting for its new id is applied (or failed).
+        self._dependents: dict[Key, list[asyncio.Event]] = {}
         self._started: dict[Key, asyncio.Task[None]] = {}
         self.applied: dict[Key, Body] = {}  # the remote as each write of this run left it
+        self._done: dict[Key, asyncio.Event] = {}
 
     # -- bookkeeping ---------------------------------------------------------------------------------
     def record(self, outcome: Outcome) -> None:
@@ -85,36 +91,8 @@ class Applier:
             self.on_outcome(outcome)
 
     async def save(self) -> None:
-        """``_save`` for the parts of apply in other modules (``engine.replacing``)."""
-        await self._save()
-
-    async def _save(self) -> None:
-        """Make the state as it is now durable before returning: the entries changed since the last save
-        are appended to the state journal (``project.state``), fsynced in a thread so requests go on.
-        Writes are serialised by a lock (the journal only moves forward) and grouped: a save that finds
-        its change already written returns at once, so eight operations finishing together cost one or
-        two appends, not eight. ``_compact`` writes the whole file once the run is over."""
-        self._changes += 1
-        wanted = self._changes
-        async with self._save_lock:
-            if self._written >= wanted:
-                return
-            covered = self._changes
-            lines = self.state.take_changes()
-            if lines:
-                await asyncio.to_thread(append_journal, self.root, self.state.environment, lines)
-                self._journaled = True
-            self._written = covered
-
-    async def _compact(self) -> None:
-        """The whole state file written once (sorted, indented: it is committed), replacing the journal."""
-        async with self._save_lock:
-            if not self._journaled:
-                return
-            self.state.take_changes()
-            text = self.state.to_json()
-            await asyncio.to_thread(write_state_text, self.root, self.state.environment, text)
-            self._journaled = False
+        """The state writer's save, for the parts of apply in other modules (``engine.replacing``)."""
+        await self._writer.save()
 
     # -- running -------------------------------------------------------------------------------------
     def start(self, item: ResourcePlan) -> None:
@@ -130,28 +108,34 @@ class Applier:
         try:
             await asyncio.gather(*self._started.values())
         finally:
-            await self._compact()
+            await self._writer.compact()
 
     async def run(self, plan: Plan) -> SyncResult:
         """Apply ``plan``: drop stale state entries, then every write, then the deletes."""
         try:
             return await self._run(plan)
         finally:
-            await self._compact()
+            await self._writer.compact()
 
     async def _run(self, plan: Plan) -> SyncResult:
         if plan.stale:
             for kind, name in plan.stale:
                 self.state.remove(kind, name)
-            await self._save()
+            await self._writer.save()
         applies = [
             item
             for item in plan.resources
             if item.write is not None and item.write.operation != "delete" and item.key not in self._started
         ]
+        replaced = {item.key for item in applies if item.write and item.write.operation == "replace"}
+        done: dict[Key, asyncio.Event] = {}
         for item in applies:
             if item.write is not None and item.write.operation in ("create", "replace"):
                 self._id_known[item.key] = asyncio.Event()
+            for dep in sorted((item.write.depends_on() if item.write else set()) & replaced):
+                event = done.setdefault(item.key, asyncio.Event())
+                self._dependents.setdefault(dep, []).append(event)
+        self._done = done
         await asyncio.gather(*(self._guarded(item) for item in applies), self.finish_started())
         await retire_replaced(self)
         await settle_kinds(self, plan)
@@ -159,7 +143,37 @@ class Applier:
             deletes = [item for item in plan.resources if item.write and item.kind == resource_kind.name]
             deletes = [item for item in deletes if item.write and item.write.operation == "delete"]
             await asyncio.gather(*(self._delete(item) for item in deletes))
+        await self._cut_branches(plan)
+        await asyncio.gather(*(self._deploy(change) for change in plan.splits))
         return self.result
+
+    async def _cut_branches(self, plan: Plan) -> None:
+        """A branch environment's first sync cuts its branch of each agent, even one with nothing to write
+        (from the main branch's current version), and state records it."""
+        branches = self.directory.branches
+        if branches is None:
+            return
+        for item in plan.resources:
+            entry = self.state.get(item.kind, item.name)
+            usable = REGISTRY[item.kind].branched and entry is not None and item.key not in self._failed
+            if usable and entry is not None and entry.branch_id is None:
+                described = self.version_description or branches.branch
+                entry.branch_id = await branches.ensure(REGISTRY[item.kind], entry.id, described)
+                self.state.set(item.kind, item.name, entry)
+                await self._writer.save()
+
+    async def _deploy(self, change: SplitChange) -> None:
+        """A traffic split, once the agent (and, for a new agent, its id) is in state."""
+        key = AGENT.key(change.agent)
+        remote_id = self.state.ids(AGENT.name).get(change.agent)
+        if key in self._failed or remote_id is None:
+            self._record(Outcome(AGENT.name, change.agent, "skipped", remote_id, Skipped(failed=key)))
+            return
+        try:
+            await deploy(self.api, change.agent, remote_id, change.after)
+            self._record(Outcome(AGENT.name, change.agent, "deployed", remote_id))
+        except AgentsError as exc:
+            self._record(Outcome(AGENT.name, change.agent, "failed", remote_id, exc))
 
     async def _guarded(self, item: ResourcePlan) -> None:
         key = item.key
@@ -185,6 +199,8 @@ class Applier:
         finally:
             if key in self._id_known:
                 self._id_known[key].set()
+            if key in self._done:
+                self._done[key].set()
 
     def _with_ids(self, write: Write) -> tuple[Body, Body]:
         """The write's body and expectation with the ids of resources created in this run filled in."""
@@ -197,7 +213,7 @@ class Applier:
     async def _execute(self, item: ResourcePlan, write: Write) -> Outcome:
         if write.operation == "record":
             self._record_applied(item, self._remote_id(item), item.remote_body or {})
-            await self._save()
+            await self._writer.save()
             return Outcome(item.kind, item.name, "recorded", item.remote_id)
         if write.operation == "none":
             return await self._leave(item, write)
@@ -208,10 +224,12 @@ class Applier:
         if write.operation == "replace":
             return await self._replace(item, body, expect)
         remote_id = placeholder or self._remote_id(item)
-        remote_body = await self._write(item.kind, remote_id, body, None if placeholder else item.remote_body)
+        remote_body = await self._write(
+            item.kind, remote_id, body, expect, None if placeholder else item.remote_body
+        )
         remote_body = with_recorded(item.kind, remote_body, expect)
         self._record_applied(item, remote_id, remote_body, write.kept_keys)
-        await self._save()
+        await self._writer.save()
         unapplied = still_differing(remote_body, expect, write.kept_keys)
         action = "created" if placeholder else "updated"
         return self._outcome(item, action, remote_id, list(write.kept), unapplied)
@@ -249,7 +267,7 @@ class Applier:
         ):
             return
         self._record_applied(item, remote_id, item.remote_body)
-        await self._save()
+        await self._writer.save()
 
     def _record_applied(
         self, item: ResourcePlan, remote_id: str, remote_body: Body, kept: tuple[KeyPath, ...] = ()
@@ -266,128 +284,71 @@ class Applier:
         }
         retired = previous.retired if previous is not None and previous.id == remote_id else ()
         entry = ResourceState(
-            remote_id, item.desired_fingerprint, fingerprint(dict(remote_body)), fields, recorded, retired
+            remote_id, item.desired_fingerprint, remote_fingerprint(item.kind, remote_body), fields
         )
+        entry.recorded, entry.retired = recorded, retired
+        branches = self.directory.branches
+        if branches is not None and REGISTRY[item.kind].branched:
+            entry.branch_id = branches.ids.get(remote_id)
+        entry.version_id = self._versions.get(remote_id) or item.version_id
         self.state.set(item.kind, item.name, entry)
         self.applied[item.key] = remote_body
 
     async def _write(
-        self, kind: str, remote_id: str, body: Body, remote: Body | None = None
+        self, kind: str, remote_id: str, body: Body, expect: Body, remote: Body | None = None
     ) -> dict[str, Any]:
-        """Update (PATCH, or PUT for kinds replaced whole; a kind may split it over several endpoints:
-        ``ResourceKind.update_requests``, from the remote as planned); the normalised result."""
+        """Update (PATCH, or PUT for kinds replaced whole); the normalised result, with what the API never
+        returns (write-only and create-only keys) as the write meant it. A ``branched`` kind's write
+        carries the version description, and in a branch environment goes to its branch (cut on the
+        first write). A kind may split an update over several endpoints (``ResourceKind.update_requests``,
+        from the remote as planned)."""
         resource_kind = REGISTRY[kind]
-        calls = resource_kind.update_requests(remote_id, body, remote)
+        routes = resource_kind.routes
+        path = routes.item(remote_id)
+        sent, params = dict(body), None
         response: Any = None
-        for method, path, payload in calls:
-            if method == "DELETE":
-                await self.api.delete(path)
+        if resource_kind.splits_updates:
+            calls = resource_kind.update_requests(remote_id, sent, remote)
+            for method, call_path, payload in calls:
+                if method == "DELETE":
+                    await self.api.delete(call_path)
+                    response = None
+                else:
+                    response = await self.api.request(method, call_path, json=payload)
+            if len(calls) != 1:
                 response = None
-            else:
-                response = await self.api.request(method, path, json=payload)
-        whole = len(calls) == 1 and isinstance(response, dict) and resource_kind.remote_id(response)
-        if not whole:
+        elif routes.update_method == "PUT":
+            response = await self.api.put(path, sent)
+        else:
+            if resource_kind.branched:
+                if self.version_description:
+                    sent["version_description"] = self.version_description
+                branches = self.directory.branches
+                if branches is not None:
+                    description = self.version_description or branches.branch
+                    params = {"branch_id": await branches.ensure(resource_kind, remote_id, description)}
+            response = await self.api.patch(path, sent, params=params)
+        if not isinstance(response, dict) or resource_kind.remote_id(response) is None:
             response = await self.directory.get(kind, remote_id)
-        return normalise_remote(kind, response or {})
+        self._note_version(remote_id, response)
+        return with_unreturned(kind, normalise_remote(kind, response or {}), expect)
 
-    async def _replace(self, item: ResourcePlan, body: Body, expect: Body) -> Outcome:
-        """A replace: create the resource again from its config; the old one is deleted only at the end of
-        the run (``retire_replaced``), once what referenced it points at the new one — so nothing ever
-        references a deleted resource. Created first, so a refused config leaves the old one as it was.
-        Journaled: the entry says a POST is under way before it is sent, and holds the old id as retired
-        with the new id, so a rerun after a kill at any point finishes the job and duplicates nothing."""
-        old_id = self._remote_id(item)
-        entry = self.state.get(item.kind, item.name) or ResourceState(old_id)
-        if entry.creating:
-            await delete_leftovers(self.api, self.directory, self.state, item, {old_id, *entry.retired})
-        self.state.set(item.kind, item.name, dataclasses.replace(entry, creating=True))
-        await self._save()
-        write = item.write
-        upload = write.upload if write is not None else None
-        retired = (*entry.retired, old_id)
-        # The old one carries the same tags: an ambiguous POST must not "find" it as the new one.
-        created = await self._create(item, body, expect, exclude={old_id}, upload=upload, retired=retired)
-        created.action = "replaced"  # a POST that had gone through ("adopted") is still the new one
-        created.previous_id = old_id
-        return created
-
-    async def _post(
-        self,
-        item: ResourcePlan,
-        body: Body,
-        *,
-        exclude: set[str],
-        upload: Mapping[str, Any] | None = None,
-        retired: tuple[str, ...] = (),
-    ) -> tuple[str, Any, bool]:
-        """POST a create exactly once; after an ambiguous failure the resource is looked up before posting
-        again. The id is in state (on disk) before this returns: a crash from here on must find it there."""
-        kind, name = item.kind, item.name
-        others = {rid for other, rid in self.state.ids(kind).items() if other != name} | exclude
-
-        async def find_existing() -> dict[str, Any] | None:
-            return await self.directory.find(kind, name, item.api_name, fresh=True, exclude=others)
-
-        resource_kind = REGISTRY[kind]
-        path, payload = resource_kind.create_request(body, upload)
-        files = read_upload(self.root, resource_kind.create_files(upload))
-        response, adopted = await self.api.create(path, payload, find_existing=find_existing, files=files)
-        remote_id = resource_kind.remote_id(response)
-        if remote_id is None:
-            raise NoIdInAnswer(kind, name)
-        # What was uploaded (a document's content hash) goes to state with the id, in one journal line: a
-        # kill before the rest is recorded must not make the next run take the upload for another one.
-        known = {key: str(body[key]) for key in resource_kind.state_fields if key in body}
-        self.state.set(kind, name, ResourceState(remote_id, recorded=known, retired=retired))
-        await self._save()
-        if item.key in self._id_known:
-            self._id_known[item.key].set()
-        return remote_id, response, adopted
-
-    async def _create(
-        self,
-        item: ResourcePlan,
-        body: Body,
-        expect: Body,
-        *,
-        exclude: set[str] | None = None,
-        upload: Mapping[str, Any] | None = None,
-        retired: tuple[str, ...] = (),
-    ) -> Outcome:
-        remote_id, response, adopted = await self._post(
-            item, body, exclude=exclude or set(), upload=upload, retired=retired
-        )
-        kind = REGISTRY[item.kind]
-        whole = adopted or kind.create_returns_resource
-        document = response if whole else await self.directory.get(item.kind, remote_id)
-        remote_body = with_recorded(item.kind, normalise_remote(item.kind, document or {}), expect)
-        if adopted and remote_body != expect:
-            remote_body = with_recorded(item.kind, await self._write(item.kind, remote_id, body), expect)
-        self._record_applied(item, remote_id, remote_body)
-        await self._save()
-        # An adopted resource may hold map keys the config lacks, which the PATCH above could not remove.
-        unapplied = still_differing(remote_body, expect, [])
-        return self._outcome(item, "adopted" if adopted else "created", remote_id, [], unapplied)
-
-    async def _create_placeholder(self, item: ResourcePlan) -> None:
-        """Resources that reference each other (mutual transfers), none existing yet: each is created as a
-        minimal tagged placeholder (adoptable after a crash) to get an id, then updated with its config."""
-        kind = REGISTRY[item.kind]
-        if not kind.placeholder_in_cycles:
-            raise ReferenceCycle(item.kind, item.name)
-        minimal = {"name": item.api_name or item.name, **kind.minimal_body("")}
-        placeholder = ResourcePlan(item.kind, item.name, "create", api_name=None)
-        body = kind.send_body(item.name, self.state.environment, minimal)
-        remote_id, _response, _adopted = await self._post(placeholder, body, exclude=set())
-        self._placeholders[item.key] = remote_id
+    def _note_version(self, remote_id: str, response: Any) -> None:
+        if isinstance(response, dict) and valid_remote_id(version_id := response.get("version_id")):
+            self._versions[remote_id] = str(version_id)
 
     async def _delete(self, item: ResourcePlan) -> None:
         try:
             remote_id = self._remote_id(item)
-            await check_unused(self, item.kind, item.name, remote_id)
-            await self.api.delete(REGISTRY[item.kind].routes.item(remote_id))
+            users = await REGISTRY[item.kind].users(self.api, remote_id)
+            if users:
+                raise InUseOutside(item.kind, item.name, users)
+            if self.directory.branches is None:
+                await self.api.delete(REGISTRY[item.kind].routes.item(remote_id))
+            else:  # a branch environment's resources are its main's: only its branch goes (archived)
+                await self.directory.branches.archive(REGISTRY[item.kind], remote_id)
             self.state.remove(item.kind, item.name)
-            await self._save()
+            await self._writer.save()
             self._record(Outcome(item.kind, item.name, "deleted", item.remote_id))
         except AgentsError as exc:
             self._record(Outcome(item.kind, item.name, "failed", item.remote_id, exc))

@@ -100,17 +100,20 @@ def load_desired(
     project: Project, env: str, only: list[str] | None = None, *, environ: Mapping[str, str] | None = None
 ) -> DesiredSet:
     """Load every declared resource (or those named in ``only``) merged for ``env``."""
-    declared = project.declared()
+    declared = project.declared(env)
     all_names = {name for names in declared.values() for name in names}
     unknown = sorted(set(only or []) - all_names)
     if unknown:
         raise NotDeclared("resource", unknown, sorted(all_names), option="only")
     configs: dict[Key, dict[str, Any]] = {}
-    resources = {(resource.kind, resource.name): resource for resource in project.all()}
+    resources = {(res.kind, res.name): res for res in project.all() if res.declared_in(env)}
     for key, resource in resources.items():
         if only and resource.name not in only:
             continue
-        configs[key] = _with_sources(project, resource.kind, load_resource(project, resource, env).data)
+        loaded = _with_server_environment(
+            project, env, resource.kind, load_resource(project, resource, env).data
+        )
+        configs[key] = _with_sources(project, resource.kind, loaded)
     included: dict[Key, str] = {}
     if only:
         # What the selected resources reference, transitively: read with them, so one that does not exist
@@ -121,9 +124,9 @@ def load_desired(
             for dep in sorted(referenced_resources(configs[referrer])):
                 if dep in configs or dep not in resources:  # undeclared: normalisation reports it
                     continue
-                configs[dep] = _with_sources(
-                    project, dep[0], load_resource(project, resources[dep], env).data
-                )
+                loaded = load_resource(project, resources[dep], env).data
+                loaded = _with_server_environment(project, env, dep[0], loaded)
+                configs[dep] = _with_sources(project, dep[0], loaded)
                 included[dep] = referrer[1]
                 waiting.append(dep)
     desired = DesiredSet(
@@ -142,6 +145,14 @@ def _with_sources(project: Project, kind: str, config: dict[str, Any]) -> dict[s
     from agents_cli.project.sources import read_source
 
     return REGISTRY[kind].read_sources(config, lambda relative: read_source(project.root, relative))
+
+
+def _with_server_environment(project: Project, env: str, kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The server environment the kind names (``ResourceKind.server_environment_field``) filled in."""
+    field_name = REGISTRY[kind].server_environment_field
+    if field_name is None or field_name in config or env not in project.environments:
+        return config
+    return {**config, field_name: project.environments[env].server_environment}
 
 
 def _check_unique_remote_names(desired: DesiredSet) -> None:

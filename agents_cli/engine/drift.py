@@ -44,6 +44,7 @@ from agents_cli.kinds import REGISTRY
 
 HASH_DIGITS = 16
 _ABSENT = "-"  # the "hash" of a leaf that does not exist
+ABSENT_HASH = _ABSENT
 FieldHashes = dict[KeyPath, str]
 
 

@@ -84,12 +84,13 @@ class UploadChanged(AgentsError):
         self.path = path
 
 
-class UsedOutside(AgentsError):
-    """A prune would delete ``kind`` ``name`` while agents the project does not manage use it (``agents``)."""
+class InUseOutside(AgentsError):
+    """``--prune`` would delete a resource that something outside the project still uses (``users``: what
+    the API names, ``type name (id)``); left in place."""
 
-    def __init__(self, kind: str, name: str, agents: list[str]) -> None:
-        super().__init__(kind=kind, name=name, agents=agents)
-        self.kind, self.name, self.agents = kind, name, agents
+    def __init__(self, kind: str, name: str, users: list[str]) -> None:
+        super().__init__(kind=kind, name=name, users=users)
+        self.kind, self.name, self.users = kind, name, users
 
 
 class Unexpected(AgentsError):
@@ -122,3 +123,29 @@ class PlanNotSavable(ConfigError):
     def __init__(self, kind: str, name: str, place: str) -> None:
         super().__init__(kind=kind, name=name, place=place)
         self.kind, self.name, self.place = kind, name, place
+
+
+class NotSynced(ConfigError):
+    """An agent with no remote id in ``environment``'s state: nothing to read its versions from yet."""
+
+    def __init__(self, name: str, environment: str) -> None:
+        super().__init__(name=name, environment=environment)
+        self.name, self.environment = name, environment
+
+
+class PromoteRefused(UsageError):
+    """A promotion that cannot go ahead. ``why``: ``same`` (from and to are one environment), ``no_branch``
+    (``environment`` has no branch of ``name`` yet), ``other_agent`` (the two environments' states hold
+    different agents for ``name``), ``conflicts`` (``names``: agents both sides changed; not forced)."""
+
+    def __init__(self, why: str, *, name: str = "", environment: str = "", names: Sequence[str] = ()) -> None:
+        super().__init__(why=why, name=name, environment=environment, names=list(names))
+        self.why, self.name, self.environment, self.names = why, name, environment, list(names)
+
+
+class UnknownBranch(ConfigError):
+    """A traffic split naming a branch the agent ``name`` does not have (``known``: the ones it has)."""
+
+    def __init__(self, name: str, branch: str, known: Sequence[str]) -> None:
+        super().__init__(name=name, branch=branch, known=list(known))
+        self.name, self.branch, self.known = name, branch, list(known)

@@ -37,6 +37,8 @@ Ids = Mapping[str, Mapping[str, str]]  # kind → local name → remote id
 
 
 def _default_apply(schema_name: str, value: object) -> tuple[object, list[dict[str, Any]]]:
+    if not schema_name:  # a kind compared in its own shape (``ResourceKind.canonical``)
+        return value, []
     from agents_cli.spec.model import models
 
     return models().apply(schema_name, value, strict=False)
@@ -75,6 +77,10 @@ class Desired:
             from agents_cli.project.state import fingerprint
 
             symbolic = with_values(self.body, {path: f"@{kind}:{ref}" for path, kind, ref in self.references})
+            # Never a hash of a write-only value (a secret's): state holds only its salted per-field hash.
+            write_only = REGISTRY[self.kind].write_only
+            if write_only and isinstance(symbolic, dict):
+                symbolic = {key: value for key, value in symbolic.items() if key not in write_only}
             self._fingerprint = fingerprint(symbolic)
         return self._fingerprint
 
@@ -191,6 +197,8 @@ def normalise_desired(
     # The model keeps every place (only unknown keys go, and the references in them with them).
     desired.references = [ref for ref in desired.references if contains(desired.body, ref[0])]
     desired.sensitive = _sensitive_paths(desired.templates, resolved, desired.body)
+    desired.sensitive.update((key,) for key in resource_kind.write_only if key in desired.body)
+    desired.sensitive.update(resource_kind.sensitive_paths(desired.body))
     return desired
 
 

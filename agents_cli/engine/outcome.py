@@ -2,8 +2,8 @@
 
 Outcome actions: ``created``, ``updated``, ``replaced``, ``adopted`` (a create that had gone through was
 found again), ``deleted``, ``recorded`` (state only), ``kept`` (only drifted fields differed, left as the
-remote has them), ``not-applied`` (only differences no write can make), ``failed``, ``skipped`` (something
-it references failed).
+remote has them), ``not-applied`` (only differences no write can make), ``deployed`` (an agent's traffic
+split), ``failed``, ``skipped`` (something it references failed).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ Action = Literal["create", "update", "no-op", "drift", "delete", "replace"]
 Operation = Literal["create", "update", "replace", "record", "none", "delete"]
 Key = tuple[str, str]  # (kind, local name)
 TAGS_REFRESHED = "agents-cli tags refreshed"
+VALUE_CHANGED = "value changed"  # a write-only value (a secret's): shown as this note, never as values
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class ResourcePlan:
     # --only: not selected, but a selected resource (this local name) references it and it does not exist.
     included_because: str | None = None
     api_name: str | None = None  # what the API calls it (a create that timed out is found again by it)
+    version_id: str | None = None  # the remote's current version, as read (kinds that are ``branched``)
     write: Write | None = None
     # The normalised remote as planned (unmasked); never written to a plan file (apply of a saved plan gets
     # it again from the remote, which it checks has not moved).
@@ -141,6 +143,8 @@ class ResourcePlan:
             data["known_after_apply"] = list(self.pending)
         if self.included_because:
             data["included_because"] = self.included_because
+        if self.version_id:
+            data["version_id"] = self.version_id
         return data
 
 
@@ -156,6 +160,21 @@ class PlanOptions:
     refresh: bool = False  # after applying: resources whose content the API fetches, fetched again
 
 
+Split = Mapping[str, float]  # branch name → percentage of the agent's traffic
+
+
+@dataclass(frozen=True)
+class SplitChange:
+    """An agent's traffic split, live (empty: the agent is created by this sync) and desired."""
+
+    agent: str
+    before: Split = field(default_factory=dict)
+    after: Split = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.agent, "live": dict(self.before), "desired": dict(self.after)}
+
+
 @dataclass(frozen=True)
 class Plan:
     environment: str
@@ -163,6 +182,7 @@ class Plan:
     options: PlanOptions = field(default_factory=PlanOptions)
     # State entries whose remote resource no longer exists: dropped from state before anything is written.
     stale: tuple[Key, ...] = ()
+    splits: tuple[SplitChange, ...] = ()  # traffic splits to deploy (``deployments``), after the writes
 
     @property
     def force(self) -> bool:
@@ -184,7 +204,7 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        return any(item.writes for item in self.resources)
+        return any(item.writes for item in self.resources) or bool(self.splits)
 
     @property
     def cannot_apply_fields(self) -> int:
@@ -206,7 +226,9 @@ class Plan:
                 "cannot_apply": self.cannot_apply_fields,
                 "no_op": self.count("no-op"),
                 "replace": self.count("replace"),
+                "traffic": len(self.splits),
             },
             "has_changes": self.has_changes,
             "resources": [item.as_dict() for item in self.resources if item.action != "no-op"],
+            **({"traffic": [change.as_dict() for change in self.splits]} if self.splits else {}),
         }

@@ -34,9 +34,11 @@ from agents_cli.engine.plan import (
     Plan,
     PlanOptions,
     ResourcePlan,
+    SplitChange,
     Write,
 )
 from agents_cli.keypath import KeyPath, contains, format_path, leaf_path, parse_path, related, with_values
+from agents_cli.kinds.base import valid_remote_id
 
 FORMAT = "agents-plan"
 VERSION = 1
@@ -122,6 +124,7 @@ def resource_data(item: ResourcePlan, resolved: list[tuple[KeyPath, str]], nonce
         "remote_fingerprint": item.remote_fingerprint,
         "included_because": item.included_because,
         "api_name": item.api_name,
+        "version_id": item.version_id,
         "sensitive": [format_path(path) for path in item.sensitive],
         "templates": [[format_path(path), template] for path, template in item.templates],
         "write": _write_data(item),
@@ -157,6 +160,7 @@ def plan_document(
         "inputs": {"files": dict(sorted(files.items())), "state": state},
         "nonce": nonce,
         "stale": [list(key) for key in the_plan.stale],
+        "traffic": [change.as_dict() for change in the_plan.splits],
         "summary": the_plan.as_dict()["summary"],
         "resources": [resource_data(item, resolved.get(item.key, []), nonce) for item in the_plan.resources],
     }
@@ -224,10 +228,18 @@ def _resource(data: Mapping[str, Any]) -> ResourcePlan:
         remote_fingerprint=data.get("remote_fingerprint"),
         included_because=data.get("included_because"),
         api_name=data.get("api_name"),
+        version_id=data.get("version_id") if valid_remote_id(data.get("version_id")) else None,
         write=_write(data.get("write")),
         sensitive=tuple(_key_path(path) for path in data.get("sensitive", [])),
         templates=tuple((_key_path(path), str(template)) for path, template in data.get("templates", [])),
     )
+
+
+def _split(data: Mapping[str, Any]) -> SplitChange:
+    def shares(value: Any) -> dict[str, float]:
+        return {str(name): float(share) for name, share in dict(value).items()}
+
+    return SplitChange(str(data["name"]), shares(data["live"]), shares(data["desired"]))
 
 
 def parse_plan(data: Any, source: str) -> SavedPlan:
@@ -249,6 +261,7 @@ def parse_plan(data: Any, source: str) -> SavedPlan:
                 refresh=bool(options.get("refresh")),
             ),
             stale=tuple((str(kind), str(name)) for kind, name in data["stale"]),
+            splits=tuple(_split(item) for item in data.get("traffic") or []),
         )
         inputs = data["inputs"]
         digests = {

@@ -10,7 +10,7 @@ then every differing field counts as drifted. Everything a flag changes (``--for
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +25,10 @@ from agents_cli.engine.drift import (
 )
 from agents_cli.engine.errors import ReplaceLosesDrift
 from agents_cli.engine.normalise import SENSITIVE, Desired
+from agents_cli.engine.ordering import comparable_remote, cyclic_creates, needed_creates
 from agents_cli.engine.plan import (
     TAGS_REFRESHED,
+    VALUE_CHANGED,
     FieldChange,
     Key,
     Pending,
@@ -37,7 +39,7 @@ from agents_cli.engine.plan import (
 )
 from agents_cli.keypath import KeyPath, diff, format_path, index_path, leaf_path, related
 from agents_cli.kinds import REGISTRY
-from agents_cli.project.state import ResourceState, State, fingerprint
+from agents_cli.project.state import ResourceState, State, remote_fingerprint
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class RemoteResource:
     adopted: bool = False  # found by name/tag rather than through state
     # Our hidden tags as the remote has them (None: the kind carries none, not compared).
     managed_tags: list[str] | None = None
+    version_id: str | None = None  # the remote's current version (kinds that are ``branched``)
 
 
 def field_changes(before: Any, after: Any) -> list[FieldChange]:
@@ -102,7 +105,12 @@ def _drift_split(
             return [], changes
         return changes, []
     salt = salt_for(environment, item.kind, remote.id)
-    remote_moved = changed_leaves(item.kind, remote.body, entry.fields, salt)
+    # Write-only values cannot drift: the remote never shows them; a differing one is the config's change.
+    remote_moved = {
+        path
+        for path in changed_leaves(item.kind, remote.body, entry.fields, salt)
+        if path[:1] not in {(key,) for key in REGISTRY[item.kind].write_only}
+    }
     if not remote_moved:
         return changes, []
     local_moved = changed_leaves(item.kind, item.body, entry.fields, salt)
@@ -215,6 +223,7 @@ def _update_write(
     body = kind.send_body(item.name, environment, expect)
     if kind.update_merges and writable and not pending and all(change.key for change in writable):
         body = merge_patch(body, [change.key for change in writable])
+    body = kind.update_body(body, remote.body)
     return Write("update", body, expect, pending, kept_paths, kept_keys, blocked), templates
 
 
@@ -233,7 +242,8 @@ def _base(
         adopted=remote.adopted if remote else False,
         pending=tuple(sorted(f"@{kind}:{name}" for kind, name in item.pending)),
         desired_fingerprint=item.fingerprint,
-        remote_fingerprint=fingerprint(remote.body) if remote else None,
+        remote_fingerprint=remote_fingerprint(item.kind, remote.body) if remote else None,
+        version_id=remote.version_id if remote else None,
         api_name=REGISTRY[item.kind].api_name(item.body),
         remote_body=remote.body if remote else None,
         sensitive=tuple(sorted(item.sensitive, key=format_path)),
@@ -253,17 +263,22 @@ def plan_resource(
     """The plan for one resource. ``cyclic``: it is a create in a cycle of creates (see ``Write``)."""
     options = options or PlanOptions()
     entry = state.get(item.kind, item.name)
-    environment = state.environment
+    environment, tags_env = state.environment, state.tag_environment
+    kind = REGISTRY[item.kind]
     if remote is None:
-        body = REGISTRY[item.kind].send_body(item.name, environment, item.body)
+        body = kind.create_body(kind.send_body(item.name, tags_env, item.body))
         write = Write("create", body, item.body, _pending(item), placeholder_first=cyclic, upload=item.upload)
         return _base(item, "create", None, changes=_create_changes(item), write=write)
-    remote_fp = fingerprint(remote.body)
-    refresh = _tag_refresh(item, remote, environment)
+    if kind.write_only or kind.create_only:
+        remote = dataclasses.replace(
+            remote, body=comparable_remote(item, remote.id, remote.body, entry, environment)
+        )
+    remote_fp = remote_fingerprint(item.kind, remote.body)
+    refresh = _tag_refresh(item, remote, tags_env)
     # Equal bodies need no diff; unequal ones may still have no changes (a keyed list or set reordered).
     changes = [] if item.body == remote.body else field_changes(remote.body, item.body)
     if item.key in options.replace or must_replace(item.kind, changes):
-        return _replaced(item, remote, entry, environment, options)
+        return _replaced(item, remote, entry, state, options)
     if not changes and not item.pending and refresh is None:
         stale = not _state_is_current(entry, item, remote, environment, remote_fp)
         return _base(item, "no-op", remote, refresh_state=stale, write=Write("record") if stale else None)
@@ -271,9 +286,14 @@ def plan_resource(
     local, drifted = _mark_unmergeable(item.kind, local), _mark_unmergeable(item.kind, drifted)
     if refresh is not None and not any(change.key[:1] == ("tags",) for change in local + drifted):
         local.append(refresh)  # a write of user tags carries ours anyway (``send_body``)
-    write, templates = _update_write(
-        item, remote, local, drifted, environment=environment, force=options.force
-    )
+    write, templates = _update_write(item, remote, local, drifted, environment=tags_env, force=options.force)
+    if kind.write_only:  # "value changed", never values (not even masked ones)
+        local = [
+            dataclasses.replace(change, before=None, after=None, note=VALUE_CHANGED)
+            if change.key[:1] in {(key,) for key in kind.write_only}
+            else change
+            for change in local
+        ]
     return _base(
         item,
         "drift" if drifted else "update",
@@ -289,18 +309,19 @@ def _replaced(
     item: Desired,
     remote: RemoteResource,
     entry: ResourceState | None,
-    environment: str,
+    state: State,
     options: PlanOptions,
 ) -> ResourcePlan:
     """``--replace``: the resource is created again from its config and the old one deleted, so every
     difference applies (map keys a PATCH cannot remove included) — at the price of a new id. Drifted fields
     would be lost, so they need ``--force``."""
     differences = field_changes(remote.body, item.body)
-    local, drifted = _drift_split(item, remote, differences, entry, environment, fingerprint(remote.body))
+    remote_fp = remote_fingerprint(item.kind, remote.body)
+    local, drifted = _drift_split(item, remote, differences, entry, state.environment, remote_fp)
     if drifted and not options.force:
         raise ReplaceLosesDrift(item.name, len(drifted))
     every = mask(local + drifted, item.sensitive)
-    body = REGISTRY[item.kind].send_body(item.name, environment, item.body)
+    body = REGISTRY[item.kind].send_body(item.name, state.tag_environment, item.body)
     write = Write("replace", body, item.body, _pending(item), upload=item.upload)
     changes = tuple(dataclasses.replace(change, cannot_apply=None, conflict=False) for change in every)
     return _base(item, "replace", remote, changes=changes, write=write)
@@ -311,43 +332,6 @@ def must_replace(kind: str, changes: list[FieldChange]) -> bool:
     replaced."""
     prefixes = REGISTRY[kind].replace_on
     return any(change.key[: len(prefix)] == prefix for change in changes for prefix in prefixes)
-
-
-def cyclic_creates(creates: Mapping[Key, set[Key]]) -> set[Key]:
-    """Creates that (through other creates) reference themselves: ``creates`` maps each create to the
-    creates it references."""
-    cyclic: set[Key] = set()
-    for start in creates:
-        stack, seen = list(creates[start]), set()
-        while stack:
-            node = stack.pop()
-            if node == start:
-                cyclic.add(start)
-                break
-            if node not in seen:
-                seen.add(node)
-                stack.extend(creates.get(node, ()))
-    return cyclic
-
-
-def needed_creates(
-    targets: Iterable[Key],
-    included: Mapping[Key, str],
-    found: Iterable[Key],
-    depends: Callable[[Key], set[Key]],
-) -> set[Key]:
-    """``--only`` as terraform's ``-target``: a resource read only because a selected one references it is
-    planned when it does not exist remotely yet (reached from the selection through such resources); one
-    that exists only lends its id. Updates of unselected resources are never planned."""
-    exists = set(found)
-    needed: set[Key] = set()
-    waiting = list(targets)
-    while waiting:
-        for dep in sorted(depends(waiting.pop())):
-            if dep in included and dep not in exists and dep not in needed:
-                needed.add(dep)
-                waiting.append(dep)
-    return needed
 
 
 def plan(

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from agents_cli.engine.errors import OldNotDeleted, UploadChanged, UsedOutside
+from agents_cli.engine.errors import OldNotDeleted, UploadChanged
 from agents_cli.engine.outcome import Outcome
 from agents_cli.errors import AgentsError
-from agents_cli.kinds import AGENT, REGISTRY
+from agents_cli.kinds import REGISTRY
 
 if TYPE_CHECKING:
     from agents_cli.engine.plan import ResourcePlan
@@ -114,18 +114,6 @@ async def delete_leftovers(
             and kind.matches(listed, state.environment, item.name, item.api_name)
         ):
             await api.delete(kind.routes.item(remote_id))
-
-
-async def check_unused(applier: Applier, kind: str, name: str, remote_id: str) -> None:
-    """Before a prune deletes a resource: refuse (``UsedOutside``, naming them) while agents this environment
-    does not manage still use it — deleting it would break them (the API may allow it with force)."""
-    users = await REGISTRY[kind].users(applier.api, remote_id)
-    ours = set(applier.state.ids(AGENT.name).values())
-    outside = sorted(
-        f"{agent_name} ({agent_id})" for agent_id, agent_name in users.items() if agent_id not in ours
-    )
-    if outside:
-        raise UsedOutside(kind, name, outside)
 
 
 async def retire_replaced(applier: Applier) -> None:

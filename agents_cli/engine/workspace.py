@@ -10,24 +10,28 @@ other reads are still in flight. plan, sync, status and test are thin callers of
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from agents_cli.engine.apply import Applier
 from agents_cli.engine.desired import DesiredSet, load_desired
 from agents_cli.engine.errors import ReplaceRefused
-from agents_cli.engine.normalise import Ids, normalise_remote
+from agents_cli.engine.normalise import Ids
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
-from agents_cli.engine.planner import RemoteResource, field_changes, must_replace, plan, plan_resource
-from agents_cli.engine.replacing import from_state
+from agents_cli.engine.planner import RemoteResource, plan, plan_resource
+from agents_cli.engine.remotes import content_replaced, remote_resource
+from agents_cli.engine.splits import planned_splits
 from agents_cli.errors import AgentsError
 from agents_cli.kinds import AGENT, REGISTRY
+from agents_cli.project.environments import same_agents
 from agents_cli.project.manifest import Environment, Project, load_project
 from agents_cli.project.state import State, load_other_states, load_state, state_lock
 from agents_cli.project.validation import ValidationReport, validate_project
+from agents_cli.remote.branches import BranchFinder
 from agents_cli.remote.client import ApiClient
 from agents_cli.remote.directory import Directory, Snapshot, claimed_ids, fetch_snapshot
 
@@ -55,19 +59,30 @@ class Workspace:
     claimed: dict[str, set[str]]  # ids recorded in other environments' state files
     environ: Mapping[str, str] | None = None
     desired: DesiredSet | None = None
+    # What each version this sync makes is described as (agents.json kinds that are ``branched``).
+    version_description: str | None = None
     _validation: ValidationReport | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, cwd: Path, env: str | None, *, environ: Mapping[str, str] | None = None) -> Workspace:
         project = load_project(cwd)
         environment = project.environment(env)
-        return cls(
+        # Environments branching the same agents share their ids (and the workspace's tools and tests).
+        sharing = same_agents(project.environments, environment)
+        others = load_other_states(project.root, environment.name)
+        workspace = cls(
             project=project,
             environment=environment,
             state=load_state(project.root, environment.name),
-            claimed=claimed_ids(load_other_states(project.root, environment.name)),
+            claimed=claimed_ids(other for other in others if other.environment not in sharing),
             environ=environ,
         )
+        workspace.state.tag_env = workspace.tag_environment
+        return workspace
+
+    @property
+    def tag_environment(self) -> str:  # a branch environment's agents are its main environment's
+        return self.project.main_of(self.environment).name
 
     @property
     def root(self) -> Path:
@@ -78,7 +93,7 @@ class Workspace:
         """Every problem in this environment's configs, from the files this workspace loads them from."""
         if self._validation is None:
             self._validation = validate_project(
-                self.root, env=self.environment.name, store=self.project.files
+                self.root, env=self.environment.name, store=self.project.files, literals="warning"
             )
         return self._validation
 
@@ -94,7 +109,7 @@ class Workspace:
 
     def undeclared(self) -> list[Key]:
         """Resources recorded in state that agents.json no longer declares (deleted only with --prune)."""
-        declared = self.project.declared()
+        declared = self.project.declared(self.environment.name)
         return [
             (kind, name)
             for kind in REGISTRY.names
@@ -108,12 +123,21 @@ class Workspace:
         just written it)."""
         with state_lock(self.root, self.environment.name):
             self.state = load_state(self.root, self.environment.name)
+            self.state.tag_env = self.tag_environment
             yield
 
     # -- the remote side -------------------------------------------------------------------------------
     def directory(self, api: ApiClient) -> Directory:
         claimed = {kind: set(ids) for kind, ids in self.claimed.items()}
-        return Directory(api, self.environment.name, claimed=claimed)
+        branch = self.environment.branch
+        finder = None
+        if branch is not None:
+            entries = [self.state.resources[kind.name] for kind in REGISTRY if kind.branched]
+            recorded = {e.id: e.branch_id for names in entries for e in names.values() if e.branch_id}
+            finder = BranchFinder(api, branch, dict(recorded))
+        return Directory(
+            api, self.tag_environment, claimed=claimed, branches=finder, state_env=self.environment.name
+        )
 
     async def plan(
         self,
@@ -164,7 +188,12 @@ class Workspace:
             on_resolved=resolved,
         )
         check_configs()
-        return self._plan(snapshot, desired, keys, options, early.planned)
+        result = self._plan(snapshot, desired, keys, options, early.planned)
+        if self.environment.deployments:
+            ids = self.ids(snapshot)[AGENT.name]
+            splits = await planned_splits(api, self.environment.deployments, keys, ids)
+            result.plan = dataclasses.replace(result.plan, splits=splits)
+        return result
 
     def _state_ids(self) -> dict[str, dict[str, str]]:
         return {kind: dict(self.state.ids(kind)) for kind in REGISTRY.names}
@@ -189,7 +218,9 @@ class Workspace:
         planned: Mapping[Key, ResourcePlan],
     ) -> PlanResult:
         # A replaced resource gets a new id: what references it waits for that id (updated in the run).
-        replaced = options.replace | self._content_replaced(snapshot, desired, keys, planned)
+        replaced = options.replace | content_replaced(
+            snapshot, desired, keys, planned, self.state, self.ids(snapshot)
+        )
         ids = {
             kind: {name: rid for name, rid in names.items() if (kind, name) not in replaced}
             for kind, names in self.ids(snapshot).items()
@@ -218,29 +249,19 @@ class Workspace:
         ]
         return PlanResult(plan=result, snapshot=snapshot, warnings=warnings)
 
-    def _content_replaced(
-        self, snapshot: Snapshot, desired: DesiredSet, keys: list[Key], planned: Mapping[Key, ResourcePlan]
-    ) -> set[Key]:
-        """Resources a change no update can make will replace (a document's new bytes): decided before the
-        resources referencing them are normalised, so those are planned with the new id to come."""
-        found: set[Key] = set()
-        for key in keys:
-            if not REGISTRY[key[0]].replace_on or key not in snapshot.found or key in planned:
-                continue
-            remote_id, document, adopted = snapshot.found[key]
-            remote = remote_resource(
-                key[0], remote_id, document, adopted=adopted, state=self.state, name=key[1]
-            )
-            item = desired.normalise(key, self.ids(snapshot))
-            if item.body != remote.body and must_replace(key[0], field_changes(remote.body, item.body)):
-                found.add(key)
-        return found
-
     # -- applying ----------------------------------------------------------------------------------------
     def applier(
         self, api: ApiClient, directory: Directory, on_outcome: Callable[[Outcome], None] | None = None
     ) -> Applier:
-        return Applier(api=api, directory=directory, state=self.state, root=self.root, on_outcome=on_outcome)
+        return Applier(
+            api=api,
+            directory=directory,
+            state=self.state,
+            root=self.root,
+            on_outcome=on_outcome,
+            version_description=self.version_description,
+            describe_creates=bool(same_agents(self.project.environments, self.environment)),
+        )
 
     async def apply(
         self, api: ApiClient, the_plan: Plan, on_outcome: Callable[[Outcome], None] | None = None
@@ -291,27 +312,6 @@ def check_replacements(desired: DesiredSet, names: list[str]) -> frozenset[Key]:
         if AGENT.key(name) not in selected:
             raise ReplaceRefused(name, "not_selected")
     return frozenset(AGENT.key(name) for name in names)
-
-
-def remote_resource(
-    kind: str,
-    remote_id: str,
-    document: dict[str, Any],
-    *,
-    adopted: bool = False,
-    state: State | None = None,
-    name: str = "",
-) -> RemoteResource:
-    """A remote document as the planner compares it: normalised, plus the kind's hidden tags, plus what
-    state recorded of it that the API cannot report (a document's content hash; same id only)."""
-    entry = state.get(kind, name) if state is not None else None
-    recorded = entry.recorded if entry is not None and entry.id == remote_id else {}
-    return RemoteResource(
-        id=remote_id,
-        body=from_state(kind, normalise_remote(kind, document), recorded),
-        adopted=adopted,
-        managed_tags=REGISTRY[kind].managed_tags(document),
-    )
 
 
 def _nothing_to_start(item: ResourcePlan) -> None:

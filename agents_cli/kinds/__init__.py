@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agents_cli.kinds import agent, knowledge_base, mcp_server, test, tool
+from agents_cli.kinds import (
+    agent,
+    environment_variable,
+    knowledge_base,
+    mcp_server,
+    phone_number,
+    secret,
+    test,
+    tool,
+    workspace_settings,
+)
 from agents_cli.kinds.base import Attachment, FoundBy, ResourceKind, Routes, Slot
 
 
@@ -71,7 +81,15 @@ MCP = mcp_server.KIND
 TOOL = tool.KIND
 TEST = test.KIND
 AGENT = agent.KIND
-REGISTRY = Registry((KB, MCP, TOOL, TEST, AGENT))
+SECRET = secret.KIND
+ENVIRONMENT_VARIABLE = environment_variable.KIND
+PHONE_NUMBER = phone_number.KIND
+WORKSPACE_SETTINGS = workspace_settings.KIND
+# Secrets first (tools, variables, settings name them); documents and MCP servers before the tools and agents
+# that use them; phone numbers after the agents they route to.
+REGISTRY = Registry(
+    (SECRET, ENVIRONMENT_VARIABLE, KB, MCP, TOOL, TEST, AGENT, PHONE_NUMBER, WORKSPACE_SETTINGS)
+)
 
 __all__ = [
     "AGENT",

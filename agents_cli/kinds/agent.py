@@ -82,5 +82,6 @@ KIND = AgentKind(
     server_filled=("platform_settings",),
     update_merges=True,
     placeholder_in_cycles=True,
+    branched=True,
     reference_slots=(("agent_id",),),
 )

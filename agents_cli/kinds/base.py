@@ -48,11 +48,20 @@ class Routes:
     list_key: str  # the list response's array: ``{"agents": [...], "next_cursor", "has_more"}``
     id_field: str  # the id in a create response and in list items
     update_method: Literal["PATCH", "PUT"] = "PATCH"
+    # One resource per workspace (the convai settings): GET and PATCH the collection path itself.
+    singleton: bool = False
+
+    def branches(self, remote_id: str) -> str:
+        """``collection/<id>/branches`` (kinds that are ``branched``)."""
+        return f"{self.item(remote_id)}/branches"
 
     def item(self, remote_id: str) -> str:
         """``collection/<id>``, the id escaped as one path segment: an id read from state or a response
         never reaches another route (``../tools/x``) or adds a query (``x?force=true``)."""
         from urllib.parse import quote  # not at import: ``agents --help`` loads the registry
+
+        if self.singleton:
+            return self.collection
 
         return f"{self.collection}/{quote(remote_id, safe='')}"
 
@@ -105,6 +114,27 @@ class ResourceKind:
     # Key-path prefixes no update can change (a document's content, an MCP server's URL): a change under
     # one plans the resource as replaced (created again, referrers repointed, the old one deleted last).
     replace_on: tuple[tuple[str, ...], ...] = ()
+    # An update is several calls to the kind's endpoints (``update_requests``), not one PATCH/PUT.
+    splits_updates: bool = False
+    # Declared in agents.json itself (``secrets: {crm-token: {value: "${CRM_TOKEN}"}}``); an entry may
+    # still name a ``config`` file instead.
+    inline: bool = False
+    # Top-level keys the API never returns (a secret's value): compared through the salted hash state keeps
+    # of what was last written, so a changed value plans one update and an unchanged one nothing.
+    write_only: tuple[str, ...] = ()
+    # Top-level keys sent only when creating (a phone number's import credentials), never compared.
+    create_only: tuple[str, ...] = ()
+    # One per workspace, whichever of our environments declares it (secrets, variables, numbers, settings):
+    # environments sharing a workspace adopt it even when another one's state records it.
+    shared: bool = False
+    # A field the kind's resources name the server environment in (a phone number's calls resolve
+    # environment variables with it): filled from ``server_environment`` unless the config sets it.
+    server_environment_field: str | None = None
+    # The id of the one resource of a singleton kind (found by GET, never created, listed or deleted).
+    singleton_id: str | None = None
+    # Versioned with branches (``collection/{id}/branches``; GET/PATCH take ``branch_id``, PATCH takes a
+    # ``version_description``): branch environments read and write their branch of it.
+    branched: bool = False
 
     @property
     def schema(self) -> str:
@@ -185,11 +215,6 @@ class ResourceKind:
         the project → bytes) and the ``state_fields`` to record; None: the generic minimal config."""
         return None
 
-    async def users(self, api: Any, remote_id: str) -> dict[str, str]:
-        """Agent id → name of the agents that use this resource (the API's dependents), when the kind can
-        tell; a prune refuses to delete what agents outside the project use."""
-        return {}
-
     async def settle(
         self, api: Any, ids: Mapping[str, str], used: list[Mapping[str, Any]], refresh: bool
     ) -> list[tuple[str, str]]:
@@ -220,10 +245,44 @@ class ResourceKind:
         applier reads the resource again unless it is a whole resource of this kind)."""
         return [(self.routes.update_method, self.routes.item(remote_id), dict(body))]
 
+    def create_body(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """What a create sends, from ``send_body``'s result (a request ``type`` the create model wants)."""
+        return dict(body)
+
+    def update_body(self, body: Mapping[str, Any], remote: Mapping[str, Any]) -> dict[str, Any]:
+        """What an update sends, from ``send_body``'s result and the remote as read: create-only keys
+        left out, and whatever the update model spells differently."""
+        return {key: value for key, value in body.items() if key not in self.create_only}
+
+    def pull_name(self, item: Mapping[str, Any]) -> str | None:
+        """What a pulled resource's local name is made from (default: its API name)."""
+        return self.api_name(item)
+
+    def new_entry(self, name: str, config: dict[str, Any]) -> dict[str, Any]:
+        """What ``agents pull`` (from the minimal config of a GET answer) or ``agents add`` (from a template)
+        declares for a new resource: a secret's value, which no answer holds, as its own placeholder."""
+        return config
+
+    def sensitive_paths(self, body: Mapping[str, Any]) -> set[KeyPath]:
+        """Places shown as ``(sensitive)`` in every plan whatever they hold (a secret variable's values)."""
+        return set()
+
+    def literal_secrets(self, config: Mapping[str, Any]) -> list[tuple[KeyPath, str]]:
+        """Places where a config holds a secret written out instead of a ``${VAR}`` placeholder: an error
+        in a committed file (``validate --allow-literal`` lets it pass)."""
+        return []
+
+    async def users(self, api: Any, remote_id: str) -> list[str]:
+        """What still uses this resource remotely (``type name (id)``), checked before ``--prune`` deletes
+        it: anything left once the rest of the sync ran is outside the project. ``api``: the ApiClient."""
+        return []
+
     # -- listing and finding again --------------------------------------------------------------------
     def remote_id(self, document: Any) -> str | None:
         if not isinstance(document, dict):
             return None
+        if self.singleton_id is not None:
+            return self.singleton_id
         value = document.get(self.routes.id_field) or document.get("id")
         return value if isinstance(value, str) else None
 

@@ -108,9 +108,9 @@ class KnowledgeBaseKind(ResourceKind):
             config["parent_folder_id"] = document["folder_parent_id"]
         return config, files, recorded
 
-    async def users(self, api: Any, remote_id: str) -> dict[str, str]:
+    async def users(self, api: Any, remote_id: str) -> list[str]:
         listed = await api.list_all(f"{self.routes.item(remote_id)}/dependent-agents", "agents")
-        return {str(agent.get("id")): str(agent.get("name") or "") for agent in listed if agent.get("id")}
+        return [f"agent {agent.get('name') or ''} ({agent['id']})" for agent in listed if agent.get("id")]
 
     async def settle(
         self, api: Any, ids: Mapping[str, str], used: list[Mapping[str, Any]], refresh: bool

@@ -64,14 +64,14 @@ class McpServerKind(ResourceKind):
                 config[key] = sorted(config[key], key=lambda item: str(item.get("tool_name")))
         return body
 
-    async def users(self, api: Any, remote_id: str) -> dict[str, str]:
+    async def users(self, api: Any, remote_id: str) -> list[str]:
         found = await api.get(self.routes.item(remote_id))
         agents = found.get("dependent_agents") if isinstance(found, dict) else None
-        return {
-            str(a.get("id")): str(a.get("name") or "")
+        return [
+            f"agent {a.get('name') or ''} ({a['id']})"
             for a in agents or []
             if isinstance(a, dict) and a.get("id")
-        }
+        ]
 
     def update_requests(
         self, remote_id: str, body: Mapping[str, Any], remote: Mapping[str, Any] | None

@@ -107,12 +107,39 @@ def merge_documents(
     )
 
 
+def _part(document: Document, prefix: KeyPath, drop: tuple[str, ...] = ()) -> Document:
+    """The part of ``document`` at ``prefix`` as a document of its own, positions kept (file:line)."""
+    data: Any = document.data
+    for key in prefix:
+        data = data.get(key) if isinstance(data, dict) else None
+    if isinstance(data, dict) and drop:
+        data = {key: value for key, value in data.items() if key not in drop}
+    size = len(prefix)
+    positions = {path[size:]: at for path, at in document.positions.items() if path[:size] == prefix}
+    return Document(path=document.path, data=data, positions=positions)
+
+
+def inline_documents(project: Project, resource: Resource, env: str | None) -> tuple[Document, ...]:
+    """An inline resource's entry in agents.json (without its ``overlays``), then its overlay for ``env``."""
+    from agents_cli.kinds import REGISTRY
+    from agents_cli.project.manifest import load_manifest_document
+
+    manifest = project.manifest_document or load_manifest_document(project.root, project.files)
+    prefix: KeyPath = (REGISTRY[resource.kind].section, resource.name)
+    documents = [_part(manifest, prefix, drop=("overlays", "environments"))]
+    if env is not None and env in resource.overlays:
+        documents.append(_part(manifest, (*prefix, "overlays", env)))
+    return tuple(documents)
+
+
 def load_resource(project: Project, resource: Resource, env: str | None) -> LoadedConfig:
     """The merged config of ``resource`` for ``env`` (``None``: the base file alone), from the project's
     files (each read once per run: a base file is shared by every environment).
 
     Raises ``LoadError`` (a ConfigError with file:line:col) when a file is missing or malformed.
     """
+    if resource.inline:
+        return merge_documents(resource, env, inline_documents(project, resource, env))
     for relative in resource.files_for(env):
         problem = path_problem(project.root, relative)
         if problem is not None:  # never opened (validation reports it at the manifest entry)

@@ -7,7 +7,6 @@ Schema checks with file positions live in ``commands/validate.py`` (via ``loader
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,6 +15,8 @@ from typing import Any
 
 from agents_cli.errors import ProjectNotFound, UnknownEnvironment
 from agents_cli.kinds import REGISTRY
+from agents_cli.project.environments import Environment as Environment  # re-exported: its old home
+from agents_cli.project.environments import main_environment, parse_environment
 from agents_cli.project.errors import (
     ManifestInvalid,
     ManifestShape,
@@ -28,33 +29,8 @@ from agents_cli.project.files import FileStore
 from agents_cli.project.loader import Document, dump_json, load_file, write_atomic
 
 MANIFEST_NAME = "agents.json"
-DEFAULT_API_KEY_ENV = "ELEVENLABS_API_KEY"
-RESIDENCY_BASE_URLS: dict[str, str] = {
-    "global": "https://api.elevenlabs.io",
-    "us": "https://api.us.elevenlabs.io",
-    "eu-residency": "https://api.eu.residency.elevenlabs.io",
-    "in-residency": "https://api.in.residency.elevenlabs.io",
-    "sg-residency": "https://api.sg.residency.elevenlabs.io",
-}
 LOCAL_NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MANIFEST_SCHEMA_HINT = ".agents/schemas/manifest.schema.json"
-
-
-@dataclass(frozen=True)
-class Environment:
-    name: str
-    api_key_env: str = DEFAULT_API_KEY_ENV
-    residency: str | None = None
-    base_url: str | None = None
-    emulator: bool = False
-    concurrency: int | None = None  # most requests in flight (None: the client's default)
-    confirm: bool = False  # every sync that writes asks first (on a terminal; --yes off one)
-
-    def resolved_base_url(self) -> str:
-        """Explicit base URL, else the residency's, else global. Emulator environments have no URL."""
-        if self.base_url:
-            return self.base_url.rstrip("/")
-        return RESIDENCY_BASE_URLS[self.residency or "global"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +39,15 @@ class Resource:
     name: str
     config: Path  # relative to the project root, as written in the manifest
     overlays: dict[str, Path] = field(default_factory=dict)
+    # Declared in agents.json itself (kinds with ``inline``): the config is the entry, ``config`` is the
+    # manifest, and the entry's ``overlays`` hold partial configs per environment.
+    inline: bool = False
+    # The environments an inline entry is declared in (its ``environments``; None: every one). A phone
+    # number routes to one agent, so it belongs to one environment where several share a workspace.
+    only_in: tuple[str, ...] | None = None
+
+    def declared_in(self, env: str | None) -> bool:
+        return env is None or self.only_in is None or env in self.only_in
 
     def files_for(self, env: str | None) -> list[Path]:
         """The base config, then the overlay for ``env`` if there is one."""
@@ -98,6 +83,10 @@ class Project:
             raise UnknownEnvironment(chosen, sorted(self.environments))
         return self.environments[chosen]
 
+    def main_of(self, env: Environment) -> Environment:
+        """The environment whose agents a branch environment branches (``project.environments``)."""
+        return main_environment(self.environments, env)
+
     def all(self, kind: str | None = None) -> list[Resource]:
         """Every declared resource (of ``kind``), in dependency order."""
         kinds = REGISTRY.names if kind is None else (kind,)
@@ -116,9 +105,12 @@ class Project:
             raise NameAmbiguous(name, [res.kind for res in matches])
         return matches[0]
 
-    def declared(self) -> dict[str, set[str]]:
-        """Kind name → the local names agents.json declares."""
-        return {kind: set(names) for kind, names in self.resources.items()}
+    def declared(self, env: str | None = None) -> dict[str, set[str]]:
+        """Kind name → the local names agents.json declares (in ``env``: see ``Resource.only_in``)."""
+        return {
+            kind: {name for name, res in names.items() if res.declared_in(env)}
+            for kind, names in self.resources.items()
+        }
 
     def path(self, relative: Path) -> Path:
         return self.root / relative
@@ -140,32 +132,28 @@ def parse_manifest(root: Path, data: dict[str, Any]) -> Project:
     """Typed view of a manifest dict. Parts of another type than the schema's are left out (validation
     reports them; ``check_manifest`` refuses them before any other command uses the project)."""
     environments = {
-        name: Environment(
-            name=name,
-            api_key_env=str(spec.get("api_key_env", DEFAULT_API_KEY_ENV)),
-            residency=spec.get("residency") if isinstance(spec.get("residency"), str) else None,
-            base_url=spec.get("base_url") if isinstance(spec.get("base_url"), str) else None,
-            emulator=spec.get("emulator") is True,
-            concurrency=spec.get("concurrency") if isinstance(spec.get("concurrency"), int) else None,
-            confirm=spec.get("confirm") is True,
-        )
+        name: parse_environment(name, spec)
         for name, spec in _mapping(data.get("environments")).items()
         if isinstance(spec, dict)
     }
     resources: dict[str, dict[str, Resource]] = {}
     for kind in REGISTRY:
-        resources[kind.name] = {
-            name: Resource(
-                kind=kind.name,
-                name=name,
-                config=Path(entry["config"]),
-                overlays={
+        resources[kind.name] = {}
+        for name, entry in _mapping(data.get(kind.section)).items():
+            if not isinstance(entry, dict):
+                continue
+            if isinstance(entry.get("config"), str):
+                overlays = {
                     env: Path(p) for env, p in _mapping(entry.get("overlays")).items() if isinstance(p, str)
-                },
-            )
-            for name, entry in _mapping(data.get(kind.section)).items()
-            if isinstance(entry, dict) and isinstance(entry.get("config"), str)
-        }
+                }
+                resources[kind.name][name] = Resource(kind.name, name, Path(entry["config"]), overlays)
+            elif kind.inline:
+                overlays = {env: Path(MANIFEST_NAME) for env in _mapping(entry.get("overlays"))}
+                only = entry.get("environments")
+                only_in = tuple(str(env) for env in only) if isinstance(only, list) else None
+                resources[kind.name][name] = Resource(
+                    kind.name, name, Path(MANIFEST_NAME), overlays, inline=True, only_in=only_in
+                )
     default = data.get("default_environment")
     if not isinstance(default, str):
         default = None  # another type: the manifest schema reports it
@@ -268,7 +256,7 @@ def scaffold_manifest() -> dict[str, Any]:
             "dev": {"api_key_env": "ELEVENLABS_API_KEY_DEV", "residency": "global"},
             "prod": {"api_key_env": "ELEVENLABS_API_KEY_PROD", "residency": "global"},
         },
-        **{kind.section: {} for kind in REGISTRY.listed()},
+        **{kind.section: {} for kind in REGISTRY.listed() if not kind.inline},
     }
 
 
@@ -293,6 +281,19 @@ def register_resource(
     write_atomic(path, dump_json(data))
 
 
+def register_inline(root: Path, kind: str, name: str, entry: dict[str, Any]) -> None:
+    """Declare ``name`` in agents.json itself (kinds with ``inline``), appended, with an atomic write."""
+    path = root / MANIFEST_NAME
+    data = load_manifest_document(root).data
+    section = data.setdefault(REGISTRY[kind].section, {})
+    if not isinstance(section, dict):
+        raise ManifestShape(str(path), REGISTRY[kind].section)
+    if name in section:
+        raise Registration(kind, name, registered=True)
+    section[name] = entry
+    write_atomic(path, dump_json(data))
+
+
 def register_overlay(root: Path, kind: str, name: str, env: str, overlay: Path) -> None:
     """Add ``env: overlay`` to a registered resource's ``overlays`` (atomic write; key order kept)."""
     path = root / MANIFEST_NAME
@@ -305,95 +306,3 @@ def register_overlay(root: Path, kind: str, name: str, env: str, overlay: Path) 
         raise ManifestShape(str(path), f"{name}.overlays")
     overlays[env] = overlay.as_posix()
     write_atomic(path, dump_json(data))
-
-
-# Overlays are partial configs: their editor schema is the kind's schema with nothing required.
-OVERLAY_SCHEMA_KINDS = (*(kind.schema for kind in REGISTRY), "scenario")
-EDITOR_SCHEMA_KINDS = ("manifest", *OVERLAY_SCHEMA_KINDS)
-
-
-def editor_schema_path(root: Path, kind: str, *, overlay: bool = False) -> Path:
-    suffix = ".overlay.schema.json" if overlay else ".schema.json"
-    return root / ".agents" / "schemas" / f"{kind}{suffix}"
-
-
-def _without_required(schema: Any) -> Any:
-    """``schema`` with every ``required`` dropped, except inside ``if`` (the discriminator tests such as
-    ``if: {properties: {type: {const: webhook}}, required: [type]}`` must keep matching only that type)."""
-    if isinstance(schema, list):
-        return [_without_required(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    copied: dict[str, Any] = {}
-    for key, value in schema.items():
-        if key == "required":
-            continue
-        if key == "if":
-            copied[key] = value
-        elif key in ("properties", "$defs", "patternProperties") and isinstance(value, dict):
-            # Keys of these maps are names (a property may well be called "required"), not keywords.
-            copied[key] = {name: _without_required(sub) for name, sub in value.items()}
-        else:
-            copied[key] = _without_required(value)
-    return copied
-
-
-def refresh_editor_schemas(root: Path) -> list[Path]:
-    """Copy the bundled JSON Schemas to ``.agents/schemas/`` (git-ignored) so editors validate and complete
-    configs, plus ``<kind>.overlay.schema.json`` for overlays; only files whose content differs are written.
-    Returns the paths written."""
-    import json
-
-    from agents_cli.bundled import schemas_dir
-
-    # The bundled files' sizes and times, kept next to the copies: when nothing moved, nothing is read.
-    stamp = root / ".agents" / "schemas" / ".bundled"
-    sources = [schemas_dir() / f"{kind}.schema.json" for kind in EDITOR_SCHEMA_KINDS]
-    signature = "\n".join(
-        f"{source.name} {stat.st_size} {stat.st_mtime_ns}"
-        for source in sources
-        if (stat := _stat(source)) is not None
-    )
-    targets = [
-        editor_schema_path(root, kind, overlay=overlay)
-        for kind in EDITOR_SCHEMA_KINDS
-        for overlay in ((False, True) if kind in OVERLAY_SCHEMA_KINDS else (False,))
-    ]
-    if _read(stamp) == signature and all(target.is_file() for target in targets):
-        return []
-    written: list[Path] = []
-    for kind in EDITOR_SCHEMA_KINDS:
-        source = schemas_dir() / f"{kind}.schema.json"
-        if not source.is_file():
-            continue
-        text = source.read_text(encoding="utf-8")
-        outputs = [(editor_schema_path(root, kind), text)]
-        if kind in OVERLAY_SCHEMA_KINDS:
-            overlay = _without_required(json.loads(text))
-            if isinstance(overlay, dict):
-                overlay["title"] = f"{overlay.get('title', kind)} (overlay: every key optional)"
-            outputs.append((editor_schema_path(root, kind, overlay=True), dump_json(overlay)))
-        for target, content in outputs:
-            try:
-                if target.read_text(encoding="utf-8") == content:
-                    continue
-            except OSError:
-                pass
-            write_atomic(target, content)
-            written.append(target)
-    write_atomic(stamp, signature)
-    return written
-
-
-def _stat(path: Path) -> os.stat_result | None:
-    try:
-        return path.stat()
-    except OSError:
-        return None
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None

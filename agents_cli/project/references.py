@@ -28,6 +28,9 @@ REFERENCE_PATTERN = re.compile(rf"^@(?P<kind>{_KINDS}):(?P<name>[a-z0-9][a-z0-9.
 # certainly a typo, so validation reports it instead of sending it to the API as a literal id.
 REFERENCE_LIKE_PATTERN = re.compile(rf"^@(?:{_KINDS}):")
 PLACEHOLDER_PATTERN = re.compile(r"\$\$\{|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\}")
+# Every value a placeholder resolved to in this process: whatever a variable is called (``CRM_VALUE`` says
+# nothing of a secret), a crash log redacts them (``cli.crash``).
+RESOLVED_VALUES: set[str] = set()
 
 # Where each kind of reference belongs: (path suffix with ``int`` standing for any list index) → kind.
 REFERENCE_SLOTS: tuple[tuple[Slot, ReferenceKind], ...] = tuple(
@@ -155,6 +158,7 @@ def substitute_placeholders(value: str, path: KeyPath, environ: Mapping[str, str
         if name not in environ:
             raise PlaceholderUnset(format_key_path(path), name)
         used = True
+        RESOLVED_VALUES.add(environ[name])
         return environ[name]
 
     return PLACEHOLDER_PATTERN.sub(substitute, value), used

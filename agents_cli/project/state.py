@@ -26,7 +26,6 @@ import contextlib
 import hashlib
 import json
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,7 @@ from agents_cli.kinds import REGISTRY
 from agents_cli.kinds.base import valid_remote_id
 from agents_cli.project.errors import StateConflict, StateLocked, StateUnusable
 from agents_cli.project.loader import write_atomic
+from agents_cli.project.lock_holder import holder_pid
 
 STATE_DIR = "state"
 STATE_VERSION = 2
@@ -49,6 +49,17 @@ def fingerprint(document: Any) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def remote_fingerprint(kind: str, document: Any) -> str:
+    """``fingerprint`` of a normalised remote without what the API never returns (write-only values such as
+    a secret's, create-only import credentials): the same whether or not the config's were filled in, and
+    never a hash of a secret (state keeps only the salted per-field hash of those)."""
+    resource_kind = REGISTRY[kind]
+    unreturned = (*resource_kind.write_only, *resource_kind.create_only)
+    if unreturned and isinstance(document, dict):
+        document = {key: value for key, value in document.items() if key not in unreturned}
+    return fingerprint(document)
+
+
 @dataclass
 class ResourceState:
     id: str
@@ -57,6 +68,8 @@ class ResourceState:
     # Leaf path → salted short hash of the remote value at the last apply (``engine.drift``); None when
     # state has none this version can read (those fall back to the resource-level remote fingerprint).
     fields: dict[KeyPath, str] | None = None
+    branch_id: str | None = None  # the branch a branch environment writes (kinds that are ``branched``)
+    version_id: str | None = None  # the version the last apply produced
     recorded: dict[str, str] = field(default_factory=dict)  # the kind's ``state_fields`` as last applied
     retired: tuple[str, ...] = ()  # ids this replaced: deleted once their referrers point at ``id``
     creating: bool = False  # a replace's POST may have gone through: a rerun deletes what it left
@@ -64,10 +77,9 @@ class ResourceState:
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id}
         extra = {"recorded": dict(sorted(self.recorded.items())), "retired": list(self.retired)}
-        if self.fingerprint:
-            data["fingerprint"] = self.fingerprint
-        if self.remote_fingerprint:
-            data["remote_fingerprint"] = self.remote_fingerprint
+        for key in ("fingerprint", "remote_fingerprint", "branch_id", "version_id"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
         if self.fields is not None:
             data["fields"] = dict(sorted((format_path(path), digest) for path, digest in self.fields.items()))
         return {**data, **{key: value for key, value in extra.items() if value}} | (
@@ -84,6 +96,12 @@ class State:
 
     # (kind, name) of the entries set or removed since ``take_changes`` last ran (what the journal gets).
     changed: dict[tuple[str, str], None] = field(default_factory=dict, repr=False, compare=False)
+    # The environment our hidden tags name: a branch environment's resources are its main environment's.
+    tag_env: str | None = field(default=None, compare=False)
+
+    @property
+    def tag_environment(self) -> str:
+        return self.tag_env or self.environment
 
     def get(self, kind: str, name: str) -> ResourceState | None:
         return self.resources[kind].get(name)
@@ -163,12 +181,12 @@ def _fields(entry: dict[str, Any], readable: bool) -> dict[KeyPath, str] | None:
         return None  # a path no version writes: a hand edit
 
 
-def _extras(entry: dict[str, Any]) -> dict[str, Any]:
+def _extras(entry: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...], bool]:
     recorded = entry["recorded"] if isinstance(entry.get("recorded"), dict) else {}
     retired = entry["retired"] if isinstance(entry.get("retired"), list) else []
     strings = {str(key): value for key, value in recorded.items() if isinstance(value, str)}
     ids = tuple(rid for rid in retired if valid_remote_id(rid))
-    return {"recorded": strings, "retired": ids, "creating": entry.get("creating") is True}
+    return strings, ids, entry.get("creating") is True
 
 
 def _entry(source: str, where: str, entry: Any, readable: bool) -> ResourceState:
@@ -176,14 +194,23 @@ def _entry(source: str, where: str, entry: Any, readable: bool) -> ResourceState
         raise StateUnusable(source, "entry", where=where)
     if not valid_remote_id(entry["id"]):  # it would reach a URL (``../tools/x``, ``x?force=1``)
         raise StateUnusable(source, "bad_id", where=where, detail=_source_json(entry["id"]))
-    fingerprint, remote_fingerprint = entry.get("fingerprint"), entry.get("remote_fingerprint")
-    return ResourceState(
+    texts = {
+        key: entry[key] if isinstance(entry.get(key), str) else None
+        for key in ("fingerprint", "remote_fingerprint", "branch_id", "version_id")
+    }
+    for key in ("branch_id", "version_id"):  # they reach URLs too
+        if texts[key] is not None and not valid_remote_id(texts[key]):
+            raise StateUnusable(source, "bad_id", where=where, detail=_source_json(texts[key]))
+    made = ResourceState(
         id=entry["id"],
-        fingerprint=fingerprint if isinstance(fingerprint, str) else None,
-        remote_fingerprint=remote_fingerprint if isinstance(remote_fingerprint, str) else None,
         fields=_fields(entry, readable),
-        **_extras(entry),
+        fingerprint=texts["fingerprint"],
+        remote_fingerprint=texts["remote_fingerprint"],
+        branch_id=texts["branch_id"],
+        version_id=texts["version_id"],
     )
+    made.recorded, made.retired, made.creating = _extras(entry)
+    return made
 
 
 def _check_unique_ids(state: State, source: str) -> None:
@@ -328,34 +355,6 @@ def remove_temp_files(root: Path, env: str) -> None:
             leftover.unlink()
 
 
-def _read_pid(path: Path) -> int | None:
-    try:
-        return int(path.read_text(encoding="utf-8").strip() or "0") or None
-    except (OSError, ValueError):
-        return None
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
-
-
-def _holder_pid(path: Path) -> int | None:
-    """The lock holder's pid, for the message. A holder that has only just taken the lock may not have
-    written its pid over the previous (dead) holder's yet: give it a moment rather than name a dead pid."""
-    for _ in range(40):
-        pid = _read_pid(path)
-        if pid is not None and _pid_alive(pid):
-            return pid
-        time.sleep(0.005)
-    return None
-
-
 def _locked(env: str, path: Path, pid: int | None) -> StateLocked:
     return StateLocked(env, str(path), pid, own=pid == os.getpid())
 
@@ -380,7 +379,7 @@ def state_lock(root: Path, env: str) -> Iterator[Path]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise _locked(env, path, _holder_pid(path)) from None
+            raise _locked(env, path, holder_pid(path)) from None
         try:
             same_file = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:

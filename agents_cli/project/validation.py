@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from agents_cli.keypath import KeyPath
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.api_names import ApiNames
 from agents_cli.project.configs import LoadedConfig, merge_documents
+from agents_cli.project.environments import deployment_issues
 from agents_cli.project.files import FileStore
 from agents_cli.project.loader import Document, LoadError
 from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, parse_manifest, path_problem
+from agents_cli.project.problems import PlaceholderUse as PlaceholderUse
+from agents_cli.project.problems import Problem as Problem
+from agents_cli.project.problems import Severity as Severity
+from agents_cli.project.problems import ValidationReport as ValidationReport
 from agents_cli.project.references import (
     expected_kind,
     find_bare_names,
@@ -29,52 +33,12 @@ from agents_cli.project.references import (
 )
 from agents_cli.project.sources import source_problems
 
-Severity = Literal["error", "warning"]
 # ``@tool:<name>, @test:<name> or @agent:<name>``
 REFERENCE_FORMS = ", ".join(f"@{name}:<name>" for name in REGISTRY.names[:-1]) + (
     f" or @{REGISTRY.names[-1]}:<name>"
 )
 
-
-@dataclass(frozen=True)
-class Problem:
-    file: Path  # absolute
-    line: int
-    column: int
-    path: KeyPath  # key path inside ``file`` (empty for file-level problems)
-    message: str
-    severity: Severity = "error"
-    environment: str | None = None  # set when the problem only occurs under some environments
-
-
-@dataclass(frozen=True)
-class PlaceholderUse:
-    file: Path
-    line: int
-    column: int
-    path: KeyPath
-    name: str
-
-
-@dataclass
-class ValidationReport:
-    root: Path
-    problems: list[Problem] = field(default_factory=list)
-    files: set[Path] = field(default_factory=set)
-    placeholders: list[PlaceholderUse] = field(default_factory=list)
-    environments: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for problem in self.problems if problem.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for problem in self.problems if problem.severity == "warning")
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0
+LiteralSecrets = Literal["error", "warning", "allow"]
 
 
 _ProblemKey = tuple[Path, int, int, KeyPath, str, Severity]
@@ -122,9 +86,12 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 class _Validator:
-    def __init__(self, root: Path, strict: bool, store: FileStore) -> None:
+    def __init__(
+        self, root: Path, strict: bool, store: FileStore, literals: LiteralSecrets = "error"
+    ) -> None:
         self.root = root
         self.strict = strict
+        self.literals = literals
         self.store = store
         self.collector = _Collector()
         self.files: set[Path] = set()
@@ -195,6 +162,9 @@ class _Validator:
             kind, section = resource_kind.name, resource_kind.section
             for resource in project.resources[kind].values():
                 entry: KeyPath = (section, resource.name)
+                if resource.inline:
+                    self._overlay_environments(manifest, project, entry, resource.overlays)
+                    continue
                 self._check_file(manifest, (*entry, "config"), resource.config)
                 if self._path_problem(resource.config) is not None:
                     continue
@@ -210,18 +180,24 @@ class _Validator:
                     )
                 else:
                     owners[target] = (kind, resource.name)
+                self._overlay_environments(manifest, project, entry, resource.overlays)
                 for env_name, overlay in resource.overlays.items():
-                    where = (*entry, "overlays", env_name)
-                    if env_name not in project.environments:
-                        known = ", ".join(sorted(project.environments)) or "none defined"
-                        self.collector.add(
-                            manifest.path,
-                            manifest.locate(where),
-                            where,
-                            f"overlay for undefined environment {env_name!r}"
-                            f"{_did_you_mean(env_name, project.environments)} (known: {known})",
-                        )
-                    self._check_file(manifest, where, overlay)
+                    self._check_file(manifest, (*entry, "overlays", env_name), overlay)
+
+    def _overlay_environments(
+        self, manifest: Document, project: Project, entry: KeyPath, overlays: dict[str, Path]
+    ) -> None:
+        for env_name in overlays:
+            where = (*entry, "overlays", env_name)
+            if env_name not in project.environments:
+                known = ", ".join(sorted(project.environments)) or "none defined"
+                self.collector.add(
+                    manifest.path,
+                    manifest.locate(where),
+                    where,
+                    f"overlay for undefined environment {env_name!r}"
+                    f"{_did_you_mean(env_name, project.environments)} (known: {known})",
+                )
 
     def scenarios(self, manifest: Document, project: Project) -> None:
         """Scenario files of ``agents test`` (base files): their schema and the agents they name."""
@@ -266,6 +242,14 @@ class _Validator:
     # -- configs -----------------------------------------------------------------------------------
     def resource(self, project: Project, resource: Resource, environments: list[str]) -> None:
         """Validate ``resource`` once per distinct file set: envs without an overlay share the base result."""
+        if resource.inline:  # the entry in agents.json, and its overlay per environment
+            from agents_cli.project.configs import inline_documents
+
+            envs = [env for env in environments if resource.declared_in(env)]
+            for env in envs if resource.overlays or resource.only_in else [None]:
+                merged = merge_documents(resource, env, inline_documents(project, resource, env))
+                self.config(project, merged, None if env is None else [env])
+            return
         groups: dict[Path | None, list[str]] = {} if environments else {None: []}
         for env in environments:
             groups.setdefault(resource.overlays.get(env), []).append(env)
@@ -297,6 +281,10 @@ class _Validator:
         for issue in check(kind, loaded.data, strict=self.strict):
             document, line, column = loaded.locate(issue.path)
             self.collector.add(document.path, (line, column), issue.path, issue.message, issue.severity, envs)
+        if self.literals != "allow":
+            for path, literal in REGISTRY[kind].literal_secrets(loaded.data):
+                document, line, column = loaded.locate(path)
+                self.collector.add(document.path, (line, column), path, literal, self.literals, envs)
         for reference in find_references(loaded.data):
             message = self._reference_problem(project, reference.kind, reference.name, reference.path)
             if message:
@@ -347,16 +335,22 @@ class _Validator:
 
 
 def validate_project(
-    root: Path, *, env: str | None = None, strict: bool = False, store: FileStore | None = None
+    root: Path,
+    *,
+    env: str | None = None,
+    strict: bool = False,
+    store: FileStore | None = None,
+    literals: LiteralSecrets = "error",
 ) -> ValidationReport:
     """Every problem in the project at ``root``. ``env`` limits overlays to one environment (it must
     exist: UnknownEnvironment otherwise); without it every environment's overlays are checked. ``store``:
-    the run's files (a plan validates what it then loads)."""
+    the run's files (a plan validates what it then loads). ``literals``: what a secret written out in a
+    committed file is (``agents validate`` refuses it unless ``--allow-literal``; plan and sync warn)."""
     from agents_cli.project import parse_cache, validation_cache
 
     validation_cache.load(root)
     parse_cache.load(root)
-    validator = _Validator(root, strict, store or FileStore())
+    validator = _Validator(root, strict, store or FileStore(), literals)
     report = ValidationReport(root=root)
     loaded = validator.manifest()
     environments: list[str] = []
@@ -368,6 +362,8 @@ def validate_project(
             validator.resource(project, resource, environments)
         validator.scenarios(manifest, project)
         validator.name_clashes()
+        for where, message in deployment_issues(project.environments, set(project.resources[AGENT.name])):
+            validator.collector.add(manifest.path, manifest.locate(where), where, message)
     report.environments = environments
     report.problems = sorted(
         validator.collector.problems(environments),
@@ -380,17 +376,3 @@ def validate_project(
     validation_cache.save(root)
     parse_cache.save(root)
     return report
-
-
-def problem_as_dict(problem: Problem, file_label: str) -> dict[str, Any]:
-    from agents_cli.project.loader import format_key_path
-
-    return {
-        "file": file_label,
-        "line": problem.line,
-        "column": problem.column,
-        "path": format_key_path(problem.path) if problem.path else "",
-        "message": problem.message,
-        "severity": problem.severity,
-        "environment": problem.environment,
-    }

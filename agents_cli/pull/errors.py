@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from agents_cli.errors import UsageError
+from agents_cli.errors import RemoteError, UsageError
 
 
 class NothingToPull(UsageError):
@@ -30,3 +30,11 @@ class ImportConflict(UsageError):
     def __init__(self, files: Sequence[str], names: Sequence[str]) -> None:
         super().__init__(files=list(files), names=list(names))
         self.files, self.names = list(files), list(names)
+
+
+class VersionNotFound(RemoteError):
+    """``version`` is a version of none of the agents the environment tracks (``agents``)."""
+
+    def __init__(self, version: str, agents: list[str]) -> None:
+        super().__init__(status=404, version=version, agents=agents)
+        self.version, self.agents = version, agents

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,15 +26,18 @@ async def read_remote(
     client: ApiClient,
     select_args: dict[str, Any],
     on_chosen: Callable[[list[Candidate]], Callable[[Candidate, dict[str, Any]], None]] | None = None,
+    *,
+    params: Callable[[ApiClient, Candidate], Awaitable[dict[str, str] | None]] | None = None,
 ) -> tuple[list[Candidate], dict[tuple[str, str], dict[str, Any]], float]:
     """List every kind, choose, then GET each chosen resource, all concurrently within the client's limit.
     ``on_chosen(candidates)`` returns what to do with each document as it arrives (while the others are
-    still in flight), instead of after the last one."""
+    still in flight), instead of after the last one. ``params``: the query of a resource's GET (a branch
+    environment's ``branch_id``, an older ``version_id``)."""
+    from agents_cli.remote.directory import list_remote
+
     started = time.perf_counter()
     async with client as api:
-        pages = await asyncio.gather(
-            *(api.list_all(kind.routes.collection, kind.routes.list_key) for kind in REGISTRY)
-        )
+        pages = await asyncio.gather(*(list_remote(api, kind) for kind in REGISTRY))
         only = select_args.pop("only", None)
         candidates = select(listed=dict(zip(REGISTRY.names, pages, strict=True)), **select_args)
         if only:
@@ -45,8 +48,19 @@ async def read_remote(
             candidates = [candidate for candidate in candidates if candidate.name in only]
         arrived = on_chosen(candidates) if on_chosen is not None else None
 
+        listed = {
+            (kind.name, kind.remote_id(item)): item
+            for kind, page in zip(REGISTRY, pages, strict=True)
+            for item in page
+        }
+
         async def fetch(candidate: Candidate) -> Any:
-            document = await api.get(REGISTRY[candidate.kind].routes.item(candidate.remote_id))
+            if REGISTRY[candidate.kind].write_only:  # the list has all there is: no value is ever asked for
+                document: Any = listed.get((candidate.kind, candidate.remote_id))
+            else:
+                query = await params(api, candidate) if params is not None else None
+                path = REGISTRY[candidate.kind].routes.item(candidate.remote_id)
+                document = await api.get(path, params=query)
             where = REGISTRY[candidate.kind].content_path(document) if isinstance(document, dict) else None
             if where is not None:  # a document's bytes, kept beside its JSON (never sent back as config)
                 document = {**document, CONTENT_KEY: await api.request("GET", where, raw=True)}
@@ -73,7 +87,9 @@ def _write_manifest(project: Project, env: str, outcomes: list[Written]) -> None
         if item.file is None or not (item.action == "import" or item.new_overlay):
             continue
         section = data.setdefault(REGISTRY[item.candidate.kind].section, {})
-        if item.action == "import":
+        if item.inline is not None:
+            section[item.candidate.name] = item.inline
+        elif item.action == "import":
             section[item.candidate.name] = {"config": item.file.as_posix()}
         else:
             section[item.candidate.name].setdefault("overlays", {})[env] = item.file.as_posix()
@@ -148,6 +164,7 @@ def pull_context(
 
 
 def selection_inputs(project: Project, env: str) -> dict[str, Any]:
+    from agents_cli.project.environments import same_agents
     from agents_cli.project.state import load_other_states, load_state
     from agents_cli.remote.directory import claimed_ids
 
@@ -165,10 +182,20 @@ def selection_inputs(project: Project, env: str) -> dict[str, Any]:
         api_name = kind.api_name(body)
         if api_name:
             api_names[resource.kind].setdefault(api_name, resource.name)
+    # A branch environment's agents are its main environment's (tagged for it, tracked in its state).
+    environment = project.environments[env]
+    sharing = same_agents(project.environments, environment)
+    others = load_other_states(project.root, env)
+    for other in others:
+        if other.environment == project.main_of(environment).name and other.environment != env:
+            for kind in REGISTRY:
+                for name, rid in other.ids(kind.name).items():
+                    if kind.branched and name in project.resources[kind.name]:
+                        tracked[kind.name].setdefault(name, rid)
     return {
-        "env": env,
+        "env": project.main_of(environment).name,
         "tracked": tracked,
         "local_api_names": api_names,
-        "claimed": claimed_ids(load_other_states(project.root, env)),
+        "claimed": claimed_ids(other for other in others if other.environment not in sharing),
         "reserved": {kind: set(project.resources[kind]) for kind in REGISTRY.names},
     }

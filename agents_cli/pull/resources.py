@@ -17,8 +17,8 @@ from agents_cli.engine.replacing import from_state
 from agents_cli.errors import ConfigError
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.configs import deep_merge, load_resource
-from agents_cli.project.manifest import Project, Resource, config_path_for
-from agents_cli.project.state import ResourceState, fingerprint
+from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, config_path_for
+from agents_cli.project.state import ResourceState, fingerprint, remote_fingerprint
 from agents_cli.pull.files import (
     MISSING,
     minimal_config,
@@ -31,6 +31,7 @@ from agents_cli.pull.selection import Candidate
 
 # Where the importer keeps a resource's downloaded content in its document (``ResourceKind.content_path``).
 CONTENT_KEY = "__agents_content__"
+DEFAULTS_ONLY = "defaults-only"  # left out of the pull's result: nothing the project would declare
 Refusal = Literal["not_in_manifest", "never_synced", "unsynced_changes"]
 
 
@@ -50,6 +51,7 @@ class Written:
     state: ResourceState | None = None
     new_overlay: bool = False
     files: dict[str, bytes] = field(default_factory=dict)  # content files (a document's bytes) to write
+    inline: dict[str, Any] | None = None  # a new entry of a kind declared in agents.json itself
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -118,8 +120,8 @@ def _render(
     is updated in place, keeping what the user wrote."""
     import os
 
+    from agents_cli.project.editor_schemas import editor_schema_path
     from agents_cli.project.loader import dump_for
-    from agents_cli.project.manifest import editor_schema_path
     from agents_cli.project.yaml_roundtrip import update_json_text, update_yaml_text
 
     if previous is None:
@@ -162,13 +164,22 @@ def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any
     # The same record a sync leaves, per-field hashes included: without them a later remote edit would make
     # every differing field (local edits too) read as drift.
     fields = field_hashes(kind, target, salt_for(ctx.env, kind, candidate.remote_id))
-    state = ResourceState(candidate.remote_id, fingerprint(target), fingerprint(target), fields, recorded)
+    state = ResourceState(candidate.remote_id, fingerprint(target), remote_fingerprint(kind, target), fields)
+    state.recorded = recorded
     if pulled is not None and (resource is None or ctx.env not in resource.overlays):
         return _with_content(ctx, candidate, resource, pulled, target, state)
     if resource is None:
         config, warnings = minimal_config(
             kind, document, references=ctx.references, check=check, environ=ctx.environ
         )
+        if REGISTRY[kind].singleton_id is not None and not config:
+            # The workspace's settings as the server starts them: nothing to declare, nothing to track.
+            return Written(candidate, DEFAULTS_ONLY)
+        if REGISTRY[kind].inline:
+            entry = REGISTRY[kind].new_entry(name, config)
+            return Written(
+                candidate, "import", Path(MANIFEST_NAME), warnings=warnings, state=state, inline=entry
+            )
         path = config_path_for(kind, name, ctx.file_format)
         if project.path(path).exists() and not ctx.force:
             return Written(candidate, "refused", path, refusal="not_in_manifest")

@@ -121,7 +121,8 @@ class _KindChooser:
             return Candidate(kind.name, local, remote_id, api_name, "matched")
         tagged = kind.tagged_names(item, self.env)
         fallback = f"{kind.name}-{slugify(remote_id)[-8:] or 'pulled'}"
-        name = unique_name((tagged[0] if tagged else None) or api_name or fallback, self.taken, fallback)
+        wanted = (tagged[0] if tagged else None) or kind.pull_name(item) or api_name or fallback
+        name = unique_name(wanted, self.taken, fallback)
         self.taken.add(name)
         return Candidate(kind.name, name, remote_id, api_name, "new")
 

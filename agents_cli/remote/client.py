@@ -296,8 +296,8 @@ class ApiClient:
     async def get(self, path: str, *, params: dict[str, Any] | None = None) -> Any:
         return await self.request("GET", path, params=params)
 
-    async def patch(self, path: str, body: Any) -> Any:
-        return await self.request("PATCH", path, json=body)
+    async def patch(self, path: str, body: Any, *, params: dict[str, Any] | None = None) -> Any:
+        return await self.request("PATCH", path, params=params, json=body)
 
     async def put(self, path: str, body: Any) -> Any:
         return await self.request("PUT", path, json=body)
@@ -349,7 +349,10 @@ class ApiClient:
     async def list_all(
         self, path: str, item_key: str, *, params: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
-        """Every item of a cursor-paginated list (``{item_key: [...], next_cursor, has_more}``)."""
+        """Every item of a cursor-paginated list (``{item_key: [...], next_cursor, has_more}``); with an
+        empty ``item_key`` the answer is the whole list as an array (phone numbers), in one GET."""
+        if not item_key:
+            return page_items(f"GET {path}", "", {"": await self.get(path, params=params)})
         items: list[dict[str, Any]] = []
         query: dict[str, Any] = {"page_size": PAGE_SIZE, **(params or {})}
         seen_cursors: set[str] = set()

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents_cli.errors import RemoteError
-from agents_cli.kinds import REGISTRY, tags
+from agents_cli.kinds import REGISTRY, ResourceKind, tags
 from agents_cli.project.errors import StateConflict
 from agents_cli.project.state import STATE_DIR, State
+from agents_cli.remote.branches import BranchFinder
 from agents_cli.remote.client import ApiClient, gather_or_cancel
 
 Key = tuple[str, str]
@@ -26,15 +27,27 @@ class Directory:
     """Looks remote resources up for one environment; list results are cached unless ``fresh``."""
 
     api: ApiClient
-    environment: str
+    environment: str  # the one our hidden tags name (a branch environment's: its main environment's)
     claimed: dict[str, set[str]] = field(default_factory=dict)  # ids other environments / names own
+    branches: BranchFinder | None = None  # a branch environment's: reads of branched kinds go to its branch
+    state_env: str | None = None  # whose state file errors name (default: ``environment``)
+    pinned: dict[str, str] = field(
+        default_factory=dict
+    )  # remote id → the version read instead of the live one
     _lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _list_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     async def get(self, kind: str, remote_id: str) -> dict[str, Any] | None:
         """The full resource, or None when it no longer exists."""
+        resource_kind = REGISTRY[kind]
         try:
-            found = await self.api.get(REGISTRY[kind].routes.item(remote_id))
+            if remote_id in self.pinned and resource_kind.branched:
+                params = {"version_id": self.pinned[remote_id]}
+                found = await self.api.get(resource_kind.routes.item(remote_id), params=params)
+            elif self.branches is not None and resource_kind.branched:
+                found = await self.branches.get(resource_kind, remote_id)
+            else:
+                found = await self.api.get(resource_kind.routes.item(remote_id))
         except RemoteError as exc:
             if exc.status == 404:
                 return None
@@ -46,8 +59,8 @@ class Directory:
         async with lock:
             if fresh or kind not in self._lists:
                 resource_kind = REGISTRY[kind]
-                routes, params = resource_kind.routes, resource_kind.list_params(self.environment)
-                listed = await self.api.list_all(routes.collection, routes.list_key, params=params)
+                params = resource_kind.list_params(self.environment)
+                listed = await list_remote(self.api, resource_kind, params)
                 self._lists[kind] = [item for item in listed if resource_kind.listed(item)]
             return self._lists[kind]
 
@@ -68,8 +81,10 @@ class Directory:
         conflict (``StateConflict``), not a reason to create ``name`` again.
         """
         resource_kind = REGISTRY[kind]
+        if resource_kind.singleton_id is not None:  # always there: the workspace's one
+            return await self.get(kind, resource_kind.singleton_id)
         items = await self.listing(kind, fresh=fresh)
-        elsewhere = self.claimed.get(kind, set())
+        elsewhere = set() if resource_kind.shared else self.claimed.get(kind, set())
         for item in sorted(items, key=lambda it: str(resource_kind.remote_id(it))):
             remote_id = resource_kind.remote_id(item)
             if remote_id is None or remote_id in elsewhere:
@@ -87,7 +102,7 @@ class Directory:
 
     @property
     def state_file(self) -> str:
-        return f"{STATE_DIR}/{self.environment}.json"
+        return f"{STATE_DIR}/{self.state_env or self.environment}.json"
 
     def check_tracked(self, kind: str, name: str, document: Mapping[str, Any], known: Iterable[str]) -> None:
         """Refuse a resource state gives to ``name`` whose own hidden tags say it is another environment's,
@@ -119,6 +134,16 @@ class Directory:
             for name in resource_kind.tagged_names(item, self.environment):
                 found.setdefault(name, remote_id)
         return found
+
+
+async def list_remote(
+    api: ApiClient, kind: ResourceKind, params: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Every remote resource of ``kind`` (a singleton kind's one document: it has no list)."""
+    if kind.singleton_id is not None:
+        found = await api.get(kind.routes.collection)
+        return [found] if isinstance(found, dict) else []
+    return await api.list_all(kind.routes.collection, kind.routes.list_key, params=params)
 
 
 def claimed_ids(other_states: Iterable[State]) -> dict[str, set[str]]:
@@ -218,7 +243,7 @@ async def _find_orphans(
     directory: Directory, state: State, declared: dict[str, set[str]], snapshot: Snapshot
 ) -> None:
     candidates: dict[Key, str] = {}
-    for kind in REGISTRY.names:
+    for kind in (kind.name for kind in REGISTRY if kind.singleton_id is None):  # settings are never deleted
         for name, remote_id in state.ids(kind).items():
             if name not in declared.get(kind, set()):
                 candidates[(kind, name)] = remote_id

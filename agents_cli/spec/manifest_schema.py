@@ -40,6 +40,31 @@ def _resource() -> Schema:
     }
 
 
+def _branch_properties() -> Schema:
+    """An environment as a branch of another's agents, and the traffic split between branches."""
+    return {
+        "branch": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 140,
+            "description": "Agent branch this environment reads and writes, on the workspace of the "
+            "environment without a branch that has the same key (created from its main branch on the "
+            "first sync). Without it: the agents' main branch.",
+        },
+        "deployments": {
+            "type": "object",
+            "description": "Traffic split per agent: agent local name -> branch name ('main' or a "
+            "branch environment's branch) -> percentage; each agent's percentages sum to 100.",
+            "propertyNames": {"pattern": LOCAL_NAME_PATTERN},
+            "additionalProperties": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {"type": "number", "minimum": 0, "maximum": 100},
+            },
+        },
+    }
+
+
 def _environment() -> Schema:
     """Where an environment's API is: a residency or a base URL (not both), or the embedded emulator."""
     return {
@@ -57,6 +82,13 @@ def _environment() -> Schema:
                 "type": "boolean",
                 "description": "Use the embedded convai emulator (no key needed).",
             },
+            "server_environment": {
+                "type": "string",
+                "minLength": 1,
+                "default": "production",
+                "description": "The server environment (keys of environment-variable values) this "
+                "environment uses: test runs and phone numbers resolve variables with it.",
+            },
             "confirm": {
                 "type": "boolean",
                 "default": False,
@@ -70,6 +102,7 @@ def _environment() -> Schema:
                 "description": "Most requests in flight at once (default 8; the AGENTS_CONCURRENCY variable "
                 "and the command-line option win). Lowered on its own while the API answers 429.",
             },
+            **_branch_properties(),
             "variables": {
                 "type": "object",
                 "description": "Defaults for ${NAME} placeholders when NAME is set neither in the process "
@@ -92,6 +125,29 @@ def _by_local_name(item: Schema, description: str) -> Schema:
     }
 
 
+def _inline(resource: Schema) -> Schema:
+    """An entry of a kind declared in agents.json: a config file as for the other kinds, or the config
+    itself (checked against the kind's own schema), with ``overlays`` as partial configs per environment."""
+    overlays = {
+        "type": "object",
+        "description": "Environment name -> partial config deep-merged over the entry for that environment.",
+        "propertyNames": {"pattern": ENVIRONMENT_NAME_PATTERN},
+        "additionalProperties": {"type": "object"},
+    }
+    environments = {
+        "type": "array",
+        "items": {"type": "string", "pattern": ENVIRONMENT_NAME_PATTERN},
+        "description": "Declared only in these environments (a phone number routes to one environment's "
+        "agent where several share a workspace); default: every environment.",
+    }
+    inline = {
+        "type": "object",
+        "properties": {"overlays": overlays, "environments": environments},
+        "not": {"required": ["config"]},
+    }
+    return {"anyOf": [resource, inline]}
+
+
 def manifest_schema() -> Schema:
     """The schema of ``agents.json``."""
     resource = {"$ref": "#/$defs/resource"}
@@ -110,7 +166,10 @@ def manifest_schema() -> Schema:
                 "additionalProperties": {"$ref": "#/$defs/environment"},
             },
             **{
-                kind.section: _by_local_name(resource, f"{kind.section.capitalize()} by local name.")
+                kind.section: _by_local_name(
+                    _inline(resource) if kind.inline else resource,
+                    f"{kind.section.capitalize()} by local name.",
+                )
                 for kind in REGISTRY.listed()
             },
             "scenarios": _by_local_name(resource, "Reserved for a later release."),

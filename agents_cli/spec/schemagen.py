@@ -23,6 +23,7 @@ from typing import Any
 
 from agents_cli.spec.catalog import CATALOG_COMPONENTS, CATALOG_PROPERTIES
 from agents_cli.spec.manifest_schema import DIALECT, manifest_schema
+from agents_cli.spec.workspace_schemas import SETTINGS_ROOT, workspace_schemas
 
 COMPONENT_REF_PREFIX = "#/components/schemas/"
 DEFS_REF_PREFIX = "#/$defs/"
@@ -360,6 +361,16 @@ def generate(spec: dict[str, Any]) -> dict[str, Schema]:
         {},
     )
 
+    if SETTINGS_ROOT in components:  # (a trimmed spec may leave the workspace settings out)
+        settings = _Converter(components)
+        body = settings.convert(components[SETTINGS_ROOT], owner=SETTINGS_ROOT)
+        schemas["workspace_settings.schema.json"] = _document(
+            "ElevenLabs workspace convai settings",
+            f"The convai settings PATCH body. {note}",
+            body,
+            settings.drain(),
+        )
+    schemas.update(workspace_schemas())
     schemas["manifest.schema.json"] = manifest_schema()
     return schemas
 

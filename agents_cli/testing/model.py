@@ -44,6 +44,7 @@ class AgentTarget:
     scenarios: list[ScenarioCase] = field(default_factory=list)
     # {conversation_config, platform_settings} for --against local; None runs against the deployed agent.
     config_override: dict[str, Any] | None = None
+    branch_id: str | None = None  # a branch environment's branch of the agent (the runs use it)
 
     @property
     def case_count(self) -> int:

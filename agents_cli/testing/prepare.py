@@ -267,6 +267,7 @@ async def build_targets(
         # A placeholder (see module doc) is recorded without fingerprint until 'agents sync' fills it.
         deployed = entry is not None and entry.fingerprint is not None
         target = _target(agent, agent_ids[agent.name], deployed, selection, ids, env)
+        target.branch_id = entry.branch_id if entry is not None else None
         if against == "local":
             target.config_override = config_override(desired, agent.name, ids)
         targets.append(target)

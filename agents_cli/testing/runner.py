@@ -83,6 +83,8 @@ def start_body(target: AgentTarget, repeat: int) -> dict[str, Any]:
         body["repeat_count"] = repeat
     if target.config_override is not None:
         body["agent_config_override"] = target.config_override
+    if target.branch_id is not None:
+        body["branch_id"] = target.branch_id
     return body
 
 

@@ -136,6 +136,13 @@ def test_templates_list_and_show(tmp_path: Path) -> None:
         ("kb", "kb-url"),
         ("kb", "kb-text"),
         ("mcp", "mcp-server"),
+        ("secret", "secret"),
+        ("environment_variable", "string"),
+        ("environment_variable", "secret"),
+        ("phone_number", "existing"),
+        ("phone_number", "twilio"),
+        ("phone_number", "sip-trunk"),
+        ("workspace_settings", "webhooks"),
     }
     assert all(item["description"] for item in listed)
     tools_only = run_cli(["templates", "list", "tool"], cwd=tmp_path).stdout.splitlines()
@@ -252,4 +259,25 @@ def test_add_documents_and_an_mcp_server_from_their_templates(tmp_path: Path) ->
     assert manifest["mcp_servers"] == {"orders": {"config": "mcp_servers/orders.yaml"}}
     server = load_file(tmp_path / "mcp_servers/orders.yaml").data
     assert server["request_headers"] == {"Authorization": "Bearer ${MCP_TOKEN}"}
+
+
+def test_add_declares_workspace_kinds_in_the_manifest(tmp_path: Path) -> None:
+    run_cli(["init"], cwd=tmp_path)
+    run_cli(["add", "agent", "Support Bot"], cwd=tmp_path)
+    run_cli(["add", "secret", "API Key"], cwd=tmp_path)
+    run_cli(["add", "environment_variable", "Backend URL"], cwd=tmp_path)
+    run_cli(["add", "environment_variable", "Backend Key", "--template", "secret"], cwd=tmp_path)
+    run_cli(["add", "phone_number", "Support Line"], cwd=tmp_path)
+    added = run_cli(["add", "workspace_settings", "Webhooks", "--template", "webhooks"], cwd=tmp_path)
+    assert "refers to @secret:webhook-token" in added.stderr
+    run_cli(["add", "secret", "Webhook Token"], cwd=tmp_path)
+    manifest = json.loads((tmp_path / "agents.json").read_text())
+    assert manifest["secrets"] == {
+        "api-key": {"value": "${API_KEY}"},
+        "webhook-token": {"value": "${WEBHOOK_TOKEN}"},
+    }
+    assert manifest["environment_variables"]["backend-url"]["values"]["production"]
+    assert manifest["phone_numbers"]["support-line"]["agent"] == "@agent:support-bot"
+    assert "webhooks" in manifest["workspace"]["settings"]
+    assert not (tmp_path / "secrets").exists()  # declared in agents.json, no files
     run_cli(["validate"], cwd=tmp_path)

@@ -71,6 +71,8 @@ def test_create_then_noop_then_update_one_field(project: Path, emulator_url: str
                     "local": 0.1,
                 }
             ],
+            # The agent's current version, as read (plan and status show it).
+            "version_id": remote_get(emulator_url, f"/v1/convai/agents/{agent_id}").json()["version_id"],
         }
     ]
     third = cli_json(project, "sync")
@@ -147,7 +149,7 @@ def test_same_config_in_two_environments_gets_its_own_ids(project: Path, emulato
 
 def test_secrets_are_never_written_or_printed(project: Path, emulator_url: str) -> None:
     plan_out, plan_err = cli(project, "plan")
-    sync_out, sync_err = cli(project, "sync", "--json")
+    sync_out, sync_err = cli(project, "--debug", "sync", "--json")
     later_out, _ = cli(project, "plan", "--json")
     for text in (plan_out, plan_err, sync_out, sync_err, later_out):
         assert SECRET not in text

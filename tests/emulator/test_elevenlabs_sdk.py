@@ -151,3 +151,145 @@ def test_sdk_drives_every_knowledge_base_route(served_emulator: ServedEmulator) 
 
 def test_sdk_drives_every_mcp_server_route(served_emulator: ServedEmulator) -> None:
     drive_mcp_servers(_client(served_emulator))
+
+
+def test_sdk_secrets_and_environment_variables(served_emulator: ServedEmulator) -> None:
+    client = _client(served_emulator)
+    secrets_api = client.conversational_ai.secrets
+    created = secrets_api.create(name="crm_token", value="s3cret-sdk")
+    secrets_api.update(created.secret_id, name="crm_token", value="s3cret-sdk-2")
+    listed = secrets_api.list()
+    assert [s.name for s in listed.secrets] == ["crm_token"]
+    assert secrets_api.get_dependencies(created.secret_id, "tools").dependencies == []
+
+    variables = client.environment_variables
+    variable = variables.create(
+        request=elevenlabs.environment_variables.EnvironmentVariablesCreateRequestBody_String(
+            label="API_BASE", values={"production": "https://api.example.com", "staging": "https://stg"}
+        )
+    )
+    updated = variables.update(variable.id, values={"staging": None})
+    assert updated.values == {"production": "https://api.example.com"}
+    assert variables.get(variable.id).label == "API_BASE"
+    with pytest.raises(elevenlabs.core.ApiError) as refused:
+        variables.update(variable.id, values={"production": None})
+    assert refused.value.status_code == 400
+    variables.delete(variable.id)
+    with pytest.raises(elevenlabs.core.ApiError):
+        variables.get(variable.id)
+
+
+def test_sdk_phone_numbers_import_assign_and_settings(served_emulator: ServedEmulator) -> None:
+    client = _client(served_emulator)
+    convai = client.conversational_ai
+    agent_id = convai.agents.create(name="support", conversation_config={}).agent_id
+    twilio = convai.phone_numbers.create(
+        request=elevenlabs.conversational_ai.phone_numbers.PhoneNumbersCreateRequestBody_Twilio(
+            phone_number="+15551230000", label="support", sid="AC123", token="twilio-token"
+        )
+    )
+    trunk = convai.phone_numbers.create(
+        request=elevenlabs.conversational_ai.phone_numbers.PhoneNumbersCreateRequestBody_SipTrunk(
+            phone_number="+15551230001", label="trunk"
+        )
+    )
+    convai.phone_numbers.update(twilio.phone_number_id, agent_id=agent_id)
+    assigned = convai.phone_numbers.get(twilio.phone_number_id)
+    assert assigned.assigned_agent is not None and assigned.assigned_agent.agent_id == agent_id
+    assert {number.phone_number for number in convai.phone_numbers.list()} == {"+15551230000", "+15551230001"}
+    with pytest.raises(elevenlabs.core.ApiError) as refused:
+        convai.phone_numbers.update(twilio.phone_number_id, agent_id="agent_missing")
+    assert refused.value.status_code == 400
+    convai.phone_numbers.delete(trunk.phone_number_id)
+    assert [number.label for number in convai.phone_numbers.list()] == ["support"]
+
+    settings = convai.settings.update(
+        webhooks=elevenlabs.ConvAiWebhooks(post_call_webhook_id="hook_1", send_audio=True)
+    )
+    assert settings.webhooks.post_call_webhook_id == "hook_1"
+    assert convai.settings.get().webhooks.send_audio is True
+
+
+def _prompt(agent: Any) -> str:
+    return str(agent.conversation_config.agent.prompt.prompt)
+
+
+def test_sdk_branches_versions_merge_rebase_and_deployments(served_emulator: ServedEmulator) -> None:
+    """Every branch route as the official client calls it: a branch cut from main's version, written with
+    ``branch_id``, read with and without it, merged back (a real conflict refused, then forced), rebased,
+    archived, and a traffic split deployed."""
+    client = _client(served_emulator)
+    agents_api = client.conversational_ai.agents
+    config = {"agent": {"first_message": "Hi", "prompt": {"prompt": "v1"}}}
+    agent_id = agents_api.create(name="branched", conversation_config=config).agent_id
+    main = agents_api.get(agent_id)
+    created = agents_api.branches.create(
+        agent_id, parent_version_id=main.version_id, name="staging", description="cut from main"
+    )
+    staging = created.created_branch_id
+    agents_api.update(
+        agent_id,
+        branch_id=staging,
+        conversation_config={"agent": {"prompt": {"prompt": "v2"}}},
+        version_description="staging prompt (abc1234)",
+    )
+    assert _prompt(agents_api.get(agent_id, branch_id=staging)) == "v2"
+    assert _prompt(agents_api.get(agent_id)) == "v1"  # main untouched
+    assert _prompt(agents_api.get(agent_id, version_id=main.version_id)) == "v1"
+
+    detail = agents_api.branches.get(agent_id, staging)
+    assert detail.name == "staging"
+    assert detail.most_recent_versions[0].version_description == "staging prompt (abc1234)"
+    version = agents_api.versions.get(agent_id, detail.most_recent_versions[0].id)
+    assert version.branch_id == staging
+    listed = agents_api.branches.list(agent_id)
+    assert {b.name for b in listed.results} == {"Main", "staging"}
+
+    preview = agents_api.branches.preview_merge(agent_id, staging, target_branch_id=main.main_branch_id)
+    assert not preview.conflicts
+    assert preview.conversation_config.agent.prompt.prompt == "v2"
+    # A dashboard edit of the same field on main: a conflict, refused without force.
+    agents_api.update(agent_id, conversation_config={"agent": {"prompt": {"prompt": "hotfix"}}})
+    preview = agents_api.branches.preview_merge(agent_id, staging, target_branch_id=main.main_branch_id)
+    assert [(c.section, c.path) for c in preview.conflicts] == [
+        ("conversation_config", "agent.prompt.prompt")
+    ]
+    with pytest.raises(elevenlabs.core.ApiError) as refused:
+        agents_api.branches.merge(agent_id, staging, target_branch_id=main.main_branch_id)
+    assert refused.value.status_code == 409
+    agents_api.branches.merge(
+        agent_id, staging, target_branch_id=main.main_branch_id, force=True, archive_source_branch=False
+    )
+    assert _prompt(agents_api.get(agent_id)) == "v2"
+
+    agents_api.update(agent_id, conversation_config={"agent": {"first_message": "Hello"}})
+    rebase = agents_api.branches.preview_rebase(agent_id, staging)
+    assert not rebase.conflicts and rebase.conversation_config.agent.first_message == "Hello"
+    agents_api.branches.rebase(agent_id, staging)
+    assert agents_api.get(agent_id, branch_id=staging).conversation_config.agent.first_message == "Hello"
+
+    deployed = agents_api.deployments.create(
+        agent_id,
+        deployment_request={
+            "requests": [
+                {"branch_id": main.main_branch_id, "deployment_strategy": {"traffic_percentage": 90}},
+                {"branch_id": staging, "deployment_strategy": {"traffic_percentage": 10}},
+            ]
+        },
+    )
+    assert deployed.traffic_percentage_branch_id_map == {main.main_branch_id: 90, staging: 10}
+    live = {b.name: b.current_live_percentage for b in agents_api.branches.list(agent_id).results}
+    assert live == {"Main": 90, "staging": 10}
+    with pytest.raises(elevenlabs.core.ApiError):  # still serving 10 %
+        agents_api.branches.update(agent_id, staging, is_archived=True)
+    agents_api.deployments.create(
+        agent_id,
+        deployment_request={
+            "requests": [
+                {"branch_id": main.main_branch_id, "deployment_strategy": {"traffic_percentage": 100}}
+            ]
+        },
+    )
+    assert agents_api.branches.update(agent_id, staging, is_archived=True).is_archived
+    assert [b.name for b in agents_api.branches.list(agent_id).results] == ["Main"]
+    assert len(agents_api.branches.list(agent_id, include_archived=True).results) == 2

@@ -15,12 +15,15 @@ from tests.support.layout import import_cycles, imports_within, oversized
 PACKAGE = "agents_cli.emulator"
 ROUTE_MODULES = [
     "routes_agents",
+    "routes_branches",
     "routes_tools",
     "routes_tests",
     "routes_runs",
     "routes_misc",
     "routes_secrets",
     "routes_conversations",
+    "routes_phone_numbers",
+    "routes_settings",
     "routes_knowledge_rag",
     "routes_knowledge_base",
     "routes_mcp",

@@ -49,6 +49,24 @@ IMPLEMENTED_ROUTES = {
     ("POST", "/v1/convai/environment-variables"),
     ("GET", "/v1/convai/environment-variables/{env_var_id}"),
     ("PATCH", "/v1/convai/environment-variables/{env_var_id}"),
+    ("GET", "/v1/convai/secrets/{secret_id}/dependencies/{resource_type}"),
+    ("POST", "/v1/convai/phone-numbers"),
+    ("GET", "/v1/convai/phone-numbers"),
+    ("GET", "/v1/convai/phone-numbers/{phone_number_id}"),
+    ("PATCH", "/v1/convai/phone-numbers/{phone_number_id}"),
+    ("DELETE", "/v1/convai/phone-numbers/{phone_number_id}"),
+    ("GET", "/v1/convai/settings"),
+    ("PATCH", "/v1/convai/settings"),
+    ("POST", "/v1/convai/agents/{agent_id}/branches"),
+    ("GET", "/v1/convai/agents/{agent_id}/branches"),
+    ("GET", "/v1/convai/agents/{agent_id}/branches/{branch_id}"),
+    ("PATCH", "/v1/convai/agents/{agent_id}/branches/{branch_id}"),
+    ("GET", "/v1/convai/agents/{agent_id}/versions/{version_id}"),
+    ("GET", "/v1/convai/agents/{agent_id}/branches/{source_branch_id}/merge-preview"),
+    ("POST", "/v1/convai/agents/{agent_id}/branches/{source_branch_id}/merge"),
+    ("GET", "/v1/convai/agents/{agent_id}/branches/{branch_id}/rebase-preview"),
+    ("POST", "/v1/convai/agents/{agent_id}/branches/{branch_id}/rebase"),
+    ("POST", "/v1/convai/agents/{agent_id}/deployments"),
 }
 
 WEBHOOK_TOOL = {
@@ -257,6 +275,71 @@ def _exercise_workspace(client: httpx.Client) -> None:
     )
 
 
+def _exercise_phone_numbers_and_settings(client: httpx.Client, agent_id: str) -> None:
+    """Secret dependencies, phone numbers of both import providers, and the convai settings."""
+    secret = _ok(client.post("/v1/convai/secrets", json={"type": "new", "name": "hook", "value": "s3cret"}))
+    for resource_type in ("tools", "agents", "phone_numbers"):
+        _ok(client.get(f"/v1/convai/secrets/{secret['secret_id']}/dependencies/{resource_type}"))
+    twilio = _ok(
+        client.post(
+            "/v1/convai/phone-numbers",
+            json={
+                "provider": "twilio",
+                "phone_number": "+15551230000",
+                "label": "support",
+                "sid": "AC1",
+                "token": "t",
+            },
+        )
+    )
+    sip = {
+        "provider": "sip_trunk",
+        "phone_number": "+15551230001",
+        "label": "trunk",
+        "outbound_trunk_config": {
+            "address": "sip.example.com",
+            "credentials": {"username": "u", "password": "p"},
+        },
+    }
+    trunk = _ok(client.post("/v1/convai/phone-numbers", json=sip))
+    _ok(client.get("/v1/convai/phone-numbers"))
+    _ok(client.patch(f"/v1/convai/phone-numbers/{twilio['phone_number_id']}", json={"agent_id": agent_id}))
+    _ok(client.get(f"/v1/convai/phone-numbers/{twilio['phone_number_id']}"))
+    _ok(client.get(f"/v1/convai/phone-numbers/{trunk['phone_number_id']}"))
+    _ok(client.delete(f"/v1/convai/phone-numbers/{trunk['phone_number_id']}"))
+    _ok(client.get("/v1/convai/settings"))
+    webhook = {
+        "url": "https://hooks.example.com/init",
+        "request_headers": {"X-Token": {"secret_id": secret["secret_id"]}},
+    }
+    _ok(client.patch("/v1/convai/settings", json={"conversation_initiation_client_data_webhook": webhook}))
+
+
+def _exercise_branches(client: httpx.Client, agent_id: str) -> None:
+    agent = f"/v1/convai/agents/{agent_id}"
+    main = _ok(client.get(agent))
+    made = {"parent_version_id": main["version_id"], "name": "staging", "description": "cut"}
+    branch = _ok(client.post(f"{agent}/branches", json=made))["created_branch_id"]
+    body = {"name": "Branched", "version_description": "on staging (abc1234)"}
+    _ok(client.patch(agent, params={"branch_id": branch}, json=body))
+    _ok(client.get(agent, params={"branch_id": branch}))
+    _ok(client.get(agent, params={"version_id": main["version_id"]}))
+    _ok(client.get(f"{agent}/branches", params={"include_archived": "true"}))
+    versions = _ok(client.get(f"{agent}/branches/{branch}"))["most_recent_versions"]
+    _ok(client.get(f"{agent}/versions/{versions[0]['id']}"))
+    target = {"target_branch_id": main["main_branch_id"]}
+    _ok(client.get(f"{agent}/branches/{branch}/merge-preview", params=target))
+    _ok(client.post(f"{agent}/branches/{branch}/merge", params=target, json={"archive_source_branch": False}))
+    _ok(client.get(f"{agent}/branches/{branch}/rebase-preview"))
+    _ok(client.post(f"{agent}/branches/{branch}/rebase"))
+    split = [
+        {"branch_id": main["main_branch_id"], "deployment_strategy": {"traffic_percentage": 100}},
+        {"branch_id": branch, "deployment_strategy": {"traffic_percentage": 0}},
+    ]
+    _ok(client.post(f"{agent}/deployments", json={"deployment_request": {"requests": split}}))
+    _ok(client.patch(f"{agent}/branches/{branch}", json={"is_archived": True}))
+
+
 def _exercise_every_route(client: httpx.Client) -> None:
     made = _create_documents_tools_and_tests(client)
     agent_id = _create_agent(client, made)
@@ -264,6 +347,8 @@ def _exercise_every_route(client: httpx.Client) -> None:
     _exercise_tools_and_tests(client, made)
     _exercise_runs(client, agent_id, made)
     _exercise_workspace(client)
+    _exercise_phone_numbers_and_settings(client, agent_id)
+    _exercise_branches(client, agent_id)
     tool, doc, tool_test = made["tool"], made["doc"], made["tool_test"]
     _ok(client.delete(f"/v1/convai/agent-testing/{tool_test['id']}"))
     _ok(client.delete(f"/v1/convai/agents/{copy_id}"))

@@ -92,6 +92,12 @@ EXPECTED = [
         for code in ("invalid_move", "invalid_document_type", "cannot_index_folder")
     ),
     Deviation(
+        "RejectedPositiveData", 400, "unsupported_provider", "the emulator imports twilio and sip_trunk only"
+    ),
+    Deviation(
+        "UndefinedStatusCode", 400, "unsupported_provider", "the emulator imports twilio and sip_trunk only"
+    ),
+    Deviation(
         "RejectedPositiveData", 409, "*", "a conflict (in use, already exists) the spec does not document"
     ),
 ]
@@ -195,6 +201,10 @@ def test_the_emulator_answers_generated_requests_as_the_spec_says(operation: Any
     assert sorted(findings) == []
 
 
+# Routes the spec does not have, so nothing can be generated for them: the SDK sends them.
+NOT_IN_SPEC = {("DELETE", "/v1/convai/environment-variables/{env_var_id}")}
+
+
 def test_every_implemented_route_is_fuzzed() -> None:
     fuzzed = {(op.method.upper(), op.path) for op in OPERATIONS}
-    assert fuzzed == _implemented()
+    assert fuzzed == _implemented() - NOT_IN_SPEC

@@ -31,6 +31,10 @@ ALLOWED = {
     ("commands/chat.py", "agent"): "conversation_config's key and the transcript file's field",
     ("commands/conversations.py", "agent"): "a field of the conversation list",
     ("cli/render/conversations.py", "agent"): "a field of the chat's JSON",
+    ("engine/planfile.py", "secrets"): "the plan file's salted digests of placeholder values",
+    ("spec/workspace_schemas.py", "phone_number"): "the API's field of a phone number",
+    ("spec/workspace_schemas.py", "agent"): "a phone-number entry's field naming its agent",
+    ("spec/workspace_schemas.py", "secret"): "an environment variable's type",
 }
 
 

@@ -170,3 +170,18 @@ def test_a_journal_left_by_a_killed_run_is_replayed_and_a_whole_write_removes_it
     save_state(tmp_path, loaded)
     assert not journal_path(tmp_path, "dev").exists()
     assert load_state(tmp_path, "dev").ids("agent") == {"kept": "agent_1", "new": "agent_3"}
+
+
+def test_branch_and_version_ids_round_trip_and_a_hand_edited_one_is_refused(tmp_path: Path) -> None:
+    recorded = State("dev")
+    entry = ResourceState("agent_1", branch_id="agtbranch_0101kabc", version_id="agtvrsn_0101kabc")
+    recorded.set("agent", "bot", entry)
+    save_state(tmp_path, recorded)
+    loaded = load_state(tmp_path, "dev").get("agent", "bot")
+    assert loaded is not None and (loaded.branch_id, loaded.version_id) == (entry.branch_id, entry.version_id)
+    path = tmp_path / "state" / "dev.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["agents"]["bot"]["branch_id"] = "../x?force=1"  # it would reach a URL
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_state(tmp_path, "dev")

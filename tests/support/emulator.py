@@ -37,6 +37,8 @@ class Exchange:
     status: int
     content_type: str
     body: bytes
+    request_body: bytes = b""  # what the client sent
+    query: str = ""
 
 
 @dataclass
@@ -53,6 +55,13 @@ class ResponseRecorder:
             status = 0
             content_type = ""
             chunks: list[bytes] = []
+            sent: list[bytes] = []
+
+            async def listen() -> Any:
+                message = await receive()
+                if message["type"] == "http.request":
+                    sent.append(message.get("body", b""))
+                return message
 
             async def capture(message: Any) -> None:
                 nonlocal status, content_type
@@ -66,13 +75,16 @@ class ResponseRecorder:
                 await send(message)
 
             try:
-                await app(scope, receive, capture)
+                await app(scope, listen, capture)
             except BaseException:
                 status = 0  # the connection broke (e.g. a `drop` fault): there is no response to check
                 raise
             finally:
+                query = scope.get("query_string", b"").decode("latin-1")
+                request = b"".join(sent)
+                body = b"".join(chunks)
                 self.exchanges.append(
-                    Exchange(scope["method"], scope["path"], status, content_type, b"".join(chunks))
+                    Exchange(scope["method"], scope["path"], status, content_type, body, request, query)
                 )
 
         return recording_app

@@ -7,10 +7,11 @@ module is imported inside the function, so ``agents --help`` imports no heavy li
 
 from agents_cli.cli.commands import project
 from agents_cli.cli.commands import deploy
+from agents_cli.cli.commands import branches
 from agents_cli.cli.commands import testing
 from agents_cli.cli.commands import conversation
 from agents_cli.cli.commands import resources
 from agents_cli.cli.commands import importing
 from agents_cli.cli.commands import auth
 
-__all__ = ["auth", "conversation", "deploy", "importing", "project", "resources", "testing"]
+__all__ = ["auth", "branches", "conversation", "deploy", "importing", "project", "resources", "testing"]

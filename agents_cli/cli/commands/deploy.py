@@ -21,6 +21,16 @@ ReplaceOption = Annotated[
         autocompletion=completion.agents,
     ),
 ]
+MessageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--message",
+        "-m",
+        help="Description of the agent versions this sync makes (default: the git commit subject and short "
+        "hash, '(uncommitted changes)' when the tree differs).",
+        show_default=False,
+    ),
+]
 PruneOption = Annotated[
     bool, typer.Option("--prune", help="Also show remote resources that would be deleted.")
 ]
@@ -46,6 +56,15 @@ def _plan(
             help="Also save the plan to FILE; 'agents sync FILE' applies exactly it (no secret is written).",
         ),
     ] = None,
+    against_version: Annotated[
+        str | None,
+        typer.Option(
+            "--against-version",
+            metavar="VERSION_ID",
+            help="Compare with this older version of an agent, not the live one (see 'agents history').",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Show what sync would change, field by field, against the deployed state."""
     from agents_cli.commands import plan as command
@@ -59,6 +78,7 @@ def _plan(
         base_url=base_url,
         concurrency=concurrency,
         out=out,
+        against_version=against_version,
     )
     invoke(ctx, "plan", command.plan, request, json=as_json)
 
@@ -92,6 +112,7 @@ def sync(
     as_json: JsonOption = False,
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
+    message: MessageOption = None,
 ) -> None:
     """Apply the plan: create, update (and with --prune delete) remote resources, in dependency order."""
     from agents_cli.commands import apply_plan
@@ -109,6 +130,7 @@ def sync(
         refresh_kb=refresh_kb,
         base_url=base_url,
         concurrency=concurrency,
+        message=message,
     )
     run = apply_plan.apply_saved_plan if plan_file is not None else command.sync
     invoke(ctx, "sync", run, request, json=as_json)

@@ -118,12 +118,19 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat catalog warnings (unknown LLM ids…) as errors.")
     ] = False,
+    allow_literal: Annotated[
+        bool,
+        typer.Option(
+            "--allow-literal", help="Let a secret's value be written out instead of a ${VAR} placeholder."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Check the manifest and every config offline against the API schemas; report all problems at once."""
     from agents_cli.commands import validate as command
 
-    invoke(ctx, "validate", command.validate, command.ValidateRequest(env, strict), json=as_json)
+    request = command.ValidateRequest(env, strict, allow_literal)
+    invoke(ctx, "validate", command.validate, request, json=as_json)
 
 
 @app.command("rename")

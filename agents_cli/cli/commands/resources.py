@@ -114,6 +114,19 @@ def pull_command(
     as_json: JsonOption = False,
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            metavar="VERSION_ID",
+            help="Write this older version of an agent as its files (see 'agents history'); state is kept.",
+            show_default=False,
+        ),
+    ] = None,
+    all_branches: Annotated[
+        bool,
+        typer.Option("--all-branches", help="First add an environment for each agent branch without one."),
+    ] = False,
 ) -> None:
     """Import remote agents, tools and tests into minimal config files, the manifest and state (default: only
     what the project does not have yet)."""
@@ -131,6 +144,8 @@ def pull_command(
         yes=yes,
         base_url=base_url,
         concurrency=concurrency,
+        version=version,
+        all_branches=all_branches,
     )
     invoke(ctx, "pull", command.pull, request, json=as_json)
 

@@ -75,18 +75,18 @@ def _old_not_deleted(error: engine.OldNotDeleted) -> Words:
     )
 
 
-def _used_outside(error: engine.UsedOutside) -> Words:
-    return (
-        f"not deleting {error.kind} {error.name!r}: agents outside this project use it: "
-        + ", ".join(error.agents),
-        "detach it from those agents first, or keep it in agents.json",
-    )
-
-
 def _upload_changed(error: engine.UploadChanged) -> Words:
     return (
         f"{error.path} changed since the plan was made: its bytes are not the ones planned",
         "make the plan again",
+    )
+
+
+def _in_use_outside(error: engine.InUseOutside) -> Words:
+    return (
+        f"not deleted: {error.kind} {error.name} is still used by {', '.join(error.users)}",
+        f"remove the reference from {'them' if len(error.users) > 1 else 'it'} first, or keep "
+        f"{error.kind} {error.name} in agents.json",
     )
 
 
@@ -120,7 +120,45 @@ def _plan_not_savable(error: engine.PlanNotSavable) -> Words:
     )
 
 
+def _not_synced(error: engine.NotSynced) -> Words:
+    return (
+        f"agent {error.name!r} has no remote id in environment {error.environment!r} yet",
+        f"run 'agents sync --env {error.environment}' first",
+    )
+
+
+def _promote_refused(error: engine.PromoteRefused) -> Words:
+    if error.why == "same":
+        return "--from and --to name the same environment", "promote from one environment to another"
+    if error.why == "no_branch":
+        return (
+            f"environment {error.environment!r} has no branch of agent {error.name!r} yet",
+            f"run 'agents sync --env {error.environment}' first (it cuts the branch)",
+        )
+    if error.why == "other_agent":
+        return (
+            f"agent {error.name!r} is a different remote agent in each environment's state",
+            "the environments do not branch one agent: check their state files",
+        )
+    names = ", ".join(error.names)
+    return (
+        f"nothing was promoted: both sides changed the same fields of {names} (conflicts above)",
+        "take the target's values into the source first, or overwrite them with --force",
+    )
+
+
+def _unknown_branch(error: engine.UnknownBranch) -> Words:
+    return (
+        f"traffic split of agent {error.name!r}: it has no branch {error.branch!r} "
+        f"(branches: {', '.join(error.known) or 'none'})",
+        "sync the environment whose 'branch' it is first (that cuts it), or fix 'deployments' in agents.json",
+    )
+
+
 WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
+    engine.UnknownBranch: _unknown_branch,
+    engine.NotSynced: _not_synced,
+    engine.PromoteRefused: _promote_refused,
     engine.ReplaceRefused: _replace_refused,
     engine.ReplaceLosesDrift: _replace_loses_drift,
     engine.ReferenceUndeclared: _reference_undeclared,
@@ -130,7 +168,7 @@ WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     engine.ReferenceCycle: _reference_cycle,
     engine.OldNotDeleted: _old_not_deleted,
     engine.UploadChanged: _upload_changed,
-    engine.UsedOutside: _used_outside,
+    engine.InUseOutside: _in_use_outside,
     engine.Unexpected: _unexpected,
     engine.PlanFileError: _plan_file,
     engine.PlanNotSavable: _plan_not_savable,

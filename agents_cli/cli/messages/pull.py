@@ -36,7 +36,15 @@ def _import_conflict(error: pull.ImportConflict) -> Words:
     )
 
 
+def _version_not_found(error: pull.VersionNotFound) -> Words:
+    return (
+        f"no agent this environment tracks has a version {error.version!r}",
+        f"'agents history AGENT' lists an agent's versions (tracked: {', '.join(error.agents) or 'none'})",
+    )
+
+
 WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
+    pull.VersionNotFound: _version_not_found,
     pull.NothingToPull: _nothing_to_pull,
     pull.NotAnOfficialProject: _not_official,
     pull.ImportConflict: _import_conflict,

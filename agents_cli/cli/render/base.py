@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -19,3 +19,9 @@ class Renderer(Generic[T]):
     stderr: Callable[[AppContext, T], None] | None = None
     # ``--format markdown`` (a pull-request comment, a job summary): one document; text if there is none.
     markdown: Callable[[T], str] | None = None
+
+
+def split_text(split: Mapping[str, float]) -> str:
+    """A traffic split as people read it: ``main 90%, canary 10%`` (``(none)`` when empty)."""
+    shares = sorted(split.items(), key=lambda pair: -pair[1])
+    return ", ".join(f"{name} {share:g}%" for name, share in shares) or "(none)"

@@ -31,6 +31,8 @@ RENDERERS: dict[str, tuple[str, str]] = {
     ),
     "agents_cli.commands.import_official.ImportResult": ("agents_cli.cli.render.importing", "IMPORTED"),
     "agents_cli.commands.render.Rendered": ("agents_cli.cli.render.effective", "RENDERED"),
+    "agents_cli.commands.history.History": ("agents_cli.cli.render.branches", "HISTORY"),
+    "agents_cli.commands.promote.PromotionPlan": ("agents_cli.cli.render.branches", "PROMOTION"),
 }
 
 

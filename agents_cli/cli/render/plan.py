@@ -23,7 +23,7 @@ import json
 from typing import Any
 
 from agents_cli.cli.output import Output
-from agents_cli.cli.render.base import Renderer
+from agents_cli.cli.render.base import Renderer, split_text
 from agents_cli.commands.plan import PlanReport
 from agents_cli.context import AppContext
 from agents_cli.engine.plan import FieldChange, Plan, ResourcePlan
@@ -157,14 +157,19 @@ def plan_summary(plan: Plan) -> str:
     blocked = plan.cannot_apply_fields
     if blocked:
         text += f" {plural(blocked, 'field')} sync cannot apply (✗)."
+    if plan.splits:
+        text += f" {plural(len(plan.splits), 'traffic split')} to deploy."
     return text
 
 
 def render_plan(out: Output, plan: Plan) -> None:
     """Every resource with something to do, then the summary line (all on stdout)."""
     shown = [item for item in plan.resources if item.action != "no-op"]
-    if not shown:
+    if not shown and not plan.splits:
         out.line(f"No changes. Environment {plan.environment!r} matches the configuration.")
+    for split in plan.splits:
+        out.line(f"~ traffic of agent {split.agent}: {split_text(split.before)} → {split_text(split.after)}")
+        out.line()
     names = reference_names(plan)
     for item in shown:
         symbol, style = SYMBOLS[item.action]
@@ -183,6 +188,8 @@ def render_plan(out: Output, plan: Plan) -> None:
         if item.cannot_apply:
             out.line(f"    ✗ {CANNOT_APPLY_NOTE}", style="red")
             out.line(f"      hint: {UNAPPLIED_HINT}")
+        if item.version_id:
+            out.line(f"    (remote at version {item.version_id})", style="dim")
         out.line()
     out.line(plan_summary(plan), style="bold")
 

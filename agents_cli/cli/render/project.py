@@ -11,7 +11,7 @@ from agents_cli.commands.templates import TemplateList, TemplateShown
 from agents_cli.commands.validate import ValidationResult
 from agents_cli.context import AppContext
 from agents_cli.project.loader import format_key_path
-from agents_cli.project.validation import Problem, ValidationReport, problem_as_dict
+from agents_cli.project.validation import Problem, ValidationReport
 
 
 def _template_list_text(app: AppContext, result: TemplateList) -> None:
@@ -45,6 +45,18 @@ TEMPLATE_SHOWN = Renderer(_template_text, _template_json)
 
 
 # -- validate -----------------------------------------------------------------------------------------------
+def problem_as_dict(problem: Problem, file_label: str) -> dict[str, Any]:
+    return {
+        "file": file_label,
+        "line": problem.line,
+        "column": problem.column,
+        "path": format_key_path(problem.path) if problem.path else "",
+        "message": problem.message,
+        "severity": problem.severity,
+        "environment": problem.environment,
+    }
+
+
 def label(path: Path, cwd: Path) -> str:
     """The path as the user would type it from where they are (relative when that is shorter)."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from agents_cli.cli.render.base import Renderer
+from agents_cli.cli.render.base import Renderer, split_text
 from agents_cli.commands import status as status_command
 from agents_cli.commands.auth import Whoami
 from agents_cli.commands.delete import Deletion
@@ -132,11 +132,17 @@ def _status_text(app: AppContext, result: Status) -> None:
         label = f"{row['kind']} {row['name']}".ljust(width)
         status = row["status"]
         suffix = f"  ({row['remote_id']})" if row["remote_id"] else ""
+        if row.get("version_id"):
+            suffix = f"  ({row['remote_id']})  version {row['version_id']}"
         # (out.markup: plain text off a terminal, without importing rich)
         out.markup(
             f"{label}  [{_STATUS_STYLES[status]}]{status}{_also_local(row)}{_conflicts(row)}"
             f"{_blocked_note(row)}[/]{suffix}"
         )
+        if "traffic" in row:
+            desired = row.get("traffic_desired")
+            wanted = f" (desired: {split_text(desired)})" if desired is not None else ""
+            out.line(f"{' ' * width}  traffic: {split_text(row['traffic'])}{wanted}")
     shown = ", ".join(f"{count} {status}" for status, count in result.summary.items() if count)
     out.info(f"{result.environment}: {shown}")
 

@@ -58,6 +58,9 @@ def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
     replaced = result.count("replaced")
     if replaced:
         parts.append(f"{replaced} replaced")
+    deployed = result.count("deployed")
+    if deployed:
+        parts.append(f"{plural(deployed, 'traffic split')} deployed")
     failures = result.failures
     parts.append(f"{len(failures)} failed")
     recorded = result.count("recorded")
