@@ -222,4 +222,5 @@ KIND = KnowledgeBaseKind(
     reference_slots=(("knowledge_base", int, "id"),),
     state_fields=(CONTENT,),
     replace_on=(("type",), ("url",), (CONTENT,)),
+    splits_updates=True,
 )

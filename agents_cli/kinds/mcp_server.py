@@ -146,5 +146,6 @@ KIND = McpServerKind(
     list_returns_resources=True,
     reference_slots=(("mcp_server_ids", int), ("mcp_server_id",)),
     credential_maps=(("config", "request_headers"),),
+    splits_updates=True,
     replace_on=(("config", "url"), ("config", "name"), ("config", "transport"), ("config", "description")),
 )

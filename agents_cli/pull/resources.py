@@ -152,20 +152,27 @@ def _local_changes(ctx: PullContext, resource: Resource, target: dict[str, Any])
     return None
 
 
+def _pulled(
+    kind: str, name: str, document: dict[str, Any]
+) -> tuple[tuple[dict[str, Any], dict[str, bytes], dict[str, str]] | None, dict[str, str]]:
+    """The kind's files for a resource with content (``ResourceKind.pulled``) and what state records."""
+    content = document.pop(CONTENT_KEY, None)
+    pulled = REGISTRY[kind].pulled(name, document, content if isinstance(content, bytes) else None)
+    return pulled, (pulled[2] if pulled is not None else {})
+
+
 def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any]) -> Written:
     kind, name = candidate.kind, candidate.name
     project = ctx.project
     resource = project.get(kind, name)
-    content = document.pop(CONTENT_KEY, None)
-    pulled = REGISTRY[kind].pulled(name, document, content if isinstance(content, bytes) else None)
-    recorded = pulled[2] if pulled is not None else {}
+    pulled, recorded = _pulled(kind, name, document)
     target = from_state(kind, normalise_remote(kind, document), recorded)
     check = ctx.check(kind, name)
     # The same record a sync leaves, per-field hashes included: without them a later remote edit would make
     # every differing field (local edits too) read as drift.
     fields = field_hashes(kind, target, salt_for(ctx.env, kind, candidate.remote_id))
     state = ResourceState(candidate.remote_id, fingerprint(target), remote_fingerprint(kind, target), fields)
-    state.recorded = recorded
+    state.recorded = recorded  # what the API cannot report (a document's content hash)
     if pulled is not None and (resource is None or ctx.env not in resource.overlays):
         return _with_content(ctx, candidate, resource, pulled, target, state)
     if resource is None:

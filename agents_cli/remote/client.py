@@ -73,8 +73,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-# Multipart files of a request: field → (file name, bytes, content type).
-Files = dict[str, tuple[str, bytes, str]] | None
+Files = dict[str, tuple[str, bytes, str]] | None  # multipart: field → (file name, bytes, content type)
 
 log = logging.getLogger("agents_cli.remote.client")
 # After this many failed attempts of one request, say so without --debug.
@@ -193,7 +192,6 @@ class ApiClient:
             self.stats.by_method[method] += 1
             started = time.perf_counter()
             try:
-                # Multipart (an upload): the body's fields as form data beside the files.
                 payload = {"json": body} if files is None else {"data": body, "files": files}
                 request = self._client.build_request(method, path, params=params, **payload)
                 response = await read_capped(self._client, request, self.timeouts)

@@ -164,7 +164,7 @@ def test_prune_refuses_a_document_an_agent_outside_the_project_uses(
     (root / "agents.json").write_text(json.dumps(manifest))
     out, err = cli(root, "sync", "--prune", "--yes", expect=1)
     said = out + err
-    assert "not deleting kb 'opening-hours': agents outside this project use it: Dashboard agent" in said
+    assert "not deleted: kb opening-hours is still used by agent Dashboard agent" in said
     assert outside["agent_id"] in said
     assert remote_get(served_emulator.url, f"/v1/convai/knowledge-base/{doc_id}").status_code == 200
     assert (
