@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from agents_cli.kinds import (
     agent,
     environment_variable,
+    knowledge_base,
+    mcp_server,
     phone_number,
     secret,
     test,
@@ -75,6 +77,8 @@ class Registry:
         return (self.rank(key[0]), key[1])
 
 
+KB = knowledge_base.KIND
+MCP = mcp_server.KIND
 TOOL = tool.KIND
 TEST = test.KIND
 AGENT = agent.KIND
@@ -83,14 +87,16 @@ ENVIRONMENT_VARIABLE = environment_variable.KIND
 PHONE_NUMBER = phone_number.KIND
 WEBHOOK = webhook.KIND
 WORKSPACE_SETTINGS = workspace_settings.KIND
-# Secrets first (tools, variables, settings name them); phone numbers after the agents they route to;
-# webhooks before the settings that name them.
+# Secrets first (tools, variables, settings name them); documents and MCP servers before the tools and agents
+# that use them; phone numbers after the agents they route to; webhooks before the settings that name them.
 REGISTRY = Registry(
-    (SECRET, ENVIRONMENT_VARIABLE, TOOL, TEST, AGENT, PHONE_NUMBER, WEBHOOK, WORKSPACE_SETTINGS)
+    (SECRET, ENVIRONMENT_VARIABLE, KB, MCP, TOOL, TEST, AGENT, PHONE_NUMBER, WEBHOOK, WORKSPACE_SETTINGS)
 )
 
 __all__ = [
     "AGENT",
+    "KB",
+    "MCP",
     "REGISTRY",
     "TEST",
     "TOOL",

@@ -146,8 +146,11 @@ async def list_remote(
     if kind.singleton_id is not None:
         found = await api.get(kind.routes.collection)
         return [found] if isinstance(found, dict) else []
-    if not kind.routes.paginated:
-        return await api.list_unpaginated(kind.routes.collection, kind.routes.list_key, params=params)
+    if not kind.routes.paginated:  # answered whole in one GET (``{list_key: [...]}``, no cursor)
+        from agents_cli.remote.pages import page_items
+
+        path = kind.routes.collection
+        return page_items(f"GET {path}", kind.routes.list_key, await api.get(path, params=params))
     return await api.list_all(kind.routes.collection, kind.routes.list_key, params=params)
 
 
