@@ -27,6 +27,7 @@ ROUTE_MODULES = [
     "routes_knowledge_rag",
     "routes_knowledge_base",
     "routes_mcp",
+    "routes_webhooks",
 ]
 # Only the callers that want an app import the module that assembles it.
 APP_IMPORTERS = {"agents_cli.emulator.server", "agents_cli.emulator.transport"}

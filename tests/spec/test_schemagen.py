@@ -31,6 +31,7 @@ GENERATED = (
     "secret.schema.json",
     "environment_variable.schema.json",
     "phone_number.schema.json",
+    "webhook.schema.json",
     "manifest.schema.json",
 )
 OUR_KEYWORDS = {"x-catalog", "x-catalog-enum"}
