@@ -26,14 +26,6 @@ class ReplaceLosesDrift(UsageError):
         self.name, self.drifted = name, drifted
 
 
-class FixedAfterCreate(ConfigError):
-    """A change to a field the kind's update cannot change (a workspace webhook's URL)."""
-
-    def __init__(self, kind: str, name: str, field: str) -> None:
-        super().__init__(kind=kind, name=name, field=field)
-        self.kind, self.name, self.field = kind, name, field
-
-
 class ReferenceUndeclared(ConfigError):
     """A config's ``@kind:name`` that agents.json does not declare."""
 

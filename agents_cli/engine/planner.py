@@ -23,7 +23,7 @@ from agents_cli.engine.drift import (
     merge_patch,
     salt_for,
 )
-from agents_cli.engine.errors import FixedAfterCreate, ReplaceLosesDrift
+from agents_cli.engine.errors import ReplaceLosesDrift
 from agents_cli.engine.normalise import SENSITIVE, Desired
 from agents_cli.engine.ordering import comparable_remote, cyclic_creates, needed_creates
 from agents_cli.engine.plan import (
@@ -284,9 +284,6 @@ def plan_resource(
         return _base(item, "no-op", remote, refresh_state=stale, write=Write("record") if stale else None)
     local, drifted = _drift_split(item, remote, changes, entry, environment, remote_fp)
     local, drifted = _mark_unmergeable(item.kind, local), _mark_unmergeable(item.kind, drifted)
-    fixed = [change for change in local if change.key[:1] in {(key,) for key in kind.fixed_after_create}]
-    if fixed:
-        raise FixedAfterCreate(item.kind, item.name, fixed[0].path)
     if refresh is not None and not any(change.key[:1] == ("tags",) for change in local + drifted):
         local.append(refresh)  # a write of user tags carries ours anyway (``send_body``)
     write, templates = _update_write(item, remote, local, drifted, environment=tags_env, force=options.force)

@@ -128,9 +128,6 @@ class ResourceKind:
     write_only: tuple[str, ...] = ()
     # Top-level keys sent only when creating (a phone number's import credentials), never compared.
     create_only: tuple[str, ...] = ()
-    # Top-level keys the update cannot change (a workspace webhook's URL): a change to one is refused at
-    # plan time with a hint (declare it under a new name), never sent as a PATCH that would not apply.
-    fixed_after_create: tuple[str, ...] = ()
     # One per workspace, whichever of our environments declares it (secrets, variables, numbers, settings):
     # environments sharing a workspace adopt it even when another one's state records it.
     shared: bool = False

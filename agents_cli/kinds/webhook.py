@@ -5,7 +5,8 @@ webhook id (``webhooks.post_call_webhook_id``), so each environment's settings n
 The API has no GET of one webhook: the list (``include_usages=true``, for its ``events``) is the only read.
 A create sends ``{settings: {auth_type: "hmac", …}}`` and answers the id with the HMAC signing secret,
 which nothing keeps. ``request_headers`` and ``retry_enabled`` are never returned (write-only: compared
-through the hash state keeps); ``webhook_url`` cannot change once created (the PATCH has no such field)."""
+through the hash state keeps); ``webhook_url`` cannot change once created (the PATCH has no such field):
+a new one replaces the webhook (created again, the settings repointed, the old one deleted last)."""
 
 from __future__ import annotations
 
@@ -95,5 +96,5 @@ KIND = WebhookKind(
     inline=True,
     shared=True,
     write_only=WRITE_ONLY,
-    fixed_after_create=("webhook_url",),
+    replace_on=(("webhook_url",),),  # the PATCH cannot change it: created again, the settings repointed
 )

@@ -386,9 +386,15 @@ def test_webhooks_are_listed_shown_refused_a_new_url_and_deleted(
     manifest = json.loads((synced / "agents.json").read_text())
     manifest["webhooks"]["post-call"]["webhook_url"] = "https://hooks.example.com/moved"
     (synced / "agents.json").write_text(json.dumps(manifest))
-    refused = run_cli(["plan", "-e", "staging"], cwd=synced, env=keys(), expect=1)
-    assert "webhook_url cannot change once created" in refused.stderr
-    assert "declare it under a new name" in refused.stderr
+    # The API cannot change a URL: the webhook is replaced, the settings repointed before the old one goes.
+    replaced = plan(synced, "staging", expect=2)
+    assert "± webhook post-call" in replaced and "1 to replace" in replaced, replaced
+    sync(synced, "staging")
+    hooks = remote_ok(served_emulator.url, "GET", "/v1/workspace/webhooks")["webhooks"]
+    assert [hook["webhook_url"] for hook in hooks] == ["https://hooks.example.com/moved"]
+    settings = remote_ok(served_emulator.url, "GET", "/v1/convai/settings")
+    assert settings["webhooks"]["post_call_webhook_id"] == hooks[0]["webhook_id"]
+    assert "No changes." in plan(synced, "staging")
     # Under a new name: the settings follow the reference, the old webhook is pruned after they moved.
     manifest["webhooks"] = {"moved": manifest["webhooks"]["post-call"]}
     manifest["workspace"]["settings"]["webhooks"]["post_call_webhook_id"] = "@webhook:moved"

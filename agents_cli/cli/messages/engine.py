@@ -56,15 +56,6 @@ def _skipped(error: engine.Skipped) -> Words:
     return f"skipped: {names} has no id in this environment yet (include it, or sync it first)", None
 
 
-def _fixed_after_create(error: engine.FixedAfterCreate) -> Words:
-    return (
-        f"{error.kind} {error.name!r}: {error.field} cannot change once created (the API's update has no "
-        "such field)",
-        f"declare it under a new name (references such as @{error.kind}:NAME follow the name) and sync "
-        "with --prune to remove the old one, or put the old value back",
-    )
-
-
 def _no_id_in_answer(error: engine.NoIdInAnswer) -> Words:
     return f"create {error.kind} {error.name!r}: the response carries no id", None
 
@@ -174,7 +165,6 @@ WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     engine.NameClash: _name_clash,
     engine.Skipped: _skipped,
     engine.NoIdInAnswer: _no_id_in_answer,
-    engine.FixedAfterCreate: _fixed_after_create,
     engine.ReferenceCycle: _reference_cycle,
     engine.OldNotDeleted: _old_not_deleted,
     engine.UploadChanged: _upload_changed,
