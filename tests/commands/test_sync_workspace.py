@@ -371,7 +371,7 @@ def test_a_saved_plan_of_a_rotated_secret_holds_no_value_and_applies(synced: Pat
     assert "No changes." in plan(synced, "staging", crm=NEW_CRM_VALUE)
 
 
-def test_webhooks_are_listed_shown_refused_a_new_url_and_deleted(
+def test_webhooks_are_listed_shown_replaced_for_a_new_url_and_kept_while_in_use(
     synced: Path, served_emulator: ServedEmulator
 ) -> None:
     listed = run_cli(["list", "-e", "staging", "--remote", "--json"], cwd=synced, env=keys()).stdout
