@@ -7,10 +7,15 @@ signing secret, returned once and never again. The URL cannot change (the PATCH 
 ``usage`` names what is configured to call a webhook: ``ConvAI Settings`` when the workspace's convai
 settings name it as ``webhooks.post_call_webhook_id``; deleting a webhook in use is refused with 409
 ``webhook_in_use`` (as a secret in use or a tool an agent uses is).
+
+Request headers may carry credentials and are never returned: the store keeps only their digest (the
+embedded emulator's database is a file in the project, ``.agents/emulator.db``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from typing import Any
 
@@ -36,6 +41,14 @@ _VIEW = (
     "created_at_unix",
     "auth_type",
 )
+
+
+def _headers_digest(headers: object) -> str | None:
+    """What the store keeps of a webhook's request headers: their digest, never the values."""
+    if headers is None:
+        return None
+    canonical = json.dumps(headers, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _usages(ctx: EmulatorContext, webhook_id: str) -> list[dict[str, Any]]:
@@ -65,7 +78,7 @@ async def create_webhook(request: Request) -> Response:
         "name": settings["name"],
         "webhook_url": settings["webhook_url"],
         "auth_type": settings["auth_type"],
-        "request_headers": settings.get("request_headers"),
+        "request_headers_sha256": _headers_digest(settings.get("request_headers")),
         "is_disabled": False,
         "is_auto_disabled": False,
         "retry_enabled": None,
@@ -91,7 +104,9 @@ async def patch_webhook(request: Request) -> Response:
     with ctx.store.transaction():
         record = records.get_or_404(ctx, WEBHOOK, webhook_id)
         record.update(name=body["name"], is_disabled=body["is_disabled"])
-        for key in ("retry_enabled", "request_headers", "events"):
+        if "request_headers" in body:
+            record["request_headers_sha256"] = _headers_digest(body["request_headers"])
+        for key in ("retry_enabled", "events"):
             if key in body and (key != "events" or body[key] is not None):  # null events: unchanged
                 record[key] = body[key]
         ctx.store.put(WEBHOOK, webhook_id, record)
