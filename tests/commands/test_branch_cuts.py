@@ -37,6 +37,10 @@ def test_plan_announces_the_first_branch_cut_and_a_saved_plan_cuts_it(
     cli(project, "plan", "--env", "dev", "--out", "reviewed.json")
     saved = json.loads((project / "reviewed.json").read_text(encoding="utf-8"))
     assert saved["branches"] == [{"kind": "agent", "name": "support-bot", "branch": "dev"}]
+    tampered = {**saved, "branches": [{"kind": "agent", "name": "ghost", "branch": "dev"}]}
+    (project / "tampered.json").write_text(json.dumps(tampered), encoding="utf-8")
+    _, stderr = cli(project, "sync", "tampered.json", "--yes", expect=1)
+    assert "tampered.json is malformed" in stderr
     stdout, stderr = cli(project, "sync", "reviewed.json", "--yes")
     assert "1 branch cut" in stdout and "+ cut the branch of agent support-bot" in stderr
 
