@@ -139,6 +139,14 @@ def main_issues(environments: Mapping[str, Environment]) -> list[tuple[tuple[str
             issues.append(
                 (where, f"environment {env.main!r} is itself a branch environment (branch {named.branch!r})")
             )
+        elif named.connection != env.connection:
+            issues.append(
+                (
+                    where,
+                    f"environment {env.main!r} reaches another workspace (its api_key_env, residency, "
+                    f"base_url or emulator differ from {env.name!r}'s): branches share one workspace",
+                )
+            )
     return issues
 
 

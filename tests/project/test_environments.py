@@ -69,11 +69,14 @@ def test_a_main_naming_an_unknown_or_branch_environment_is_an_issue() -> None:
         typo={"emulator": True, "branch": "t", "main": "prdo"},
         itself={"emulator": True, "branch": "i", "main": "itself"},
         plain={"emulator": True, "main": "prod"},
+        remote={"base_url": "http://x", "branch": "r", "main": "prod"},
     )
-    assert dict(main_issues(envs)) == {
+    issues = dict(main_issues(envs))
+    assert "reaches another workspace" in issues.pop(("environments", "remote", "main"))
+    assert issues == {
         ("environments", "dev", "main"): "environment 'qa' is itself a branch environment (branch 'qa')",
         ("environments", "typo", "main"): "unknown environment 'prdo' (environments: dev, itself, plain, "
-        "prod, qa)",
+        "prod, qa, remote)",
         ("environments", "itself", "main"): "environment 'itself' cannot be its own main environment",
         ("environments", "plain", "main"): (
             "'main' is only for a branch environment ('plain' has no 'branch')"
