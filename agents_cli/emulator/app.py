@@ -16,6 +16,9 @@ from agents_cli.emulator import (
     routes_agents,
     routes_branches,
     routes_conversations,
+    routes_knowledge_base,
+    routes_knowledge_rag,
+    routes_mcp,
     routes_misc,
     routes_phone_numbers,
     routes_runs,
@@ -42,6 +45,10 @@ ROUTES: list[BaseRoute] = [
     *routes_conversations.ROUTES,
     *routes_phone_numbers.ROUTES,
     *routes_settings.ROUTES,
+    # Knowledge base: the static paths (/summaries, /search…) before /{documentation_id}.
+    *routes_knowledge_rag.ROUTES,
+    *routes_knowledge_base.ROUTES,
+    *routes_mcp.ROUTES,
 ]
 
 

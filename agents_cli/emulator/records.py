@@ -24,6 +24,7 @@ TEST = "test"
 INVOCATION = "invocation"
 KNOWLEDGE = "knowledge_base"
 SECRET = "secret"
+MCP = "mcp_server"
 ENV_VAR = "env_var"
 PHONE_NUMBER = "phone_number"
 SETTINGS = "convai_settings"
@@ -37,6 +38,7 @@ NOT_FOUND_NAMES = {
     INVOCATION: "test_invocation",
     KNOWLEDGE: "document",
     SECRET: "secret",
+    MCP: "mcp_server",
     ENV_VAR: "environment_variable",
     PHONE_NUMBER: "phone_number",
     CONVERSATION: "conversation",
@@ -150,6 +152,8 @@ def _references(
     prompt = prompt_of(record.get("conversation_config") or {})
     if reference == "kb":
         return prompt, "knowledge_base", _entry_id("id")
+    if reference == "mcp":
+        return prompt, "mcp_server_ids", lambda entry: entry
     return prompt, "tool_ids", lambda entry: entry
 
 

@@ -76,6 +76,14 @@ class OldNotDeleted(AgentsError):
         self.kind, self.new_id, self.old_id, self.cause = kind, new_id, old_id, cause
 
 
+class UploadChanged(AgentsError):
+    """A document's file (``path``) no longer has the bytes the plan was made from."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path=path)
+        self.path = path
+
+
 class InUseOutside(AgentsError):
     """``--prune`` would delete a resource that something outside the project still uses (``users``: what
     the API names, ``type name (id)``); left in place."""

@@ -80,6 +80,8 @@ class Write:
     blocked: tuple[str, ...] = ()  # differences no write can make: reported, never claimed
     # In a cycle of resources not created yet: create a tagged placeholder first to get an id.
     placeholder_first: bool = False
+    # A create's content besides the body (``ResourceKind.upload``: a document's file path or text).
+    upload: Mapping[str, Any] | None = None
 
     def depends_on(self) -> set[Key]:
         return {(ref.kind, ref.name) for ref in self.pending}
@@ -155,6 +157,7 @@ class PlanOptions:
     force: bool = False  # overwrite drifted fields with the local values
     replace: frozenset[Key] = frozenset()  # resources to create again (a new id) instead of updating
     only: tuple[str, ...] = ()  # local names the plan is limited to (plus what they need created)
+    refresh: bool = False  # after applying: resources whose content the API fetches, fetched again
 
 
 Split = Mapping[str, float]  # branch name → percentage of the agent's traffic

@@ -98,6 +98,7 @@ def _write_data(item: ResourcePlan) -> dict[str, Any] | None:
         "kept_keys": [format_path(key) for key in write.kept_keys],
         "blocked": list(write.blocked),
         "placeholder_first": write.placeholder_first,
+        "upload": dict(write.upload) if write.upload is not None else None,
     }
 
 
@@ -155,6 +156,7 @@ def plan_document(
             "force": options.force,
             "replace": [list(key) for key in sorted(options.replace)],
             "only": list(options.only),
+            "refresh": options.refresh,
         },
         "inputs": {"files": dict(sorted(files.items())), "state": state},
         "nonce": nonce,
@@ -209,6 +211,7 @@ def _write(data: Any) -> Write | None:
         kept_keys=tuple(_key_path(key) for key in data.get("kept_keys", [])),
         blocked=tuple(data.get("blocked", [])),
         placeholder_first=bool(data.get("placeholder_first")),
+        upload=data.get("upload") if isinstance(data.get("upload"), dict) else None,
     )
 
 
@@ -257,6 +260,7 @@ def parse_plan(data: Any, source: str) -> SavedPlan:
                 force=bool(options["force"]),
                 replace=frozenset((str(kind), str(name)) for kind, name in options["replace"]),
                 only=tuple(options["only"]),
+                refresh=bool(options.get("refresh")),
             ),
             stale=tuple((str(kind), str(name)) for kind, name in data["stale"]),
             splits=tuple(_split(item) for item in data.get("traffic") or []),

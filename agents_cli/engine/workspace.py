@@ -14,16 +14,17 @@ import dataclasses
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from agents_cli.engine.apply import Applier
 from agents_cli.engine.branch_cuts import branch_cuts
 from agents_cli.engine.desired import DesiredSet, load_desired
 from agents_cli.engine.errors import ReplaceRefused
-from agents_cli.engine.normalise import Ids, normalise_remote
+from agents_cli.engine.normalise import Ids
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
 from agents_cli.engine.planner import RemoteResource, plan, plan_resource
+from agents_cli.engine.remotes import content_replaced, remote_resource
 from agents_cli.engine.splits import planned_splits
 from agents_cli.errors import AgentsError
 from agents_cli.kinds import AGENT, REGISTRY
@@ -216,14 +217,17 @@ class Workspace:
         options: PlanOptions,
         planned: Mapping[Key, ResourcePlan],
     ) -> PlanResult:
-        # A replaced agent gets a new id: what references it waits for that id (updated in the run).
+        # A replaced resource gets a new id: what references it waits for that id (updated in the run).
+        replaced = options.replace | content_replaced(
+            snapshot, desired, keys, planned, self.state, self.ids(snapshot)
+        )
         ids = {
-            kind: {name: rid for name, rid in names.items() if (kind, name) not in options.replace}
+            kind: {name: rid for name, rid in names.items() if (kind, name) not in replaced}
             for kind, names in self.ids(snapshot).items()
         }
         items = {key: desired.normalise(key, ids) for key in keys}
         remote = {
-            key: remote_resource(key[0], remote_id, document, adopted=adopted)
+            key: remote_resource(key[0], remote_id, document, adopted=adopted, state=self.state, name=key[1])
             for key, (remote_id, document, adopted) in snapshot.found.items()
             if key not in planned
         }
@@ -310,20 +314,6 @@ def check_replacements(desired: DesiredSet, names: list[str]) -> frozenset[Key]:
     return frozenset(AGENT.key(name) for name in names)
 
 
-def remote_resource(
-    kind: str, remote_id: str, document: dict[str, Any], *, adopted: bool = False
-) -> RemoteResource:
-    """A remote document as the planner compares it: normalised, plus the kind's hidden tags."""
-    version_id = document.get("version_id") if REGISTRY[kind].branched else None
-    return RemoteResource(
-        id=remote_id,
-        body=normalise_remote(kind, document),
-        adopted=adopted,
-        managed_tags=REGISTRY[kind].managed_tags(document),
-        version_id=version_id if isinstance(version_id, str) else None,
-    )
-
-
 def _nothing_to_start(item: ResourcePlan) -> None:
     """``plan`` streams like sync, without writing anything."""
 
@@ -368,11 +358,11 @@ class _EarlyPlanner:
         found = snapshot.found.get(key)
         if found is None or found[2]:  # missing (a create) or adopted: planned with everything else
             return False
-        if key in self.desired.included or key in self.options.replace:
-            return False  # read for --only's sake (never written unless created), or replaced
+        if key in self.desired.included or key in self.options.replace or REGISTRY[key[0]].replace_on:
+            return False  # read for --only's sake (never written unless created), or (maybe) replaced
         state = self.workspace.state
         for dep in self.desired.dependencies(key):
-            if dep in self.options.replace:
+            if dep in self.options.replace or REGISTRY[dep[0]].replace_on:  # its id may change in the run
                 return False  # its new id is known only after the replace
             if dep in self.keys:
                 # Not read yet, or about to be created: id not final. Adopted: not in state until the
@@ -390,7 +380,10 @@ class _EarlyPlanner:
         except AgentsError:
             return  # planned with the rest, which reports configuration errors in the resources' order
         planned = plan_resource(
-            item, remote_resource(key[0], remote_id, document), self.workspace.state, options=self.options
+            item,
+            remote_resource(key[0], remote_id, document, state=self.workspace.state, name=key[1]),
+            self.workspace.state,
+            options=self.options,
         )
         self.planned[key] = planned
         # The raw answer is not needed any more (the plan holds what it needs, normalised): with 1,000

@@ -31,6 +31,7 @@ from agents_cli.project.references import (
     find_placeholders,
     find_references,
 )
+from agents_cli.project.sources import source_problems
 
 # ``@tool:<name>, @test:<name> or @agent:<name>``
 REFERENCE_FORMS = ", ".join(f"@{name}:<name>" for name in REGISTRY.names[:-1]) + (
@@ -300,6 +301,10 @@ class _Validator:
                 "error",
                 envs,
             )
+        for source in REGISTRY[kind].source_files(loaded.data):
+            document, line, column = loaded.locate(source.key)
+            for message in source_problems(self.root, source):
+                self.collector.add(document.path, (line, column), source.key, message, "error", envs)
         self.api_names.add(loaded, envs)
         for path, ref_kind, name in find_bare_names(loaded.data, project.resources):
             document, line, column = loaded.locate(path)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agents_cli.kinds import REGISTRY
@@ -14,7 +15,7 @@ from agents_cli.project.configs import load_resource
 from agents_cli.project.manifest import MANIFEST_NAME, Project
 from agents_cli.project.state import ResourceState
 from agents_cli.pull.errors import NothingToPull
-from agents_cli.pull.resources import PullContext, Written
+from agents_cli.pull.resources import CONTENT_KEY, PullContext, Written
 from agents_cli.pull.selection import Candidate, ids_by_kind, reference_map, select
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ async def read_remote(
                 query = await params(api, candidate) if params is not None else None
                 path = REGISTRY[candidate.kind].routes.item(candidate.remote_id)
                 document = await api.get(path, params=query)
+            where = REGISTRY[candidate.kind].content_path(document) if isinstance(document, dict) else None
+            if where is not None:  # a document's bytes, kept beside its JSON (never sent back as config)
+                document = {**document, CONTENT_KEY: await api.request("GET", where, raw=True)}
             if arrived is not None and isinstance(document, dict):
                 arrived(candidate, document)
             return document
@@ -97,8 +101,11 @@ def write_results(project: Project, env: str, outcomes: list[Written]) -> None:
     from agents_cli.project.state import load_state, save_state, state_lock
 
     # Each file is written atomically and fsynced; the fsyncs overlap instead of waiting one after another.
-    writes = [
+    writes: list[tuple[Path, str | bytes]] = [
         (project.path(item.file), item.text) for item in outcomes if item.text is not None and item.file
+    ]
+    writes += [
+        (project.path(Path(relative)), data) for item in outcomes for relative, data in item.files.items()
     ]
     if writes:
         from concurrent.futures import ThreadPoolExecutor

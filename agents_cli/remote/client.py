@@ -73,6 +73,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+Files = dict[str, tuple[str, bytes, str]] | None  # multipart: field → (file name, bytes, content type)
 
 log = logging.getLogger("agents_cli.remote.client")
 # After this many failed attempts of one request, say so without --debug.
@@ -180,7 +181,7 @@ class ApiClient:
         return delay
 
     async def _send_once(
-        self, method: str, path: str, params: dict[str, Any] | None, body: Any
+        self, method: str, path: str, params: dict[str, Any] | None, body: Any, files: Files = None
     ) -> httpx.Response:
         if self._client is None or self._closing:
             raise RuntimeError("ApiClient used outside 'async with'")
@@ -191,7 +192,8 @@ class ApiClient:
             self.stats.by_method[method] += 1
             started = time.perf_counter()
             try:
-                request = self._client.build_request(method, path, params=params, json=body)
+                payload = {"json": body} if files is None else {"data": body, "files": files}
+                request = self._client.build_request(method, path, params=params, **payload)
                 response = await read_capped(self._client, request, self.timeouts)
             except httpx.HTTPError as exc:
                 elapsed = (time.perf_counter() - started) * 1000
@@ -213,6 +215,8 @@ class ApiClient:
         params: dict[str, Any] | None = None,
         json: Any = None,
         idempotent: bool | None = None,
+        files: Files = None,
+        raw: bool = False,
     ) -> Any:
         """Send with retries; return the decoded JSON (``None`` for an empty body).
 
@@ -225,13 +229,13 @@ class ApiClient:
         while True:
             attempt += 1
             try:
-                response = await self._send_once(method, path, params, json)
+                response = await self._send_once(method, path, params, json, files)
             except httpx.TransportError as exc:
                 limit = self._transport_limit(exc, method, path, attempt, idempotent)
                 what, retry_after = type(exc).__name__, None
             else:
                 if response.status_code < 400:
-                    return _decoded(method, path, response)
+                    return response.content if raw else _decoded(method, path, response)
                 limit, retry_after = self._status_limit(method, path, response, attempt, idempotent)
                 what = str(response.status_code)
             await self._wait(method, path, what, attempt, limit, retry_after)
@@ -309,7 +313,12 @@ class ApiClient:
                 raise
 
     async def create(
-        self, path: str, body: Any, *, find_existing: Callable[[], Awaitable[Any | None]]
+        self,
+        path: str,
+        body: Any,
+        *,
+        find_existing: Callable[[], Awaitable[Any | None]],
+        files: Files = None,
     ) -> tuple[Any, bool]:
         """POST a new resource exactly once. Returns (response or found resource, adopted?).
 
@@ -319,7 +328,7 @@ class ApiClient:
         attempt = 0
         while True:
             try:
-                return await self.request("POST", path, json=body, idempotent=False), False
+                return await self.request("POST", path, json=body, idempotent=False, files=files), False
             except AmbiguousRequest as ambiguous:
                 found = await find_existing()
                 if found is not None:

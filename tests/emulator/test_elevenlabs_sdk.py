@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.support.emulator import ServedEmulator
+from tests.support.knowledge_routes import drive_knowledge_base, drive_mcp_servers
 
 elevenlabs = pytest.importorskip("elevenlabs")
 
@@ -142,6 +143,14 @@ def test_sdk_tests_crud_run_and_poll_to_completion(served_emulator: ServedEmulat
     tests_api.delete(test_id)
     with pytest.raises(elevenlabs.core.ApiError):
         tests_api.get(test_id)
+
+
+def test_sdk_drives_every_knowledge_base_route(served_emulator: ServedEmulator) -> None:
+    drive_knowledge_base(_client(served_emulator))
+
+
+def test_sdk_drives_every_mcp_server_route(served_emulator: ServedEmulator) -> None:
+    drive_mcp_servers(_client(served_emulator))
 
 
 def test_sdk_secrets_and_environment_variables(served_emulator: ServedEmulator) -> None:

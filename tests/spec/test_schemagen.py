@@ -25,6 +25,8 @@ GENERATED = (
     "agent.schema.json",
     "tool.schema.json",
     "test.schema.json",
+    "mcp.schema.json",
+    "kb.schema.json",
     "workspace_settings.schema.json",
     "secret.schema.json",
     "environment_variable.schema.json",

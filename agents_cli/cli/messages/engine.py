@@ -71,7 +71,14 @@ def _old_not_deleted(error: engine.OldNotDeleted) -> Words:
     return (
         f"created again as {error.new_id}, but deleting the old {error.kind} {error.old_id} failed: "
         f"{error.cause.message}",
-        f"delete {error.old_id} in the dashboard; state already names the new {error.kind}",
+        f"the next sync deletes {error.old_id} once nothing uses it; state already names the new one",
+    )
+
+
+def _upload_changed(error: engine.UploadChanged) -> Words:
+    return (
+        f"{error.path} changed since the plan was made: its bytes are not the ones planned",
+        "make the plan again",
     )
 
 
@@ -179,6 +186,7 @@ WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     engine.NoIdInAnswer: _no_id_in_answer,
     engine.ReferenceCycle: _reference_cycle,
     engine.OldNotDeleted: _old_not_deleted,
+    engine.UploadChanged: _upload_changed,
     engine.InUseOutside: _in_use_outside,
     engine.Unexpected: _unexpected,
     engine.PlanFileError: _plan_file,

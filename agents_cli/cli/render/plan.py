@@ -126,7 +126,7 @@ def _header(item: ResourcePlan) -> str:
     if item.action == "drift":
         details.append("drift: changed remotely since the last sync")
     elif item.action == "replace":
-        details.append(f"replace: a new agent from the config, then {item.remote_id} deleted")
+        details.append(f"replace: a new {item.kind} from the config, then {item.remote_id} deleted")
         return f"{item.kind} {item.name} ({', '.join(details)})"
     else:
         details.append(item.action)
