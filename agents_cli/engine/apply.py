@@ -157,9 +157,13 @@ class Applier(Creating):
             entry = self.state.get(cut.kind, cut.name)
             if entry is None or cut.key in self._failed:
                 continue
-            if entry.branch_id is None:
+            # What the reads found (a branch state recorded may be gone), or what a write just cut.
+            branch_id = branches.ids.get(entry.id)
+            if branch_id is None:
                 described = self.version_description or branches.branch
-                entry.branch_id = await branches.ensure(REGISTRY[cut.kind], entry.id, described)
+                branch_id = await branches.ensure(REGISTRY[cut.kind], entry.id, described)
+            if entry.branch_id != branch_id:
+                entry.branch_id = branch_id
                 self.state.set(cut.kind, cut.name, entry)
                 await self._writer.save()
             self._record(Outcome(cut.kind, cut.name, "branched", entry.id))

@@ -102,3 +102,26 @@ def test_a_main_that_is_unknown_or_a_branch_environment_fails_validate_at_its_li
     assert "unknown environment 'lcoal'" in output
     _, stderr = cli(project, "plan", "--env", "dev", expect=1)
     assert "is itself a branch environment" in stderr
+
+
+def test_a_recorded_branch_that_is_gone_is_cut_again_and_state_names_the_new_one(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    project = branch_project(tmp_path / "proj", served_emulator.url)
+    cli(project, "sync", "--env", "prod", "--yes")
+    cli(project, "sync", "--env", "dev", "--yes")
+    agent_id = state(project, "prod")["agents"]["support-bot"]["id"]
+    old = state(project, "dev")["agents"]["support-bot"]["branch_id"]
+    sdk(served_emulator).branches.update(agent_id, old, name="dev", is_archived=True)
+    recorded = state(project, "dev")
+    recorded["agents"]["support-bot"]["branch_id"] = "agtbranch_gone"  # as if from another workspace's run
+    (project / "state" / "dev.json").write_text(json.dumps(recorded, indent=2), encoding="utf-8")
+
+    stdout, _ = cli(project, "plan", "--env", "dev", "--detailed-exitcode", expect=2)
+    assert CUT in stdout
+    stdout, _ = cli(project, "sync", "--env", "dev", "--yes")
+    assert "1 branch cut" in stdout
+    new = state(project, "dev")["agents"]["support-bot"]["branch_id"]
+    assert new not in (old, "agtbranch_gone")
+    assert {b.name: b.id for b in sdk(served_emulator).branches.list(agent_id).results}["dev"] == new
+    cli(project, "plan", "--env", "dev", "--detailed-exitcode")
