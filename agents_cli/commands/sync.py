@@ -31,6 +31,7 @@ PROGRESS = {
     "replaced": "± replaced",
     "deleted": "- deleted",
     "recorded": "= recorded",
+    "branched": "+ cut the branch of",
     "failed": "✗ failed",
     "skipped": "✗ skipped",
     "kept": "! kept remote values of",

@@ -148,19 +148,25 @@ class Applier(Creating):
         return self.result
 
     async def _cut_branches(self, plan: Plan) -> None:
-        """A branch environment's first sync cuts its branch of each agent, even one with nothing to write
-        (from the main branch's current version), and state records it."""
+        """The branches the plan cuts (a branch environment's first sync: even of an agent with nothing to
+        write, from the main branch's current version; a write may have cut one already), in state."""
         branches = self.directory.branches
         if branches is None:
             return
-        for item in plan.resources:
-            entry = self.state.get(item.kind, item.name)
-            usable = REGISTRY[item.kind].branched and entry is not None and item.key not in self._failed
-            if usable and entry is not None and entry.branch_id is None:
+        for cut in plan.branch_cuts:
+            entry = self.state.get(cut.kind, cut.name)
+            if entry is None or cut.key in self._failed:
+                continue
+            # What the reads found (a branch state recorded may be gone), or what a write just cut.
+            branch_id = branches.ids.get(entry.id)
+            if branch_id is None:
                 described = self.version_description or branches.branch
-                entry.branch_id = await branches.ensure(REGISTRY[item.kind], entry.id, described)
-                self.state.set(item.kind, item.name, entry)
+                branch_id = await branches.ensure(REGISTRY[cut.kind], entry.id, described)
+            if entry.branch_id != branch_id:
+                entry.branch_id = branch_id
+                self.state.set(cut.kind, cut.name, entry)
                 await self._writer.save()
+            self._record(Outcome(cut.kind, cut.name, "branched", entry.id))
 
     async def _deploy(self, change: SplitChange) -> None:
         """A traffic split, once the agent (and, for a new agent, its id) is in state."""

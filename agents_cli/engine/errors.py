@@ -143,6 +143,16 @@ class PromoteRefused(UsageError):
         self.why, self.name, self.environment, self.names = why, name, environment, list(names)
 
 
+class RebaseRefused(UsageError):
+    """A rebase that cannot go ahead. ``why``: ``not_branch`` (``environment`` has no ``branch``),
+    ``no_branch`` (``environment`` has no branch of ``name`` yet), ``conflicts`` (``names``: agents whose
+    branch and main both changed the same fields; not forced)."""
+
+    def __init__(self, why: str, *, name: str = "", environment: str = "", names: Sequence[str] = ()) -> None:
+        super().__init__(why=why, name=name, environment=environment, names=list(names))
+        self.why, self.name, self.environment, self.names = why, name, environment, list(names)
+
+
 class UnknownBranch(ConfigError):
     """A traffic split naming a branch the agent ``name`` does not have (``known``: the ones it has)."""
 

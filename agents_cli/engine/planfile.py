@@ -29,6 +29,7 @@ from typing import Any
 from agents_cli import __version__
 from agents_cli.engine.errors import PlanFileError, PlanNotSavable
 from agents_cli.engine.plan import (
+    BranchCut,
     FieldChange,
     Pending,
     Plan,
@@ -161,6 +162,7 @@ def plan_document(
         "nonce": nonce,
         "stale": [list(key) for key in the_plan.stale],
         "traffic": [change.as_dict() for change in the_plan.splits],
+        "branches": [cut.as_dict() for cut in the_plan.branch_cuts],
         "summary": the_plan.as_dict()["summary"],
         "resources": [resource_data(item, resolved.get(item.key, []), nonce) for item in the_plan.resources],
     }
@@ -262,7 +264,13 @@ def parse_plan(data: Any, source: str) -> SavedPlan:
             ),
             stale=tuple((str(kind), str(name)) for kind, name in data["stale"]),
             splits=tuple(_split(item) for item in data.get("traffic") or []),
+            branch_cuts=tuple(
+                BranchCut(str(item["kind"]), str(item["name"]), str(item["branch"]))
+                for item in data.get("branches") or []
+            ),
         )
+        if {cut.key for cut in the_plan.branch_cuts} - {item.key for item in the_plan.resources}:
+            raise ValueError("a branch cut of a resource the plan does not hold")
         inputs = data["inputs"]
         digests = {
             (str(item["kind"]), str(item["name"])): str(item["secrets"])

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from agents_cli.engine.apply import Applier
+from agents_cli.engine.branch_cuts import branch_cuts
 from agents_cli.engine.desired import DesiredSet, load_desired
 from agents_cli.engine.errors import ReplaceRefused
 from agents_cli.engine.normalise import Ids
@@ -189,10 +190,9 @@ class Workspace:
         )
         check_configs()
         result = self._plan(snapshot, desired, keys, options, early.planned)
-        if self.environment.deployments:
-            ids = self.ids(snapshot)[AGENT.name]
-            splits = await planned_splits(api, self.environment.deployments, keys, ids)
-            result.plan = dataclasses.replace(result.plan, splits=splits)
+        splits = await planned_splits(api, self.environment.deployments, keys, self.ids(snapshot)[AGENT.name])
+        cuts = branch_cuts(result.plan, directory.branches)
+        result.plan = dataclasses.replace(result.plan, splits=splits, branch_cuts=cuts)
         return result
 
     def _state_ids(self) -> dict[str, dict[str, str]]:

@@ -16,7 +16,7 @@ from agents_cli.keypath import KeyPath
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.api_names import ApiNames
 from agents_cli.project.configs import LoadedConfig, merge_documents
-from agents_cli.project.environments import deployment_issues
+from agents_cli.project.environments import deployment_issues, main_issues
 from agents_cli.project.files import FileStore
 from agents_cli.project.loader import Document, LoadError
 from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, parse_manifest, path_problem
@@ -363,6 +363,8 @@ def validate_project(
         validator.scenarios(manifest, project)
         validator.name_clashes()
         for where, message in deployment_issues(project.environments, set(project.resources[AGENT.name])):
+            validator.collector.add(manifest.path, manifest.locate(where), where, message)
+        for where, message in main_issues(project.environments):
             validator.collector.add(manifest.path, manifest.locate(where), where, message)
     report.environments = environments
     report.problems = sorted(

@@ -147,6 +147,24 @@ def _promote_refused(error: engine.PromoteRefused) -> Words:
     )
 
 
+def _rebase_refused(error: engine.RebaseRefused) -> Words:
+    if error.why == "not_branch":
+        return (
+            f"environment {error.environment!r} is not a branch environment: only a branch is rebased",
+            "rebase an environment that has 'branch' in agents.json",
+        )
+    if error.why == "no_branch":
+        return (
+            f"environment {error.environment!r} has no branch of agent {error.name!r} yet",
+            f"run 'agents sync --env {error.environment}' first (it cuts the branch from main)",
+        )
+    names = ", ".join(error.names)
+    return (
+        f"nothing was rebased: main and the branch both changed the same fields of {names} (conflicts above)",
+        "take main's values into the branch's configs first, or let main's values win with --force",
+    )
+
+
 def _unknown_branch(error: engine.UnknownBranch) -> Words:
     return (
         f"traffic split of agent {error.name!r}: it has no branch {error.branch!r} "
@@ -159,6 +177,7 @@ WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     engine.UnknownBranch: _unknown_branch,
     engine.NotSynced: _not_synced,
     engine.PromoteRefused: _promote_refused,
+    engine.RebaseRefused: _rebase_refused,
     engine.ReplaceRefused: _replace_refused,
     engine.ReplaceLosesDrift: _replace_loses_drift,
     engine.ReferenceUndeclared: _reference_undeclared,
