@@ -18,7 +18,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "openapi" / "elevenlabs-openapi.json"
 DEFAULT_OUT = ROOT / "agents_cli" / "spec" / "convai-openapi.json"
-KEPT_PATH_PREFIXES = ("/v1/convai/",)
+KEPT_PATH_PREFIXES = ("/v1/convai/", "/v1/workspace/webhooks")
 KEPT_PATHS = ("/v1/user",)
 
 

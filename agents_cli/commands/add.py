@@ -133,6 +133,11 @@ def add(app: AppContext, request: AddRequest) -> int:
                 hint=f"register it by hand in {MANIFEST_NAME}, or pick another name",
             )
     data = _named(kind, chosen.data(), name, slug)
+    if isinstance(data, dict):
+        data, sources = REGISTRY[kind].scaffold(data, slug)
+        for relative_source, text in sources.items():
+            if not (project.root / relative_source).exists():
+                write_atomic(project.root / relative_source, text)
     write_atomic(project.root / config, _render(project, kind, config, data))
     overlays: dict[str, Path] = {}
     if env is not None and overlay is not None:

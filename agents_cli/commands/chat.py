@@ -3,7 +3,8 @@
 The agent must be synced in the environment (its id from state). ``--against local`` (the default) sends the
 local config's prompt, first message and language as ``conversation_config_override`` (what the API lets a
 conversation override); ``deployed`` talks to the deployed agent as it is. A private agent
-(``platform_settings.auth.enable_auth``) is reached through a signed URL. The ``local`` environment's
+(``platform_settings.auth.enable_auth``) is reached through a signed URL, asked for the environment's
+``server_environment``. The ``local`` environment's
 in-process emulator is served on a loopback port for the conversation. Every conversation's transcript is
 written to ``.agents/conversations/<conversation_id>.json``.
 """
@@ -97,7 +98,9 @@ def _served(connection: Connection) -> Iterator[tuple[str, str | None]]:
         store.close()
 
 
-async def _target(base_url: str, key: str | None, agent_id: str, override: dict[str, Any] | None) -> _Target:
+async def _target(
+    base_url: str, key: str | None, agent_id: str, override: dict[str, Any] | None, server_environment: str
+) -> _Target:
     from agents_cli.chat.socket import socket_url
     from agents_cli.remote.client import ApiClient
 
@@ -109,7 +112,9 @@ async def _target(base_url: str, key: str | None, agent_id: str, override: dict[
             first = override["first_message"]
         url = socket_url(base_url, agent_id)
         if auth.get("enable_auth"):
-            signed = await api.get("/v1/convai/conversation/get-signed-url", params={"agent_id": agent_id})
+            # The environment's server environment: the conversation resolves environment variables with it.
+            params = {"agent_id": agent_id, "environment": server_environment}
+            signed = await api.get("/v1/convai/conversation/get-signed-url", params=params)
             url = str(signed["signed_url"])
     headers = {} if auth.get("enable_auth") or not key else {"xi-api-key": key}
     return _Target(url, headers, bool(first), override)
@@ -229,7 +234,8 @@ def chat(app: AppContext, request: ChatRequest) -> ChatResult:
     override = _local_override(workspace, request.agent) if request.against == "local" else None
     connection = resolve(workspace.root, workspace.environment, base_url=request.base_url, host=app.host)
     with _served(connection) as (base_url, key):
-        target = asyncio.run(_target(base_url, key, agent_id, override))
+        server_environment = workspace.environment.server_environment
+        target = asyncio.run(_target(base_url, key, agent_id, override, server_environment))
         socket = AgentSocket(target.url, target.headers)
         answer = _answerer(app, mocks, request.mock_tools, ask=steps is None)
         socket.open(client_data(target.override, None), greeting=target.greeting)

@@ -132,7 +132,7 @@ async def _plan_one(
     return promotion(name, agent_id, (source_branch, target_branch), target, preview)
 
 
-async def _record(api: ApiClient, workspace: Workspace, item: Promotion) -> Promotion:
+async def record_target(api: ApiClient, workspace: Workspace, item: Promotion) -> Promotion:
     """The target's state after the merge: the agent as the target branch now has it."""
     document = await api.get(AGENT.routes.item(item.agent_id), params={"branch_id": item.target_branch})
     remote = normalise_remote(AGENT.name, document)
@@ -176,7 +176,7 @@ async def _promote_branches(
             if item.has_changes:
                 ends = (item.source_branch, item.target_branch)
                 await branches.merge(api, AGENT, item.agent_id, *ends, force=request.force)
-                item = await _record(api, workspace, item)
+                item = await record_target(api, workspace, item)
             done.append(item)
         save_state(workspace.root, workspace.state)
     return PromotionPlan(source.name, target, tuple(done), merged=True)

@@ -65,6 +65,15 @@ async def owner_of_version(client: ApiClient, tracked: Mapping[str, Mapping[str,
         return await agent_of_version(api, tracked, version)
 
 
+def _needs_main(project: Project, main: Environment, name: str, entry: dict[str, Any]) -> bool:
+    """Whether the new environment's connection alone would not single out ``main`` (two environments
+    without a branch on it): then agents.json names it."""
+    from agents_cli.project.environments import main_environment, parse_environment
+
+    environments = {**project.environments, name: parse_environment(name, entry)}
+    return main_environment(environments, environments[name]).name != main.name
+
+
 def _connection(project: Project, environment: Environment) -> dict[str, Any]:
     spec = (project.manifest.get("environments") or {}).get(environment.name) or {}
     keep = ("api_key_env", "residency", "base_url", "emulator", "concurrency")
@@ -99,7 +108,10 @@ def add_branch_environments(
         name = slugify(branch)
         if not name or name in data["environments"]:
             continue
-        data["environments"][name] = {**_connection(project, main), "branch": branch}
+        entry = {**_connection(project, main), "branch": branch}
+        if _needs_main(project, main, name, entry):
+            entry["main"] = main.name
+        data["environments"][name] = entry
         added.append(name)
     if added:
         write_atomic(project.root / MANIFEST_NAME, dump_json(data))

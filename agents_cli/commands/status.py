@@ -38,7 +38,13 @@ STATUSES = (
     UNTRACKED_REMOTE,
     NOT_MANAGED,
 )
-_BY_ACTION = {"no-op": IN_SYNC, "update": LOCAL_CHANGES, "drift": REMOTE_DRIFT, "delete": UNTRACKED_REMOTE}
+_BY_ACTION = {
+    "no-op": IN_SYNC,
+    "update": LOCAL_CHANGES,
+    "replace": LOCAL_CHANGES,
+    "drift": REMOTE_DRIFT,
+    "delete": UNTRACKED_REMOTE,
+}
 
 
 @dataclass(frozen=True)

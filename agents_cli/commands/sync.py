@@ -31,10 +31,13 @@ PROGRESS = {
     "replaced": "± replaced",
     "deleted": "- deleted",
     "recorded": "= recorded",
+    "branched": "+ cut the branch of",
     "failed": "✗ failed",
     "skipped": "✗ skipped",
     "kept": "! kept remote values of",
     "not-applied": "✗ could not apply changes to",
+    "indexed": "· RAG index ready for",
+    "refreshed": "↻ refreshed",
 }
 
 
@@ -48,6 +51,7 @@ class SyncRequest:
     only: tuple[str, ...] = ()
     force: bool = False
     replace: tuple[str, ...] = ()
+    refresh_kb: bool = False  # refresh URL documents (their content is fetched again by the API)
     base_url: str | None = None
     concurrency: int | None = None
     message: str | None = None  # the description of the versions this sync makes (default: from git)
@@ -138,7 +142,7 @@ def sync(app: AppContext, request: SyncRequest) -> SyncReport | PlanReport:
     if request.dry_run:  # plan validates
         return dataclasses.replace(plan(app, request.planning()), dry_run=True)
     workspace = open_workspace(app, request.env, request.only, action="nothing was synced")
-    options = plan_options(workspace, request.planning())
+    options = dataclasses.replace(plan_options(workspace, request.planning()), refresh=request.refresh_kb)
     client = workspace_client(app, workspace, base_url=request.base_url, concurrency=request.concurrency)
     workspace.version_description = version_description(workspace.root, request.message)
     with workspace.locked():
@@ -158,7 +162,11 @@ async def _sync(
         progress.release()
         if environment.confirm and not yes and computed.plan.has_changes:
             confirm_sync(app, environment.name)
-        confirm_deletes(app, computed.plan.count("delete"), computed.plan.count("replace"), yes)
+        # Only --replace asks: a replace a config change needs (a document's new bytes) loses nothing.
+        asked = sum(
+            1 for item in computed.plan.resources if item.action == "replace" and item.key in options.replace
+        )
+        confirm_deletes(app, computed.plan.count("delete"), asked, yes)
 
     # Updates start while the remaining reads are in flight (no idle gap between reading and writing) —
     # unless the environment or deletions or replacements still need a "yes": then nothing is written first.

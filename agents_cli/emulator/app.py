@@ -16,6 +16,9 @@ from agents_cli.emulator import (
     routes_agents,
     routes_branches,
     routes_conversations,
+    routes_knowledge_base,
+    routes_knowledge_rag,
+    routes_mcp,
     routes_misc,
     routes_phone_numbers,
     routes_runs,
@@ -23,6 +26,7 @@ from agents_cli.emulator import (
     routes_settings,
     routes_tests,
     routes_tools,
+    routes_webhooks,
 )
 from agents_cli.emulator.context import EmulatorContext
 from agents_cli.emulator.errors import EXCEPTION_HANDLERS
@@ -42,6 +46,11 @@ ROUTES: list[BaseRoute] = [
     *routes_conversations.ROUTES,
     *routes_phone_numbers.ROUTES,
     *routes_settings.ROUTES,
+    # Knowledge base: the static paths (/summaries, /search…) before /{documentation_id}.
+    *routes_knowledge_rag.ROUTES,
+    *routes_knowledge_base.ROUTES,
+    *routes_mcp.ROUTES,
+    *routes_webhooks.ROUTES,
 ]
 
 

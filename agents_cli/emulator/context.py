@@ -102,13 +102,17 @@ class EmulatorContext:
             raise ApiError.validation(errors)
         return result
 
-    async def body(self, request: Request, method: str, path: str, *, fill_defaults: bool = True) -> Any:
-        """The JSON body validated against the operation's request schema (named or inline)."""
+    async def body(
+        self, request: Request, method: str, path: str, *, fill_defaults: bool = True, optional: bool = False
+    ) -> Any:
+        """The JSON body validated against the operation's request schema (named or inline); ``optional``:
+        the spec does not require one (no body reads as ``{}``)."""
         schema = self.models.request_body_schema(method, path)
         if schema is None:
             raise RuntimeError(f"no JSON request body in the spec for {method.upper()} {path}")
         self.check_query(request, method, path)
-        value = await self.raw_body(request)
+        value = await self.raw_body(request, required=not optional)
+        value = {} if value is None else value
         name = self.models.ref_name(schema)
         return self.validate(name if name is not None else schema, value, fill_defaults=fill_defaults)
 

@@ -24,9 +24,11 @@ TEST = "test"
 INVOCATION = "invocation"
 KNOWLEDGE = "knowledge_base"
 SECRET = "secret"
+MCP = "mcp_server"
 ENV_VAR = "env_var"
 PHONE_NUMBER = "phone_number"
 SETTINGS = "convai_settings"
+WEBHOOK = "workspace_webhook"
 CONVERSATION = "conversation"
 SIGNATURE = "conversation_signature"
 # What a 404 calls a missing record of each kind (``tool_not_found``, "Tool with id ... not found.").
@@ -37,9 +39,11 @@ NOT_FOUND_NAMES = {
     INVOCATION: "test_invocation",
     KNOWLEDGE: "document",
     SECRET: "secret",
+    MCP: "mcp_server",
     ENV_VAR: "environment_variable",
     PHONE_NUMBER: "phone_number",
     CONVERSATION: "conversation",
+    WEBHOOK: "webhook",
 }
 
 
@@ -150,6 +154,8 @@ def _references(
     prompt = prompt_of(record.get("conversation_config") or {})
     if reference == "kb":
         return prompt, "knowledge_base", _entry_id("id")
+    if reference == "mcp":
+        return prompt, "mcp_server_ids", lambda entry: entry
     return prompt, "tool_ids", lambda entry: entry
 
 

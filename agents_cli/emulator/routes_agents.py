@@ -18,6 +18,7 @@ from agents_cli.emulator.records import AGENT, AGENT_VERSION, TEST, TOOL
 CREATE = "/v1/convai/agents/create"
 ONE = "/v1/convai/agents/{agent_id}"
 LIST = "/v1/convai/agents"
+SUMMARIES = "/v1/convai/agents/summaries"
 DUPLICATE = "/v1/convai/agents/{agent_id}/duplicate"
 WIDGET = "/v1/convai/agents/{agent_id}/widget"
 CREATE_BODY = "Body_Create_Agent_v1_convai_agents_create_post"
@@ -76,6 +77,13 @@ def _settle_config(ctx: EmulatorContext, config: dict[str, Any], platform_settin
         if ctx.store.get(records.KNOWLEDGE, document.get("id", "")) is None:
             raise ApiError.of(
                 400, "document_not_found", f"Knowledge base document {document.get('id')} does not exist."
+            )
+    for server_id in prompt.get("mcp_server_ids", []):
+        if ctx.store.get(records.MCP, server_id) is None:
+            raise ApiError.of(
+                400,
+                "mcp_server_not_found",
+                f"MCP server {server_id} referenced in mcp_server_ids does not exist.",
             )
     testing = platform_settings.get("testing") or {}
     for attached in testing.get("attached_tests", []):
@@ -139,6 +147,36 @@ def _branch(ctx: EmulatorContext, request: Request, agent: dict[str, Any]) -> di
     if not branch_id or branch_id == agent.get("main_branch_id"):
         return None
     return branching.branch_of(ctx, agent, branch_id)
+
+
+async def summaries(request: Request) -> Response:
+    """``GET /agents/summaries?agent_ids=…``: a summary or failure per id (routed before ``/{agent_id}``)."""
+    ctx = context_of(request)
+    ctx.check_query(request, "get", SUMMARIES)
+    answer: dict[str, Any] = {}
+    for agent_id in request.query_params.getlist("agent_ids"):
+        record = ctx.store.get(AGENT, agent_id)
+        if record is None:
+            message = f"Agent with id {agent_id} not found."
+            answer[agent_id] = {
+                "status": "failure",
+                "error_code": 404,
+                "error_status": "agent_not_found",
+                "error_message": message,
+            }
+            continue
+        tts = (record.get("conversation_config") or {}).get("tts") or {}
+        data = {
+            "agent_id": agent_id,
+            "name": record.get("name") or "",
+            "voice_id": str(tts.get("voice_id") or ""),
+            "tags": list(record.get("tags") or []),
+            "created_at_unix_secs": record["created_at_unix_secs"],
+            "access_info": records.access_info(ctx),
+            "archived": bool((record.get("platform_settings") or {}).get("archived")),
+        }
+        answer[agent_id] = {"status": "success", "data": data}
+    return ctx.respond("get", SUMMARIES, answer)
 
 
 async def get(request: Request) -> Response:
@@ -265,6 +303,7 @@ async def widget(request: Request) -> Response:
 ROUTES: list[BaseRoute] = [
     Route(CREATE, create, methods=["POST"]),
     Route(LIST, list_agents, methods=["GET"]),
+    Route(SUMMARIES, summaries, methods=["GET"]),  # before ONE: "summaries" is no agent id
     Route(ONE, get, methods=["GET"]),
     Route(ONE, patch, methods=["PATCH"]),
     Route(ONE, delete, methods=["DELETE"]),

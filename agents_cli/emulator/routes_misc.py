@@ -1,8 +1,6 @@
-"""Knowledge base (text/url), workspace environment variables and ``GET /v1/user`` (secrets: routes_secrets).
+"""Workspace environment variables and ``GET /v1/user`` (secrets: routes_secrets; knowledge base:
+routes_knowledge_base).
 
-- A URL document is never fetched (the emulator is offline): its content is a placeholder naming the URL.
-- Deleting a document an agent uses is refused with 409 ``document_in_use`` unless ``?force=true``, as for
-  tools.
 - Environment variables: ``values`` must contain ``production`` (400 otherwise), labels are unique (409);
   a PATCH merges ``values`` and ``null`` removes an environment (never ``production``: 400). The spec
   has no DELETE for them; the official SDK sends one, answered as a delete.
@@ -20,22 +18,13 @@ from agents_cli.emulator import records
 from agents_cli.emulator.context import EmulatorContext, context_of
 from agents_cli.emulator.errors import ApiError
 from agents_cli.emulator.ids import new_id
-from agents_cli.emulator.pagination import page_response, query_order
-from agents_cli.emulator.records import ENV_VAR, KNOWLEDGE
-from agents_cli.emulator.routes_common import delete_route, get_route
+from agents_cli.emulator.pagination import page_response
+from agents_cli.emulator.records import ENV_VAR
+from agents_cli.emulator.routes_common import get_route
 
-KB_TEXT = "/v1/convai/knowledge-base/text"
-KB_URL = "/v1/convai/knowledge-base/url"
-KB_ONE = "/v1/convai/knowledge-base/{documentation_id}"
-KB_LIST = "/v1/convai/knowledge-base"
 USER = "/v1/user"
 ENV_VARS = "/v1/convai/environment-variables"
 ENV_VAR_ONE = "/v1/convai/environment-variables/{env_var_id}"
-
-
-def _kb_summary(ctx: EmulatorContext, record: dict[str, Any]) -> dict[str, Any]:
-    dependents = records.agents_referencing(ctx, "kb", record["id"])
-    return {**record, "dependent_agents": [records.dependent_agent(agent) for agent in dependents]}
 
 
 def _user(ctx: EmulatorContext) -> dict[str, Any]:
@@ -83,59 +72,6 @@ def _check_env_values(values: dict[str, Any], *, creating: bool) -> None:
         raise ApiError.of(400, "invalid_parameters", "values must include a 'production' value.")
     if "production" in values and values["production"] is None:
         raise ApiError.of(400, "invalid_parameters", "the 'production' value cannot be removed.")
-
-
-def _document_record(ctx: EmulatorContext, body: dict[str, Any], *, is_url: bool) -> dict[str, Any]:
-    """A new knowledge-base document from a text or URL create body (a URL is never fetched)."""
-    stamp = records.now()
-    content = f"<p>Content of {body['url']} (not fetched by the emulator)</p>" if is_url else body["text"]
-    name = body.get("name") or (body["url"] if is_url else (body["text"].strip()[:40] or "Untitled"))
-    record: dict[str, Any] = {
-        "id": new_id("document"),
-        "name": name,
-        "type": "url" if is_url else "text",
-        "metadata": {
-            "created_at_unix_secs": stamp,
-            "last_updated_at_unix_secs": stamp,
-            "size_bytes": len(content.encode("utf-8")),
-        },
-        "supported_usages": ["prompt", "auto"],
-        "access_info": records.access_info(ctx),
-        "folder_parent_id": body.get("parent_folder_id"),
-        "folder_path": [],
-        "extracted_inner_html": content,
-        "content_format": "html",
-    }
-    if is_url:
-        record["url"] = body["url"]
-        record["auto_sync_info"] = None
-    return record
-
-
-async def create_document(request: Request) -> Response:
-    ctx = context_of(request)
-    is_url = request.url.path.endswith("/url")
-    path = KB_URL if is_url else KB_TEXT
-    body = await ctx.body(request, "post", path)
-    record = _document_record(ctx, body, is_url=is_url)
-    ctx.store.put(KNOWLEDGE, record["id"], record)
-    return ctx.respond("post", path, {"id": record["id"], "name": record["name"], "folder_path": []})
-
-
-async def list_documents(request: Request) -> Response:
-    ctx = context_of(request)
-    search = (request.query_params.get("search") or "").lower()
-    types = set(request.query_params.getlist("types"))
-    items = [
-        (seq, ident, record)
-        for seq, ident, record in ctx.store.list(KNOWLEDGE)
-        if (not search or str(record.get("name", "")).lower().startswith(search))
-        and (not types or record.get("type") in types)
-    ]
-    order = query_order(ctx, request, KB_LIST, lambda record: str(record.get("name", "")))
-    return page_response(
-        ctx, request, KB_LIST, "documents", items, lambda record: _kb_summary(ctx, record), order=order
-    )
 
 
 async def user(request: Request) -> Response:
@@ -215,11 +151,6 @@ async def delete_env_var(request: Request) -> Response:
 
 
 ROUTES: list[BaseRoute] = [
-    Route(KB_TEXT, create_document, methods=["POST"]),
-    Route(KB_URL, create_document, methods=["POST"]),
-    Route(KB_LIST, list_documents, methods=["GET"]),
-    get_route(KB_ONE, KNOWLEDGE, "documentation_id"),
-    delete_route(KB_ONE, KNOWLEDGE, "documentation_id", "kb", in_use_status="document_in_use"),
     Route(USER, user, methods=["GET"]),
     Route(ENV_VARS, create_env_var, methods=["POST"]),
     Route(ENV_VARS, list_env_vars, methods=["GET"]),

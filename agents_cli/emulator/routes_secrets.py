@@ -7,11 +7,12 @@ locator for the secret; an agent that uses it only through an attached tool is a
 (``referenced_resource_ids`` names those tools). The spec's delete is "Delete a workspace secret if it's not
 in use": deleting a secret that anything references is refused with 409 ``secret_in_use``.
 
-Values are write-only: no response contains them.
+Values are write-only: no response contains them, and the store keeps only their digest.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -97,11 +98,17 @@ def _dependent_tool(tool: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _digest(body: dict[str, Any]) -> str:
+    """What the store keeps of a secret's value: its digest. The API never returns a value, so the emulator
+    needs none, and its database (``.agents/emulator.db`` in a project) must not hold one in the clear."""
+    return hashlib.sha256(str(body["value"]).encode("utf-8")).hexdigest()
+
+
 async def create_secret(request: Request) -> Response:
     ctx = context_of(request)
     body = await ctx.body(request, "post", SECRETS)
     secret_id = new_id("secret")
-    record = {"secret_id": secret_id, "name": body["name"], "value": body["value"], "type": "stored"}
+    record = {"secret_id": secret_id, "name": body["name"], "value_sha256": _digest(body), "type": "stored"}
     ctx.store.put(SECRET, secret_id, record)
     return ctx.respond("post", SECRETS, record)
 
@@ -131,7 +138,7 @@ async def patch_secret(request: Request) -> Response:
     body = await ctx.body(request, "patch", SECRET_ONE)
     with ctx.store.transaction():
         record = records.get_or_404(ctx, SECRET, secret_id)
-        record.update(name=body["name"], value=body["value"])
+        record.update(name=body["name"], value_sha256=_digest(body))
         ctx.store.put(SECRET, secret_id, record)
     return ctx.respond("patch", SECRET_ONE, record)
 

@@ -17,12 +17,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from agents_cli.engine.creating import Creating
 from agents_cli.engine.drift import field_hashes, merge_kept, salt_for
 from agents_cli.engine.errors import (
     InUseOutside,
-    NoIdInAnswer,
-    OldNotDeleted,
-    ReferenceCycle,
     Skipped,
     Unexpected,
 )
@@ -30,12 +28,17 @@ from agents_cli.engine.normalise import normalise_remote
 from agents_cli.engine.ordering import with_unreturned
 from agents_cli.engine.outcome import Outcome, SyncResult, still_differing, unapplied_why
 from agents_cli.engine.plan import Key, Plan, ResourcePlan, SplitChange, Write
+from agents_cli.engine.replacing import (
+    retire_replaced,
+    settle_kinds,
+    with_recorded,
+)
 from agents_cli.engine.response_digest import response_digest
 from agents_cli.engine.splits import deploy
 from agents_cli.engine.state_writes import StateWriter
 from agents_cli.errors import AgentsError
 from agents_cli.keypath import KeyPath, with_values
-from agents_cli.kinds import AGENT, REGISTRY, ResourceKind
+from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.kinds.base import valid_remote_id
 from agents_cli.project.state import ResourceState, State, remote_fingerprint
 from agents_cli.remote.client import ApiClient
@@ -44,7 +47,7 @@ from agents_cli.remote.directory import Directory
 Body = Mapping[str, Any]
 
 
-class Applier:
+class Applier(Creating):
     """Applies plans to one environment; ``start`` lets an update begin while the plan is still read."""
 
     def __init__(
@@ -77,13 +80,21 @@ class Applier:
         # Per replaced resource: set when each resource waiting for its new id is applied (or failed).
         self._dependents: dict[Key, list[asyncio.Event]] = {}
         self._started: dict[Key, asyncio.Task[None]] = {}
+        self.applied: dict[Key, Body] = {}  # the remote as each write of this run left it
         self._done: dict[Key, asyncio.Event] = {}
 
     # -- bookkeeping ---------------------------------------------------------------------------------
+    def record(self, outcome: Outcome) -> None:
+        self._record(outcome)
+
     def _record(self, outcome: Outcome) -> None:
         self.result.outcomes.append(outcome)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
+
+    async def save(self) -> None:
+        """The state writer's save, for the parts of apply in other modules (``engine.replacing``)."""
+        await self._writer.save()
 
     # -- running -------------------------------------------------------------------------------------
     def start(self, item: ResourcePlan) -> None:
@@ -128,6 +139,8 @@ class Applier:
                 self._dependents.setdefault(dep, []).append(event)
         self._done = done
         await asyncio.gather(*(self._guarded(item) for item in applies), self.finish_started())
+        await retire_replaced(self)
+        await settle_kinds(self, plan)
         for resource_kind in REGISTRY.reversed():
             deletes = [item for item in plan.resources if item.write and item.kind == resource_kind.name]
             deletes = [item for item in deletes if item.write and item.write.operation == "delete"]
@@ -137,19 +150,25 @@ class Applier:
         return self.result
 
     async def _cut_branches(self, plan: Plan) -> None:
-        """A branch environment's first sync cuts its branch of each agent, even one with nothing to write
-        (from the main branch's current version), and state records it."""
+        """The branches the plan cuts (a branch environment's first sync: even of an agent with nothing to
+        write, from the main branch's current version; a write may have cut one already), in state."""
         branches = self.directory.branches
         if branches is None:
             return
-        for item in plan.resources:
-            entry = self.state.get(item.kind, item.name)
-            usable = REGISTRY[item.kind].branched and entry is not None and item.key not in self._failed
-            if usable and entry is not None and entry.branch_id is None:
+        for cut in plan.branch_cuts:
+            entry = self.state.get(cut.kind, cut.name)
+            if entry is None or cut.key in self._failed:
+                continue
+            # What the reads found (a branch state recorded may be gone), or what a write just cut.
+            branch_id = branches.ids.get(entry.id)
+            if branch_id is None:
                 described = self.version_description or branches.branch
-                entry.branch_id = await branches.ensure(REGISTRY[item.kind], entry.id, described)
-                self.state.set(item.kind, item.name, entry)
+                branch_id = await branches.ensure(REGISTRY[cut.kind], entry.id, described)
+            if entry.branch_id != branch_id:
+                entry.branch_id = branch_id
+                self.state.set(cut.kind, cut.name, entry)
                 await self._writer.save()
+            self._record(Outcome(cut.kind, cut.name, "branched", entry.id))
 
     async def _deploy(self, change: SplitChange) -> None:
         """A traffic split, once the agent (and, for a new agent, its id) is in state."""
@@ -210,11 +229,14 @@ class Applier:
         body, expect = self._with_ids(write)
         placeholder = self._placeholders.get(item.key)
         if write.operation == "create" and placeholder is None:
-            return await self._create(item, body, expect)
+            return await self._create(item, body, expect, upload=write.upload)
         if write.operation == "replace":
             return await self._replace(item, body, expect)
         remote_id = placeholder or self._remote_id(item)
-        remote_body = await self._write(item.kind, remote_id, body, expect)
+        remote_body = await self._write(
+            item.kind, remote_id, body, expect, None if placeholder else item.remote_body
+        )
+        remote_body = with_recorded(item.kind, remote_body, expect)
         self._record_applied(item, remote_id, remote_body, write.kept_keys)
         await self._writer.save()
         unapplied = still_differing(remote_body, expect, write.kept_keys)
@@ -267,34 +289,57 @@ class Applier:
         previous = self.state.get(item.kind, item.name)
         if kept and previous is not None and previous.fields is not None and previous.id == remote_id:
             fields = merge_kept(fields, previous.fields, kept)
+        recorded = {
+            key: str(remote_body[key]) for key in REGISTRY[item.kind].state_fields if key in remote_body
+        }
+        retired = previous.retired if previous is not None and previous.id == remote_id else ()
         entry = ResourceState(
             remote_id, item.desired_fingerprint, remote_fingerprint(item.kind, remote_body), fields
         )
+        entry.recorded, entry.retired = recorded, retired
         branches = self.directory.branches
         if branches is not None and REGISTRY[item.kind].branched:
             entry.branch_id = branches.ids.get(remote_id)
         entry.version_id = self._versions.get(remote_id) or item.version_id
         entry.response_digest = None if kept else response_digest(self.state.environment, *entry_key, answer)
         self.state.set(item.kind, item.name, entry)
+        self.applied[item.key] = remote_body
 
-    async def _write(self, kind: str, remote_id: str, body: Body, expect: Body) -> dict[str, Any]:
+    async def _write(
+        self, kind: str, remote_id: str, body: Body, expect: Body, remote: Body | None = None
+    ) -> dict[str, Any]:
         """Update (PATCH, or PUT for kinds replaced whole); the normalised result, with what the API never
         returns (write-only and create-only keys) as the write meant it. A ``branched`` kind's write
         carries the version description, and in a branch environment goes to its branch (cut on the
-        first write)."""
+        first write). A kind may split an update over several endpoints (``ResourceKind.update_requests``,
+        from the remote as planned)."""
         resource_kind = REGISTRY[kind]
         routes = resource_kind.routes
         path = routes.item(remote_id)
         sent, params = dict(body), None
-        if resource_kind.branched:
-            if self.version_description:
-                sent["version_description"] = self.version_description
-            branches = self.directory.branches
-            if branches is not None:
-                description = self.version_description or branches.branch
-                params = {"branch_id": await branches.ensure(resource_kind, remote_id, description)}
-        answer: str | None
-        response, answer = await self.api.digested(routes.update_method, path, params=params, json=sent)
+        response: Any = None
+        answer: str | None = None
+        if resource_kind.splits_updates:
+            calls = resource_kind.update_requests(remote_id, sent, remote)
+            for method, call_path, payload in calls:
+                if method == "DELETE":
+                    await self.api.delete(call_path)
+                    response = None
+                else:
+                    response = await self.api.request(method, call_path, json=payload)
+            if len(calls) != 1:
+                response = None
+        elif routes.update_method == "PUT":
+            response, answer = await self.api.digested("PUT", path, json=sent)
+        else:
+            if resource_kind.branched:
+                if self.version_description:
+                    sent["version_description"] = self.version_description
+                branches = self.directory.branches
+                if branches is not None:
+                    description = self.version_description or branches.branch
+                    params = {"branch_id": await branches.ensure(resource_kind, remote_id, description)}
+            response, answer = await self.api.digested("PATCH", path, params=params, json=sent)
         if not isinstance(response, dict) or resource_kind.remote_id(response) is None:
             response, answer = await self.directory.read(kind, remote_id)
         self._answers[remote_id] = answer
@@ -304,84 +349,6 @@ class Applier:
     def _note_version(self, remote_id: str, response: Any) -> None:
         if isinstance(response, dict) and valid_remote_id(version_id := response.get("version_id")):
             self._versions[remote_id] = str(version_id)
-
-    async def _replace(self, item: ResourcePlan, body: Body, expect: Body) -> Outcome:
-        """``--replace``: create the resource again from its config, then delete the old one. Created first,
-        so a refused config leaves the old one as it was; the new id is in state before the delete."""
-        old_id = self._remote_id(item)
-        # The old one carries the same tags: an ambiguous POST must not "find" it as the new one.
-        created = await self._create(item, body, expect, exclude={old_id})
-        # What refers to the old one (phone numbers routed to it) is pointed at the new one first.
-        await asyncio.gather(*(done.wait() for done in self._dependents.get(item.key, [])))
-        try:
-            await self.api.delete(REGISTRY[item.kind].routes.item(old_id))
-        except AgentsError as exc:
-            problem = OldNotDeleted(item.kind, created.remote_id or "", old_id, exc)
-            return Outcome(item.kind, item.name, "failed", created.remote_id, problem)
-        created.action = "replaced"  # a POST that had gone through ("adopted") is still the new one
-        created.previous_id = old_id
-        return created
-
-    async def _post(self, item: ResourcePlan, body: Body, *, exclude: set[str]) -> tuple[str, Any, bool]:
-        """POST a create exactly once; after an ambiguous failure the resource is looked up before posting
-        again. The id is in state (on disk) before this returns: a crash from here on must find it there."""
-        kind, name = item.kind, item.name
-        others = {rid for other, rid in self.state.ids(kind).items() if other != name} | exclude
-
-        async def find_existing() -> dict[str, Any] | None:
-            return await self.directory.find(kind, name, item.api_name, fresh=True, exclude=others)
-
-        resource_kind, answer = REGISTRY[kind], list[str]()
-        create = resource_kind.routes.create
-        response, adopted = await self.api.create(
-            create, dict(body), find_existing=find_existing, answer=answer
-        )
-        remote_id = resource_kind.remote_id(response)
-        if remote_id is None:
-            raise NoIdInAnswer(kind, name)
-        self._answers[remote_id] = None if adopted else next(iter(answer), None)
-        self.state.set(kind, name, ResourceState(remote_id))
-        await self._writer.save()
-        if item.key in self._id_known:
-            self._id_known[item.key].set()
-        return remote_id, response, adopted
-
-    async def _create(
-        self, item: ResourcePlan, body: Body, expect: Body, *, exclude: set[str] | None = None
-    ) -> Outcome:
-        remote_id, response, adopted = await self._post(item, body, exclude=exclude or set())
-        kind, document = REGISTRY[item.kind], response
-        if not (adopted or kind.create_returns_resource):
-            document, self._answers[remote_id] = await self.directory.read(item.kind, remote_id)
-        self._note_version(remote_id, document)
-        remote_body = with_unreturned(item.kind, normalise_remote(item.kind, document or {}), expect)
-        if (adopted or kind.create_only) and remote_body != expect:  # an import sets less than a PATCH
-            update = kind.update_body(body, remote_body)
-            remote_body = await self._write(item.kind, remote_id, update, expect)
-        elif self._describes(kind, adopted):
-            # An empty deep-merge PATCH changes nothing but commits a described version (and in a branch
-            # environment cuts its branch).
-            remote_body = await self._write(item.kind, remote_id, {}, expect)
-        self._record_applied(item, remote_id, remote_body)
-        await self._writer.save()
-        # An adopted resource may hold map keys the config lacks, which the PATCH above could not remove.
-        unapplied = still_differing(remote_body, expect, [])
-        return self._outcome(item, "adopted" if adopted else "created", remote_id, [], unapplied)
-
-    def _describes(self, kind: ResourceKind, adopted: bool) -> bool:
-        return kind.branched and not adopted and (self.describe_creates or bool(self.directory.branches))
-
-    async def _create_placeholder(self, item: ResourcePlan) -> None:
-        """Resources that reference each other (mutual transfers), none existing yet: each is created as a
-        minimal tagged placeholder (adoptable after a crash) to get an id, then updated with its config."""
-        kind = REGISTRY[item.kind]
-        if not kind.placeholder_in_cycles:
-            raise ReferenceCycle(item.kind, item.name)
-        minimal = {"name": item.api_name or item.name, **kind.minimal_body("")}
-        placeholder = ResourcePlan(item.kind, item.name, "create", api_name=None)
-        body = kind.send_body(item.name, self.state.tag_environment, minimal)
-        remote_id, _response, _adopted = await self._post(placeholder, body, exclude=set())
-        self._placeholders[item.key] = remote_id
 
     async def _delete(self, item: ResourcePlan) -> None:
         try:

@@ -110,9 +110,10 @@ def load_desired(
     for key, resource in resources.items():
         if only and resource.name not in only:
             continue
-        configs[key] = _with_server_environment(
+        loaded = _with_server_environment(
             project, env, resource.kind, load_resource(project, resource, env).data
         )
+        configs[key] = _with_sources(project, resource.kind, loaded)
     included: dict[Key, str] = {}
     if only:
         # What the selected resources reference, transitively: read with them, so one that does not exist
@@ -124,7 +125,8 @@ def load_desired(
                 if dep in configs or dep not in resources:  # undeclared: normalisation reports it
                     continue
                 loaded = load_resource(project, resources[dep], env).data
-                configs[dep] = _with_server_environment(project, env, dep[0], loaded)
+                loaded = _with_server_environment(project, env, dep[0], loaded)
+                configs[dep] = _with_sources(project, dep[0], loaded)
                 included[dep] = referrer[1]
                 waiting.append(dep)
     desired = DesiredSet(
@@ -136,6 +138,13 @@ def load_desired(
     )
     _check_unique_remote_names(desired)
     return desired
+
+
+def _with_sources(project: Project, kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The config with what the files it names say (a document's content hash)."""
+    from agents_cli.project.sources import read_source
+
+    return REGISTRY[kind].read_sources(config, lambda relative: read_source(project.root, relative))
 
 
 def _with_server_environment(project: Project, env: str, kind: str, config: dict[str, Any]) -> dict[str, Any]:

@@ -76,6 +76,14 @@ class OldNotDeleted(AgentsError):
         self.kind, self.new_id, self.old_id, self.cause = kind, new_id, old_id, cause
 
 
+class UploadChanged(AgentsError):
+    """A document's file (``path``) no longer has the bytes the plan was made from."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path=path)
+        self.path = path
+
+
 class InUseOutside(AgentsError):
     """``--prune`` would delete a resource that something outside the project still uses (``users``: what
     the API names, ``type name (id)``); left in place."""
@@ -129,6 +137,16 @@ class PromoteRefused(UsageError):
     """A promotion that cannot go ahead. ``why``: ``same`` (from and to are one environment), ``no_branch``
     (``environment`` has no branch of ``name`` yet), ``other_agent`` (the two environments' states hold
     different agents for ``name``), ``conflicts`` (``names``: agents both sides changed; not forced)."""
+
+    def __init__(self, why: str, *, name: str = "", environment: str = "", names: Sequence[str] = ()) -> None:
+        super().__init__(why=why, name=name, environment=environment, names=list(names))
+        self.why, self.name, self.environment, self.names = why, name, environment, list(names)
+
+
+class RebaseRefused(UsageError):
+    """A rebase that cannot go ahead. ``why``: ``not_branch`` (``environment`` has no ``branch``),
+    ``no_branch`` (``environment`` has no branch of ``name`` yet), ``conflicts`` (``names``: agents whose
+    branch and main both changed the same fields; not forced)."""
 
     def __init__(self, why: str, *, name: str = "", environment: str = "", names: Sequence[str] = ()) -> None:
         super().__init__(why=why, name=name, environment=environment, names=list(names))

@@ -61,6 +61,8 @@ class Desired:
     references: list[tuple[KeyPath, str, str]] = field(default_factory=list)
     user_keys: dict[KeyPath, Any] = field(default_factory=dict)  # the leaves the user wrote (for create)
     warnings: list[str] = field(default_factory=list)
+    # What a create sends besides the body (a document's file path or text: ``ResourceKind.upload``).
+    upload: dict[str, Any] | None = None
     _fingerprint: str | None = field(default=None, repr=False)
 
     @property
@@ -180,7 +182,10 @@ def normalise_desired(
     desired.user_keys = {path: get(resolved, path) for path in leaves(resolved)}
     _strip(resource_kind, resolved)
     _fill_sections(resource_kind, resolved)
-    coerced, errors = apply(resource_kind.model_for(resolved), resolved)
+    model = resource_kind.model_for(resolved)
+    # A kind with no single request model (documents) compares its own shape (``canonical``).
+    coerced, errors = apply(model, resolved) if model else (resolved, [])
+    desired.upload = resource_kind.upload(config)  # a document's text is data: sent as written
     desired.warnings = [
         f"{format_path(tuple(err.get('loc', [])[1:]))}: {err.get('msg', '')}"
         for err in errors
@@ -214,7 +219,8 @@ def normalise_remote(
         if len(path) == 1:
             body.pop(path[0], None)
     _fill_sections(resource_kind, body)
-    coerced, _errors = apply(resource_kind.model_for(body), body)
+    model = resource_kind.model_for(body)
+    coerced, _errors = apply(model, body) if model else (body, [])
     result = coerced if isinstance(coerced, dict) else {}
     _strip(resource_kind, result)
     return resource_kind.canonical(result)

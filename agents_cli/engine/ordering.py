@@ -31,12 +31,18 @@ def comparable_remote(
     for key in kind.write_only:
         if key not in item.body:
             continue
+        # Per leaf: a map of values (a webhook's request headers) is hashed header by header.
         recorded = (
-            entry.fields.get((key,)) if entry is not None and entry.fields and entry.id == remote_id else None
+            {path: hashed for path, hashed in entry.fields.items() if path[:1] == (key,)}
+            if entry is not None and entry.fields and entry.id == remote_id
+            else {}
         )
-        known = recorded in (None, ABSENT_HASH) or recorded == field_hashes(
-            item.kind, {key: item.body[key]}, salt
-        ).get((key,))
+        mine = field_hashes(item.kind, {key: item.body[key]}, salt)
+        known = (
+            not recorded
+            or recorded == {(key,): ABSENT_HASH}
+            or recorded == {path: hashed for path, hashed in mine.items() if path[:1] == (key,)}
+        )
         body[key] = item.body[key] if known else VALUE_UNKNOWN
     return body
 

@@ -3,7 +3,8 @@
 Outcome actions: ``created``, ``updated``, ``replaced``, ``adopted`` (a create that had gone through was
 found again), ``deleted``, ``recorded`` (state only), ``kept`` (only drifted fields differed, left as the
 remote has them), ``not-applied`` (only differences no write can make), ``deployed`` (an agent's traffic
-split), ``failed``, ``skipped`` (something it references failed).
+split), ``branched`` (a branch environment's branch of it cut), ``failed``, ``skipped`` (something it
+references failed).
 """
 
 from __future__ import annotations

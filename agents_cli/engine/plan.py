@@ -80,6 +80,8 @@ class Write:
     blocked: tuple[str, ...] = ()  # differences no write can make: reported, never claimed
     # In a cycle of resources not created yet: create a tagged placeholder first to get an id.
     placeholder_first: bool = False
+    # A create's content besides the body (``ResourceKind.upload``: a document's file path or text).
+    upload: Mapping[str, Any] | None = None
 
     def depends_on(self) -> set[Key]:
         return {(ref.kind, ref.name) for ref in self.pending}
@@ -158,6 +160,7 @@ class PlanOptions:
     force: bool = False  # overwrite drifted fields with the local values
     replace: frozenset[Key] = frozenset()  # resources to create again (a new id) instead of updating
     only: tuple[str, ...] = ()  # local names the plan is limited to (plus what they need created)
+    refresh: bool = False  # after applying: resources whose content the API fetches, fetched again
 
 
 Split = Mapping[str, float]  # branch name → percentage of the agent's traffic
@@ -176,6 +179,23 @@ class SplitChange:
 
 
 @dataclass(frozen=True)
+class BranchCut:
+    """A branch environment's first branch of one agent, cut by the sync from main's current version (an
+    agent created by the same sync: from its first version)."""
+
+    kind: str
+    name: str
+    branch: str
+
+    @property
+    def key(self) -> Key:
+        return (self.kind, self.name)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.name, "branch": self.branch}
+
+
+@dataclass(frozen=True)
 class Plan:
     environment: str
     resources: tuple[ResourcePlan, ...] = ()
@@ -183,6 +203,7 @@ class Plan:
     # State entries whose remote resource no longer exists: dropped from state before anything is written.
     stale: tuple[Key, ...] = ()
     splits: tuple[SplitChange, ...] = ()  # traffic splits to deploy (``deployments``), after the writes
+    branch_cuts: tuple[BranchCut, ...] = ()  # a branch environment's branches cut by this sync
 
     @property
     def force(self) -> bool:
@@ -204,7 +225,7 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        return any(item.writes for item in self.resources) or bool(self.splits)
+        return any(item.writes for item in self.resources) or bool(self.splits) or bool(self.branch_cuts)
 
     @property
     def cannot_apply_fields(self) -> int:
@@ -227,8 +248,10 @@ class Plan:
                 "no_op": self.count("no-op"),
                 "replace": self.count("replace"),
                 "traffic": len(self.splits),
+                "branch": len(self.branch_cuts),
             },
             "has_changes": self.has_changes,
             "resources": [item.as_dict() for item in self.resources if item.action != "no-op"],
             **({"traffic": [change.as_dict() for change in self.splits]} if self.splits else {}),
+            **({"branches": [cut.as_dict() for cut in self.branch_cuts]} if self.branch_cuts else {}),
         }

@@ -29,6 +29,7 @@ from typing import Any
 from agents_cli import __version__
 from agents_cli.engine.errors import PlanFileError, PlanNotSavable
 from agents_cli.engine.plan import (
+    BranchCut,
     FieldChange,
     Pending,
     Plan,
@@ -97,6 +98,7 @@ def _write_data(item: ResourcePlan) -> dict[str, Any] | None:
         "kept_keys": [format_path(key) for key in write.kept_keys],
         "blocked": list(write.blocked),
         "placeholder_first": write.placeholder_first,
+        "upload": dict(write.upload) if write.upload is not None else None,
     }
 
 
@@ -154,11 +156,13 @@ def plan_document(
             "force": options.force,
             "replace": [list(key) for key in sorted(options.replace)],
             "only": list(options.only),
+            "refresh": options.refresh,
         },
         "inputs": {"files": dict(sorted(files.items())), "state": state},
         "nonce": nonce,
         "stale": [list(key) for key in the_plan.stale],
         "traffic": [change.as_dict() for change in the_plan.splits],
+        "branches": [cut.as_dict() for cut in the_plan.branch_cuts],
         "summary": the_plan.as_dict()["summary"],
         "resources": [resource_data(item, resolved.get(item.key, []), nonce) for item in the_plan.resources],
     }
@@ -207,6 +211,7 @@ def _write(data: Any) -> Write | None:
         kept_keys=tuple(_key_path(key) for key in data.get("kept_keys", [])),
         blocked=tuple(data.get("blocked", [])),
         placeholder_first=bool(data.get("placeholder_first")),
+        upload=data.get("upload") if isinstance(data.get("upload"), dict) else None,
     )
 
 
@@ -255,10 +260,17 @@ def parse_plan(data: Any, source: str) -> SavedPlan:
                 force=bool(options["force"]),
                 replace=frozenset((str(kind), str(name)) for kind, name in options["replace"]),
                 only=tuple(options["only"]),
+                refresh=bool(options.get("refresh")),
             ),
             stale=tuple((str(kind), str(name)) for kind, name in data["stale"]),
             splits=tuple(_split(item) for item in data.get("traffic") or []),
+            branch_cuts=tuple(
+                BranchCut(str(item["kind"]), str(item["name"]), str(item["branch"]))
+                for item in data.get("branches") or []
+            ),
         )
+        if {cut.key for cut in the_plan.branch_cuts} - {item.key for item in the_plan.resources}:
+            raise ValueError("a branch cut of a resource the plan does not hold")
         inputs = data["inputs"]
         digests = {
             (str(item["kind"]), str(item["name"])): str(item["secrets"])

@@ -270,7 +270,7 @@ def plan_resource(
     kind = REGISTRY[item.kind]
     if remote is None:
         body = kind.create_body(kind.send_body(item.name, tags_env, item.body))
-        write = Write("create", body, item.body, _pending(item), placeholder_first=cyclic)
+        write = Write("create", body, item.body, _pending(item), placeholder_first=cyclic, upload=item.upload)
         return _base(item, "create", None, changes=_create_changes(item), write=write)
     if kind.write_only or kind.create_only:
         remote = dataclasses.replace(
@@ -278,10 +278,10 @@ def plan_resource(
         )
     remote_fp = remote_fingerprint(item.kind, remote.body)
     refresh = _tag_refresh(item, remote, tags_env)
-    if item.key in options.replace:
-        return _replaced(item, remote, entry, state, options)
     # Equal bodies need no diff; unequal ones may still have no changes (a keyed list or set reordered).
     changes = [] if item.body == remote.body else field_changes(remote.body, item.body)
+    if item.key in options.replace or must_replace(item.kind, changes):
+        return _replaced(item, remote, entry, state, options)
     if not changes and not item.pending and refresh is None:
         stale = not _state_is_current(entry, item, remote, environment, remote_fp) or needs_digest(
             entry, environment, item.kind, remote.id, remote.answer
@@ -326,10 +326,18 @@ def _replaced(
     if drifted and not options.force:
         raise ReplaceLosesDrift(item.name, len(drifted))
     every = mask(local + drifted, item.sensitive)
-    body = REGISTRY[item.kind].send_body(item.name, state.tag_environment, item.body)
-    write = Write("replace", body, item.body, _pending(item))
+    kind = REGISTRY[item.kind]
+    body = kind.create_body(kind.send_body(item.name, state.tag_environment, item.body))
+    write = Write("replace", body, item.body, _pending(item), upload=item.upload)
     changes = tuple(dataclasses.replace(change, cannot_apply=None, conflict=False) for change in every)
     return _base(item, "replace", remote, changes=changes, write=write)
+
+
+def must_replace(kind: str, changes: list[FieldChange]) -> bool:
+    """A change no update can make (a document's content, an MCP server's URL): the resource is
+    replaced."""
+    prefixes = REGISTRY[kind].replace_on
+    return any(change.key[: len(prefix)] == prefix for change in changes for prefix in prefixes)
 
 
 def plan(

@@ -33,8 +33,15 @@ def normaliser_version() -> str:
 
 
 def certifiable(kind: str) -> bool:
+    """Kinds whose plan is a function of the answer and the config alone: not those with values the API
+    never returns (write-only, create-only), recorded in state (``state_fields``), replaced on a change
+    (``replace_on``), written in several requests, or read from a list."""
     resource_kind = REGISTRY[kind]
-    return not resource_kind.write_only and not resource_kind.create_only
+    unreturned = resource_kind.write_only or resource_kind.create_only or resource_kind.state_fields
+    special = (
+        resource_kind.replace_on or resource_kind.splits_updates or not resource_kind.routes.item_readable
+    )
+    return not unreturned and not special
 
 
 def response_digest(environment: str, kind: str, remote_id: str, answer: str | None) -> str | None:

@@ -23,9 +23,10 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from agents_cli.engine.normalise import Desired, normalise_remote
+from agents_cli.engine.normalise import Desired
 from agents_cli.engine.plan import Key, PlanOptions, ResourcePlan
 from agents_cli.engine.planner import RemoteResource, _tag_refresh, plan_resource
+from agents_cli.engine.remotes import remote_resource
 from agents_cli.engine.response_digest import response_digest
 from agents_cli.keypath import format_path
 from agents_cli.kinds import REGISTRY
@@ -94,21 +95,6 @@ def unchanged_plans(
     return found
 
 
-def remote_resource(
-    kind: str, remote_id: str, document: dict[str, Any], *, adopted: bool = False, answer: str | None = None
-) -> RemoteResource:
-    """A remote document as the planner compares it: normalised, plus the kind's hidden tags."""
-    version_id = document.get("version_id") if REGISTRY[kind].branched else None
-    return RemoteResource(
-        id=remote_id,
-        body=normalise_remote(kind, document),
-        adopted=adopted,
-        managed_tags=REGISTRY[kind].managed_tags(document),
-        version_id=version_id if isinstance(version_id, str) else None,
-        answer=answer,
-    )
-
-
 def planned_answer(
     item: Desired,
     remote_id: str,
@@ -121,7 +107,7 @@ def planned_answer(
     unchanged = unchanged_plan(item, remote_id, document, answer, state, options)
     if unchanged is not None:
         return unchanged
-    remote = remote_resource(item.kind, remote_id, document, answer=answer)
+    remote = remote_resource(item.kind, remote_id, document, state=state, name=item.name, answer=answer)
     return lean(plan_resource(item, remote, state, options=options))
 
 

@@ -17,14 +17,16 @@ from pathlib import Path
 from typing import Protocol
 
 from agents_cli.engine.apply import Applier
+from agents_cli.engine.branch_cuts import branch_cuts
 from agents_cli.engine.desired import DesiredSet, load_desired
 from agents_cli.engine.errors import ReplaceRefused
 from agents_cli.engine.normalise import Ids
 from agents_cli.engine.outcome import Outcome, SyncResult
 from agents_cli.engine.plan import Key, Plan, PlanOptions, ResourcePlan
 from agents_cli.engine.planner import RemoteResource, plan
+from agents_cli.engine.remotes import content_replaced, remote_resource
 from agents_cli.engine.splits import planned_splits
-from agents_cli.engine.unchanged import lean, planned_answer, remote_resource, unchanged_plans
+from agents_cli.engine.unchanged import lean, planned_answer, unchanged_plans
 from agents_cli.errors import AgentsError
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.environments import same_agents
@@ -189,10 +191,9 @@ class Workspace:
         )
         check_configs()
         result = self._plan(snapshot, desired, keys, options, early.planned)
-        if self.environment.deployments:
-            ids = self.ids(snapshot)[AGENT.name]
-            splits = await planned_splits(api, self.environment.deployments, keys, ids)
-            result.plan = dataclasses.replace(result.plan, splits=splits)
+        splits = await planned_splits(api, self.environment.deployments, keys, self.ids(snapshot)[AGENT.name])
+        cuts = branch_cuts(result.plan, directory.branches)
+        result.plan = dataclasses.replace(result.plan, splits=splits, branch_cuts=cuts)
         return result
 
     def _state_ids(self) -> dict[str, dict[str, str]]:
@@ -217,16 +218,25 @@ class Workspace:
         options: PlanOptions,
         planned: Mapping[Key, ResourcePlan],
     ) -> PlanResult:
-        # A replaced agent gets a new id: what references it waits for that id (updated in the run).
+        # A replaced resource gets a new id: what references it waits for that id (updated in the run).
+        replaced = options.replace | content_replaced(
+            snapshot, desired, keys, planned, self.state, self.ids(snapshot)
+        )
         ids = {
-            kind: {name: rid for name, rid in names.items() if (kind, name) not in options.replace}
+            kind: {name: rid for name, rid in names.items() if (kind, name) not in replaced}
             for kind, names in self.ids(snapshot).items()
         }
         items = {key: desired.normalise(key, ids) for key in keys}
         planned = {**planned, **unchanged_plans(snapshot, items, self.state, options, planned)}
         remote = {
             key: remote_resource(
-                key[0], remote_id, document, adopted=adopted, answer=snapshot.digests.get(key)
+                key[0],
+                remote_id,
+                document,
+                adopted=adopted,
+                state=self.state,
+                name=key[1],
+                answer=snapshot.digests.get(key),
             )
             for key, (remote_id, document, adopted) in snapshot.found.items()
             if key not in planned
@@ -359,11 +369,11 @@ class _EarlyPlanner:
         found = snapshot.found.get(key)
         if found is None or found[2]:  # missing (a create) or adopted: planned with everything else
             return False
-        if key in self.desired.included or key in self.options.replace:
-            return False  # read for --only's sake (never written unless created), or replaced
+        if key in self.desired.included or key in self.options.replace or REGISTRY[key[0]].replace_on:
+            return False  # read for --only's sake (never written unless created), or (maybe) replaced
         state = self.workspace.state
         for dep in self.desired.dependencies(key):
-            if dep in self.options.replace:
+            if dep in self.options.replace or REGISTRY[dep[0]].replace_on:  # its id may change in the run
                 return False  # its new id is known only after the replace
             if dep in self.keys:
                 # Not read yet, or about to be created: id not final. Adopted: not in state until the

@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agents_cli.kinds import agent, environment_variable, phone_number, secret, test, tool, workspace_settings
+from agents_cli.kinds import (
+    agent,
+    environment_variable,
+    knowledge_base,
+    mcp_server,
+    phone_number,
+    secret,
+    test,
+    tool,
+    webhook,
+    workspace_settings,
+)
 from agents_cli.kinds.base import Attachment, FoundBy, ResourceKind, Routes, Slot
 
 
@@ -66,18 +77,26 @@ class Registry:
         return (self.rank(key[0]), key[1])
 
 
+KB = knowledge_base.KIND
+MCP = mcp_server.KIND
 TOOL = tool.KIND
 TEST = test.KIND
 AGENT = agent.KIND
 SECRET = secret.KIND
 ENVIRONMENT_VARIABLE = environment_variable.KIND
 PHONE_NUMBER = phone_number.KIND
+WEBHOOK = webhook.KIND
 WORKSPACE_SETTINGS = workspace_settings.KIND
-# Secrets first (tools, variables, settings name them); phone numbers after the agents they route to.
-REGISTRY = Registry((SECRET, ENVIRONMENT_VARIABLE, TOOL, TEST, AGENT, PHONE_NUMBER, WORKSPACE_SETTINGS))
+# Secrets first (tools, variables, settings name them); documents and MCP servers before the tools and agents
+# that use them; phone numbers after the agents they route to; webhooks before the settings that name them.
+REGISTRY = Registry(
+    (SECRET, ENVIRONMENT_VARIABLE, KB, MCP, TOOL, TEST, AGENT, PHONE_NUMBER, WEBHOOK, WORKSPACE_SETTINGS)
+)
 
 __all__ = [
     "AGENT",
+    "KB",
+    "MCP",
     "REGISTRY",
     "TEST",
     "TOOL",

@@ -10,7 +10,7 @@ again after lost state by its exact API ``name``, written whole on every update.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,6 +30,16 @@ def valid_remote_id(value: object) -> bool:
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """A project file a config names as content (a document's ``file``): where, which, and its limits."""
+
+    key: tuple[str, ...]  # the config key naming it
+    path: str  # relative to the project root
+    max_bytes: int
+    suffixes: tuple[str, ...] = ()  # allowed file types (empty: any)
+
+
+@dataclass(frozen=True)
 class Routes:
     """Where a kind lives in the API."""
 
@@ -40,6 +50,10 @@ class Routes:
     update_method: Literal["PATCH", "PUT"] = "PATCH"
     # One resource per workspace (the convai settings): GET and PATCH the collection path itself.
     singleton: bool = False
+    # ``GET collection/{id}`` exists (workspace webhooks have none: one is read from the list).
+    item_readable: bool = True
+    # The list takes ``page_size``/``cursor`` (workspace webhooks answer every one in one GET).
+    paginated: bool = True
 
     def branches(self, remote_id: str) -> str:
         """``collection/<id>/branches`` (kinds that are ``branched``)."""
@@ -98,6 +112,14 @@ class ResourceKind:
     # Maps whose values may be credentials (request headers…): pull writes those as ``${VAR}``.
     credential_maps: tuple[KeyPath, ...] = ()
     attached_at: Attachment | None = None
+    # Top-level body fields the API cannot report back (a document's content hash): recorded in state at
+    # apply, and given to the remote body again when planning, from the state entry of the same id.
+    state_fields: tuple[str, ...] = ()
+    # Key-path prefixes no update can change (a document's content, an MCP server's URL): a change under
+    # one plans the resource as replaced (created again, referrers repointed, the old one deleted last).
+    replace_on: tuple[tuple[str, ...], ...] = ()
+    # An update is several calls to the kind's endpoints (``update_requests``), not one PATCH/PUT.
+    splits_updates: bool = False
     # Declared in agents.json itself (``secrets: {crm-token: {value: "${CRM_TOKEN}"}}``); an entry may
     # still name a ``config`` file instead.
     inline: bool = False
@@ -160,6 +182,11 @@ class ResourceKind:
         """The ``name`` ``agents add`` writes into a new config from what the user typed."""
         return display_name.strip()
 
+    def scaffold(self, config: dict[str, Any], slug: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """What ``agents add`` writes for a new config: the config, and files it names (path relative to
+        the project → starter text) that do not exist yet."""
+        return config, {}
+
     def complete(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
         """Fill what the user may leave out but the server would otherwise invent (changes on every plan)."""
         return body
@@ -171,6 +198,56 @@ class ResourceKind:
     def send_body(self, name: str, environment: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """The request body for a create or an update: the normalised body plus what we add (tags)."""
         return dict(body)
+
+    def read_sources(self, config: dict[str, Any], read: Callable[[str], bytes]) -> dict[str, Any]:
+        """The loaded config with what its files say (a document's bytes hash); ``read`` opens a project
+        file by its path relative to the project root (the loader's IO)."""
+        return config
+
+    def source_files(self, config: Mapping[str, Any]) -> list[SourceFile]:
+        """Files the config names as content, for validation to check offline (exists, type, size)."""
+        return []
+
+    def content_path(self, document: Mapping[str, Any]) -> str | None:
+        """Where pull downloads a resource's content besides its JSON (a document's bytes), or None."""
+        return None
+
+    def pulled(
+        self, name: str, document: Mapping[str, Any], content: bytes | None
+    ) -> tuple[dict[str, Any], dict[str, bytes], dict[str, str]] | None:
+        """What pull writes for a resource with content: the config, the content files (path relative to
+        the project → bytes) and the ``state_fields`` to record; None: the generic minimal config."""
+        return None
+
+    async def settle(
+        self, api: Any, ids: Mapping[str, str], used: list[Mapping[str, Any]], refresh: bool
+    ) -> list[tuple[str, str]]:
+        """After a sync's writes, what the kind's API computes on its own and the sync waits for (a
+        document's RAG index), and with ``refresh`` its content fetched again. ``ids``: local name → id of
+        this kind; ``used``: the bodies of the resources written in the run that reference this kind.
+        Returns (local name, ``indexed`` | ``refreshed``) per step done, for progress."""
+        return []
+
+    def upload(self, config: Mapping[str, Any]) -> dict[str, Any] | None:
+        """What a create sends besides the compared body (a document's file path or text), or None."""
+        return None
+
+    def create_request(
+        self, body: Mapping[str, Any], upload: Mapping[str, Any] | None
+    ) -> tuple[str, dict[str, Any]]:
+        """(path, JSON body) of the create POST; a kind sending files answers through ``create_files``."""
+        return self.routes.create, dict(body)
+
+    def create_files(self, upload: Mapping[str, Any] | None) -> dict[str, Any] | None:
+        """Multipart form fields of a create, when it is an upload (``{"file": path}``), else None."""
+        return None
+
+    def update_requests(
+        self, remote_id: str, body: Mapping[str, Any], remote: Mapping[str, Any] | None
+    ) -> list[tuple[str, str, Any]]:
+        """The (method, path, JSON body) calls an update is made of; the last answer is not trusted (the
+        applier reads the resource again unless it is a whole resource of this kind)."""
+        return [(self.routes.update_method, self.routes.item(remote_id), dict(body))]
 
     def create_body(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """What a create sends, from ``send_body``'s result (a request ``type`` the create model wants)."""

@@ -36,6 +36,8 @@ class Environment:
     # The server environment (environment-variable values, test runs) this environment uses.
     server_environment: str = "production"
     branch: str | None = None  # the agent branch this environment reads and writes (None: main)
+    # The main environment a branch environment branches, named (when its connection does not say).
+    main: str | None = None
     # Agent local name → branch name → percentage of its traffic (validated offline: sums to 100).
     deployments: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
@@ -77,16 +79,21 @@ def parse_environment(name: str, spec: dict[str, Any]) -> Environment:
         confirm=spec.get("confirm") is True,
         server_environment=str(spec.get("server_environment") or "production"),
         branch=spec.get("branch") if isinstance(spec.get("branch"), str) else None,
+        main=spec.get("main") if isinstance(spec.get("main"), str) else None,
         deployments=_deployments(spec.get("deployments")),
     )
 
 
 def main_environment(environments: Mapping[str, Environment], env: Environment) -> Environment:
-    """The environment whose workspace (and agents) a branch environment branches: the one environment
-    without a branch on the same connection; the environment itself when it has no branch or no such
-    one exists (then its own first sync creates the agents, and cuts its branch from them)."""
+    """The environment whose workspace (and agents) a branch environment branches: the one its ``main``
+    names, else the one environment without a branch on the same connection; the environment itself when
+    it has no branch or no such one exists (then its own first sync creates the agents, and cuts its
+    branch from them)."""
     if env.branch is None:
         return env
+    named = environments.get(env.main) if env.main else None
+    if named is not None and named.branch is None:
+        return named
     mains = [
         other
         for other in environments.values()
@@ -109,6 +116,37 @@ def deployment_issues(
             total = sum(split.values())
             if abs(total - 100) > 0.01:
                 issues.append((where, f"the traffic percentages of {agent!r} sum to {total:g}, not 100"))
+    return issues
+
+
+def main_issues(environments: Mapping[str, Environment]) -> list[tuple[tuple[str, ...], str]]:
+    """Each ``main`` key, offline: only on a branch environment, naming another environment that is not
+    itself a branch environment. (manifest key path, message) pairs."""
+    issues: list[tuple[tuple[str, ...], str]] = []
+    for env in environments.values():
+        if env.main is None:
+            continue
+        where = ("environments", env.name, "main")
+        named = environments.get(env.main)
+        if env.branch is None:
+            issues.append((where, f"'main' is only for a branch environment ({env.name!r} has no 'branch')"))
+        elif env.main == env.name:
+            issues.append((where, f"environment {env.name!r} cannot be its own main environment"))
+        elif named is None:
+            known = ", ".join(sorted(set(environments) - {env.name})) or "none"
+            issues.append((where, f"unknown environment {env.main!r} (environments: {known})"))
+        elif named.branch is not None:
+            issues.append(
+                (where, f"environment {env.main!r} is itself a branch environment (branch {named.branch!r})")
+            )
+        elif named.connection != env.connection:
+            issues.append(
+                (
+                    where,
+                    f"environment {env.main!r} reaches another workspace (its api_key_env, residency, "
+                    f"base_url or emulator differ from {env.name!r}'s): branches share one workspace",
+                )
+            )
     return issues
 
 

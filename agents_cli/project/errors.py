@@ -90,6 +90,14 @@ class PlaceholderUnset(ConfigError):
         return PlaceholderUnset(self.path, self.variable, kind, name)
 
 
+class SourceUnreadable(ConfigError):
+    """A file a config names as content (a document's ``file``) that cannot be read: ``why``."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(path=path, why=why)
+        self.path, self.why = path, why
+
+
 StateProblem = Literal[
     "newer_version",
     "unknown_version",

@@ -8,18 +8,16 @@ Entries without ``fields`` are judged per resource: remote fingerprint ≠ ``rem
 ``version`` is the format of ``fields``. Version 2: leaf paths are ``keypath.format_path`` of
 ``keypath.leaves``, the spelling of plan changes — keyed list items by id
 (``attached_tests[test_id=t1].test_id``), id sets one leaf in sorted form (``tool_ids``, ``tags``).
-Version 1 (or none) spelled list items by index and hashed sets in their order; its ``fields`` are not read
-(such entries are judged per resource, as entries without ``fields``), and the next sync records every
-resource it plans again in version 2 — a no-op as a state-only refresh, without a remote write. A file of
-a later version is refused rather than misread.
+Version 1 (or none): ``fields`` not read (judged per resource); the next sync records them again in version
+2 without a remote write. A later version is refused rather than misread. ``recorded``, ``retired`` and
+``creating``: what a kind's API cannot report (a document's content hash) and a replace in progress.
 
 Written atomically (temp file + fsync + ``os.replace``) with deterministic formatting, and guarded by
 ``state/<env>.lock`` (``flock``, released by the kernel when the holder dies; the file holds the pid for the
-message). During a sync each remote operation's result is made durable first in ``state/<env>.journal``:
-one compact JSON line per changed entry, appended and fsynced (O(change), where rewriting the whole file
-after each of 1,000 creates is O(N²)); the sync then writes the whole file once and removes the journal.
-A journal left behind (the process was killed) is replayed by ``load_state``, line by line, later lines
-winning; a torn last line is the write the kill interrupted, and is ignored.
+message). During a sync each remote operation's result is first appended (fsynced, one JSON line per
+changed entry: O(change)) to ``state/<env>.journal``; the sync then writes the whole file once and removes
+it. A journal left behind (a kill) is replayed by ``load_state``, later lines winning, a torn last line
+ignored.
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,19 +70,22 @@ class ResourceState:
     fields: dict[KeyPath, str] | None = None
     branch_id: str | None = None  # the branch a branch environment writes (kinds that are ``branched``)
     version_id: str | None = None  # the version the last apply produced
-    # The last recorded answer's bytes and the desired body it matched (``engine.unchanged``), while they
-    # are what ``fingerprint``, ``remote_fingerprint`` and ``fields`` describe: the next plan of the same
-    # answer and config is a no-op without normalising (salted, like ``fields``; never of a secret).
-    response_digest: str | None = None
+    recorded: dict[str, str] = field(default_factory=dict)  # the kind's ``state_fields`` as last applied
+    retired: tuple[str, ...] = ()  # ids this replaced: deleted once their referrers point at ``id``
+    creating: bool = False  # a replace's POST may have gone through: a rerun deletes what it left
+    response_digest: str | None = None  # salted, of the answer ``fields`` describe (``engine.unchanged``)
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id}
+        extra = {"recorded": dict(sorted(self.recorded.items())), "retired": list(self.retired)}
         for key in ("fingerprint", "remote_fingerprint", "branch_id", "version_id", "response_digest"):
             if getattr(self, key):
                 data[key] = getattr(self, key)
         if self.fields is not None:
             data["fields"] = dict(sorted((format_path(path), digest) for path, digest in self.fields.items()))
-        return data
+        return {**data, **{key: value for key, value in extra.items() if value}} | (
+            {"creating": True} if self.creating else {}
+        )
 
 
 @dataclass
@@ -152,9 +152,6 @@ def lock_path(root: Path, env: str) -> Path:
     return root / STATE_DIR / f"{env}.lock"
 
 
-# What ``response_digest`` looks like (anything else is a hand edit: dropped, so the next plan normalises).
-_DIGEST = re.compile(r"[0-9a-f]{40}")
-
 # Versions whose files this one reads (none: version 1, the first format).
 READABLE_VERSIONS = (1, STATE_VERSION)
 
@@ -185,6 +182,14 @@ def _fields(entry: dict[str, Any], readable: bool) -> dict[KeyPath, str] | None:
         return None  # a path no version writes: a hand edit
 
 
+def _extras(entry: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...], bool]:
+    recorded = entry["recorded"] if isinstance(entry.get("recorded"), dict) else {}
+    retired = entry["retired"] if isinstance(entry.get("retired"), list) else []
+    strings = {str(key): value for key, value in recorded.items() if isinstance(value, str)}
+    ids = tuple(rid for rid in retired if valid_remote_id(rid))
+    return strings, ids, entry.get("creating") is True
+
+
 def _entry(source: str, where: str, entry: Any, readable: bool) -> ResourceState:
     if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
         raise StateUnusable(source, "entry", where=where)
@@ -192,14 +197,22 @@ def _entry(source: str, where: str, entry: Any, readable: bool) -> ResourceState
         raise StateUnusable(source, "bad_id", where=where, detail=_source_json(entry["id"]))
     texts = {
         key: entry[key] if isinstance(entry.get(key), str) else None
-        for key in ("fingerprint", "remote_fingerprint", "branch_id", "version_id")
+        for key in ("fingerprint", "remote_fingerprint", "branch_id", "version_id", "response_digest")
     }
     for key in ("branch_id", "version_id"):  # they reach URLs too
         if texts[key] is not None and not valid_remote_id(texts[key]):
             raise StateUnusable(source, "bad_id", where=where, detail=_source_json(texts[key]))
-    digest = entry.get("response_digest")
-    digest = digest if readable and isinstance(digest, str) and _DIGEST.fullmatch(digest) else None
-    return ResourceState(id=entry["id"], fields=_fields(entry, readable), response_digest=digest, **texts)
+    made = ResourceState(
+        id=entry["id"],
+        fields=_fields(entry, readable),
+        fingerprint=texts["fingerprint"],
+        remote_fingerprint=texts["remote_fingerprint"],
+        branch_id=texts["branch_id"],
+        version_id=texts["version_id"],
+        response_digest=texts["response_digest"] if readable else None,  # never reaches a URL
+    )
+    made.recorded, made.retired, made.creating = _extras(entry)
+    return made
 
 
 def _check_unique_ids(state: State, source: str) -> None:

@@ -16,7 +16,7 @@ from agents_cli.keypath import KeyPath
 from agents_cli.kinds import AGENT, REGISTRY
 from agents_cli.project.api_names import ApiNames
 from agents_cli.project.configs import LoadedConfig, merge_documents
-from agents_cli.project.environments import deployment_issues
+from agents_cli.project.environments import deployment_issues, main_issues
 from agents_cli.project.files import FileStore
 from agents_cli.project.loader import Document, LoadError
 from agents_cli.project.manifest import MANIFEST_NAME, Project, Resource, parse_manifest, path_problem
@@ -31,6 +31,7 @@ from agents_cli.project.references import (
     find_placeholders,
     find_references,
 )
+from agents_cli.project.sources import source_problems
 
 # ``@tool:<name>, @test:<name> or @agent:<name>``
 REFERENCE_FORMS = ", ".join(f"@{name}:<name>" for name in REGISTRY.names[:-1]) + (
@@ -300,6 +301,10 @@ class _Validator:
                 "error",
                 envs,
             )
+        for source in REGISTRY[kind].source_files(loaded.data):
+            document, line, column = loaded.locate(source.key)
+            for message in source_problems(self.root, source):
+                self.collector.add(document.path, (line, column), source.key, message, "error", envs)
         self.api_names.add(loaded, envs)
         for path, ref_kind, name in find_bare_names(loaded.data, project.resources):
             document, line, column = loaded.locate(path)
@@ -358,6 +363,8 @@ def validate_project(
         validator.scenarios(manifest, project)
         validator.name_clashes()
         for where, message in deployment_issues(project.environments, set(project.resources[AGENT.name])):
+            validator.collector.add(manifest.path, manifest.locate(where), where, message)
+        for where, message in main_issues(project.environments):
             validator.collector.add(manifest.path, manifest.locate(where), where, message)
     report.environments = environments
     report.problems = sorted(

@@ -121,7 +121,7 @@ class StagedWrites:
             self._pool.submit(_unlink_staged, previous[1])
         self._staged[path] = (content, self._pool.submit(_write_temp, path, content.encode("utf-8")))
 
-    def commit(self, writes: list[tuple[Path, str]]) -> None:
+    def commit(self, writes: list[tuple[Path, str | bytes]]) -> None:
         """Put ``writes`` in place (staged ones renamed, others written atomically, all in parallel); what
         was staged for anything else is removed."""
         try:
@@ -129,7 +129,7 @@ class StagedWrites:
         finally:
             self.discard()
 
-    def _put(self, path: Path, content: str) -> None:
+    def _put(self, path: Path, content: str | bytes) -> None:
         staged = self._staged.pop(path, None)
         if staged is None or staged[0] != content:
             if staged is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agents_cli.kinds import REGISTRY
@@ -14,7 +15,7 @@ from agents_cli.project.configs import load_resource
 from agents_cli.project.manifest import MANIFEST_NAME, Project
 from agents_cli.project.state import ResourceState
 from agents_cli.pull.errors import NothingToPull
-from agents_cli.pull.resources import DEFAULTS_ONLY, PullContext, Written
+from agents_cli.pull.resources import CONTENT_KEY, DEFAULTS_ONLY, PullContext, Written
 from agents_cli.pull.selection import Candidate, ids_by_kind, reference_map, select
 
 if TYPE_CHECKING:
@@ -55,12 +56,16 @@ async def read_remote(
         }
 
         async def fetch(candidate: Candidate) -> Any:
-            if REGISTRY[candidate.kind].write_only:  # the list has all there is: no value is ever asked for
+            kind = REGISTRY[candidate.kind]
+            if kind.write_only or not kind.routes.item_readable:  # the list has all there is (no value asked)
                 document: Any = listed.get((candidate.kind, candidate.remote_id))
             else:
                 query = await params(api, candidate) if params is not None else None
                 path = REGISTRY[candidate.kind].routes.item(candidate.remote_id)
                 document = await api.get(path, params=query)
+            where = REGISTRY[candidate.kind].content_path(document) if isinstance(document, dict) else None
+            if where is not None:  # a document's bytes, kept beside its JSON (never sent back as config)
+                document = {**document, CONTENT_KEY: await api.request("GET", where, raw=True)}
             if arrived is not None and isinstance(document, dict):
                 arrived(candidate, document)
             return document
@@ -101,8 +106,11 @@ def write_results(
 
     # Each file is written atomically and fsynced, the fsyncs overlapping; those staged as their answers
     # arrived (``stage``) are only renamed into place now.
-    writes = [
+    writes: list[tuple[Path, str | bytes]] = [
         (project.path(item.file), item.text) for item in outcomes if item.text is not None and item.file
+    ]
+    writes += [
+        (project.path(Path(relative)), data) for item in outcomes for relative, data in item.files.items()
     ]
     (staged or StagedWrites(min(8, len(writes) or 1))).commit(writes)
     _write_manifest(project, env, outcomes)

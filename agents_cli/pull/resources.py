@@ -6,12 +6,14 @@ Pure apart from reading the project's files; ``importer`` reads the remote and w
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from agents_cli.engine.drift import field_hashes, salt_for
 from agents_cli.engine.normalise import Desired, normalise_desired, normalise_remote, request_shape
+from agents_cli.engine.replacing import from_state
 from agents_cli.errors import ConfigError
 from agents_cli.kinds import REGISTRY
 from agents_cli.project.configs import deep_merge, load_resource
@@ -27,6 +29,8 @@ from agents_cli.pull.files import (
 )
 from agents_cli.pull.selection import Candidate
 
+# Where the importer keeps a resource's downloaded content in its document (``ResourceKind.content_path``).
+CONTENT_KEY = "__agents_content__"
 DEFAULTS_ONLY = "defaults-only"  # left out of the pull's result: nothing the project would declare
 Refusal = Literal["not_in_manifest", "never_synced", "unsynced_changes"]
 
@@ -46,6 +50,7 @@ class Written:
     warnings: list[str] = field(default_factory=list)
     state: ResourceState | None = None
     new_overlay: bool = False
+    files: dict[str, bytes] = field(default_factory=dict)  # content files (a document's bytes) to write
     inline: dict[str, Any] | None = None  # a new entry of a kind declared in agents.json itself
 
     def as_dict(self) -> dict[str, Any]:
@@ -80,6 +85,14 @@ class PullContext:
 
     def check(self, kind: str, name: str) -> Any:
         def normalised(config: dict[str, Any]) -> dict[str, Any]:
+            from agents_cli.project.sources import read_source
+
+            def read(relative: str) -> bytes:
+                return read_source(self.project.root, relative)
+
+            # A content file missing: compared without it (it differs, so pull writes it).
+            with contextlib.suppress(ConfigError):
+                config = REGISTRY[kind].read_sources(config, read)
             return self.desired(kind, name, config).body
 
         return normalised
@@ -139,16 +152,29 @@ def _local_changes(ctx: PullContext, resource: Resource, target: dict[str, Any])
     return None
 
 
+def _pulled(
+    kind: str, name: str, document: dict[str, Any]
+) -> tuple[tuple[dict[str, Any], dict[str, bytes], dict[str, str]] | None, dict[str, str]]:
+    """The kind's files for a resource with content (``ResourceKind.pulled``) and what state records."""
+    content = document.pop(CONTENT_KEY, None)
+    pulled = REGISTRY[kind].pulled(name, document, content if isinstance(content, bytes) else None)
+    return pulled, (pulled[2] if pulled is not None else {})
+
+
 def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any]) -> Written:
     kind, name = candidate.kind, candidate.name
     project = ctx.project
     resource = project.get(kind, name)
-    target = normalise_remote(kind, document)
+    pulled, recorded = _pulled(kind, name, document)
+    target = from_state(kind, normalise_remote(kind, document), recorded)
     check = ctx.check(kind, name)
     # The same record a sync leaves, per-field hashes included: without them a later remote edit would make
     # every differing field (local edits too) read as drift.
     fields = field_hashes(kind, target, salt_for(ctx.env, kind, candidate.remote_id))
     state = ResourceState(candidate.remote_id, fingerprint(target), remote_fingerprint(kind, target), fields)
+    state.recorded = recorded  # what the API cannot report (a document's content hash)
+    if pulled is not None and (resource is None or ctx.env not in resource.overlays):
+        return _with_content(ctx, candidate, resource, pulled, target, state)
     if resource is None:
         config, warnings = minimal_config(
             kind, document, references=ctx.references, check=check, environ=ctx.environ
@@ -195,6 +221,34 @@ def for_resource(ctx: PullContext, candidate: Candidate, document: dict[str, Any
         text = _render(resource.config, config, previous)
         return Written(candidate, "update", resource.config, text, warnings=warnings, state=state)
     return _overlay(ctx, candidate, resource, document, target, state)
+
+
+def _with_content(
+    ctx: PullContext,
+    candidate: Candidate,
+    resource: Resource | None,
+    pulled: tuple[dict[str, Any], dict[str, bytes], dict[str, str]],
+    target: dict[str, Any],
+    state: ResourceState,
+) -> Written:
+    """A resource whose content is files (a document): its config and content files, written whole."""
+    config, files, _recorded = pulled
+    kind, name = candidate.kind, candidate.name
+    if resource is None:
+        path = config_path_for(kind, name, ctx.file_format)
+        if ctx.project.path(path).exists() and not ctx.force:
+            return Written(candidate, "refused", path, refusal="not_in_manifest")
+        return Written(
+            candidate, "import", path, _render(path, config, None, kind=kind), state=state, files=files
+        )
+    if ctx.check(kind, name)(load_resource(ctx.project, resource, ctx.env).data) == target:
+        return Written(candidate, "up-to-date", resource.config, state=state)
+    refusal = None if ctx.force else _local_changes(ctx, resource, target)
+    if refusal is not None:
+        return Written(candidate, "refused", resource.config, refusal=refusal)
+    previous = ctx.project.path(resource.config).read_text(encoding="utf-8")
+    text = _render(resource.config, config, previous)
+    return Written(candidate, "update", resource.config, text, state=state, files=files)
 
 
 def _overlay(

@@ -124,3 +124,17 @@ async def merge(
     path = f"{kind.routes.branches(remote_id)}/{source}/merge"
     body = {"archive_source_branch": False, "force": force}
     await api.request("POST", path, params={"target_branch_id": target}, json=body, idempotent=False)
+
+
+async def rebase_preview(api: ApiClient, kind: ResourceKind, remote_id: str, branch: str) -> dict[str, Any]:
+    """What rebasing ``branch`` onto the main branch would make it (with its conflicts)."""
+    path = f"{kind.routes.branches(remote_id)}/{branch}/rebase-preview"
+    answer = await api.get(path)
+    if not isinstance(answer, dict):
+        raise UnexpectedAnswer(f"GET {path}", "an object")
+    return answer
+
+
+async def rebase(api: ApiClient, kind: ResourceKind, remote_id: str, branch: str) -> None:
+    """Rebase ``branch`` onto the main branch's current version (its own changes kept)."""
+    await api.request("POST", f"{kind.routes.branches(remote_id)}/{branch}/rebase", idempotent=False)

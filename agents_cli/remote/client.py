@@ -41,7 +41,7 @@ import logging
 import random
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -64,11 +64,13 @@ from agents_cli.remote.errors import ApiRefused, NoAnswer, NotTheApi, UrlOrigin
 from agents_cli.remote.failures import HttpTimeouts, Target, attempts_note, http_timeouts, transport_failure
 from agents_cli.remote.pacing import DEFAULT_CONCURRENCY, Pacer
 from agents_cli.remote.pages import next_cursor, page_items
+from agents_cli.remote.tasks import gather_or_cancel
 
 __all__ = ["DEFAULT_CONCURRENCY", "AmbiguousRequest", "ApiClient", "RequestStats", "RetryPolicy"]
 __all__ += ["gather_or_cancel"]
 
 T = TypeVar("T")
+Files = dict[str, tuple[str, bytes, str]] | None  # multipart: field → (file name, bytes, content type)
 
 log = logging.getLogger("agents_cli.remote.client")
 # After this many failed attempts of one request, say so without --debug.
@@ -176,7 +178,7 @@ class ApiClient:
         return delay
 
     async def _send_once(
-        self, method: str, path: str, params: dict[str, Any] | None, body: Any
+        self, method: str, path: str, params: dict[str, Any] | None, body: Any, files: Files = None
     ) -> httpx.Response:
         if self._client is None or self._closing:
             raise RuntimeError("ApiClient used outside 'async with'")
@@ -187,7 +189,8 @@ class ApiClient:
             self.stats.by_method[method] += 1
             started = time.perf_counter()
             try:
-                request = self._client.build_request(method, path, params=params, json=body)
+                payload = {"json": body} if files is None else {"data": body, "files": files}
+                request = self._client.build_request(method, path, params=params, **payload)
                 response = await read_capped(self._client, request, self.timeouts)
             except httpx.HTTPError as exc:
                 elapsed = (time.perf_counter() - started) * 1000
@@ -209,25 +212,38 @@ class ApiClient:
         params: dict[str, Any] | None = None,
         json: Any = None,
         idempotent: bool | None = None,
+        files: Files = None,
+        raw: bool = False,
     ) -> Any:
         """Send with retries; return the decoded JSON (``None`` for an empty body).
 
         ``idempotent`` defaults by method (POST is not). A non-idempotent request is retried only when it
         surely did not take effect (see the module docstring); otherwise ``AmbiguousRequest`` is raised.
         """
-        return decoded(method, path, await self._answer(method, path, params, json, idempotent))
+        response = await self._answer(method, path, params, json, idempotent, files)
+        return response.content if raw else decoded(method, path, response)
 
     async def digested(
-        self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        files: Files = None,
     ) -> tuple[Any, str]:
         """``request``, and a digest of the answer's bytes (``engine.unchanged``: answered as last time)."""
-        response = await self._answer(
-            method, path, params, json, method.upper() not in NON_IDEMPOTENT_METHODS
-        )
+        response = await self._answer(method, path, params, json, None, files)
         return decoded(method, path, response), answer_digest(response)
 
     async def _answer(
-        self, method: str, path: str, params: dict[str, Any] | None, json: Any, idempotent: bool | None
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        json: Any,
+        idempotent: bool | None,
+        files: Files,
     ) -> httpx.Response:
         if idempotent is None:
             idempotent = method.upper() not in NON_IDEMPOTENT_METHODS
@@ -235,7 +251,7 @@ class ApiClient:
         while True:
             attempt += 1
             try:
-                response = await self._send_once(method, path, params, json)
+                response = await self._send_once(method, path, params, json, files)
             except httpx.TransportError as exc:
                 limit = self._transport_limit(exc, method, path, attempt, idempotent)
                 what, retry_after = type(exc).__name__, None
@@ -324,6 +340,7 @@ class ApiClient:
         body: Any,
         *,
         find_existing: Callable[[], Awaitable[Any | None]],
+        files: Files = None,
         answer: list[str] | None = None,
     ) -> tuple[Any, bool]:
         """POST a new resource exactly once. Returns (response or found resource, adopted?); ``answer``, if
@@ -335,7 +352,7 @@ class ApiClient:
         attempt = 0
         while True:
             try:
-                response, digest = await self.digested("POST", path, json=body)
+                response, digest = await self.digested("POST", path, json=body, files=files)
                 (answer if answer is not None else []).append(digest)
                 return response, False
             except AmbiguousRequest as ambiguous:
@@ -381,20 +398,3 @@ class ApiClient:
             if cursor is None:
                 return items
             query = {**query, "cursor": cursor}
-
-
-async def gather_or_cancel(*coroutines: Coroutine[Any, Any, T]) -> list[T]:
-    """``asyncio.gather`` that, when one fails, cancels and awaits the others before raising that first
-    error (not an ``ExceptionGroup``): nothing is left running on a client that is about to close."""
-    tasks: list[asyncio.Task[T]] = []
-    try:
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(coroutine) for coroutine in coroutines]
-    except BaseExceptionGroup as failed:
-        raise _first_leaf(failed) from None
-    return [task.result() for task in tasks]
-
-
-def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
-    first = group.exceptions[0]
-    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first

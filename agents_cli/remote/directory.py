@@ -48,6 +48,9 @@ class Directory:
         (``engine.unchanged``: a resource answered as at the last sync needs no normalising)."""
         resource_kind = REGISTRY[kind]
         digest = None
+        if not resource_kind.routes.item_readable:  # read from the list (fresh: a create may precede it)
+            items = await self.listing(kind, fresh=True)
+            return next((item for item in items if resource_kind.remote_id(item) == remote_id), None), None
         try:
             if remote_id in self.pinned and resource_kind.branched:
                 params = {"version_id": self.pinned[remote_id]}
@@ -154,6 +157,11 @@ async def list_remote(
     if kind.singleton_id is not None:
         found = await api.get(kind.routes.collection)
         return [found] if isinstance(found, dict) else []
+    if not kind.routes.paginated:  # answered whole in one GET (``{list_key: [...]}``, no cursor)
+        from agents_cli.remote.pages import page_items
+
+        path = kind.routes.collection
+        return page_items(f"GET {path}", kind.routes.list_key, await api.get(path, params=params))
     return await api.list_all(kind.routes.collection, kind.routes.list_key, params=params)
 
 

@@ -51,6 +51,13 @@ def _branch_properties() -> Schema:
             "environment without a branch that has the same key (created from its main branch on the "
             "first sync). Without it: the agents' main branch.",
         },
+        "main": {
+            "type": "string",
+            "pattern": ENVIRONMENT_NAME_PATTERN,
+            "description": "A branch environment's main environment (an environment without 'branch'), "
+            "whose agents it branches. Needed only when the connection does not say: two environments "
+            "without a branch on the same key (two 'emulator: true' environments, say).",
+        },
         "deployments": {
             "type": "object",
             "description": "Traffic split per agent: agent local name -> branch name ('main' or a "

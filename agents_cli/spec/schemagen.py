@@ -30,6 +30,7 @@ DEFS_REF_PREFIX = "#/$defs/"
 
 AGENT_ROOT = "Body_Create_Agent_v1_convai_agents_create_post"
 TOOL_ROOT = "ToolRequestModel"
+MCP_ROOT = "MCPServerConfig-Input"
 TEST_CREATE_PATH = "/v1/convai/agent-testing/create"
 
 # Keywords whose value is one subschema / a list of subschemas / a map of name -> subschema.
@@ -276,6 +277,32 @@ def _document(title: str, description: str, body: Schema, defs: dict[str, Schema
     return document
 
 
+def knowledge_base_schema() -> Schema:
+    """A document config (ours: the API takes each source through a different endpoint)."""
+    path = {"type": "string", "minLength": 1}
+    sources = {
+        "file": {**path, "description": "A file in the project (.pdf .md .txt .docx .html .epub), uploaded."},
+        "url": {"type": "string", "pattern": "^https?://", "description": "A web page the API fetches."},
+        "text": {"type": "string", "description": "The document's text, inline."},
+        "text_file": {**path, "description": "A text file in the project whose content is the document."},
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "name": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The name the document has in the API.",
+            },
+            **sources,
+            "parent_folder_id": {"type": "string", "description": "The knowledge-base folder it is in."},
+        },
+        "required": ["name"],
+        "oneOf": [{"required": [source]} for source in sources],
+        "additionalProperties": False,
+    }
+
+
 def _test_variants(spec: dict[str, Any]) -> list[Any]:
     try:
         body = spec["paths"][TEST_CREATE_PATH]["post"]["requestBody"]["content"]["application/json"]["schema"]
@@ -316,6 +343,22 @@ def generate(spec: dict[str, Any]) -> dict[str, Schema]:
     body = test.discriminated({"propertyName": "type"}, _test_variants(spec))
     schemas["test.schema.json"] = _document(
         "ElevenLabs agent test config", f"The agent-testing create body. {note}", body, test.drain()
+    )
+
+    if MCP_ROOT in components:  # a spec cut down to agents, tools and tests has none
+        mcp = _Converter(components)
+        body = mcp.convert(components[MCP_ROOT], owner=MCP_ROOT)
+        schemas["mcp.schema.json"] = _document(
+            "ElevenLabs MCP server config",
+            f"An MCP server file is the config object itself (sent as {{config: …}}). {note}",
+            body,
+            mcp.drain(),
+        )
+    schemas["kb.schema.json"] = _document(
+        "Knowledge-base document",
+        "A display name and one source: file (a path relative to agents.json), url, text or text_file.",
+        knowledge_base_schema(),
+        {},
     )
 
     if SETTINGS_ROOT in components:  # (a trimmed spec may leave the workspace settings out)

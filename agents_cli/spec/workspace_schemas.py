@@ -1,5 +1,5 @@
 """JSON Schemas of the workspace kinds declared in agents.json (secrets, environment variables, phone
-numbers), written by hand: their entries are our shapes (``agent: "@agent:x"``, ``values`` by server
+numbers, webhooks), written by hand: their entries are our shapes (``agent: "@agent:x"``, ``values`` by server
 environment, a secret's value as a placeholder), not a request body of the spec. The workspace settings'
 schema is derived from the spec (``schemagen``)."""
 
@@ -96,9 +96,39 @@ def _phone_number() -> Schema:
     )
 
 
+def _webhook() -> Schema:
+    headers = {"type": ["object", "null"], "additionalProperties": {"type": "string"}}
+    events = {"enum": ["voice_library_removal_notice", "speech_to_text", "agent_qa", "flows"]}
+    return _document(
+        "Workspace webhook",
+        "An HMAC-signed workspace webhook; the convai settings name it as @webhook:NAME.",
+        {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "description": "API name (default: local name)."},
+                "webhook_url": {
+                    "type": "string",
+                    "pattern": "^https://",
+                    "description": "The HTTPS callback URL (cannot change once created).",
+                },
+                "request_headers": {
+                    **headers,
+                    "description": "Headers sent with each delivery; credentials as ${VAR} placeholders.",
+                },
+                "is_disabled": {"type": "boolean", "default": False},
+                "retry_enabled": {"type": ["boolean", "null"]},
+                "events": {"type": "array", "items": events, "uniqueItems": True},
+            },
+            "required": ["webhook_url"],
+            "additionalProperties": False,
+        },
+    )
+
+
 def workspace_schemas() -> dict[str, Schema]:
     return {
         "secret.schema.json": _secret(),
         "environment_variable.schema.json": _environment_variable(),
         "phone_number.schema.json": _phone_number(),
+        "webhook.schema.json": _webhook(),
     }

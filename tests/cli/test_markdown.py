@@ -100,3 +100,16 @@ def test_test_run_markdown_has_a_table_and_details_per_failed_run(tmp_path: Path
     assert "&#x27;refund voucher&#x27;" in rendered or "'refund voucher'" in rendered
     assert "1 passed, 1 failed of 2 run(s)" in rendered
     assert summary.read_text() == markdown + "\n"
+
+
+def test_a_plan_of_only_branch_cuts_and_traffic_splits_is_not_called_unchanged() -> None:
+    from agents_cli.cli.render.markdown import plan_markdown
+    from agents_cli.engine.plan import BranchCut, Plan, SplitChange
+
+    cuts = Plan("dev", branch_cuts=(BranchCut("agent", "support-bot", "dev"),))
+    text = plan_markdown(cuts)
+    assert "No changes" not in text and "| resource |" not in text
+    assert "+ branch dev of agent support-bot (cut from main's current version)" in text
+    assert "**Plan: 0 to create, 0 to update, 0 to delete. 1 branch to cut.**" in text
+    splits = Plan("prod", splits=(SplitChange("support-bot", {"main": 100.0}, {"main": 90.0, "dev": 10.0}),))
+    assert "~ traffic of agent support-bot: main 100% → main 90%, dev 10%" in plan_markdown(splits)

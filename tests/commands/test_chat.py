@@ -156,9 +156,11 @@ def test_a_private_agent_is_reached_through_a_signed_url(
     tmp_path: Path, served_emulator: ServedEmulator
 ) -> None:
     private = AGENT + "platform_settings:\n  auth:\n    enable_auth: true\n"
+    environments = staging_and_prod(served_emulator.url)
+    environments["staging"]["server_environment"] = "staging"
     project = write_project(
         tmp_path / "proj",
-        environments=staging_and_prod(served_emulator.url),
+        environments=environments,
         default_environment="staging",
         agents={"bot": private},
         tools={"lookup": TOOL},
@@ -172,7 +174,9 @@ def test_a_private_agent_is_reached_through_a_signed_url(
     out, err = cli(project, "chat", "bot", "--script", "chat/one.yaml")
     assert "script passed: 1 turn(s)" in out + err
     assert "conversation_signature" not in out + err
-    assert any(e.path == "/v1/convai/conversation/get-signed-url" for e in served_emulator.exchanges)
+    signed = [e for e in served_emulator.exchanges if e.path == "/v1/convai/conversation/get-signed-url"]
+    # The environment's server environment goes with it (the conversation resolves variables with it).
+    assert signed and "environment=staging" in signed[-1].query
 
 
 def test_with_json_output_the_result_is_the_only_thing_on_stdout(

@@ -59,6 +59,8 @@ def test_add_each_kind_with_overlay_and_json(tmp_path: Path) -> None:
         "agents",
         "tools",
         "tests",
+        "knowledge_base",
+        "mcp_servers",
     ]
     # The tool test template references @tool:lookup-order, which now exists.
     run_cli(["validate"], cwd=tmp_path)
@@ -130,12 +132,17 @@ def test_templates_list_and_show(tmp_path: Path) -> None:
         ("test", "llm"),
         ("test", "tool"),
         ("test", "simulation"),
+        ("kb", "kb-file"),
+        ("kb", "kb-url"),
+        ("kb", "kb-text"),
+        ("mcp", "mcp-server"),
         ("secret", "secret"),
         ("environment_variable", "string"),
         ("environment_variable", "secret"),
         ("phone_number", "existing"),
         ("phone_number", "twilio"),
         ("phone_number", "sip-trunk"),
+        ("webhook", "hmac"),
         ("workspace_settings", "webhooks"),
     }
     assert all(item["description"] for item in listed)
@@ -239,6 +246,22 @@ def test_init_gitignore_ignores_the_local_emulators_state(tmp_path: Path) -> Non
     assert ignored == ["state/local.json", "state/local.lock"]
 
 
+def test_add_documents_and_an_mcp_server_from_their_templates(tmp_path: Path) -> None:
+    run_cli(["init"], cwd=tmp_path)
+    run_cli(["add", "kb", "Returns Policy", "--template", "kb-file"], cwd=tmp_path)
+    run_cli(["add", "kb", "FAQ", "--template", "kb-url"], cwd=tmp_path)
+    run_cli(["add", "kb", "Hours", "--template", "kb-text"], cwd=tmp_path)
+    run_cli(["add", "mcp", "Orders", "--template", "mcp-server"], cwd=tmp_path)
+    document = load_file(tmp_path / "knowledge/returns-policy.yaml").data
+    assert document == {"name": "Returns Policy", "file": "knowledge/returns-policy.md"}
+    assert (tmp_path / "knowledge/returns-policy.md").read_text().startswith("# Returns Policy")
+    manifest = json.loads((tmp_path / "agents.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["knowledge_base"]) == ["faq", "hours", "returns-policy"]
+    assert manifest["mcp_servers"] == {"orders": {"config": "mcp_servers/orders.yaml"}}
+    server = load_file(tmp_path / "mcp_servers/orders.yaml").data
+    assert server["request_headers"] == {"Authorization": "Bearer ${MCP_TOKEN}"}
+
+
 def test_add_declares_workspace_kinds_in_the_manifest(tmp_path: Path) -> None:
     run_cli(["init"], cwd=tmp_path)
     run_cli(["add", "agent", "Support Bot"], cwd=tmp_path)
@@ -249,7 +272,10 @@ def test_add_declares_workspace_kinds_in_the_manifest(tmp_path: Path) -> None:
     added = run_cli(["add", "workspace_settings", "Webhooks", "--template", "webhooks"], cwd=tmp_path)
     assert "refers to @secret:webhook-token" in added.stderr
     run_cli(["add", "secret", "Webhook Token"], cwd=tmp_path)
+    run_cli(["add", "webhook", "Post Call"], cwd=tmp_path)
     manifest = json.loads((tmp_path / "agents.json").read_text())
+    assert manifest["webhooks"]["post-call"]["webhook_url"].startswith("https://")
+    assert manifest["workspace"]["settings"]["webhooks"]["post_call_webhook_id"] == "@webhook:post-call"
     assert manifest["secrets"] == {
         "api-key": {"value": "${API_KEY}"},
         "webhook-token": {"value": "${WEBHOOK_TOKEN}"},

@@ -82,12 +82,16 @@ def test_every_template_round_trips(tmp_path: Path, emulator: RunningEmulator, i
         name = f"tpl-{template['kind']}-{template['name']}"
         if name != "tpl-tool-webhook":
             run_cli(["add", template["kind"], name, "--template", template["name"]], cwd=source)
-    run_cli(["sync", "--env", "tpl", "--yes"], cwd=source, env={"KEY_TPL": "sk_tpl"})
+    # The MCP server template's header comes from ${MCP_TOKEN}; pulled, it is a placeholder named after it.
+    token = {"MCP_TOKEN": "t0ken", "TPL_MCP_MCP_SERVER_AUTHORIZATION": "Bearer t0ken"}
+    run_cli(["sync", "--env", "tpl", "--yes"], cwd=source, env={"KEY_TPL": "sk_tpl", **token})
     target = _empty_project(tmp_path / "pulled", emulator, ("tpl",))
     pulled = cli_json(target, "pull", "--env", "tpl", env={"KEY_TPL": "sk_tpl"})
     assert len(pulled["resources"]) == len(templates)  # the webhook template is the lookup-order tool
     assert all(row["action"] == "import" for row in pulled["resources"])
-    assert cli_json(target, "plan", "--env", "tpl", env={"KEY_TPL": "sk_tpl"})["has_changes"] is False
+    assert (
+        cli_json(target, "plan", "--env", "tpl", env={"KEY_TPL": "sk_tpl", **token})["has_changes"] is False
+    )
 
 
 def test_agent_with_every_field_set_round_trips(

@@ -93,3 +93,27 @@ def test_an_older_version_is_planned_against_and_restored_as_files(
         synced, "pull", "--env", "prod", "--version", "agtvrsn_0001knotthereatallxxxxxxxx", expect=1
     )
     assert "no agent this environment tracks has a version" in stderr
+
+
+def test_pull_all_branches_names_the_main_environment_when_the_connection_does_not(
+    tmp_path: Path, served_emulator: ServedEmulator
+) -> None:
+    url = served_emulator.url
+    project = branch_project(
+        tmp_path / "proj", url, dev={"main": "prod"}, prod={"api_key_env": "KEY_PROD", "base_url": url}
+    )
+    manifest = json.loads((project / "agents.json").read_text(encoding="utf-8"))
+    manifest["environments"]["scratch"] = {"api_key_env": "KEY_PROD", "base_url": url}  # a second main
+    (project / "agents.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    cli(project, "sync", "--env", "prod", "--yes")
+    agent_id = state(project, "prod")["agents"]["support-bot"]["id"]
+    agents = sdk(served_emulator)
+    agents.branches.create(
+        agent_id, parent_version_id=agents.get(agent_id).version_id, name="canary", description="c"
+    )
+
+    cli(project, "pull", "--env", "prod", "--all-branches", "--update", "--yes")
+    manifest = json.loads((project / "agents.json").read_text(encoding="utf-8"))
+    assert manifest["environments"]["canary"]["main"] == "prod"
+    cli(project, "plan", "--env", "canary", "--detailed-exitcode")
+    assert state(project, "canary")["agents"]["support-bot"]["id"] == agent_id

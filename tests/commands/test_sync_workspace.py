@@ -44,7 +44,7 @@ conversation_config:
 
 def workspace_manifest() -> dict[str, Any]:
     settings = {
-        "webhooks": {"post_call_webhook_id": "hook_post_call", "events": ["transcript"]},
+        "webhooks": {"post_call_webhook_id": "@webhook:post-call", "events": ["transcript"]},
         "conversation_initiation_client_data_webhook": {
             "url": "https://hooks.example.com/init",
             "request_headers": {"X-Hook-Token": {"secret_id": "@secret:hook-token"}},
@@ -69,6 +69,13 @@ def workspace_manifest() -> dict[str, Any]:
         # One workspace serves both environments: the number routes to staging's agent only.
         "phone_numbers": {
             "support-line": {"phone_number": NUMBER, "agent": "@agent:bot", "environments": ["staging"]}
+        },
+        # The settings name the webhook by reference; its delivery header carries a secret value.
+        "webhooks": {
+            "post-call": {
+                "webhook_url": "https://hooks.example.com/post-call",
+                "request_headers": {"Authorization": "Bearer ${HOOK_TOKEN}"},
+            }
         },
         "workspace": {"settings": settings},
     }
@@ -202,7 +209,13 @@ def test_the_official_sdk_sees_every_assignment(synced: Path, served_emulator: S
     assert number.assigned_agent.agent_id == recorded["agents"]["bot"]["id"]
     assert number.assigned_agent.environment == "staging"  # the environment's server_environment
     settings = client.conversational_ai.settings.get()
-    assert settings.webhooks.post_call_webhook_id == "hook_post_call"
+    webhooks = client.webhooks.list(include_usages=True).webhooks
+    assert [(w.name, w.webhook_id) for w in webhooks] == [
+        ("post-call", recorded["webhooks"]["post-call"]["id"])
+    ]
+    assert webhooks[0].webhook_url == "https://hooks.example.com/post-call"
+    assert [usage.usage_type for usage in webhooks[0].usage or []] == ["ConvAI Settings"]
+    assert settings.webhooks.post_call_webhook_id == webhooks[0].webhook_id
     hook = settings.conversation_initiation_client_data_webhook
     assert hook.request_headers["X-Hook-Token"].secret_id == secrets["hook-token"]
 
@@ -232,6 +245,8 @@ def test_pull_into_an_empty_project_plans_clean_and_fetches_no_secret_value(
         "hook-token": {"value": "${HOOK_TOKEN}"},
     }
     assert pulled["phone_numbers"]["support-line"]["agent"] == "@agent:bot"
+    assert pulled["webhooks"] == {"post-call": {"webhook_url": "https://hooks.example.com/post-call"}}
+    assert pulled["workspace"]["settings"]["webhooks"]["post_call_webhook_id"] == "@webhook:post-call"
     written = "".join(path.read_text() for path in target.rglob("*") if path.is_file())
     assert CRM_VALUE not in written and HOOK_VALUE not in written
     run_cli(["validate"], cwd=target, env=keys())
@@ -283,7 +298,13 @@ def test_no_secret_value_in_files_state_output_debug_log_or_crash_log(
     [crash_log] = list((tmp_path / "xdg" / "agents-cli").glob("crash-*.log"))
     crash = crash_log.read_text()
     assert "a bug holding [redacted]" in crash
-    for value in (CRM_VALUE, NEW_CRM_VALUE, HOOK_VALUE):
+    # The webhook's HMAC signing secret is in its create answer only: nothing keeps or shows it.
+    created = [
+        e for e in served_emulator.exchanges if (e.method, e.path) == ("POST", "/v1/workspace/webhooks")
+    ]
+    signing = [str(json.loads(e.body)["webhook_secret"]) for e in created]
+    assert signing
+    for value in (CRM_VALUE, NEW_CRM_VALUE, HOOK_VALUE, *signing):
         assert value.encode() not in files
         assert all(value not in text for text in shown)
         assert value not in crash and value not in stderr.getvalue()
@@ -348,3 +369,45 @@ def test_a_saved_plan_of_a_rotated_secret_holds_no_value_and_applies(synced: Pat
     assert NEW_CRM_VALUE not in saved and CRM_VALUE not in saved and "${CRM_TOKEN}" in saved
     run_cli(["sync", "rotate.plan.json", "--yes"], cwd=synced, env=env)
     assert "No changes." in plan(synced, "staging", crm=NEW_CRM_VALUE)
+
+
+def test_webhooks_are_listed_shown_replaced_for_a_new_url_and_kept_while_in_use(
+    synced: Path, served_emulator: ServedEmulator
+) -> None:
+    listed = run_cli(["list", "-e", "staging", "--remote", "--json"], cwd=synced, env=keys()).stdout
+    assert "post-call" in listed and HOOK_VALUE not in listed
+    shown = run_cli(["status", "-e", "staging"], cwd=synced, env=keys())
+    assert "post-call" in shown.stdout + shown.stderr
+    # A rotated header value (write-only: never read back) plans an update without either value.
+    rotated = {**keys(), "HOOK_TOKEN": "hook-rotated-9a1c"}
+    changed = run_cli(["plan", "-e", "staging", "--detailed-exitcode"], cwd=synced, env=rotated, expect=2)
+    assert "~ webhook post-call" in changed.stdout and "request_headers: (value changed)" in changed.stdout
+    assert "hook-rotated-9a1c" not in changed.stdout and HOOK_VALUE not in changed.stdout
+    manifest = json.loads((synced / "agents.json").read_text())
+    manifest["webhooks"]["post-call"]["webhook_url"] = "https://hooks.example.com/moved"
+    (synced / "agents.json").write_text(json.dumps(manifest))
+    # The API cannot change a URL: the webhook is replaced, the settings repointed before the old one goes.
+    replaced = plan(synced, "staging", expect=2)
+    assert "± webhook post-call" in replaced and "1 to replace" in replaced, replaced
+    sync(synced, "staging")
+    hooks = remote_ok(served_emulator.url, "GET", "/v1/workspace/webhooks")["webhooks"]
+    assert [hook["webhook_url"] for hook in hooks] == ["https://hooks.example.com/moved"]
+    settings = remote_ok(served_emulator.url, "GET", "/v1/convai/settings")
+    assert settings["webhooks"]["post_call_webhook_id"] == hooks[0]["webhook_id"]
+    assert "No changes." in plan(synced, "staging")
+    # Under a new name: the settings follow the reference, the old webhook is pruned after they moved.
+    manifest["webhooks"] = {"moved": manifest["webhooks"]["post-call"]}
+    manifest["workspace"]["settings"]["webhooks"]["post_call_webhook_id"] = "@webhook:moved"
+    (synced / "agents.json").write_text(json.dumps(manifest))
+    sync(synced, "staging", "--prune")
+    hooks = remote_ok(served_emulator.url, "GET", "/v1/workspace/webhooks")["webhooks"]
+    assert [hook["webhook_url"] for hook in hooks] == ["https://hooks.example.com/moved"]
+    settings = remote_ok(served_emulator.url, "GET", "/v1/convai/settings")
+    assert settings["webhooks"]["post_call_webhook_id"] == hooks[0]["webhook_id"]
+    assert "No changes." in plan(synced, "staging")
+    # The settings still name it: the API refuses the delete (409), and the entry stays declared.
+    args = ["delete", "moved", "--kind", "webhook", "-e", "staging", "--yes"]
+    refused = run_cli(args, cwd=synced, env=keys(), expect=1)
+    assert "post-call webhook" in refused.stderr, refused.stderr
+    assert "moved" in json.loads((synced / "agents.json").read_text())["webhooks"]
+    assert len(remote_ok(served_emulator.url, "GET", "/v1/workspace/webhooks")["webhooks"]) == 1

@@ -47,3 +47,26 @@ def test_workspace_entries_are_validated_at_their_manifest_lines(tmp_path: Path)
     assert by_path["webhooks.post_call_webhook_idd"][0] == 15
     allowed = {path for _line, path, _message in problems(tmp_path, "--allow-literal")}
     assert "value" not in allowed and "values" in allowed
+
+
+WEBHOOKS_MANIFEST = """\
+{
+  "version": 1,
+  "webhooks": {
+    "post-call": {"webhook_url": "https://hooks.example.com/call"},
+    "plain": {"webhook_url": "http://x.example.com", "request_headers": {"Authorization": "Bearer x"}}
+  },
+  "workspace": {"settings": {"webhooks": {"post_call_webhook_id": "@webhook:post-cal"}}}
+}
+"""
+
+
+def test_webhooks_and_their_references_are_validated_at_their_manifest_lines(tmp_path: Path) -> None:
+    (tmp_path / "agents.json").write_text(WEBHOOKS_MANIFEST)
+    by_path = {path: (line, message) for line, path, message in problems(tmp_path)}
+    line, message = by_path["webhooks.post_call_webhook_id"]
+    assert line == 7 and "unknown webhook 'post-cal' (did you mean 'post-call'?)" in message
+    assert by_path["webhook_url"][0] == 5  # an HTTPS URL only
+    assert "${VAR} placeholder" in by_path["request_headers.Authorization"][1]
+    allowed = {path for _line, path, _message in problems(tmp_path, "--allow-literal")}
+    assert "request_headers.Authorization" not in allowed

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from tests.support.emulator import ServedEmulator
+from tests.support.knowledge_routes import drive_knowledge_base, drive_mcp_servers
 
 elevenlabs = pytest.importorskip("elevenlabs")
 
@@ -144,6 +145,14 @@ def test_sdk_tests_crud_run_and_poll_to_completion(served_emulator: ServedEmulat
         tests_api.get(test_id)
 
 
+def test_sdk_drives_every_knowledge_base_route(served_emulator: ServedEmulator) -> None:
+    drive_knowledge_base(_client(served_emulator))
+
+
+def test_sdk_drives_every_mcp_server_route(served_emulator: ServedEmulator) -> None:
+    drive_mcp_servers(_client(served_emulator))
+
+
 def test_sdk_secrets_and_environment_variables(served_emulator: ServedEmulator) -> None:
     client = _client(served_emulator)
     secrets_api = client.conversational_ai.secrets
@@ -199,6 +208,32 @@ def test_sdk_phone_numbers_import_assign_and_settings(served_emulator: ServedEmu
     )
     assert settings.webhooks.post_call_webhook_id == "hook_1"
     assert convai.settings.get().webhooks.send_audio is True
+
+
+def test_sdk_workspace_webhooks_create_list_update_delete(served_emulator: ServedEmulator) -> None:
+    client = _client(served_emulator)
+    made = client.webhooks.create(
+        settings=elevenlabs.WebhookHmacSettings(
+            auth_type="hmac", name="post-call", webhook_url="https://hooks.example.com/call"
+        )
+    )
+    assert made.webhook_id and made.webhook_secret  # the signing secret, answered once
+    client.webhooks.update(made.webhook_id, is_disabled=True, name="renamed")
+    client.conversational_ai.settings.update(
+        webhooks=elevenlabs.ConvAiWebhooks(post_call_webhook_id=made.webhook_id)
+    )
+    listed = client.webhooks.list(include_usages=True).webhooks
+    assert [(hook.name, hook.is_disabled, hook.auth_type) for hook in listed] == [("renamed", True, "hmac")]
+    assert [usage.usage_type for usage in listed[0].usage or []] == ["ConvAI Settings"]
+    with pytest.raises(elevenlabs.core.ApiError) as in_use:
+        client.webhooks.delete(made.webhook_id)
+    assert in_use.value.status_code == 409
+    client.conversational_ai.settings.update(webhooks=elevenlabs.ConvAiWebhooks(post_call_webhook_id=None))
+    client.webhooks.delete(made.webhook_id)
+    assert client.webhooks.list().webhooks == []
+    with pytest.raises(elevenlabs.core.ApiError) as missing:
+        client.webhooks.update(made.webhook_id, is_disabled=False, name="x")
+    assert missing.value.status_code == 404
 
 
 def _prompt(agent: Any) -> str:

@@ -24,6 +24,10 @@ ROUTE_MODULES = [
     "routes_conversations",
     "routes_phone_numbers",
     "routes_settings",
+    "routes_knowledge_rag",
+    "routes_knowledge_base",
+    "routes_mcp",
+    "routes_webhooks",
 ]
 # Only the callers that want an app import the module that assembles it.
 APP_IMPORTERS = {"agents_cli.emulator.server", "agents_cli.emulator.transport"}

@@ -315,6 +315,21 @@ def _exercise_phone_numbers_and_settings(client: httpx.Client, agent_id: str) ->
     _ok(client.patch("/v1/convai/settings", json={"conversation_initiation_client_data_webhook": webhook}))
 
 
+def _exercise_webhooks(client: httpx.Client) -> None:
+    settings = {"auth_type": "hmac", "name": "post-call", "webhook_url": "https://hooks.example.com/call"}
+    made = _ok(client.post("/v1/workspace/webhooks", json={"settings": settings}))
+    one = f"/v1/workspace/webhooks/{made['webhook_id']}"
+    _ok(client.patch(one, json={"name": "post-call", "is_disabled": False, "events": ["agent_qa"]}))
+    point = {"webhooks": {"post_call_webhook_id": made["webhook_id"]}}
+    _ok(client.patch("/v1/convai/settings", json=point))
+    listed = _ok(client.get("/v1/workspace/webhooks", params={"include_usages": "true"}))["webhooks"]
+    assert listed[0]["usage"] == [{"usage_type": "ConvAI Settings"}] and listed[0]["events"] == ["agent_qa"]
+    assert client.delete(one).status_code == 409  # the settings use it
+    _ok(client.patch("/v1/convai/settings", json={"webhooks": {"post_call_webhook_id": None}}))
+    _ok(client.delete(one))
+    assert client.delete(one).status_code == 404
+
+
 def _exercise_branches(client: httpx.Client, agent_id: str) -> None:
     agent = f"/v1/convai/agents/{agent_id}"
     main = _ok(client.get(agent))
@@ -348,6 +363,7 @@ def _exercise_every_route(client: httpx.Client) -> None:
     _exercise_runs(client, agent_id, made)
     _exercise_workspace(client)
     _exercise_phone_numbers_and_settings(client, agent_id)
+    _exercise_webhooks(client)
     _exercise_branches(client, agent_id)
     tool, doc, tool_test = made["tool"], made["doc"], made["tool_test"]
     _ok(client.delete(f"/v1/convai/agent-testing/{tool_test['id']}"))

@@ -3,8 +3,11 @@ that reference a secret, and a used secret cannot be deleted. Real loopback HTTP
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 
+from tests.support.cli import run_cli
 from tests.support.emulator import expect_error, expect_ok
 
 
@@ -12,6 +15,17 @@ def test_secret_values_are_write_only(client: httpx.Client) -> None:
     created = client.post("/v1/convai/secrets", json={"type": "new", "name": "k", "value": "s3cret"})
     assert "s3cret" not in created.text
     assert "s3cret" not in client.get("/v1/convai/secrets").text
+
+
+def test_the_embedded_emulators_database_keeps_no_secret_value(tmp_path: Path) -> None:
+    """The ``local`` environment's store is a file in the project (``.agents/emulator.db``): a secret
+    synced there leaves only a digest of its value on disk."""
+    run_cli(["init", "."], cwd=tmp_path)
+    run_cli(["add", "secret", "crm-token"], cwd=tmp_path)
+    run_cli(["sync", "--yes"], cwd=tmp_path, env={"CRM_TOKEN": "local-s3cret-v4lue"})
+    written = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert any(path.name == "emulator.db" for path in written)
+    assert not [path for path in written if b"local-s3cret-v4lue" in path.read_bytes()]
 
 
 def test_secrets_report_who_uses_them_and_cannot_be_deleted_while_used(client: httpx.Client) -> None:
@@ -58,3 +72,13 @@ def test_secrets_report_who_uses_them_and_cannot_be_deleted_while_used(client: h
     assert client.delete(f"/v1/convai/tools/{tool}", params={"force": "true"}).status_code == 200
     assert client.delete(f"/v1/convai/secrets/{secret['secret_id']}").status_code == 204
     expect_error(client.get(f"/v1/convai/secrets/{secret['secret_id']}"), 404, "secret_not_found")
+
+
+def test_the_embedded_emulators_database_keeps_no_webhook_header_value(tmp_path: Path) -> None:
+    """A workspace webhook's request headers (credentials) are kept as a digest only, like secret values."""
+    run_cli(["init", "."], cwd=tmp_path)
+    run_cli(["add", "webhook", "post-call"], cwd=tmp_path)
+    run_cli(["sync", "--yes"], cwd=tmp_path, env={"WEBHOOK_TOKEN": "local-h00k-t0ken"})
+    written = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert any(path.name == "emulator.db" for path in written)
+    assert not [path for path in written if b"local-h00k-t0ken" in path.read_bytes()]

@@ -84,6 +84,13 @@ EXPECTED = [
     Deviation(
         "UndefinedStatusCode", 409, "*", "a conflict (in use, already exists) the spec does not document"
     ),
+    Deviation("RejectedPositiveData", 400, "invalid_url", "the spec's description requires https"),
+    Deviation("UndefinedStatusCode", 400, "invalid_url", "the spec's description requires https"),
+    *(
+        Deviation(check, 400, code, "a rule of the document's type or folder the schema cannot say")
+        for check in ("RejectedPositiveData", "UndefinedStatusCode")
+        for code in ("invalid_move", "invalid_document_type", "cannot_index_folder")
+    ),
     Deviation(
         "RejectedPositiveData", 400, "unsupported_provider", "the emulator imports twilio and sip_trunk only"
     ),

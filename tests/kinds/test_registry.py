@@ -27,6 +27,7 @@ ALLOWED = {
     ("testing/model.py", "agent"): "a field of the JSON test report's pass rates",
     ("chat/from_conversation.py", "agent"): "a transcript role",
     ("chat/from_conversation.py", "tool"): "the API's test type",
+    ("chat/from_conversation.py", "webhook"): "the API's tool type",
     ("chat/socket.py", "agent"): "a transcript role and the override's conversation_config key",
     ("commands/chat.py", "agent"): "conversation_config's key and the transcript file's field",
     ("commands/conversations.py", "agent"): "a field of the conversation list",

@@ -7,6 +7,7 @@ from agents_cli.project.environments import (
     Environment,
     deployment_issues,
     main_environment,
+    main_issues,
     parse_environment,
     same_agents,
 )
@@ -46,3 +47,38 @@ def test_traffic_splits_must_sum_to_100_and_name_declared_agents() -> None:
     ]
     fine = _environments(prod={"deployments": {"bot": {"main": 66.67, "canary": 33.33}}})
     assert deployment_issues(fine, {"bot"}) == []
+
+
+def test_an_explicit_main_picks_the_main_environment_when_the_connection_does_not() -> None:
+    envs = _environments(
+        local={"emulator": True},
+        scratch={"emulator": True},
+        dev={"emulator": True, "branch": "dev", "main": "local"},
+    )
+    assert main_environment(envs, envs["dev"]).name == "local"
+    assert same_agents(envs, envs["dev"]) == {"local"}
+    assert same_agents(envs, envs["scratch"]) == set()
+    assert main_issues(envs) == []
+
+
+def test_a_main_naming_an_unknown_or_branch_environment_is_an_issue() -> None:
+    envs = _environments(
+        prod={"emulator": True},
+        qa={"emulator": True, "branch": "qa", "main": "prod"},
+        dev={"emulator": True, "branch": "dev", "main": "qa"},
+        typo={"emulator": True, "branch": "t", "main": "prdo"},
+        itself={"emulator": True, "branch": "i", "main": "itself"},
+        plain={"emulator": True, "main": "prod"},
+        remote={"base_url": "http://x", "branch": "r", "main": "prod"},
+    )
+    issues = dict(main_issues(envs))
+    assert "reaches another workspace" in issues.pop(("environments", "remote", "main"))
+    assert issues == {
+        ("environments", "dev", "main"): "environment 'qa' is itself a branch environment (branch 'qa')",
+        ("environments", "typo", "main"): "unknown environment 'prdo' (environments: dev, itself, plain, "
+        "prod, qa, remote)",
+        ("environments", "itself", "main"): "environment 'itself' cannot be its own main environment",
+        ("environments", "plain", "main"): (
+            "'main' is only for a branch environment ('plain' has no 'branch')"
+        ),
+    }

@@ -25,10 +25,13 @@ GENERATED = (
     "agent.schema.json",
     "tool.schema.json",
     "test.schema.json",
+    "mcp.schema.json",
+    "kb.schema.json",
     "workspace_settings.schema.json",
     "secret.schema.json",
     "environment_variable.schema.json",
     "phone_number.schema.json",
+    "webhook.schema.json",
     "manifest.schema.json",
 )
 OUR_KEYWORDS = {"x-catalog", "x-catalog-enum"}

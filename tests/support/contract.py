@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, Protocol
 
@@ -60,7 +61,14 @@ def schema_errors(schema: dict[str, Any], value: object) -> list[str]:
     ]
 
 
-def contract_violations(exchanges: list[ExchangeLike]) -> list[str]:
+def _documented_media(method: str, template: str, status: int) -> set[str]:
+    """The media types the spec documents for a response (a document's content is ``text/html``)."""
+    operation = models().spec["paths"].get(template, {}).get(method.lower(), {})
+    response = operation.get("responses", {}).get(str(status), {})
+    return set(response.get("content", {})) if isinstance(response, dict) else set()
+
+
+def contract_violations(exchanges: Sequence[ExchangeLike]) -> list[str]:
     """One line per response that the spec does not allow (unknown routes and undocumented errors skipped)."""
     violations: list[str] = []
     for exchange in exchanges:
@@ -74,6 +82,12 @@ def contract_violations(exchanges: list[ExchangeLike]) -> list[str]:
         if not exchange.body:
             if schema is not None and schema != {}:
                 violations.append(f"{label}: empty body where the spec documents JSON")
+            continue
+        media = exchange.content_type.split(";")[0].strip()
+        if media != "application/json":
+            documented = _documented_media(exchange.method, template, exchange.status)
+            if media not in documented:
+                violations.append(f"{label}: a {media} body where the spec documents {sorted(documented)}")
             continue
         if schema is None:
             violations.append(f"{label}: a JSON body where the spec documents none")

@@ -1,4 +1,5 @@
-"""agents history (an agent's versions) and agents promote (one environment's agents into another)."""
+"""agents history (an agent's versions), agents promote (one environment's agents into another) and agents
+rebase (a branch environment's branch brought up to date with main)."""
 
 from __future__ import annotations
 
@@ -59,3 +60,30 @@ def promote_command(
         tuple(agents), source, target, yes, force, base_url, concurrency, message
     )
     invoke(ctx, "promote", command.promote, request, json=as_json)
+
+
+@app.command("rebase")
+def rebase_command(
+    ctx: typer.Context,
+    agents: Annotated[
+        list[str], typer.Argument(help="The agents to rebase.", autocompletion=completion.agents)
+    ],
+    env: EnvOption = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebase despite conflicts: main's values win.")
+    ] = False,
+    message: Annotated[
+        str | None,
+        typer.Option("--message", "-m", help="With --force: describe the version that takes main's values."),
+    ] = None,
+    as_json: JsonOption = False,
+    base_url: BaseUrlOption = None,
+    concurrency: ConcurrencyOption = None,
+) -> None:
+    """Bring a branch environment's branch of the agents up to date with main, after a reviewed rebase
+    plan (conflicts refused without --force); state records the rebased version."""
+    from agents_cli.commands import rebase as command
+
+    request = command.RebaseRequest(tuple(agents), env, yes, force, base_url, concurrency, message)
+    invoke(ctx, "rebase", command.rebase, request, json=as_json)

@@ -105,6 +105,10 @@ def sync(
     only: OnlyOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite remote drift.")] = False,
     replace: ReplaceOption = None,
+    refresh_kb: Annotated[
+        bool,
+        typer.Option("--refresh-kb", help="Fetch URL knowledge-base documents again (not done otherwise)."),
+    ] = False,
     as_json: JsonOption = False,
     base_url: BaseUrlOption = None,
     concurrency: ConcurrencyOption = None,
@@ -123,6 +127,7 @@ def sync(
         only=tuple(only or ()),
         force=force,
         replace=tuple(replace or ()),
+        refresh_kb=refresh_kb,
         base_url=base_url,
         concurrency=concurrency,
         message=message,

@@ -71,7 +71,14 @@ def _old_not_deleted(error: engine.OldNotDeleted) -> Words:
     return (
         f"created again as {error.new_id}, but deleting the old {error.kind} {error.old_id} failed: "
         f"{error.cause.message}",
-        f"delete {error.old_id} in the dashboard; state already names the new {error.kind}",
+        f"the next sync deletes {error.old_id} once nothing uses it; state already names the new one",
+    )
+
+
+def _upload_changed(error: engine.UploadChanged) -> Words:
+    return (
+        f"{error.path} changed since the plan was made: its bytes are not the ones planned",
+        "make the plan again",
     )
 
 
@@ -140,6 +147,24 @@ def _promote_refused(error: engine.PromoteRefused) -> Words:
     )
 
 
+def _rebase_refused(error: engine.RebaseRefused) -> Words:
+    if error.why == "not_branch":
+        return (
+            f"environment {error.environment!r} is not a branch environment: only a branch is rebased",
+            "rebase an environment that has 'branch' in agents.json",
+        )
+    if error.why == "no_branch":
+        return (
+            f"environment {error.environment!r} has no branch of agent {error.name!r} yet",
+            f"run 'agents sync --env {error.environment}' first (it cuts the branch from main)",
+        )
+    names = ", ".join(error.names)
+    return (
+        f"nothing was rebased: main and the branch both changed the same fields of {names} (conflicts above)",
+        "take main's values into the branch's configs first, or let main's values win with --force",
+    )
+
+
 def _unknown_branch(error: engine.UnknownBranch) -> Words:
     return (
         f"traffic split of agent {error.name!r}: it has no branch {error.branch!r} "
@@ -152,6 +177,7 @@ WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     engine.UnknownBranch: _unknown_branch,
     engine.NotSynced: _not_synced,
     engine.PromoteRefused: _promote_refused,
+    engine.RebaseRefused: _rebase_refused,
     engine.ReplaceRefused: _replace_refused,
     engine.ReplaceLosesDrift: _replace_loses_drift,
     engine.ReferenceUndeclared: _reference_undeclared,
@@ -160,6 +186,7 @@ WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     engine.NoIdInAnswer: _no_id_in_answer,
     engine.ReferenceCycle: _reference_cycle,
     engine.OldNotDeleted: _old_not_deleted,
+    engine.UploadChanged: _upload_changed,
     engine.InUseOutside: _in_use_outside,
     engine.Unexpected: _unexpected,
     engine.PlanFileError: _plan_file,

@@ -95,6 +95,10 @@ def _placeholder_unset(error: project.PlaceholderUnset) -> Words:
     )
 
 
+def _source_unreadable(error: project.SourceUnreadable) -> Words:
+    return (f"{error.path}: {error.why}", "paths of document files are relative to agents.json")
+
+
 _RESTORE = "restore it from git or delete it"
 
 
@@ -164,6 +168,7 @@ def _state_locked(error: project.StateLocked) -> Words:
 
 WORDING: dict[type[AgentsError], Callable[[Any], Words]] = {
     project.PlaceholderUnset: _placeholder_unset,
+    project.SourceUnreadable: _source_unreadable,
     project.StateUnusable: _state_unusable,
     project.StateLocked: _state_locked,
     project.StateConflict: _state_conflict,

@@ -1,4 +1,4 @@
-"""How ``agents history`` and ``agents promote`` read.
+"""How ``agents history``, ``agents promote`` and ``agents rebase`` read.
 
 History, oldest first (``*`` the version the branch is at, ``synced`` the one the last sync recorded)::
 
@@ -12,6 +12,9 @@ A promotion reads like a plan, one block per agent, conflicts field by field::
         conversation_config.agent.prompt.prompt: "Be helpful." → "Be terse."
         conflicts (both branches changed since dev was cut):
           conversation_config.agent.first_message: base: "Hi", dev: "Hello", prod: "Hey"
+
+A rebase reads the same way: ``~ agent support-bot (rebase dev onto main, id agent_…)``, main's changes
+as the branch would take them, conflicts as ``base``, ``main`` and the branch's values.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from agents_cli.cli.render.base import Renderer
 from agents_cli.cli.render.plan import change_lines, format_value
 from agents_cli.commands.history import History
 from agents_cli.commands.promote import PromotionPlan
+from agents_cli.commands.rebase import RebasePlan
 from agents_cli.context import AppContext
 
 
@@ -70,5 +74,35 @@ def _promotion_text(app: AppContext, plan: PromotionPlan) -> None:
         out.line(f"\nPromote: {moving} agent(s) from {plan.source} to {plan.target}.")
 
 
+def _rebase_text(app: AppContext, plan: RebasePlan) -> None:
+    out, branch = app.out, plan.environment
+    for item in plan.rebases:
+        if not item.changes and not item.conflicts:
+            out.line(f"  agent {item.name}: {branch} already has what main has")
+            continue
+        verb = "rebased" if plan.rebased else "rebase"
+        version = f", version {item.merged_version}" if item.merged_version else ""
+        out.line(f"~ agent {item.name} ({verb} {branch} onto main, id {item.agent_id}{version})")
+        for change in item.changes:
+            for line in change_lines(change):
+                out.line(f"    {line}")
+        if item.conflicts:
+            fate = "--force: main's values win" if plan.forced else "refused without --force"
+            out.line(f"    conflicts (main and {branch} both changed since the branch was cut; {fate}):")
+            for conflict in item.conflicts:
+                out.line(
+                    f"      {conflict.path}: base: {format_value(conflict.base)}, main: "
+                    f"{format_value(conflict.source)}, {branch}: {format_value(conflict.target)}"
+                )
+    moving = sum(1 for item in plan.rebases if item.changes)
+    if plan.rebased:
+        out.line(f"\nRebased {moving} agent(s) of {branch} onto main.")
+    elif moving == 0:
+        out.line(f"\nNothing to rebase: {branch} already has what main has.")
+    else:
+        out.line(f"\nRebase: {moving} agent(s) of {branch} onto main.")
+
+
 HISTORY = Renderer[History](_history_text, lambda result: result.as_dict())
 PROMOTION = Renderer[PromotionPlan](_promotion_text, lambda plan: plan.as_dict())
+REBASE = Renderer[RebasePlan](_rebase_text, lambda plan: plan.as_dict())

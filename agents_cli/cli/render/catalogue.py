@@ -33,6 +33,7 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "agents_cli.commands.render.Rendered": ("agents_cli.cli.render.effective", "RENDERED"),
     "agents_cli.commands.history.History": ("agents_cli.cli.render.branches", "HISTORY"),
     "agents_cli.commands.promote.PromotionPlan": ("agents_cli.cli.render.branches", "PROMOTION"),
+    "agents_cli.commands.rebase.RebasePlan": ("agents_cli.cli.render.branches", "REBASE"),
 }
 
 

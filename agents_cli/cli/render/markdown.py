@@ -16,9 +16,11 @@ import re
 from collections.abc import Iterable
 
 import agents_cli.cli.render.plan as plan_results
+from agents_cli.cli.render.base import split_text
 from agents_cli.cli.render.plan import (
     CANNOT_APPLY_NOTE,
     UNAPPLIED_HINT,
+    branch_cut_line,
     change_lines,
     plan_summary,
     plural,
@@ -111,13 +113,22 @@ def plan_markdown(plan: Plan) -> str:
     """The whole plan as one markdown document (ends with a newline)."""
     shown = [item for item in plan.resources if item.action != "no-op"]
     lines = [f"### agents plan: `{plan.environment}`", ""]
-    if not shown:
+    if not shown and not plan.branch_cuts and not plan.splits:
         lines += [f"No changes. Environment `{plan.environment}` matches the configuration.", ""]
         return "\n".join(lines)
     names = reference_names(plan)
-    lines += ["| resource | action | fields changed | drift |", "| --- | --- | --- | --- |"]
-    lines += [_summary_row(item, names) for item in shown]
-    lines += ["", f"**{plan_summary(plan)}**", ""]
+    if shown:
+        lines += ["| resource | action | fields changed | drift |", "| --- | --- | --- | --- |"]
+        lines += [_summary_row(item, names) for item in shown]
+        lines += [""]
+    if plan.branch_cuts or plan.splits:
+        traffic = [
+            f"~ traffic of agent {c.agent}: {split_text(c.before)} → {split_text(c.after)}"
+            for c in plan.splits
+        ]
+        lines += fenced([branch_cut_line(cut) for cut in plan.branch_cuts] + traffic)
+        lines += [""]
+    lines += [f"**{plan_summary(plan)}**", ""]
     for item in shown:
         lines += _details(item, force=plan.force, names=names)
     lines += _warnings(plan)

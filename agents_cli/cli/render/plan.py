@@ -26,7 +26,7 @@ from agents_cli.cli.output import Output
 from agents_cli.cli.render.base import Renderer, split_text
 from agents_cli.commands.plan import PlanReport
 from agents_cli.context import AppContext
-from agents_cli.engine.plan import FieldChange, Plan, ResourcePlan
+from agents_cli.engine.plan import BranchCut, FieldChange, Plan, ResourcePlan
 
 CANNOT_APPLY_NOTE = (
     "the API's agent PATCH merges maps (a key left out means 'unchanged'), so sync cannot remove the "
@@ -126,7 +126,7 @@ def _header(item: ResourcePlan) -> str:
     if item.action == "drift":
         details.append("drift: changed remotely since the last sync")
     elif item.action == "replace":
-        details.append(f"replace: a new agent from the config, then {item.remote_id} deleted")
+        details.append(f"replace: a new {item.kind} from the config, then {item.remote_id} deleted")
         return f"{item.kind} {item.name} ({', '.join(details)})"
     else:
         details.append(item.action)
@@ -159,14 +159,24 @@ def plan_summary(plan: Plan) -> str:
         text += f" {plural(blocked, 'field')} sync cannot apply (✗)."
     if plan.splits:
         text += f" {plural(len(plan.splits), 'traffic split')} to deploy."
+    if plan.branch_cuts:
+        cuts = len(plan.branch_cuts)
+        text += f" {cuts} branch{'es' if cuts != 1 else ''} to cut."
     return text
+
+
+def branch_cut_line(cut: BranchCut) -> str:
+    return f"+ branch {cut.branch} of {cut.kind} {cut.name} (cut from main's current version)"
 
 
 def render_plan(out: Output, plan: Plan) -> None:
     """Every resource with something to do, then the summary line (all on stdout)."""
     shown = [item for item in plan.resources if item.action != "no-op"]
-    if not shown and not plan.splits:
+    if not shown and not plan.splits and not plan.branch_cuts:
         out.line(f"No changes. Environment {plan.environment!r} matches the configuration.")
+    for cut in plan.branch_cuts:
+        out.line(branch_cut_line(cut), style="green")
+        out.line()
     for split in plan.splits:
         out.line(f"~ traffic of agent {split.agent}: {split_text(split.before)} → {split_text(split.after)}")
         out.line()

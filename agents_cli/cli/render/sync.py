@@ -58,6 +58,9 @@ def render_sync(out: Output, plan: Plan, result: SyncResult) -> None:
     replaced = result.count("replaced")
     if replaced:
         parts.append(f"{replaced} replaced")
+    cut = result.count("branched")
+    if cut:
+        parts.append(f"{cut} branch{'es' if cut != 1 else ''} cut")
     deployed = result.count("deployed")
     if deployed:
         parts.append(f"{plural(deployed, 'traffic split')} deployed")
