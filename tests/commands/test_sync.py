@@ -251,10 +251,11 @@ def test_tool_and_test_updates(project: Path, emulator_url: str) -> None:
     assert 'tool_config.description: "Look up an order by its number." → "Find an order."' in stdout
     assert 'success_condition: "The agent greets the user." → "The agent says hello."' in stdout
     result = cli_json(project, "sync")
-    assert sorted((r["kind"], r["result"]) for r in result["results"]) == [
-        ("test", "updated"),
-        ("tool", "updated"),
-    ]
+    # The agent's GET echoes its tools (the deprecated ``prompt.tools``), so when it is read after the
+    # tool's PATCH its answer's bytes differ from the recorded digest: a state-only "recorded" row, no write.
+    written = [(r["kind"], r["result"]) for r in result["results"] if r["result"] != "recorded"]
+    assert sorted(written) == [("test", "updated"), ("tool", "updated")]
+    assert {r["kind"] for r in result["results"] if r["result"] == "recorded"} <= {"agent"}
     ids = state(project, "staging")
     remote_test = remote_get(emulator_url, f"/v1/convai/agent-testing/{ids['tests']['greets']['id']}").json()
     assert remote_test["success_condition"] == "The agent says hello."
