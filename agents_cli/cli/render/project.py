@@ -15,9 +15,11 @@ from agents_cli.project.validation import Problem, ValidationReport
 
 
 def _template_list_text(app: AppContext, result: TemplateList) -> None:
+    kinds = max((len(t.kind) for t in result.templates), default=0)
     width = max((len(t.name) for t in result.templates), default=0)
     for template in result.templates:
-        app.out.stdout.write(f"{template.kind:<6} {template.name:<{width}}  {template.description}\n")
+        line = f"{template.kind:<{kinds}} {template.name:<{width}}  {template.description}\n"
+        app.out.stdout.write(line)
     app.out.stdout.flush()
 
 
