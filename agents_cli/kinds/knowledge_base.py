@@ -10,7 +10,6 @@ repointed, the old one deleted last). The name is PATCHed, the folder changed wi
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
@@ -199,6 +198,8 @@ def _auto_documents(bodies: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
 
 async def _wait_for_index(api: Any, item: str, model: str) -> None:
     """Ask for the index, then read its status until it is built, with a growing pause between reads."""
+    import asyncio  # here, not at the top: the registry is imported by `agents --help` (≈17 ms)
+
     status = await api.request("POST", f"{item}/rag-index", json={"model": model})
     for attempt in range(INDEX_READS):
         state = status.get("status") if isinstance(status, dict) else None
