@@ -314,6 +314,22 @@ def _test_variants(spec: dict[str, Any]) -> list[Any]:
     return list(variants)
 
 
+def _add_component(
+    schemas: dict[str, Schema],
+    components: dict[str, Any],
+    root: str,
+    file_name: str,
+    title: str,
+    description: str,
+) -> None:
+    """``file_name``: the schema of one spec component, when the spec has it."""
+    if root not in components:
+        return
+    converter = _Converter(components)
+    body = converter.convert(components[root], owner=root)
+    schemas[file_name] = _document(title, description, body, converter.drain())
+
+
 def generate(spec: dict[str, Any]) -> dict[str, Schema]:
     """All schema files derived from ``spec``, keyed by file name (plus the hand-written manifest,
     ``agents_cli.spec.manifest_schema``)."""
@@ -345,15 +361,15 @@ def generate(spec: dict[str, Any]) -> dict[str, Schema]:
         "ElevenLabs agent test config", f"The agent-testing create body. {note}", body, test.drain()
     )
 
-    if MCP_ROOT in components:  # a spec cut down to agents, tools and tests has none
-        mcp = _Converter(components)
-        body = mcp.convert(components[MCP_ROOT], owner=MCP_ROOT)
-        schemas["mcp.schema.json"] = _document(
-            "ElevenLabs MCP server config",
-            f"An MCP server file is the config object itself (sent as {{config: …}}). {note}",
-            body,
-            mcp.drain(),
-        )
+    # A spec cut down to agents, tools and tests has neither the MCP config nor the workspace settings.
+    _add_component(
+        schemas,
+        components,
+        MCP_ROOT,
+        "mcp.schema.json",
+        "ElevenLabs MCP server config",
+        f"An MCP server file is the config object itself (sent as {{config: …}}). {note}",
+    )
     schemas["kb.schema.json"] = _document(
         "Knowledge-base document",
         "A display name and one source: file (a path relative to agents.json), url, text or text_file.",
@@ -361,15 +377,14 @@ def generate(spec: dict[str, Any]) -> dict[str, Schema]:
         {},
     )
 
-    if SETTINGS_ROOT in components:  # (a trimmed spec may leave the workspace settings out)
-        settings = _Converter(components)
-        body = settings.convert(components[SETTINGS_ROOT], owner=SETTINGS_ROOT)
-        schemas["workspace_settings.schema.json"] = _document(
-            "ElevenLabs workspace convai settings",
-            f"The convai settings PATCH body. {note}",
-            body,
-            settings.drain(),
-        )
+    _add_component(
+        schemas,
+        components,
+        SETTINGS_ROOT,
+        "workspace_settings.schema.json",
+        "ElevenLabs workspace convai settings",
+        f"The convai settings PATCH body. {note}",
+    )
     schemas.update(workspace_schemas())
     schemas["manifest.schema.json"] = manifest_schema()
     return schemas

@@ -27,6 +27,7 @@ from agents_cli.commands.history import History
 from agents_cli.commands.promote import PromotionPlan
 from agents_cli.commands.rebase import RebasePlan
 from agents_cli.context import AppContext
+from agents_cli.engine.promote import Promotion
 
 
 def _when(seconds: object) -> str:
@@ -46,6 +47,20 @@ def _history_text(app: AppContext, result: History) -> None:
         out.line("  (no versions)")
 
 
+def _changes_and_conflicts(app: AppContext, item: Promotion, heading: str, source: str, target: str) -> None:
+    """One merge's body (promote's or rebase's): the field changes, then each conflict's three values."""
+    for change in item.changes:
+        for line in change_lines(change):
+            app.out.line(f"    {line}")
+    if item.conflicts:
+        app.out.line(f"    {heading}")
+        for conflict in item.conflicts:
+            app.out.line(
+                f"      {conflict.path}: base: {format_value(conflict.base)}, {source}: "
+                f"{format_value(conflict.source)}, {target}: {format_value(conflict.target)}"
+            )
+
+
 def _promotion_text(app: AppContext, plan: PromotionPlan) -> None:
     out = app.out
     for item in plan.promotions:
@@ -55,16 +70,8 @@ def _promotion_text(app: AppContext, plan: PromotionPlan) -> None:
         verb = "promoted" if plan.merged else "promote"
         version = f", version {item.merged_version}" if item.merged_version else ""
         out.line(f"~ agent {item.name} ({verb} {plan.source} → {plan.target}, id {item.agent_id}{version})")
-        for change in item.changes:
-            for line in change_lines(change):
-                out.line(f"    {line}")
-        if item.conflicts:
-            out.line(f"    conflicts (both branches changed since {plan.source} was cut):")
-            for conflict in item.conflicts:
-                out.line(
-                    f"      {conflict.path}: base: {format_value(conflict.base)}, {plan.source}: "
-                    f"{format_value(conflict.source)}, {plan.target}: {format_value(conflict.target)}"
-                )
+        heading = f"conflicts (both branches changed since {plan.source} was cut):"
+        _changes_and_conflicts(app, item, heading, plan.source, plan.target)
     moving = sum(1 for item in plan.promotions if item.changes)
     if plan.merged:
         out.line(f"\nPromoted {moving} agent(s) from {plan.source} to {plan.target}.")
@@ -83,17 +90,9 @@ def _rebase_text(app: AppContext, plan: RebasePlan) -> None:
         verb = "rebased" if plan.rebased else "rebase"
         version = f", version {item.merged_version}" if item.merged_version else ""
         out.line(f"~ agent {item.name} ({verb} {branch} onto main, id {item.agent_id}{version})")
-        for change in item.changes:
-            for line in change_lines(change):
-                out.line(f"    {line}")
-        if item.conflicts:
-            fate = "--force: main's values win" if plan.forced else "refused without --force"
-            out.line(f"    conflicts (main and {branch} both changed since the branch was cut; {fate}):")
-            for conflict in item.conflicts:
-                out.line(
-                    f"      {conflict.path}: base: {format_value(conflict.base)}, main: "
-                    f"{format_value(conflict.source)}, {branch}: {format_value(conflict.target)}"
-                )
+        fate = "--force: main's values win" if plan.forced else "refused without --force"
+        heading = f"conflicts (main and {branch} both changed since the branch was cut; {fate}):"
+        _changes_and_conflicts(app, item, heading, "main", branch)
     moving = sum(1 for item in plan.rebases if item.changes)
     if plan.rebased:
         out.line(f"\nRebased {moving} agent(s) of {branch} onto main.")
